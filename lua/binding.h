@@ -1,0 +1,45 @@
+/* binding: loads a Lua scenario in a sandbox and builds engine models from it.
+ *
+ * The scenario runs once, at load time, through the embedded prelude (lua/dessa/prelude.lua),
+ * which validates it and leaves a normalised specification in the Lua state. Each replication
+ * then builds a fresh sim_engine from that specification; Lua never runs during a simulation.
+ * Every error message reads "file:line: message" (or "error: message" where no line applies). */
+#ifndef DESSA_BINDING_H
+#define DESSA_BINDING_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/model.h"
+
+typedef struct dessa_scenario dessa_scenario;
+
+typedef struct dessa_override {
+    const char *name, *value;   /* --set NAME=VALUE */
+} dessa_override;
+
+typedef struct dessa_load_opts {
+    const dessa_override *overrides;
+    size_t noverrides;
+    uint64_t seed;              /* for the scenario's math.random */
+    int unsafe;                 /* lift the sandbox */
+} dessa_load_opts;
+
+/* Loads and validates a scenario. NULL on failure with the message in err. */
+dessa_scenario *dessa_scenario_load(const char *path, const dessa_load_opts *opts, char *err,
+                                    size_t errlen);
+void dessa_scenario_free(dessa_scenario *sc);
+
+/* The run block: duration, warm-up, sample interval; *seed is set when the scenario gives one. */
+void dessa_scenario_run_config(const dessa_scenario *sc, sim_config *cfg, int *has_seed);
+
+/* Builds a model for (seed, rep). SIM_OK, or an error with "file:line: message" in err. */
+int dessa_scenario_build(dessa_scenario *sc, uint64_t seed, uint64_t rep, sim_engine **out,
+                         char *err, size_t errlen);
+
+/* The parameters the scenario asked for, in call order: name and value as text. */
+size_t dessa_scenario_nparams(const dessa_scenario *sc);
+void dessa_scenario_param(const dessa_scenario *sc, size_t i, char *name, size_t nlen,
+                          char *value, size_t vlen);
+
+#endif

@@ -1,0 +1,25 @@
+/* alloc: the one allocation seam of the engine and the Lua state.
+ *
+ * Every heap block the engine takes goes through sim_malloc/sim_realloc/sim_free, so tests can
+ * count live blocks and make the Nth allocation fail. The hook is process-wide (it is a seam for
+ * tests, not engine state); the default is the C library allocator. */
+#ifndef SIM_ALLOC_H
+#define SIM_ALLOC_H
+
+#include <stddef.h>
+
+/* Same contract as the Lua allocator: nsize == 0 frees and returns NULL; otherwise returns a block
+ * of nsize bytes holding the first min(osize, nsize) bytes of ptr, or NULL on failure. */
+typedef void *(*sim_alloc_fn)(void *ud, void *ptr, size_t osize, size_t nsize);
+
+void sim_alloc_set(sim_alloc_fn fn, void *ud);   /* NULL restores the default */
+void *sim_malloc(size_t n);                      /* NULL on failure */
+void *sim_calloc(size_t count, size_t size);     /* zeroed; NULL on failure or overflow */
+void *sim_realloc(void *p, size_t n);            /* like realloc */
+void sim_free(void *p);                          /* sim_free(NULL) is a no-op */
+char *sim_strdup(const char *s);                 /* NULL on failure */
+
+/* The allocator as a lua_Alloc-compatible function, so the Lua state uses the same seam. */
+void *sim_lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize);
+
+#endif

@@ -1,0 +1,53 @@
+/* calendar: the future event list.
+ *
+ * A binary min-heap of (time, insertion number) keys, so events at equal times run first in,
+ * first out and reruns are identical. Each event remembers its heap slot, so cancelling is a
+ * true O(log n) removal rather than a tombstone that lingers until its time. Events are owned by
+ * the caller (the engine pools them); the calendar only orders pointers to them. The heap sits
+ * behind this header so it can be swapped for a ladder queue or a splay tree. */
+#ifndef SIM_CALENDAR_H
+#define SIM_CALENDAR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct sim_engine;
+typedef struct sim_event sim_event;
+typedef void (*sim_event_fn)(struct sim_engine *s, sim_event *ev);
+
+struct sim_event {
+    double time;          /* when it fires */
+    uint64_t seq;         /* insertion number: the tie-breaker */
+    uint32_t slot;        /* heap slot + 1; 0 when not scheduled */
+    uint32_t u32;         /* payload: a small integer (user index, token) */
+    sim_event_fn fn;      /* what to do */
+    void *a, *b;          /* payload pointers */
+};
+
+typedef struct sim_cal_entry {
+    double time;
+    uint64_t seq;
+    sim_event *ev;
+} sim_cal_entry;
+
+typedef struct sim_calendar {
+    sim_cal_entry *heap;
+    size_t n, cap;
+    uint64_t seq;
+} sim_calendar;
+
+int sim_calendar_init(sim_calendar *c);            /* SIM_OK or SIM_ENOMEM */
+void sim_calendar_fini(sim_calendar *c);
+/* Schedules ev at time t (ev must not be scheduled). SIM_OK or SIM_ENOMEM. */
+int sim_calendar_push(sim_calendar *c, sim_event *ev, double t);
+/* Removes and returns the earliest event, or NULL when empty. */
+sim_event *sim_calendar_pop(sim_calendar *c);
+/* Removes a scheduled event; a no-op for an event that is not scheduled. */
+void sim_calendar_cancel(sim_calendar *c, sim_event *ev);
+static inline size_t sim_calendar_size(const sim_calendar *c) { return c->n; }
+static inline double sim_calendar_next_time(const sim_calendar *c)
+{
+    return c->n ? c->heap[0].time : 1.0 / 0.0;
+}
+
+#endif

@@ -1,0 +1,52 @@
+/* pool: slab allocator with a free list; see pool.h. */
+#include "core/pool.h"
+
+#include <string.h>
+
+#include "core/alloc.h"
+
+void sim_pool_init(sim_pool *p, size_t size, size_t per_slab)
+{
+    memset(p, 0, sizeof *p);
+    size = (size + sizeof(void *) - 1) / sizeof(void *) * sizeof(void *);
+    p->size = size < sizeof(void *) ? sizeof(void *) : size;
+    p->per_slab = per_slab ? per_slab : 1024;
+}
+
+void sim_pool_fini(sim_pool *p)
+{
+    for (size_t i = 0; i < p->nslabs; i++)
+        sim_free(p->slabs[i]);
+    sim_free(p->slabs);
+    memset(p, 0, sizeof *p);
+}
+
+void *sim_pool_grow_get(sim_pool *p)
+{
+    if (p->nslabs == p->slab_cap) {
+        size_t cap = p->slab_cap ? p->slab_cap * 2 : 8;
+        void **s = sim_realloc(p->slabs, cap * sizeof *s);
+        if (!s)
+            return NULL;
+        p->slabs = s;
+        p->slab_cap = cap;
+    }
+    /* Zeroed so that sim_pool_each sees never-used slots in a known state. */
+    char *slab = sim_calloc(p->per_slab, p->size);
+    if (!slab)
+        return NULL;
+    p->slabs[p->nslabs++] = slab;
+    for (size_t i = p->per_slab; i-- > 0;) {
+        void *o = slab + i * p->size;
+        *(void **)o = p->free;
+        p->free = o;
+    }
+    return sim_pool_get(p);
+}
+
+void sim_pool_each(const sim_pool *p, sim_pool_fn fn, void *ud)
+{
+    for (size_t i = 0; i < p->nslabs; i++)
+        for (size_t j = 0; j < p->per_slab; j++)
+            fn((char *)p->slabs[i] + j * p->size, ud);
+}

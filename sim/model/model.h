@@ -1,0 +1,107 @@
+/* model: the public face of the engine — build a model, run it, read the results.
+ *
+ * A sim_engine owns everything in one simulation (clock, calendar, pools, services, clients,
+ * links, statistics); two engines can live in one process. The builder functions return SIM_OK
+ * or a negative SIM_E* code and never print. Distributions passed in are owned by the engine
+ * from then on, on success and on failure alike.
+ *
+ * Life of an engine: sim_engine_new → sim_service_add / sim_endpoint_add / sim_op_* /
+ * sim_client_add / sim_link_* → sim_engine_run → read results (model/internal.h for the
+ * output writers) → sim_engine_free. */
+#ifndef SIM_MODEL_H
+#define SIM_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/dist.h"
+
+typedef struct sim_engine sim_engine;
+
+typedef struct sim_config {
+    uint64_t seed;       /* base seed of every named stream */
+    uint64_t rep;        /* replication number (0-based), part of every stream's key */
+    double duration;     /* simulated seconds, > 0 */
+    double warmup;       /* statistics ignore [0, warmup); 0 <= warmup < duration */
+    double sample;       /* time-series interval, > 0 */
+} sim_config;
+
+typedef enum { SIM_DISC_FIFO, SIM_DISC_LIFO, SIM_DISC_PRIORITY } sim_discipline;
+typedef enum { SIM_LB_ROUND_ROBIN, SIM_LB_RANDOM, SIM_LB_LEAST_OUTSTANDING,
+               SIM_LB_POWER_OF_TWO } sim_balancer;
+typedef enum { SIM_JOIN_ALL, SIM_JOIN_ANY, SIM_JOIN_QUORUM } sim_join;
+
+typedef struct sim_service_config {
+    uint32_t workers;       /* >= 1 */
+    int64_t queue;          /* waiting-room capacity; -1 = unbounded */
+    sim_discipline discipline;
+    uint32_t replicas;      /* >= 1 */
+    sim_balancer balancer;
+} sim_service_config;
+
+typedef enum { SIM_ARR_POISSON, SIM_ARR_CONSTANT, SIM_ARR_SCHEDULE, SIM_ARR_BURSTY } sim_arrivals;
+
+typedef struct sim_client_config {
+    uint32_t service, endpoint;   /* target */
+    bool closed;                  /* closed workload (users, think) or open (arrivals) */
+    /* open */
+    sim_arrivals arrivals;
+    double rate;                  /* poisson, constant, bursty (during on periods) */
+    const double *times, *rates;  /* schedule: piecewise-constant rate from times[i] */
+    uint32_t npoints;
+    sim_dist *on, *off;           /* bursty periods (owned by the engine) */
+    /* closed */
+    uint32_t users;
+    sim_dist *think;              /* owned; NULL means no think time */
+    /* both */
+    double timeout;               /* client-side timeout; 0 = none */
+    uint64_t limit;               /* stop after this many requests; 0 = no limit */
+    int32_t priority;             /* higher is served first under SIM_DISC_PRIORITY */
+    double start;                 /* first request not before this time */
+} sim_client_config;
+
+sim_engine *sim_engine_new(const sim_config *cfg);   /* NULL on ENOMEM or a bad config */
+void sim_engine_free(sim_engine *e);                 /* NULL is a no-op */
+
+/* Services and their endpoint programs. Indices are dense, in order of addition. */
+int sim_service_add(sim_engine *e, const char *name, const sim_service_config *cfg,
+                    uint32_t *index);
+int sim_endpoint_add(sim_engine *e, uint32_t service, const char *name, uint32_t *index);
+
+/* Endpoint programs are flat instruction lists with jumps; sim_op_* append to the endpoint
+ * (service, endpoint) and, where they take one, store the new instruction's number in *pc.
+ * Structured steps are emitted as: fork, then each branch's steps ending with
+ * sim_op_branch_end, with sim_op_set_target(fork, i, pc) telling where branch i starts and
+ * sim_op_set_target(fork, n, pc) where the join continues; a probabilistic branch likewise,
+ * each arm ending with a jump whose target is set to the common continuation. */
+int sim_op_work(sim_engine *e, uint32_t s, uint32_t ep, sim_dist *d);
+int sim_op_sleep(sim_engine *e, uint32_t s, uint32_t ep, sim_dist *d);
+int sim_op_call(sim_engine *e, uint32_t s, uint32_t ep, uint32_t target, uint32_t target_ep,
+                bool blocking);
+int sim_op_fork(sim_engine *e, uint32_t s, uint32_t ep, uint32_t n, sim_join join,
+                uint32_t quorum, bool blocking, uint32_t *pc);
+int sim_op_choose(sim_engine *e, uint32_t s, uint32_t ep, uint32_t n, const double *probs,
+                  uint32_t *pc);
+int sim_op_jump(sim_engine *e, uint32_t s, uint32_t ep, uint32_t *pc);
+int sim_op_branch_end(sim_engine *e, uint32_t s, uint32_t ep);
+int sim_op_set_target(sim_engine *e, uint32_t s, uint32_t ep, uint32_t pc, uint32_t i,
+                      uint32_t target);
+/* The next instruction's number. */
+uint32_t sim_op_next_pc(const sim_engine *e, uint32_t s, uint32_t ep);
+/* Ends the endpoint's program (appends the return). */
+int sim_op_return(sim_engine *e, uint32_t s, uint32_t ep);
+
+int sim_client_add(sim_engine *e, const char *name, const sim_client_config *cfg);
+
+/* Links: a default latency for every hop, and overrides for unordered pairs of node names
+ * (services or clients). NULL latency means zero. */
+int sim_link_default(sim_engine *e, sim_dist *latency);
+int sim_link_pair(sim_engine *e, const char *a, const char *b, sim_dist *latency);
+
+/* Runs the model from time 0 to the configured duration, then checks the ledger of every
+ * client and service (SIM_ELEDGER on a mismatch, with a description in sim_engine_error). */
+int sim_engine_run(sim_engine *e);
+const char *sim_engine_error(const sim_engine *e);   /* the last error's detail, or "" */
+uint64_t sim_engine_events(const sim_engine *e);     /* events processed by the run */
+
+#endif
