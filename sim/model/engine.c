@@ -481,7 +481,7 @@ static int links_build(sim_engine *e)
     return SIM_OK;
 }
 
-double sim_engine_latency(sim_engine *e, uint32_t from, uint32_t to)
+static const sim_dist *link_of(const sim_engine *e, uint32_t from, uint32_t to)
 {
     const sim_dist *d = e->default_link.latency;
     if (e->linkmap) {
@@ -489,7 +489,20 @@ double sim_engine_latency(sim_engine *e, uint32_t from, uint32_t to)
         if (k)
             d = e->links[k - 1].latency;
     }
-    return d ? sim_dist_sample(d, &e->node_rng[from]) : 0.0;
+    return d && d->kind == SIM_DIST_CONST && d->a == 0 ? NULL : d;
+}
+
+void sim_engine_hop(sim_engine *e, uint32_t from, uint32_t to, sim_event_fn fn, void *obj)
+{
+    const sim_dist *d = link_of(e, from, to);
+    if (!d) {
+        /* A hop without latency is taken at once, without the calendar. Handlers never keep
+         * the event they are given, so one on the stack will do. */
+        sim_event ev = { .time = e->now, .fn = fn, .a = obj };
+        fn(e, &ev);
+        return;
+    }
+    sim_engine_event(e, fn, obj, NULL, e->now + sim_dist_sample(d, &e->node_rng[from]));
 }
 
 /* ---- events ------------------------------------------------------------------------- */

@@ -240,8 +240,7 @@ static void send_reply(sim_engine *e, sim_req *r)
 {
     r->state = REQ_REPLYING;
     r->inst->outstanding--;
-    double lat = sim_engine_latency(e, r->inst->node, node_of(r->parent));
-    sim_engine_event(e, on_reply, r, NULL, e->now + lat);
+    sim_engine_hop(e, r->inst->node, node_of(r->parent), on_reply, r);
 }
 
 void sim_service_deliver(sim_engine *e, sim_req *r)
@@ -309,19 +308,17 @@ sim_instance *sim_service_pick(sim_engine *e, sim_service *s)
 
 /* ---- calls -------------------------------------------------------------------------- */
 
-/* Sends a new request from `from` to endpoint ep of service s; NULL on ENOMEM. */
-sim_req *sim_service_call(sim_engine *e, sim_req *from, sim_service *s, uint32_t ep)
+int sim_service_call(sim_engine *e, sim_req *from, sim_service *s, uint32_t ep)
 {
     sim_req *c = sim_req_new(e, KIND_CALL, from);
     if (!c)
-        return NULL;
+        return SIM_ENOMEM;
     c->ep = &s->eps[ep];
     c->inst = sim_service_pick(e, s);
     c->inst->outstanding++;
     c->state = REQ_RUNNING;
-    double lat = sim_engine_latency(e, node_of(from), c->inst->node);
-    sim_engine_event(e, on_arrive, c, NULL, e->now + lat);
-    return c;
+    sim_engine_hop(e, node_of(from), c->inst->node, on_arrive, c);
+    return SIM_OK;
 }
 
 static void on_reply(sim_engine *e, sim_event *ev)
@@ -421,9 +418,11 @@ static void exec(sim_engine *e, sim_req *r)
                              e->now + sim_dist_sample(op->dist, &s->rng_work));
             return;
         case OP_CALL:
-            if (sim_service_call(e, r, &e->svcs[op->target], op->endpoint) && !op->blocking &&
-                r->kind == KIND_CALL)
+            /* The worker goes first: with a zero-latency link the reply may come back, and r
+             * go on, before sim_service_call returns. */
+            if (!op->blocking && r->kind == KIND_CALL)
                 release_worker(e, r);
+            sim_service_call(e, r, &e->svcs[op->target], op->endpoint);
             return;
         case OP_FORK:
             fork_start(e, r, op);
@@ -465,8 +464,9 @@ static void finish(sim_engine *e, sim_req *r, sim_outcome out)
         s->win.failed++;
         s->tick.failed++;
     }
-    send_reply(e, r);
+    /* The worker goes back before the reply leaves: a zero-latency reply frees r. */
     release_worker(e, r);
+    send_reply(e, r);
 }
 
 /* ---- statistics --------------------------------------------------------------------- */

@@ -1,0 +1,98 @@
+/* hist: a log-linear latency histogram (HdrHistogram-like) for values in seconds.
+ *
+ * Each power of two in [2^-30, 2^20) seconds is split into SIM_HIST_SUB = 128 equal sub-buckets;
+ * the bucket of a value is read straight off its IEEE-754 bits (exponent and the top 7 mantissa
+ * bits), so adding a value costs a few nanoseconds and no log(). Values below 2^-30 (zero and, if
+ * ever given, negatives) go to an underflow bucket and values at or above 2^20 (including +inf) to
+ * an overflow bucket. count, sum, min and max are exact.
+ *
+ * Quantiles are reported as the midpoint of the bucket that holds the wanted rank, clamped into
+ * [min, max]. A bucket [lo, lo + lo/128) has half-width lo/256, so for any value inside the covered
+ * range the reported quantile is within a relative error of SIM_HIST_REL_ERROR = 2^-8 (~0.39%) of
+ * the exact order statistic. Ranks falling in the underflow or overflow bucket carry no such bound
+ * (they are still clamped into [min, max]); rank 1 and rank count are answered exactly (min, max).
+ *
+ * The touched buckets always lie between the buckets of min and max, so reset and merge only visit
+ * that span: resetting a histogram every sample interval costs little when values are clustered. */
+#ifndef SIM_HIST_H
+#define SIM_HIST_H
+
+#include <stdint.h>
+#include <string.h>
+
+#define SIM_HIST_SUB_BITS 7
+#define SIM_HIST_SUB (1 << SIM_HIST_SUB_BITS)          /* sub-buckets per power of two */
+#define SIM_HIST_MIN_EXP (-30)                          /* lowest covered value: 2^-30 s */
+#define SIM_HIST_MAX_EXP 20                             /* covered values end below 2^20 s */
+#define SIM_HIST_OCTAVES (SIM_HIST_MAX_EXP - SIM_HIST_MIN_EXP)
+#define SIM_HIST_NBUCKETS (SIM_HIST_OCTAVES * SIM_HIST_SUB + 2) /* + underflow + overflow */
+#define SIM_HIST_UNDERFLOW 0L                           /* index of the underflow bucket */
+#define SIM_HIST_OVERFLOW ((long)SIM_HIST_NBUCKETS - 1) /* index of the overflow bucket */
+#define SIM_HIST_LOWEST 0x1p-30                         /* 2^SIM_HIST_MIN_EXP */
+#define SIM_HIST_HIGHEST 0x1p20                         /* 2^SIM_HIST_MAX_EXP */
+#define SIM_HIST_REL_ERROR 0.00390625                   /* 2^-8: bound on quantile relative error */
+
+typedef struct sim_hist {
+    uint64_t count;   /* values added (NaNs are ignored and not counted) */
+    double sum;       /* exact sum of the values added */
+    double min, max;  /* +inf / -inf while empty */
+    uint64_t *b;      /* SIM_HIST_NBUCKETS counters, index 0 = underflow, last = overflow */
+} sim_hist;
+
+/* Allocates the buckets and empties the histogram. Returns SIM_OK, or SIM_ENOMEM (then h holds no
+ * memory and sim_hist_fini is still safe to call). */
+int sim_hist_init(sim_hist *h);
+
+/* Releases the buckets; h must be re-initialised before further use. Safe after a failed init. */
+void sim_hist_fini(sim_hist *h);
+
+/* Empties an initialised histogram; costs O(buckets between min and max). */
+void sim_hist_reset(sim_hist *h);
+
+/* Bucket index of a non-NaN value (the bucket layout described above). */
+static inline long sim_hist_index(double v)
+{
+    if (v < SIM_HIST_LOWEST)
+        return SIM_HIST_UNDERFLOW;
+    if (v >= SIM_HIST_HIGHEST)
+        return SIM_HIST_OVERFLOW;
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    /* bits >> 45 = biased exponent * 128 + top 7 mantissa bits: monotonic in v for v > 0 */
+    long key = (long)(bits >> (52 - SIM_HIST_SUB_BITS));
+    return key - (long)(1023 + SIM_HIST_MIN_EXP) * SIM_HIST_SUB + 1;
+}
+
+/* Adds one value. NaN is ignored. The hot path: no branches beyond range and min/max checks. */
+static inline void sim_hist_add(sim_hist *h, double v)
+{
+    if (v != v)
+        return;
+    h->b[sim_hist_index(v)]++;
+    h->count++;
+    h->sum += v;
+    if (v < h->min)
+        h->min = v;
+    if (v > h->max)
+        h->max = v;
+}
+
+/* Adds every value of src into dst (both initialised, dst != src): afterwards dst equals a histogram
+ * that was given both sets of values. */
+void sim_hist_merge(sim_hist *dst, const sim_hist *src);
+
+/* The q-quantile (q in [0, 1], clamped; NaN q gives NAN): the midpoint of the bucket holding rank
+ * ceil(q * count) (at least 1), clamped into [min, max]; exactly min for rank 1 and exactly max for
+ * rank count. NAN when empty. */
+double sim_hist_quantile(const sim_hist *h, double q);
+
+/* The exact mean sum / count, NAN when empty. */
+double sim_hist_mean(const sim_hist *h);
+
+/* Iterates over the non-empty buckets in increasing order. Pass i = -1 to get the first; pass the
+ * returned index to get the next. Returns the bucket index, or -1 when there are no more. For each
+ * returned bucket stores its bounds [*lo, *hi) and its count (any pointer may be NULL). The
+ * underflow bucket reports [min(0, min), 2^-30); the overflow bucket reports [2^20, max]. */
+long sim_hist_next(const sim_hist *h, long i, double *lo, double *hi, uint64_t *count);
+
+#endif
