@@ -176,7 +176,7 @@ dessa_scenario *dessa_scenario_load(const char *path, const dessa_load_opts *opt
     int mod = lua_gettop(L);
 
     /* M.setup { overrides = {...}, random = fn, unsafe = bool } */
-    lua_createtable(L, 0, 3);
+    lua_createtable(L, 0, 4);
     lua_createtable(L, 0, (int)opts->noverrides);
     for (size_t i = 0; i < opts->noverrides; i++) {
         lua_pushstring(L, opts->overrides[i].value);
@@ -188,6 +188,8 @@ dessa_scenario *dessa_scenario_load(const char *path, const dessa_load_opts *opt
     lua_setfield(L, -2, "random");
     lua_pushboolean(L, opts->unsafe);
     lua_setfield(L, -2, "unsafe");
+    lua_pushstring(L, path);
+    lua_setfield(L, -2, "path");
     if (call_module(sc, mod, "setup", 1, 0, err, errlen) != SIM_OK)
         goto fail;
 

@@ -556,7 +556,6 @@ static sim_sample *sample_slot(sim_engine *e)
 
 static void on_sample(sim_engine *e, sim_event *ev)
 {
-    (void)ev;
     double span = e->now - e->last_tick;
     for (uint32_t i = 0; i < e->nclients && span > 0; i++) {
         sim_client *c = &e->clients[i];
@@ -584,15 +583,20 @@ static void on_sample(sim_engine *e, sim_event *ev)
         s->latency_mean = NAN;
         s->latency_p50 = NAN;
         s->latency_p99 = NAN;
-        s->queue = sim_tw_mean(&v->tick_queue, e->now);
-        s->utilization = sim_tw_mean(&v->tick_busy, e->now) /
-                         ((double)v->cfg.workers * v->cfg.replicas);
+        double busy = sim_tw_area(&v->tw_busy, e->now), queue = sim_tw_area(&v->tw_queue, e->now);
+        s->queue = (queue - v->tick_queue) / span;
+        s->utilization = (busy - v->tick_busy) / span / ((double)v->cfg.workers * v->cfg.replicas);
         s->errors = v->tick.failed + v->tick.dropped;
         memset(&v->tick, 0, sizeof v->tick);
-        sim_tw_reset(&v->tick_busy, e->now);
-        sim_tw_reset(&v->tick_queue, e->now);
+        v->tick_busy = busy;
+        v->tick_queue = queue;
     }
     e->last_tick = e->now;
+    /* One sampling event at a time keeps the calendar small. Times are multiples of the
+     * interval, not sums, so they do not drift. */
+    double next = e->cfg.sample * (double)++e->ticks;
+    if (next <= e->cfg.duration * (1 + 1e-12) && sim_calendar_push(&e->cal, ev, next) != SIM_OK)
+        sim_engine_fail(e, SIM_ENOMEM, "out of memory for the calendar");
 }
 
 /* ---- the ledger --------------------------------------------------------------------- */
@@ -682,9 +686,8 @@ int sim_engine_run(sim_engine *e)
     const double end = e->cfg.duration;
     if (e->cfg.warmup > 0)
         sim_engine_event(e, on_warmup, NULL, NULL, e->cfg.warmup);
-    for (double t = e->cfg.sample; t <= end * (1 + 1e-12); t += e->cfg.sample)
-        if (!sim_engine_event(e, on_sample, NULL, NULL, t))
-            break;
+    e->ticks = 1;
+    sim_engine_event(e, on_sample, NULL, NULL, e->cfg.sample);
     for (uint32_t i = 0; i < e->nclients && !e->err; i++)
         sim_client_start(e, &e->clients[i]);
 

@@ -134,7 +134,8 @@ typedef struct sim_service {
     sim_svc_counts all, win, tick;  /* whole run, after warm-up, this sample interval */
     uint64_t in_flight;         /* accepted and not finished */
     uint32_t busy, queued;      /* over all replicas */
-    sim_tw tw_busy, tw_queue, tick_busy, tick_queue;
+    sim_tw tw_busy, tw_queue;   /* since the warm-up */
+    double tick_busy, tick_queue;  /* their integrals at the last sample (see on_sample) */
     sim_tally wait, resid;
     sim_hist wait_hist;
 } sim_service;
@@ -204,6 +205,7 @@ struct sim_engine {
     sim_sample *samples;
     size_t nsamples, samples_cap;
     double last_tick;
+    uint64_t ticks;             /* sampling events so far */
 };
 
 /* engine.c */

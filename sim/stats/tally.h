@@ -71,6 +71,12 @@ static inline void sim_tw_set(sim_tw *w, double now, double value)
         w->max = value;
 }
 
+/* The integral of the value over [start, now] (now >= the last change). */
+static inline double sim_tw_area(const sim_tw *w, double now)
+{
+    return w->area + w->value * (now - w->last);
+}
+
 /* The average over [start, now] (now >= the last change); the current value if now == start. */
 double sim_tw_mean(const sim_tw *w, double now);
 
