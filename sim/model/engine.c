@@ -132,10 +132,8 @@ int sim_service_add(sim_engine *e, const char *name, const sim_service_config *c
     sim_rng_init(&s->rng_choose, e->cfg.seed, e->cfg.rep, key);
     snprintf(key, sizeof key, "service/%s/balancer", name);
     sim_rng_init(&s->rng_lb, e->cfg.seed, e->cfg.rep, key);
-    for (uint32_t i = 0; i < cfg->replicas; i++) {
-        s->inst[i].svc = s;
-        s->inst[i].index = i;
-    }
+    for (uint32_t i = 0; i < cfg->replicas; i++)
+        s->inst[i].index = i;   /* .svc is set when the run starts (links_build) */
     if (index)
         *index = e->nsvcs;
     e->nsvcs++;
@@ -448,9 +446,13 @@ static int links_build(sim_engine *e)
     uint32_t n = e->nclients;
     for (uint32_t i = 0; i < e->nclients; i++)
         e->clients[i].node = i;
+    /* The services array may have moved while the model was built: point the instances at
+     * their service now that it is final. */
     for (uint32_t i = 0; i < e->nsvcs; i++)
-        for (uint32_t j = 0; j < e->svcs[i].cfg.replicas; j++)
+        for (uint32_t j = 0; j < e->svcs[i].cfg.replicas; j++) {
+            e->svcs[i].inst[j].svc = &e->svcs[i];
             e->svcs[i].inst[j].node = n++;
+        }
     e->nnodes = n;
     e->node_rng = sim_calloc(n, sizeof *e->node_rng);
     if (!e->node_rng)

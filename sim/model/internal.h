@@ -53,6 +53,7 @@ typedef struct sim_endpoint {
 
 typedef enum {
     REQ_FREE = 0,    /* in the pool */
+    REQ_TRANSIT,     /* travelling the link to inst: not yet an arrival there */
     REQ_QUEUED,      /* waiting for a worker at inst */
     REQ_RUNNING,     /* executing at inst (holds a worker, or sleeping / waiting) */
     REQ_REPLYING,    /* finished; its reply travels back to the parent */

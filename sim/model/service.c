@@ -332,7 +332,7 @@ int sim_service_call(sim_engine *e, sim_req *from, sim_service *s, uint32_t ep)
     c->ep = &s->eps[ep];
     c->inst = sim_service_pick(e, s);
     c->inst->outstanding++;
-    c->state = REQ_RUNNING;
+    c->state = REQ_TRANSIT;
     sim_engine_hop(e, node_of(from), c->inst->node, on_arrive, c);
     return SIM_OK;
 }

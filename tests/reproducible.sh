@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Same scenario and seed -> byte-identical CSV files, whatever the number of threads;
+# another seed -> different numbers.
+set -u
+dessa=$1 root=$2
+cd "$root" || exit 1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+check() {   # name, command status
+    if [ "$2" -eq 0 ]; then pass=$((pass + 1)); else echo "FAIL $1"; fail=$((fail + 1)); fi
+}
+for s in scenarios/*.lua; do
+    name=$(basename "$s" .lua)
+    "$dessa" run "$s" -q --seed 7 --reps 3 -j 1 -o "$tmp/$name-a"
+    "$dessa" run "$s" -q --seed 7 --reps 3 -j 2 -o "$tmp/$name-b"
+    "$dessa" run "$s" -q --seed 8 --reps 3 -j 2 -o "$tmp/$name-c"
+    for f in flows services timeseries latency; do
+        cmp -s "$tmp/$name-a/$f.csv" "$tmp/$name-b/$f.csv"
+        check "$name: $f.csv differs between two runs with seed 7" $?
+    done
+    ! cmp -s "$tmp/$name-a/flows.csv" "$tmp/$name-c/flows.csv"
+    check "$name: seeds 7 and 8 gave the same flows.csv" $?
+    # One row per flow and replication in flows.csv.
+    rows=$(($(wc -l < "$tmp/$name-a/flows.csv") - 1))
+    [ "$rows" -ge 3 ] && [ $((rows % 3)) -eq 0 ]
+    check "$name: flows.csv has $rows rows for 3 replications" $?
+done
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
