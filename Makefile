@@ -21,12 +21,9 @@ bench: build
 	bash bench/run.sh ./$(BUILD)
 
 asan:
-	$(MAKE) BUILD=build-asan CMAKE_ARGS= build-asan-config
-	cd build-asan && ctest --output-on-failure -j $(JOBS)
-
-build-asan-config:
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DDESSA_SANITIZE=ON
 	cmake --build build-asan -j $(JOBS)
+	cd build-asan && ctest --output-on-failure -j $(JOBS)
 
 clean:
 	rm -rf $(BUILD) build-asan out

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -283,6 +284,9 @@ static char *run_json(const options *o, dessa_scenario *sc, const sim_config *cf
     sb_printf(&b, "%s},\n", np ? " " : "");
     sb_printf(&b, "  \"events\": %" PRIu64 ",\n  \"wall_seconds\": %.6f,\n", events, wall);
     sb_printf(&b, "  \"events_per_second\": %.0f,\n", wall > 0 ? (double)events / wall : 0.0);
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) == 0)
+        sb_printf(&b, "  \"peak_rss_kb\": %ld,\n", (long)ru.ru_maxrss);
     sb_printf(&b, "  \"replications\": [\n");
     for (uint64_t r = 0; r < p->reps; r++)
         sb_printf(&b, "    { \"rep\": %" PRIu64 ", \"events\": %" PRIu64

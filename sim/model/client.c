@@ -155,7 +155,6 @@ static void resolve(sim_engine *e, sim_req *root, sim_outcome out)
         sim_hist_add(&c->tick_hist, lat);
         if (w) {
             w->ok++;
-            sim_tally_add(&c->lat, lat);
             sim_hist_add(&c->lat_hist, lat);
         }
         break;
@@ -211,15 +210,12 @@ void sim_client_release(sim_engine *e, sim_req *root)
     sim_client *c = root->client;
     if (root->counted && root->outcome == OUT_OK) {
         double t = e->now - root->t_created;
-        sim_tally_add(&c->compl, t);
         sim_hist_add(&c->compl_hist, t);
     }
 }
 
 int sim_client_init_stats(sim_client *c)
 {
-    sim_tally_reset(&c->lat);
-    sim_tally_reset(&c->compl);
     int rc = sim_hist_init(&c->lat_hist);
     if (rc == SIM_OK)
         rc = sim_hist_init(&c->compl_hist);

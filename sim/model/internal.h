@@ -137,8 +137,9 @@ typedef struct sim_service {
     uint32_t busy, queued;      /* over all replicas */
     sim_tw tw_busy, tw_queue;   /* since the warm-up */
     double tick_busy, tick_queue;  /* their integrals at the last sample (see on_sample) */
-    sim_tally wait, resid;
-    sim_hist wait_hist;
+    double resid_sum;           /* residence times of completed requests */
+    uint64_t resid_n;
+    sim_hist wait_hist;         /* its count, sum and max are exact */
 } sim_service;
 
 /* ---- clients ------------------------------------------------------------------------ */
@@ -158,8 +159,7 @@ typedef struct sim_client {
     double on_until;            /* bursty: end of the current on period */
     sim_flow_counts all, win, tick;
     uint64_t in_flight;
-    sim_tally lat, compl;
-    sim_hist lat_hist, compl_hist, tick_hist;
+    sim_hist lat_hist, compl_hist, tick_hist;   /* exact count, sum, min and max */
 } sim_client;
 
 /* ---- links -------------------------------------------------------------------------- */

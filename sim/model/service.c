@@ -181,7 +181,6 @@ static void start(sim_engine *e, sim_req *r)
     sim_service *s = r->inst->svc;
     take_worker(e, r);
     double w = e->now - r->t_arrived;
-    sim_tally_add(&s->wait, w);
     sim_hist_add(&s->wait_hist, w);
     r->state = REQ_RUNNING;
     r->pc = 0;
@@ -474,7 +473,8 @@ static void finish(sim_engine *e, sim_req *r, sim_outcome out)
         s->all.completed++;
         s->win.completed++;
         s->tick.completed++;
-        sim_tally_add(&s->resid, e->now - r->t_arrived);
+        s->resid_sum += e->now - r->t_arrived;
+        s->resid_n++;
     } else {
         s->all.failed++;
         s->win.failed++;
@@ -491,8 +491,6 @@ int sim_service_init_stats(sim_service *s)
 {
     sim_tw_init(&s->tw_busy, 0, 0);
     sim_tw_init(&s->tw_queue, 0, 0);
-    sim_tally_reset(&s->wait);
-    sim_tally_reset(&s->resid);
     return sim_hist_init(&s->wait_hist);
 }
 
@@ -504,8 +502,8 @@ void sim_service_reset_window(sim_engine *e, sim_service *s)
     s->tick_queue -= sim_tw_area(&s->tw_queue, e->now);
     sim_tw_reset(&s->tw_busy, e->now);
     sim_tw_reset(&s->tw_queue, e->now);
-    sim_tally_reset(&s->wait);
-    sim_tally_reset(&s->resid);
+    s->resid_sum = 0;
+    s->resid_n = 0;
     sim_hist_reset(&s->wait_hist);
 }
 

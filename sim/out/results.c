@@ -63,7 +63,6 @@ uint32_t sim_results_nservices(const sim_engine *e) { return e->nsvcs; }
 
 static double window(const sim_engine *e) { return e->cfg.duration - e->cfg.warmup; }
 
-static double mean_or_nan(const sim_tally *t) { return t->n ? t->mean : NAN; }
 
 void sim_results_flow(const sim_engine *e, uint32_t i, sim_flow_summary *o)
 {
@@ -77,13 +76,13 @@ void sim_results_flow(const sim_engine *e, uint32_t i, sim_flow_summary *o)
     o->dropped = (double)w->dropped;
     o->in_flight = (double)(w->sent - w->ok - w->failed - w->timeouts - w->dropped);
     o->throughput = (double)w->ok / window(e);
-    o->latency_mean = mean_or_nan(&c->lat);
+    o->latency_mean = sim_hist_mean(&c->lat_hist);
     o->latency_p50 = sim_hist_quantile(&c->lat_hist, 0.50);
     o->latency_p90 = sim_hist_quantile(&c->lat_hist, 0.90);
     o->latency_p99 = sim_hist_quantile(&c->lat_hist, 0.99);
     o->latency_p999 = sim_hist_quantile(&c->lat_hist, 0.999);
-    o->latency_max = c->lat.n ? c->lat.max : NAN;
-    o->completion_mean = mean_or_nan(&c->compl);
+    o->latency_max = c->lat_hist.count ? c->lat_hist.max : NAN;
+    o->completion_mean = sim_hist_mean(&c->compl_hist);
     o->completion_p99 = sim_hist_quantile(&c->compl_hist, 0.99);
 }
 
@@ -101,9 +100,9 @@ void sim_results_service(const sim_engine *e, uint32_t i, sim_service_summary *o
     o->utilization = sim_tw_mean(&s->tw_busy, end) / ((double)s->cfg.workers * s->cfg.replicas);
     o->queue_mean = sim_tw_mean(&s->tw_queue, end);
     o->queue_max = s->tw_queue.max;
-    o->wait_mean = mean_or_nan(&s->wait);
+    o->wait_mean = sim_hist_mean(&s->wait_hist);
     o->wait_p99 = sim_hist_quantile(&s->wait_hist, 0.99);
-    o->residence_mean = mean_or_nan(&s->resid);
+    o->residence_mean = s->resid_n ? s->resid_sum / (double)s->resid_n : NAN;
 }
 
 /* ---- rows --------------------------------------------------------------------------- */
