@@ -299,68 +299,92 @@ static char *run_json(const options *o, dessa_scenario *sc, const sim_config *cf
 
 /* ---- the summary table -------------------------------------------------------------- */
 
-/* Prints "mean" or "mean ±half" of x over replications, scaled, in a field of width w. */
-static void cell(const double *x, uint64_t n, double scale, int prec, int w)
+/* One column of the summary table: a heading, a scale applied to the value, decimals, width. */
+typedef struct column {
+    const char *head;
+    double scale;
+    int prec, width;
+} column;
+
+static const column flow_cols[] = {
+    { "sent", 1, 0, 9 },      { "ok", 1, 0, 9 },        { "errors", 1, 0, 7 },
+    { "dropped", 1, 0, 7 },   { "thru/s", 1, 2, 8 },    { "mean ms", 1e3, 2, 9 },
+    { "p50 ms", 1e3, 2, 9 },  { "p99 ms", 1e3, 2, 9 },  { "max ms", 1e3, 2, 9 },
+};
+static const column service_cols[] = {
+    { "arrivals", 1, 0, 9 }, { "completed", 1, 0, 9 }, { "failed", 1, 0, 7 },
+    { "dropped", 1, 0, 7 },  { "util", 1, 3, 8 },      { "queue", 1, 2, 9 },
+    { "wait ms", 1e3, 2, 9 },
+};
+#define NCOLS(c) (sizeof(c) / sizeof((c)[0]))
+
+/* Prints "mean" (one replication) or "mean±half" (the 95% t half-width across several). */
+static void cell(const double *x, uint64_t n, const column *c, int wide)
 {
     sim_tally t;
     sim_tally_reset(&t);
     for (uint64_t i = 0; i < n; i++)
         if (!isnan(x[i]))
-            sim_tally_add(&t, x[i] * scale);
+            sim_tally_add(&t, x[i] * c->scale);
     char buf[64];
+    int w = c->width + (wide ? 7 : 0);
     if (t.n == 0)
         snprintf(buf, sizeof buf, "-");
-    else if (t.n < 2)
-        snprintf(buf, sizeof buf, "%.*f", prec, t.mean);
+    else if (n < 2)
+        snprintf(buf, sizeof buf, "%.*f", c->prec, t.mean);
     else
-        snprintf(buf, sizeof buf, "%.*f±%.*f", prec, t.mean, prec,
-                 sim_ci_t_halfwidth(&t, 0.95));
-    printf(" %*s", w + (strstr(buf, "±") ? 1 : 0), buf);
+        snprintf(buf, sizeof buf, "%.*f±%.*f", c->prec, t.mean, c->prec,
+                 t.n > 1 ? sim_ci_t_halfwidth(&t, 0.95) : 0.0);
+    printf(" %*s", w + (strstr(buf, "±") ? 1 : 0), buf);   /* ± is two bytes wide */
+}
+
+static void heading(const char *first, const column *cols, size_t ncols, int wide)
+{
+    printf("%-14s", first);
+    for (size_t k = 0; k < ncols; k++)
+        printf(" %*s", cols[k].width + (wide ? 7 : 0), cols[k].head);
+    printf("\n");
 }
 
 static void summary(const options *o, const rep_pool *p, const char *dir)
 {
     const sim_engine *e0 = p->slots[0].engine;
     uint64_t n = p->reps;
+    int wide = n > 1;
     double *x = calloc(n * 16, sizeof *x);
     if (!x)
         return;
     printf("%s: %" PRIu64 " replication%s, seed %" PRIu64 "%s\n\n", o->scenario, n,
            n > 1 ? "s" : "", p->seed, n > 1 ? " (mean ±95% CI half-width)" : "");
-    printf("%-14s %10s %10s %8s %8s %9s %9s %9s %9s %9s\n", "flow", "sent", "ok", "errors",
-           "dropped", "thru/s", "mean ms", "p50 ms", "p99 ms", "max ms");
+    heading("flow", flow_cols, NCOLS(flow_cols), wide);
     for (uint32_t f = 0; f < sim_results_nflows(e0); f++) {
         sim_flow_summary s;
         for (uint64_t r = 0; r < n; r++) {
             sim_results_flow(p->slots[r].engine, f, &s);
             double v[] = { s.sent, s.ok, s.failed + s.timeouts, s.dropped, s.throughput,
                            s.latency_mean, s.latency_p50, s.latency_p99, s.latency_max };
-            for (int k = 0; k < 9; k++)
+            for (size_t k = 0; k < NCOLS(flow_cols); k++)
                 x[k * n + r] = v[k];
         }
         printf("%-14.14s", s.name);
-        static const int prec[] = { 0, 0, 0, 0, 2, 2, 2, 2, 2 };
-        static const int width[] = { 10, 10, 8, 8, 9, 9, 9, 9, 9 };
-        for (int k = 0; k < 9; k++)
-            cell(x + k * n, n, k >= 5 ? 1000.0 : 1.0, prec[k], width[k]);
+        for (size_t k = 0; k < NCOLS(flow_cols); k++)
+            cell(x + k * n, n, &flow_cols[k], wide);
         printf("\n");
     }
-    printf("\n%-14s %10s %10s %8s %8s %9s %9s %9s\n", "service", "arrivals", "completed",
-           "failed", "dropped", "util", "queue", "wait ms");
+    printf("\n");
+    heading("service", service_cols, NCOLS(service_cols), wide);
     for (uint32_t v = 0; v < sim_results_nservices(e0); v++) {
         sim_service_summary s;
         for (uint64_t r = 0; r < n; r++) {
             sim_results_service(p->slots[r].engine, v, &s);
             double vals[] = { s.arrivals, s.completed, s.failed, s.dropped, s.utilization,
                               s.queue_mean, s.wait_mean };
-            for (int k = 0; k < 7; k++)
+            for (size_t k = 0; k < NCOLS(service_cols); k++)
                 x[k * n + r] = vals[k];
         }
         printf("%-14.14s", s.name);
-        static const int prec[] = { 0, 0, 0, 0, 3, 2, 2 };
-        static const int width[] = { 10, 10, 8, 8, 9, 9, 9 };
-        for (int k = 0; k < 7; k++)
-            cell(x + k * n, n, k == 6 ? 1000.0 : 1.0, prec[k], width[k]);
+        for (size_t k = 0; k < NCOLS(service_cols); k++)
+            cell(x + k * n, n, &service_cols[k], wide);
         printf("\n");
     }
     printf("\nresults in %s/ (flows.csv services.csv timeseries.csv latency.csv run.json)\n",
