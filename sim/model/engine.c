@@ -362,14 +362,15 @@ int sim_client_add(sim_engine *e, const char *name, const sim_client_config *cfg
     else
         bad = bad || !(cfg->rate > 0) ||
               (cfg->arrivals == SIM_ARR_BURSTY && (!cfg->on || !cfg->off));
-    if (bad || !(cfg->timeout >= 0) || !(cfg->start >= 0)) {
+    int rc = bad || !(cfg->timeout >= 0) || !(cfg->start >= 0) ? SIM_EINVAL
+             : grow((void **)&e->clients, e->nclients, sizeof *e->clients);
+    if (rc != SIM_OK) {
+        /* The engine owns the laws passed in, on failure too. */
         sim_dist_free(cfg->on);
         sim_dist_free(cfg->off);
         sim_dist_free(cfg->think);
-        return SIM_EINVAL;
+        return rc;
     }
-    if (grow((void **)&e->clients, e->nclients, sizeof *e->clients) != SIM_OK)
-        return SIM_ENOMEM;
     sim_client *c = &e->clients[e->nclients];
     memset(c, 0, sizeof *c);
     c->cfg = *cfg;
