@@ -21,7 +21,7 @@ local warmup   = param("warmup", 1000)
 local a = service "a" { workers = 1, work = exp(mean_a) }
 local b = service "b" { workers = 1, work = exp(mean_b) }
 local c = service "c" { workers = 1, work = exp(mean_c) }
-local route = service "route" { workers = 1000,
+local route = service "route" { workers = 1000000,
   endpoint "serial" { call(a), call(b), call(c) } }
 client "arrivals" { target = route, arrivals = poisson(rate) }
 run { duration = duration, warmup = warmup, sample = duration / 10 }
