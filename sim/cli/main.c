@@ -346,47 +346,63 @@ static void heading(const char *first, const column *cols, size_t ncols, int wid
     printf("\n");
 }
 
+/* Fills v with one row's values (in the order of its columns) and returns the row's name. */
+typedef const char *(*row_fn)(const sim_engine *e, uint32_t i, double *v);
+
+static const char *flow_row(const sim_engine *e, uint32_t i, double *v)
+{
+    sim_flow_summary s;
+    sim_results_flow(e, i, &s);
+    double row[] = { s.sent, s.ok, s.failed + s.timeouts, s.dropped, s.throughput,
+                     s.latency_mean, s.latency_p50, s.latency_p99, s.latency_max };
+    memcpy(v, row, sizeof row);
+    return s.name;
+}
+
+static const char *service_row(const sim_engine *e, uint32_t i, double *v)
+{
+    sim_service_summary s;
+    sim_results_service(e, i, &s);
+    double row[] = { s.arrivals, s.completed, s.failed, s.dropped, s.utilization,
+                     s.queue_mean, s.wait_mean };
+    memcpy(v, row, sizeof row);
+    return s.name;
+}
+
+/* Prints one table: a row per entity, each cell across all replications. */
+static void table(const rep_pool *p, const char *first, const column *cols, size_t ncols,
+                  uint32_t nrows, row_fn fill, double *x)
+{
+    uint64_t n = p->reps;
+    heading(first, cols, ncols, n > 1);
+    for (uint32_t i = 0; i < nrows; i++) {
+        const char *name = "";
+        for (uint64_t r = 0; r < n; r++) {
+            double v[16];
+            name = fill(p->slots[r].engine, i, v);
+            for (size_t k = 0; k < ncols; k++)
+                x[k * n + r] = v[k];
+        }
+        printf("%-14.14s", name);
+        for (size_t k = 0; k < ncols; k++)
+            cell(x + k * n, n, &cols[k], n > 1);
+        printf("\n");
+    }
+}
+
 static void summary(const options *o, const rep_pool *p, const char *dir)
 {
     const sim_engine *e0 = p->slots[0].engine;
     uint64_t n = p->reps;
-    int wide = n > 1;
     double *x = calloc(n * 16, sizeof *x);
     if (!x)
         return;
     printf("%s: %" PRIu64 " replication%s, seed %" PRIu64 "%s\n\n", o->scenario, n,
            n > 1 ? "s" : "", p->seed, n > 1 ? " (mean ±95% CI half-width)" : "");
-    heading("flow", flow_cols, NCOLS(flow_cols), wide);
-    for (uint32_t f = 0; f < sim_results_nflows(e0); f++) {
-        sim_flow_summary s;
-        for (uint64_t r = 0; r < n; r++) {
-            sim_results_flow(p->slots[r].engine, f, &s);
-            double v[] = { s.sent, s.ok, s.failed + s.timeouts, s.dropped, s.throughput,
-                           s.latency_mean, s.latency_p50, s.latency_p99, s.latency_max };
-            for (size_t k = 0; k < NCOLS(flow_cols); k++)
-                x[k * n + r] = v[k];
-        }
-        printf("%-14.14s", s.name);
-        for (size_t k = 0; k < NCOLS(flow_cols); k++)
-            cell(x + k * n, n, &flow_cols[k], wide);
-        printf("\n");
-    }
+    table(p, "flow", flow_cols, NCOLS(flow_cols), sim_results_nflows(e0), flow_row, x);
     printf("\n");
-    heading("service", service_cols, NCOLS(service_cols), wide);
-    for (uint32_t v = 0; v < sim_results_nservices(e0); v++) {
-        sim_service_summary s;
-        for (uint64_t r = 0; r < n; r++) {
-            sim_results_service(p->slots[r].engine, v, &s);
-            double vals[] = { s.arrivals, s.completed, s.failed, s.dropped, s.utilization,
-                              s.queue_mean, s.wait_mean };
-            for (size_t k = 0; k < NCOLS(service_cols); k++)
-                x[k * n + r] = vals[k];
-        }
-        printf("%-14.14s", s.name);
-        for (size_t k = 0; k < NCOLS(service_cols); k++)
-            cell(x + k * n, n, &service_cols[k], wide);
-        printf("\n");
-    }
+    table(p, "service", service_cols, NCOLS(service_cols), sim_results_nservices(e0),
+          service_row, x);
     printf("\nresults in %s/ (flows.csv services.csv timeseries.csv latency.csv run.json)\n",
            dir);
     free(x);

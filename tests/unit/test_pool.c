@@ -13,33 +13,7 @@
 #include "core/alloc.h"
 #include "core/pool.h"
 
-/* ---- a counting allocator ----------------------------------------------------------- */
-
-typedef struct counter {
-    long live;        /* blocks allocated and not freed */
-    long calls;       /* allocation requests (malloc or realloc) */
-    long fail_from;   /* when > 0, requests numbered >= fail_from fail */
-} counter;
-
-static void *counting_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
-{
-    counter *c = ud;
-    (void)osize;
-    if (nsize == 0) {
-        if (ptr) {
-            free(ptr);
-            c->live--;
-        }
-        return NULL;
-    }
-    c->calls++;
-    if (c->fail_from > 0 && c->calls >= c->fail_from)
-        return NULL;
-    void *p = realloc(ptr, nsize);
-    if (p && !ptr)
-        c->live++;
-    return p;
-}
+#include "counting_alloc.h"
 
 /* ---- helpers ------------------------------------------------------------------------ */
 
@@ -240,7 +214,7 @@ static void test_each_visits_every_slot(void **state)
 static void test_fini_releases_all(void **state)
 {
     (void)state;
-    counter c = { 0, 0, 0 };
+    counter c = { 0, 0, 0, true, 0 };
     sim_alloc_set(counting_alloc, &c);
     sim_pool p;
     sim_pool_init(&p, 16, 2);
@@ -257,7 +231,7 @@ static void test_fini_releases_all(void **state)
 static void test_grow_failure_keeps_pool_usable(void **state)
 {
     (void)state;
-    counter c = { 0, 0, 0 };
+    counter c = { 0, 0, 0, true, 0 };
     sim_alloc_set(counting_alloc, &c);
     sim_pool p;
     sim_pool_init(&p, 16, 2);
@@ -265,7 +239,7 @@ static void test_grow_failure_keeps_pool_usable(void **state)
     assert_non_null(a);
     assert_non_null(b);
     /* The next growth fails, whichever allocation (slab table or slab) it needs. */
-    c.fail_from = c.calls + 1;
+    c.fail_at = c.calls + 1;
     assert_null(sim_pool_get(&p));
     assert_int_equal(p.live, 2);
     assert_int_equal(p.peak, 2);
@@ -274,7 +248,7 @@ static void test_grow_failure_keeps_pool_usable(void **state)
     sim_pool_put(&p, a);
     assert_ptr_equal(sim_pool_get(&p), a);
     /* Once memory is back, growth works again. */
-    c.fail_from = 0;
+    c.fail_at = 0;
     void *d = sim_pool_get(&p);
     assert_non_null(d);
     assert_ptr_not_equal(d, a);
