@@ -317,6 +317,9 @@ static const column service_cols[] = {
     { "wait ms", 1e3, 2, 9 },
 };
 #define NCOLS(c) (sizeof(c) / sizeof((c)[0]))
+#define MAX_COLS 16   /* no table has more columns */
+_Static_assert(NCOLS(flow_cols) <= MAX_COLS && NCOLS(service_cols) <= MAX_COLS,
+               "a summary table has more than MAX_COLS columns");
 
 /* Prints "mean" (one replication) or "mean±half" (the 95% t half-width across several). */
 static void cell(const double *x, uint64_t n, const column *c, int wide)
@@ -378,7 +381,7 @@ static void table(const rep_pool *p, const char *first, const column *cols, size
     for (uint32_t i = 0; i < nrows; i++) {
         const char *name = "";
         for (uint64_t r = 0; r < n; r++) {
-            double v[16];
+            double v[MAX_COLS];
             name = fill(p->slots[r].engine, i, v);
             for (size_t k = 0; k < ncols; k++)
                 x[k * n + r] = v[k];
@@ -394,7 +397,7 @@ static void summary(const options *o, const rep_pool *p, const char *dir)
 {
     const sim_engine *e0 = p->slots[0].engine;
     uint64_t n = p->reps;
-    double *x = calloc(n * 16, sizeof *x);
+    double *x = calloc(n * MAX_COLS, sizeof *x);
     if (!x)
         return;
     printf("%s: %" PRIu64 " replication%s, seed %" PRIu64 "%s\n\n", o->scenario, n,

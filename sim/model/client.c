@@ -112,8 +112,8 @@ static void on_arrival(sim_engine *e, sim_event *ev)
     if (!may_send(c))
         return;
     double t = next_arrival(c, e->now);
-    if (t < INFINITY && sim_calendar_push(&e->cal, ev, t) != SIM_OK)
-        sim_engine_fail(e, SIM_ENOMEM, "out of memory for the calendar");
+    if (t < INFINITY)
+        sim_engine_rearm(e, ev, t);
 }
 
 int sim_client_start(sim_engine *e, sim_client *c)

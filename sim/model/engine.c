@@ -530,6 +530,12 @@ sim_event *sim_engine_event(sim_engine *e, sim_event_fn fn, void *a, void *b, do
     return ev;
 }
 
+void sim_engine_rearm(sim_engine *e, sim_event *ev, double at)
+{
+    if (sim_calendar_push(&e->cal, ev, at) != SIM_OK)
+        sim_engine_fail(e, SIM_ENOMEM, "out of memory for the calendar");
+}
+
 /* ---- warm-up and sampling ----------------------------------------------------------- */
 
 static void on_warmup(sim_engine *e, sim_event *ev)
@@ -598,8 +604,8 @@ static void on_sample(sim_engine *e, sim_event *ev)
     /* One sampling event at a time keeps the calendar small. Times are multiples of the
      * interval, not sums, so they do not drift. */
     double next = e->cfg.sample * (double)++e->ticks;
-    if (next <= e->cfg.duration * (1 + 1e-12) && sim_calendar_push(&e->cal, ev, next) != SIM_OK)
-        sim_engine_fail(e, SIM_ENOMEM, "out of memory for the calendar");
+    if (next <= e->cfg.duration * (1 + 1e-12))
+        sim_engine_rearm(e, ev, next);
 }
 
 /* ---- the ledger --------------------------------------------------------------------- */

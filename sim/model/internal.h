@@ -211,17 +211,18 @@ struct sim_engine {
 
 /* engine.c */
 sim_event *sim_engine_event(sim_engine *e, sim_event_fn fn, void *a, void *b, double at);
+/* Schedules again, at `at`, the event whose handler is running (periodic events); the run loop
+ * then does not return it to the pool. */
+void sim_engine_rearm(sim_engine *e, sim_event *ev, double at);
 void sim_engine_fail(sim_engine *e, int code, const char *fmt, ...);
 /* Moves obj from node `from` to node `to` over their link: fn runs after the link's latency, at
  * once (re-entrantly) when the link has none. */
 void sim_engine_hop(sim_engine *e, uint32_t from, uint32_t to, sim_event_fn fn, void *obj);
 
 /* service.c */
-void sim_service_deliver(sim_engine *e, sim_req *req);  /* a call's request reaches its instance */
 /* Sends a new request from `from` to endpoint ep of s; SIM_OK or SIM_ENOMEM. The reply may
  * arrive before this returns (zero-latency links), so `from` may have moved on. */
 int sim_service_call(sim_engine *e, sim_req *from, sim_service *s, uint32_t ep);
-sim_instance *sim_service_pick(sim_engine *e, sim_service *svc);
 void sim_service_reset_window(sim_engine *e, sim_service *svc);
 void sim_service_fini(sim_service *svc);
 int sim_service_init_stats(sim_service *svc);

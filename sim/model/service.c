@@ -258,7 +258,7 @@ static void send_reply(sim_engine *e, sim_req *r)
     sim_engine_hop(e, r->inst->node, node_of(r->parent), on_reply, r);
 }
 
-void sim_service_deliver(sim_engine *e, sim_req *r)
+static void deliver(sim_engine *e, sim_req *r)
 {
     sim_instance *in = r->inst;
     sim_service *s = in->svc;
@@ -286,11 +286,11 @@ void sim_service_deliver(sim_engine *e, sim_req *r)
     send_reply(e, r);
 }
 
-static void on_arrive(sim_engine *e, sim_event *ev) { sim_service_deliver(e, ev->a); }
+static void on_arrive(sim_engine *e, sim_event *ev) { deliver(e, ev->a); }
 
 /* ---- load balancing ----------------------------------------------------------------- */
 
-sim_instance *sim_service_pick(sim_engine *e, sim_service *s)
+static sim_instance *pick(sim_engine *e, sim_service *s)
 {
     uint32_t n = s->cfg.replicas;
     if (n == 1)
@@ -329,7 +329,7 @@ int sim_service_call(sim_engine *e, sim_req *from, sim_service *s, uint32_t ep)
     if (!c)
         return SIM_ENOMEM;
     c->ep = &s->eps[ep];
-    c->inst = sim_service_pick(e, s);
+    c->inst = pick(e, s);
     c->inst->outstanding++;
     c->state = REQ_TRANSIT;
     sim_engine_hop(e, node_of(from), c->inst->node, on_arrive, c);
