@@ -1,21 +1,16 @@
 #!/usr/bin/env bash
 # Every complete example in docs/ (a ```lua block whose first line is `-- example: NAME`) must
 # pass `dessa check` and run to completion with `dessa run`.
-set -u
-dessa=$1 root=$2
-cd "$root" || exit 1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$2/tests/lib/common.sh" "$@"
 awk -v dir="$tmp" '
     /^```lua/ { inblock = 1; first = 1; next }
     /^```/ && inblock { inblock = 0; if (out) close(out); out = ""; next }
     inblock && first {
         first = 0
-        if ($0 ~ /^-- example: /) { name = $3; out = dir "/" FILENAME "-" name ".lua"; gsub("/", "_", out); out = dir "/" substr(out, length(dir) + 2) }
+        if ($0 ~ /^-- example: /) { f = FILENAME "-" $3 ".lua"; gsub("/", "_", f); out = dir "/" f }
     }
     inblock && out { print > out }
 ' docs/*.md
-pass=0 fail=0
 for f in "$tmp"/*.lua; do
     [ -e "$f" ] || continue
     name=$(basename "$f")
@@ -26,5 +21,4 @@ for f in "$tmp"/*.lua; do
         fail=$((fail + 1))
     fi
 done
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ] && [ "$pass" -ge 1 ]
+finish

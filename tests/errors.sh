@@ -2,12 +2,7 @@
 # Golden error messages: every tests/errors/*.lua holds one mistake and names, on its first line
 # (`-- expect: ...`), the exact first line dessa must print. Each must also exit with status 1 and
 # leave no output directory behind. A second line `-- set: NAME=VALUE` passes an override.
-set -u
-dessa=$1 root=$2
-cd "$root" || exit 1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
+. "$2/tests/lib/common.sh" "$@"
 for f in tests/errors/*.lua; do
     expect=$(sed -n '1s/^-- expect: //p' "$f")
     set_arg=$(sed -n '2s/^-- set: //p' "$f")
@@ -29,5 +24,4 @@ for f in tests/errors/*.lua; do
         fi
     done
 done
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ] && [ "$pass" -ge 30 ]
+finish 30

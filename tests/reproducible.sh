@@ -1,15 +1,7 @@
 #!/usr/bin/env bash
 # Same scenario and seed -> byte-identical CSV files, whatever the number of threads;
 # another seed -> different numbers.
-set -u
-dessa=$1 root=$2
-cd "$root" || exit 1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-check() {   # name, command status
-    if [ "$2" -eq 0 ]; then pass=$((pass + 1)); else echo "FAIL $1"; fail=$((fail + 1)); fi
-}
+. "$2/tests/lib/common.sh" "$@"
 for s in scenarios/*.lua; do
     name=$(basename "$s" .lua)
     "$dessa" run "$s" -q --seed 7 --reps 3 -j 1 -o "$tmp/$name-a"
@@ -26,5 +18,4 @@ for s in scenarios/*.lua; do
     [ "$rows" -ge 3 ] && [ $((rows % 3)) -eq 0 ]
     check "$name: flows.csv has $rows rows for 3 replications" $?
 done
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
