@@ -31,6 +31,8 @@ struct dessa_scenario {
     int spec;                 /* registry reference of the specification */
     sim_rng rng;              /* math.random of the scenario */
     long long budget;
+    uint64_t seed;            /* --seed */
+    int has_seed;
     char path[1024];
 };
 
@@ -154,6 +156,8 @@ dessa_scenario *dessa_scenario_load(const char *path, const dessa_load_opts *opt
     }
     snprintf(sc->path, sizeof sc->path, "%s", path);
     sc->budget = SCENARIO_BUDGET;
+    sc->seed = opts->seed;
+    sc->has_seed = opts->has_seed;
     sim_rng_init(&sc->rng, opts->seed, 0, "lua/math.random");
     lua_State *L = sc->L = lua_newstate(sim_lua_alloc, NULL);
     if (!L) {
@@ -665,6 +669,14 @@ static int build_links(build_ctx *b, int spec)
     }
     lua_pop(L, 1);
     return rc;
+}
+
+uint64_t dessa_scenario_seed(const dessa_scenario *sc)
+{
+    sim_config cfg;
+    int has_seed;
+    dessa_scenario_run_config(sc, &cfg, &has_seed);
+    return sc->has_seed ? sc->seed : has_seed ? cfg.seed : 1;
 }
 
 void dessa_scenario_run_config(const dessa_scenario *sc, sim_config *cfg, int *has_seed)

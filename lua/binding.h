@@ -21,14 +21,23 @@ typedef struct dessa_override {
 typedef struct dessa_load_opts {
     const dessa_override *overrides;
     size_t noverrides;
-    uint64_t seed;              /* for the scenario's math.random */
+    uint64_t seed;              /* --seed, when has_seed */
+    int has_seed;
     int unsafe;                 /* lift the sandbox */
+    int quiet;                  /* drop the scenario's print output (copies loaded per thread) */
 } dessa_load_opts;
+
+/* The contract for threads: a scenario may be loaded several times, once per worker thread, each
+ * load with its own Lua state; distinct states share nothing, so builds run in parallel. */
 
 /* Loads and validates a scenario. NULL on failure with the message in err. */
 dessa_scenario *dessa_scenario_load(const char *path, const dessa_load_opts *opts, char *err,
                                     size_t errlen);
 void dessa_scenario_free(dessa_scenario *sc);
+
+/* The effective seed: --seed when given, else run { seed }, else 1. The scenario's math.random
+ * was seeded with it (see docs/lua-api.md). */
+uint64_t dessa_scenario_seed(const dessa_scenario *sc);
 
 /* The run block: duration, warm-up, sample interval; *seed is set when the scenario gives one. */
 void dessa_scenario_run_config(const dessa_scenario *sc, sim_config *cfg, int *has_seed);

@@ -137,7 +137,7 @@ static int parse_args(int argc, char **argv, options *o)
 static dessa_scenario *load(const options *o)
 {
     char err[1024];
-    dessa_load_opts lo = { o->sets, o->nsets, o->seed, o->unsafe };
+    dessa_load_opts lo = { o->sets, o->nsets, o->seed, o->has_seed, o->unsafe, 0 };
     dessa_scenario *sc = dessa_scenario_load(o->scenario, &lo, err, sizeof err);
     if (!sc)
         fprintf(stderr, "%s\n", err);
