@@ -438,7 +438,7 @@ static void run_case(void **state)
     /* each case its own seed, so that cases sharing stream names (every "arrivals" client)
      * do not share their random numbers and the verdicts are independent */
     const uint64_t seed = base_seed * 1000 + (uint64_t)c->number;
-    dessa_load_opts lo = { ov, (size_t)c->nsets, seed, 0 };
+    dessa_load_opts lo = { .overrides = ov, .noverrides = (size_t)c->nsets, .seed = seed, .has_seed = 1 };
     dessa_scenario *sc = dessa_scenario_load(path, &lo, err, sizeof err);
     if (!sc)
         fail_msg("%s", err);
