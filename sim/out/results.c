@@ -69,13 +69,17 @@ void sim_results_flow(const sim_engine *e, uint32_t i, sim_flow_summary *o)
     const sim_client *c = &e->clients[i];
     const sim_flow_counts *w = &c->win;
     o->name = c->name;
+    uint64_t ended = 0;
+    for (int k = 0; k < SIM_NCAUSES; k++)
+        ended += w->by[k];
     o->sent = (double)w->sent;
-    o->ok = (double)w->ok;
-    o->failed = (double)w->failed;
-    o->timeouts = (double)w->timeouts;
-    o->dropped = (double)w->dropped;
-    o->in_flight = (double)(w->sent - w->ok - w->failed - w->timeouts - w->dropped);
-    o->throughput = (double)w->ok / window(e);
+    o->ok = (double)w->by[SIM_CAUSE_OK];
+    o->failed = (double)(ended - w->by[SIM_CAUSE_OK] - w->by[SIM_CAUSE_TIMEOUT] -
+                         w->by[SIM_CAUSE_DROPPED]);
+    o->timeouts = (double)w->by[SIM_CAUSE_TIMEOUT];
+    o->dropped = (double)w->by[SIM_CAUSE_DROPPED];
+    o->in_flight = (double)(w->sent - ended);
+    o->throughput = (double)w->by[SIM_CAUSE_OK] / window(e);
     o->latency_mean = sim_hist_mean(&c->lat_hist);
     o->latency_p50 = sim_hist_quantile(&c->lat_hist, 0.50);
     o->latency_p90 = sim_hist_quantile(&c->lat_hist, 0.90);
@@ -92,11 +96,14 @@ void sim_results_service(const sim_engine *e, uint32_t i, sim_service_summary *o
     const double end = e->cfg.duration;
     o->name = s->name;
     o->arrivals = (double)s->win.arrivals;
-    o->completed = (double)s->win.completed;
-    o->failed = (double)s->win.failed;
-    o->dropped = (double)s->win.dropped;
+    uint64_t ended = 0;
+    for (int k = 0; k < SIM_NCAUSES; k++)
+        ended += s->win.by[k];
+    o->completed = (double)s->win.by[SIM_CAUSE_OK];
+    o->failed = (double)(ended - s->win.by[SIM_CAUSE_OK] - s->win.by[SIM_CAUSE_DROPPED]);
+    o->dropped = (double)s->win.by[SIM_CAUSE_DROPPED];
     o->in_flight = (double)s->in_flight;
-    o->throughput = (double)s->win.completed / window(e);
+    o->throughput = (double)s->win.by[SIM_CAUSE_OK] / window(e);
     o->utilization = sim_tw_mean(&s->tw_busy, end) / ((double)s->cfg.workers * s->cfg.replicas);
     o->queue_mean = sim_tw_mean(&s->tw_queue, end);
     o->queue_max = s->tw_queue.max;
@@ -150,13 +157,11 @@ int sim_results_add(sim_results *r, const sim_engine *e, uint64_t rep)
     }
     f = &r->files[SIM_OUT_TIMESERIES];
     for (size_t i = 0; i < e->nsamples; i++) {
-        const sim_sample *p = &e->samples[i];
-        int is_flow = p->entity < e->nclients;
+        const sim_series_row *p = &e->samples[i];
         sim_csv_u64(f, rep);
         sim_csv_num(f, p->time);
-        sim_csv_str(f, is_flow ? e->clients[p->entity].name
-                               : e->svcs[p->entity - e->nclients].name);
-        sim_csv_str(f, is_flow ? "flow" : "service");
+        sim_csv_str(f, p->entity);
+        sim_csv_str(f, p->kind);
         double v[] = { p->throughput, p->latency_mean, p->latency_p50, p->latency_p99,
                        p->queue, p->utilization, (double)p->errors };
         for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
