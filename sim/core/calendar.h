@@ -20,9 +20,8 @@ typedef void (*sim_event_fn)(struct sim_engine *s, sim_event *ev);
 typedef enum {
     SIM_EV_FREE = 0,      /* in the pool */
     SIM_EV_SCHEDULED,     /* in the calendar */
-    SIM_EV_IMMEDIATE,     /* in the engine's immediate list (a hop without latency) */
     SIM_EV_RUNNING,       /* its handler is running */
-    SIM_EV_CANCELLED,     /* cancelled while in the immediate list: skipped when reached */
+    SIM_EV_IMMEDIATE,     /* the engine's view of an immediate entry, while its handler runs */
 } sim_event_state;
 
 struct sim_event {

@@ -164,14 +164,21 @@ sim_event *sim_engine_after(sim_engine *e, sim_time d, sim_event_fn fn, void *a,
     return sim_engine_at(e, t, fn, a, u32);
 }
 
-sim_event *sim_engine_soon(sim_engine *e, sim_event_fn fn, void *a, uint32_t u32)
+typedef struct sim_imm {
+    sim_event_fn fn;
+    void *a;
+    uint32_t u32;
+} sim_imm;
+
+int sim_engine_soon(sim_engine *e, sim_event_fn fn, void *a, uint32_t u32)
 {
     if (e->imm_n == e->imm_cap) {
         uint32_t cap = e->imm_cap ? e->imm_cap * 2 : 64;
-        sim_event **ring = sim_malloc(cap * sizeof *ring);
-        if (!ring) {
+        sim_imm *ring = sim_malloc(cap * sizeof *ring);
+        if (!ring || cap == 0) {
+            sim_free(ring);
             sim_engine_fail(e, SIM_ENOMEM, "out of memory for the immediate list");
-            return NULL;
+            return SIM_ENOMEM;
         }
         for (uint32_t i = 0; i < e->imm_n; i++)
             ring[i] = e->imm[(e->imm_head + i) & (e->imm_cap - 1)];
@@ -180,13 +187,11 @@ sim_event *sim_engine_soon(sim_engine *e, sim_event_fn fn, void *a, uint32_t u32
         e->imm_head = 0;
         e->imm_cap = cap;
     }
-    sim_event *ev = event_get(e, fn, a, u32);
-    if (!ev)
-        return NULL;
-    ev->time = e->now;
-    ev->state = SIM_EV_IMMEDIATE;
-    e->imm[(e->imm_head + e->imm_n++) & (e->imm_cap - 1)] = ev;
-    return ev;
+    sim_imm *it = &e->imm[(e->imm_head + e->imm_n++) & (e->imm_cap - 1)];
+    it->fn = fn;
+    it->a = a;
+    it->u32 = u32;
+    return SIM_OK;
 }
 
 void sim_engine_cancel(sim_engine *e, sim_event *ev)
@@ -199,13 +204,11 @@ void sim_engine_cancel(sim_engine *e, sim_event *ev)
         else
             event_put(e, ev);
         return;
-    case SIM_EV_IMMEDIATE:
-        ev->state = SIM_EV_CANCELLED;     /* the loop frees it when it comes up */
-        return;
     case SIM_EV_RUNNING:                  /* its handler is running: the loop frees it */
         return;
+    case SIM_EV_IMMEDIATE:                /* an immediate handler's view: nothing to free */
+        return;
     case SIM_EV_FREE:
-    case SIM_EV_CANCELLED:
         break;
     }
     (void)NEVER(1);   /* a stale handle: cancelled or fired already */
@@ -214,7 +217,7 @@ void sim_engine_cancel(sim_engine *e, sim_event *ev)
 void sim_engine_rearm(sim_engine *e, sim_event *ev, sim_time t)
 {
     if (NEVER(ev != e->running || ev->state != SIM_EV_RUNNING))
-        return;
+        return;   /* only a calendar event re-arms itself (not an immediate one) */
     if (!(t >= e->now)) {
         sim_engine_fail(e, SIM_EMODEL, "an event was re-armed at t = %.17g, before now (%.17g)",
                         t, e->now);
@@ -238,14 +241,6 @@ const uint32_t sim_nkinds = sizeof sim_kinds / sizeof sim_kinds[0];
 /* Says what keeps firing at one instant: the handler of the event that tripped the guard. */
 static void stall_fail(sim_engine *e, const sim_event *ev);
 
-static sim_event *imm_pop(sim_engine *e)
-{
-    sim_event *ev = e->imm[e->imm_head];
-    e->imm_head = (e->imm_head + 1) & (e->imm_cap - 1);
-    e->imm_n--;
-    return ev;
-}
-
 int sim_engine_run(sim_engine *e)
 {
     if (e->ran)
@@ -267,11 +262,18 @@ int sim_engine_run(sim_engine *e)
     for (;;) {
         sim_event *ev;
         if (e->imm_n) {
-            ev = imm_pop(e);
-            if (ev->state == SIM_EV_CANCELLED) {
-                event_put(e, ev);
-                continue;
-            }
+            /* An immediate entry: its handler sees the engine's scratch event. */
+            const sim_imm *it = &e->imm[e->imm_head];
+            e->imm_head = (e->imm_head + 1) & (e->imm_cap - 1);
+            e->imm_n--;
+            ev = &e->imm_ev;
+            ev->fn = it->fn;
+            ev->a = it->a;
+            ev->u32 = it->u32;
+            ev->time = e->now;
+            ev->state = SIM_EV_IMMEDIATE;
+            e->running = ev;
+            ev->fn(e, ev);
         } else {
             if (sim_calendar_next_time(cal) > end)
                 break;
@@ -280,13 +282,13 @@ int sim_engine_run(sim_engine *e)
                 e->now = ev->time;
                 e->same_instant = 0;
             }
+            ev->state = SIM_EV_RUNNING;
+            e->running = ev;
+            ev->fn(e, ev);
+            if (ev->state == SIM_EV_RUNNING)   /* neither re-armed nor kept */
+                event_put(e, ev);
         }
-        ev->state = SIM_EV_RUNNING;
-        e->running = ev;
-        ev->fn(e, ev);
         e->running = NULL;
-        if (ev->state == SIM_EV_RUNNING)   /* neither re-armed nor kept */
-            event_put(e, ev);
         n++;
         if (++e->same_instant > e->stall_limit)
             stall_fail(e, ev);

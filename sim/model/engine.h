@@ -2,9 +2,11 @@
  *
  * The event contract:
  *  - Events come from the engine's pool. sim_engine_at/after schedule one in the calendar and
- *    return its handle; sim_engine_soon puts one on the immediate list, which the run loop
- *    drains, first in first out, before it takes the next event from the calendar. A hop
- *    without latency goes there, so no handler ever runs inside another.
+ *    return its handle. sim_engine_soon puts a handler on the immediate list, which the run
+ *    loop drains, first in first out, before it takes the next event from the calendar; a hop
+ *    without latency goes there, so no handler ever runs inside another. Immediate entries are
+ *    not events (no pool, no handle): they cannot be cancelled, so a handler whose wait can be
+ *    abandoned checks the wait token it carries in ev->u32.
  *  - Every scheduled time is checked: not NaN, not before now, and a positive delay must move
  *    the clock (otherwise the run fails with SIM_ESTALL: time no longer advances in floating
  *    point). Failing to schedule fails the engine and returns NULL; callers just return.
@@ -52,9 +54,10 @@ struct sim_engine {
     sim_time now;
     sim_calendar cal;
     sim_pool events, reqs;
-    /* the immediate list: a ring of events */
-    sim_event **imm;
+    /* the immediate list: a ring of (handler, object, token) */
+    struct sim_imm *imm;
     uint32_t imm_head, imm_n, imm_cap;
+    sim_event imm_ev;           /* what an immediate handler is given as its event */
     sim_event *running;         /* the event whose handler is running */
     uint64_t nevents;
     uint64_t same_instant;      /* events since the clock last moved */
@@ -91,8 +94,9 @@ sim_event *sim_engine_at(struct sim_engine *e, sim_time t, sim_event_fn fn, void
                          uint32_t u32);
 sim_event *sim_engine_after(struct sim_engine *e, sim_time d, sim_event_fn fn, void *a,
                             uint32_t u32);
-/* Runs fn from the immediate list, after the running handler returns, at the current time. */
-sim_event *sim_engine_soon(struct sim_engine *e, sim_event_fn fn, void *a, uint32_t u32);
+/* Runs fn(e, ev) with ev->a = a and ev->u32 = u32 from the immediate list, after the running
+ * handler returns, at the current time. SIM_OK, or an error after failing the engine. */
+int sim_engine_soon(struct sim_engine *e, sim_event_fn fn, void *a, uint32_t u32);
 void sim_engine_cancel(struct sim_engine *e, sim_event *ev);
 /* Schedules again, at t, the event whose handler is running. */
 void sim_engine_rearm(struct sim_engine *e, sim_event *ev, sim_time t);

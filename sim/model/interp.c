@@ -63,8 +63,8 @@ int sim_interp_call(sim_engine *e, sim_req *from, sim_service *s, uint32_t ep)
     c->inst->outstanding++;
     c->state = SIM_REQ_TRANSIT;
     uint32_t at = from->kind == SIM_REQ_ROOT ? from->client->node : from->inst->node;
-    c->ev = sim_link_hop(e, at, c->inst->node, sim_service_arrive, c, 0);
-    return c->ev ? SIM_OK : SIM_ENOMEM;
+    c->ev = sim_link_hop(e, at, c->inst->node, sim_service_arrive, c, c->gen);
+    return e->err ? e->err : SIM_OK;
 }
 
 /* The reply of call c reached its parent (the handler of the reply hop). */
@@ -96,9 +96,8 @@ void sim_interp_reply_arrived(sim_engine *e, sim_event *ev)
 static void on_fiber_start(sim_engine *e, sim_event *ev)
 {
     sim_req *f = ev->a;
-    if (ev->u32 != f->gen || f->ev != ev)
-        return;
-    f->ev = NULL;
+    if (ev->u32 != f->gen)
+        return;   /* abandoned before it started */
     sim_interp_exec(e, f);
 }
 
@@ -118,7 +117,7 @@ static void fork_start(sim_engine *e, sim_req *r, const sim_op *op)
         sim_service_admit(f->inst, f);
         /* Fibers start from the immediate list, so one that ends at once cannot resume the
          * parent while its siblings are still being made. */
-        f->ev = sim_engine_soon(e, on_fiber_start, f, f->gen);
+        sim_engine_soon(e, on_fiber_start, f, f->gen);
     }
 }
 

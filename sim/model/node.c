@@ -213,8 +213,10 @@ sim_event *sim_link_hop(sim_engine *e, uint32_t from, uint32_t to, sim_event_fn 
 {
     sim_node *a = &e->nodes[from];
     const sim_dist *d = link_of(e, a, &e->nodes[to]);
-    if (!d)
-        return sim_engine_soon(e, fn, obj, token);
+    if (!d) {
+        sim_engine_soon(e, fn, obj, token);
+        return NULL;
+    }
     return sim_engine_after(e, sim_dist_sample(d, &a->rng), fn, obj, token);
 }
 

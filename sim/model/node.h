@@ -42,7 +42,8 @@ void sim_nodes_fini(struct sim_engine *e);
 
 /* Moves obj from node `from` to node `to`: fn(e, ev) runs with ev->a = obj and ev->u32 = token
  * after the link's latency, or from the immediate list when the link has none (never inside
- * this call). Returns the event's handle, or NULL when the engine has failed. */
+ * this call). Returns the event's handle when the hop goes through the calendar, NULL for an
+ * immediate hop or when the engine has failed (see e->err). */
 sim_event *sim_link_hop(struct sim_engine *e, uint32_t from, uint32_t to, sim_event_fn fn,
                         void *obj, uint32_t token);
 
