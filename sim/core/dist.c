@@ -404,7 +404,7 @@ double sim_dist_sample_slow(const sim_dist *d, sim_rng *r)
     case SIM_DIST_CONST:
         return d->a;
     case SIM_DIST_EXP:
-        return -d->a * log(sim_rng_uniform(r));
+        return d->a * sim_rng_exp1(r);
     case SIM_DIST_UNIFORM:
         return d->a + (d->b - d->a) * sim_rng_uniform(r);
     case SIM_DIST_NORMAL: {
@@ -430,7 +430,7 @@ double sim_dist_sample_slow(const sim_dist *d, sim_rng *r)
         return gsl_ran_pareto(&g, d->a, d->b);
     case SIM_DIST_HYPEREXP: {
         size_t i = pick(d->p, d->n, r);
-        return -d->v[i] * log(sim_rng_uniform(r));
+        return d->v[i] * sim_rng_exp1(r);
     }
     case SIM_DIST_EMPIRICAL:
         return d->v[sim_rng_below(r, d->n)];

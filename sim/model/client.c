@@ -117,14 +117,14 @@ void sim_client_fini(sim_client *c)
 
 /* ---- arrival processes -------------------------------------------------------------- */
 
-static inline double exp_sample(sim_rng *r, double rate) { return -log(sim_rng_uniform(r)) / rate; }
+static inline double exp_sample(sim_rng *r, double rate) { return sim_rng_exp1(r) / rate; }
 
 /* The next arrival time of a non-homogeneous Poisson process whose rate is rates[i] from
  * times[i] on: the integral of the rate from now to the arrival is an Exp(1) draw. The segment
  * cursor only moves forward, so a long schedule costs O(1) per arrival on average. */
 static sim_time schedule_next(sim_client *c, sim_time now)
 {
-    double need = -log(sim_rng_uniform(&c->rng_arrival));
+    double need = sim_rng_exp1(&c->rng_arrival);
     const double *t = c->times, *r = c->rates;
     uint32_t n = c->cfg.npoints, i = c->sched_i;
     while (i + 1 < n && t[i + 1] <= now)
