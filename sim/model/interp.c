@@ -45,9 +45,9 @@ static void on_step_done(sim_engine *e, sim_event *ev)
 
 static void step_after(sim_engine *e, sim_req *r, const sim_op *op)
 {
-    sim_service *s = r->inst->svc;
     uint32_t token = sim_req_new_wait(e, r);
-    r->ev = sim_engine_after(e, sim_dist_sample(op->dist, &s->rng_work), on_step_done, r, token);
+    r->ev = sim_engine_after(e, sim_dist_sample(op->dist, &r->ep->rng_work), on_step_done, r,
+                             token);
 }
 
 /* ---- calls -------------------------------------------------------------------------- */
@@ -149,7 +149,6 @@ static void fiber_end(sim_engine *e, sim_req *f, sim_cause out)
 
 void sim_interp_exec(sim_engine *e, sim_req *r)
 {
-    sim_service *s = r->inst->svc;
     const sim_op *ops = r->ep->ops;
     for (;;) {
         const sim_op *op = &ops[r->pc];
@@ -172,7 +171,7 @@ void sim_interp_exec(sim_engine *e, sim_req *r)
             fork_start(e, r, op);
             return;
         case SIM_OP_CHOOSE: {
-            double u = sim_rng_uniform(&s->rng_choose);
+            double u = sim_rng_uniform(&r->ep->rng_choose);
             uint32_t i = 0;
             while (i + 1 < op->n && u > op->cum[i])
                 i++;

@@ -47,6 +47,16 @@ int sim_endpoint_add(sim_engine *e, uint32_t service, const char *name, uint32_t
     memset(ep, 0, sizeof *ep);
     if (!(ep->name = sim_strdup(name)))
         return SIM_ENOMEM;
+    size_t n = strlen(s->name) + strlen(name) + 2;
+    char *both = sim_malloc(n);
+    if (!both) {
+        sim_free(ep->name);
+        return SIM_ENOMEM;
+    }
+    snprintf(both, n, "%s/%s", s->name, name);
+    sim_engine_stream(e, &ep->rng_work, "service", both, "work");
+    sim_engine_stream(e, &ep->rng_choose, "service", both, "branch");
+    sim_free(both);
     if (index)
         *index = s->neps;
     s->neps++;

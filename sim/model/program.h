@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "core/dist.h"
+#include "core/rng.h"
 
 typedef enum {
     SIM_OP_WORK,        /* hold the worker (and later a core) for dist */
@@ -40,11 +41,15 @@ typedef struct sim_op {
     double *cum;            /* choose: cumulative probabilities */
 } sim_op;
 
+/* Each endpoint draws its durations and branch choices from streams of its own, keyed
+ * "service/<service>/<endpoint>/work" and ".../branch": changing one endpoint's steps leaves the
+ * draws of every other endpoint unchanged (common random numbers across variants). */
 typedef struct sim_endpoint {
     char *name;
     sim_op *ops;
     uint32_t nops, cap;
     int closed;             /* the program ended with RETURN */
+    sim_rng rng_work, rng_choose;
 } sim_endpoint;
 
 void sim_endpoint_fini(sim_endpoint *ep);

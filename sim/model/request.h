@@ -69,7 +69,7 @@ struct sim_req {
     sim_req *parent;            /* who gets the reply: the caller, or the fork owner; or NULL */
     sim_req *root;              /* the client request whose work this is */
     struct sim_instance *inst;  /* where it executes */
-    const struct sim_endpoint *ep;
+    struct sim_endpoint *ep;
     struct sim_client *client;  /* root: its flow */
     sim_event *ev;              /* its pending own event, or NULL */
     sim_event *timer;           /* root: the timeout event, or NULL */

@@ -49,8 +49,6 @@ int sim_service_add(sim_engine *e, const char *name, const sim_service_config *c
         s->inst[i].index = i;   /* .svc and .node are set when the run starts (node.c) */
         sim_waitq_init(&s->inst[i].q, order_of(cfg->discipline));
     }
-    sim_engine_stream(e, &s->rng_work, "service", name, "work");
-    sim_engine_stream(e, &s->rng_choose, "service", name, "branch");
     sim_engine_stream(e, &s->rng_lb, "service", name, "balancer");
     if (index)
         *index = e->nsvcs;

@@ -47,7 +47,7 @@ typedef struct sim_service {
     uint32_t neps;
     sim_instance *inst;
     uint32_t rr;                /* round-robin cursor */
-    sim_rng rng_work, rng_choose, rng_lb;
+    sim_rng rng_lb;              /* balancer draws */
     /* accounting and statistics */
     sim_svc_counts all, win, tick;
     uint64_t in_flight;         /* admitted and not finished */
