@@ -62,6 +62,7 @@ struct sim_engine {
     uint64_t nevents;
     uint64_t same_instant;      /* events since the clock last moved */
     uint64_t stall_limit;
+    char stall_what[2][200];    /* what a stall's events are: a client's, an endpoint's */
     uint64_t next_id;
     int ran;
     int err;                    /* first error raised inside the run */

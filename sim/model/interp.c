@@ -203,6 +203,6 @@ void sim_interp_describe(const sim_engine *e, const sim_event *ev, char *buf, si
         return;
     const sim_req *r = ev->a;
     if (r->inst && r->inst->svc && r->ep)
-        snprintf(buf, n, "requests at service '%s', endpoint '%s', keep taking no time",
+        snprintf(buf, n, "calls to service '%s', endpoint '%s', keep ending at once",
                  r->inst->svc->name, r->ep->name);
 }

@@ -161,6 +161,12 @@ static void dispatch(sim_engine *e, sim_instance *in)
     }
     in->dispatching = 0;
     SIM_INVARIANT(in->busy == in->svc->cfg.workers || sim_waitq_len(&in->q) == 0);
+#ifndef NDEBUG
+    uint64_t queued = 0;   /* the service's count matches its waiting rooms */
+    for (uint32_t i = 0; i < in->svc->cfg.replicas; i++)
+        queued += sim_waitq_len(&in->svc->inst[i].q);
+    SIM_INVARIANT(queued == in->svc->queued);
+#endif
 }
 
 void sim_service_release_worker(sim_engine *e, sim_req *r)

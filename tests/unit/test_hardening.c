@@ -242,6 +242,13 @@ static void test_link_streams_common_random_numbers(void **state)
 
 static double cpu_seconds(void) { return (double)clock() / CLOCKS_PER_SEC; }
 
+/* Time bounds hold for optimised builds; sanitizer builds are an order of magnitude slower. */
+#ifdef NDEBUG
+#define SLOW(t) (t)
+#else
+#define SLOW(t) (20 * (t))
+#endif
+
 /* 10 000 replicas behind one pair link. Before: an n^2 link map built by strcmp (about 3 s and
  * 200 MB here). */
 static void test_many_replicas_setup_linear(void **state)
@@ -259,11 +266,11 @@ static void test_many_replicas_setup_linear(void **state)
     run_ok(e);
     assert_true(fabs(lat_mean(e, 0) - 0.003) < 1e-9);   /* the pair link was found */
     sim_engine_free(e);
-    assert_true(cpu_seconds() - t0 < 1.0);
+    assert_true(cpu_seconds() - t0 < SLOW(1.0));
 }
 
 /* A day of one-second rate steps. Before: each arrival rescanned the schedule from the start
- * (O(points) per arrival: about 20 s for 40 000 points at 1000/s). */
+ * (O(points) per arrival: 172 800 arrivals times 43 200 segments on average). */
 static void test_long_schedule_linear(void **state)
 {
     (void)state;
@@ -271,7 +278,7 @@ static void test_long_schedule_linear(void **state)
     static double times[N], rates[N];
     for (int i = 0; i < N; i++) {
         times[i] = i;
-        rates[i] = i % 2 ? 20 : 0;
+        rates[i] = i % 2 ? 4 : 0;
     }
     double t0 = cpu_seconds();
     sim_engine *e = engine(N, 1);
@@ -282,11 +289,11 @@ static void test_long_schedule_linear(void **state)
     c.npoints = N;
     OK(sim_client_add(e, "trace", &c));
     run_ok(e);
-    /* Rate 20 for half of the day: 864 000 expected; Poisson sd about 930. */
+    /* Rate 4 for half of the day: 172 800 expected; Poisson sd about 416. */
     double sent = (double)e->clients[0].all.sent;
-    assert_true(fabs(sent - 864000) < 5 * 930);
+    assert_true(fabs(sent - 172800) < 5 * 416);
     sim_engine_free(e);
-    assert_true(cpu_seconds() - t0 < 5.0);
+    assert_true(cpu_seconds() - t0 < SLOW(2.0));
 }
 
 /* ---- the event contract ------------------------------------------------------------ */
@@ -421,6 +428,34 @@ static void test_verifier_catches_unset_targets(void **state)
     sim_engine_free(e);
 }
 
+/* ---- the progress hook ------------------------------------------------------------- */
+
+typedef struct progress { int calls; double last_now; uint64_t last_events; } progress;
+
+static int stop_on_third(void *ud, double now, uint64_t events)
+{
+    progress *p = ud;
+    assert_true(now >= p->last_now && events > p->last_events);
+    p->last_now = now;
+    p->last_events = events;
+    return ++p->calls == 3;
+}
+
+static void test_progress_hook_stops_the_run(void **state)
+{
+    (void)state;
+    sim_engine *e = engine(1e6, 1);
+    uint32_t s = worker(e, "web", 1, -1, 0.001);
+    sim_client_config c = open_cfg(s, SIM_ARR_POISSON, 100);
+    OK(sim_client_add(e, "c", &c));
+    progress p = { 0 };
+    sim_engine_set_progress(e, stop_on_third, &p);
+    assert_int_equal(sim_engine_run(e), SIM_ESTOPPED);
+    assert_int_equal(p.calls, 3);
+    assert_int_equal(p.last_events, 3 * SIM_PROGRESS_EVERY);
+    sim_engine_free(e);
+}
+
 /* ---- the wait lists ---------------------------------------------------------------- */
 
 typedef struct item { sim_wnode w; int id; } item;
@@ -466,6 +501,7 @@ int main(void)
         cmocka_unit_test(test_ledger_finds_stuck_requests),
         cmocka_unit_test(test_work_in_nonblocking_fork_refused),
         cmocka_unit_test(test_verifier_catches_unset_targets),
+        cmocka_unit_test(test_progress_hook_stops_the_run),
         cmocka_unit_test(test_waitq_orders_and_cancel),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
