@@ -165,33 +165,20 @@ sim_event *sim_engine_after(sim_engine *e, sim_time d, sim_event_fn fn, void *a,
     return sim_engine_at(e, t, fn, a, u32);
 }
 
-typedef struct sim_imm {
-    sim_event_fn fn;
-    void *a;
-    uint32_t u32;
-} sim_imm;
-
-int sim_engine_soon(sim_engine *e, sim_event_fn fn, void *a, uint32_t u32)
+int sim_engine_soon_grow_(sim_engine *e)
 {
-    if (e->imm_n == e->imm_cap) {
-        uint32_t cap = e->imm_cap ? e->imm_cap * 2 : 64;
-        sim_imm *ring = sim_malloc(cap * sizeof *ring);
-        if (!ring || cap == 0) {
-            sim_free(ring);
-            sim_engine_fail(e, SIM_ENOMEM, "out of memory for the immediate list");
-            return SIM_ENOMEM;
-        }
-        for (uint32_t i = 0; i < e->imm_n; i++)
-            ring[i] = e->imm[(e->imm_head + i) & (e->imm_cap - 1)];
-        sim_free(e->imm);
-        e->imm = ring;
-        e->imm_head = 0;
-        e->imm_cap = cap;
+    uint32_t cap = e->imm_cap ? e->imm_cap * 2 : 64;
+    struct sim_imm *ring = cap ? sim_malloc(cap * sizeof *ring) : NULL;
+    if (!ring) {
+        sim_engine_fail(e, SIM_ENOMEM, "out of memory for the immediate list");
+        return SIM_ENOMEM;
     }
-    sim_imm *it = &e->imm[(e->imm_head + e->imm_n++) & (e->imm_cap - 1)];
-    it->fn = fn;
-    it->a = a;
-    it->u32 = u32;
+    for (uint32_t i = 0; i < e->imm_n; i++)
+        ring[i] = e->imm[(e->imm_head + i) & (e->imm_cap - 1)];
+    sim_free(e->imm);
+    e->imm = ring;
+    e->imm_head = 0;
+    e->imm_cap = cap;
     return SIM_OK;
 }
 
@@ -264,7 +251,7 @@ int sim_engine_run(sim_engine *e)
         sim_event *ev;
         if (e->imm_n) {
             /* An immediate entry: its handler sees the engine's scratch event. */
-            const sim_imm *it = &e->imm[e->imm_head];
+            const struct sim_imm *it = &e->imm[e->imm_head];
             e->imm_head = (e->imm_head + 1) & (e->imm_cap - 1);
             e->imm_n--;
             ev = &e->imm_ev;

@@ -55,7 +55,11 @@ struct sim_engine {
     sim_calendar cal;
     sim_pool events, reqs;
     /* the immediate list: a ring of (handler, object, token) */
-    struct sim_imm *imm;
+    struct sim_imm {
+        sim_event_fn fn;
+        void *a;
+        uint32_t u32;
+    } *imm;
     uint32_t imm_head, imm_n, imm_cap;
     sim_event imm_ev;           /* what an immediate handler is given as its event */
     sim_event *running;         /* the event whose handler is running */
@@ -82,6 +86,7 @@ struct sim_engine {
     sim_node *nodes;
     uint32_t nnodes;
     void *pairs;                /* node.c: entity pairs -> link */
+    int has_latency;            /* some link has a latency (else every hop is immediate) */
 
     /* time series (sample.c) */
     sim_series_row *samples;    /* kept only when no sink is set */
@@ -96,8 +101,33 @@ sim_event *sim_engine_at(struct sim_engine *e, sim_time t, sim_event_fn fn, void
 sim_event *sim_engine_after(struct sim_engine *e, sim_time d, sim_event_fn fn, void *a,
                             uint32_t u32);
 /* Runs fn(e, ev) with ev->a = a and ev->u32 = u32 from the immediate list, after the running
- * handler returns, at the current time. SIM_OK, or an error after failing the engine. */
-int sim_engine_soon(struct sim_engine *e, sim_event_fn fn, void *a, uint32_t u32);
+ * handler returns, at the current time. SIM_OK, or an error after failing the engine. Inline:
+ * every hop without latency comes through here. */
+int sim_engine_soon_grow_(struct sim_engine *e);
+static inline int sim_engine_soon(struct sim_engine *e, sim_event_fn fn, void *a, uint32_t u32)
+{
+    if (e->imm_n == e->imm_cap) {
+        int rc = sim_engine_soon_grow_(e);
+        if (rc)
+            return rc;
+    }
+    struct sim_imm *it = &e->imm[(e->imm_head + e->imm_n++) & (e->imm_cap - 1)];
+    it->fn = fn;
+    it->a = a;
+    it->u32 = u32;
+    return 0;
+}
+
+/* A hop between nodes (node.h): inline when no link has a latency, the common case. */
+static inline sim_event *sim_engine_hop(struct sim_engine *e, uint32_t from, uint32_t to,
+                                        sim_event_fn fn, void *obj, uint32_t token)
+{
+    if (!e->has_latency) {
+        sim_engine_soon(e, fn, obj, token);
+        return NULL;
+    }
+    return sim_link_hop(e, from, to, fn, obj, token);
+}
 void sim_engine_cancel(struct sim_engine *e, sim_event *ev);
 /* Schedules again, at t, the event whose handler is running. */
 void sim_engine_rearm(struct sim_engine *e, sim_event *ev, sim_time t);

@@ -63,7 +63,7 @@ int sim_interp_call(sim_engine *e, sim_req *from, sim_service *s, uint32_t ep)
     c->inst->outstanding++;
     c->state = SIM_REQ_TRANSIT;
     uint32_t at = from->kind == SIM_REQ_ROOT ? from->client->node : from->inst->node;
-    c->ev = sim_link_hop(e, at, c->inst->node, sim_service_arrive, c, c->gen);
+    c->ev = sim_engine_hop(e, at, c->inst->node, sim_service_arrive, c, c->gen);
     return e->err ? e->err : SIM_OK;
 }
 

@@ -171,6 +171,7 @@ int sim_nodes_build(sim_engine *e)
         e->nodes[i].has_pair = has_pair[e->nodes[i].entity];
     }
     e->nnodes = (uint32_t)n;
+    e->has_latency = e->default_link.latency != NULL || e->nlinks > 0;
     sim_free(has_pair);
     return rc;
 }
@@ -211,10 +212,6 @@ static const sim_dist *link_of(const sim_engine *e, const sim_node *a, const sim
 sim_event *sim_link_hop(sim_engine *e, uint32_t from, uint32_t to, sim_event_fn fn, void *obj,
                         uint32_t token)
 {
-    if (!e->default_link.latency && !e->nlinks) {   /* no latency anywhere: the common case */
-        sim_engine_soon(e, fn, obj, token);
-        return NULL;
-    }
     sim_node *a = &e->nodes[from];
     const sim_dist *d = link_of(e, a, &e->nodes[to]);
     if (!d) {

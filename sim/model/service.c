@@ -244,7 +244,7 @@ static void send_reply(sim_engine *e, sim_req *r)
         r->inst->outstanding--;
     const sim_req *p = r->parent;
     uint32_t to = p->kind == SIM_REQ_ROOT ? p->client->node : p->inst->node;
-    r->ev = sim_link_hop(e, r->inst->node, to, sim_interp_reply_arrived, r, 0);
+    r->ev = sim_engine_hop(e, r->inst->node, to, sim_interp_reply_arrived, r, 0);
 }
 
 void sim_service_finish(sim_engine *e, sim_req *r, sim_cause out)
