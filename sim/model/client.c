@@ -313,8 +313,8 @@ static void client_sample(sim_engine *e, uint32_t i, double span, sim_series_row
     row->latency_mean = sim_hist_mean(&c->tick_hist);
     row->latency_p50 = sim_hist_quantile(&c->tick_hist, 0.50);
     row->latency_p99 = sim_hist_quantile(&c->tick_hist, 0.99);
-    row->queue = NAN;
-    row->utilization = NAN;
+    row->queue = row->utilization = NAN;
+    row->threads_working = row->threads_blocked = row->cores_busy = NAN;
     uint64_t errors = 0;
     for (int k = 1; k < SIM_NCAUSES; k++)
         errors += c->tick.by[k];

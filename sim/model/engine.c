@@ -10,6 +10,7 @@
 #include "core/alloc.h"
 #include "core/check.h"
 #include "core/error.h"
+#include "model/host.h"
 
 /* Events at one instant before the run is declared stalled: a floor of ten million, raised to
  * 64 events per live request and pending event (checked every SIM_PROGRESS_EVERY events), so a
@@ -55,6 +56,11 @@ void sim_engine_free(sim_engine *e)
         sim_free(e->clients[i].name);
     }
     sim_free(e->clients);
+    for (uint32_t i = 0; i < e->nhosts; i++) {
+        sim_host_fini(e->hosts[i]);
+        sim_free(e->hosts[i]);
+    }
+    sim_free(e->hosts);
     sim_nodes_fini(e);
     sim_free(e->samples);
     sim_free(e->imm);
@@ -106,6 +112,35 @@ void sim_engine_stream(const sim_engine *e, sim_rng *r, const char *prefix, cons
     sim_rng_init(r, e->cfg.seed, e->cfg.rep, key);
     if (key != small)
         sim_free(key);
+}
+
+int sim_host_add(sim_engine *e, const char *name, double cores, sim_cpu_sched sched,
+                 uint32_t *index)
+{
+    if (e->ran)
+        return SIM_ESTATE;
+    if (!name || !(cores > 0) || cores == INFINITY || (unsigned)sched > SIM_CPU_FCFS ||
+        (sched == SIM_CPU_FCFS && cores != floor(cores)))
+        return SIM_EINVAL;
+    if ((e->nhosts & (e->nhosts - 1)) == 0) {
+        size_t cap = e->nhosts ? (size_t)e->nhosts * 2 : 4;
+        sim_host **p = sim_realloc(e->hosts, cap * sizeof *p);
+        if (!p)
+            return SIM_ENOMEM;
+        e->hosts = p;
+    }
+    sim_host *h = sim_calloc(1, sizeof *h);
+    if (!h)
+        return SIM_ENOMEM;
+    if (sim_host_init(h, name, cores, sched, e->nhosts) != SIM_OK) {
+        sim_free(h);
+        return SIM_ENOMEM;
+    }
+    e->hosts[e->nhosts] = h;
+    if (index)
+        *index = e->nhosts;
+    e->nhosts++;
+    return SIM_OK;
 }
 
 /* ---- events ------------------------------------------------------------------------- */
@@ -237,6 +272,8 @@ int sim_engine_run(sim_engine *e)
     int rc = sim_programs_verify(e);
     if (rc == SIM_OK)
         rc = sim_nodes_build(e);
+    if (rc == SIM_OK)
+        rc = sim_services_place(e);
     if (rc == SIM_OK)
         rc = sim_sample_start(e);
     for (uint32_t i = 0; rc == SIM_OK && i < e->nclients; i++)

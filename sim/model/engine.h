@@ -80,6 +80,8 @@ struct sim_engine {
     uint32_t nsvcs;
     sim_client *clients;
     uint32_t nclients;
+    struct sim_host **hosts;    /* shared hosts (sim_host_add) */
+    uint32_t nhosts;
     sim_link *links;
     uint32_t nlinks;
     sim_link default_link;

@@ -10,6 +10,7 @@
 #include "core/check.h"
 #include "core/error.h"
 #include "model/engine.h"
+#include "model/host.h"
 
 static void fiber_end(sim_engine *e, sim_req *f, sim_cause out);
 
@@ -33,14 +34,21 @@ static void proceed(sim_engine *e, sim_req *r)
 
 /* ---- steps with a duration ---------------------------------------------------------- */
 
+void sim_interp_step_done(sim_engine *e, sim_req *r)
+{
+    if (r->working)
+        sim_service_work_end(e, r);
+    r->pc++;
+    proceed(e, r);
+}
+
 static void on_step_done(sim_engine *e, sim_event *ev)
 {
     sim_req *r = ev->a;
     if (ev->u32 != r->gen || r->ev != ev)
         return;   /* abandoned */
     r->ev = NULL;
-    r->pc++;
-    proceed(e, r);
+    sim_interp_step_done(e, r);
 }
 
 static void step_after(sim_engine *e, sim_req *r, const sim_op *op)
@@ -48,6 +56,20 @@ static void step_after(sim_engine *e, sim_req *r, const sim_op *op)
     uint32_t token = sim_req_new_wait(e, r);
     r->ev = sim_engine_after(e, sim_dist_sample(op->dist, &r->ep->rng_work), on_step_done, r,
                              token);
+}
+
+/* A work step: CPU demand, served by the instance's host (or a core of its own). */
+static void work(sim_engine *e, sim_req *r, const sim_op *op)
+{
+    sim_host *h = r->inst->host;
+    if (!h) {
+        step_after(e, r, op);
+        sim_service_work_begin(e, r);
+        return;
+    }
+    sim_req_new_wait(e, r);
+    sim_service_work_begin(e, r);
+    sim_host_run(e, h, r, sim_dist_sample(op->dist, &r->ep->rng_work));
 }
 
 /* ---- calls -------------------------------------------------------------------------- */
@@ -154,6 +176,9 @@ void sim_interp_exec(sim_engine *e, sim_req *r)
         const sim_op *op = &ops[r->pc];
         switch ((sim_opcode)op->code) {
         case SIM_OP_WORK:
+            work(e, r, op);
+            return;
+        case SIM_OP_IO:
             step_after(e, r, op);
             return;
         case SIM_OP_SLEEP:

@@ -41,9 +41,10 @@ static void visit(void *obj, void *ud)
             sc->svc_live[r->inst->svc->index]++;
         else if (r->kind == SIM_REQ_ROOT && r->state == SIM_REQ_ROOT_WAIT)
             sc->client_live[r->client->index]++;
-        /* can it cause future events by itself: a pending event, a place in a waiting room,
-         * or (a client request) a pending timeout */
-        r->mark = r->ev != NULL || r->state == SIM_REQ_QUEUED ||
+        /* can it cause future events by itself: a pending event, a place in a waiting room or
+         * on a host's cores, or (a client request) a pending timeout */
+        r->mark = r->ev != NULL || r->state == SIM_REQ_QUEUED || r->cpu_slot != 0 ||
+                  sim_waitq_parked(&r->wait) ||
                   (r->state == SIM_REQ_ROOT_WAIT && r->timer != NULL);
         break;
     case 1:   /* a movable request makes the parent waiting for it movable, up the chain */

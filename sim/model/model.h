@@ -26,17 +26,25 @@ typedef struct sim_config {
     double sample;       /* time-series interval, > 0 */
 } sim_config;
 
-typedef enum { SIM_DISC_FIFO, SIM_DISC_LIFO, SIM_DISC_PRIORITY } sim_discipline;
+/* SIM_DISC_PS: processor sharing — no waiting room; every request gets a thread at once and the
+ * service's work shares its cores (`cores`, default `workers`). */
+typedef enum { SIM_DISC_FIFO, SIM_DISC_LIFO, SIM_DISC_PRIORITY, SIM_DISC_PS } sim_discipline;
+/* How a host's cores serve the work steps of the threads on it. */
+typedef enum { SIM_CPU_PS, SIM_CPU_FCFS } sim_cpu_sched;
+#define SIM_WORKERS_INF UINT32_MAX   /* an infinite server: a thread for every request */
 typedef enum { SIM_LB_ROUND_ROBIN, SIM_LB_RANDOM, SIM_LB_LEAST_OUTSTANDING,
                SIM_LB_POWER_OF_TWO } sim_balancer;
 typedef enum { SIM_JOIN_ALL, SIM_JOIN_ANY, SIM_JOIN_QUORUM } sim_join;
 
 typedef struct sim_service_config {
-    uint32_t workers;       /* >= 1 */
+    uint32_t workers;       /* threads, >= 1, or SIM_WORKERS_INF */
     int64_t queue;          /* waiting-room capacity; -1 = unbounded */
     sim_discipline discipline;
     uint32_t replicas;      /* >= 1 */
     sim_balancer balancer;
+    double cores;           /* cores of each replica's own host; 0 = a core per working thread */
+    sim_cpu_sched cpu;      /* how those cores are shared */
+    uint32_t host;          /* a shared host (sim_host_add's index + 1); 0 = none */
 } sim_service_config;
 
 typedef enum { SIM_ARR_POISSON, SIM_ARR_CONSTANT, SIM_ARR_SCHEDULE, SIM_ARR_BURSTY } sim_arrivals;
@@ -66,6 +74,7 @@ typedef struct sim_series_row {
     double time;
     const char *entity, *kind;
     double throughput, latency_mean, latency_p50, latency_p99, queue, utilization;
+    double threads_working, threads_blocked, cores_busy;   /* services */
     uint64_t errors;
 } sim_series_row;
 /* SIM_OK, or an error code that stops the run. */
@@ -83,6 +92,10 @@ int sim_service_add(sim_engine *e, const char *name, const sim_service_config *c
                     uint32_t *index);
 int sim_endpoint_add(sim_engine *e, uint32_t service, const char *name, uint32_t *index);
 
+/* A host whose `cores` (> 0; whole under FCFS) the services placed on it share. */
+int sim_host_add(sim_engine *e, const char *name, double cores, sim_cpu_sched sched,
+                 uint32_t *index);
+
 /* Endpoint programs are flat instruction lists with jumps; sim_op_* append to the endpoint
  * (service, endpoint) and, where they take one, store the new instruction's number in *pc.
  * Structured steps are emitted as: fork, then each branch's steps ending with
@@ -93,6 +106,8 @@ int sim_endpoint_add(sim_engine *e, uint32_t service, const char *name, uint32_t
  * instead of failing the request. Programs are verified when the run starts. */
 int sim_op_work(sim_engine *e, uint32_t s, uint32_t ep, sim_dist *d);
 int sim_op_sleep(sim_engine *e, uint32_t s, uint32_t ep, sim_dist *d);
+/* Blocking I/O: holds the thread but no core (a driver call, an external API). */
+int sim_op_io(sim_engine *e, uint32_t s, uint32_t ep, sim_dist *d);
 int sim_op_call(sim_engine *e, uint32_t s, uint32_t ep, uint32_t target, uint32_t target_ep,
                 bool blocking);
 int sim_op_fork(sim_engine *e, uint32_t s, uint32_t ep, uint32_t n, sim_join join,

@@ -112,6 +112,11 @@ int sim_op_sleep(sim_engine *e, uint32_t s, uint32_t ep, sim_dist *d)
     return op_dist(e, s, ep, SIM_OP_SLEEP, d);
 }
 
+int sim_op_io(sim_engine *e, uint32_t s, uint32_t ep, sim_dist *d)
+{
+    return op_dist(e, s, ep, SIM_OP_IO, d);
+}
+
 int sim_op_call(sim_engine *e, uint32_t s, uint32_t ep, uint32_t target, uint32_t target_ep,
                 bool blocking)
 {
@@ -319,9 +324,10 @@ static int check_structure(const sim_endpoint *ep, uint32_t pc, char *why, size_
     }
     if (fork && !op->blocking)
         for (uint32_t j = pc + 1; j < end; j++)
-            if (ep->ops[j].code == SIM_OP_WORK)
-                return BAD("instruction %u: 'work' inside a non-blocking parallel (it gives "
-                           "its worker up, so the work would run on no thread)", j);
+            if (ep->ops[j].code == SIM_OP_WORK || ep->ops[j].code == SIM_OP_IO)
+                return BAD("instruction %u: '%s' inside a non-blocking parallel (it gives "
+                           "its worker up, so it would run on no thread)", j,
+                           ep->ops[j].code == SIM_OP_WORK ? "work" : "io");
     return SIM_OK;
 }
 
@@ -334,6 +340,7 @@ int sim_program_verify(const sim_endpoint *ep, char *why, size_t n)
         switch ((sim_opcode)op->code) {
         case SIM_OP_WORK:
         case SIM_OP_SLEEP:
+        case SIM_OP_IO:
             if (!op->dist)
                 return BAD("instruction %u: no duration", pc);
             break;

@@ -14,7 +14,7 @@
 #include "core/rng.h"
 
 typedef enum {
-    SIM_OP_WORK,        /* hold the worker (and later a core) for dist */
+    SIM_OP_WORK,        /* hold the worker and need a core for dist (CPU demand) */
     SIM_OP_SLEEP,       /* wait for dist without a worker */
     SIM_OP_CALL,        /* call (target, endpoint); on failure go to fail_pc, or fail */
     SIM_OP_FORK,        /* start n fibers at targets[0..n), join, continue at targets[n] */
@@ -22,6 +22,7 @@ typedef enum {
     SIM_OP_JUMP,        /* continue at target */
     SIM_OP_BRANCH_END,  /* a fiber's end */
     SIM_OP_RETURN,      /* the endpoint is done: reply to the caller */
+    SIM_OP_IO,          /* hold the worker, but no core, for dist (blocking I/O) */
 } sim_opcode;
 
 #define SIM_PC_NONE UINT32_MAX   /* no address: a failed call fails the request */

@@ -4,6 +4,7 @@
 #include "core/check.h"
 #include "core/error.h"
 #include "model/engine.h"
+#include "model/host.h"
 
 sim_req *sim_req_new(sim_engine *e, sim_req_kind kind, sim_req *parent, sim_req *root)
 {
@@ -20,7 +21,9 @@ sim_req *sim_req_new(sim_engine *e, sim_req_kind kind, sim_req *parent, sim_req 
     r->state = SIM_REQ_RUNNING;
     r->kind = (uint8_t)kind;
     r->outcome = SIM_CAUSE_OK;
-    r->holds_worker = r->resume = r->join_done = r->counted = r->admitted = 0;
+    r->holds_worker = r->resume = r->join_done = r->counted = r->admitted = r->working = 0;
+    r->nwork = 0;
+    r->cpu_slot = 0;
     r->pc = 0;
     r->refs = 1;
     r->tree = 0;
@@ -58,6 +61,11 @@ sim_req *sim_req_new(sim_engine *e, sim_req_kind kind, sim_req *parent, sim_req 
 
 uint32_t sim_req_new_wait(sim_engine *e, sim_req *r)
 {
+    if (r->working) {   /* an abandoned work step gives its core and its thread's work up */
+        if (r->inst->host)
+            sim_host_remove(e, r->inst->host, r);
+        sim_service_work_end(e, r);
+    }
     if (r->ev) {
         sim_engine_cancel(e, r->ev);
         r->ev = NULL;

@@ -54,6 +54,8 @@ struct sim_req {
     uint8_t counted;            /* root: created after warm-up */
     uint8_t admitted;           /* on the admitted list of inst */
     uint8_t mark;               /* scratch for the end-of-run ledger */
+    uint8_t working;            /* in a work step (CPU demand) */
+    uint16_t nwork;             /* a call: its work steps running (its own and its fibers') */
     uint32_t pc;                /* next instruction */
     uint32_t refs;              /* own life + children that reply here */
     uint32_t tree;              /* root: live requests below it */
@@ -73,6 +75,9 @@ struct sim_req {
     struct sim_client *client;  /* root: its flow */
     sim_event *ev;              /* its pending own event, or NULL */
     sim_event *timer;           /* root: the timeout event, or NULL */
+    double vfin;                /* on a host: virtual finish (PS) or demand (FCFS) */
+    uint32_t cpu_slot;          /* on a PS host: heap slot + 1 */
+    sim_req *cpu_next;          /* a host's list of jobs done at one instant */
 };
 
 /* A new request of kind `kind` replying to `parent` (NULL: nobody) in the tree of `root` (NULL:

@@ -9,6 +9,7 @@
 #include "core/check.h"
 #include "core/error.h"
 #include "model/engine.h"
+#include "model/host.h"
 
 static sim_waitq_order order_of(sim_discipline d)
 {
@@ -22,8 +23,11 @@ int sim_service_add(sim_engine *e, const char *name, const sim_service_config *c
     if (e->ran)
         return SIM_ESTATE;
     if (!name || cfg->workers < 1 || cfg->replicas < 1 || cfg->queue < -1 ||
-        (unsigned)cfg->discipline > SIM_DISC_PRIORITY ||
-        (unsigned)cfg->balancer > SIM_LB_POWER_OF_TWO)
+        (unsigned)cfg->discipline > SIM_DISC_PS ||
+        (unsigned)cfg->balancer > SIM_LB_POWER_OF_TWO || !(cfg->cores >= 0) ||
+        cfg->cores == INFINITY || (unsigned)cfg->cpu > SIM_CPU_FCFS ||
+        (cfg->cpu == SIM_CPU_FCFS && cfg->cores != floor(cfg->cores)) ||
+        (cfg->host && (cfg->host > e->nhosts || cfg->cores > 0)))
         return SIM_EINVAL;
     if ((e->nsvcs & (e->nsvcs - 1)) == 0) {   /* capacities are powers of two */
         size_t cap = e->nsvcs ? (size_t)e->nsvcs * 2 : 4;
@@ -35,10 +39,20 @@ int sim_service_add(sim_engine *e, const char *name, const sim_service_config *c
     sim_service *s = &e->svcs[e->nsvcs];
     memset(s, 0, sizeof *s);
     s->cfg = *cfg;
+    s->threads = cfg->workers;
+    if (cfg->discipline == SIM_DISC_PS) {
+        /* Processor sharing: a thread for every request, the work shares the cores. */
+        s->threads = SIM_WORKERS_INF;
+        if (!(s->cfg.cores > 0) && !cfg->host)
+            s->cfg.cores = cfg->workers == SIM_WORKERS_INF ? 0 : cfg->workers;
+        s->cfg.cpu = SIM_CPU_PS;
+    }
     s->name = sim_strdup(name);
     s->inst = sim_calloc(cfg->replicas, sizeof *s->inst);
     sim_tw_init(&s->tw_busy, 0, 0);
     sim_tw_init(&s->tw_queue, 0, 0);
+    sim_tw_init(&s->tw_working, 0, 0);
+    sim_tw_init(&s->tw_cpu, 0, 0);
     if (!s->name || !s->inst || sim_hist_init(&s->wait_hist) != SIM_OK) {
         sim_service_fini(s);
         sim_free(s->name);
@@ -59,8 +73,13 @@ int sim_service_add(sim_engine *e, const char *name, const sim_service_config *c
 void sim_service_fini(sim_service *s)
 {
     if (s->inst)
-        for (uint32_t i = 0; i < s->cfg.replicas; i++)
+        for (uint32_t i = 0; i < s->cfg.replicas; i++) {
             sim_waitq_fini(&s->inst[i].q);
+            if (s->inst[i].own_host) {
+                sim_host_fini(s->inst[i].own_host);
+                sim_free(s->inst[i].own_host);
+            }
+        }
     sim_free(s->inst);
     s->inst = NULL;
     sim_hist_fini(&s->wait_hist);
@@ -123,7 +142,7 @@ static void take_worker(sim_engine *e, sim_req *r)
 {
     sim_instance *in = r->inst;
     in->busy++;
-    SIM_INVARIANT(in->busy <= in->svc->cfg.workers && !r->holds_worker);
+    SIM_INVARIANT(in->busy <= in->svc->threads && !r->holds_worker);
     r->holds_worker = 1;
     set_busy(e, in->svc, +1);
 }
@@ -147,7 +166,7 @@ static void dispatch(sim_engine *e, sim_instance *in)
     if (in->dispatching)
         return;
     in->dispatching = 1;
-    while (in->busy < in->svc->cfg.workers && sim_waitq_len(&in->q) > 0) {
+    while (in->busy < in->svc->threads && sim_waitq_len(&in->q) > 0) {
         sim_req *r = (sim_req *)sim_waitq_pop(&in->q);
         set_queued(e, in->svc, -1);
         if (r->resume) {
@@ -160,7 +179,7 @@ static void dispatch(sim_engine *e, sim_instance *in)
         }
     }
     in->dispatching = 0;
-    SIM_INVARIANT(in->busy == in->svc->cfg.workers || sim_waitq_len(&in->q) == 0);
+    SIM_INVARIANT(in->busy == in->svc->threads || sim_waitq_len(&in->q) == 0);
 #ifndef NDEBUG
     uint64_t queued = 0;   /* the service's count matches its waiting rooms */
     for (uint32_t i = 0; i < in->svc->cfg.replicas; i++)
@@ -186,7 +205,7 @@ void sim_service_release_worker(sim_engine *e, sim_req *r)
 void sim_service_reacquire(sim_engine *e, sim_req *r)
 {
     sim_instance *in = r->inst;
-    if (in->busy < in->svc->cfg.workers && sim_waitq_len(&in->q) == 0) {
+    if (in->busy < in->svc->threads && sim_waitq_len(&in->q) == 0) {
         take_worker(e, r);
         sim_interp_exec(e, r);
         return;
@@ -199,6 +218,89 @@ void sim_service_reacquire(sim_engine *e, sim_req *r)
     }
     set_queued(e, in->svc, +1);
     dispatch(e, in);
+}
+
+/* ---- where the time goes: working threads and cores ------------------------------- */
+
+/* The request whose thread r runs on: r itself, or for a parallel branch the call above it. */
+static sim_req *thread_owner(sim_req *r)
+{
+    while (r->kind == SIM_REQ_FIBER && r->parent)
+        r = r->parent;
+    return r;
+}
+
+void sim_service_work_begin(sim_engine *e, sim_req *r)
+{
+    r->working = 1;
+    sim_req *o = thread_owner(r);
+    if (o->nwork++ == 0) {
+        sim_service *s = r->inst->svc;
+        s->working++;
+        sim_tw_set(&s->tw_working, e->now, s->working);
+    }
+    if (!r->inst->host) {   /* a core of its own */
+        r->inst->cpu_jobs++;
+        sim_service_cpu_changed(e, r->inst);
+    }
+}
+
+void sim_service_work_end(sim_engine *e, sim_req *r)
+{
+    if (NEVER(!r->working))
+        return;
+    r->working = 0;
+    sim_req *o = thread_owner(r);
+    if (ALWAYS(o->nwork > 0) && --o->nwork == 0) {
+        sim_service *s = r->inst->svc;
+        s->working--;
+        sim_tw_set(&s->tw_working, e->now, s->working);
+    }
+    if (!r->inst->host) {
+        r->inst->cpu_jobs--;
+        sim_service_cpu_changed(e, r->inst);
+    }
+}
+
+void sim_service_cpu_changed(sim_engine *e, sim_instance *in)
+{
+    const sim_host *h = in->host;
+    double use = (double)in->cpu_jobs * (h && h->sched == SIM_CPU_PS ? h->rate : 1.0);
+    sim_service *s = in->svc;
+    s->cpu_now += use - in->cpu_use;
+    if (s->cpu_now < 0 || in->cpu_jobs == 0)
+        s->cpu_now = s->cpu_now < 1e-9 ? 0 : s->cpu_now;   /* rounding of the sums */
+    in->cpu_use = use;
+    sim_tw_set(&s->tw_cpu, e->now, s->cpu_now);
+}
+
+int sim_services_place(sim_engine *e)
+{
+    for (uint32_t i = 0; i < e->nsvcs; i++) {
+        sim_service *s = &e->svcs[i];
+        for (uint32_t j = 0; j < s->cfg.replicas; j++) {
+            sim_instance *in = &s->inst[j];
+            sim_host *h = NULL;
+            if (s->cfg.host) {
+                h = e->hosts[s->cfg.host - 1];
+            } else if (s->cfg.cores > 0) {
+                h = in->own_host = sim_calloc(1, sizeof *h);
+                if (h && sim_host_init(h, s->name, s->cfg.cores, s->cfg.cpu, 0) != SIM_OK) {
+                    sim_free(h);
+                    h = in->own_host = NULL;
+                }
+                if (!h) {
+                    sim_engine_fail(e, SIM_ENOMEM, "out of memory for the hosts");
+                    return SIM_ENOMEM;
+                }
+            }
+            if (h && sim_host_place(h, in) != SIM_OK) {
+                sim_engine_fail(e, SIM_ENOMEM, "out of memory for the hosts");
+                return SIM_ENOMEM;
+            }
+        }
+    }
+    return SIM_OK;
 }
 
 /* ---- arrival and the end of a request ----------------------------------------------- */
@@ -215,7 +317,7 @@ void sim_service_arrive(sim_engine *e, sim_event *ev)
     s->win.arrivals++;
     s->tick.arrivals++;
     r->t_arrived = e->now;
-    if (in->busy < s->cfg.workers && sim_waitq_len(&in->q) == 0) {
+    if (in->busy < s->threads && sim_waitq_len(&in->q) == 0) {
         s->in_flight++;
         sim_service_admit(in, r);
         start(e, r);
@@ -276,8 +378,16 @@ static void service_sample(sim_engine *e, uint32_t i, double span, sim_series_ro
     row->throughput = (double)v->tick.by[SIM_CAUSE_OK] / span;
     row->latency_mean = row->latency_p50 = row->latency_p99 = NAN;
     double busy = sim_tw_area(&v->tw_busy, e->now), queue = sim_tw_area(&v->tw_queue, e->now);
+    double working = sim_tw_area(&v->tw_working, e->now), cpu = sim_tw_area(&v->tw_cpu, e->now);
     row->queue = (queue - v->tick_queue) / span;
-    row->utilization = (busy - v->tick_busy) / span / ((double)v->cfg.workers * v->cfg.replicas);
+    row->utilization = v->threads == SIM_WORKERS_INF
+                           ? NAN
+                           : (busy - v->tick_busy) / span / ((double)v->threads * v->cfg.replicas);
+    row->threads_working = (working - v->tick_working) / span;
+    row->threads_blocked = (busy - v->tick_busy) / span - row->threads_working;
+    row->cores_busy = (cpu - v->tick_cpu) / span;
+    v->tick_working = working;
+    v->tick_cpu = cpu;
     uint64_t errors = 0;
     for (int c = 1; c < SIM_NCAUSES; c++)
         errors += v->tick.by[c];
@@ -294,8 +404,12 @@ static void service_reset_window(sim_engine *e, uint32_t i)
     /* The sampling integrals are relative to the window's: shift them with it. */
     s->tick_busy -= sim_tw_area(&s->tw_busy, e->now);
     s->tick_queue -= sim_tw_area(&s->tw_queue, e->now);
+    s->tick_working -= sim_tw_area(&s->tw_working, e->now);
+    s->tick_cpu -= sim_tw_area(&s->tw_cpu, e->now);
     sim_tw_reset(&s->tw_busy, e->now);
     sim_tw_reset(&s->tw_queue, e->now);
+    sim_tw_reset(&s->tw_working, e->now);
+    sim_tw_reset(&s->tw_cpu, e->now);
     s->resid_sum = 0;
     s->resid_n = 0;
     sim_hist_reset(&s->wait_hist);

@@ -20,6 +20,7 @@
 
 struct sim_engine;
 struct sim_service;
+struct sim_host;
 
 typedef struct sim_instance {
     struct sim_service *svc;
@@ -31,6 +32,10 @@ typedef struct sim_instance {
     sim_waitq q;                /* the waiting room */
     sim_req *admitted;          /* every request executing here (queued, running, fibers) */
     uint64_t nadmitted;
+    struct sim_host *host;      /* where its work steps get cores; NULL: a core each */
+    struct sim_host *own_host;  /* its private host (cores = N), owned */
+    uint32_t cpu_jobs;          /* its work steps using a core now (or sharing them) */
+    double cpu_use;             /* cores those jobs use now */
 } sim_instance;
 
 /* Counters of one window: the whole run (ledger), the statistics window, or one sample. */
@@ -51,9 +56,12 @@ typedef struct sim_service {
     /* accounting and statistics */
     sim_svc_counts all, win, tick;
     uint64_t in_flight;         /* admitted and not finished */
+    uint32_t threads;           /* threads per replica (SIM_WORKERS_INF: one per request) */
     uint32_t busy, queued;      /* over all replicas */
-    sim_tw tw_busy, tw_queue;   /* since the warm-up */
-    double tick_busy, tick_queue;  /* their integrals at the last sample */
+    uint32_t working;           /* threads in a work step (the rest of busy are blocked) */
+    double cpu_now;             /* cores in use by its work steps */
+    sim_tw tw_busy, tw_queue, tw_working, tw_cpu;   /* since the warm-up */
+    double tick_busy, tick_queue, tick_working, tick_cpu;  /* integrals at the last sample */
     double resid_sum;           /* residence times of completed requests */
     uint64_t resid_n;
     sim_hist wait_hist;
@@ -65,12 +73,21 @@ void sim_service_finish(struct sim_engine *e, sim_req *r, sim_cause out);
 void sim_service_reacquire(struct sim_engine *e, sim_req *r);
 void sim_service_release_worker(struct sim_engine *e, sim_req *r);
 void sim_service_admit(sim_instance *in, sim_req *r);
+/* A work step of r begins or ends: the thread r runs on is working while any is running. */
+void sim_service_work_begin(struct sim_engine *e, sim_req *r);
+void sim_service_work_end(struct sim_engine *e, sim_req *r);
+/* in's jobs on cores changed (or the rate of its host did). */
+void sim_service_cpu_changed(struct sim_engine *e, sim_instance *in);
+/* Places every instance on its host (run start). SIM_OK or an error after failing. */
+int sim_services_place(struct sim_engine *e);
 void sim_service_unadmit(sim_instance *in, sim_req *r);
 void sim_service_fini(sim_service *s);
 
 /* interp.c */
 /* Runs r's program from r->pc until it waits or ends. */
 void sim_interp_exec(struct sim_engine *e, sim_req *r);
+/* A step with a duration ended for r (a host's completion): go on with the next step. */
+void sim_interp_step_done(struct sim_engine *e, sim_req *r);
 /* The handler of a reply's hop back to the caller. */
 void sim_interp_reply_arrived(struct sim_engine *e, sim_event *ev);
 /* Sends a new call from `from` to endpoint ep of s. SIM_OK or SIM_ENOMEM. */
