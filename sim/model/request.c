@@ -59,7 +59,7 @@ sim_req *sim_req_new(sim_engine *e, sim_req_kind kind, sim_req *parent, sim_req 
     return r;
 }
 
-uint32_t sim_req_new_wait(sim_engine *e, sim_req *r)
+uint32_t sim_req_abandon_(sim_engine *e, sim_req *r)
 {
     if (r->working) {   /* an abandoned work step gives its core and its thread's work up */
         if (r->inst->host)

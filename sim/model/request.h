@@ -86,7 +86,13 @@ sim_req *sim_req_new(struct sim_engine *e, sim_req_kind kind, sim_req *parent, s
 /* Drops one reference; frees the request, and then what it held, when none is left. */
 void sim_req_release(struct sim_engine *e, sim_req *r);
 /* Starts a new wait: abandons the current one (its wakes become stale, its own event is
- * cancelled) and returns the new token. */
-uint32_t sim_req_new_wait(struct sim_engine *e, sim_req *r);
+ * cancelled, a work step gives its core up) and returns the new token. */
+uint32_t sim_req_abandon_(struct sim_engine *e, sim_req *r);
+static inline uint32_t sim_req_new_wait(struct sim_engine *e, sim_req *r)
+{
+    if (r->ev || r->working)
+        return sim_req_abandon_(e, r);
+    return ++r->gen;
+}
 
 #endif

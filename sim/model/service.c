@@ -239,9 +239,11 @@ void sim_service_work_begin(sim_engine *e, sim_req *r)
         s->working++;
         sim_tw_set(&s->tw_working, e->now, s->working);
     }
-    if (!r->inst->host) {   /* a core of its own */
+    if (!r->inst->host) {   /* a core of its own: the cores in use are whole */
         r->inst->cpu_jobs++;
-        sim_service_cpu_changed(e, r->inst);
+        sim_service *s = r->inst->svc;
+        s->cpu_now += 1;
+        sim_tw_set(&s->tw_cpu, e->now, s->cpu_now);
     }
 }
 
@@ -258,7 +260,9 @@ void sim_service_work_end(sim_engine *e, sim_req *r)
     }
     if (!r->inst->host) {
         r->inst->cpu_jobs--;
-        sim_service_cpu_changed(e, r->inst);
+        sim_service *s = r->inst->svc;
+        s->cpu_now -= 1;
+        sim_tw_set(&s->tw_cpu, e->now, s->cpu_now);
     }
 }
 
