@@ -52,6 +52,7 @@ int sim_service_add(sim_engine *e, const char *name, const sim_service_config *c
     sim_tw_init(&s->tw_busy, 0, 0);
     sim_tw_init(&s->tw_queue, 0, 0);
     sim_tw_init(&s->tw_working, 0, 0);
+    sim_tw_init(&s->tw_overlap, 0, 0);
     sim_tw_init(&s->tw_cpu, 0, 0);
     if (!s->name || !s->inst || sim_hist_init(&s->wait_hist) != SIM_OK) {
         sim_service_fini(s);
@@ -234,16 +235,13 @@ void sim_service_work_begin(sim_engine *e, sim_req *r)
 {
     r->working = 1;
     sim_req *o = thread_owner(r);
+    sim_service *s = r->inst->svc;
     if (o->nwork++ == 0) {
-        sim_service *s = r->inst->svc;
         s->working++;
         sim_tw_set(&s->tw_working, e->now, s->working);
-    }
-    if (!r->inst->host) {   /* a core of its own: the cores in use are whole */
-        r->inst->cpu_jobs++;
-        sim_service *s = r->inst->svc;
-        s->cpu_now += 1;
-        sim_tw_set(&s->tw_cpu, e->now, s->cpu_now);
+    } else if (!r->inst->host) {   /* a second branch working on the same thread */
+        s->overlap++;
+        sim_tw_set(&s->tw_overlap, e->now, s->overlap);
     }
 }
 
@@ -253,17 +251,33 @@ void sim_service_work_end(sim_engine *e, sim_req *r)
         return;
     r->working = 0;
     sim_req *o = thread_owner(r);
-    if (ALWAYS(o->nwork > 0) && --o->nwork == 0) {
-        sim_service *s = r->inst->svc;
+    sim_service *s = r->inst->svc;
+    if (NEVER(o->nwork == 0))
+        return;
+    if (--o->nwork == 0) {
         s->working--;
         sim_tw_set(&s->tw_working, e->now, s->working);
+    } else if (!r->inst->host) {
+        s->overlap--;
+        sim_tw_set(&s->tw_overlap, e->now, s->overlap);
     }
-    if (!r->inst->host) {
-        r->inst->cpu_jobs--;
-        sim_service *s = r->inst->svc;
-        s->cpu_now -= 1;
-        sim_tw_set(&s->tw_cpu, e->now, s->cpu_now);
-    }
+}
+
+double sim_service_cpu_area(const sim_service *s, sim_time now)
+{
+    /* Without hosts every working thread has a core, and each extra branch working on a thread
+     * takes another: the cores' integral follows from the threads', with no update of its own
+     * on the hot path. */
+    if (!s->cfg.host && !(s->cfg.cores > 0))
+        return sim_tw_area(&s->tw_working, now) + sim_tw_area(&s->tw_overlap, now);
+    return sim_tw_area(&s->tw_cpu, now);
+}
+
+double sim_service_cpu_mean(const sim_service *s, sim_time now)
+{
+    if (!s->cfg.host && !(s->cfg.cores > 0))
+        return sim_tw_mean(&s->tw_working, now) + sim_tw_mean(&s->tw_overlap, now);
+    return sim_tw_mean(&s->tw_cpu, now);
 }
 
 void sim_service_cpu_changed(sim_engine *e, sim_instance *in)
@@ -382,7 +396,7 @@ static void service_sample(sim_engine *e, uint32_t i, double span, sim_series_ro
     row->throughput = (double)v->tick.by[SIM_CAUSE_OK] / span;
     row->latency_mean = row->latency_p50 = row->latency_p99 = NAN;
     double busy = sim_tw_area(&v->tw_busy, e->now), queue = sim_tw_area(&v->tw_queue, e->now);
-    double working = sim_tw_area(&v->tw_working, e->now), cpu = sim_tw_area(&v->tw_cpu, e->now);
+    double working = sim_tw_area(&v->tw_working, e->now), cpu = sim_service_cpu_area(v, e->now);
     row->queue = (queue - v->tick_queue) / span;
     row->utilization = v->threads == SIM_WORKERS_INF
                            ? NAN
@@ -409,10 +423,11 @@ static void service_reset_window(sim_engine *e, uint32_t i)
     s->tick_busy -= sim_tw_area(&s->tw_busy, e->now);
     s->tick_queue -= sim_tw_area(&s->tw_queue, e->now);
     s->tick_working -= sim_tw_area(&s->tw_working, e->now);
-    s->tick_cpu -= sim_tw_area(&s->tw_cpu, e->now);
+    s->tick_cpu -= sim_service_cpu_area(s, e->now);
     sim_tw_reset(&s->tw_busy, e->now);
     sim_tw_reset(&s->tw_queue, e->now);
     sim_tw_reset(&s->tw_working, e->now);
+    sim_tw_reset(&s->tw_overlap, e->now);
     sim_tw_reset(&s->tw_cpu, e->now);
     s->resid_sum = 0;
     s->resid_n = 0;

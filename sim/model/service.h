@@ -59,8 +59,9 @@ typedef struct sim_service {
     uint32_t threads;           /* threads per replica (SIM_WORKERS_INF: one per request) */
     uint32_t busy, queued;      /* over all replicas */
     uint32_t working;           /* threads in a work step (the rest of busy are blocked) */
-    double cpu_now;             /* cores in use by its work steps */
-    sim_tw tw_busy, tw_queue, tw_working, tw_cpu;   /* since the warm-up */
+    uint32_t overlap;           /* without hosts: extra branches working on a working thread */
+    double cpu_now;             /* on hosts: cores in use by its work steps */
+    sim_tw tw_busy, tw_queue, tw_working, tw_overlap, tw_cpu;   /* since the warm-up */
     double tick_busy, tick_queue, tick_working, tick_cpu;  /* integrals at the last sample */
     double resid_sum;           /* residence times of completed requests */
     uint64_t resid_n;
@@ -76,6 +77,9 @@ void sim_service_admit(sim_instance *in, sim_req *r);
 /* A work step of r begins or ends: the thread r runs on is working while any is running. */
 void sim_service_work_begin(struct sim_engine *e, sim_req *r);
 void sim_service_work_end(struct sim_engine *e, sim_req *r);
+/* Cores in use: their integral since the window's start, and their mean. */
+double sim_service_cpu_area(const sim_service *s, sim_time now);
+double sim_service_cpu_mean(const sim_service *s, sim_time now);
 /* in's jobs on cores changed (or the rate of its host did). */
 void sim_service_cpu_changed(struct sim_engine *e, sim_instance *in);
 /* Places every instance on its host (run start). SIM_OK or an error after failing. */

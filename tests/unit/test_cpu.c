@@ -53,7 +53,7 @@ static void check(build_fn build, const void *arg, size_t off, double want, cons
             .busy = sim_tw_mean(&s->tw_busy, end),
             .working = sim_tw_mean(&s->tw_working, end),
             .blocked = sim_tw_mean(&s->tw_busy, end) - sim_tw_mean(&s->tw_working, end),
-            .cores = sim_tw_mean(&s->tw_cpu, end),
+            .cores = sim_service_cpu_mean(s, end),
         };
         sim_tally_add(&t, *(const double *)((const char *)&m + off));
         sim_engine_free(e);
