@@ -69,7 +69,6 @@ void sim_engine_free(sim_engine *e)
     sim_dist_free(e->default_link.latency);
     sim_free(e->linkmap);
     sim_free(e->node_rng);
-    sim_free(e->samples);
     sim_calendar_fini(&e->cal);
     sim_pool_fini(&e->events);
     sim_pool_fini(&e->reqs);
@@ -545,22 +544,19 @@ static void on_warmup(sim_engine *e, sim_event *ev)
         sim_service_reset_window(e, &e->svcs[i]);
 }
 
-static sim_sample *sample_slot(sim_engine *e)
+void sim_engine_set_series(sim_engine *e, sim_series_fn fn, void *ud)
 {
-    if (e->nsamples == e->samples_cap) {
-        size_t cap = e->samples_cap ? e->samples_cap * 2 : 64;
-        sim_sample *p = sim_realloc(e->samples, cap * sizeof *p);
-        if (!p) {
-            sim_engine_fail(e, SIM_ENOMEM, "out of memory for the time series");
-            return NULL;
-        }
-        e->samples = p;
-        e->samples_cap = cap;
-    }
-    sim_sample *s = &e->samples[e->nsamples++];
-    memset(s, 0, sizeof *s);
-    s->time = e->now;
-    return s;
+    e->series = fn;
+    e->series_ud = ud;
+}
+
+/* Hands one row to the sink; a sink error fails the run. */
+static int emit(sim_engine *e, const sim_series_row *row)
+{
+    int rc = e->series ? e->series(e->series_ud, row) : SIM_OK;
+    if (rc != SIM_OK)
+        sim_engine_fail(e, rc, "cannot write the time series");
+    return rc;
 }
 
 static void on_sample(sim_engine *e, sim_event *ev)
@@ -568,10 +564,7 @@ static void on_sample(sim_engine *e, sim_event *ev)
     double span = e->now - e->last_tick;
     for (uint32_t i = 0; i < e->nclients && span > 0; i++) {
         sim_client *c = &e->clients[i];
-        sim_sample *s = sample_slot(e);
-        if (!s)
-            return;
-        s->entity = i;
+        sim_series_row row = { .time = e->now, .entity = c->name, .kind = "flow" }, *s = &row;
         s->throughput = (double)c->tick.ok / span;
         s->latency_mean = sim_hist_mean(&c->tick_hist);
         s->latency_p50 = sim_hist_quantile(&c->tick_hist, 0.50);
@@ -581,13 +574,13 @@ static void on_sample(sim_engine *e, sim_event *ev)
         s->errors = c->tick.failed + c->tick.timeouts + c->tick.dropped;
         memset(&c->tick, 0, sizeof c->tick);
         sim_hist_reset(&c->tick_hist);
+        if (emit(e, s) != SIM_OK)
+            return;
     }
     for (uint32_t i = 0; i < e->nsvcs && span > 0; i++) {
         sim_service *v = &e->svcs[i];
-        sim_sample *s = sample_slot(e);
-        if (!s)
-            return;
-        s->entity = e->nclients + i;
+        sim_series_row row = { .time = e->now, .entity = v->name, .kind = "service" },
+                       *s = &row;
         s->throughput = (double)v->tick.completed / span;
         s->latency_mean = NAN;
         s->latency_p50 = NAN;
@@ -599,6 +592,8 @@ static void on_sample(sim_engine *e, sim_event *ev)
         memset(&v->tick, 0, sizeof v->tick);
         v->tick_busy = busy;
         v->tick_queue = queue;
+        if (emit(e, s) != SIM_OK)
+            return;
     }
     e->last_tick = e->now;
     /* One sampling event at a time keeps the calendar small. Times are multiples of the

@@ -169,15 +169,6 @@ typedef struct sim_link {
     sim_dist *latency;          /* NULL = zero */
 } sim_link;
 
-/* ---- time series -------------------------------------------------------------------- */
-
-typedef struct sim_sample {
-    double time;
-    uint32_t entity;            /* client index, or nclients + service index */
-    double throughput, latency_mean, latency_p50, latency_p99, queue, utilization;
-    uint64_t errors;
-} sim_sample;
-
 /* ---- the engine --------------------------------------------------------------------- */
 
 struct sim_engine {
@@ -203,8 +194,8 @@ struct sim_engine {
     uint16_t *linkmap;          /* nnodes*nnodes: 0 = default, i+1 = links[i] */
     sim_rng *node_rng;          /* per sending node, for link latencies */
 
-    sim_sample *samples;
-    size_t nsamples, samples_cap;
+    sim_series_fn series;       /* time-series sink (NULL: rows dropped) */
+    void *series_ud;
     double last_tick;
     uint64_t ticks;             /* sampling events so far */
 };

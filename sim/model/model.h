@@ -6,8 +6,8 @@
  * from then on, on success and on failure alike.
  *
  * Life of an engine: sim_engine_new → sim_service_add / sim_endpoint_add / sim_op_* /
- * sim_client_add / sim_link_* → sim_engine_run → read results (model/internal.h for the
- * output writers) → sim_engine_free. */
+ * sim_client_add / sim_link_* → sim_engine_run → sim_engine_result (model/result.h) →
+ * sim_engine_free. */
 #ifndef SIM_MODEL_H
 #define SIM_MODEL_H
 
@@ -102,6 +102,19 @@ int sim_link_pair(sim_engine *e, const char *a, const char *b, sim_dist *latency
  * client and service (SIM_ELEDGER on a mismatch, with a description in sim_engine_error). */
 int sim_engine_run(sim_engine *e);
 const char *sim_engine_error(const sim_engine *e);   /* the last error's detail, or "" */
+
+/* The time series: every `sample` seconds the engine hands one row per entity (flows first, then
+ * services) to a sink instead of keeping it. Strings in the row live as long as the engine. The
+ * sink returns SIM_OK, or an error code that stops the run (sim_engine_run returns it). Without a
+ * sink the rows are dropped. Set before sim_engine_run. */
+typedef struct sim_series_row {
+    double time;                       /* end of the interval */
+    const char *entity, *kind;         /* kind: "flow" or "service" */
+    double throughput, latency_mean, latency_p50, latency_p99, queue, utilization;
+    uint64_t errors;
+} sim_series_row;
+typedef int (*sim_series_fn)(void *ud, const sim_series_row *row);
+void sim_engine_set_series(sim_engine *e, sim_series_fn fn, void *ud);
 uint64_t sim_engine_events(const sim_engine *e);     /* events processed by the run */
 
 #endif
