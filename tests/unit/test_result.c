@@ -9,12 +9,15 @@
 #include <math.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "core/dist.h"
 #include "core/error.h"
 #include "model/cause.h"
 #include "model/model.h"
 #include "model/result.h"
 #include "stats/summary.h"
+
+#include "counting_alloc.h"
 
 #define OK(x) assert_int_equal((x), SIM_OK)
 
@@ -127,6 +130,32 @@ static void test_result_and_incomplete(void **state)
     }
 }
 
+/* Every allocation of the extraction failing in turn: SIM_ENOMEM, nothing held, no leak. */
+static void test_result_out_of_memory(void **state)
+{
+    (void)state;
+    sim_engine *e = engine(100, 10);
+    model(e, 1);
+    OK(sim_engine_run(e));
+    counter c = { 0 };
+    sim_alloc_set(counting_alloc, &c);
+    sim_rep_result r;
+    OK(sim_engine_result(e, &r));
+    long needed = c.calls;
+    sim_rep_result_fini(&r);
+    assert_int_equal(c.live, 0);
+    assert_true(needed > 3);
+    for (long n = 1; n <= needed; n++) {
+        c = (counter){ .fail_at = n };
+        assert_int_equal(sim_engine_result(e, &r), SIM_ENOMEM);
+        assert_int_equal(r.nentities, 0);
+        assert_null(r.entities);
+        assert_int_equal(c.live, 0);
+    }
+    sim_alloc_set(NULL, NULL);
+    sim_engine_free(e);
+}
+
 typedef struct rows {
     size_t n, flows, services;
     int fail_at;
@@ -205,6 +234,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_kinds),
         cmocka_unit_test(test_result_and_incomplete),
+        cmocka_unit_test(test_result_out_of_memory),
         cmocka_unit_test(test_series_sink),
         cmocka_unit_test(test_summary),
     };
