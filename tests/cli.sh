@@ -7,8 +7,8 @@ expect() {   # expected-status description command...
     shift 2
     "$@" >"$tmp/stdout" 2>"$tmp/stderr"
     local got=$?
-    [ "$got" -eq "$want" ]
-    check "$what: exit $got, expected $want: $(head -2 "$tmp/stderr")" $?
+    [ "$got" -eq "$want" ]; st=$?
+    check "$what: exit $got, expected $want: $(head -2 "$tmp/stderr")" $st
 }
 expect 0 "--help" "$dessa" --help
 grep -q "usage: dessa run" "$tmp/stdout"; check "--help text" $?

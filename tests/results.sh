@@ -15,7 +15,8 @@ cp "$d/flows.csv" "$tmp/flows.seed1"
 rm "$d/timeseries.csv"; mkdir "$d/timeseries.csv"
 "$dessa" run $mm1 -q -o "$d" --seed 2 2>"$tmp/err"; rc=$?
 [ $rc -eq 1 ]; check "a directory in the way: exit $rc, expected 1" $?
-grep -q "timeseries.csv' exists and is not a regular file" "$tmp/err"; check "message: $(cat "$tmp/err")" $?
+grep -q "timeseries.csv' exists and is not a regular file" "$tmp/err"; st=$?
+check "message: $(cat "$tmp/err")" $st
 cmp -s "$d/flows.csv" "$tmp/flows.seed1"; check "old flows.csv changed" $?
 [ "$(seed_of "$d")" = 1 ]; check "old run.json changed" $?
 [ -d "$d/timeseries.csv" ]; check "the directory in the way was touched" $?
@@ -32,25 +33,57 @@ no_temporaries "$tmp" && no_temporaries "$d"; check "temporaries after a replace
 # -o on a file, under a file, on a dangling link.
 touch "$tmp/file"
 "$dessa" run $mm1 -q -o "$tmp/file" 2>"$tmp/err"; rc=$?
-[ $rc -eq 1 ] && grep -q "'$tmp/file' exists and is not a directory" "$tmp/err"
-check "-o on a file: exit $rc: $(cat "$tmp/err")" $?
+[ $rc -eq 1 ] && grep -q "'$tmp/file' exists and is not a directory" "$tmp/err"; st=$?
+check "-o on a file: exit $rc: $(cat "$tmp/err")" $st
 "$dessa" run $mm1 -q -o "$tmp/file/sub" 2>"$tmp/err"; rc=$?
-[ $rc -eq 1 ] && grep -q "not a directory" "$tmp/err"
-check "-o under a file: exit $rc: $(cat "$tmp/err")" $?
+[ $rc -eq 1 ] && grep -q "not a directory" "$tmp/err"; st=$?
+check "-o under a file: exit $rc: $(cat "$tmp/err")" $st
 ln -s "$tmp/nowhere" "$tmp/dangling"
 "$dessa" run $mm1 -q -o "$tmp/dangling" 2>"$tmp/err"; rc=$?
-[ $rc -eq 1 ] && grep -q "symbolic link to nothing" "$tmp/err"
-check "-o on a dangling link: exit $rc: $(cat "$tmp/err")" $?
+[ $rc -eq 1 ] && grep -q "symbolic link to nothing" "$tmp/err"; st=$?
+check "-o on a dangling link: exit $rc: $(cat "$tmp/err")" $st
 if [ "$(id -u)" != 0 ]; then
     mkdir "$tmp/ro"; chmod 555 "$tmp/ro"
     "$dessa" run $mm1 -q -o "$tmp/ro/out" 2>"$tmp/err"
-    grep -q "Permission denied" "$tmp/err"; check "read-only parent: $(cat "$tmp/err")" $?
+    grep -q "Permission denied" "$tmp/err"; st=$?
+    check "read-only parent: $(cat "$tmp/err")" $st
     chmod 755 "$tmp/ro"
 fi
 # A link to a directory is followed: the set lands in the directory it points to.
 mkdir "$tmp/real"; ln -s "$tmp/real" "$tmp/link"
 "$dessa" run $mm1 -q -o "$tmp/link"; check "-o on a link" $?
 [ -L "$tmp/link" ] && [ -s "$tmp/real/flows.csv" ]; check "link followed" $?
+
+# A full disk and a target that is a mount point, in a 64 KB file system of our own (needs a
+# private mount namespace; skipped where the system gives none).
+if unshare -rm true 2>/dev/null; then
+    mkdir "$tmp/mnt"
+    cat > "$tmp/tiny.lua" <<'LUA'
+local s = service "s" { work = exp(0.5) }
+client "c" { target = s, arrivals = poisson(1) }
+run { duration = 20, sample = 5 }
+LUA
+    cat > "$tmp/full.sh" <<'SH'
+dessa=$1 m=$2 tiny=$3
+mount -t tmpfs -o size=64k tmpfs "$m" || exit 99
+"$dessa" run "$tiny" -q -o "$m/out" --seed 1 || echo "FAIL small run"
+"$dessa" run scenarios/mm1.lua -q -o "$m/out" --seed 2 2>"$m/../full.err"
+[ $? -eq 1 ] || echo "FAIL disk full: exit status"
+grep -q "No space left on device" "$m/../full.err" || echo "FAIL disk full: $(cat "$m/../full.err")"
+grep -q '"seed": 1' "$m/out/run.json" || echo "FAIL disk full: the old set changed"
+ls -a "$m" "$m/out" | grep -q 'tmp-' && echo "FAIL disk full: temporaries left"
+"$dessa" run "$tiny" -q -o "$m" --seed 3 || echo "FAIL mount point as target"
+grep -q '"seed": 3' "$m/run.json" || echo "FAIL mount point: run.json"
+[ -d "$m/out" ] || echo "FAIL mount point: a foreign entry was lost"
+ls -a "$m" | grep -q 'tmp-' && echo "FAIL mount point: temporaries left"
+echo done
+SH
+    unshare -rm bash "$tmp/full.sh" "$dessa" "$tmp/mnt" "$tmp/tiny.lua" > "$tmp/full.log" 2>&1
+    grep -q '^done$' "$tmp/full.log" && ! grep -q FAIL "$tmp/full.log"; st=$?
+    check "full disk and mount point: $(cat "$tmp/full.log")" $st
+else
+    echo "SKIP full disk and mount point: no private mount namespace"
+fi
 
 # Interrupted while running: no temporaries, no set, the signal's exit status.
 cat > "$tmp/slow.lua" <<'LUA'
@@ -65,7 +98,8 @@ for sig in INT TERM; do
     kill -$sig $pid
     wait $pid; rc=$?
     [ $rc -gt 128 ]; check "SIG$sig: exit $rc" $?
-    [ ! -e "$tmp/slow" ] && no_temporaries "$tmp"; check "SIG$sig left files: $(ls -a "$tmp")" $?
+    [ ! -e "$tmp/slow" ] && no_temporaries "$tmp"; st=$?
+    check "SIG$sig left files: $(ls -a "$tmp")" $st
 done
 
 # Numbers read back exactly: counts are integers, and the summary of written values equals

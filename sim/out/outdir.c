@@ -92,6 +92,18 @@ static int check_target(sim_outdir *d)
     return SIM_OK;
 }
 
+/* Whether dir exists and is the root of a file system mounted there (a volume): it cannot be
+ * renamed, and nothing beside it is on the same file system. */
+static int is_mount_point(const char *dir)
+{
+    struct stat st, up;
+    char *parent = concat(dir, "/..", "");
+    int yes = parent && stat(dir, &st) == 0 && stat(parent, &up) == 0 &&
+              (st.st_dev != up.st_dev || st.st_ino == up.st_ino);
+    sim_free(parent);
+    return yes;
+}
+
 int sim_outdir_open(sim_outdir *d, const char *target, const char *const *names, size_t nnames)
 {
     memset(d, 0, sizeof *d);
@@ -108,7 +120,7 @@ int sim_outdir_open(sim_outdir *d, const char *target, const char *const *names,
             return sim_outdir_fail(d, target, errno, NULL);
         d->target = sim_strdup(real);
         free(real);
-    } else if (errno != ENOENT) {
+    } else if (errno != ENOENT && errno != ENOTDIR) {   /* ENOTDIR: make_parents says where */
         return sim_outdir_fail(d, target, errno, NULL);
     } else if (lstat(target, &st) == 0) {
         return sim_outdir_fail(d, target, 0, "is a symbolic link to nothing");
@@ -133,7 +145,8 @@ int sim_outdir_open(sim_outdir *d, const char *target, const char *const *names,
     }
     char suffix[32];
     snprintf(suffix, sizeof suffix, ".tmp-%ld", (long)getpid());
-    d->staging = concat(d->target, suffix, "");
+    d->inside = is_mount_point(d->target);
+    d->staging = d->inside ? concat(d->target, "/", suffix) : concat(d->target, suffix, "");
     if (!d->staging) {
         sim_outdir_abort(d);
         return SIM_ENOMEM;
@@ -227,10 +240,27 @@ static int exchange(const char *a, const char *b, const char *spare)
     return rename(spare, a);
 }
 
+/* For a mount point: the files are renamed from the staging directory inside it one by one. */
+static int commit_inside(sim_outdir *d)
+{
+    int rc = check_target(d);
+    for (size_t i = 0; rc == SIM_OK && i < d->nnames; i++) {
+        char from[PATH_MAX], to[PATH_MAX];
+        snprintf(from, sizeof from, "%s/%s", d->staging, d->names[i]);
+        snprintf(to, sizeof to, "%s/%s", d->target, d->names[i]);
+        if (rename(from, to) != 0 && errno != ENOENT)
+            rc = sim_outdir_fail(d, to, errno, NULL);
+    }
+    sim_outdir_abort(d);
+    return rc;
+}
+
 int sim_outdir_commit(sim_outdir *d)
 {
     if (!d->staging)
         return sim_outdir_fail(d, "", EINVAL, NULL);
+    if (d->inside)
+        return commit_inside(d);
     if (rename(d->staging, d->target) == 0) {   /* there was no target */
         sim_free(d->staging);
         d->staging = NULL;

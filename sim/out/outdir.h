@@ -12,6 +12,10 @@
  * sim_outdir_abort removes the staging directory and everything in it. A symbolic link to a
  * directory is followed: the directory it points to is the target.
  *
+ * A target that is a mount point (a volume) cannot be renamed and has nothing beside it on its
+ * file system: there the staging directory is TARGET/.tmp-PID and the files are renamed into
+ * place one by one, each whole, but the set not at once (a failure part-way mixes sets).
+ *
  * Errors carry the failing path and the system's reason, e.g. "'out' exists and is not a
  * directory", "'out/flows.csv': No space left on device"; see sim_outdir_error. */
 #ifndef SIM_OUTDIR_H
@@ -22,6 +26,7 @@
 typedef struct sim_outdir {
     char *target;            /* as resolved (symbolic links followed) */
     char *staging;           /* NULL once committed or aborted */
+    int inside;              /* the target is a mount point: staging inside it */
     const char *const *names;   /* the set's file names */
     size_t nnames;
     char err[768];
