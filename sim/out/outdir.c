@@ -220,6 +220,25 @@ static int move_foreign(sim_outdir *d, const char *from, const char *to)
     return rc;
 }
 
+/* Makes the renames in the parent of path durable (best effort). */
+static void sync_parent(const char *path)
+{
+    char buf[PATH_MAX];
+    snprintf(buf, sizeof buf, "%s", path);
+    char *slash = strrchr(buf, '/');
+    if (slash == buf)
+        slash[1] = 0;
+    else if (slash)
+        *slash = 0;
+    else
+        strcpy(buf, ".");
+    int fd = open(buf, O_RDONLY | O_DIRECTORY);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+}
+
 /* Swaps two directories: atomically where the system can. */
 static int exchange(const char *a, const char *b, const char *spare)
 {
@@ -292,6 +311,7 @@ int sim_outdir_commit(sim_outdir *d)
     }
     /* The staging path now holds the old set. */
 done:
+    sync_parent(d->target);
     sim_outdir_abort(d);
     return SIM_OK;
 }
