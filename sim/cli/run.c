@@ -73,8 +73,9 @@ static void fail(runner *p, const char *msg)
 static void fail_output(runner *p)
 {
     char msg[1024];
-    snprintf(msg, sizeof msg, "error: cannot write the results in '%s': %s", p->dir,
-             sim_results_error(&p->out));
+    size_t n = strlen(p->dir);
+    snprintf(msg, sizeof msg, "error: cannot write the results in '%.*s%s': %s",
+             n > 200 ? 96 : (int)n, p->dir, n > 200 ? "..." : "", sim_results_error(&p->out));
     fail(p, msg);
 }
 
@@ -90,7 +91,7 @@ static void run_one(runner *p, dessa_scenario *sc, uint64_t rep, rep_done *d)
     pthread_mutex_lock(&p->lock);
     d->rc = atomic_load(&p->stopping) ? SIM_EIO : sim_series_open(&p->out, &ctx, &d->series);
     if (d->rc != SIM_OK)
-        snprintf(d->err, sizeof d->err, "error: cannot write the results in '%s': %s", p->dir,
+        snprintf(d->err, sizeof d->err, "error: cannot write the results: %s",
                  sim_results_error(&p->out));
     pthread_mutex_unlock(&p->lock);
     if (d->rc == SIM_OK) {

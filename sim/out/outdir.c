@@ -17,10 +17,17 @@
 
 int sim_outdir_fail(sim_outdir *d, const char *path, int err, const char *what)
 {
-    if (what)
-        snprintf(d->err, sizeof d->err, "'%s' %s", path, what);
+    /* A very long path is shortened in the middle, so the reason always fits. */
+    char shown[200];
+    size_t n = strlen(path);
+    if (n < sizeof shown)
+        snprintf(shown, sizeof shown, "%s", path);
     else
-        snprintf(d->err, sizeof d->err, "'%s': %s", path, strerror(err ? err : EIO));
+        snprintf(shown, sizeof shown, "%.96s...%s", path, path + n - 96);
+    if (what)
+        snprintf(d->err, sizeof d->err, "'%s' %s", shown, what);
+    else
+        snprintf(d->err, sizeof d->err, "'%s': %s", shown, strerror(err ? err : EIO));
     return SIM_EIO;
 }
 
