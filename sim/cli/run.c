@@ -291,11 +291,12 @@ int cli_run(const options *o)
     sim_config cfg;
     int scenario_seed;
     dessa_scenario_run_config(sc, &cfg, &scenario_seed);
-    char dir[4096];
-    if (o->out)
-        snprintf(dir, sizeof dir, "%s", o->out);
-    else
-        default_out(o->scenario, dir, sizeof dir);
+    char defdir[4096];
+    const char *dir = o->out;   /* used as given: never shortened */
+    if (!dir) {
+        default_out(o->scenario, defdir, sizeof defdir);
+        dir = defdir;
+    }
 
     runner p = { .o = o, .dir = dir, .sc = sc, .seed = dessa_scenario_seed(sc), .reps = o->reps,
                  .jobs = o->jobs };
