@@ -1,4 +1,5 @@
-/* internal: the engine's data structures, shared by the model's .c files and the output writers.
+/* internal: the engine's data structures, shared by the model's .c files; result.c copies the
+ * results out of them, so nothing else outside sim/model includes this header.
  *
  * Not for scenario bindings: they go through model.h. Everything here is owned by one
  * sim_engine. */
