@@ -127,6 +127,12 @@ done
 for c in completed failed dropped timeouts refused crashed shed breaker_open rate_limited lost; do
     head -1 "$tmp/n/services.csv" | tr , '\n' | grep -qx "$c"; check "services.csv column $c" $?
 done
+# Every column is documented.
+for f in flows services timeseries latency; do
+    for c in $(head -1 "$tmp/n/$f.csv" | tr , ' '); do
+        grep -q "\`$c\`" docs/outputs.md; check "$f.csv column $c is not in docs/outputs.md" $?
+    done
+done
 python3 - "$tmp/n" <<'PY'; check "rows as long as the header" $?
 import csv, sys
 for f in ("flows", "services", "timeseries", "latency"):
