@@ -102,6 +102,13 @@ for sig in INT TERM; do
     check "SIG$sig left files: $(ls -a "$tmp")" $st
 done
 
+# A huge time series is announced before the run (and a timeout's SIGTERM still cleans up).
+sed 's/duration = 3600/duration = 1e6/' "$tmp/slow.lua" > "$tmp/huge.lua"
+timeout 2 "$dessa" run "$tmp/huge.lua" -q -o "$tmp/huge" 2>"$tmp/err"
+grep -q "warning: the time series will have 2e+09 rows" "$tmp/err"; st=$?
+check "time-series size warning: $(cat "$tmp/err")" $st
+[ ! -e "$tmp/huge" ] && no_temporaries "$tmp"; check "timeout left files" $?
+
 # Numbers read back exactly: counts are integers, and the summary of written values equals
 # the values computed (throughput = ok / window, exactly as the engine divides).
 "$dessa" run $mm1 -q -o "$tmp/n" --reps 2; check "run for numbers" $?

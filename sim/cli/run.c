@@ -12,6 +12,7 @@
  * and then ends the process with the signal. */
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -25,6 +26,7 @@
 #include "out/results.h"
 
 #define MAX_JOBS 1024
+#define SERIES_WARN_ROWS 5e7   /* about 2 GB of timeseries.csv */
 
 /* A replication between its run and its turn to be written. */
 typedef struct rep_done {
@@ -278,6 +280,25 @@ static int write_run_json(runner *p, const sim_config *cfg, double wall)
     return 0;
 }
 
+/* The time series costs disk, not memory, but a tiny `sample` can still fill a disk: say so
+ * before running when it will be large. The number of entities comes from one built model. */
+static void warn_series_size(dessa_scenario *sc, const sim_config *cfg, uint64_t reps)
+{
+    double per_entity = floor(cfg->duration / cfg->sample);
+    if (!(per_entity * (double)reps > 1e6))
+        return;
+    sim_engine *e = NULL;
+    char err[256];
+    if (dessa_scenario_build(sc, dessa_scenario_seed(sc), 0, &e, err, sizeof err) != SIM_OK)
+        return;   /* the run reports it */
+    double rows = per_entity * (double)reps *
+                  (double)(sim_results_nflows(e) + sim_results_nservices(e));
+    sim_engine_free(e);
+    if (rows > SERIES_WARN_ROWS)
+        fprintf(stderr, "warning: the time series will have %.3g rows (about %.0f GB on disk); "
+                        "a larger run.sample writes fewer\n", rows, rows * 40 / 1e9);
+}
+
 int cli_run(const options *o)
 {
     double t0 = wall_clock();
@@ -291,6 +312,7 @@ int cli_run(const options *o)
     sim_config cfg;
     int scenario_seed;
     dessa_scenario_run_config(sc, &cfg, &scenario_seed);
+    warn_series_size(sc, &cfg, o->reps);
     char defdir[4096];
     const char *dir = o->out;   /* used as given: never shortened */
     if (!dir) {
