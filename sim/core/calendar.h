@@ -8,6 +8,7 @@
 #ifndef SIM_CALENDAR_H
 #define SIM_CALENDAR_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,13 +16,22 @@ struct sim_engine;
 typedef struct sim_event sim_event;
 typedef void (*sim_event_fn)(struct sim_engine *s, sim_event *ev);
 
+/* Where an event is in its life; the engine keeps it (the calendar only orders). */
+typedef enum {
+    SIM_EV_FREE = 0,      /* in the pool */
+    SIM_EV_SCHEDULED,     /* in the calendar */
+    SIM_EV_RUNNING,       /* its handler is running */
+    SIM_EV_IMMEDIATE,     /* the engine's view of an immediate entry, while its handler runs */
+} sim_event_state;
+
 struct sim_event {
     double time;          /* when it fires */
     uint64_t seq;         /* insertion number: the tie-breaker */
-    uint32_t slot;        /* heap slot + 1; 0 when not scheduled */
-    uint32_t u32;         /* payload: a small integer (user index, token) */
+    uint32_t slot;        /* heap slot + 1; 0 when not in the calendar */
+    uint32_t u32;         /* payload: a small integer (user index, wait token) */
     sim_event_fn fn;      /* what to do */
-    void *a, *b;          /* payload pointers */
+    void *a;              /* payload pointer */
+    uint8_t state;        /* sim_event_state */
 };
 
 typedef struct sim_cal_entry {
@@ -47,7 +57,7 @@ void sim_calendar_cancel(sim_calendar *c, sim_event *ev);
 static inline size_t sim_calendar_size(const sim_calendar *c) { return c->n; }
 static inline double sim_calendar_next_time(const sim_calendar *c)
 {
-    return c->n ? c->heap[0].time : 1.0 / 0.0;
+    return c->n ? c->heap[0].time : (double)INFINITY;
 }
 
 #endif

@@ -9,12 +9,15 @@
 
 #include <float.h>
 #include <limits.h>
+#include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_sf_gamma.h>
@@ -49,8 +52,16 @@ static int finite_ge0(double x) { return isfinite(x) && x >= 0.0; }
 static int finite_gt0(double x) { return isfinite(x) && x > 0.0; }
 
 /* Allocates a zeroed law of the given kind into *out; SIM_ENOMEM (and *out = NULL) on failure. */
+/* GSL's default error handler aborts the process (every replication thread with it). Its
+ * functions are called here only with validated arguments, but one slip must become a NaN that
+ * the checks below refuse, not an abort: the handler is turned off once, before the first law is
+ * made, in a thread-safe way. */
+static void gsl_handler_off(void) { gsl_set_error_handler_off(); }
+
 static int new_dist(sim_dist **out, sim_dist_kind kind)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, gsl_handler_off);
     sim_dist *d = sim_calloc(1, sizeof *d);
     *out = d;
     if (!d)
@@ -210,7 +221,10 @@ int sim_dist_weibull(sim_dist **out, double shape, double mean)
     /* Bound 1/shape before calling lgamma so GSL never overflows (its handler would abort). */
     if (1.0 / shape > 1e4)
         return invalid(out);
-    double scale = mean * exp(-gsl_sf_lngamma(1.0 + 1.0 / shape));
+    gsl_sf_result lg;
+    if (gsl_sf_lngamma_e(1.0 + 1.0 / shape, &lg) != GSL_SUCCESS)
+        return invalid(out);
+    double scale = mean * exp(-lg.val);
     if (!isfinite(scale) || scale < DBL_MIN)
         return invalid(out);
     int rc = new_dist(out, SIM_DIST_WEIBULL);
@@ -404,7 +418,7 @@ double sim_dist_sample_slow(const sim_dist *d, sim_rng *r)
     case SIM_DIST_CONST:
         return d->a;
     case SIM_DIST_EXP:
-        return -d->a * log(sim_rng_uniform(r));
+        return d->a * sim_rng_exp1(r);
     case SIM_DIST_UNIFORM:
         return d->a + (d->b - d->a) * sim_rng_uniform(r);
     case SIM_DIST_NORMAL: {
@@ -430,7 +444,7 @@ double sim_dist_sample_slow(const sim_dist *d, sim_rng *r)
         return gsl_ran_pareto(&g, d->a, d->b);
     case SIM_DIST_HYPEREXP: {
         size_t i = pick(d->p, d->n, r);
-        return -d->v[i] * log(sim_rng_uniform(r));
+        return d->v[i] * sim_rng_exp1(r);
     }
     case SIM_DIST_EMPIRICAL:
         return d->v[sim_rng_below(r, d->n)];

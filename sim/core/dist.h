@@ -119,7 +119,7 @@ static inline double sim_dist_sample(const sim_dist *d, sim_rng *r)
     case SIM_DIST_CONST:
         return d->a;
     case SIM_DIST_EXP:
-        return -d->a * log(sim_rng_uniform(r));
+        return d->a * sim_rng_exp1(r);
     default:
         return sim_dist_sample_slow(d, r);
     }

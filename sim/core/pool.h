@@ -9,6 +9,10 @@
 #define SIM_POOL_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "core/check.h"
 
 typedef struct sim_pool {
     size_t size;        /* object size, at least a pointer */
@@ -23,6 +27,20 @@ void sim_pool_init(sim_pool *p, size_t size, size_t per_slab);
 void sim_pool_fini(sim_pool *p);
 void *sim_pool_grow_get(sim_pool *p);     /* slow path of sim_pool_get; NULL on ENOMEM */
 
+/* Debug builds mark a slot put back with a poison word in its last 8 bytes, so that putting the
+ * same slot back twice is caught at once (release builds do not look). */
+#define SIM_POOL_POISON UINT64_C(0x5ee0f1eef1eef1ee)
+
+static inline void sim_pool_mark_(const sim_pool *p, void *o, uint64_t v)
+{
+#ifndef NDEBUG
+    if (p->size >= 2 * sizeof(uint64_t))
+        memcpy((char *)o + p->size - sizeof v, &v, sizeof v);
+#else
+    (void)p, (void)o, (void)v;
+#endif
+}
+
 /* Returns an object with unspecified contents, or NULL when out of memory. */
 static inline void *sim_pool_get(sim_pool *p)
 {
@@ -32,11 +50,19 @@ static inline void *sim_pool_get(sim_pool *p)
     p->free = *(void **)o;
     if (++p->live > p->peak)
         p->peak = p->live;
+    sim_pool_mark_(p, o, 0);
     return o;
 }
 
 static inline void sim_pool_put(sim_pool *p, void *o)
 {
+#ifndef NDEBUG
+    uint64_t tail = 0;
+    if (p->size >= 2 * sizeof tail)
+        memcpy(&tail, (char *)o + p->size - sizeof tail, sizeof tail);
+    SIM_INVARIANT(tail != SIM_POOL_POISON);   /* the slot is already free */
+#endif
+    sim_pool_mark_(p, o, SIM_POOL_POISON);
     *(void **)o = p->free;
     p->free = o;
     p->live--;

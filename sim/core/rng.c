@@ -2,6 +2,10 @@
  * header; this unit derives a stream's starting state from (seed, replication, name). */
 #include "core/rng.h"
 
+#include <math.h>
+
+#include "core/ziggurat_tables.h"
+
 #include <stddef.h>
 
 /* The splitmix64 finaliser: a bijective 64-bit mixer with full avalanche. */
@@ -57,4 +61,23 @@ void sim_rng_init(sim_rng *r, uint64_t seed, uint64_t rep, const char *name)
         r->s[i] = sim_rng_splitmix64(&x);
     if ((r->s[0] | r->s[1] | r->s[2] | r->s[3]) == 0)   /* the one forbidden state */
         r->s[0] = 1;
+}
+
+/* The rare paths of sim_rng_exp1: u's point fell in the part of its layer that pokes out of the
+ * curve (accept it with probability proportional to how far below the curve it is), or in the
+ * base strip beyond R (the tail, memoryless: R plus a fresh exponential). Otherwise draw again. */
+double sim_rng_exp1_slow_(sim_rng *r, uint64_t u)
+{
+    for (;;) {
+        uint64_t j = u >> 11;
+        unsigned i = (unsigned)(u & 0xff);
+        if (j < sim_zig_k[i])
+            return (double)j * sim_zig_w[i];
+        if (i == 0)
+            return SIM_ZIG_R - log(sim_rng_uniform(r));
+        double x = (double)j * sim_zig_w[i];
+        if (sim_zig_f[i] + sim_rng_uniform(r) * (sim_zig_f[i - 1] - sim_zig_f[i]) < exp(-x))
+            return x;
+        u = sim_rng_next(r);
+    }
 }

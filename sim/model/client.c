@@ -3,41 +3,148 @@
  * timeouts; per-flow response and completion statistics.
  *
  * Flow statistics follow cohorts: a request counts in the window if it was created after the
- * warm-up, so sent = ok + failed + timeouts + dropped + in flight holds for every row. */
-#include <math.h>
+ * warm-up, so sent = ok + errors by cause + in flight holds for every row. */
+#include "model/client.h"
+
+#include <stdio.h>
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/check.h"
 #include "core/error.h"
-#include "model/internal.h"
+#include "model/engine.h"
+
+/* Consecutive empty on periods after which a bursty source is declared silent for good. */
+#define BURSTY_EMPTY_LIMIT 1000000
 
 static void on_arrival(sim_engine *e, sim_event *ev);
 static void on_think_done(sim_engine *e, sim_event *ev);
+static void on_timeout(sim_engine *e, sim_event *ev);
 
-static inline double exp_sample(sim_rng *r, double rate) { return -log(sim_rng_uniform(r)) / rate; }
+int sim_client_add(sim_engine *e, const char *name, const sim_client_config *cfg)
+{
+    int bad = e->ran || !name || cfg->service >= e->nsvcs ||
+              cfg->endpoint >= e->svcs[cfg->service].neps || !(cfg->timeout >= 0) ||
+              !(cfg->start >= 0) || cfg->start == INFINITY;
+    if (cfg->closed)
+        bad = bad || cfg->users < 1;
+    else if (cfg->arrivals == SIM_ARR_SCHEDULE) {
+        bad = bad || cfg->npoints < 1 || !cfg->times || !cfg->rates;
+        for (uint32_t i = 0; !bad && i < cfg->npoints; i++)
+            bad = !(cfg->times[i] >= 0) || !(cfg->rates[i] >= 0) ||
+                  cfg->rates[i] == INFINITY || (i > 0 && !(cfg->times[i] > cfg->times[i - 1]));
+    } else {
+        bad = bad || !(cfg->rate > 0) || cfg->rate == INFINITY ||
+              (unsigned)cfg->arrivals > SIM_ARR_BURSTY;
+        /* An on period of mean zero would make a source that never sends. */
+        if (cfg->arrivals == SIM_ARR_BURSTY)
+            bad = bad || !cfg->on || !cfg->off || !(sim_dist_mean(cfg->on) > 0);
+    }
+    int rc = bad ? (e->ran ? SIM_ESTATE : SIM_EINVAL) : SIM_OK;
+    if (rc == SIM_OK && (e->nclients & (e->nclients - 1)) == 0) {
+        size_t cap = e->nclients ? (size_t)e->nclients * 2 : 4;
+        sim_client *p = sim_realloc(e->clients, cap * sizeof *p);
+        if (p)
+            e->clients = p;
+        else
+            rc = SIM_ENOMEM;
+    }
+    if (rc != SIM_OK) {
+        /* The engine owns the laws passed in, on failure too. */
+        sim_dist_free(cfg->on);
+        sim_dist_free(cfg->off);
+        sim_dist_free(cfg->think);
+        return rc;
+    }
+    sim_client *c = &e->clients[e->nclients];
+    memset(c, 0, sizeof *c);
+    c->cfg = *cfg;
+    c->name = sim_strdup(name);
+    if (!cfg->closed && cfg->arrivals == SIM_ARR_SCHEDULE) {
+        c->times = sim_calloc(cfg->npoints, sizeof(double));
+        c->rates = sim_calloc(cfg->npoints, sizeof(double));
+        if (c->times && c->rates) {
+            memcpy(c->times, cfg->times, cfg->npoints * sizeof(double));
+            memcpy(c->rates, cfg->rates, cfg->npoints * sizeof(double));
+        }
+    } else {
+        c->cfg.npoints = 0;
+    }
+    c->cfg.times = c->times;
+    c->cfg.rates = c->rates;
+    int ok = c->name && (!c->cfg.npoints || (c->times && c->rates));
+    if (ok && sim_hist_init(&c->lat_hist) == SIM_OK) {
+        if (sim_hist_init(&c->compl_hist) == SIM_OK) {
+            if (sim_hist_init(&c->tick_hist) != SIM_OK) {
+                sim_hist_fini(&c->compl_hist);
+                ok = 0;
+            }
+        } else {
+            ok = 0;
+        }
+        if (!ok)
+            sim_hist_fini(&c->lat_hist);
+    } else {
+        ok = 0;
+    }
+    if (!ok) {
+        sim_free(c->times);
+        sim_free(c->rates);
+        sim_dist_free(cfg->on);
+        sim_dist_free(cfg->off);
+        sim_dist_free(cfg->think);
+        sim_free(c->name);
+        return SIM_ENOMEM;
+    }
+    c->index = e->nclients;
+    sim_engine_stream(e, &c->rng_arrival, "client", name, "arrivals");
+    sim_engine_stream(e, &c->rng_think, "client", name, "think");
+    e->nclients++;
+    return SIM_OK;
+}
+
+void sim_client_fini(sim_client *c)
+{
+    sim_hist_fini(&c->lat_hist);
+    sim_hist_fini(&c->compl_hist);
+    sim_hist_fini(&c->tick_hist);
+    sim_free(c->times);
+    sim_free(c->rates);
+    sim_dist_free(c->cfg.on);
+    sim_dist_free(c->cfg.off);
+    sim_dist_free(c->cfg.think);
+}
+
+/* ---- arrival processes -------------------------------------------------------------- */
+
+static inline double exp_sample(sim_rng *r, double rate) { return sim_rng_exp1(r) / rate; }
 
 /* The next arrival time of a non-homogeneous Poisson process whose rate is rates[i] from
- * times[i] on: the integral of the rate from now to the arrival is an Exp(1) draw. */
-static double schedule_next(sim_client *c, double now)
+ * times[i] on: the integral of the rate from now to the arrival is an Exp(1) draw. The segment
+ * cursor only moves forward, so a long schedule costs O(1) per arrival on average. */
+static sim_time schedule_next(sim_client *c, sim_time now)
 {
-    double need = -log(sim_rng_uniform(&c->rng_arrival));
+    double need = sim_rng_exp1(&c->rng_arrival);
     const double *t = c->times, *r = c->rates;
-    uint32_t n = c->cfg.npoints, i = 0;
+    uint32_t n = c->cfg.npoints, i = c->sched_i;
     while (i + 1 < n && t[i + 1] <= now)
         i++;
-    for (double at = now; ; i++) {
-        double end = i + 1 < n ? t[i + 1] : INFINITY;
-        double rate = now < t[0] && i == 0 ? 0 : r[i];
+    c->sched_i = i;
+    for (sim_time at = now;; i++) {
+        if (i == 0 && at < t[0])
+            at = t[0];   /* silent before the schedule starts */
+        sim_time end = i + 1 < n ? t[i + 1] : SIM_TIME_NEVER;
+        double rate = r[i];
         if (rate > 0 && need <= rate * (end - at))
             return at + need / rate;
-        if (end == INFINITY)
-            return INFINITY;
+        if (end == SIM_TIME_NEVER)
+            return SIM_TIME_NEVER;
         need -= rate * (end - at);
         at = end;
     }
 }
 
-static double next_arrival(sim_client *c, double now)
+static sim_time next_arrival(sim_engine *e, sim_client *c, sim_time now)
 {
     switch (c->cfg.arrivals) {
     case SIM_ARR_POISSON:
@@ -49,32 +156,31 @@ static double next_arrival(sim_client *c, double now)
     case SIM_ARR_BURSTY: {
         /* Memoryless within an on period, so an arrival past its end restarts the clock at
          * the next on period. */
-        double t = now + exp_sample(&c->rng_arrival, c->cfg.rate);
-        while (t > c->on_until) {
-            double on = c->on_until + sim_dist_sample(c->cfg.off, &c->rng_arrival);
+        sim_time t = now + exp_sample(&c->rng_arrival, c->cfg.rate);
+        for (uint32_t k = 0; t > c->on_until; k++) {
+            if (k == BURSTY_EMPTY_LIMIT || c->on_until > e->cfg.duration)
+                return SIM_TIME_NEVER;   /* on periods too short to hold an arrival, or done */
+            sim_time on = c->on_until + sim_dist_sample(c->cfg.off, &c->rng_arrival);
             c->on_until = on + sim_dist_sample(c->cfg.on, &c->rng_arrival);
             t = on + exp_sample(&c->rng_arrival, c->cfg.rate);
         }
         return t;
     }
     }
-    return INFINITY;
+    return SIM_TIME_NEVER;
 }
 
-static void on_timeout(sim_engine *e, sim_event *ev);
+/* ---- requests ----------------------------------------------------------------------- */
 
-/* Creates a client request and sends it to the target. */
 static void send_request(sim_engine *e, sim_client *c, uint32_t user)
 {
-    sim_req *root = sim_req_new(e, KIND_ROOT, NULL);
+    sim_req *root = sim_req_new(e, SIM_REQ_ROOT, NULL, NULL);
     if (!root)
         return;
-    root->root = root;
-    root->root_id = root->id;
     root->client = c;
     root->user = user;
     root->priority = c->cfg.priority;
-    root->state = REQ_ROOT_WAIT;
+    root->state = SIM_REQ_ROOT_WAIT;
     root->counted = e->now >= e->cfg.warmup;
     c->created++;
     c->in_flight++;
@@ -83,8 +189,9 @@ static void send_request(sim_engine *e, sim_client *c, uint32_t user)
     if (root->counted)
         c->win.sent++;
     if (c->cfg.timeout > 0)
-        root->timer = sim_engine_event(e, on_timeout, root, NULL, e->now + c->cfg.timeout);
-    sim_service_call(e, root, &e->svcs[c->cfg.service], c->cfg.endpoint);
+        root->timer = sim_engine_after(e, c->cfg.timeout, on_timeout, root, 0);
+    sim_req_new_wait(e, root);
+    sim_interp_call(e, root, &e->svcs[c->cfg.service], c->cfg.endpoint);
 }
 
 static int may_send(const sim_client *c) { return !c->cfg.limit || c->created < c->cfg.limit; }
@@ -93,9 +200,7 @@ static int may_send(const sim_client *c) { return !c->cfg.limit || c->created < 
 static void user_next(sim_engine *e, sim_client *c, uint32_t user)
 {
     double think = c->cfg.think ? sim_dist_sample(c->cfg.think, &c->rng_think) : 0.0;
-    sim_event *ev = sim_engine_event(e, on_think_done, c, NULL, e->now + think);
-    if (ev)
-        ev->u32 = user;
+    sim_engine_after(e, think, on_think_done, c, user);
 }
 
 static void on_think_done(sim_engine *e, sim_event *ev)
@@ -111,71 +216,54 @@ static void on_arrival(sim_engine *e, sim_event *ev)
     send_request(e, c, 0);
     if (!may_send(c))
         return;
-    double t = next_arrival(c, e->now);
-    if (t < INFINITY)
+    sim_time t = next_arrival(e, c, e->now);
+    if (t < SIM_TIME_NEVER && t <= e->cfg.duration)
         sim_engine_rearm(e, ev, t);
 }
 
 int sim_client_start(sim_engine *e, sim_client *c)
 {
-    double t0 = c->cfg.start;
+    sim_time t0 = c->cfg.start;
+    if (t0 > e->cfg.duration)
+        return SIM_OK;   /* starts after the end: sends nothing */
     if (c->cfg.closed) {
         for (uint32_t u = 0; u < c->cfg.users; u++) {
             double think = c->cfg.think ? sim_dist_sample(c->cfg.think, &c->rng_think) : 0.0;
-            sim_event *ev = sim_engine_event(e, on_think_done, c, NULL, t0 + think);
-            if (!ev)
-                return SIM_ENOMEM;
-            ev->u32 = u;
+            if (!sim_engine_at(e, t0 + think, on_think_done, c, u))
+                return e->err;
         }
         return SIM_OK;
     }
     if (c->cfg.arrivals == SIM_ARR_BURSTY)
         c->on_until = t0 + sim_dist_sample(c->cfg.on, &c->rng_arrival);
-    double t = next_arrival(c, t0);
-    if (c->cfg.arrivals == SIM_ARR_CONSTANT)
-        t = t0;   /* a constant stream starts at once */
-    if (t < INFINITY && may_send(c) && !sim_engine_event(e, on_arrival, c, NULL, t))
-        return SIM_ENOMEM;
+    sim_time t = c->cfg.arrivals == SIM_ARR_CONSTANT ? t0   /* a constant stream starts at once */
+                                                     : next_arrival(e, c, t0);
+    if (t < SIM_TIME_NEVER && t <= e->cfg.duration && may_send(c) &&
+        !sim_engine_at(e, t, on_arrival, c, 0))
+        return e->err;
     return SIM_OK;
 }
 
+/* ---- outcomes ----------------------------------------------------------------------- */
+
 /* The request's outcome is known (response, error, drop or timeout). */
-static void resolve(sim_engine *e, sim_req *root, sim_outcome out)
+static void resolve(sim_engine *e, sim_req *root, sim_cause out)
 {
     sim_client *c = root->client;
-    root->state = REQ_ROOT_DONE;
+    root->state = SIM_REQ_ROOT_DONE;
     root->outcome = (uint8_t)out;
-    c->in_flight--;
-    sim_flow_counts *w = root->counted ? &c->win : NULL;
+    sim_req_new_wait(e, root);   /* nothing it waited for counts any more */
+    if (ALWAYS(c->in_flight > 0))
+        c->in_flight--;
     double lat = e->now - root->t_created;
-    switch (out) {
-    case OUT_OK:
-        c->all.ok++;
-        c->tick.ok++;
+    c->all.by[out]++;
+    c->tick.by[out]++;
+    if (root->counted)
+        c->win.by[out]++;
+    if (out == SIM_CAUSE_OK) {
         sim_hist_add(&c->tick_hist, lat);
-        if (w) {
-            w->ok++;
+        if (root->counted)
             sim_hist_add(&c->lat_hist, lat);
-        }
-        break;
-    case OUT_DROPPED:
-        c->all.dropped++;
-        c->tick.dropped++;
-        if (w)
-            w->dropped++;
-        break;
-    case OUT_TIMEOUT:
-        c->all.timeouts++;
-        c->tick.timeouts++;
-        if (w)
-            w->timeouts++;
-        break;
-    default:
-        c->all.failed++;
-        c->tick.failed++;
-        if (w)
-            w->failed++;
-        break;
     }
     if (c->cfg.closed)
         user_next(e, c, root->user);
@@ -184,54 +272,96 @@ static void resolve(sim_engine *e, sim_req *root, sim_outcome out)
 
 void sim_client_reply(sim_engine *e, sim_req *root, sim_req *child)
 {
-    if (root->state != REQ_ROOT_WAIT)
+    if (root->state != SIM_REQ_ROOT_WAIT || child->pgen != root->gen)
         return;   /* a late reply after a timeout */
     if (root->timer) {
-        sim_calendar_cancel(&e->cal, root->timer);
-        sim_pool_put(&e->events, root->timer);
+        sim_engine_cancel(e, root->timer);
         root->timer = NULL;
     }
-    resolve(e, root, child->outcome == OUT_OK        ? OUT_OK
-                     : child->outcome == OUT_DROPPED ? OUT_DROPPED
-                                                     : OUT_FAILED);
+    resolve(e, root, (sim_cause)child->outcome);
 }
 
 static void on_timeout(sim_engine *e, sim_event *ev)
 {
     sim_req *root = ev->a;
     root->timer = NULL;
-    if (root->state == REQ_ROOT_WAIT)
-        resolve(e, root, OUT_TIMEOUT);
+    if (root->state == SIM_REQ_ROOT_WAIT)
+        resolve(e, root, SIM_CAUSE_TIMEOUT);
 }
 
 /* The whole tree of a client request has finished: its completion time is now. */
 void sim_client_release(sim_engine *e, sim_req *root)
 {
     sim_client *c = root->client;
-    if (root->counted && root->outcome == OUT_OK) {
-        double t = e->now - root->t_created;
-        sim_hist_add(&c->compl_hist, t);
+    if (root->timer) {   /* freed before its timeout fired: cannot happen, but never leak it */
+        sim_engine_cancel(e, root->timer);
+        root->timer = NULL;
     }
+    if (root->counted && root->outcome == SIM_CAUSE_OK)
+        sim_hist_add(&c->compl_hist, e->now - root->t_created);
 }
 
-int sim_client_init_stats(sim_client *c)
+/* ---- component hooks ---------------------------------------------------------------- */
+
+static uint32_t client_count(const sim_engine *e) { return e->nclients; }
+static const char *client_name(const sim_engine *e, uint32_t i) { return e->clients[i].name; }
+
+static void client_sample(sim_engine *e, uint32_t i, double span, sim_series_row *row)
 {
-    int rc = sim_hist_init(&c->lat_hist);
-    if (rc == SIM_OK)
-        rc = sim_hist_init(&c->compl_hist);
-    if (rc == SIM_OK)
-        rc = sim_hist_init(&c->tick_hist);
-    return rc;
+    sim_client *c = &e->clients[i];
+    row->throughput = (double)c->tick.by[SIM_CAUSE_OK] / span;
+    row->latency_mean = sim_hist_mean(&c->tick_hist);
+    row->latency_p50 = sim_hist_quantile(&c->tick_hist, 0.50);
+    row->latency_p99 = sim_hist_quantile(&c->tick_hist, 0.99);
+    row->queue = NAN;
+    row->utilization = NAN;
+    uint64_t errors = 0;
+    for (int k = 1; k < SIM_NCAUSES; k++)
+        errors += c->tick.by[k];
+    row->errors = errors;
+    memset(&c->tick, 0, sizeof c->tick);
+    sim_hist_reset(&c->tick_hist);
 }
 
-void sim_client_fini(sim_client *c)
+static void client_reset_window(sim_engine *e, uint32_t i)
 {
-    sim_hist_fini(&c->lat_hist);
-    sim_hist_fini(&c->compl_hist);
-    sim_hist_fini(&c->tick_hist);
-    sim_free(c->times);
-    sim_free(c->rates);
-    sim_dist_free(c->cfg.on);
-    sim_dist_free(c->cfg.off);
-    sim_dist_free(c->cfg.think);
+    (void)e, (void)i;   /* flows follow cohorts: nothing to reset */
+}
+
+static int client_ledger(sim_engine *e, uint32_t i, uint64_t live)
+{
+    const sim_client *c = &e->clients[i];
+    const sim_flow_counts *a = &c->all;
+    uint64_t ended = 0;
+    for (int k = 0; k < SIM_NCAUSES; k++)
+        ended += a->by[k];
+    if (live == c->in_flight && a->sent == ended + live)
+        return SIM_OK;
+    sim_engine_fail(e, SIM_ELEDGER,
+                    "client '%s': sent %llu != ended %llu + in flight %llu (counter says %llu)",
+                    c->name, (unsigned long long)a->sent, (unsigned long long)ended,
+                    (unsigned long long)live, (unsigned long long)c->in_flight);
+    return SIM_ELEDGER;
+}
+
+const sim_kind_ops sim_client_kind = {
+    .name = "flow",
+    .count = client_count,
+    .name_of = client_name,
+    .sample = client_sample,
+    .reset_window = client_reset_window,
+    .ledger = client_ledger,
+};
+
+/* For the stall message. */
+void sim_client_describe(const sim_engine *e, const sim_event *ev, char *buf, size_t n);
+void sim_client_describe(const sim_engine *e, const sim_event *ev, char *buf, size_t n)
+{
+    (void)e;
+    const sim_client *c = ev->a;
+    if (ev->fn == on_think_done)
+        snprintf(buf, n, "closed client '%s' sends again at once: its requests end without "
+                 "taking time (dropped, failed or zero work) and its think time is 0", c->name);
+    else if (ev->fn == on_arrival)
+        snprintf(buf, n, "client '%s' keeps sending at the same instant", c->name);
 }

@@ -6,8 +6,8 @@
  * from then on, on success and on failure alike.
  *
  * Life of an engine: sim_engine_new → sim_service_add / sim_endpoint_add / sim_op_* /
- * sim_client_add / sim_link_* → sim_engine_run → sim_engine_result (model/result.h) →
- * sim_engine_free. */
+ * sim_client_add / sim_link_* → (sim_engine_set_series, sim_engine_set_progress) →
+ * sim_engine_run → read results (model/result.h) → sim_engine_free. */
 #ifndef SIM_MODEL_H
 #define SIM_MODEL_H
 
@@ -60,6 +60,21 @@ typedef struct sim_client_config {
     double start;                 /* first request not before this time */
 } sim_client_config;
 
+/* One row of the time series, handed to the sink as it is sampled (nothing is kept). NaN marks
+ * a value that does not apply to the kind. */
+typedef struct sim_series_row {
+    double time;
+    const char *entity, *kind;
+    double throughput, latency_mean, latency_p50, latency_p99, queue, utilization;
+    uint64_t errors;
+} sim_series_row;
+/* SIM_OK, or an error code that stops the run. */
+typedef int (*sim_series_fn)(void *ud, const sim_series_row *row);
+
+/* Called every few tens of thousands of events with the simulated time and the events so far;
+ * returning non-zero stops the run with SIM_ESTOPPED (interrupts, progress bars, time limits). */
+typedef int (*sim_progress_fn)(void *ud, double now, uint64_t events);
+
 sim_engine *sim_engine_new(const sim_config *cfg);   /* NULL on ENOMEM or a bad config */
 void sim_engine_free(sim_engine *e);                 /* NULL is a no-op */
 
@@ -73,7 +88,9 @@ int sim_endpoint_add(sim_engine *e, uint32_t service, const char *name, uint32_t
  * Structured steps are emitted as: fork, then each branch's steps ending with
  * sim_op_branch_end, with sim_op_set_target(fork, i, pc) telling where branch i starts and
  * sim_op_set_target(fork, n, pc) where the join continues; a probabilistic branch likewise,
- * each arm ending with a jump whose target is set to the common continuation. */
+ * each arm ending with a jump whose target is set to the common continuation. A call's
+ * failure continuation is sim_op_set_target(call, 0, pc): a failed call then goes on at pc
+ * instead of failing the request. Programs are verified when the run starts. */
 int sim_op_work(sim_engine *e, uint32_t s, uint32_t ep, sim_dist *d);
 int sim_op_sleep(sim_engine *e, uint32_t s, uint32_t ep, sim_dist *d);
 int sim_op_call(sim_engine *e, uint32_t s, uint32_t ep, uint32_t target, uint32_t target_ep,
@@ -98,23 +115,14 @@ int sim_client_add(sim_engine *e, const char *name, const sim_client_config *cfg
 int sim_link_default(sim_engine *e, sim_dist *latency);
 int sim_link_pair(sim_engine *e, const char *a, const char *b, sim_dist *latency);
 
+/* Where the time series goes (before the run). Without a sink the rows are kept in memory. */
+void sim_engine_set_series(sim_engine *e, sim_series_fn fn, void *ud);
+void sim_engine_set_progress(sim_engine *e, sim_progress_fn fn, void *ud);
+
 /* Runs the model from time 0 to the configured duration, then checks the ledger of every
  * client and service (SIM_ELEDGER on a mismatch, with a description in sim_engine_error). */
 int sim_engine_run(sim_engine *e);
 const char *sim_engine_error(const sim_engine *e);   /* the last error's detail, or "" */
-
-/* The time series: every `sample` seconds the engine hands one row per entity (flows first, then
- * services) to a sink instead of keeping it. Strings in the row live as long as the engine. The
- * sink returns SIM_OK, or an error code that stops the run (sim_engine_run returns it). Without a
- * sink the rows are dropped. Set before sim_engine_run. */
-typedef struct sim_series_row {
-    double time;                       /* end of the interval */
-    const char *entity, *kind;         /* kind: "flow" or "service" */
-    double throughput, latency_mean, latency_p50, latency_p99, queue, utilization;
-    uint64_t errors;
-} sim_series_row;
-typedef int (*sim_series_fn)(void *ud, const sim_series_row *row);
-void sim_engine_set_series(sim_engine *e, sim_series_fn fn, void *ud);
 uint64_t sim_engine_events(const sim_engine *e);     /* events processed by the run */
 
 #endif

@@ -1,160 +1,79 @@
-/* service: requests at service instances — arrival, the waiting room (FIFO, LIFO, priority),
- * workers, the endpoint-program interpreter (work, sleep, call, fork/join, choose), replies to
- * callers, load balancing across replicas, and request lifetimes.
- *
- * Lifetimes: a request holds one reference for its own life plus one per child (call or fiber)
- * that points back at it, so a caller outlives its callees and a client request is freed last
- * in its tree; the moment it is freed is the request's completion time. */
-#include <math.h>
+/* service: service instances — admission (arrival, waiting room, drop), workers and dispatch,
+ * the admitted lists a crash will walk, and the service's statistics and component hooks.
+ * What a request does once it holds a worker is interp.c's. */
+#include "model/service.h"
+
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/check.h"
 #include "core/error.h"
-#include "model/internal.h"
+#include "model/engine.h"
 
-static void exec(sim_engine *e, sim_req *r);
-static void finish(sim_engine *e, sim_req *r, sim_outcome out);
-static void fiber_end(sim_engine *e, sim_req *r, sim_outcome out);
-
-/* ---- requests ----------------------------------------------------------------------- */
-
-sim_req *sim_req_new(sim_engine *e, sim_req_kind kind, sim_req *parent)
+static sim_waitq_order order_of(sim_discipline d)
 {
-    sim_req *r = sim_pool_get(&e->reqs);
-    if (!r) {
-        sim_engine_fail(e, SIM_ENOMEM, "out of memory for requests");
-        return NULL;
-    }
-    /* Field by field rather than memset: this is on the hot path, and the fields left out
-     * (queue links, timestamps of later stages, fork state) are set before they are read. */
-    r->qnext = NULL;
-    r->state = REQ_RUNNING;
-    r->kind = (uint8_t)kind;
-    r->outcome = OUT_NONE;
-    r->holds_worker = r->resume = r->join_done = r->counted = 0;
-    r->pc = 0;
-    r->refs = 1;
-    r->fork_live = r->fork_ok = r->fork_fail = 0;
-    r->user = 0;
-    r->id = e->next_id++;
-    r->t_created = e->now;
-    r->parent = parent;
-    r->timer = NULL;
-    r->client = NULL;
-    if (parent) {
-        parent->refs++;
-        r->root = parent->root;
-        r->root_id = parent->root_id;
-        r->priority = parent->priority;
-        r->inst = parent->inst;
-        r->ep = parent->ep;
-    } else {
-        r->root = r;
-        r->root_id = r->id;
-        r->priority = 0;
-        r->inst = NULL;
-        r->ep = NULL;
-    }
-    return r;
+    return d == SIM_DISC_LIFO ? SIM_WAITQ_LIFO
+           : d == SIM_DISC_PRIORITY ? SIM_WAITQ_PRIORITY : SIM_WAITQ_FIFO;
 }
 
-void sim_req_release(sim_engine *e, sim_req *r)
+int sim_service_add(sim_engine *e, const char *name, const sim_service_config *cfg,
+                    uint32_t *index)
 {
-    while (r && --r->refs == 0) {
-        sim_req *parent = r->parent;
-        if (r->kind == KIND_ROOT)
-            sim_client_release(e, r);
-        r->state = REQ_FREE;
-        sim_pool_put(&e->reqs, r);
-        r = parent;
+    if (e->ran)
+        return SIM_ESTATE;
+    if (!name || cfg->workers < 1 || cfg->replicas < 1 || cfg->queue < -1 ||
+        (unsigned)cfg->discipline > SIM_DISC_PRIORITY ||
+        (unsigned)cfg->balancer > SIM_LB_POWER_OF_TWO)
+        return SIM_EINVAL;
+    if ((e->nsvcs & (e->nsvcs - 1)) == 0) {   /* capacities are powers of two */
+        size_t cap = e->nsvcs ? (size_t)e->nsvcs * 2 : 4;
+        sim_service *p = sim_realloc(e->svcs, cap * sizeof *p);
+        if (!p)
+            return SIM_ENOMEM;
+        e->svcs = p;
     }
-}
-
-/* ---- the waiting room --------------------------------------------------------------- */
-
-static int prio_before(const sim_req *x, const sim_req *y)
-{
-    return x->priority > y->priority || (x->priority == y->priority && x->qseq < y->qseq);
-}
-
-static int queue_push(sim_engine *e, sim_instance *in, sim_req *r)
-{
-    sim_queue *q = &in->q;
-    switch (in->svc->cfg.discipline) {
-    case SIM_DISC_FIFO:
-        r->qnext = NULL;
-        if (q->tail)
-            q->tail->qnext = r;
-        else
-            q->head = r;
-        q->tail = r;
-        break;
-    case SIM_DISC_LIFO:
-        r->qnext = q->head;
-        q->head = r;
-        if (!q->tail)
-            q->tail = r;
-        break;
-    case SIM_DISC_PRIORITY: {
-        if (q->n == q->cap) {
-            size_t cap = q->cap ? q->cap * 2 : 16;
-            sim_req **h = sim_realloc(q->heap, cap * sizeof *h);
-            if (!h) {
-                sim_engine_fail(e, SIM_ENOMEM, "out of memory for a priority queue");
-                return SIM_ENOMEM;
-            }
-            q->heap = h;
-            q->cap = cap;
-        }
-        r->qseq = e->qseq++;
-        size_t i = q->n;
-        while (i > 0 && prio_before(r, q->heap[(i - 1) / 2])) {
-            q->heap[i] = q->heap[(i - 1) / 2];
-            i = (i - 1) / 2;
-        }
-        q->heap[i] = r;
-        q->n++;
-        return SIM_OK;
+    sim_service *s = &e->svcs[e->nsvcs];
+    memset(s, 0, sizeof *s);
+    s->cfg = *cfg;
+    s->name = sim_strdup(name);
+    s->inst = sim_calloc(cfg->replicas, sizeof *s->inst);
+    sim_tw_init(&s->tw_busy, 0, 0);
+    sim_tw_init(&s->tw_queue, 0, 0);
+    if (!s->name || !s->inst || sim_hist_init(&s->wait_hist) != SIM_OK) {
+        sim_service_fini(s);
+        sim_free(s->name);
+        return SIM_ENOMEM;
     }
+    s->index = e->nsvcs;
+    for (uint32_t i = 0; i < cfg->replicas; i++) {
+        s->inst[i].index = i;   /* .svc and .node are set when the run starts (node.c) */
+        sim_waitq_init(&s->inst[i].q, order_of(cfg->discipline));
     }
-    q->n++;
+    sim_engine_stream(e, &s->rng_lb, "service", name, "balancer");
+    if (index)
+        *index = e->nsvcs;
+    e->nsvcs++;
     return SIM_OK;
 }
 
-static sim_req *queue_pop(sim_instance *in)
+void sim_service_fini(sim_service *s)
 {
-    sim_queue *q = &in->q;
-    if (q->n == 0)
-        return NULL;
-    sim_req *r;
-    if (in->svc->cfg.discipline != SIM_DISC_PRIORITY) {
-        r = q->head;
-        q->head = r->qnext;
-        if (!q->head)
-            q->tail = NULL;
-        r->qnext = NULL;
-        q->n--;
-        return r;
-    }
-    r = q->heap[0];
-    sim_req *last = q->heap[--q->n];
-    size_t i = 0, n = q->n;
-    for (;;) {
-        size_t l = 2 * i + 1, m;
-        if (l >= n)
-            break;
-        m = (l + 1 < n && prio_before(q->heap[l + 1], q->heap[l])) ? l + 1 : l;
-        if (!prio_before(q->heap[m], last))
-            break;
-        q->heap[i] = q->heap[m];
-        i = m;
-    }
-    if (n)
-        q->heap[i] = last;
-    return r;
+    if (s->inst)
+        for (uint32_t i = 0; i < s->cfg.replicas; i++)
+            sim_waitq_fini(&s->inst[i].q);
+    sim_free(s->inst);
+    s->inst = NULL;
+    sim_hist_fini(&s->wait_hist);
 }
 
-/* ---- workers ------------------------------------------------------------------------ */
+/* ---- counters ----------------------------------------------------------------------- */
+
+static inline void count(sim_service *s, sim_cause c)
+{
+    s->all.by[c]++;
+    s->win.by[c]++;
+    s->tick.by[c]++;
+}
 
 static inline void set_busy(sim_engine *e, sim_service *s, int delta)
 {
@@ -168,334 +87,209 @@ static inline void set_queued(sim_engine *e, sim_service *s, int delta)
     sim_tw_set(&s->tw_queue, e->now, s->queued);
 }
 
-static void take_worker(sim_engine *e, sim_req *r)
+/* ---- the admitted list -------------------------------------------------------------- */
+
+void sim_service_admit(sim_instance *in, sim_req *r)
 {
-    r->inst->busy++;
-    r->holds_worker = 1;
-    set_busy(e, r->inst->svc, +1);
+    if (NEVER(r->admitted))
+        return;
+    r->admitted = 1;
+    r->iprev = NULL;
+    r->inext = in->admitted;
+    if (in->admitted)
+        in->admitted->iprev = r;
+    in->admitted = r;
+    in->nadmitted++;
 }
 
-/* A new request gets a worker: waiting time ends and its program starts. */
+void sim_service_unadmit(sim_instance *in, sim_req *r)
+{
+    if (NEVER(!r->admitted))
+        return;
+    r->admitted = 0;
+    if (r->iprev)
+        r->iprev->inext = r->inext;
+    else
+        in->admitted = r->inext;
+    if (r->inext)
+        r->inext->iprev = r->iprev;
+    r->inext = r->iprev = NULL;
+    in->nadmitted--;
+}
+
+/* ---- workers ------------------------------------------------------------------------ */
+
+static void take_worker(sim_engine *e, sim_req *r)
+{
+    sim_instance *in = r->inst;
+    in->busy++;
+    SIM_INVARIANT(in->busy <= in->svc->cfg.workers && !r->holds_worker);
+    r->holds_worker = 1;
+    set_busy(e, in->svc, +1);
+}
+
+/* A new request gets a worker: its waiting time ends and its program starts. */
 static void start(sim_engine *e, sim_req *r)
 {
     sim_service *s = r->inst->svc;
     take_worker(e, r);
-    double w = e->now - r->t_arrived;
-    sim_hist_add(&s->wait_hist, w);
-    r->state = REQ_RUNNING;
+    sim_hist_add(&s->wait_hist, e->now - r->t_arrived);
+    r->state = SIM_REQ_RUNNING;
     r->pc = 0;
-    exec(e, r);
+    sim_interp_exec(e, r);
 }
 
-/* Hands free workers to waiting requests. Re-entrant calls (a request that finishes at once and
- * releases its worker while we are dispatching) return at once; the outer loop goes on. */
+/* Hands free workers to waiting requests, in the waiting room's order. A request that finishes
+ * at once gives its worker back inside this loop; the nested call returns at once and this
+ * loop goes on, so the stack stays flat. */
 static void dispatch(sim_engine *e, sim_instance *in)
 {
     if (in->dispatching)
         return;
     in->dispatching = 1;
-    while (in->busy < in->svc->cfg.workers && in->q.n > 0) {
-        sim_req *r = queue_pop(in);
+    while (in->busy < in->svc->cfg.workers && sim_waitq_len(&in->q) > 0) {
+        sim_req *r = (sim_req *)sim_waitq_pop(&in->q);
         set_queued(e, in->svc, -1);
         if (r->resume) {
             r->resume = 0;
+            r->state = SIM_REQ_RUNNING;
             take_worker(e, r);
-            exec(e, r);
+            sim_interp_exec(e, r);
         } else {
             start(e, r);
         }
     }
     in->dispatching = 0;
+    SIM_INVARIANT(in->busy == in->svc->cfg.workers || sim_waitq_len(&in->q) == 0);
+#ifndef NDEBUG
+    uint64_t queued = 0;   /* the service's count matches its waiting rooms */
+    for (uint32_t i = 0; i < in->svc->cfg.replicas; i++)
+        queued += sim_waitq_len(&in->svc->inst[i].q);
+    SIM_INVARIANT(queued == in->svc->queued);
+#endif
 }
 
-static void release_worker(sim_engine *e, sim_req *r)
+void sim_service_release_worker(sim_engine *e, sim_req *r)
 {
     if (!r->holds_worker)
         return;
     r->holds_worker = 0;
-    r->inst->busy--;
+    if (ALWAYS(r->inst->busy > 0))
+        r->inst->busy--;
     set_busy(e, r->inst->svc, -1);
     dispatch(e, r->inst);
 }
 
-/* A request that gave its worker up (non-blocking call, sleep) wants it back to go on. Resumed
- * requests are already admitted, so the queue's capacity does not apply to them. */
-static void reacquire(sim_engine *e, sim_req *r)
+/* A request that gave its worker up (non-blocking call, sleep) wants it back to go on. It is
+ * already admitted, so the queue's capacity does not apply; it waits behind requests already
+ * waiting, so a resume never overtakes them. */
+void sim_service_reacquire(sim_engine *e, sim_req *r)
 {
     sim_instance *in = r->inst;
-    if (in->busy < in->svc->cfg.workers) {
+    if (in->busy < in->svc->cfg.workers && sim_waitq_len(&in->q) == 0) {
         take_worker(e, r);
-        exec(e, r);
+        sim_interp_exec(e, r);
         return;
     }
     r->resume = 1;
-    if (queue_push(e, in, r) == SIM_OK)
-        set_queued(e, in->svc, +1);
+    r->state = SIM_REQ_QUEUED;
+    if (sim_waitq_push(&in->q, &r->wait, r->priority) != SIM_OK) {
+        sim_engine_fail(e, SIM_ENOMEM, "out of memory for a waiting room");
+        return;
+    }
+    set_queued(e, in->svc, +1);
+    dispatch(e, in);
 }
 
-/* Goes on after a wait: CALL requests that let their worker go get it back first. */
-static void proceed(sim_engine *e, sim_req *r)
+/* ---- arrival and the end of a request ----------------------------------------------- */
+
+static void send_reply(sim_engine *e, sim_req *r);
+
+void sim_service_arrive(sim_engine *e, sim_event *ev)
 {
-    if (r->kind == KIND_CALL && !r->holds_worker)
-        reacquire(e, r);
-    else
-        exec(e, r);
-}
-
-/* ---- arrival ------------------------------------------------------------------------ */
-
-static uint32_t node_of(const sim_req *r)
-{
-    return r->kind == KIND_ROOT ? r->client->node : r->inst->node;
-}
-
-static void on_reply(sim_engine *e, sim_event *ev);
-
-static void send_reply(sim_engine *e, sim_req *r)
-{
-    r->state = REQ_REPLYING;
-    r->inst->outstanding--;
-    sim_engine_hop(e, r->inst->node, node_of(r->parent), on_reply, r);
-}
-
-static void deliver(sim_engine *e, sim_req *r)
-{
+    sim_req *r = ev->a;
+    r->ev = NULL;
     sim_instance *in = r->inst;
     sim_service *s = in->svc;
     s->all.arrivals++;
     s->win.arrivals++;
     s->tick.arrivals++;
     r->t_arrived = e->now;
-    if (in->busy < s->cfg.workers) {
+    if (in->busy < s->cfg.workers && sim_waitq_len(&in->q) == 0) {
         s->in_flight++;
+        sim_service_admit(in, r);
         start(e, r);
         return;
     }
-    if (s->cfg.queue < 0 || in->q.n < (size_t)s->cfg.queue) {
-        if (queue_push(e, in, r) != SIM_OK)
+    if (s->cfg.queue < 0 || sim_waitq_len(&in->q) < (uint64_t)s->cfg.queue) {
+        if (sim_waitq_push(&in->q, &r->wait, r->priority) != SIM_OK) {
+            sim_engine_fail(e, SIM_ENOMEM, "out of memory for a waiting room");
             return;
+        }
         s->in_flight++;
-        r->state = REQ_QUEUED;
+        sim_service_admit(in, r);
+        r->state = SIM_REQ_QUEUED;
         set_queued(e, s, +1);
         return;
     }
-    s->all.dropped++;
-    s->win.dropped++;
-    s->tick.dropped++;
-    r->outcome = OUT_DROPPED;
+    count(s, SIM_CAUSE_DROPPED);
+    r->outcome = SIM_CAUSE_DROPPED;
     send_reply(e, r);
 }
 
-static void on_arrive(sim_engine *e, sim_event *ev) { deliver(e, ev->a); }
-
-/* ---- load balancing ----------------------------------------------------------------- */
-
-static sim_instance *pick(sim_engine *e, sim_service *s)
+static void send_reply(sim_engine *e, sim_req *r)
 {
-    uint32_t n = s->cfg.replicas;
-    if (n == 1)
-        return &s->inst[0];
-    switch (s->cfg.balancer) {
-    case SIM_LB_ROUND_ROBIN:
-        return &s->inst[s->rr++ % n];
-    case SIM_LB_RANDOM:
-        return &s->inst[sim_rng_below(&s->rng_lb, n)];
-    case SIM_LB_LEAST_OUTSTANDING: {
-        /* Ties go round robin so that an idle system spreads its load. */
-        uint32_t start = s->rr++ % n, best = start;
-        for (uint32_t k = 1; k < n; k++) {
-            uint32_t i = (start + k) % n;
-            if (s->inst[i].outstanding < s->inst[best].outstanding)
-                best = i;
-        }
-        return &s->inst[best];
-    }
-    case SIM_LB_POWER_OF_TWO: {
-        uint32_t a = (uint32_t)sim_rng_below(&s->rng_lb, n);
-        uint32_t b = (uint32_t)sim_rng_below(&s->rng_lb, n - 1);
-        if (b >= a)
-            b++;
-        return s->inst[b].outstanding < s->inst[a].outstanding ? &s->inst[b] : &s->inst[a];
-    }
-    }
-    return &s->inst[0];
+    r->state = SIM_REQ_REPLYING;
+    if (ALWAYS(r->inst->outstanding > 0))
+        r->inst->outstanding--;
+    const sim_req *p = r->parent;
+    uint32_t to = p->kind == SIM_REQ_ROOT ? p->client->node : p->inst->node;
+    r->ev = sim_engine_hop(e, r->inst->node, to, sim_interp_reply_arrived, r, 0);
 }
 
-/* ---- calls -------------------------------------------------------------------------- */
-
-int sim_service_call(sim_engine *e, sim_req *from, sim_service *s, uint32_t ep)
+void sim_service_finish(sim_engine *e, sim_req *r, sim_cause out)
 {
-    sim_req *c = sim_req_new(e, KIND_CALL, from);
-    if (!c)
-        return SIM_ENOMEM;
-    c->ep = &s->eps[ep];
-    c->inst = pick(e, s);
-    c->inst->outstanding++;
-    c->state = REQ_TRANSIT;
-    sim_engine_hop(e, node_of(from), c->inst->node, on_arrive, c);
-    return SIM_OK;
-}
-
-static void on_reply(sim_engine *e, sim_event *ev)
-{
-    sim_req *c = ev->a, *p = c->parent;
-    if (p->kind == KIND_ROOT) {
-        sim_client_reply(e, p, c);
-    } else if (c->outcome == OUT_OK) {
-        p->pc++;
-        proceed(e, p);
-    } else if (p->kind == KIND_CALL) {
-        finish(e, p, OUT_FAILED);
-    } else {
-        fiber_end(e, p, OUT_FAILED);
-    }
-    sim_req_release(e, c);
-}
-
-/* ---- fork and join ------------------------------------------------------------------ */
-
-static void on_fiber_start(sim_engine *e, sim_event *ev) { exec(e, ev->a); }
-
-static void fork_start(sim_engine *e, sim_req *r, const sim_op *op)
-{
-    r->fork_live = op->n;
-    r->fork_ok = r->fork_fail = 0;
-    r->join_done = 0;
-    r->user++;   /* the fork generation: fibers of an older fork are orphans */
-    if (!op->blocking && r->kind == KIND_CALL)
-        release_worker(e, r);
-    for (uint32_t i = 0; i < op->n; i++) {
-        sim_req *f = sim_req_new(e, KIND_FIBER, r);
-        if (!f)
-            return;
-        f->inst = r->inst;
-        f->ep = r->ep;
-        f->pc = op->targets[i];
-        f->user = r->user;
-        f->state = REQ_RUNNING;
-        /* Fibers start from the calendar so that one finishing at once cannot resume the
-         * parent while its siblings are still being created. */
-        sim_engine_event(e, on_fiber_start, f, NULL, e->now);
-    }
-}
-
-static void fiber_end(sim_engine *e, sim_req *f, sim_outcome out)
-{
-    sim_req *p = f->parent;
-    f->state = REQ_REPLYING;
-    f->outcome = (uint8_t)out;
-    if (f->user == p->user && !p->join_done) {
-        const sim_op *op = &p->ep->ops[p->pc];
-        p->fork_live--;
-        if (out == OUT_OK)
-            p->fork_ok++;
-        else
-            p->fork_fail++;
-        if (p->fork_ok >= op->quorum) {
-            p->join_done = 1;
-            p->pc = op->targets[op->n];
-            proceed(e, p);
-        } else if (p->fork_fail > op->n - op->quorum) {
-            p->join_done = 1;
-            if (p->kind == KIND_CALL)
-                finish(e, p, OUT_FAILED);
-            else
-                fiber_end(e, p, OUT_FAILED);
-        }
-    }
-    sim_req_release(e, f);
-}
-
-/* ---- the interpreter ---------------------------------------------------------------- */
-
-static void on_step_done(sim_engine *e, sim_event *ev)
-{
-    sim_req *r = ev->a;
-    r->pc++;
-    proceed(e, r);
-}
-
-static void exec(sim_engine *e, sim_req *r)
-{
-    sim_service *s = r->inst->svc;
-    const sim_op *ops = r->ep->ops;
-    for (;;) {
-        const sim_op *op = &ops[r->pc];
-        switch ((sim_opcode)op->code) {
-        case OP_WORK:
-            sim_engine_event(e, on_step_done, r, NULL,
-                             e->now + sim_dist_sample(op->dist, &s->rng_work));
-            return;
-        case OP_SLEEP:
-            if (r->kind == KIND_CALL)
-                release_worker(e, r);
-            sim_engine_event(e, on_step_done, r, NULL,
-                             e->now + sim_dist_sample(op->dist, &s->rng_work));
-            return;
-        case OP_CALL:
-            /* The worker goes first: with a zero-latency link the reply may come back, and r
-             * go on, before sim_service_call returns. */
-            if (!op->blocking && r->kind == KIND_CALL)
-                release_worker(e, r);
-            sim_service_call(e, r, &e->svcs[op->target], op->endpoint);
-            return;
-        case OP_FORK:
-            fork_start(e, r, op);
-            return;
-        case OP_CHOOSE: {
-            double u = sim_rng_uniform(&s->rng_choose);
-            uint32_t i = 0;
-            while (i + 1 < op->n && u > op->cum[i])
-                i++;
-            r->pc = op->targets[i];
-            continue;
-        }
-        case OP_JUMP:
-            r->pc = op->target;
-            continue;
-        case OP_BRANCH_END:
-            fiber_end(e, r, OUT_OK);
-            return;
-        case OP_RETURN:
-            finish(e, r, OUT_OK);
-            return;
-        }
-    }
-}
-
-/* A CALL request is done: its worker goes back, its service counts it, its reply leaves. */
-static void finish(sim_engine *e, sim_req *r, sim_outcome out)
-{
-    sim_service *s = r->inst->svc;
+    sim_instance *in = r->inst;
+    sim_service *s = in->svc;
     r->outcome = (uint8_t)out;
-    s->in_flight--;
-    if (out == OUT_OK) {
-        s->all.completed++;
-        s->win.completed++;
-        s->tick.completed++;
+    if (ALWAYS(s->in_flight > 0))
+        s->in_flight--;
+    count(s, out);
+    if (out == SIM_CAUSE_OK) {
         s->resid_sum += e->now - r->t_arrived;
         s->resid_n++;
-    } else {
-        s->all.failed++;
-        s->win.failed++;
-        s->tick.failed++;
     }
-    /* The worker goes back before the reply leaves: a zero-latency reply frees r. */
-    release_worker(e, r);
+    sim_service_unadmit(in, r);
+    /* The worker goes back first, so a request waiting for it starts now. */
+    sim_service_release_worker(e, r);
     send_reply(e, r);
 }
 
-/* ---- statistics --------------------------------------------------------------------- */
+/* ---- component hooks ---------------------------------------------------------------- */
 
-int sim_service_init_stats(sim_service *s)
+static uint32_t service_count(const sim_engine *e) { return e->nsvcs; }
+static const char *service_name(const sim_engine *e, uint32_t i) { return e->svcs[i].name; }
+
+static void service_sample(sim_engine *e, uint32_t i, double span, sim_series_row *row)
 {
-    sim_tw_init(&s->tw_busy, 0, 0);
-    sim_tw_init(&s->tw_queue, 0, 0);
-    return sim_hist_init(&s->wait_hist);
+    sim_service *v = &e->svcs[i];
+    row->throughput = (double)v->tick.by[SIM_CAUSE_OK] / span;
+    row->latency_mean = row->latency_p50 = row->latency_p99 = NAN;
+    double busy = sim_tw_area(&v->tw_busy, e->now), queue = sim_tw_area(&v->tw_queue, e->now);
+    row->queue = (queue - v->tick_queue) / span;
+    row->utilization = (busy - v->tick_busy) / span / ((double)v->cfg.workers * v->cfg.replicas);
+    uint64_t errors = 0;
+    for (int c = 1; c < SIM_NCAUSES; c++)
+        errors += v->tick.by[c];
+    row->errors = errors;
+    memset(&v->tick, 0, sizeof v->tick);
+    v->tick_busy = busy;
+    v->tick_queue = queue;
 }
 
-void sim_service_reset_window(sim_engine *e, sim_service *s)
+static void service_reset_window(sim_engine *e, uint32_t i)
 {
+    sim_service *s = &e->svcs[i];
     memset(&s->win, 0, sizeof s->win);
     /* The sampling integrals are relative to the window's: shift them with it. */
     s->tick_busy -= sim_tw_area(&s->tw_busy, e->now);
@@ -507,12 +301,32 @@ void sim_service_reset_window(sim_engine *e, sim_service *s)
     sim_hist_reset(&s->wait_hist);
 }
 
-void sim_service_fini(sim_service *s)
+static int service_ledger(sim_engine *e, uint32_t i, uint64_t live)
 {
-    if (s->inst)
-        for (uint32_t i = 0; i < s->cfg.replicas; i++)
-            sim_free(s->inst[i].q.heap);
-    sim_free(s->inst);
-    s->inst = NULL;
-    sim_hist_fini(&s->wait_hist);
+    const sim_service *s = &e->svcs[i];
+    const sim_svc_counts *a = &s->all;
+    uint64_t ended = 0, admitted = 0;
+    for (int c = 0; c < SIM_NCAUSES; c++)
+        ended += a->by[c];
+    for (uint32_t j = 0; j < s->cfg.replicas; j++)
+        for (const sim_req *r = s->inst[j].admitted; r; r = r->inext)
+            admitted += r->kind == SIM_REQ_CALL;
+    if (live == s->in_flight && admitted == live && a->arrivals == ended + live)
+        return SIM_OK;
+    sim_engine_fail(e, SIM_ELEDGER,
+                    "service '%s': arrivals %llu != ended %llu + in flight %llu (counter says "
+                    "%llu, admitted lists %llu)",
+                    s->name, (unsigned long long)a->arrivals, (unsigned long long)ended,
+                    (unsigned long long)live, (unsigned long long)s->in_flight,
+                    (unsigned long long)admitted);
+    return SIM_ELEDGER;
 }
+
+const sim_kind_ops sim_service_kind = {
+    .name = "service",
+    .count = service_count,
+    .name_of = service_name,
+    .sample = service_sample,
+    .reset_window = service_reset_window,
+    .ledger = service_ledger,
+};

@@ -132,19 +132,19 @@ static void check_flow(const sim_flow_counts *f, uint64_t sent, uint64_t ok, uin
                        uint64_t timeouts, uint64_t dropped)
 {
     assert_int_equal(f->sent, sent);
-    assert_int_equal(f->ok, ok);
-    assert_int_equal(f->failed, failed);
-    assert_int_equal(f->timeouts, timeouts);
-    assert_int_equal(f->dropped, dropped);
+    assert_int_equal(f->by[SIM_CAUSE_OK], ok);
+    assert_int_equal(f->by[SIM_CAUSE_FAILED], failed);
+    assert_int_equal(f->by[SIM_CAUSE_TIMEOUT], timeouts);
+    assert_int_equal(f->by[SIM_CAUSE_DROPPED], dropped);
 }
 
 static void check_svc(const sim_svc_counts *c, uint64_t arrivals, uint64_t completed,
                       uint64_t failed, uint64_t dropped)
 {
     assert_int_equal(c->arrivals, arrivals);
-    assert_int_equal(c->completed, completed);
-    assert_int_equal(c->failed, failed);
-    assert_int_equal(c->dropped, dropped);
+    assert_int_equal(c->by[SIM_CAUSE_OK], completed);
+    assert_int_equal(c->by[SIM_CAUSE_FAILED], failed);
+    assert_int_equal(c->by[SIM_CAUSE_DROPPED], dropped);
 }
 
 /* Response times of a client's window (its histogram keeps count, sum, min and max exactly):
@@ -445,8 +445,8 @@ static void run_call_mode(bool blocking, uint64_t want_ok, double want_max_lat)
     run_ok(e);
     check_flow(&client(e, 0)->all, 401, want_ok, 0, 0, 0);
     check_lat(client(e, 0), want_ok, 1.0, want_max_lat);
-    assert_int_equal(svc(e, a)->all.completed, want_ok);
-    assert_int_equal(svc(e, b)->all.completed, want_ok);
+    assert_int_equal(svc(e, a)->all.by[SIM_CAUSE_OK], want_ok);
+    assert_int_equal(svc(e, b)->all.by[SIM_CAUSE_OK], want_ok);
     sim_engine_free(e);
 }
 
@@ -503,7 +503,8 @@ static uint32_t fork_service(sim_engine *e, const char *name, sim_join join, uin
     OK(sim_op_fork(e, s, ep, 3, join, quorum, blocking, &pc));
     for (uint32_t i = 0; i < 3; i++) {
         OK(sim_op_set_target(e, s, ep, pc, i, sim_op_next_pc(e, s, ep)));
-        OK(sim_op_work(e, s, ep, dconst(d[i])));
+        /* A non-blocking fork gives its worker up, so its branches wait without one. */
+        OK(blocking ? sim_op_work(e, s, ep, dconst(d[i])) : sim_op_sleep(e, s, ep, dconst(d[i])));
         OK(sim_op_branch_end(e, s, ep));
     }
     OK(sim_op_set_target(e, s, ep, pc, 3, sim_op_next_pc(e, s, ep)));
@@ -648,12 +649,12 @@ static void test_choose_frequencies(void **state)
     check_flow(&cl->all, n, n, 0, 0, 0);
     uint64_t total = 0;
     for (int i = 0; i < 3; i++) {
-        double p = probs[i] / 10.0, k = (double)svc(e, t[i])->all.completed;
+        double p = probs[i] / 10.0, k = (double)svc(e, t[i])->all.by[SIM_CAUSE_OK];
         double sd = sqrt((double)n * p * (1 - p));
         if (!(fabs(k - (double)n * p) <= 5 * sd))
             fail_msg("arm %d: %g of %llu, expected %g +- %g", i, k, (unsigned long long)n,
                      (double)n * p, 5 * sd);
-        total += svc(e, t[i])->all.completed;
+        total += svc(e, t[i])->all.by[SIM_CAUSE_OK];
     }
     /* Exactly one arm per request. */
     assert_int_equal(total, n);
@@ -843,7 +844,7 @@ static double balancer_wait(sim_balancer lb, uint64_t *events)
     run_ok(e);
     const sim_client *cl = client(e, 0);
     /* Every request sent is accounted for. */
-    assert_int_equal(cl->all.sent, cl->all.ok + cl->in_flight);
+    assert_int_equal(cl->all.sent, cl->all.by[SIM_CAUSE_OK] + cl->in_flight);
     assert_true(cl->all.sent > 10000);
     sim_service_summary v;
     sim_results_service(e, s, &v);
@@ -1010,8 +1011,8 @@ static outcome take(const sim_engine *e)
     outcome o;
     memset(&o, 0, sizeof o);
     o.sent = e->clients[0].all.sent + e->clients[1].all.sent;
-    o.ok = e->clients[0].all.ok + e->clients[1].all.ok;
-    o.dropped = e->clients[0].all.dropped + e->clients[1].all.dropped;
+    o.ok = e->clients[0].all.by[SIM_CAUSE_OK] + e->clients[1].all.by[SIM_CAUSE_OK];
+    o.dropped = e->clients[0].all.by[SIM_CAUSE_DROPPED] + e->clients[1].all.by[SIM_CAUSE_DROPPED];
     o.events = sim_engine_events(e);
     o.arr_a = e->svcs[1].all.arrivals;
     o.arr_b = e->svcs[0].all.arrivals;
@@ -1039,7 +1040,7 @@ static void test_same_seed_same_results(void **state)
     run_ok(e2);
     outcome o2 = take(e2);
     sim_engine_free(e2);
-    assert_true(o1.sent > 1000);
+    assert_true(o1.sent > 800);
     assert_true(same(&o1, &o2));
 }
 
@@ -1114,7 +1115,7 @@ static void test_builder_errors(void **state)
     add_client(e, "cli", &c);
     c.rate = 0;
     assert_int_equal(sim_client_add(e, "bad", &c), SIM_EINVAL);
-    assert_int_equal(sim_engine_run(e), SIM_EINVAL);
+    assert_int_equal(sim_engine_run(e), SIM_EMODEL);
     sim_engine_free(e);
 
     e = engine(10);

@@ -1,0 +1,45 @@
+/* client (internal): workloads and flows; see client.c. */
+#ifndef SIM_CLIENT_H
+#define SIM_CLIENT_H
+
+#include <stdint.h>
+
+#include "core/rng.h"
+#include "core/time.h"
+#include "model/cause.h"
+#include "model/model.h"
+#include "model/request.h"
+#include "stats/hist.h"
+
+struct sim_engine;
+
+/* Counters of one window: the whole run (ledger), the statistics window (by cohort), or one
+ * sample interval. */
+typedef struct sim_flow_counts {
+    uint64_t sent;
+    uint64_t by[SIM_NCAUSES];   /* how the requests ended, by cause */
+} sim_flow_counts;
+
+typedef struct sim_client {
+    char *name;
+    uint32_t index;
+    sim_client_config cfg;
+    double *times, *rates;      /* owned copies for schedules */
+    uint32_t sched_i;           /* schedule: the segment of the last arrival */
+    uint32_t node;
+    sim_rng rng_arrival, rng_think;
+    uint64_t created;           /* requests made so far (limit) */
+    sim_time on_until;          /* bursty: end of the current on period */
+    sim_flow_counts all, win, tick;
+    uint64_t in_flight;
+    sim_hist lat_hist, compl_hist, tick_hist;
+} sim_client;
+
+int sim_client_start(struct sim_engine *e, sim_client *c);
+/* The reply of the root's call arrived. */
+void sim_client_reply(struct sim_engine *e, sim_req *root, sim_req *child);
+/* The root's whole tree is done (called as it is freed). */
+void sim_client_release(struct sim_engine *e, sim_req *root);
+void sim_client_fini(sim_client *c);
+
+#endif

@@ -1,0 +1,148 @@
+/* engine (internal): the simulation object and its event discipline.
+ *
+ * The event contract:
+ *  - Events come from the engine's pool. sim_engine_at/after schedule one in the calendar and
+ *    return its handle. sim_engine_soon puts a handler on the immediate list, which the run
+ *    loop drains, first in first out, before it takes the next event from the calendar; a hop
+ *    without latency goes there, so no handler ever runs inside another. Immediate entries are
+ *    not events (no pool, no handle): they cannot be cancelled, so a handler whose wait can be
+ *    abandoned checks the wait token it carries in ev->u32.
+ *  - Every scheduled time is checked: not NaN, not before now, and a positive delay must move
+ *    the clock (otherwise the run fails with SIM_ESTALL: time no longer advances in floating
+ *    point). Failing to schedule fails the engine and returns NULL; callers just return.
+ *  - sim_engine_cancel is safe for any live handle, including the event whose handler is
+ *    running; the engine returns cancelled and fired events to the pool. A handle must not be
+ *    used after its event fired or was cancelled: holders clear their copy in the handler.
+ *  - A handler may re-arm its own event (periodic events) with sim_engine_rearm.
+ *  - The loop stops with SIM_ESTALL when too many events happen without the clock moving,
+ *    naming what loops, and calls the progress hook every SIM_PROGRESS_EVERY events.
+ *
+ * Component kinds (clients, services; later brokers) register their hooks in one table
+ * (engine.c): time-series rows, the warm-up reset and the end-of-run ledger iterate over it. */
+#ifndef SIM_ENGINE_H
+#define SIM_ENGINE_H
+
+#include <stdint.h>
+
+#include "core/calendar.h"
+#include "core/pool.h"
+#include "core/time.h"
+#include "model/client.h"
+#include "model/model.h"
+#include "model/node.h"
+#include "model/service.h"
+
+#define SIM_PROGRESS_EVERY 65536u
+
+/* The hooks of one component kind; i is the component's index in its kind. */
+typedef struct sim_kind_ops {
+    const char *name;                                   /* "flow", "service" */
+    uint32_t (*count)(const struct sim_engine *e);
+    const char *(*name_of)(const struct sim_engine *e, uint32_t i);
+    /* Fills the time-series row for the interval of length span ending now. */
+    void (*sample)(struct sim_engine *e, uint32_t i, double span, sim_series_row *row);
+    void (*reset_window)(struct sim_engine *e, uint32_t i);
+    /* Checks the whole-run balance given the live requests the pool scan found; SIM_OK or
+     * SIM_ELEDGER after sim_engine_fail. */
+    int (*ledger)(struct sim_engine *e, uint32_t i, uint64_t live);
+} sim_kind_ops;
+
+extern const sim_kind_ops sim_client_kind, sim_service_kind;
+
+struct sim_engine {
+    sim_config cfg;
+    sim_time now;
+    sim_calendar cal;
+    sim_pool events, reqs;
+    /* the immediate list: a ring of (handler, object, token) */
+    struct sim_imm {
+        sim_event_fn fn;
+        void *a;
+        uint32_t u32;
+    } *imm;
+    uint32_t imm_head, imm_n, imm_cap;
+    sim_event imm_ev;           /* what an immediate handler is given as its event */
+    sim_event *running;         /* the event whose handler is running */
+    uint64_t nevents;
+    uint64_t same_instant;      /* events since the clock last moved */
+    uint64_t stall_limit;
+    char stall_what[2][200];    /* what a stall's events are: a client's, an endpoint's */
+    uint64_t next_id;
+    int ran;
+    int err;                    /* first error raised inside the run */
+    char errmsg[512];
+    sim_progress_fn progress;
+    void *progress_ud;
+    sim_series_fn series;
+    void *series_ud;
+
+    sim_service *svcs;
+    uint32_t nsvcs;
+    sim_client *clients;
+    uint32_t nclients;
+    sim_link *links;
+    uint32_t nlinks;
+    sim_link default_link;
+    sim_node *nodes;
+    uint32_t nnodes;
+    void *pairs;                /* node.c: entity pairs -> link */
+    int has_latency;            /* some link has a latency (else every hop is immediate) */
+
+    /* time series (sample.c) */
+    sim_series_row *samples;    /* kept only when no sink is set */
+    size_t nsamples, samples_cap;
+    sim_time last_tick;
+    uint64_t ticks;
+};
+
+/* Schedules fn at time t (or after delay d); the handle, or NULL when the engine failed. */
+sim_event *sim_engine_at(struct sim_engine *e, sim_time t, sim_event_fn fn, void *a,
+                         uint32_t u32);
+sim_event *sim_engine_after(struct sim_engine *e, sim_time d, sim_event_fn fn, void *a,
+                            uint32_t u32);
+/* Runs fn(e, ev) with ev->a = a and ev->u32 = u32 from the immediate list, after the running
+ * handler returns, at the current time. SIM_OK, or an error after failing the engine. Inline:
+ * every hop without latency comes through here. */
+int sim_engine_soon_grow_(struct sim_engine *e);
+static inline int sim_engine_soon(struct sim_engine *e, sim_event_fn fn, void *a, uint32_t u32)
+{
+    if (e->imm_n == e->imm_cap) {
+        int rc = sim_engine_soon_grow_(e);
+        if (rc)
+            return rc;
+    }
+    struct sim_imm *it = &e->imm[(e->imm_head + e->imm_n++) & (e->imm_cap - 1)];
+    it->fn = fn;
+    it->a = a;
+    it->u32 = u32;
+    return 0;
+}
+
+/* A hop between nodes (node.h): inline when no link has a latency, the common case. */
+static inline sim_event *sim_engine_hop(struct sim_engine *e, uint32_t from, uint32_t to,
+                                        sim_event_fn fn, void *obj, uint32_t token)
+{
+    if (!e->has_latency) {
+        sim_engine_soon(e, fn, obj, token);
+        return NULL;
+    }
+    return sim_link_hop(e, from, to, fn, obj, token);
+}
+void sim_engine_cancel(struct sim_engine *e, sim_event *ev);
+/* Schedules again, at t, the event whose handler is running. */
+void sim_engine_rearm(struct sim_engine *e, sim_event *ev, sim_time t);
+/* Records the first error of the run (later ones are ignored); the run loop stops. */
+void sim_engine_fail(struct sim_engine *e, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Seeds a stream keyed "<prefix>/<name>/<suffix>" of any length. */
+void sim_engine_stream(const struct sim_engine *e, sim_rng *r, const char *prefix,
+                       const char *name, const char *suffix);
+
+/* sample.c */
+int sim_sample_start(struct sim_engine *e);
+/* ledger.c */
+int sim_ledger_check(struct sim_engine *e);
+/* program.c: checks every endpoint's program before the run */
+int sim_programs_verify(struct sim_engine *e);
+
+#endif

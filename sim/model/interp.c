@@ -1,0 +1,208 @@
+/* interp: what a request does once it runs — the endpoint-program interpreter (work, sleep,
+ * call, fork/join, choose), calls and their replies, and fibers.
+ *
+ * Every wait takes a fresh token (sim_req_new_wait); whoever wakes the request carries it, and a
+ * stale wake is ignored. A child records its parent's token at birth (pgen), so a reply or a
+ * fiber's end that belongs to an abandoned wait finds it no longer matches. */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/check.h"
+#include "core/error.h"
+#include "model/engine.h"
+
+static void fiber_end(sim_engine *e, sim_req *f, sim_cause out);
+
+/* A request failed with `out`: a call ends (its caller sees the failure), a fiber ends. */
+static void fail_request(sim_engine *e, sim_req *r, sim_cause out)
+{
+    if (r->kind == SIM_REQ_CALL)
+        sim_service_finish(e, r, out);
+    else
+        fiber_end(e, r, out);
+}
+
+/* Goes on after a wait: a CALL request that let its worker go gets it back first. */
+static void proceed(sim_engine *e, sim_req *r)
+{
+    if (r->kind == SIM_REQ_CALL && !r->holds_worker)
+        sim_service_reacquire(e, r);
+    else
+        sim_interp_exec(e, r);
+}
+
+/* ---- steps with a duration ---------------------------------------------------------- */
+
+static void on_step_done(sim_engine *e, sim_event *ev)
+{
+    sim_req *r = ev->a;
+    if (ev->u32 != r->gen || r->ev != ev)
+        return;   /* abandoned */
+    r->ev = NULL;
+    r->pc++;
+    proceed(e, r);
+}
+
+static void step_after(sim_engine *e, sim_req *r, const sim_op *op)
+{
+    uint32_t token = sim_req_new_wait(e, r);
+    r->ev = sim_engine_after(e, sim_dist_sample(op->dist, &r->ep->rng_work), on_step_done, r,
+                             token);
+}
+
+/* ---- calls -------------------------------------------------------------------------- */
+
+int sim_interp_call(sim_engine *e, sim_req *from, sim_service *s, uint32_t ep)
+{
+    sim_req *c = sim_req_new(e, SIM_REQ_CALL, from,
+                             from->kind == SIM_REQ_ROOT ? from : from->root);
+    if (!c)
+        return SIM_ENOMEM;
+    c->ep = &s->eps[ep];
+    c->inst = sim_balancer_pick(s);
+    c->inst->outstanding++;
+    c->state = SIM_REQ_TRANSIT;
+    uint32_t at = from->kind == SIM_REQ_ROOT ? from->client->node : from->inst->node;
+    c->ev = sim_engine_hop(e, at, c->inst->node, sim_service_arrive, c, c->gen);
+    return e->err ? e->err : SIM_OK;
+}
+
+/* The reply of call c reached its parent (the handler of the reply hop). */
+void sim_interp_reply_arrived(sim_engine *e, sim_event *ev)
+{
+    sim_req *c = ev->a, *p = c->parent;
+    c->ev = NULL;
+    if (p->kind == SIM_REQ_ROOT) {
+        sim_client_reply(e, p, c);
+    } else if (c->pgen != p->gen || p->state != SIM_REQ_RUNNING) {
+        /* the parent stopped waiting for this reply (timeout, crash, retry): ignore it */
+    } else if (c->outcome == SIM_CAUSE_OK) {
+        p->pc++;
+        proceed(e, p);
+    } else {
+        const sim_op *op = &p->ep->ops[p->pc];
+        if (op->fail_pc != SIM_PC_NONE) {
+            p->pc = op->fail_pc;
+            proceed(e, p);
+        } else {
+            fail_request(e, p, SIM_CAUSE_FAILED);
+        }
+    }
+    sim_req_release(e, c);
+}
+
+/* ---- fork and join ------------------------------------------------------------------ */
+
+static void on_fiber_start(sim_engine *e, sim_event *ev)
+{
+    sim_req *f = ev->a;
+    if (ev->u32 != f->gen)
+        return;   /* abandoned before it started */
+    sim_interp_exec(e, f);
+}
+
+static void fork_start(sim_engine *e, sim_req *r, const sim_op *op)
+{
+    r->fork_ok = r->fork_fail = 0;
+    r->join_done = 0;
+    sim_req_new_wait(e, r);   /* fibers of an older fork carry an older token */
+    if (!op->blocking && r->kind == SIM_REQ_CALL)
+        sim_service_release_worker(e, r);
+    for (uint32_t i = 0; i < op->n; i++) {
+        sim_req *f = sim_req_new(e, SIM_REQ_FIBER, r, r->root);
+        if (!f)
+            return;
+        f->pc = op->targets[i];
+        f->state = SIM_REQ_RUNNING;
+        sim_service_admit(f->inst, f);
+        /* Fibers start from the immediate list, so one that ends at once cannot resume the
+         * parent while its siblings are still being made. */
+        sim_engine_soon(e, on_fiber_start, f, f->gen);
+    }
+}
+
+static void fiber_end(sim_engine *e, sim_req *f, sim_cause out)
+{
+    sim_req *p = f->parent;
+    f->state = SIM_REQ_REPLYING;
+    f->outcome = (uint8_t)out;
+    sim_service_unadmit(f->inst, f);
+    if (f->pgen == p->gen && !p->join_done && p->state == SIM_REQ_RUNNING) {
+        const sim_op *op = &p->ep->ops[p->pc];
+        if (out == SIM_CAUSE_OK)
+            p->fork_ok++;
+        else
+            p->fork_fail++;
+        if (p->fork_ok >= op->quorum) {
+            p->join_done = 1;
+            p->pc = op->targets[op->n];
+            proceed(e, p);
+        } else if (p->fork_fail > op->n - op->quorum) {
+            p->join_done = 1;
+            fail_request(e, p, SIM_CAUSE_FAILED);
+        }
+    }
+    sim_req_release(e, f);
+}
+
+/* ---- the interpreter ---------------------------------------------------------------- */
+
+void sim_interp_exec(sim_engine *e, sim_req *r)
+{
+    const sim_op *ops = r->ep->ops;
+    for (;;) {
+        const sim_op *op = &ops[r->pc];
+        switch ((sim_opcode)op->code) {
+        case SIM_OP_WORK:
+            step_after(e, r, op);
+            return;
+        case SIM_OP_SLEEP:
+            if (r->kind == SIM_REQ_CALL)
+                sim_service_release_worker(e, r);
+            step_after(e, r, op);
+            return;
+        case SIM_OP_CALL:
+            sim_req_new_wait(e, r);
+            if (!op->blocking && r->kind == SIM_REQ_CALL)
+                sim_service_release_worker(e, r);
+            sim_interp_call(e, r, &e->svcs[op->target], op->endpoint);
+            return;
+        case SIM_OP_FORK:
+            fork_start(e, r, op);
+            return;
+        case SIM_OP_CHOOSE: {
+            double u = sim_rng_uniform(&r->ep->rng_choose);
+            uint32_t i = 0;
+            while (i + 1 < op->n && u > op->cum[i])
+                i++;
+            r->pc = op->targets[i];
+            continue;
+        }
+        case SIM_OP_JUMP:
+            r->pc = op->target;
+            continue;
+        case SIM_OP_BRANCH_END:
+            fiber_end(e, r, SIM_CAUSE_OK);
+            return;
+        case SIM_OP_RETURN:
+            sim_service_finish(e, r, SIM_CAUSE_OK);
+            return;
+        }
+        (void)NEVER(1);   /* the verifier admits no other opcode */
+        return;
+    }
+}
+
+/* For the stall message: which endpoint keeps firing events without time passing. */
+void sim_interp_describe(const sim_engine *e, const sim_event *ev, char *buf, size_t n);
+void sim_interp_describe(const sim_engine *e, const sim_event *ev, char *buf, size_t n)
+{
+    (void)e;
+    if (ev->fn != on_step_done && ev->fn != on_fiber_start && ev->fn != sim_service_arrive &&
+        ev->fn != sim_interp_reply_arrived)
+        return;
+    const sim_req *r = ev->a;
+    if (r->inst && r->inst->svc && r->ep)
+        snprintf(buf, n, "calls to service '%s', endpoint '%s', keep ending at once",
+                 r->inst->svc->name, r->ep->name);
+}

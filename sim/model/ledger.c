@@ -1,0 +1,103 @@
+/* ledger: the end-of-run accounting. Live requests are recounted slot by slot in the request
+ * pool — a count independent of the counters the model keeps — and each component kind checks
+ * its balance (created = ended by cause + in flight) against that count. The same scan tells a
+ * request merely in flight from one that is stuck: every request that is waiting must be
+ * reachable from something that will happen (its own pending event, a place in a waiting room,
+ * a client timeout, or a child it still waits for that is itself reachable); one that is not
+ * can never finish, which is an engine defect, and fails the run with its description. */
+#include <stdio.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+#include "model/engine.h"
+
+extern const sim_kind_ops *const sim_kinds[];
+extern const uint32_t sim_nkinds;
+
+typedef struct scan {
+    sim_engine *e;
+    uint64_t *svc_live;      /* per service: calls admitted and not finished */
+    uint64_t *client_live;   /* per client: requests not yet resolved */
+    int pass;
+    const sim_req *stuck;    /* the first stuck request found */
+} scan;
+
+/* Whether r waits on something, and so must be reachable from future work. */
+static int waiting(const sim_req *r)
+{
+    return r->state == SIM_REQ_ROOT_WAIT || (r->state == SIM_REQ_RUNNING && !r->ev);
+}
+
+static void visit(void *obj, void *ud)
+{
+    sim_req *r = obj;
+    scan *sc = ud;
+    if (r->state == SIM_REQ_FREE)
+        return;
+    switch (sc->pass) {
+    case 0:   /* counts, and what can move by itself */
+        if (r->kind == SIM_REQ_CALL &&
+            (r->state == SIM_REQ_QUEUED || r->state == SIM_REQ_RUNNING))
+            sc->svc_live[r->inst->svc->index]++;
+        else if (r->kind == SIM_REQ_ROOT && r->state == SIM_REQ_ROOT_WAIT)
+            sc->client_live[r->client->index]++;
+        /* can it cause future events by itself: a pending event, a place in a waiting room,
+         * or (a client request) a pending timeout */
+        r->mark = r->ev != NULL || r->state == SIM_REQ_QUEUED ||
+                  (r->state == SIM_REQ_ROOT_WAIT && r->timer != NULL);
+        break;
+    case 1:   /* a movable request makes the parent waiting for it movable, up the chain */
+        for (sim_req *c = r; c->mark && c->parent && !c->parent->mark &&
+                             c->pgen == c->parent->gen;
+             c = c->parent)
+            c->parent->mark = 1;
+        break;
+    case 2:
+        if (!r->mark && waiting(r) && !sc->stuck)
+            sc->stuck = r;
+        break;
+    }
+}
+
+static const char *kind_name(const sim_req *r)
+{
+    return r->kind == SIM_REQ_ROOT ? "client request" : r->kind == SIM_REQ_CALL ? "call"
+                                                                               : "parallel branch";
+}
+
+int sim_ledger_check(sim_engine *e)
+{
+    scan sc = { e, sim_calloc(e->nsvcs + 1, sizeof(uint64_t)),
+                sim_calloc(e->nclients + 1, sizeof(uint64_t)), 0, NULL };
+    int rc = SIM_OK;
+    if (!sc.svc_live || !sc.client_live) {
+        sim_engine_fail(e, SIM_ENOMEM, "out of memory for the ledger");
+        rc = SIM_ENOMEM;
+        goto done;
+    }
+    /* Pass 1 marks whole chains upwards from every movable request, so one sweep reaches every
+     * ancestor whatever the order of the slots. */
+    for (sc.pass = 0; sc.pass < 3; sc.pass++)
+        sim_pool_each(&e->reqs, visit, &sc);
+    if (sc.stuck) {
+        const sim_req *r = sc.stuck;
+        const char *where = r->inst ? r->inst->svc->name : r->client ? r->client->name : "?";
+        sim_engine_fail(e, SIM_ELEDGER,
+                        "%s %llu (of client request %llu) at '%s'%s%s, instruction %u, waits "
+                        "for something that can never happen",
+                        kind_name(r), (unsigned long long)r->id, (unsigned long long)r->root_id,
+                        where, r->ep ? ", endpoint " : "", r->ep ? r->ep->name : "", r->pc);
+        rc = SIM_ELEDGER;
+        goto done;
+    }
+    for (uint32_t k = 0; k < sim_nkinds && rc == SIM_OK; k++) {
+        const sim_kind_ops *ops = sim_kinds[k];
+        const uint64_t *live = ops == &sim_client_kind ? sc.client_live : sc.svc_live;
+        for (uint32_t i = 0; i < ops->count(e) && rc == SIM_OK; i++)
+            rc = ops->ledger(e, i, live[i]);
+    }
+done:
+    sim_free(sc.svc_live);
+    sim_free(sc.client_live);
+    return rc;
+}

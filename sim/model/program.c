@@ -1,0 +1,378 @@
+/* program: the builders of endpoint programs (model.h) and their verifier; see program.h. */
+#include "model/program.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+#include "model/engine.h"
+
+void sim_endpoint_fini(sim_endpoint *ep)
+{
+    for (uint32_t i = 0; i < ep->nops; i++) {
+        sim_dist_free(ep->ops[i].dist);
+        sim_free(ep->ops[i].targets);
+        sim_free(ep->ops[i].cum);
+    }
+    sim_free(ep->ops);
+    sim_free(ep->name);
+}
+
+/* Grows *arr (of elem-sized items) to hold n+1 items; capacities are powers of two. */
+static int grow(void **arr, uint32_t n, size_t elem)
+{
+    if (n & (n - 1))
+        return SIM_OK;
+    if (n == UINT32_MAX / 2 + 1)
+        return SIM_ENOMEM;
+    size_t cap = n ? (size_t)n * 2 : 4;
+    void *p = sim_realloc(*arr, cap * elem);
+    if (!p)
+        return SIM_ENOMEM;
+    *arr = p;
+    return SIM_OK;
+}
+
+int sim_endpoint_add(sim_engine *e, uint32_t service, const char *name, uint32_t *index)
+{
+    if (e->ran)
+        return SIM_ESTATE;
+    if (service >= e->nsvcs || !name)
+        return SIM_EINVAL;
+    sim_service *s = &e->svcs[service];
+    if (grow((void **)&s->eps, s->neps, sizeof *s->eps) != SIM_OK)
+        return SIM_ENOMEM;
+    sim_endpoint *ep = &s->eps[s->neps];
+    memset(ep, 0, sizeof *ep);
+    if (!(ep->name = sim_strdup(name)))
+        return SIM_ENOMEM;
+    size_t n = strlen(s->name) + strlen(name) + 2;
+    char *both = sim_malloc(n);
+    if (!both) {
+        sim_free(ep->name);
+        return SIM_ENOMEM;
+    }
+    snprintf(both, n, "%s/%s", s->name, name);
+    sim_engine_stream(e, &ep->rng_work, "service", both, "work");
+    sim_engine_stream(e, &ep->rng_choose, "service", both, "branch");
+    sim_free(both);
+    if (index)
+        *index = s->neps;
+    s->neps++;
+    return SIM_OK;
+}
+
+static sim_endpoint *endpoint_of(sim_engine *e, uint32_t s, uint32_t ep)
+{
+    if (e->ran || s >= e->nsvcs || ep >= e->svcs[s].neps || e->svcs[s].eps[ep].closed)
+        return NULL;
+    return &e->svcs[s].eps[ep];
+}
+
+/* Appends a zeroed instruction; NULL on a bad endpoint or ENOMEM (*rc says which). */
+static sim_op *op_append(sim_engine *e, uint32_t s, uint32_t ep, sim_opcode code, int *rc)
+{
+    sim_endpoint *p = endpoint_of(e, s, ep);
+    if (!p) {
+        *rc = e->ran ? SIM_ESTATE : SIM_EINVAL;
+        return NULL;
+    }
+    if (grow((void **)&p->ops, p->nops, sizeof *p->ops) != SIM_OK) {
+        *rc = SIM_ENOMEM;
+        return NULL;
+    }
+    sim_op *op = &p->ops[p->nops++];
+    memset(op, 0, sizeof *op);
+    op->code = (uint8_t)code;
+    op->fail_pc = SIM_PC_NONE;
+    *rc = SIM_OK;
+    return op;
+}
+
+static int op_dist(sim_engine *e, uint32_t s, uint32_t ep, sim_opcode code, sim_dist *d)
+{
+    int rc;
+    sim_op *op = d ? op_append(e, s, ep, code, &rc) : NULL;
+    if (!op) {
+        sim_dist_free(d);
+        return d ? rc : SIM_EINVAL;
+    }
+    op->dist = d;
+    return SIM_OK;
+}
+
+int sim_op_work(sim_engine *e, uint32_t s, uint32_t ep, sim_dist *d)
+{
+    return op_dist(e, s, ep, SIM_OP_WORK, d);
+}
+
+int sim_op_sleep(sim_engine *e, uint32_t s, uint32_t ep, sim_dist *d)
+{
+    return op_dist(e, s, ep, SIM_OP_SLEEP, d);
+}
+
+int sim_op_call(sim_engine *e, uint32_t s, uint32_t ep, uint32_t target, uint32_t target_ep,
+                bool blocking)
+{
+    if (target >= e->nsvcs || target_ep >= e->svcs[target].neps)
+        return SIM_EINVAL;
+    int rc;
+    sim_op *op = op_append(e, s, ep, SIM_OP_CALL, &rc);
+    if (!op)
+        return rc;
+    op->target = target;
+    op->endpoint = target_ep;
+    op->blocking = blocking;
+    return SIM_OK;
+}
+
+static sim_op *op_multi(sim_engine *e, uint32_t s, uint32_t ep, sim_opcode code, uint32_t n,
+                        uint32_t ntargets, uint32_t *pc, int *rc)
+{
+    if (n < 1 || ntargets < n) {
+        *rc = SIM_EINVAL;
+        return NULL;
+    }
+    uint32_t *targets = sim_calloc(ntargets, sizeof *targets);
+    if (!targets) {
+        *rc = SIM_ENOMEM;
+        return NULL;
+    }
+    sim_op *op = op_append(e, s, ep, code, rc);
+    if (!op) {
+        sim_free(targets);
+        return NULL;
+    }
+    op->n = n;
+    op->targets = targets;
+    for (uint32_t i = 0; i < ntargets; i++)
+        targets[i] = SIM_PC_NONE;   /* unset: the verifier catches a forgotten target */
+    if (pc)
+        *pc = e->svcs[s].eps[ep].nops - 1;
+    return op;
+}
+
+int sim_op_fork(sim_engine *e, uint32_t s, uint32_t ep, uint32_t n, sim_join join,
+                uint32_t quorum, bool blocking, uint32_t *pc)
+{
+    if (join == SIM_JOIN_ALL)
+        quorum = n;
+    else if (join == SIM_JOIN_ANY)
+        quorum = 1;
+    if (quorum < 1 || quorum > n || n == UINT32_MAX)
+        return SIM_EINVAL;
+    int rc;
+    sim_op *op = op_multi(e, s, ep, SIM_OP_FORK, n, n + 1, pc, &rc);
+    if (!op)
+        return rc;
+    op->join = (uint8_t)join;
+    op->quorum = quorum;
+    op->blocking = blocking;
+    return SIM_OK;
+}
+
+int sim_op_choose(sim_engine *e, uint32_t s, uint32_t ep, uint32_t n, const double *probs,
+                  uint32_t *pc)
+{
+    if (n < 1 || !probs)
+        return SIM_EINVAL;
+    double total = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (!(probs[i] >= 0) || probs[i] == INFINITY)
+            return SIM_EINVAL;
+        total += probs[i];
+    }
+    if (!(total > 0) || total == INFINITY)
+        return SIM_EINVAL;
+    double *cum = sim_calloc(n, sizeof *cum);
+    if (!cum)
+        return SIM_ENOMEM;
+    int rc;
+    sim_op *op = op_multi(e, s, ep, SIM_OP_CHOOSE, n, n, pc, &rc);
+    if (!op) {
+        sim_free(cum);
+        return rc;
+    }
+    double acc = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        acc += probs[i] / total;
+        cum[i] = acc;
+    }
+    cum[n - 1] = 1.0;
+    op->cum = cum;
+    return SIM_OK;
+}
+
+int sim_op_jump(sim_engine *e, uint32_t s, uint32_t ep, uint32_t *pc)
+{
+    int rc;
+    sim_op *op = op_append(e, s, ep, SIM_OP_JUMP, &rc);
+    if (!op)
+        return rc;
+    op->target = SIM_PC_NONE;
+    if (pc)
+        *pc = e->svcs[s].eps[ep].nops - 1;
+    return SIM_OK;
+}
+
+int sim_op_branch_end(sim_engine *e, uint32_t s, uint32_t ep)
+{
+    int rc;
+    return op_append(e, s, ep, SIM_OP_BRANCH_END, &rc) ? SIM_OK : rc;
+}
+
+int sim_op_set_target(sim_engine *e, uint32_t s, uint32_t ep, uint32_t pc, uint32_t i,
+                      uint32_t target)
+{
+    sim_endpoint *p = endpoint_of(e, s, ep);
+    if (!p || pc >= p->nops)
+        return SIM_EINVAL;
+    sim_op *op = &p->ops[pc];
+    switch ((sim_opcode)op->code) {
+    case SIM_OP_JUMP:
+        op->target = target;
+        return SIM_OK;
+    case SIM_OP_CALL:
+        if (i != 0)
+            return SIM_EINVAL;
+        op->fail_pc = target;
+        return SIM_OK;
+    case SIM_OP_FORK:
+        if (i > op->n)
+            return SIM_EINVAL;
+        op->targets[i] = target;
+        return SIM_OK;
+    case SIM_OP_CHOOSE:
+        if (i >= op->n)
+            return SIM_EINVAL;
+        op->targets[i] = target;
+        return SIM_OK;
+    default:
+        return SIM_EINVAL;
+    }
+}
+
+uint32_t sim_op_next_pc(const sim_engine *e, uint32_t s, uint32_t ep)
+{
+    return s < e->nsvcs && ep < e->svcs[s].neps ? e->svcs[s].eps[ep].nops : 0;
+}
+
+int sim_op_return(sim_engine *e, uint32_t s, uint32_t ep)
+{
+    int rc;
+    if (!op_append(e, s, ep, SIM_OP_RETURN, &rc))
+        return rc;
+    e->svcs[s].eps[ep].closed = 1;
+    return SIM_OK;
+}
+
+/* ---- the verifier ------------------------------------------------------------------- */
+
+#define BAD(...) (snprintf(why, n, __VA_ARGS__), SIM_EMODEL)
+
+/* The address after the structured instruction at pc (a fork's join, a choose's continuation),
+ * or SIM_PC_NONE when the layout is broken. depth bounds the walk through nested structures. */
+static uint32_t after(const sim_endpoint *ep, uint32_t pc, int depth)
+{
+    const sim_op *op = &ep->ops[pc];
+    if (depth > 10000 || op->n == 0)
+        return SIM_PC_NONE;
+    if (op->code == SIM_OP_FORK)
+        return op->targets[op->n];
+    /* A choose: walk the last arm to the jump that ends it. */
+    uint32_t j = op->targets[op->n - 1];
+    while (j < ep->nops && ep->ops[j].code != SIM_OP_JUMP) {
+        uint8_t c = ep->ops[j].code;
+        if (c == SIM_OP_FORK || c == SIM_OP_CHOOSE) {
+            uint32_t next = after(ep, j, depth + 1);
+            if (next == SIM_PC_NONE || next <= j)
+                return SIM_PC_NONE;
+            j = next;
+        } else if (c == SIM_OP_RETURN || c == SIM_OP_BRANCH_END) {
+            return SIM_PC_NONE;
+        } else {
+            j++;
+        }
+    }
+    return j < ep->nops ? j + 1 : SIM_PC_NONE;
+}
+
+static int check_structure(const sim_endpoint *ep, uint32_t pc, char *why, size_t n)
+{
+    const sim_op *op = &ep->ops[pc];
+    int fork = op->code == SIM_OP_FORK;
+    uint32_t end = after(ep, pc, 0);
+    if (end == SIM_PC_NONE || end <= pc || end > ep->nops)
+        return BAD("instruction %u: its branches are not laid out in order", pc);
+    /* Branches follow the instruction in order, each ending where the next starts. */
+    uint32_t prev = pc + 1;
+    for (uint32_t i = 0; i < op->n; i++) {
+        uint32_t start = op->targets[i], stop = i + 1 < op->n ? op->targets[i + 1] : end;
+        if (start != prev || stop <= start)
+            return BAD("instruction %u: branch %u starts at %u, expected %u", pc, i, start, prev);
+        const sim_op *last = &ep->ops[stop - 1];
+        if (fork ? last->code != SIM_OP_BRANCH_END
+                 : last->code != SIM_OP_JUMP || last->target != end)
+            return BAD("instruction %u: branch %u does not end where the next one starts", pc, i);
+        prev = stop;
+    }
+    if (fork && !op->blocking)
+        for (uint32_t j = pc + 1; j < end; j++)
+            if (ep->ops[j].code == SIM_OP_WORK)
+                return BAD("instruction %u: 'work' inside a non-blocking parallel (it gives "
+                           "its worker up, so the work would run on no thread)", j);
+    return SIM_OK;
+}
+
+int sim_program_verify(const sim_endpoint *ep, char *why, size_t n)
+{
+    if (!ep->closed || ep->nops == 0 || ep->ops[ep->nops - 1].code != SIM_OP_RETURN)
+        return BAD("the program does not end with a return");
+    for (uint32_t pc = 0; pc < ep->nops; pc++) {
+        const sim_op *op = &ep->ops[pc];
+        switch ((sim_opcode)op->code) {
+        case SIM_OP_WORK:
+        case SIM_OP_SLEEP:
+            if (!op->dist)
+                return BAD("instruction %u: no duration", pc);
+            break;
+        case SIM_OP_CALL:
+            if (op->fail_pc != SIM_PC_NONE && (op->fail_pc <= pc || op->fail_pc >= ep->nops))
+                return BAD("instruction %u: the failure continuation %u is not ahead", pc,
+                           op->fail_pc);
+            break;
+        case SIM_OP_JUMP:
+            if (op->target <= pc || op->target >= ep->nops)
+                return BAD("instruction %u: a jump to %u, not ahead", pc, op->target);
+            break;
+        case SIM_OP_FORK:
+        case SIM_OP_CHOOSE: {
+            int rc = check_structure(ep, pc, why, n);
+            if (rc != SIM_OK)
+                return rc;
+            break;
+        }
+        case SIM_OP_BRANCH_END:
+        case SIM_OP_RETURN:
+            break;
+        default:
+            return BAD("instruction %u: unknown opcode %u", pc, op->code);
+        }
+    }
+    return SIM_OK;
+}
+
+int sim_programs_verify(sim_engine *e)
+{
+    for (uint32_t i = 0; i < e->nsvcs; i++)
+        for (uint32_t j = 0; j < e->svcs[i].neps; j++) {
+            char why[200];
+            if (sim_program_verify(&e->svcs[i].eps[j], why, sizeof why) != SIM_OK) {
+                sim_engine_fail(e, SIM_EMODEL, "service '%s', endpoint '%s': %s",
+                                e->svcs[i].name, e->svcs[i].eps[j].name, why);
+                return SIM_EMODEL;
+            }
+        }
+    return SIM_OK;
+}

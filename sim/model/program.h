@@ -1,0 +1,60 @@
+/* program: endpoint programs — flat instruction lists that requests execute (interp.c).
+ *
+ * Builders (sim_op_* in model.h) append instructions; structured steps become jumps: a fork is
+ * followed by its branches, each ending in BRANCH_END, then the join address; a choose by its
+ * arms, each ending in a JUMP to the common continuation. sim_program_verify checks a finished
+ * program before the run (addresses in range, branches laid out in order, no backward jump, no
+ * `work` where no worker is held) so the interpreter can trust it. */
+#ifndef SIM_PROGRAM_H
+#define SIM_PROGRAM_H
+
+#include <stdint.h>
+
+#include "core/dist.h"
+#include "core/rng.h"
+
+typedef enum {
+    SIM_OP_WORK,        /* hold the worker (and later a core) for dist */
+    SIM_OP_SLEEP,       /* wait for dist without a worker */
+    SIM_OP_CALL,        /* call (target, endpoint); on failure go to fail_pc, or fail */
+    SIM_OP_FORK,        /* start n fibers at targets[0..n), join, continue at targets[n] */
+    SIM_OP_CHOOSE,      /* jump to targets[i] with probability cum[i] - cum[i-1] */
+    SIM_OP_JUMP,        /* continue at target */
+    SIM_OP_BRANCH_END,  /* a fiber's end */
+    SIM_OP_RETURN,      /* the endpoint is done: reply to the caller */
+} sim_opcode;
+
+#define SIM_PC_NONE UINT32_MAX   /* no address: a failed call fails the request */
+
+typedef struct sim_op {
+    uint8_t code;           /* sim_opcode */
+    uint8_t blocking;       /* call, fork: the worker stays held while waiting */
+    uint8_t join;           /* sim_join, for a fork */
+    uint32_t n;             /* fork/choose arity */
+    uint32_t quorum;        /* successes a fork needs */
+    uint32_t target;        /* call: service; jump: pc */
+    uint32_t endpoint;      /* call: endpoint of the target */
+    uint32_t fail_pc;       /* call: where a failed call continues (SIM_PC_NONE: fail) */
+    uint32_t policy;        /* call: resilience policy (0 = none; see the resilience issue) */
+    sim_dist *dist;         /* work, sleep */
+    uint32_t *targets;      /* fork, choose: n (+1 for fork) addresses */
+    double *cum;            /* choose: cumulative probabilities */
+} sim_op;
+
+/* Each endpoint draws its durations and branch choices from streams of its own, keyed
+ * "service/<service>/<endpoint>/work" and ".../branch": changing one endpoint's steps leaves the
+ * draws of every other endpoint unchanged (common random numbers across variants). */
+typedef struct sim_endpoint {
+    char *name;
+    sim_op *ops;
+    uint32_t nops, cap;
+    int closed;             /* the program ended with RETURN */
+    sim_rng rng_work, rng_choose;
+} sim_endpoint;
+
+void sim_endpoint_fini(sim_endpoint *ep);
+
+/* Checks a closed program; SIM_OK, or SIM_EMODEL with the reason in why (at most n bytes). */
+int sim_program_verify(const sim_endpoint *ep, char *why, size_t n);
+
+#endif

@@ -1,0 +1,87 @@
+/* request: the execution context of one piece of work — a client request (ROOT), a call to a
+ * service (CALL), or a branch of a fork (FIBER) — and its lifetime.
+ *
+ * Lifetimes. A request holds one reference for its own life plus one per child that will reply
+ * to it (its reply parent), so a caller outlives its callees and a late reply always finds its
+ * caller's memory. Separately, every request below a root counts in root->tree: the root is
+ * freed only when its own life, its replying children and its whole tree are done; that instant
+ * is its completion time. The two are kept apart so that work with no one to reply to (a
+ * message in a broker, later) pins only the root, not a chain of callers.
+ *
+ * Waits. A request waits for one thing at a time: its own event (a step's end, a hop), its
+ * children (a call's reply, a fork's fibers), or a place in a wait list. `gen` is the token of
+ * the current wait: whoever wakes the request carries the token it was given, and a wake whose
+ * token is stale (the wait was abandoned: timeout, retry, crash) is ignored. `ev` is the handle
+ * of the request's pending own event, so abandoning a wait can cancel it. Every request that
+ * executes at an instance is on that instance's admitted list, so a crash can find them all. */
+#ifndef SIM_REQUEST_H
+#define SIM_REQUEST_H
+
+#include <stdint.h>
+
+#include "core/calendar.h"
+#include "core/time.h"
+#include "model/cause.h"
+#include "model/waitq.h"
+
+typedef enum {
+    SIM_REQ_FREE = 0,    /* in the pool */
+    SIM_REQ_TRANSIT,     /* travelling the link to inst: not yet an arrival there */
+    SIM_REQ_QUEUED,      /* waiting for a worker at inst (new, or resuming when `resume`) */
+    SIM_REQ_RUNNING,     /* executing at inst: working, sleeping or waiting for children */
+    SIM_REQ_REPLYING,    /* finished; its reply travels back to its parent */
+    SIM_REQ_ROOT_WAIT,   /* a client request waiting for its response */
+    SIM_REQ_ROOT_DONE,   /* a client request resolved, waiting for its tree to finish */
+} sim_req_state;
+
+typedef enum { SIM_REQ_ROOT, SIM_REQ_CALL, SIM_REQ_FIBER } sim_req_kind;
+
+struct sim_instance;
+struct sim_client;
+struct sim_endpoint;
+struct sim_engine;
+
+typedef struct sim_req sim_req;
+struct sim_req {
+    sim_wnode wait;             /* first: its place in a wait list (the pool's link when free) */
+    sim_req *inext, *iprev;     /* the admitted list of inst */
+    uint8_t state;              /* sim_req_state */
+    uint8_t kind;               /* sim_req_kind */
+    uint8_t outcome;            /* sim_cause, once known */
+    uint8_t holds_worker;       /* a worker of inst is held */
+    uint8_t resume;             /* queued to get a worker back (not a new arrival) */
+    uint8_t join_done;          /* the current fork's join has been decided */
+    uint8_t counted;            /* root: created after warm-up */
+    uint8_t admitted;           /* on the admitted list of inst */
+    uint8_t mark;               /* scratch for the end-of-run ledger */
+    uint32_t pc;                /* next instruction */
+    uint32_t refs;              /* own life + children that reply here */
+    uint32_t tree;              /* root: live requests below it */
+    uint32_t gen;               /* token of the current wait */
+    uint32_t pgen;              /* the parent's token when this child was made */
+    uint32_t fork_ok, fork_fail;
+    uint32_t user;              /* root of a closed client: its user */
+    int32_t priority;
+    uint64_t id;                /* unique in the run */
+    uint64_t root_id;           /* id of the client request at the root */
+    sim_time t_created;
+    sim_time t_arrived;         /* arrival at inst (waiting time) */
+    sim_req *parent;            /* who gets the reply: the caller, or the fork owner; or NULL */
+    sim_req *root;              /* the client request whose work this is */
+    struct sim_instance *inst;  /* where it executes */
+    struct sim_endpoint *ep;
+    struct sim_client *client;  /* root: its flow */
+    sim_event *ev;              /* its pending own event, or NULL */
+    sim_event *timer;           /* root: the timeout event, or NULL */
+};
+
+/* A new request of kind `kind` replying to `parent` (NULL: nobody) in the tree of `root` (NULL:
+ * it is a root). NULL on out of memory (the engine has failed). */
+sim_req *sim_req_new(struct sim_engine *e, sim_req_kind kind, sim_req *parent, sim_req *root);
+/* Drops one reference; frees the request, and then what it held, when none is left. */
+void sim_req_release(struct sim_engine *e, sim_req *r);
+/* Starts a new wait: abandons the current one (its wakes become stale, its own event is
+ * cancelled) and returns the new token. */
+uint32_t sim_req_new_wait(struct sim_engine *e, sim_req *r);
+
+#endif
