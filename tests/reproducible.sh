@@ -18,4 +18,11 @@ for s in scenarios/*.lua; do
     [ "$rows" -ge 3 ] && [ $((rows % 3)) -eq 0 ]
     check "$name: flows.csv has $rows rows for 3 replications" $?
 done
+# More replications than threads, finishing out of order: still written in order.
+"$dessa" run scenarios/mm1.lua -q --seed 3 --reps 7 -j 1 -o "$tmp/order-a"
+"$dessa" run scenarios/mm1.lua -q --seed 3 --reps 7 -j 2 -o "$tmp/order-b"
+for f in flows services timeseries latency; do
+    cmp -s "$tmp/order-a/$f.csv" "$tmp/order-b/$f.csv"
+    check "mm1 x 7: $f.csv differs between -j 1 and -j 2" $?
+done
 finish

@@ -1,142 +1,168 @@
-/* csv: atomic files and CSV fields; see csv.h. */
+/* csv: output files and CSV fields; see csv.h. */
 #include "out/csv.h"
 
 #include <errno.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/alloc.h"
 #include "core/error.h"
 
-static char *join_path(const char *dir, const char *name, const char *suffix)
+static void failed(sim_file *sf)
 {
-    size_t n = strlen(dir) + strlen(name) + strlen(suffix) + 2;
-    char *p = sim_malloc(n);
-    if (p)
-        snprintf(p, n, "%s/%s%s", dir, name, suffix);
-    return p;
+    if (!sf->err)
+        sf->err = errno ? errno : EIO;
 }
 
-int sim_file_open(sim_file *sf, const char *dir, const char *name)
+int sim_file_open(sim_file *sf, const char *path)
 {
     memset(sf, 0, sizeof *sf);
-    char suffix[48];
-    snprintf(suffix, sizeof suffix, ".tmp.%ld", (long)getpid());
-    sf->path = join_path(dir, name, "");
-    sf->tmp = join_path(dir, name, suffix);
-    if (!sf->path || !sf->tmp) {
-        sim_file_abort(sf);
+    sf->path = sim_strdup(path);
+    if (!sf->path)
         return SIM_ENOMEM;
-    }
-    sf->f = fopen(sf->tmp, "w");
+    errno = 0;
+    sf->f = fopen(path, "w+");   /* read back: a time series is appended elsewhere */
     if (!sf->f) {
-        sim_file_abort(sf);
+        failed(sf);
         return SIM_EIO;
     }
     return SIM_OK;
 }
 
-int sim_file_commit(sim_file *sf)
+int sim_file_close(sim_file *sf)
 {
-    int bad = sf->failed || !sf->f;
     if (sf->f) {
-        bad |= fflush(sf->f) != 0 || ferror(sf->f) || fsync(fileno(sf->f)) != 0;
-        bad |= fclose(sf->f) != 0;
+        errno = 0;
+        if (fflush(sf->f) != 0 || ferror(sf->f))
+            failed(sf);
+        errno = 0;
+        if (!sf->err && fsync(fileno(sf->f)) != 0)
+            failed(sf);
+        errno = 0;
+        if (fclose(sf->f) != 0)
+            failed(sf);
         sf->f = NULL;
     }
-    if (!bad)
-        bad = rename(sf->tmp, sf->path) != 0;
-    if (bad) {
-        sim_file_abort(sf);
-        return SIM_EIO;
-    }
-    sim_free(sf->tmp);
-    sim_free(sf->path);
-    sf->tmp = sf->path = NULL;
-    return SIM_OK;
+    return sf->err ? SIM_EIO : SIM_OK;
 }
 
-void sim_file_abort(sim_file *sf)
+void sim_file_fini(sim_file *sf, int remove)
 {
     if (sf->f)
         fclose(sf->f);
-    if (sf->tmp)
-        unlink(sf->tmp);
-    sim_free(sf->tmp);
+    sf->f = NULL;
+    if (remove && sf->path)
+        unlink(sf->path);
     sim_free(sf->path);
-    memset(sf, 0, sizeof *sf);
+    sf->path = NULL;
+}
+
+void sim_file_puts(sim_file *sf, const char *s)
+{
+    if (sf->err || !sf->f)
+        return;
+    errno = 0;
+    if (fputs(s, sf->f) == EOF)
+        failed(sf);
+}
+
+int sim_file_append(sim_file *sf, FILE *src, const atomic_int *stop)
+{
+    char buf[1 << 16];
+    size_t n;
+    while (!sf->err && !(stop && atomic_load(stop)) && (n = fread(buf, 1, sizeof buf, src)) > 0) {
+        errno = 0;
+        if (fwrite(buf, 1, n, sf->f) != n)
+            failed(sf);
+    }
+    if (!sf->err && ferror(src)) {
+        errno = EIO;
+        failed(sf);
+    }
+    if (!sf->err && stop && atomic_load(stop)) {
+        errno = EINTR;
+        failed(sf);
+    }
+    return sf->err ? SIM_EIO : SIM_OK;
+}
+
+static void put_n(sim_file *sf, const char *s, size_t n)
+{
+    if (sf->err || !sf->f || !n)
+        return;
+    errno = 0;
+    if (fwrite(s, 1, n, sf->f) != n)
+        failed(sf);
 }
 
 static void sep(sim_file *sf)
 {
     if (sf->col++)
-        fputc(',', sf->f);
+        sim_file_puts(sf, ",");
 }
 
 void sim_csv_str(sim_file *sf, const char *s)
 {
     sep(sf);
     if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, sf->f);
+        sim_file_puts(sf, s);
         return;
     }
-    fputc('"', sf->f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', sf->f);
-        fputc(*s, sf->f);
+    sim_file_puts(sf, "\"");
+    for (const char *q; (q = strchr(s, '"')); s = q + 1) {
+        put_n(sf, s, (size_t)(q - s) + 1);   /* up to and including the quote */
+        put_n(sf, "\"", 1);                  /* which is doubled */
     }
-    fputc('"', sf->f);
+    sim_file_puts(sf, s);
+    sim_file_puts(sf, "\"");
 }
 
-void sim_csv_num(sim_file *sf, double v)
+void sim_format_real(char *buf, double v)
 {
+    if (isnan(v)) {
+        buf[0] = 0;
+        return;
+    }
+    if (isinf(v)) {
+        strcpy(buf, v > 0 ? "inf" : "-inf");
+        return;
+    }
+    if (v == 0)
+        v = 0.0;   /* no "-0" */
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, SIM_REAL_LEN, "%.*g", prec, v);
+        if (prec == 17 || strtod(buf, NULL) == v)
+            return;
+    }
+}
+
+void sim_csv_real(sim_file *sf, double v)
+{
+    char buf[SIM_REAL_LEN];
+    sim_format_real(buf, v);
     sep(sf);
-    if (isfinite(v))
-        fprintf(sf->f, "%.10g", v == 0 ? 0.0 : v);   /* no "-0" */
-    else if (isinf(v))
-        fputs(v > 0 ? "inf" : "-inf", sf->f);
+    sim_file_puts(sf, buf);
 }
 
 void sim_csv_u64(sim_file *sf, uint64_t v)
 {
+    char buf[24];
+    snprintf(buf, sizeof buf, "%llu", (unsigned long long)v);
     sep(sf);
-    fprintf(sf->f, "%llu", (unsigned long long)v);
+    sim_file_puts(sf, buf);
 }
 
 void sim_csv_end(sim_file *sf)
 {
-    if (fputc('\n', sf->f) == EOF)
-        sf->failed = 1;
+    sim_file_puts(sf, "\n");
     sf->col = 0;
 }
 
-void sim_csv_header(sim_file *sf, const char *names)
+void sim_csv_header(sim_file *sf, const char *const *names, size_t n)
 {
-    char buf[1024];
-    snprintf(buf, sizeof buf, "%s", names);
-    for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save))
-        sim_csv_str(sf, t);
+    for (size_t i = 0; i < n; i++)
+        sim_csv_str(sf, names[i]);
     sim_csv_end(sf);
-}
-
-int sim_mkdirs(const char *dir)
-{
-    char buf[4096];
-    if (snprintf(buf, sizeof buf, "%s", dir) >= (int)sizeof buf)
-        return SIM_EIO;
-    for (char *p = buf + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = 0;
-        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-            return SIM_EIO;
-        *p = '/';
-    }
-    if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-        return SIM_EIO;
-    struct stat st;
-    return stat(buf, &st) == 0 && S_ISDIR(st.st_mode) ? SIM_OK : SIM_EIO;
 }

@@ -1,35 +1,51 @@
-/* csv: atomic output files and RFC 4180 CSV fields.
+/* csv: output files that remember why they failed, RFC 4180 fields, and numbers that read back.
  *
- * A sim_file is written under a temporary name beside its final path and renamed into place
- * only by sim_file_commit, so an interrupted run never leaves a truncated file that looks
- * complete; sim_file_abort removes the temporary. Numbers are written with %.10g, missing
- * values (NaN) as empty fields, text fields quoted when they hold a comma, quote or newline. */
+ * A sim_file wraps a stdio stream and keeps the errno of its first failure (writes, flush, sync,
+ * close), so a caller can say "No space left on device" instead of a generic I/O error. Once a
+ * file has failed, further writes do nothing.
+ *
+ * Numbers: counts are written as integers; reals in the shortest of %.15g, %.16g and %.17g that
+ * reads back (strtod) to the same double, so a value written and read again is the value
+ * computed; -0 is written as 0, infinities as inf / -inf, NaN (no value) as an empty field. Text
+ * fields are quoted only when they hold a comma, a quote, a CR or a LF. */
 #ifndef SIM_CSV_H
 #define SIM_CSV_H
 
+#include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
 typedef struct sim_file {
     FILE *f;
-    char *path, *tmp;
+    char *path;
     int col;          /* fields written on the current row */
-    int failed;
+    int err;          /* errno of the first failure, 0 while all is well */
 } sim_file;
 
-/* Opens DIR/NAME for writing through a temporary file; SIM_OK or SIM_EIO / SIM_ENOMEM. */
-int sim_file_open(sim_file *sf, const char *dir, const char *name);
-int sim_file_commit(sim_file *sf);    /* flush, close, rename; SIM_OK or SIM_EIO */
-void sim_file_abort(sim_file *sf);    /* close and remove the temporary; safe after commit */
+/* Creates (truncates) path for writing. SIM_OK, SIM_ENOMEM, or SIM_EIO with sf->err set. */
+int sim_file_open(sim_file *sf, const char *path);
+/* Flushes, syncs to disk and closes. SIM_OK, or SIM_EIO with the errno in sf->err (the file is
+ * closed in every case; the path is kept until sim_file_fini). */
+int sim_file_close(sim_file *sf);
+/* Closes if open, removes the file if remove is set, and frees the path. Safe to repeat. */
+void sim_file_fini(sim_file *sf, int remove);
+
+/* Raw text, and a whole file's contents appended (the time series of a replication). The copy
+ * returns SIM_OK or SIM_EIO with the errno in sf->err (a read error of src counts too); when
+ * stop is not NULL it is polled, and once set the copy fails with EINTR. */
+void sim_file_puts(sim_file *sf, const char *s);
+int sim_file_append(sim_file *sf, FILE *src, const atomic_int *stop);
 
 void sim_csv_str(sim_file *sf, const char *s);
-void sim_csv_num(sim_file *sf, double v);
+void sim_csv_real(sim_file *sf, double v);
 void sim_csv_u64(sim_file *sf, uint64_t v);
 void sim_csv_end(sim_file *sf);       /* ends the row */
-/* Writes a header row from a comma-separated list of names. */
-void sim_csv_header(sim_file *sf, const char *names);
+/* Writes a header row from n names (no length limit). */
+void sim_csv_header(sim_file *sf, const char *const *names, size_t n);
 
-/* Creates a directory and its parents (like mkdir -p); SIM_OK or SIM_EIO. */
-int sim_mkdirs(const char *dir);
+/* Formats v as described above into buf (at least SIM_REAL_LEN bytes); NaN gives "". */
+#define SIM_REAL_LEN 32
+void sim_format_real(char *buf, double v);
 
 #endif

@@ -1,175 +1,219 @@
-/* results: the output tables of a run; see results.h and docs/outputs.md. */
+/* results: the output tables of a run from replication results; see results.h. */
 #include "out/results.h"
 
-#include <math.h>
-#include <stddef.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "core/error.h"
-#include "model/internal.h"
 
-static const char *const file_names[SIM_OUT_NFILES] = {
-    "flows.csv", "services.csv", "timeseries.csv", "latency.csv", "run.json",
+static const char *const table_names[SIM_OUT_NTABLES] = {
+    "flows.csv", "services.csv", "timeseries.csv", "latency.csv",
+};
+static const char *const set_names[] = {
+    "flows.csv", "services.csv", "timeseries.csv", "latency.csv", SIM_OUT_RUN_JSON,
 };
 
-#define COLUMN_NAME(f) "," #f
-#define FLOW_COLUMNS "rep,flow" SIM_FLOW_FIELDS(COLUMN_NAME)
-#define SERVICE_COLUMNS "rep,service" SIM_SERVICE_FIELDS(COLUMN_NAME)
-#define SERIES_COLUMNS                                                                       \
-    "rep,time,entity,kind,throughput,latency_mean,latency_p50,latency_p99,queue,utilization," \
-    "errors"
-#define LATENCY_COLUMNS "rep,flow,lower,upper,count,cdf"
+/* The context columns, first in every row. */
+static const char *const context_columns[] = { "rep" };
+#define NCONTEXT (sizeof context_columns / sizeof context_columns[0])
 
-int sim_results_open(sim_results *r, const char *dir)
+static void write_context(sim_file *f, const sim_context *ctx)
+{
+    sim_csv_u64(f, ctx->rep);
+}
+
+static const char *const series_columns[] = {
+    "time", "entity", "kind", "throughput", "latency_mean", "latency_p50", "latency_p99",
+    "queue", "utilization", "errors",
+};
+static const char *const latency_columns[] = { "flow", "lower", "upper", "count", "cdf" };
+
+/* Header: the context columns, then `first` (or the fixed list), then the kind's metrics. */
+static int header(sim_file *f, const char *first, const sim_result_kind *k,
+                  const char *const *fixed, size_t nfixed)
+{
+    size_t n = NCONTEXT + (first ? 1 : 0) + (k ? k->nmetrics : 0) + nfixed, j = 0;
+    const char **names = sim_calloc(n, sizeof *names);
+    if (!names)
+        return SIM_ENOMEM;
+    for (size_t i = 0; i < NCONTEXT; i++)
+        names[j++] = context_columns[i];
+    if (first)
+        names[j++] = first;
+    for (size_t i = 0; k && i < k->nmetrics; i++)
+        names[j++] = k->metrics[i].name;
+    for (size_t i = 0; i < nfixed; i++)
+        names[j++] = fixed[i];
+    sim_csv_header(f, names, n);
+    sim_free((void *)names);
+    return SIM_OK;
+}
+
+const char *sim_results_error(const sim_results *r) { return sim_outdir_error(&r->dir); }
+
+static int file_failed(sim_results *r, const sim_file *f)
+{
+    return sim_outdir_fail(&r->dir, f->path ? f->path : "", f->err, NULL);
+}
+
+int sim_results_file(sim_results *r, const char *name, sim_file *f)
+{
+    char path[4096];
+    memset(f, 0, sizeof *f);
+    if (sim_outdir_path(&r->dir, name, path, sizeof path) != SIM_OK)
+        return sim_outdir_fail(&r->dir, name, ENAMETOOLONG, NULL);
+    int rc = sim_file_open(f, path);
+    if (rc == SIM_EIO)
+        file_failed(r, f);
+    return rc;
+}
+
+int sim_results_close(sim_results *r, sim_file *f)
+{
+    return sim_file_close(f) == SIM_OK ? SIM_OK : file_failed(r, f);
+}
+
+int sim_results_open(sim_results *r, const char *target)
 {
     memset(r, 0, sizeof *r);
-    int rc = sim_mkdirs(dir);
-    for (int i = 0; rc == SIM_OK && i < SIM_OUT_NFILES; i++)
-        rc = sim_file_open(&r->files[i], dir, file_names[i]);
-    if (rc != SIM_OK) {
+    int rc = sim_outdir_open(&r->dir, target, set_names, sizeof set_names / sizeof set_names[0]);
+    for (int i = 0; rc == SIM_OK && i < SIM_OUT_NTABLES; i++)
+        rc = sim_results_file(r, table_names[i], &r->files[i]);
+    if (rc == SIM_OK)
+        rc = header(&r->files[SIM_OUT_FLOWS], "flow", sim_result_kind_flow(), NULL, 0);
+    if (rc == SIM_OK)
+        rc = header(&r->files[SIM_OUT_SERVICES], "service", sim_result_kind_service(), NULL, 0);
+    if (rc == SIM_OK)
+        rc = header(&r->files[SIM_OUT_TIMESERIES], NULL, NULL, series_columns,
+                    sizeof series_columns / sizeof series_columns[0]);
+    if (rc == SIM_OK)
+        rc = header(&r->files[SIM_OUT_LATENCY], NULL, NULL, latency_columns,
+                    sizeof latency_columns / sizeof latency_columns[0]);
+    if (rc != SIM_OK)
         sim_results_abort(r);
-        return rc;
-    }
-    sim_csv_header(&r->files[SIM_OUT_FLOWS], FLOW_COLUMNS);
-    sim_csv_header(&r->files[SIM_OUT_SERVICES], SERVICE_COLUMNS);
-    sim_csv_header(&r->files[SIM_OUT_TIMESERIES], SERIES_COLUMNS);
-    sim_csv_header(&r->files[SIM_OUT_LATENCY], LATENCY_COLUMNS);
-    return SIM_OK;
+    return rc;
 }
 
 void sim_results_abort(sim_results *r)
 {
-    for (int i = 0; i < SIM_OUT_NFILES; i++)
-        sim_file_abort(&r->files[i]);
+    for (int i = 0; i < SIM_OUT_NTABLES; i++)
+        sim_file_fini(&r->files[i], 0);
+    sim_outdir_abort(&r->dir);   /* removes the staging directory and its files */
 }
 
-int sim_results_commit(sim_results *r, const char *run_json)
+int sim_results_commit(sim_results *r)
 {
-    sim_file *j = &r->files[SIM_OUT_RUN];
-    if (fputs(run_json, j->f) == EOF)
-        j->failed = 1;
-    for (int i = 0; i < SIM_OUT_NFILES; i++)
-        if (sim_file_commit(&r->files[i]) != SIM_OK) {
-            sim_results_abort(r);
-            return SIM_EIO;
-        }
-    return SIM_OK;
-}
-
-/* ---- summaries ---------------------------------------------------------------------- */
-
-uint32_t sim_results_nflows(const sim_engine *e) { return e->nclients; }
-uint32_t sim_results_nservices(const sim_engine *e) { return e->nsvcs; }
-
-static double window(const sim_engine *e) { return e->cfg.duration - e->cfg.warmup; }
-
-
-void sim_results_flow(const sim_engine *e, uint32_t i, sim_flow_summary *o)
-{
-    const sim_client *c = &e->clients[i];
-    const sim_flow_counts *w = &c->win;
-    o->name = c->name;
-    uint64_t ended = 0;
-    for (int k = 0; k < SIM_NCAUSES; k++)
-        ended += w->by[k];
-    o->sent = (double)w->sent;
-    o->ok = (double)w->by[SIM_CAUSE_OK];
-    o->failed = (double)(ended - w->by[SIM_CAUSE_OK] - w->by[SIM_CAUSE_TIMEOUT] -
-                         w->by[SIM_CAUSE_DROPPED]);
-    o->timeouts = (double)w->by[SIM_CAUSE_TIMEOUT];
-    o->dropped = (double)w->by[SIM_CAUSE_DROPPED];
-    o->in_flight = (double)(w->sent - ended);
-    o->throughput = (double)w->by[SIM_CAUSE_OK] / window(e);
-    o->latency_mean = sim_hist_mean(&c->lat_hist);
-    o->latency_p50 = sim_hist_quantile(&c->lat_hist, 0.50);
-    o->latency_p90 = sim_hist_quantile(&c->lat_hist, 0.90);
-    o->latency_p99 = sim_hist_quantile(&c->lat_hist, 0.99);
-    o->latency_p999 = sim_hist_quantile(&c->lat_hist, 0.999);
-    o->latency_max = c->lat_hist.count ? c->lat_hist.max : NAN;
-    o->completion_mean = sim_hist_mean(&c->compl_hist);
-    o->completion_p99 = sim_hist_quantile(&c->compl_hist, 0.99);
-}
-
-void sim_results_service(const sim_engine *e, uint32_t i, sim_service_summary *o)
-{
-    const sim_service *s = &e->svcs[i];
-    const double end = e->cfg.duration;
-    o->name = s->name;
-    o->arrivals = (double)s->win.arrivals;
-    uint64_t ended = 0;
-    for (int k = 0; k < SIM_NCAUSES; k++)
-        ended += s->win.by[k];
-    o->completed = (double)s->win.by[SIM_CAUSE_OK];
-    o->failed = (double)(ended - s->win.by[SIM_CAUSE_OK] - s->win.by[SIM_CAUSE_DROPPED]);
-    o->dropped = (double)s->win.by[SIM_CAUSE_DROPPED];
-    o->in_flight = (double)s->in_flight;
-    o->throughput = (double)s->win.by[SIM_CAUSE_OK] / window(e);
-    o->utilization = sim_tw_mean(&s->tw_busy, end) / ((double)s->cfg.workers * s->cfg.replicas);
-    o->queue_mean = sim_tw_mean(&s->tw_queue, end);
-    o->queue_max = s->tw_queue.max;
-    o->wait_mean = sim_hist_mean(&s->wait_hist);
-    o->wait_p99 = sim_hist_quantile(&s->wait_hist, 0.99);
-    o->residence_mean = s->resid_n ? s->resid_sum / (double)s->resid_n : NAN;
+    int rc = SIM_OK;
+    for (int i = 0; rc == SIM_OK && i < SIM_OUT_NTABLES; i++)
+        rc = sim_results_close(r, &r->files[i]);
+    if (rc == SIM_OK)
+        rc = sim_outdir_commit(&r->dir);
+    sim_results_abort(r);
+    return rc;
 }
 
 /* ---- rows --------------------------------------------------------------------------- */
 
-
-static void latency_rows(sim_file *f, uint64_t rep, const sim_client *c)
+static void entity_row(sim_file *f, const sim_context *ctx, const sim_entity_result *x)
 {
-    double lo, hi, acc = 0;
-    uint64_t n;
-    for (long b = sim_hist_next(&c->lat_hist, -1, &lo, &hi, &n); b >= 0;
-         b = sim_hist_next(&c->lat_hist, b, &lo, &hi, &n)) {
-        acc += (double)n;
-        sim_csv_u64(f, rep);
-        sim_csv_str(f, c->name);
-        sim_csv_num(f, lo);
-        sim_csv_num(f, hi);
-        sim_csv_u64(f, n);
-        sim_csv_num(f, acc / (double)c->lat_hist.count);
+    write_context(f, ctx);
+    sim_csv_str(f, x->name);
+    for (size_t i = 0; i < x->kind->nmetrics; i++) {
+        if (x->kind->metrics[i].type == SIM_METRIC_COUNT)
+            sim_csv_u64(f, x->m[i].count);
+        else
+            sim_csv_real(f, x->m[i].real);
+    }
+    sim_csv_end(f);
+}
+
+static void latency_rows(sim_file *f, const sim_context *ctx, const sim_entity_result *x)
+{
+    uint64_t total = 0, acc = 0;
+    for (size_t b = 0; b < x->nbuckets; b++)
+        total += x->buckets[b].count;
+    for (size_t b = 0; b < x->nbuckets; b++) {
+        const sim_bucket *k = &x->buckets[b];
+        acc += k->count;
+        write_context(f, ctx);
+        sim_csv_str(f, x->name);
+        sim_csv_real(f, k->lower);
+        sim_csv_real(f, k->upper);
+        sim_csv_u64(f, k->count);
+        sim_csv_real(f, (double)acc / (double)total);
         sim_csv_end(f);
     }
 }
 
-int sim_results_add(sim_results *r, const sim_engine *e, uint64_t rep)
+int sim_results_add(sim_results *r, const sim_context *ctx, const sim_rep_result *res)
 {
-    sim_file *f = &r->files[SIM_OUT_FLOWS];
-    for (uint32_t i = 0; i < e->nclients; i++) {
-        sim_flow_summary s;
-        sim_results_flow(e, i, &s);
-        sim_csv_u64(f, rep);
-        sim_csv_str(f, s.name);
-#define WRITE(x) sim_csv_num(f, s.x);
-        SIM_FLOW_FIELDS(WRITE)
-        sim_csv_end(f);
-        latency_rows(&r->files[SIM_OUT_LATENCY], rep, &e->clients[i]);
+    for (size_t i = 0; i < res->nentities; i++) {
+        const sim_entity_result *x = &res->entities[i];
+        if (x->kind == sim_result_kind_flow()) {
+            entity_row(&r->files[SIM_OUT_FLOWS], ctx, x);
+            latency_rows(&r->files[SIM_OUT_LATENCY], ctx, x);
+        } else if (x->kind == sim_result_kind_service()) {
+            entity_row(&r->files[SIM_OUT_SERVICES], ctx, x);
+        }
     }
-    f = &r->files[SIM_OUT_SERVICES];
-    for (uint32_t i = 0; i < e->nsvcs; i++) {
-        sim_service_summary s;
-        sim_results_service(e, i, &s);
-        sim_csv_u64(f, rep);
-        sim_csv_str(f, s.name);
-        SIM_SERVICE_FIELDS(WRITE)
-        sim_csv_end(f);
-#undef WRITE
-    }
-    f = &r->files[SIM_OUT_TIMESERIES];
-    for (size_t i = 0; i < e->nsamples; i++) {
-        const sim_series_row *p = &e->samples[i];
-        sim_csv_u64(f, rep);
-        sim_csv_num(f, p->time);
-        sim_csv_str(f, p->entity);
-        sim_csv_str(f, p->kind);
-        double v[] = { p->throughput, p->latency_mean, p->latency_p50, p->latency_p99,
-                       p->queue, p->utilization, (double)p->errors };
-        for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
-            sim_csv_num(f, v[k]);
-        sim_csv_end(f);
-    }
-    for (int i = 0; i < SIM_OUT_NFILES; i++)
-        if (r->files[i].failed || (r->files[i].f && ferror(r->files[i].f)))
-            return SIM_EIO;
+    for (int i = 0; i < SIM_OUT_NTABLES; i++)
+        if (r->files[i].err)
+            return file_failed(r, &r->files[i]);
     return SIM_OK;
+}
+
+/* ---- the time series ------------------------------------------------------------------ */
+
+int sim_series_open(sim_results *r, const sim_context *ctx, sim_series_sink *s)
+{
+    char name[64];
+    snprintf(name, sizeof name, ".series-%" PRIu64, ctx->rep);
+    s->ctx = *ctx;
+    return sim_results_file(r, name, &s->f);
+}
+
+int sim_series_write(void *sink, const sim_series_row *row)
+{
+    sim_series_sink *s = sink;
+    sim_file *f = &s->f;
+    write_context(f, &s->ctx);
+    sim_csv_real(f, row->time);
+    sim_csv_str(f, row->entity);
+    sim_csv_str(f, row->kind);
+    sim_csv_real(f, row->throughput);
+    sim_csv_real(f, row->latency_mean);
+    sim_csv_real(f, row->latency_p50);
+    sim_csv_real(f, row->latency_p99);
+    sim_csv_real(f, row->queue);
+    sim_csv_real(f, row->utilization);
+    sim_csv_u64(f, row->errors);
+    sim_csv_end(f);
+    return f->err ? SIM_EIO : SIM_OK;
+}
+
+int sim_results_add_series(sim_results *r, sim_series_sink *s, const atomic_int *stop)
+{
+    sim_file *f = &s->f;
+    int rc = SIM_OK;
+    errno = 0;
+    if (fflush(f->f) != 0 || f->err) {
+        if (!f->err)
+            f->err = errno ? errno : EIO;
+        rc = file_failed(r, f);
+    } else {
+        rewind(f->f);
+        sim_file *ts = &r->files[SIM_OUT_TIMESERIES];
+        if (sim_file_append(ts, f->f, stop) != SIM_OK)
+            rc = file_failed(r, ts);
+    }
+    sim_series_discard(s);
+    return rc;
+}
+
+void sim_series_discard(sim_series_sink *s)
+{
+    sim_file_fini(&s->f, 1);
 }

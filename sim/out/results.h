@@ -1,51 +1,62 @@
-/* results: the per-replication tables of a run — flows.csv, services.csv, timeseries.csv and
- * latency.csv — written atomically into one directory (columns in docs/outputs.md).
+/* results: the files of a run — flows.csv, services.csv, timeseries.csv, latency.csv and run.json
+ * — written from replication results (model/result.h), never from an engine, into a staging
+ * directory that is put in place all at once (out/outdir.h). Columns: docs/outputs.md.
  *
- * Open once, add every replication's engine after its run, then commit (all files appear) or
- * abort (none does). */
+ * Open once; for each replication, in order, add its result and its time series; write run.json
+ * through sim_results_file; then commit (every file appears) or abort (none does). Every row
+ * starts with the context columns (today `rep`), then the entity's name, then its metrics in the
+ * order of its kind. */
 #ifndef SIM_RESULTS_H
 #define SIM_RESULTS_H
 
 #include "model/model.h"
+#include "model/result.h"
 #include "out/csv.h"
+#include "out/outdir.h"
 
-enum { SIM_OUT_FLOWS, SIM_OUT_SERVICES, SIM_OUT_TIMESERIES, SIM_OUT_LATENCY, SIM_OUT_RUN,
-       SIM_OUT_NFILES };
+enum { SIM_OUT_FLOWS, SIM_OUT_SERVICES, SIM_OUT_TIMESERIES, SIM_OUT_LATENCY, SIM_OUT_NTABLES };
+#define SIM_OUT_RUN_JSON "run.json"
+
+/* Where a row comes from: the context columns. */
+typedef struct sim_context {
+    uint64_t rep;
+} sim_context;
 
 typedef struct sim_results {
-    sim_file files[SIM_OUT_NFILES];
+    sim_outdir dir;
+    sim_file files[SIM_OUT_NTABLES];
 } sim_results;
 
-int sim_results_open(sim_results *r, const char *dir);       /* SIM_OK, SIM_EIO, SIM_ENOMEM */
-int sim_results_add(sim_results *r, const sim_engine *e, uint64_t rep);
-/* Writes run.json's text, then renames every file into place. */
-int sim_results_commit(sim_results *r, const char *run_json);
+/* Makes the staging directory beside `target` and writes the headers. SIM_OK, or an error with
+ * the message in sim_results_error. */
+int sim_results_open(sim_results *r, const char *target);
+/* Writes one replication's rows of flows.csv, services.csv and latency.csv. */
+int sim_results_add(sim_results *r, const sim_context *ctx, const sim_rep_result *res);
+/* Opens another file of the set (run.json) in the staging directory. */
+int sim_results_file(sim_results *r, const char *name, sim_file *f);
+/* Closes a file opened by sim_results_file or a series sink; SIM_OK or SIM_EIO with a message. */
+int sim_results_close(sim_results *r, sim_file *f);
+/* Closes the tables and puts the whole set in place. */
+int sim_results_commit(sim_results *r);
+/* Removes everything written; safe after commit and repeated calls. */
 void sim_results_abort(sim_results *r);
+const char *sim_results_error(const sim_results *r);
 
-/* The headline figures of one flow or service, for the tables and for summaries across
- * replications. Each list names the CSV columns after rep and the entity's name, in order. */
-#define SIM_FLOW_FIELDS(X)                                                                   \
-    X(sent) X(ok) X(failed) X(timeouts) X(dropped) X(in_flight) X(throughput)                \
-    X(latency_mean) X(latency_p50) X(latency_p90) X(latency_p99) X(latency_p999)             \
-    X(latency_max) X(completion_mean) X(completion_p99)
-#define SIM_SERVICE_FIELDS(X)                                                                \
-    X(arrivals) X(completed) X(failed) X(dropped) X(in_flight) X(throughput) X(utilization)  \
-    X(queue_mean) X(queue_max) X(wait_mean) X(wait_p99) X(residence_mean)
-#define SIM_FIELD_DECL(f) double f;
+/* ---- the time series ---------------------------------------------------------------------
+ * Each replication streams its rows to a file of its own in the staging directory (a sim_series_fn
+ * for sim_engine_set_series); sim_results_add_series then appends that file to timeseries.csv,
+ * in replication order, and removes it. Sinks of different replications can be written from
+ * different threads at once. */
+typedef struct sim_series_sink {
+    sim_file f;
+    sim_context ctx;
+} sim_series_sink;
 
-typedef struct sim_flow_summary {
-    const char *name;
-    SIM_FLOW_FIELDS(SIM_FIELD_DECL)
-} sim_flow_summary;
-
-typedef struct sim_service_summary {
-    const char *name;
-    SIM_SERVICE_FIELDS(SIM_FIELD_DECL)
-} sim_service_summary;
-
-uint32_t sim_results_nflows(const sim_engine *e);
-uint32_t sim_results_nservices(const sim_engine *e);
-void sim_results_flow(const sim_engine *e, uint32_t i, sim_flow_summary *out);
-void sim_results_service(const sim_engine *e, uint32_t i, sim_service_summary *out);
+int sim_series_open(sim_results *r, const sim_context *ctx, sim_series_sink *s);
+int sim_series_write(void *sink, const sim_series_row *row);   /* a sim_series_fn */
+/* Appends the sink's rows to timeseries.csv and removes its file (also on failure). stop, when
+ * not NULL, is polled: once it is set, the copy stops with an error. */
+int sim_results_add_series(sim_results *r, sim_series_sink *s, const atomic_int *stop);
+void sim_series_discard(sim_series_sink *s);
 
 #endif

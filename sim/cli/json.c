@@ -1,0 +1,157 @@
+/* json: run.json — what was run. The text is built in memory piece by piece; a failed allocation
+ * makes the whole text NULL, never a shorter one. Strings are escaped so the file is valid JSON
+ * and valid UTF-8 whatever bytes a path or a --set value holds: bytes that are not part of a
+ * well-formed UTF-8 sequence become U+FFFD (docs/outputs.md). */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "cli.h"
+#include "core/error.h"
+
+typedef struct strbuf {
+    char *s;
+    size_t n, cap;
+    int failed;
+} strbuf;
+
+static void sb_printf(strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sb_printf(strbuf *b, const char *fmt, ...)
+{
+    while (!b->failed) {
+        va_list ap;
+        va_start(ap, fmt);
+        int k = vsnprintf(b->s ? b->s + b->n : NULL, b->s ? b->cap - b->n : 0, fmt, ap);
+        va_end(ap);
+        if (k < 0) {
+            b->failed = 1;
+            return;
+        }
+        if (b->s && b->n + (size_t)k < b->cap) {
+            b->n += (size_t)k;
+            return;
+        }
+        size_t cap = (b->cap + (size_t)k + 64) * 2;
+        char *ns = realloc(b->s, cap);
+        if (!ns) {
+            b->failed = 1;
+            return;
+        }
+        b->s = ns;
+        b->cap = cap;
+    }
+}
+
+/* The text, or NULL (and nothing held) if any piece failed. */
+static char *sb_done(strbuf *b)
+{
+    if (b->failed || !b->s) {
+        free(b->s);
+        return NULL;
+    }
+    return b->s;
+}
+
+/* Length of the well-formed UTF-8 sequence at s (1..4), or 0 if the bytes there are not one. */
+static int utf8_len(const unsigned char *s)
+{
+    unsigned c = s[0];
+    int n;
+    unsigned min;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xc2 && c <= 0xdf)
+        n = 2, min = 0x80;
+    else if (c >= 0xe0 && c <= 0xef)
+        n = 3, min = 0x800;
+    else if (c >= 0xf0 && c <= 0xf4)
+        n = 4, min = 0x10000;
+    else
+        return 0;
+    unsigned cp = c & (0x3f >> (n - 1));
+    for (int i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        cp = cp << 6 | (s[i] & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;   /* overlong, out of range, or a surrogate */
+    return n;
+}
+
+static void sb_json_str(strbuf *b, const char *str)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    sb_printf(b, "\"");
+    while (*s) {
+        int n = utf8_len(s);
+        if (n == 0) {
+            sb_printf(b, "\\ufffd");
+            s++;
+        } else if (*s == '"' || *s == '\\') {
+            sb_printf(b, "\\%c", *s++);
+        } else if (*s < 0x20 || *s == 0x7f) {
+            sb_printf(b, "\\u%04x", *s++);
+        } else {
+            sb_printf(b, "%.*s", n, (const char *)s);
+            s += n;
+        }
+    }
+    sb_printf(b, "\"");
+}
+
+/* A real in JSON: the shortest text that reads back (csv.h), null for NaN or infinities. */
+static void sb_json_real(strbuf *b, double v)
+{
+    char buf[SIM_REAL_LEN];
+    sim_format_real(buf, v);
+    sb_printf(b, "%s", buf[0] && strcmp(buf, "inf") && strcmp(buf, "-inf") ? buf : "null");
+}
+
+char *cli_json_rep(const sim_rep_result *res)
+{
+    strbuf b = { 0 };
+    sb_printf(&b, "    { \"rep\": %" PRIu64 ", \"events\": %" PRIu64 ", \"wall_seconds\": %.6f"
+                  ", \"ledger\": \"%s\" }",
+              res->rep, res->events, res->wall_seconds,
+              res->ledger == SIM_OK ? "balanced" : "unbalanced");
+    return sb_done(&b);
+}
+
+char *cli_json_head(const cli_json_run *r)
+{
+    strbuf b = { 0 };
+    sb_printf(&b, "{\n  \"scenario\": ");
+    sb_json_str(&b, r->scenario);
+    sb_printf(&b, ",\n  \"version\": \"%s\",\n  \"seed\": %" PRIu64 ",\n  \"reps\": %" PRIu64
+                  ",\n  \"jobs\": %u,\n", DESSA_VERSION, r->seed, r->reps, r->jobs);
+    sb_printf(&b, "  \"run\": { \"duration\": ");
+    sb_json_real(&b, r->duration);
+    sb_printf(&b, ", \"warmup\": ");
+    sb_json_real(&b, r->warmup);
+    sb_printf(&b, ", \"sample\": ");
+    sb_json_real(&b, r->sample);
+    sb_printf(&b, " },\n  \"params\": {");
+    size_t np = dessa_scenario_nparams(r->sc);
+    for (size_t i = 0; i < np; i++) {
+        char name[256], value[1024];
+        dessa_scenario_param(r->sc, i, name, sizeof name, value, sizeof value);
+        sb_printf(&b, "%s ", i ? "," : "");
+        sb_json_str(&b, name);
+        sb_printf(&b, ": ");
+        sb_json_str(&b, value);
+    }
+    sb_printf(&b, "%s},\n", np ? " " : "");
+    sb_printf(&b, "  \"events\": %" PRIu64 ",\n  \"wall_seconds\": %.6f,\n", r->events, r->wall);
+    sb_printf(&b, "  \"events_per_second\": %.0f,\n",
+              r->wall > 0 ? (double)r->events / r->wall : 0.0);
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) == 0)
+        sb_printf(&b, "  \"peak_rss_kb\": %ld,\n", (long)ru.ru_maxrss);
+    sb_printf(&b, "  \"replications\": [\n");
+    return sb_done(&b);
+}
+
+const char *cli_json_tail(void) { return "\n  ]\n}\n"; }

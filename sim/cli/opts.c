@@ -1,0 +1,101 @@
+/* opts: the options of dessa run and dessa check. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+int cli_usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "dessa: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n(see dessa --help)\n");
+    return EXIT_USAGE;
+}
+
+/* Parses a whole non-negative decimal number, digits only (no sign, no blanks); 0 on success. */
+static int parse_u64(const char *s, uint64_t *out)
+{
+    if (!s || *s < '0' || *s > '9')
+        return -1;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int add_set(options *o, char *v)
+{
+    char *eq = v ? strchr(v, '=') : NULL;
+    if (!eq || eq == v)
+        return cli_usage_error("--set needs NAME=VALUE, got '%s'", v ? v : "");
+    if (o->nsets == MAX_SETS)
+        return cli_usage_error("too many --set options (at most %s)", "256");
+    *eq = 0;
+    for (size_t i = 0; i < o->nsets; i++)
+        if (!strcmp(o->sets[i].name, v))
+            return cli_usage_error("--set %s given twice", v);
+    o->sets[o->nsets++] = (dessa_override){ v, eq + 1 };
+    return 0;
+}
+
+int cli_parse_args(int argc, char **argv, options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->reps = 1;
+    o->jobs = 1;
+    o->cmd = argv[1];
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        uint64_t n;
+        if (!strcmp(a, "-o") || !strcmp(a, "--out")) {
+            if (!v || !*v)
+                return cli_usage_error("%s needs a directory", a);
+            o->out = v;
+            i++;
+        } else if (!strcmp(a, "--seed")) {
+            if (parse_u64(v, &o->seed))
+                return cli_usage_error("--seed needs a whole number, got '%s'", v ? v : "");
+            o->has_seed = 1;
+            i++;
+        } else if (!strcmp(a, "--reps")) {
+            if (parse_u64(v, &o->reps) || o->reps < 1 || o->reps > 1000000)
+                return cli_usage_error("--reps needs a whole number from 1 to 1000000, got '%s'",
+                                       v ? v : "");
+            i++;
+        } else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
+            if (parse_u64(v, &n) || n < 1 || n > 1024)
+                return cli_usage_error("-j needs a whole number from 1 to 1024, got '%s'",
+                                       v ? v : "");
+            o->jobs = (unsigned)n;
+            i++;
+        } else if (!strcmp(a, "--set")) {
+            int rc = add_set(o, v);
+            if (rc)
+                return rc;
+            i++;
+        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+            o->quiet = 1;
+        } else if (!strcmp(a, "--unsafe")) {
+            o->unsafe = 1;
+        } else if (a[0] == '-' && a[1]) {
+            return cli_usage_error("unknown option '%s'", a);
+        } else if (!o->scenario) {
+            o->scenario = a;
+        } else {
+            return cli_usage_error("unexpected argument '%s'", a);
+        }
+    }
+    if (!o->scenario)
+        return cli_usage_error("%s needs a scenario file", o->cmd);
+    return 0;
+}
+
+dessa_load_opts cli_load_opts(const options *o, int quiet)
+{
+    return (dessa_load_opts){ o->sets, o->nsets, o->seed, o->has_seed, o->unsafe, quiet };
+}

@@ -1,0 +1,306 @@
+/* result: a finished engine's results copied out as a value; see result.h.
+ *
+ * The only file outside the engine's own modules that reads model/internal.h. */
+#include "model/result.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+#include "model/cause.h"
+#include "model/internal.h"
+
+/* ---- the kinds and their columns ------------------------------------------------------ */
+
+/* Flows: the columns before the causes that are not among the first ones. */
+enum { F_SENT, F_OK, F_FAILED, F_TIMEOUTS, F_DROPPED, F_IN_FLIGHT, F_THROUGHPUT, F_LAT_MEAN,
+       F_LAT_P50, F_LAT_P90, F_LAT_P99, F_LAT_P999, F_LAT_MAX, F_COMPL_MEAN, F_COMPL_P99,
+       F_INCOMPLETE, F_HEAD };
+/* Services likewise. */
+enum { S_ARRIVALS, S_COMPLETED, S_FAILED, S_DROPPED, S_IN_FLIGHT, S_THROUGHPUT, S_UTIL,
+       S_QUEUE_MEAN, S_QUEUE_MAX, S_WAIT_MEAN, S_WAIT_P99, S_RESID_MEAN, S_HEAD };
+
+#define C SIM_METRIC_COUNT
+#define R SIM_METRIC_REAL
+static sim_metric_def flow_defs[F_HEAD + SIM_NCAUSES] = {
+    [F_SENT] = { "sent", C },           [F_IN_FLIGHT] = { "in_flight", C },
+    [F_THROUGHPUT] = { "throughput", R }, [F_LAT_MEAN] = { "latency_mean", R },
+    [F_LAT_P50] = { "latency_p50", R },   [F_LAT_P90] = { "latency_p90", R },
+    [F_LAT_P99] = { "latency_p99", R },   [F_LAT_P999] = { "latency_p999", R },
+    [F_LAT_MAX] = { "latency_max", R },   [F_COMPL_MEAN] = { "completion_mean", R },
+    [F_COMPL_P99] = { "completion_p99", R }, [F_INCOMPLETE] = { "incomplete", C },
+};
+static sim_metric_def service_defs[S_HEAD + SIM_NCAUSES] = {
+    [S_ARRIVALS] = { "arrivals", C },     [S_COMPLETED] = { "completed", C },
+    [S_IN_FLIGHT] = { "in_flight", C },   [S_THROUGHPUT] = { "throughput", R },
+    [S_UTIL] = { "utilization", R },      [S_QUEUE_MEAN] = { "queue_mean", R },
+    [S_QUEUE_MAX] = { "queue_max", R },   [S_WAIT_MEAN] = { "wait_mean", R },
+    [S_WAIT_P99] = { "wait_p99", R },     [S_RESID_MEAN] = { "residence_mean", R },
+};
+#undef C
+#undef R
+
+/* The column of each cause: the causes that flows.csv and services.csv had from the start keep
+ * their place; every other cause of model/cause.h follows the head, in the list's order. */
+static long flow_col[SIM_NCAUSES], service_col[SIM_NCAUSES];
+static sim_result_kind flow_kind = { "flow", flow_defs, 0 };
+static sim_result_kind service_kind = { "service", service_defs, 0 };
+static pthread_once_t kinds_once = PTHREAD_ONCE_INIT;
+
+static size_t place_causes(sim_metric_def *defs, size_t head, long *col, const long *fixed)
+{
+    size_t n = head;
+    for (int c = 0; c < SIM_NCAUSES; c++) {
+        col[c] = fixed[c] >= 0 ? fixed[c] : (long)n++;
+        if (fixed[c] < 0 || !defs[col[c]].name)
+            defs[col[c]] = (sim_metric_def){ sim_cause_column((sim_cause)c), SIM_METRIC_COUNT };
+    }
+    return n;
+}
+
+static void kinds_init(void)
+{
+    long ffixed[SIM_NCAUSES], sfixed[SIM_NCAUSES];
+    for (int c = 0; c < SIM_NCAUSES; c++)
+        ffixed[c] = sfixed[c] = -1;
+    ffixed[SIM_CAUSE_OK] = F_OK;
+    ffixed[SIM_CAUSE_FAILED] = F_FAILED;
+    ffixed[SIM_CAUSE_TIMEOUT] = F_TIMEOUTS;
+    ffixed[SIM_CAUSE_DROPPED] = F_DROPPED;
+    sfixed[SIM_CAUSE_OK] = S_COMPLETED;   /* a service's "ok" is a completion */
+    sfixed[SIM_CAUSE_FAILED] = S_FAILED;
+    sfixed[SIM_CAUSE_DROPPED] = S_DROPPED;
+    flow_kind.nmetrics = place_causes(flow_defs, F_HEAD, flow_col, ffixed);
+    service_kind.nmetrics = place_causes(service_defs, S_HEAD, service_col, sfixed);
+}
+
+const sim_result_kind *sim_result_kind_flow(void)
+{
+    pthread_once(&kinds_once, kinds_init);
+    return &flow_kind;
+}
+
+const sim_result_kind *sim_result_kind_service(void)
+{
+    pthread_once(&kinds_once, kinds_init);
+    return &service_kind;
+}
+
+long sim_result_kind_metric(const sim_result_kind *k, const char *name)
+{
+    for (size_t i = 0; i < k->nmetrics; i++)
+        if (!strcmp(k->metrics[i].name, name))
+            return (long)i;
+    return -1;
+}
+
+double sim_entity_value(const sim_entity_result *x, const char *name)
+{
+    long i = sim_result_kind_metric(x->kind, name);
+    if (i < 0)
+        return NAN;
+    return x->kind->metrics[i].type == SIM_METRIC_COUNT ? (double)x->m[i].count : x->m[i].real;
+}
+
+/* ---- the engine's counters by cause ----------------------------------------------------
+ * The one place that knows the counter fields: both kinds count how requests ended in an array
+ * indexed by sim_cause (a service's OK is a completion). */
+
+static void flow_causes(const sim_flow_counts *w, uint64_t n[SIM_NCAUSES])
+{
+    memcpy(n, w->by, SIM_NCAUSES * sizeof *n);
+}
+
+static void service_causes(const sim_svc_counts *w, uint64_t n[SIM_NCAUSES])
+{
+    memcpy(n, w->by, SIM_NCAUSES * sizeof *n);
+}
+
+static uint64_t flow_sent(const sim_flow_counts *w) { return w->sent; }
+static uint64_t service_arrivals(const sim_svc_counts *w) { return w->arrivals; }
+
+/* ---- headline figures ------------------------------------------------------------------ */
+
+uint32_t sim_results_nflows(const sim_engine *e) { return e->nclients; }
+uint32_t sim_results_nservices(const sim_engine *e) { return e->nsvcs; }
+
+static double window(const sim_engine *e) { return e->cfg.duration - e->cfg.warmup; }
+
+void sim_results_flow(const sim_engine *e, uint32_t i, sim_flow_summary *o)
+{
+    const sim_client *c = &e->clients[i];
+    const sim_flow_counts *w = &c->win;
+    uint64_t n[SIM_NCAUSES], ended = 0;
+    flow_causes(w, n);
+    for (int k = 0; k < SIM_NCAUSES; k++)
+        ended += n[k];
+    o->name = c->name;
+    o->sent = (double)flow_sent(w);
+    o->ok = (double)n[SIM_CAUSE_OK];
+    o->failed = (double)n[SIM_CAUSE_FAILED];
+    o->timeouts = (double)n[SIM_CAUSE_TIMEOUT];
+    o->dropped = (double)n[SIM_CAUSE_DROPPED];
+    o->in_flight = (double)(flow_sent(w) - ended);
+    o->throughput = (double)n[SIM_CAUSE_OK] / window(e);
+    o->latency_mean = sim_hist_mean(&c->lat_hist);
+    o->latency_p50 = sim_hist_quantile(&c->lat_hist, 0.50);
+    o->latency_p90 = sim_hist_quantile(&c->lat_hist, 0.90);
+    o->latency_p99 = sim_hist_quantile(&c->lat_hist, 0.99);
+    o->latency_p999 = sim_hist_quantile(&c->lat_hist, 0.999);
+    o->latency_max = c->lat_hist.count ? c->lat_hist.max : NAN;
+    o->completion_mean = sim_hist_mean(&c->compl_hist);
+    o->completion_p99 = sim_hist_quantile(&c->compl_hist, 0.99);
+}
+
+void sim_results_service(const sim_engine *e, uint32_t i, sim_service_summary *o)
+{
+    const sim_service *s = &e->svcs[i];
+    const double end = e->cfg.duration;
+    uint64_t n[SIM_NCAUSES];
+    service_causes(&s->win, n);
+    o->name = s->name;
+    o->arrivals = (double)service_arrivals(&s->win);
+    o->completed = (double)n[SIM_CAUSE_OK];
+    o->failed = (double)n[SIM_CAUSE_FAILED];
+    o->dropped = (double)n[SIM_CAUSE_DROPPED];
+    o->in_flight = (double)s->in_flight;
+    o->throughput = (double)n[SIM_CAUSE_OK] / window(e);
+    o->utilization = sim_tw_mean(&s->tw_busy, end) / ((double)s->cfg.workers * s->cfg.replicas);
+    o->queue_mean = sim_tw_mean(&s->tw_queue, end);
+    o->queue_max = s->tw_queue.max;
+    o->wait_mean = sim_hist_mean(&s->wait_hist);
+    o->wait_p99 = sim_hist_quantile(&s->wait_hist, 0.99);
+    o->residence_mean = s->resid_n ? s->resid_sum / (double)s->resid_n : NAN;
+}
+
+/* ---- extraction ------------------------------------------------------------------------ */
+
+/* Requests answered OK in the window whose tree of work had not finished by the end: their
+ * completion time is censored (docs/outputs.md, flows.csv `incomplete`). */
+static void count_incomplete(void *obj, void *ud)
+{
+    const sim_req *r = obj;
+    uint64_t *n = ud;
+    if (r->state == SIM_REQ_ROOT_DONE && r->kind == SIM_REQ_ROOT && r->counted &&
+        r->outcome == SIM_CAUSE_OK)
+        n[r->client->index]++;
+}
+
+static int copy_buckets(const sim_hist *h, sim_entity_result *x)
+{
+    size_t n = 0;
+    for (long b = sim_hist_next(h, -1, NULL, NULL, NULL); b >= 0;
+         b = sim_hist_next(h, b, NULL, NULL, NULL))
+        n++;
+    if (n == 0)
+        return SIM_OK;
+    x->buckets = sim_calloc(n, sizeof *x->buckets);
+    if (!x->buckets)
+        return SIM_ENOMEM;
+    double lo, hi;
+    uint64_t count;
+    for (long b = sim_hist_next(h, -1, &lo, &hi, &count); b >= 0 && x->nbuckets < n;
+         b = sim_hist_next(h, b, &lo, &hi, &count))
+        x->buckets[x->nbuckets++] = (sim_bucket){ lo, hi, count };
+    return SIM_OK;
+}
+
+static int entity_init(sim_entity_result *x, const sim_result_kind *k, const char *name)
+{
+    x->kind = k;
+    x->name = sim_strdup(name);
+    x->m = sim_calloc(k->nmetrics, sizeof *x->m);
+    return x->name && x->m ? SIM_OK : SIM_ENOMEM;
+}
+
+static int flow_result(const sim_engine *e, uint32_t i, uint64_t incomplete,
+                       sim_entity_result *x)
+{
+    const sim_client *c = &e->clients[i];
+    int rc = entity_init(x, sim_result_kind_flow(), c->name);
+    if (rc != SIM_OK)
+        return rc;
+    sim_flow_summary s;
+    sim_results_flow(e, i, &s);
+    uint64_t n[SIM_NCAUSES], ended = 0;
+    flow_causes(&c->win, n);
+    for (int k = 0; k < SIM_NCAUSES; k++) {
+        x->m[flow_col[k]].count = n[k];
+        ended += n[k];
+    }
+    x->m[F_SENT].count = flow_sent(&c->win);
+    x->m[F_IN_FLIGHT].count = flow_sent(&c->win) - ended;
+    x->m[F_INCOMPLETE].count = incomplete;
+    const double reals[] = {
+        [F_THROUGHPUT] = s.throughput, [F_LAT_MEAN] = s.latency_mean,
+        [F_LAT_P50] = s.latency_p50,   [F_LAT_P90] = s.latency_p90,
+        [F_LAT_P99] = s.latency_p99,   [F_LAT_P999] = s.latency_p999,
+        [F_LAT_MAX] = s.latency_max,   [F_COMPL_MEAN] = s.completion_mean,
+        [F_COMPL_P99] = s.completion_p99,
+    };
+    for (size_t k = F_THROUGHPUT; k <= F_COMPL_P99; k++)
+        x->m[k].real = reals[k];
+    return copy_buckets(&c->lat_hist, x);
+}
+
+static int service_result(const sim_engine *e, uint32_t i, sim_entity_result *x)
+{
+    const sim_service *v = &e->svcs[i];
+    int rc = entity_init(x, sim_result_kind_service(), v->name);
+    if (rc != SIM_OK)
+        return rc;
+    sim_service_summary s;
+    sim_results_service(e, i, &s);
+    uint64_t n[SIM_NCAUSES];
+    service_causes(&v->win, n);
+    for (int k = 0; k < SIM_NCAUSES; k++)
+        x->m[service_col[k]].count = n[k];
+    x->m[S_ARRIVALS].count = service_arrivals(&v->win);
+    x->m[S_IN_FLIGHT].count = v->in_flight;
+    const double reals[] = {
+        [S_THROUGHPUT] = s.throughput, [S_UTIL] = s.utilization,
+        [S_QUEUE_MEAN] = s.queue_mean, [S_QUEUE_MAX] = s.queue_max,
+        [S_WAIT_MEAN] = s.wait_mean,   [S_WAIT_P99] = s.wait_p99,
+        [S_RESID_MEAN] = s.residence_mean,
+    };
+    for (size_t k = S_THROUGHPUT; k <= S_RESID_MEAN; k++)
+        x->m[k].real = reals[k];
+    return SIM_OK;
+}
+
+int sim_engine_result(const sim_engine *e, sim_rep_result *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!e->ran)
+        return SIM_ESTATE;
+    out->rep = e->cfg.rep;
+    out->events = e->nevents;
+    out->ledger = e->err;
+    size_t n = (size_t)e->nclients + e->nsvcs;
+    uint64_t *incomplete = sim_calloc((size_t)e->nclients + 1, sizeof *incomplete);
+    out->entities = sim_calloc(n + 1, sizeof *out->entities);
+    int rc = incomplete && out->entities ? SIM_OK : SIM_ENOMEM;
+    if (rc == SIM_OK)
+        sim_pool_each(&e->reqs, count_incomplete, incomplete);
+    for (uint32_t i = 0; rc == SIM_OK && i < e->nclients; i++, out->nentities++)
+        rc = flow_result(e, i, incomplete[i], &out->entities[out->nentities]);
+    for (uint32_t i = 0; rc == SIM_OK && i < e->nsvcs; i++, out->nentities++)
+        rc = service_result(e, i, &out->entities[out->nentities]);
+    sim_free(incomplete);
+    if (rc != SIM_OK)
+        sim_rep_result_fini(out);   /* the entry that failed is counted: it may hold memory */
+    return rc;
+}
+
+void sim_rep_result_fini(sim_rep_result *r)
+{
+    for (size_t i = 0; i < r->nentities; i++) {
+        sim_free(r->entities[i].name);
+        sim_free(r->entities[i].m);
+        sim_free(r->entities[i].buckets);
+    }
+    sim_free(r->entities);
+    memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# The result files as a set: all appear together or none does (an old set stays whole), errors
+# that say what failed, no temporaries after an error or an interruption, numbers that read back,
+# per-cause columns, run.json valid JSON even with odd bytes.
+. "$2/tests/lib/common.sh" "$@"
+mm1=scenarios/mm1.lua
+
+seed_of() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["seed"])' "$1/run.json"; }
+no_temporaries() { ! ls -a "$1" | grep -q 'tmp-'; }
+
+# The review's reproducer: a directory where a file of the set should be.
+d=$tmp/d
+"$dessa" run $mm1 -q -o "$d" --seed 1; check "first run" $?
+cp "$d/flows.csv" "$tmp/flows.seed1"
+rm "$d/timeseries.csv"; mkdir "$d/timeseries.csv"
+"$dessa" run $mm1 -q -o "$d" --seed 2 2>"$tmp/err"; rc=$?
+[ $rc -eq 1 ]; check "a directory in the way: exit $rc, expected 1" $?
+grep -q "timeseries.csv' exists and is not a regular file" "$tmp/err"; st=$?
+check "message: $(cat "$tmp/err")" $st
+cmp -s "$d/flows.csv" "$tmp/flows.seed1"; check "old flows.csv changed" $?
+[ "$(seed_of "$d")" = 1 ]; check "old run.json changed" $?
+[ -d "$d/timeseries.csv" ]; check "the directory in the way was touched" $?
+no_temporaries "$tmp"; check "temporaries left beside the target" $?
+
+# Replacing a set keeps files dessa did not write.
+rmdir "$d/timeseries.csv"
+echo "my notes" > "$d/notes.txt"
+"$dessa" run $mm1 -q -o "$d" --seed 3; check "rerun" $?
+[ "$(seed_of "$d")" = 3 ] && [ -s "$d/timeseries.csv" ]; check "new set in place" $?
+grep -q "my notes" "$d/notes.txt"; check "a foreign file was lost" $?
+no_temporaries "$tmp" && no_temporaries "$d"; check "temporaries after a replacement" $?
+
+# -o on a file, under a file, on a dangling link.
+touch "$tmp/file"
+"$dessa" run $mm1 -q -o "$tmp/file" 2>"$tmp/err"; rc=$?
+[ $rc -eq 1 ] && grep -q "'$tmp/file' exists and is not a directory" "$tmp/err"; st=$?
+check "-o on a file: exit $rc: $(cat "$tmp/err")" $st
+"$dessa" run $mm1 -q -o "$tmp/file/sub" 2>"$tmp/err"; rc=$?
+[ $rc -eq 1 ] && grep -q "not a directory" "$tmp/err"; st=$?
+check "-o under a file: exit $rc: $(cat "$tmp/err")" $st
+ln -s "$tmp/nowhere" "$tmp/dangling"
+"$dessa" run $mm1 -q -o "$tmp/dangling" 2>"$tmp/err"; rc=$?
+[ $rc -eq 1 ] && grep -q "symbolic link to nothing" "$tmp/err"; st=$?
+check "-o on a dangling link: exit $rc: $(cat "$tmp/err")" $st
+if [ "$(id -u)" != 0 ]; then
+    mkdir "$tmp/ro"; chmod 555 "$tmp/ro"
+    "$dessa" run $mm1 -q -o "$tmp/ro/out" 2>"$tmp/err"
+    grep -q "Permission denied" "$tmp/err"; st=$?
+    check "read-only parent: $(cat "$tmp/err")" $st
+    chmod 755 "$tmp/ro"
+fi
+# A link to a directory is followed: the set lands in the directory it points to.
+mkdir "$tmp/real"; ln -s "$tmp/real" "$tmp/link"
+"$dessa" run $mm1 -q -o "$tmp/link"; check "-o on a link" $?
+[ -L "$tmp/link" ] && [ -s "$tmp/real/flows.csv" ]; check "link followed" $?
+
+# A full disk and a target that is a mount point, in a 64 KB file system of our own (needs a
+# private mount namespace; skipped where the system gives none).
+if unshare -rm true 2>/dev/null; then
+    mkdir "$tmp/mnt"
+    cat > "$tmp/tiny.lua" <<'LUA'
+local s = service "s" { work = exp(0.5) }
+client "c" { target = s, arrivals = poisson(1) }
+run { duration = 20, sample = 5 }
+LUA
+    cat > "$tmp/full.sh" <<'SH'
+dessa=$1 m=$2 tiny=$3
+mount -t tmpfs -o size=64k tmpfs "$m" || exit 99
+"$dessa" run "$tiny" -q -o "$m/out" --seed 1 || echo "FAIL small run"
+"$dessa" run scenarios/mm1.lua -q -o "$m/out" --seed 2 2>"$m/../full.err"
+[ $? -eq 1 ] || echo "FAIL disk full: exit status"
+grep -q "No space left on device" "$m/../full.err" || echo "FAIL disk full: $(cat "$m/../full.err")"
+grep -q '"seed": 1' "$m/out/run.json" || echo "FAIL disk full: the old set changed"
+ls -a "$m" "$m/out" | grep -q 'tmp-' && echo "FAIL disk full: temporaries left"
+"$dessa" run "$tiny" -q -o "$m" --seed 3 || echo "FAIL mount point as target"
+grep -q '"seed": 3' "$m/run.json" || echo "FAIL mount point: run.json"
+[ -d "$m/out" ] || echo "FAIL mount point: a foreign entry was lost"
+ls -a "$m" | grep -q 'tmp-' && echo "FAIL mount point: temporaries left"
+echo done
+SH
+    unshare -rm bash "$tmp/full.sh" "$dessa" "$tmp/mnt" "$tmp/tiny.lua" > "$tmp/full.log" 2>&1
+    grep -q '^done$' "$tmp/full.log" && ! grep -q FAIL "$tmp/full.log"; st=$?
+    check "full disk and mount point: $(cat "$tmp/full.log")" $st
+else
+    echo "SKIP full disk and mount point: no private mount namespace"
+fi
+
+# Interrupted while running: no temporaries, no set, the signal's exit status.
+cat > "$tmp/slow.lua" <<'LUA'
+local server = service "server" { workers = 1, work = exp(0.01) }
+client "users" { target = server, arrivals = poisson(1) }
+run { duration = 3600, sample = 0.001 }
+LUA
+for sig in INT TERM; do
+    "$dessa" run "$tmp/slow.lua" -q -o "$tmp/slow" &
+    pid=$!
+    sleep 1
+    kill -$sig $pid
+    wait $pid; rc=$?
+    [ $rc -gt 128 ]; check "SIG$sig: exit $rc" $?
+    [ ! -e "$tmp/slow" ] && no_temporaries "$tmp"; st=$?
+    check "SIG$sig left files: $(ls -a "$tmp")" $st
+done
+
+# A huge time series is announced before the run (and a timeout's SIGTERM still cleans up).
+sed 's/duration = 3600/duration = 1e6/' "$tmp/slow.lua" > "$tmp/huge.lua"
+timeout 2 "$dessa" run "$tmp/huge.lua" -q -o "$tmp/huge" 2>"$tmp/err"
+grep -q "warning: the time series will have 2e+09 rows" "$tmp/err"; st=$?
+check "time-series size warning: $(cat "$tmp/err")" $st
+[ ! -e "$tmp/huge" ] && no_temporaries "$tmp"; check "timeout left files" $?
+
+# Numbers read back exactly: counts are integers, and the summary of written values equals
+# the values computed (throughput = ok / window, exactly as the engine divides).
+"$dessa" run $mm1 -q -o "$tmp/n" --reps 2; check "run for numbers" $?
+python3 - "$tmp/n" <<'PY'; check "numbers read back" $?
+import csv, sys
+d = sys.argv[1]
+rows = list(csv.DictReader(open(d + "/flows.csv")))
+for r in rows:
+    for k in ("sent", "ok", "failed", "timeouts", "dropped", "in_flight", "incomplete"):
+        assert r[k].isdigit(), (k, r[k])
+    assert int(r["sent"]) == int(r["ok"]) + int(r["failed"]) + int(r["timeouts"]) + int(r["dropped"]) + int(r["in_flight"])
+    assert float(r["throughput"]) == int(r["ok"]) / (100000 - 1000), r["throughput"]
+for r in csv.DictReader(open(d + "/services.csv")):
+    assert float(r["throughput"]) == int(r["completed"]) / (100000 - 1000)
+PY
+
+# Per-cause columns: the old ones in place, every new cause appended.
+head -1 "$tmp/n/flows.csv" | grep -q '^rep,flow,sent,ok,failed,timeouts,dropped,in_flight,'
+check "flows.csv starts as before" $?
+for c in incomplete refused crashed shed breaker_open rate_limited lost; do
+    head -1 "$tmp/n/flows.csv" | tr , '\n' | grep -qx "$c"; check "flows.csv column $c" $?
+done
+for c in completed failed dropped timeouts refused crashed shed breaker_open rate_limited lost; do
+    head -1 "$tmp/n/services.csv" | tr , '\n' | grep -qx "$c"; check "services.csv column $c" $?
+done
+# Every column is documented.
+for f in flows services timeseries latency; do
+    for c in $(head -1 "$tmp/n/$f.csv" | tr , ' '); do
+        grep -q "\`$c\`" docs/outputs.md; check "$f.csv column $c is not in docs/outputs.md" $?
+    done
+done
+python3 - "$tmp/n" <<'PY'; check "rows as long as the header" $?
+import csv, sys
+for f in ("flows", "services", "timeseries", "latency"):
+    rows = list(csv.reader(open(sys.argv[1] + "/" + f + ".csv")))
+    assert all(len(r) == len(rows[0]) for r in rows), f
+PY
+
+# run.json is valid JSON and UTF-8 with odd bytes in the path and in a --set value.
+odd=$(printf '%s/p\xe9"\\\x01.lua' "$tmp")
+{ echo 'local label = param("label", "x")'; cat $mm1; } > "$odd"
+"$dessa" run "$odd" -q -o "$tmp/j" --set "label=$(printf 'a\xff\xc3(b')"; check "odd bytes run" $?
+python3 - "$tmp/j/run.json" <<'PY'; check "run.json with odd bytes" $?
+import json, sys
+j = json.load(open(sys.argv[1], encoding="utf-8"))
+assert j["params"]["label"] == "a\ufffd\ufffd(b", j["params"]
+assert j["scenario"].endswith("p\ufffd\"\\\x01.lua"), j["scenario"]
+assert j["seed"] == 1 and len(j["replications"]) == 1
+assert j["replications"][0]["ledger"] == "balanced"
+PY
+# The effective seed: --seed, else run { seed }.
+printf 'run { duration = 10, seed = 42 }\nlocal s = service "s" { work = exp(1) }\nclient "c" { target = s, arrivals = poisson(0.5) }\n' > "$tmp/seeded.lua"
+"$dessa" run "$tmp/seeded.lua" -q -o "$tmp/s1"; [ "$(seed_of "$tmp/s1")" = 42 ]
+check "run.json records run.seed" $?
+"$dessa" run "$tmp/seeded.lua" -q -o "$tmp/s2" --seed 9; [ "$(seed_of "$tmp/s2")" = 9 ]
+check "run.json records --seed" $?
+finish 40

@@ -1,0 +1,144 @@
+/* test_csv: numbers written by out/csv read back to the same value; fields, headers and the
+ * errors of output files. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/error.h"
+#include "core/rng.h"
+#include "out/csv.h"
+
+/* Writes v, reads the text back with strtod and wants the very same double. */
+static void round_trip(double v)
+{
+    char buf[SIM_REAL_LEN];
+    sim_format_real(buf, v);
+    char *end;
+    double back = strtod(buf, &end);
+    if (*end || back != v)
+        fail_msg("%.17g written as '%s' reads back as %.17g", v, buf, back);
+}
+
+static void test_reals_read_back(void **state)
+{
+    (void)state;
+    const double fixed[] = { 0.1, 1.0 / 3, 2.0 / 3, 1e-300, 5e-324, DBL_MAX, DBL_MIN,
+                             0.30000000000000004, 123456789.123456789, 1e22, 9007199254740993.0,
+                             -2.5, 0.9041414141414141, 1 - DBL_EPSILON, 1 + DBL_EPSILON };
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+        round_trip(fixed[i]);
+    sim_rng r;
+    sim_rng_init(&r, 42, 0, "test/csv");
+    for (int i = 0; i < 200000; i++) {
+        uint64_t bits = sim_rng_next(&r);
+        double v;
+        memcpy(&v, &bits, sizeof v);
+        if (isfinite(v))
+            round_trip(v);
+        round_trip(sim_rng_uniform(&r) * pow(10, (double)(i % 40) - 20));
+    }
+}
+
+static void test_reals_short(void **state)
+{
+    (void)state;
+    char buf[SIM_REAL_LEN];
+    sim_format_real(buf, 0.1);
+    assert_string_equal(buf, "0.1");
+    sim_format_real(buf, 1000);
+    assert_string_equal(buf, "1000");
+    sim_format_real(buf, -0.0);
+    assert_string_equal(buf, "0");
+    sim_format_real(buf, NAN);
+    assert_string_equal(buf, "");
+    sim_format_real(buf, INFINITY);
+    assert_string_equal(buf, "inf");
+    sim_format_real(buf, -INFINITY);
+    assert_string_equal(buf, "-inf");
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    static char buf[1 << 16];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = 0;
+    fclose(f);
+    return buf;
+}
+
+static void test_rows_and_long_header(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/test_csv_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    sim_file f;
+    assert_int_equal(sim_file_open(&f, path), SIM_OK);
+    /* A header far longer than any fixed buffer: 300 columns. */
+    const char *names[300];
+    char store[300][16];
+    for (int i = 0; i < 300; i++) {
+        snprintf(store[i], sizeof store[i], "column_%03d", i);
+        names[i] = store[i];
+    }
+    sim_csv_header(&f, names, 300);
+    sim_csv_u64(&f, UINT64_MAX);
+    sim_csv_str(&f, "a,\"b\"");
+    sim_csv_real(&f, NAN);
+    sim_csv_real(&f, 12345678901.5);
+    sim_csv_end(&f);
+    assert_int_equal(sim_file_close(&f), SIM_OK);
+    sim_file_fini(&f, 0);
+    char *text = slurp(path);
+    char *nl = strchr(text, '\n');
+    assert_non_null(nl);
+    assert_true(strstr(text, "column_299\n") == nl - strlen("column_299"));
+    int commas = 0;
+    for (char *p = text; p < nl; p++)
+        commas += *p == ',';
+    assert_int_equal(commas, 299);
+    assert_string_equal(nl + 1, "18446744073709551615,\"a,\"\"b\"\"\",,12345678901.5\n");
+    unlink(path);
+}
+
+static void test_errors_keep_errno(void **state)
+{
+    (void)state;
+    sim_file f;
+    assert_int_equal(sim_file_open(&f, "/nonexistent-dir/x.csv"), SIM_EIO);
+    assert_int_equal(f.err, ENOENT);
+    sim_file_fini(&f, 0);
+    if (access("/dev/full", W_OK) == 0) {
+        assert_int_equal(sim_file_open(&f, "/dev/full"), SIM_OK);
+        for (int i = 0; i < 10000; i++)
+            sim_csv_str(&f, "some text that fills the buffer");
+        sim_csv_end(&f);
+        assert_int_equal(sim_file_close(&f), SIM_EIO);
+        assert_int_equal(f.err, ENOSPC);
+        sim_file_fini(&f, 0);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_reals_read_back),
+        cmocka_unit_test(test_reals_short),
+        cmocka_unit_test(test_rows_and_long_header),
+        cmocka_unit_test(test_errors_keep_errno),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
