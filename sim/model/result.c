@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "model/cause.h"
 #include "model/internal.h"
+#include "model/host.h"
 
 /* ---- the kinds and their columns ------------------------------------------------------ */
 
@@ -20,7 +21,8 @@ enum { F_SENT, F_OK, F_FAILED, F_TIMEOUTS, F_DROPPED, F_IN_FLIGHT, F_THROUGHPUT,
        F_INCOMPLETE, F_HEAD };
 /* Services likewise. */
 enum { S_ARRIVALS, S_COMPLETED, S_FAILED, S_DROPPED, S_IN_FLIGHT, S_THROUGHPUT, S_UTIL,
-       S_QUEUE_MEAN, S_QUEUE_MAX, S_WAIT_MEAN, S_WAIT_P99, S_RESID_MEAN, S_HEAD };
+       S_QUEUE_MEAN, S_QUEUE_MAX, S_WAIT_MEAN, S_WAIT_P99, S_RESID_MEAN, S_WORKING, S_BLOCKED,
+       S_CORES, S_CPU_UTIL, S_HEAD };
 
 #define C SIM_METRIC_COUNT
 #define R SIM_METRIC_REAL
@@ -38,6 +40,8 @@ static sim_metric_def service_defs[S_HEAD + SIM_NCAUSES] = {
     [S_UTIL] = { "utilization", R },      [S_QUEUE_MEAN] = { "queue_mean", R },
     [S_QUEUE_MAX] = { "queue_max", R },   [S_WAIT_MEAN] = { "wait_mean", R },
     [S_WAIT_P99] = { "wait_p99", R },     [S_RESID_MEAN] = { "residence_mean", R },
+    [S_WORKING] = { "threads_working", R }, [S_BLOCKED] = { "threads_blocked", R },
+    [S_CORES] = { "cores_busy", R },      [S_CPU_UTIL] = { "cpu_utilization", R },
 };
 #undef C
 #undef R
@@ -167,12 +171,21 @@ void sim_results_service(const sim_engine *e, uint32_t i, sim_service_summary *o
     o->dropped = (double)n[SIM_CAUSE_DROPPED];
     o->in_flight = (double)s->in_flight;
     o->throughput = (double)n[SIM_CAUSE_OK] / window(e);
-    o->utilization = sim_tw_mean(&s->tw_busy, end) / ((double)s->cfg.workers * s->cfg.replicas);
+    double busy = sim_tw_mean(&s->tw_busy, end);
+    o->utilization = s->threads == SIM_WORKERS_INF
+                         ? NAN : busy / ((double)s->threads * s->cfg.replicas);
     o->queue_mean = sim_tw_mean(&s->tw_queue, end);
     o->queue_max = s->tw_queue.max;
     o->wait_mean = sim_hist_mean(&s->wait_hist);
     o->wait_p99 = sim_hist_quantile(&s->wait_hist, 0.99);
     o->residence_mean = s->resid_n ? s->resid_sum / (double)s->resid_n : NAN;
+    o->threads_working = sim_tw_mean(&s->tw_working, end);
+    o->threads_blocked = busy - o->threads_working;
+    o->cores_busy = sim_service_cpu_mean(s, end);
+    /* Of the cores it can use: its own (per replica), or its share of a shared host's. */
+    double cores = s->cfg.host ? e->hosts[s->cfg.host - 1]->cores
+                               : s->cfg.cores * s->cfg.replicas;
+    o->cpu_utilization = cores > 0 ? o->cores_busy / cores : NAN;
 }
 
 /* ---- extraction ------------------------------------------------------------------------ */
@@ -264,8 +277,10 @@ static int service_result(const sim_engine *e, uint32_t i, sim_entity_result *x)
         [S_QUEUE_MEAN] = s.queue_mean, [S_QUEUE_MAX] = s.queue_max,
         [S_WAIT_MEAN] = s.wait_mean,   [S_WAIT_P99] = s.wait_p99,
         [S_RESID_MEAN] = s.residence_mean,
+        [S_WORKING] = s.threads_working, [S_BLOCKED] = s.threads_blocked,
+        [S_CORES] = s.cores_busy,        [S_CPU_UTIL] = s.cpu_utilization,
     };
-    for (size_t k = S_THROUGHPUT; k <= S_RESID_MEAN; k++)
+    for (size_t k = S_THROUGHPUT; k <= S_CPU_UTIL; k++)
         x->m[k].real = reals[k];
     return SIM_OK;
 }

@@ -81,7 +81,8 @@ double sim_entity_value(const sim_entity_result *x, const char *name);
     X(latency_max) X(completion_mean) X(completion_p99)
 #define SIM_SERVICE_FIELDS(X)                                                                \
     X(arrivals) X(completed) X(failed) X(dropped) X(in_flight) X(throughput) X(utilization)  \
-    X(queue_mean) X(queue_max) X(wait_mean) X(wait_p99) X(residence_mean)
+    X(queue_mean) X(queue_max) X(wait_mean) X(wait_p99) X(residence_mean)                   \
+    X(threads_working) X(threads_blocked) X(cores_busy) X(cpu_utilization)
 #define SIM_FIELD_DECL(f) double f;
 
 typedef struct sim_flow_summary {

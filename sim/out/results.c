@@ -27,7 +27,7 @@ static void write_context(sim_file *f, const sim_context *ctx)
 
 static const char *const series_columns[] = {
     "time", "entity", "kind", "throughput", "latency_mean", "latency_p50", "latency_p99",
-    "queue", "utilization", "errors",
+    "queue", "utilization", "threads_working", "threads_blocked", "cores_busy", "errors",
 };
 static const char *const latency_columns[] = { "flow", "lower", "upper", "count", "cdf" };
 
@@ -189,6 +189,9 @@ int sim_series_write(void *sink, const sim_series_row *row)
     sim_csv_real(f, row->latency_p99);
     sim_csv_real(f, row->queue);
     sim_csv_real(f, row->utilization);
+    sim_csv_real(f, row->threads_working);
+    sim_csv_real(f, row->threads_blocked);
+    sim_csv_real(f, row->cores_busy);
     sim_csv_u64(f, row->errors);
     sim_csv_end(f);
     return f->err ? SIM_EIO : SIM_OK;
