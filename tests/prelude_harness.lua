@@ -1,5 +1,5 @@
 --[[
-Test harness for lua/dessa/prelude.lua under the plain lua5.4 interpreter.
+Test harness for the prelude (the modules in lua/dessa/) under the plain lua5.4 interpreter.
 
 Run from the project root:   lua5.4 tests/prelude_harness.lua [-v]
 
@@ -12,7 +12,7 @@ It drives the prelude the way the C program does (setup, env, load the scenario 
 The last line printed is "N passed, M failed"; the exit status is non-zero on failure.
 ]]
 
-local PRELUDE = "lua/dessa/prelude.lua"
+local PRELUDE_DIR = "lua/dessa/"
 local VERBOSE = arg and arg[1] == "-v"
 
 local passed, failed = 0, 0
@@ -25,9 +25,20 @@ local function fake_random(m, n)
 end
 
 -- Loads a fresh copy of the prelude (the C side uses a fresh Lua state per run).
+-- Modules are loaded the way the C loader does: each chunk is named "@lua/dessa/<name>.lua"
+-- and gets need(name) as its argument, which returns another module (loaded once).
 local function new_prelude()
-  local chunk = assert(loadfile(PRELUDE))
-  return chunk()
+  local loaded = {}
+  local function need(name)
+    if loaded[name] == nil then
+      local chunk = assert(loadfile(PRELUDE_DIR .. name .. ".lua"))
+      local m = chunk(need)
+      if m == nil then m = true end
+      loaded[name] = m
+    end
+    return loaded[name]
+  end
+  return need("init")
 end
 
 -- Runs one scenario source; returns spec or nil, error message.

@@ -49,7 +49,11 @@ local error_, load_ = error, load
 
 -- Frames whose source is this chunk belong to the prelude; the first other Lua frame up the
 -- stack is the scenario code that called us.
-local PRELUDE_SOURCE = getinfo(1, "S").source
+-- Every prelude chunk is named "@lua/dessa/<module>.lua" (by the C loader and by the test
+-- harness alike).
+local function is_prelude_source(source)
+  return ssub(source, 1, 11) == "@lua/dessa/"
+end
 
 -- z such that P(N(0,1) <= z) = 0.99, used by lognormal { median, p99 }.
 local Z99 = 2.3263478740408408
@@ -75,6 +79,7 @@ local function fail(where, msg, ...)
   if where then text = where .. ": " .. text end
   error_((sgsub(text, "%c", one_line)), 0)
 end
+M.fail = fail   -- the C message handler tells these errors from internal ones
 
 -- The first stack frame that is Lua code outside the prelude: the scenario line being run.
 local function scenario_frame()
@@ -82,7 +87,7 @@ local function scenario_frame()
   while true do
     local info = getinfo(level, "Sl")
     if not info then return nil end
-    if info.what ~= "C" and info.source ~= PRELUDE_SOURCE then return info end
+    if info.what ~= "C" and not is_prelude_source(info.source) then return info end
     level = level + 1
   end
 end
@@ -465,17 +470,42 @@ local function pairs_of(label, where, pos, npos, shape)
   return out
 end
 
--- Reads one column of a CSV file as non-negative numbers. Returns values, or nil and a message.
--- The first non-blank, non-# line is a header when column is a name or when any of its cells
--- is not a number. Cells are split at commas and trimmed; surrounding quotes are removed.
-local function read_csv_column(path, column)
-  local fh, err = io_open(path, "r")
+-- A file name from the scenario, resolved against the directory of the scenario file.
+local function resolve_path(file, info)
+  if ssub(file, 1, 1) == "/" or not info or ssub(info.source, 1, 1) ~= "@" then return file end
+  local dir = smatch(ssub(info.source, 2), "^(.*)/[^/]*$")
+  if not dir then return file end
+  return dir .. "/" .. file
+end
+
+-- The text of a data file named by the scenario, or nil and a reason. The C side gives
+-- S.read_data (relative to the scenario's directory, regular files only, size cap, confined to
+-- the scenario's directory tree unless --unsafe); plain Lua (the test harness) reads with io.
+local function read_data(file, info)
+  if S.read_data then return S.read_data(file) end
+  local fh, err = io_open(resolve_path(file, info), "rb")
   if not fh then
-    return nil, fmt("cannot open '%s' (%s)", path, smatch(err or "", ": ([^:]*)$") or err)
+    return nil, fmt("cannot open '%s' (%s)", file, smatch(err or "", ": ([^:]*)$") or err)
   end
-  local text, rerr = fh:read("a")
+  local text = fh:read("a")
   fh:close()
-  if not text then return nil, fmt("cannot read '%s' (%s)", path, tostring_(rerr)) end
+  if not text then return nil, fmt("cannot read '%s'", file) end
+  return text
+end
+
+-- A CSV cell as a number: decimal notation only (no hexadecimal), else nil.
+local function csv_number(cell)
+  if sfind(cell, "[xXpP]") then return nil end
+  return tonumber_(cell)
+end
+
+-- Reads one column of CSV text as non-negative numbers. Returns values, or nil and a message.
+-- The first non-blank, non-# line is a header when column is a name or when any of its cells
+-- is not a number. Cells are split at commas and trimmed; surrounding quotes are removed; a
+-- UTF-8 byte-order mark is skipped. Messages never quote the file's content (a scenario could
+-- otherwise read any file through them): they name lines and columns only.
+local function read_csv_column(text, file, column)
+  if ssub(text, 1, 3) == "\239\187\191" then text = ssub(text, 4) end
   local values, col, lineno = {}, nil, 0
   for line in sgmatch(text .. "\n", "([^\n]*)\n") do
     lineno = lineno + 1
@@ -491,40 +521,32 @@ local function read_csv_column(path, column)
         if type_(column) == "string" then
           for i, c in ipairs_(cells) do if c == column then col = i end end
           if not col then
-            return nil, fmt("'%s' has no column '%s'%s (columns: %s)", path, column,
-              did_you_mean(column, cells), concat(cells, ", "))
+            return nil, fmt("'%s' has no column '%s' (its header is line %d)", file, column,
+              lineno)
           end
           is_header = true
         else
           col = column or 1
           for _, c in ipairs_(cells) do
-            if not tonumber_(c) then is_header = true end
+            if not csv_number(c) then is_header = true end
           end
         end
       end
       if not is_header then
         local cell = cells[col]
         if cell == nil then
-          return nil, fmt("'%s' line %d has no column %d", path, lineno, col)
+          return nil, fmt("'%s' line %d has no column %d", file, lineno, col)
         end
-        local v = tonumber_(cell)
+        local v = csv_number(cell)
         if not (is_finite(v) and v >= 0) then
-          return nil, fmt("'%s' line %d: '%s' is not a non-negative number", path, lineno, cell)
+          return nil, fmt("'%s' line %d, column %d: not a non-negative number", file, lineno, col)
         end
         values[#values + 1] = v
       end
     end
   end
-  if #values == 0 then return nil, fmt("'%s' has no values", path) end
+  if #values == 0 then return nil, fmt("'%s' has no values", file) end
   return values
-end
-
--- A file name from the scenario, resolved against the directory of the scenario file.
-local function resolve_path(file, info)
-  if ssub(file, 1, 1) == "/" or not info or ssub(info.source, 1, 1) ~= "@" then return file end
-  local dir = smatch(ssub(info.source, 2), "^(.*)/[^/]*$")
-  if not dir then return file end
-  return dir .. "/" .. file
 end
 
 --[[
@@ -670,7 +692,9 @@ DIST_SPECS.empirical = {
       if ctx.npos > 0 then
         fail(where, "empirical: give either values or file = ..., not both")
       end
-      local values, err = read_csv_column(resolve_path(a.file, ctx.info), a.column)
+      local text, rerr = read_data(a.file, ctx.info)
+      if not text then fail(where, "empirical: %s", rerr) end
+      local values, err = read_csv_column(text, a.file, a.column)
       if not values then fail(where, "empirical: %s", err) end
       return { values = values }
     end
@@ -1235,7 +1259,7 @@ end
 local function scenario_print(...)
   local parts = {}
   for i = 1, select_("#", ...) do parts[i] = tostring_((select_(i, ...))) end
-  stderr:write("[scenario] ", concat(parts, "\t"), "\n")
+  S.emit("[scenario] " .. concat(parts, "\t") .. "\n")
 end
 
 local function build_env()
@@ -1484,6 +1508,8 @@ function M.setup(opts)
   S = {
     overrides = overrides,
     random = opts.random or math.random,
+    emit = opts.emit or function(text) stderr:write(text) end,
+    read_data = opts.read_data,
     unsafe = opts.unsafe and true or false,
     path = opts.path,
     params = {}, param_by_name = {},
