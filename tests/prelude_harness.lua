@@ -42,7 +42,14 @@ local function new_prelude()
 end
 
 -- Runs one scenario source; returns spec or nil, error message.
-local function run_scenario(src, path, overrides, unsafe)
+-- The sandbox points the (process-wide) string metatable at its guarded string table; the
+-- harness puts the plain one back after each scenario.
+local STRING_MT = debug.getmetatable("")
+local function restore_strings()
+  STRING_MT.__index, STRING_MT.__metatable = string, nil
+end
+
+local function run_scenario_raw(src, path, overrides, unsafe)
   local M = new_prelude()
   M.setup({ overrides = overrides or {}, random = fake_random, unsafe = unsafe or false })
   local env = M.env()
@@ -53,6 +60,12 @@ local function run_scenario(src, path, overrides, unsafe)
   local ok2, spec = pcall(M.finish)
   if not ok2 then return nil, tostring(spec) end
   return spec
+end
+
+local function run_scenario(...)
+  local spec, err = run_scenario_raw(...)
+  restore_strings()
+  return spec, err
 end
 
 local function report(ok, name, detail)

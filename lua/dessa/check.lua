@@ -17,6 +17,8 @@ local fmt = string.format
 local getinfo = debug.getinfo
 local huge = math.huge
 local ipairs_ = ipairs
+local mabs = math.abs
+local mmax = math.max
 local mmin = math.min
 local mtype = math.type
 local next_ = next
@@ -122,49 +124,68 @@ local function describe(v)
 end
 
 -- Restricted Damerau-Levenshtein (optimal string alignment) distance, case-insensitive.
-local function distance(a, b)
+-- Names (of services, endpoints, clients, params) are at most this long; longer strings get
+-- no suggestion either, so suggestions stay cheap.
+local MAX_NAME = 200
+
+-- Restricted Damerau-Levenshtein (optimal string alignment) distance, case-insensitive, computed
+-- only in the band |i - j| <= limit: returns limit + 1 for anything farther than limit.
+local function distance(a, b, limit)
   a, b = slower(a), slower(b)
   local la, lb = #a, #b
-  local d = {}
-  for i = 0, la do d[i] = { [0] = i } end
-  for j = 1, lb do d[0][j] = j end
+  local far = limit + 1
+  if mabs(la - lb) > limit then return far end
+  local prev2, prev = nil, {}
+  for j = 0, mmin(lb, limit) do prev[j] = j end
   for i = 1, la do
+    local cur, row_min = {}, far
+    if i <= limit then cur[0] = i; row_min = i end
     local ca = sbyte(a, i)
-    for j = 1, lb do
+    for j = mmax(1, i - limit), mmin(lb, i + limit) do
       local cb = sbyte(b, j)
-      local v = mmin(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (ca == cb and 0 or 1))
-      if i > 1 and j > 1 and ca == sbyte(b, j - 1) and sbyte(a, i - 1) == cb then
-        v = mmin(v, d[i - 2][j - 2] + 1)
+      local v = (prev[j] or far) + 1
+      local w = (cur[j - 1] or far) + 1
+      if w < v then v = w end
+      w = (prev[j - 1] or far) + (ca == cb and 0 or 1)
+      if w < v then v = w end
+      if prev2 and i > 1 and j > 1 and ca == sbyte(b, j - 1) and sbyte(a, i - 1) == cb then
+        w = (prev2[j - 2] or far) + 1
+        if w < v then v = w end
       end
-      d[i][j] = v
+      if v > far then v = far end
+      cur[j] = v
+      if v < row_min then row_min = v end
     end
+    if row_min > limit then return far end
+    prev2, prev = prev, cur
   end
-  return d[la][lb]
+  return prev[lb] or far
 end
 
 -- " (did you mean 'x'?)" when one of the candidate strings is close to name, else "".
 -- Close means at most 2 edits and at most a third of the name's length (at least 1).
 local function did_you_mean(name, candidates)
-  if type_(name) ~= "string" then return "" end
+  if type_(name) ~= "string" or #name > MAX_NAME then return "" end
   local limit = mmin(2, ceil(#name / 3))
   if limit < 1 then limit = 1 end
-  local sorted = {}
-  for _, c in ipairs_(candidates) do sorted[#sorted + 1] = c end
-  sort(sorted)
   local best, best_d
-  for _, c in ipairs_(sorted) do
-    local dd = distance(name, c)
-    if dd <= limit and (not best_d or dd < best_d) then best, best_d = c, dd end
+  for _, c in ipairs_(candidates) do
+    if type_(c) == "string" then
+      local dd = distance(name, c, limit)
+      if dd <= limit and (not best_d or dd < best_d or (dd == best_d and c < best)) then
+        best, best_d = c, dd
+      end
+    end
   end
   if best then return fmt(" (did you mean '%s'?)", best) end
   return ""
 end
 
 local function valid_name(s)
-  return type_(s) == "string" and sfind(s, "^[%w_%.%-]+$") ~= nil
+  return type_(s) == "string" and #s <= MAX_NAME and sfind(s, "^[%w_%.%-]+$") ~= nil
 end
 
-local NAME_RULE = 'a non-empty string of letters, digits, "_", "." and "-"'
+local NAME_RULE = 'a non-empty string of at most 200 letters, digits, "_", "." and "-"'
 
 -- Read-only proxies. The generic metatable exposes the record's fields for reading.
 local function readonly(obj)
@@ -178,9 +199,15 @@ local OBJECT_MT = {
   __metatable = false,
 }
 
+-- Creation order of objects, so the sandbox's pairs can order keys that are objects.
+local SEQ = setmetatable_({}, { __mode = "k" })
+local nobjects = 0
+
 local function make_object(kind, data, mt)
   local obj = setmetatable_({}, mt or OBJECT_MT)
   KIND[obj], DATA[obj] = kind, data
+  nobjects = nobjects + 1
+  SEQ[obj] = nobjects
   return obj
 end
 
@@ -399,6 +426,8 @@ local function copy_table(t, except)
 end
 
 return {
+  SEQ = SEQ,
+  MAX_NAME = MAX_NAME,
   C = C,
   DATA = DATA,
   KIND = KIND,
