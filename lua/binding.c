@@ -361,7 +361,7 @@ static int l_read_data(lua_State *L)
             return 2;
         }
         size_t n = strlen(ld->dir);
-        if (strncmp(real, ld->dir, n) || (real[n] != '/' && strcmp(ld->dir, "/"))) {
+        if (strncmp(real, ld->dir, n) || (real[n] != '/' && real[n] != 0 && strcmp(ld->dir, "/"))) {
             lua_pushnil(L);
             lua_pushfstring(L, "'%s' is outside the scenario's directory (--unsafe lifts this)",
                             file);

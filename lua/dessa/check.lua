@@ -49,6 +49,9 @@ local Z99 = 2.3263478740408408
 -- Per-load state: one table shared by every module, emptied and refilled by setup.
 local S = {}
 
+-- Deepest nesting of parallel/branch steps and of mixtures (the C reader has the same limit).
+local MAX_DEPTH = 100
+
 -- Objects made by constructors (distributions, steps, handles ...) are empty proxy tables;
 -- KIND says what they are and DATA holds their private record. Both are weak and out of the
 -- scenario's reach, so objects cannot be forged or changed after validation.
@@ -66,6 +69,12 @@ local function fail(where, msg, ...)
   local text = fmt(msg, ...)
   if where then text = where .. ": " .. text end
   error_((sgsub(text, "%c", one_line)), 0)
+end
+
+-- Writes "where: warning: message" to the scenario's output (stderr unless quiet).
+local function warn(where, msg, ...)
+  local text = sgsub(fmt(msg, ...), "%c", one_line)
+  S.emit((where and where .. ": " or "") .. "warning: " .. text .. "\n")
 end
 
 -- The first stack frame that is Lua code outside the prelude: the scenario line being run.
@@ -426,6 +435,8 @@ local function copy_table(t, except)
 end
 
 return {
+  MAX_DEPTH = MAX_DEPTH,
+  warn = warn,
   SEQ = SEQ,
   MAX_NAME = MAX_NAME,
   C = C,

@@ -12,6 +12,7 @@ local need = ...
 local fmt = string.format
 local io_open = io.open
 local ipairs_ = ipairs
+local setmetatable_ = setmetatable
 local mabs = math.abs
 local mlog = math.log
 local next_ = next
@@ -28,6 +29,8 @@ local tonumber_ = tonumber
 local tostring_ = tostring
 local type_ = type
 local _check = need("check")   -- shared helpers (see check.lua)
+local MAX_DEPTH = _check.MAX_DEPTH
+local warn = _check.warn
 local C = _check.C
 local S = _check.S
 local Z99 = _check.Z99
@@ -90,6 +93,19 @@ end
 -- the scenario's directory tree unless --unsafe); plain Lua (the test harness) reads with io.
 local function read_data(file, info)
   if S.read_data then return S.read_data(file) end
+  if not S.unsafe then   -- the C reader's confinement, checked on the name only
+    if ssub(file, 1, 1) == "/" then
+      return nil, fmt("'%s' is an absolute path (data files must be inside the scenario's "
+        .. "directory; --unsafe lifts this)", file)
+    end
+    local depth = 0
+    for part in sgmatch(file, "[^/]+") do
+      if part == ".." then depth = depth - 1 elseif part ~= "." then depth = depth + 1 end
+      if depth < 0 then
+        return nil, fmt("'%s' is outside the scenario's directory (--unsafe lifts this)", file)
+      end
+    end
+  end
   local fh, err = io_open(resolve_path(file, info), "rb")
   if not fh then
     return nil, fmt("cannot open '%s' (%s)", file, smatch(err or "", ": ([^:]*)$") or err)
@@ -154,6 +170,26 @@ local function read_csv_column(text, file, column)
   end
   if #values == 0 then return nil, fmt("'%s' has no values", file) end
   return values
+end
+
+-- Nesting depth of mixture records (weak; records of other kinds are depth 0).
+local DEPTH = setmetatable_({}, { __mode = "k" })
+
+-- True when the law is the point mass at 0 (every sample is 0).
+local function mean_is_zero(d)
+  local k = d.kind
+  if k == "const" then return d.value == 0 end
+  if k == "uniform" then return d.hi == 0 end
+  if k == "normal" then return d.sd == 0 and d.mean <= 0 end
+  if k == "empirical" then
+    for _, v in ipairs_(d.values) do if v > 0 then return false end end
+    return true
+  end
+  if k == "mixture" then
+    for _, p in ipairs_(d.parts) do if not mean_is_zero(p) then return false end end
+    return true
+  end
+  return false   -- every other law has a positive mean
 end
 
 --[[
@@ -226,6 +262,16 @@ DIST_SPECS.lognormal = {
     end
     return { mu = a.mu, sigma = a.sigma }
   end,
+  -- The engine's limits: exp(mu) a usable duration and the mean exp(mu + sigma^2/2) finite.
+  check = function(d, where)
+    if d.mu > 700 or d.mu < -700 then
+      fail(where, "lognormal: mu must be between -700 and 700, got %s", tostring_(d.mu))
+    end
+    if d.mu + d.sigma * d.sigma / 2 > 700 then
+      fail(where, "lognormal: the mean exp(mu + sigma^2/2) is too large (mu + sigma^2/2 = %s, "
+        .. "at most 700)", tostring_(d.mu + d.sigma * d.sigma / 2))
+    end
+  end,
 }
 
 DIST_SPECS.gamma = {
@@ -257,6 +303,10 @@ DIST_SPECS.pareto = {
           tostring_(a.alpha))
       end
       return { alpha = a.alpha, min = a.mean * (a.alpha - 1) / a.alpha }
+    end
+    if a.alpha <= 1 then
+      warn(where, "pareto: alpha = %s gives an infinite mean; samples can be far longer than "
+        .. "the run, and requests that draw them never finish", tostring_(a.alpha))
     end
     return { alpha = a.alpha, min = a.min }
   end,
@@ -348,7 +398,14 @@ DIST_SPECS.mixture = {
       weights[i], parts[i], total = w, rec, total + w
     end
     for i = 1, #weights do weights[i] = weights[i] / total end
-    return { weights = weights, parts = parts }
+    local depth = 0
+    for _, p in ipairs_(parts) do
+      if DEPTH[p] and DEPTH[p] > depth then depth = DEPTH[p] end
+    end
+    if depth + 1 > MAX_DEPTH then
+      fail(where, "mixture: nested too deeply (more than %d levels)", MAX_DEPTH)
+    end
+    return { weights = weights, parts = parts }, depth + 1
   end,
 }
 
@@ -411,7 +468,12 @@ ARRIVAL_SPECS.bursty = {
     { "on", C.dist, required = true },
     { "off", C.dist, required = true },
   },
-  build = function(a) return { rate = a.rate, on = a.on, off = a.off } end,
+  build = function(a, where)
+    if mean_is_zero(a.on) then
+      fail(where, "bursty: on must have a positive mean (on periods of length 0 send nothing)")
+    end
+    return { rate = a.rate, on = a.on, off = a.off }
+  end,
 }
 
 -- Turns a spec into a constructor that returns an object of the given kind.
@@ -435,8 +497,11 @@ local function param_ctor(label, spec, kind)
     local values, pos, npos = check_fields(label, where, t, spec.schema,
       { plain = true, positional = spec.positional })
     local form = spec.forms and pick_form(label, where, values, spec.schema, spec.forms)
-    local data = spec.build(values, where, { pos = pos, npos = npos, form = form, info = info })
+    local data, depth = spec.build(values, where,
+      { pos = pos, npos = npos, form = form, info = info })
     data.kind, data.where = label, where
+    if spec.check then spec.check(data, where) end
+    if depth then DEPTH[data] = depth end
     return make_object(kind, data)
   end
 end

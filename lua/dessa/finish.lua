@@ -12,7 +12,9 @@ local ipairs_ = ipairs
 local pairs_ = pairs
 local sort = table.sort
 local type_ = type
+local tostring_ = tostring
 local _check = need("check")   -- shared helpers (see check.lua)
+local warn = _check.warn
 local S = _check.S
 local copy_table = _check.copy_table
 local did_you_mean = _check.did_you_mean
@@ -22,7 +24,8 @@ local fail = _check.fail
 local function dist_spec(d)
   local out = {}
   for k, v in pairs_(d) do
-    if k == "parts" then
+    if k == "depth" then   -- the prelude's own bookkeeping, not part of the SPEC
+    elseif k == "parts" then
       out.parts = {}
       for i, p in ipairs_(v) do out.parts[i] = dist_spec(p) end
     elseif type_(v) == "table" then
@@ -189,6 +192,10 @@ local function finish()
 
   for i, c in ipairs_(S.clients) do
     local svc, ep = resolve_target(c.target, c.where, fmt('client "%s": target: ', c.name))
+    if c.start >= r.duration then
+      warn(c.where, 'client "%s": start = %s is not before the end of the run (duration = %s): '
+        .. "it sends nothing", c.name, tostring_(c.start), tostring_(r.duration))
+    end
     spec.clients[i] = {
       name = c.name, target = svc, endpoint = ep, kind = c.kind,
       arrivals = c.arrivals and arrivals_spec(c.arrivals) or nil,

@@ -10,7 +10,9 @@ local mabs = math.abs
 local select_ = select
 local tostring_ = tostring
 local sum = need("dist").sum
+local ipairs_ = ipairs
 local _check = need("check")   -- shared helpers (see check.lua)
+local MAX_DEPTH = _check.MAX_DEPTH
 local C = _check.C
 local DATA = _check.DATA
 local KIND = _check.KIND
@@ -49,7 +51,41 @@ end
 -- The scenario API: every function here becomes a global of the sandbox.
 
 
-local function step(data) return make_object("step", data) end
+-- Steps carry their nesting depth (1 for a plain step) so that deep nesting is refused where
+-- it is written, before the recursive passes of finish() and of the C reader.
+local function step(data)
+  if data.depth == nil then data.depth = 1 end
+  return make_object("step", data)
+end
+
+local function max_depth(lists)
+  local d = 0
+  for _, list in ipairs_(lists) do
+    for _, s in ipairs_(list) do if s.depth > d then d = s.depth end end
+  end
+  return d
+end
+
+local function check_depth(label, where, lists)
+  local d = max_depth(lists) + 1
+  if d > MAX_DEPTH then
+    fail(where, "%s: steps nested too deeply (more than %d levels)", label, MAX_DEPTH)
+  end
+  return d
+end
+
+-- The first work step anywhere inside the lists (nested parallels and branches included).
+local function find_work(lists)
+  for _, list in ipairs_(lists) do
+    for _, s in ipairs_(list) do
+      if s.op == "work" then return s end
+      local found = (s.op == "parallel" and find_work(s.branches))
+        or (s.op == "branch" and find_work(s.arms))
+      if found then return found end
+    end
+  end
+  return nil
+end
 
 -- work(dist) and sleep(dist): hold the worker (work) or only the request (sleep).
 local function dist_step(op)
@@ -129,7 +165,16 @@ function API.parallel(t)
     join = join or "all"
     quorum = (join == "all") and n or 1
   end
-  return step({ op = "parallel", branches = branches, join = join, quorum = quorum,
+  local depth = check_depth("parallel", where, branches)
+  if f.blocking == false then
+    local w = find_work(branches)
+    if w then
+      fail(where, "parallel: work at %s would hold no worker in a parallel with blocking = false "
+        .. "(the caller's worker is released); use sleep(...) for a delay, or call a service "
+        .. "that does the work", w.where)
+    end
+  end
+  return step({ op = "parallel", branches = branches, join = join, quorum = quorum, depth = depth,
                 blocking = f.blocking, where = where })
 end
 
@@ -171,7 +216,8 @@ function API.branch(t)
   if mabs(total - 1) > 1e-9 then
     fail(where, "branch: probabilities must sum to 1, got %s", tostring_(total))
   end
-  return step({ op = "branch", probs = probs, arms = arms, where = where })
+  return step({ op = "branch", probs = probs, arms = arms, where = where,
+                depth = check_depth("branch", where, arms) })
 end
 
 return {

@@ -8,6 +8,7 @@ local need = ...
 -- Library functions captured at load time (the scenario may replace the originals).
 local fmt = string.format
 local ipairs_ = ipairs
+local sfind = string.find
 local slower = string.lower
 local tonumber_ = tonumber
 local tostring_ = tostring
@@ -218,6 +219,11 @@ function API.link(t)
   end
 end
 
+-- Limits of the run block: the engine keeps every time-series row in memory, and times
+-- beyond 1e10 s lose the precision of short delays.
+local MAX_DURATION = 1e10
+local MAX_ROWS = 1e8
+
 local RUN_SCHEMA = {
   { "duration", C.pos_num, required = true },
   { "warmup", C.nonneg_num, default = 0 },
@@ -236,7 +242,19 @@ function API.run(t)
     fail(where, "run: warmup must be less than duration, got warmup = %s, duration = %s",
       tostring_(f.warmup), tostring_(f.duration))
   end
+  if f.duration > MAX_DURATION then
+    fail(where, "run: duration must be at most 1e10 s (about 317 years), got %s",
+      tostring_(f.duration))
+  end
   local sample = f.sample or f.duration / 60
+  if sample == 0 then
+    fail(where, "run: duration = %s is too small: the sample interval (duration / 60) "
+      .. "underflows to 0", tostring_(f.duration))
+  end
+  if f.duration / sample > MAX_ROWS then
+    fail(where, "run: duration / sample = %.3g time-series rows per client and service "
+      .. "(at most 1e8); use a larger sample", f.duration / sample)
+  end
   if sample > f.duration then
     fail(where, "run: sample must not be greater than duration, got sample = %s, duration = %s",
       tostring_(sample), tostring_(f.duration))
@@ -251,7 +269,7 @@ local BOOLEAN_WORDS = { ["true"] = true, ["1"] = true, yes = true,
 
 local PARAM_CONVERT = {
   number = function(s)
-    local v = tonumber_(s)
+    local v = not sfind(s, "[xX]") and tonumber_(s)   -- decimal only: no hexadecimal
     if is_finite(v) then return true, v end
     return false, "a number"
   end,
