@@ -280,6 +280,15 @@ static int l_emit(lua_State *L)
     return 0;
 }
 
+/* stopped(): true once the scenario ran out of time or instructions. The message handler of
+ * xpcall runs with hooks off when the error came from the hook, so the sandbox's xpcall asks
+ * this first and skips the scenario's handler. */
+static int l_stopped(lua_State *L)
+{
+    lua_pushboolean(L, get_loader(L)->stopped);
+    return 1;
+}
+
 /* Opens path for reading: a regular file of at most SCENARIO_FILE_MAX bytes (FIFOs and devices
  * are refused without blocking). Returns the descriptor and its size, or -1 with errno set
  * (EINVAL: not a regular file, EFBIG: too large). */
@@ -469,6 +478,7 @@ static int load_main(lua_State *L)
     set_fn(L, "random", l_random);
     set_fn(L, "emit", l_emit);
     set_fn(L, "read_data", l_read_data);
+    set_fn(L, "stopped", l_stopped);
     lua_pushboolean(L, o->unsafe);
     lua_setfield(L, -2, "unsafe");
     lua_pushstring(L, ld->path);

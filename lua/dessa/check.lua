@@ -190,6 +190,12 @@ local function did_you_mean(name, candidates)
   return ""
 end
 
+-- A name for a message: cut to 40 characters when longer than any valid name.
+local function short_name(s)
+  if #s > MAX_NAME then return ssub(s, 1, 40) .. "..." end
+  return s
+end
+
 local function valid_name(s)
   return type_(s) == "string" and #s <= MAX_NAME and sfind(s, "^[%w_%.%-]+$") ~= nil
 end
@@ -376,7 +382,8 @@ local function check_fields(label, where, t, schema, style)
   end
   if #unknown > 0 then
     sort(unknown)
-    fail(where, "%s: unknown field '%s'%s", label, unknown[1], did_you_mean(unknown[1], names))
+    fail(where, "%s: unknown field '%s'%s", label, short_name(unknown[1]),
+      did_you_mean(unknown[1], names))
   end
   if npos > 0 and not style.positional then
     local first = 1
@@ -435,6 +442,7 @@ local function copy_table(t, except)
 end
 
 return {
+  short_name = short_name,
   MAX_DEPTH = MAX_DEPTH,
   warn = warn,
   SEQ = SEQ,

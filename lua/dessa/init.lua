@@ -9,6 +9,7 @@ another module (each is loaded once). It gets back a table M:
                            random = function(m, n) ... end,       -- seeded math.random
                            emit = function(text) ... end,         -- print output, warnings
                            read_data = function(file) ... end,    -- data files (empirical)
+                           stopped = function() ... end,          -- out of time/instructions?
                            unsafe = false,                        -- expose os, io, require
                            path = "scenario.lua" }                -- optional, see below
   M.env()         the sandbox environment the scenario is loaded with
@@ -57,6 +58,7 @@ function M.setup(opts)
   S.random = opts.random or math.random
   S.emit = opts.emit or function(text) stderr:write(text) end
   S.read_data = opts.read_data
+  S.stopped = opts.stopped or function() return false end
   S.unsafe = opts.unsafe and true or false
   S.path = opts.path
   S.params, S.param_by_name = {}, {}

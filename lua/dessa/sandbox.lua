@@ -39,6 +39,7 @@ local sort = table.sort
 local tmove = table.move
 local tostring_ = tostring
 local type_ = type
+local xpcall_ = xpcall
 local _check = need("check")   -- shared helpers (see check.lua)
 local S = _check.S
 local SEQ = _check.SEQ
@@ -47,6 +48,7 @@ local describe = _check.describe
 local did_you_mean = _check.did_you_mean
 local fail = _check.fail
 local here = _check.here
+local short_name = _check.short_name
 
 -- Worst-case steps of the C pattern matcher the sandbox lets one call take (about a second).
 local PATTERN_WORK = 1e9
@@ -57,7 +59,7 @@ local MOVE_MAX = 16 * 1024 * 1024
 -- Standard functions shared with the scenario as they are.
 local SAFE_BASE = {
   assert = assert, error = error, ipairs = ipairs, select = select, tonumber = tonumber,
-  tostring = tostring, type = type, pcall = pcall, xpcall = xpcall,
+  tostring = tostring, type = type, pcall = pcall,
   getmetatable = getmetatable, rawequal = rawequal, rawget = rawget, rawlen = rawlen,
   unpack = table.unpack,
 }
@@ -247,6 +249,14 @@ local function build_env(API)
   builtins.print = scenario_print
   builtins.pairs, builtins.next = sandbox_pairs, sandbox_next
   builtins.setmetatable = sandbox_setmetatable
+  -- A message handler called for the limit's error runs with hooks off (it is called from the
+  -- hook): it is skipped once the scenario is stopped, so it cannot run on unlimited.
+  builtins.xpcall = function(f, handler, ...)
+    return xpcall_(f, function(e)
+      if S.stopped() then return e end
+      return handler(e)
+    end, ...)
+  end
   builtins.math = copy_table(math)
   builtins.math.random = S.random
   builtins.math.randomseed = function() end
@@ -270,7 +280,8 @@ local function build_env(API)
     if builtins[k] ~= nil then
       fail(where, "assignment to built-in name '%s' (use a local with another name)", tostring_(k))
     end
-    fail(where, "assignment to undeclared global '%s' (use local)", tostring_(k))
+    fail(where, "assignment to undeclared global '%s' (use local)",
+      type_(k) == "string" and short_name(k) or describe(k))
   end
   -- load() for text chunks only; they run in the sandbox unless given another environment.
   builtins.load = function(chunk, chunkname, _, chunkenv)
@@ -296,7 +307,8 @@ local function build_env(API)
         fail(where, "unknown name '%s' (not available in the scenario sandbox)", k)
       end
       fail(where, "unknown name %s%s",
-        type_(k) == "string" and "'" .. k .. "'" or describe(k), did_you_mean(k, names))
+        type_(k) == "string" and "'" .. short_name(k) .. "'" or describe(k),
+        did_you_mean(k, names))
     end,
     __newindex = function(_, k) refuse_global(k) end,
     __metatable = false,
