@@ -511,8 +511,13 @@ static int read_scenario(loader *ld, char *err, size_t errlen)
     int fd = open_regular(ld->path, &size);
     if (fd >= 0) {
         ld->src = sim_malloc(size + 1);
-        long n = ld->src ? read_all(fd, ld->src, size) : -1;
-        int e = ld->src ? errno : ENOMEM;
+        if (!ld->src) {
+            close(fd);
+            snprintf(err, errlen, "error: out of memory (loading the scenario)");
+            return -1;
+        }
+        long n = read_all(fd, ld->src, size);
+        int e = errno;
         close(fd);
         if (n >= 0) {
             ld->srclen = (size_t)n;
@@ -545,6 +550,8 @@ static void scenario_dir(loader *ld)
 static int load_once(const char *path, const dessa_load_opts *opts, uint64_t seed, int print_mode,
                      spec *s, char **out, size_t *outlen, char *err, size_t errlen)
 {
+    *out = NULL;
+    *outlen = 0;
     loader *ld = sim_calloc(1, sizeof *ld);
     if (!ld) {
         snprintf(err, errlen, "error: out of memory (loading the scenario)");
@@ -580,7 +587,7 @@ static int load_once(const char *path, const dessa_load_opts *opts, uint64_t see
     int status = lua_pcall(L, 0, 0, 1);
     if (status == LUA_OK) {
         rc = 0;
-    } else if (status == LUA_ERRMEM || s->oom || ld->mem_capped) {
+    } else if (status == LUA_ERRMEM || s->oom) {
         const char *cap = ld->mem_capped ? " (the scenario may use at most 2 GiB)" : "";
         if (ld->oom_where[0])
             snprintf(err, errlen, "%s: out of memory%s", ld->oom_where, cap);
@@ -625,8 +632,8 @@ dessa_scenario *dessa_scenario_load(const char *path, const dessa_load_opts *opt
     /* Without --seed the effective seed may come from run { seed }, known only once the
      * scenario ran: the output is held back until the seed is settled. */
     int mode = opts->quiet ? PRINT_DROP : opts->has_seed ? PRINT_DIRECT : PRINT_BUFFER;
-    char *out;
-    size_t outlen;
+    char *out = NULL;
+    size_t outlen = 0;
     int rc = load_once(path, opts, sc->seed, mode, &sc->spec, &out, &outlen, err, errlen);
     if (rc == 0 && !opts->has_seed && sc->spec.has_seed && sc->spec.seed != sc->seed) {
         /* Run it again with math.random seeded from run { seed }; the first output is dropped. */
