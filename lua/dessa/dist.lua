@@ -11,7 +11,9 @@ local need = ...
 -- Library functions captured at load time (the scenario may replace the originals).
 local fmt = string.format
 local io_open = io.open
+local huge = math.huge
 local ipairs_ = ipairs
+local sbyte = string.byte
 local setmetatable_ = setmetatable
 local mabs = math.abs
 local mlog = math.log
@@ -132,8 +134,13 @@ local function read_csv_column(text, file, column)
   local values, col, lineno = {}, nil, 0
   for line in sgmatch(text .. "\n", "([^\n]*)\n") do
     lineno = lineno + 1
-    line = sgsub(line, "\r$", "")
-    if not (sfind(line, "^%s*$") or sfind(line, "^%s*#")) then
+    local first = sfind(line, "[^%s]")
+    if sbyte(line, -1) == 13 then line = ssub(line, 1, -2) end
+    -- Fast path: a line that is one plain decimal number in column 1.
+    local v = first and col == 1 and not sfind(line, "[,xX\"#]") and tonumber_(line)
+    if v and v >= 0 and v < huge then
+      values[#values + 1] = v
+    elseif first and sbyte(line, first) ~= 35 then
       local cells = {}
       for cell in sgmatch(line .. ",", "([^,]*),") do
         cell = smatch(cell, "^%s*(.-)%s*$")
