@@ -66,6 +66,10 @@ static int setup(void **state)
         return -1;
     write_file("lat.csv", "t,other\n0.001,x\n0.003,y\n0.002,z\n");
     write_file("scenario.lua", SCENARIO);
+    write_file("print.lua", "print(\"hello\", math.random(1000))\n"
+                            "service \"web\" { work = exp(0.01) }\n"
+                            "client \"c\" { target = \"web\", arrivals = poisson(1) }\n"
+                            "run { duration = 10, seed = 3 }\n");
     snprintf(path, sizeof path, "%s/scenario.lua", dir);
     return 0;
 }
@@ -75,6 +79,8 @@ static int teardown(void **state)
     (void)state;
     char p[192];
     snprintf(p, sizeof p, "%s/lat.csv", dir);
+    unlink(p);
+    snprintf(p, sizeof p, "%s/print.lua", dir);
     unlink(p);
     unlink(path);
     rmdir(dir);
@@ -201,6 +207,47 @@ static void test_seed_run_params(void **state)
     dessa_scenario_free(sc);
 }
 
+/* The scenario's print output while loading print.lua with the given options (stderr is
+ * redirected to a file for the call). */
+static void captured_print(const dessa_load_opts *o, char *buf, size_t len)
+{
+    char p[192], err[1024];
+    snprintf(p, sizeof p, "%s/print.lua", dir);
+    FILE *tmp = tmpfile();
+    assert_non_null(tmp);
+    fflush(stderr);
+    int saved = dup(2);
+    dup2(fileno(tmp), 2);
+    dessa_scenario *sc = dessa_scenario_load(p, o, err, sizeof err);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    assert_non_null(sc);
+    dessa_scenario_free(sc);
+    rewind(tmp);
+    size_t n = fread(buf, 1, len - 1, tmp);
+    buf[n] = 0;
+    fclose(tmp);
+}
+
+/* quiet drops print output; without --seed the output of the first load (seed 1) is dropped
+ * when run { seed = 3 } calls for a second one, so it appears once, drawn with seed 3. */
+static void test_print_quiet_and_reload(void **state)
+{
+    (void)state;
+    char quiet[256], plain[256], seeded[256];
+    dessa_load_opts o = { NULL, 0, 0, 0, 0, 1 };
+    captured_print(&o, quiet, sizeof quiet);
+    assert_string_equal(quiet, "");
+    o.quiet = 0;
+    captured_print(&o, plain, sizeof plain);
+    o.seed = 3;
+    o.has_seed = 1;
+    captured_print(&o, seeded, sizeof seeded);
+    assert_true(!strncmp(plain, "[scenario] hello\t", 17));
+    assert_string_equal(plain, seeded);
+}
+
 /* Several threads, each with its own load of the scenario, build and run at once. */
 typedef struct job {
     int rc;
@@ -253,6 +300,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_seed_run_params),
         cmocka_unit_test(test_threads),
+        cmocka_unit_test(test_print_quiet_and_reload),
         cmocka_unit_test(test_oom_fail_nth),
         cmocka_unit_test(test_oom_fail_from_nth),
     };
