@@ -123,6 +123,19 @@ scenario maxqueue 'service "web" { queue = math.maxinteger, work = exp(0.01) }' 
 timeout 10 "$dessa" check "$T/maxqueue.lua" >/dev/null 2>&1
 check "queue = math.maxinteger is accepted" $?
 
+scenario replicas 'service "web" { replicas = 4294967295, work = exp(0.01) }' \
+    'client "c" { target = "web", arrivals = poisson(1) }' 'run { duration = 10 }'
+got=$(ASAN_OPTIONS=allocator_may_return_null=1 timeout 10 "$dessa" check "$T/replicas.lua" 2>&1)
+check "replicas = 4294967295 is out of memory, located: $got" $([ "$got" = "$T/replicas.lua:1: service 'web': out of memory (4294967295 replicas)" ]; echo $?)
+
+echo "messages:"
+scenario user_error 'local x = nil' 'error("boom")'
+got=$("$dessa" check "$T/user_error.lua" 2>&1)
+check "a scenario's own error is one line, no traceback: $got" $([ "$got" = "$T/user_error.lua:2: boom" ]; echo $?)
+scenario runtime_error 'local x = nil' 'local y = x.field'
+got=$("$dessa" check "$T/runtime_error.lua" 2>&1)
+check "a runtime error in the scenario is one line: $got" $([ "$got" = "$T/runtime_error.lua:2: attempt to index a nil value (local 'x')" ]; echo $?)
+
 echo "seeds:"
 scenario rnd 'print(math.random())' "$MODEL"
 scenario rnd7 'print(math.random())' 'service "web" { work = exp(0.01) }' \
