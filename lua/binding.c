@@ -150,12 +150,15 @@ static void *lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 
 /* ---- the runaway guard ------------------------------------------------------------------ */
 
+/* Runs every HOOK_EVERY instructions and at every function call: the count bounds the Lua
+ * instructions, the call event bounds the time spent in a loop of slow C calls (each C call is
+ * bounded by the sandbox, so the clock is overrun by one call at most). */
 static void budget_hook(lua_State *L, lua_Debug *ar)
 {
-    (void)ar;
     loader *ld = get_loader(L);
     if (!ld->stopped) {
-        ld->budget -= HOOK_EVERY;
+        if (ar->event == LUA_HOOKCOUNT)
+            ld->budget -= HOOK_EVERY;
         int out_of_time = now() > ld->deadline;
         if (ld->budget > 0 && !out_of_time)
             return;
@@ -166,8 +169,8 @@ static void budget_hook(lua_State *L, lua_Debug *ar)
                  "%s: scenario ran too long (more than %s; an endless loop?)", where,
                  out_of_time ? "10 seconds" : "200 million Lua instructions");
         ld->stopped = 1;
-        /* From now on every instruction fails, so no pcall can carry on. */
-        lua_sethook(L, budget_hook, LUA_MASKCOUNT, 1);
+        /* From now on every instruction and call fails, so no pcall can carry on. */
+        lua_sethook(L, budget_hook, LUA_MASKCOUNT | LUA_MASKCALL, 1);
     }
     lua_pushstring(L, ld->stop_msg);
     lua_error(L);
@@ -494,7 +497,7 @@ static int load_main(lua_State *L)
     ld->budget = SCENARIO_INSTRUCTIONS;
     ld->deadline = now() + SCENARIO_SECONDS;
     ld->running = 1;
-    lua_sethook(L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
+    lua_sethook(L, budget_hook, LUA_MASKCOUNT | LUA_MASKCALL, HOOK_EVERY);
     lua_call(L, 0, 0);                                                /* [M] */
     call_module(L, mod, "finish", 0, 1);                              /* [M, SPEC] */
     lua_sethook(L, NULL, 0, 0);
@@ -587,6 +590,8 @@ static int load_once(const char *path, const dessa_load_opts *opts, uint64_t see
     int status = lua_pcall(L, 0, 0, 1);
     if (status == LUA_OK) {
         rc = 0;
+    } else if (ld->stopped) {
+        snprintf(err, errlen, "%s", ld->stop_msg);
     } else if (status == LUA_ERRMEM || s->oom) {
         const char *cap = ld->mem_capped ? " (the scenario may use at most 2 GiB)" : "";
         if (ld->oom_where[0])
