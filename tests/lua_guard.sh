@@ -67,6 +67,8 @@ scenario rep_empty 'local s = string.rep("", 1e15)'
 stops rep_empty "$T/rep_empty.lua:1: string.rep: the result would be too large (at most 268435456 bytes here)" 3
 scenario move_huge 'table.move({}, 1, 1e15, 1)'
 stops move_huge "$T/move_huge.lua:1: table.move: too many elements (at most 16777216 here)" 3
+scenario load_huge 'local f = load(string.rep("x = 1 ", 5e6))'
+stops load_huge "$T/load_huge.lua:1: load: the chunk is too large (at most 16777216 bytes here)" 3
 scenario huge_name 'service(string.rep("w", 1000000)) { work = 1 }'
 stops huge_name "$T/huge_name.lua:1: service: the name must be a non-empty string of at most 200 letters, digits, \"_\", \".\" and \"-\", got \"wwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwww...\"" 3
 scenario huge_global 'local x = _G[string.rep("w", 1000000)]'

@@ -4,7 +4,8 @@ sandbox: the environment a scenario runs in.
 - Strict globals: reading an unknown name or assigning any global is an error (with a
   suggestion); rawset on the environment is refused the same way.
 - Withheld: os, io, require, dofile, loadfile, debug, package, collectgarbage (os, io and
-  require come back with --unsafe). load takes text chunks only.
+  require come back with --unsafe). load takes text chunks only, of at most 16 MiB (the
+  parser runs in C, unseen by the instruction limit).
 - No finalizers: setmetatable strips __gc, since finalizers run where no instruction limit
   applies (during garbage collection and when the state is closed).
 - Guarded C functions: the pattern functions (find, match, gmatch, gsub) refuse a subject and
@@ -23,6 +24,7 @@ local need = ...
 -- Library functions captured at load time (the scenario may replace the originals).
 local concat = table.concat
 local dgetmetatable = debug.getmetatable
+local error_ = error
 local fmt = string.format
 local ipairs_ = ipairs
 local load_ = load
@@ -55,6 +57,8 @@ local PATTERN_WORK = 1e9
 -- Largest string string.rep may build, and most elements table.move may copy.
 local REP_MAX = 256 * 1024 * 1024
 local MOVE_MAX = 16 * 1024 * 1024
+-- Largest text load() compiles.
+local LOAD_MAX = 16 * 1024 * 1024
 
 -- Standard functions shared with the scenario as they are.
 local SAFE_BASE = {
@@ -284,8 +288,24 @@ local function build_env(API)
       type_(k) == "string" and short_name(k) or describe(k))
   end
   -- load() for text chunks only; they run in the sandbox unless given another environment.
+  -- Chunks are capped in size: Lua's parser runs in C, unseen by the instruction limit.
   builtins.load = function(chunk, chunkname, _, chunkenv)
     if chunkenv == nil then chunkenv = env end
+    if type_(chunk) == "string" and #chunk > LOAD_MAX then
+      fail(here(), "load: the chunk is too large (at most %d bytes here)", LOAD_MAX)
+    elseif type_(chunk) == "function" then
+      local reader, total = chunk, 0
+      chunk = function()
+        local piece = reader()
+        if type_(piece) == "string" then
+          total = total + #piece
+          if total > LOAD_MAX then
+            error_(fmt("load: the chunk is too large (at most %d bytes here)", LOAD_MAX), 0)
+          end
+        end
+        return piece
+      end
+    end
     return load_(chunk, chunkname, "t", chunkenv)
   end
   -- rawset may not create globals behind the strict environment's back.
