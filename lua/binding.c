@@ -1,86 +1,241 @@
-/* binding: the Lua scenario loader and the specification-to-engine builder (see binding.h).
+/* binding: the Lua scenario loader (see binding.h).
  *
- * The Lua state lives as long as the scenario; the prelude's module table and the finished
- * specification are kept as registry references. Every call into Lua is protected through
- * pcall_traced, which adds a traceback for unexpected errors. */
+ * One load = one Lua state, created, used and closed inside dessa_scenario_load: the scenario
+ * runs once in the sandbox the prelude (the modules in lua/dessa, embedded) builds, and the SPEC it
+ * leaves is copied into C structures by spec_read (spec.h). Nothing here is process-wide, so
+ * several threads may load and build at once.
+ *
+ * Every Lua API call runs inside one lua_pcall (load_main), with a message handler (msgh) that
+ * turns odd error objects into located text and appends a traceback to internal errors; a panic
+ * function is set for the impossible case. The scenario's resources are bounded: instructions
+ * and wall-clock time by a count hook that, once exhausted, fails every later instruction (so
+ * pcall cannot swallow it), memory by the allocator wrapper (lua_alloc). */
+#define _XOPEN_SOURCE 700   /* realpath */
 #include "binding.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <lauxlib.h>
+#include <limits.h>
 #include <lua.h>
 #include <lualib.h>
-#include <math.h>
-#include <stdarg.h>
+#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "core/alloc.h"
 #include "core/error.h"
 #include "core/rng.h"
+#include "spec.h"
 
-extern const unsigned char dessa_prelude[];
-extern const size_t dessa_prelude_len;
+/* The prelude modules, embedded by lua/embed.cmake. */
+typedef struct dessa_module {
+    const char *name;
+    const unsigned char *src;
+    size_t len;
+} dessa_module;
+extern const dessa_module dessa_modules[];
+extern const size_t dessa_nmodules;
 
-/* A runaway scenario (an endless loop at load time) is stopped after this many instructions. */
-#define SCENARIO_BUDGET 2000000000LL
-#define HOOK_EVERY 1000000
+/* Limits of one scenario load (docs/lua-api.md, "Limits"). */
+#define SCENARIO_INSTRUCTIONS 200000000LL   /* Lua instructions, prelude work included */
+#define SCENARIO_SECONDS 10.0               /* wall-clock seconds */
+#define SCENARIO_MEMORY ((size_t)2 << 30)   /* bytes held by the Lua state */
+#define SCENARIO_FILE_MAX ((size_t)64 << 20)   /* bytes of a scenario or data file */
+#define PRINT_BUFFER_MAX ((size_t)1 << 20)  /* print output held back while the seed is open */
+#define HOOK_EVERY 10000
+
+enum { PRINT_DIRECT, PRINT_BUFFER, PRINT_DROP };
 
 struct dessa_scenario {
-    lua_State *L;
-    int spec;                 /* registry reference of the specification */
-    sim_rng rng;              /* math.random of the scenario */
-    long long budget;
-    uint64_t seed;            /* --seed */
-    int has_seed;
-    char path[1024];
+    spec spec;
+    uint64_t seed;            /* the seed math.random was seeded with */
+    int has_seed;             /* --seed given */
 };
 
-/* ---- protected calls ---------------------------------------------------------------- */
+/* The state of one load; the Lua state's extra space points to it. */
+typedef struct loader {
+    lua_State *L;
+    const char *path;
+    const dessa_load_opts *opts;
+    spec *spec;
+    sim_rng rng;              /* math.random */
+    char *src;                /* the scenario's text */
+    size_t srclen;
+    char chunk[PATH_MAX + 2]; /* "@path" */
+    char dir[PATH_MAX];       /* the scenario's directory, resolved */
+    int data_fd;              /* a data file being read (closed on any exit) */
+    /* limits */
+    long long budget;
+    double deadline;
+    int running, stopped;
+    char stop_msg[PATH_MAX + 128];
+    size_t mem;
+    int mem_capped;           /* an allocation was refused by the cap */
+    char oom_where[PATH_MAX + 32];
+    /* print output */
+    int print_mode;
+    char *out;
+    size_t outlen, outcap;
+    jmp_buf *panic;
+} loader;
 
+static loader *get_loader(lua_State *L) { return *(loader **)lua_getextraspace(L); }
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* ---- locations ---------------------------------------------------------------------- */
+
+static int is_prelude_source(const char *source)
+{
+    return !strncmp(source, "@lua/dessa/", 11);
+}
+
+/* "file:line" of the innermost Lua frame outside the prelude, from level on; 0 if none. Reads
+ * the call chain only (no allocation), so it may run inside the allocator. */
+static int scenario_where(lua_State *L, int level, char *buf, size_t len)
+{
+    lua_Debug ar;
+    for (; lua_getstack(L, level, &ar); level++) {
+        if (!lua_getinfo(L, "Sl", &ar))
+            continue;
+        if (ar.currentline > 0 && !is_prelude_source(ar.source)) {
+            snprintf(buf, len, "%s:%d", ar.short_src, ar.currentline);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* ---- memory -------------------------------------------------------------------------- */
+
+static void note_oom(loader *ld, int capped)
+{
+    ld->mem_capped |= capped;
+    if (ld->running && !scenario_where(ld->L, 0, ld->oom_where, sizeof ld->oom_where))
+        ld->oom_where[0] = 0;
+}
+
+/* The Lua allocator: the engine's seam, with the scenario's memory cap. */
+static void *lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    loader *ld = ud;
+    size_t old = ptr ? osize : 0;
+    if (nsize == 0) {
+        sim_lua_alloc(NULL, ptr, osize, 0);
+        ld->mem -= old;
+        return NULL;
+    }
+    if (nsize > old && nsize - old > SCENARIO_MEMORY - ld->mem) {
+        note_oom(ld, 1);
+        return NULL;
+    }
+    void *p = sim_lua_alloc(NULL, ptr, osize, nsize);
+    if (!p) {
+        note_oom(ld, 0);
+        return NULL;
+    }
+    ld->mem = ld->mem - old + nsize;
+    return p;
+}
+
+/* ---- the runaway guard ------------------------------------------------------------------ */
+
+/* Runs every HOOK_EVERY instructions and at every function call: the count bounds the Lua
+ * instructions, the call event bounds the time spent in a loop of slow C calls (each C call is
+ * bounded by the sandbox, so the clock is overrun by one call at most). */
+static void budget_hook(lua_State *L, lua_Debug *ar)
+{
+    loader *ld = get_loader(L);
+    if (!ld->stopped) {
+        if (ar->event == LUA_HOOKCOUNT)
+            ld->budget -= HOOK_EVERY;
+        int out_of_time = now() > ld->deadline;
+        if (ld->budget > 0 && !out_of_time)
+            return;
+        char where[PATH_MAX + 32];
+        if (!scenario_where(L, 0, where, sizeof where))
+            snprintf(where, sizeof where, "%s", ld->path);
+        snprintf(ld->stop_msg, sizeof ld->stop_msg,
+                 "%s: scenario ran too long (more than %s; an endless loop?)", where,
+                 out_of_time ? "10 seconds" : "200 million Lua instructions");
+        ld->stopped = 1;
+        /* From now on every instruction and call fails, so no pcall can carry on. */
+        lua_sethook(L, budget_hook, LUA_MASKCOUNT | LUA_MASKCALL, 1);
+    }
+    lua_pushstring(L, ld->stop_msg);
+    lua_error(L);
+}
+
+/* ---- errors ---------------------------------------------------------------------------- */
+
+/* The message handler: a located one-line message for any error object; internal errors (raised
+ * in the prelude other than through its fail()) get a traceback after the first line. */
 static int msgh(lua_State *L)
 {
-    const char *msg = lua_tostring(L, 1);
-    if (!msg)
-        msg = luaL_tolstring(L, 1, NULL);
-    lua_pushstring(L, msg);   /* the first line is what users see; the trace is for us */
+    loader *ld = get_loader(L);
+    if (ld->stopped) {
+        lua_pushstring(L, ld->stop_msg);
+        return 1;
+    }
+    char where[PATH_MAX + 32];
+    int located = scenario_where(L, 1, where, sizeof where);
+    int t = lua_type(L, 1);
+    if (t == LUA_TNIL)
+        lua_pushfstring(L, "%s: error object is nil", located ? where : ld->path);
+    else if (t == LUA_TNUMBER || t == LUA_TBOOLEAN)
+        lua_pushfstring(L, "%s: %s", located ? where : ld->path, luaL_tolstring(L, 1, NULL));
+    else if (t != LUA_TSTRING)
+        lua_pushfstring(L, "%s: error object is a %s", located ? where : ld->path,
+                        luaL_typename(L, 1));
+    else
+        lua_pushvalue(L, 1);
+    /* Internal: the innermost Lua frame is prelude code and not fail(). */
+    lua_Debug ar;
+    int internal = 0;
+    for (int level = 1; lua_getstack(L, level, &ar); level++) {
+        lua_getinfo(L, "Sf", &ar);
+        if (!strcmp(ar.what, "C")) {
+            lua_pop(L, 1);
+            continue;
+        }
+        lua_getfield(L, LUA_REGISTRYINDEX, "dessa.fail");
+        internal = is_prelude_source(ar.source) && !lua_rawequal(L, -1, -2);
+        lua_pop(L, 2);
+        break;
+    }
+    if (internal)
+        luaL_traceback(L, L, lua_tostring(L, -1), 1);
     return 1;
 }
 
-/* Calls the function below nargs arguments with a message handler; on error copies the first
- * line of the message into err and returns SIM_ELUA. */
-static int pcall_traced(lua_State *L, int nargs, int nres, char *err, size_t errlen)
+static int panic(lua_State *L)
 {
-    int base = lua_gettop(L) - nargs;
-    lua_pushcfunction(L, msgh);
-    lua_insert(L, base);
-    int rc = lua_pcall(L, nargs, nres, base);
-    lua_remove(L, base);
-    if (rc == LUA_OK)
-        return SIM_OK;
-    const char *m = lua_tostring(L, -1);
-    snprintf(err, errlen, "%s", m ? m : "error object is not a string");
-    lua_pop(L, 1);
-    return rc == LUA_ERRMEM ? SIM_ENOMEM : SIM_ELUA;
+    loader *ld = get_loader(L);
+    if (ld && ld->panic)
+        longjmp(*ld->panic, 1);
+    fprintf(stderr, "error: unprotected Lua error: %s\n", lua_tostring(L, -1));
+    abort();
 }
 
-static void budget_hook(lua_State *L, lua_Debug *ar)
-{
-    (void)ar;
-    dessa_scenario *sc = *(dessa_scenario **)lua_getextraspace(L);
-    sc->budget -= HOOK_EVERY;
-    if (sc->budget < 0)
-        luaL_error(L, "the scenario ran for too long (more than %lld instructions)",
-                   (long long)SCENARIO_BUDGET);
-}
+/* ---- functions given to the prelude --------------------------------------------------- */
 
-/* math.random for scenarios, from a named stream so it is reproducible from the seed. */
+/* math.random for scenarios, from a named stream seeded with the effective seed. */
 static int l_random(lua_State *L)
 {
-    dessa_scenario *sc = lua_touserdata(L, lua_upvalueindex(1));
+    loader *ld = get_loader(L);
     int n = lua_gettop(L);
     if (n == 0) {
-        lua_pushnumber(L, sim_rng_uniform(&sc->rng));
+        lua_pushnumber(L, sim_rng_uniform(&ld->rng));
         return 1;
     }
     lua_Integer lo = 1, hi;
@@ -92,57 +247,380 @@ static int l_random(lua_State *L)
     }
     luaL_argcheck(L, lo <= hi, n, "interval is empty");
     uint64_t span = (uint64_t)hi - (uint64_t)lo + 1;
-    uint64_t x = span ? sim_rng_below(&sc->rng, span) : sim_rng_next(&sc->rng);
+    uint64_t x = span ? sim_rng_below(&ld->rng, span) : sim_rng_next(&ld->rng);
     lua_pushinteger(L, (lua_Integer)((uint64_t)lo + x));
     return 1;
 }
 
-static int read_file(const char *path, char **buf, size_t *len)
+static void out_write(loader *ld, const char *s, size_t len)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return -1;
-    size_t cap = 1 << 16, n = 0;
-    char *b = sim_malloc(cap);
-    while (b) {
-        n += fread(b + n, 1, cap - n, f);
-        if (n < cap)
-            break;
-        char *nb = sim_realloc(b, cap *= 2);
-        if (!nb)
-            sim_free(b);
-        b = nb;
+    if (ld->print_mode == PRINT_BUFFER && ld->outlen + len <= PRINT_BUFFER_MAX) {
+        if (ld->outlen + len > ld->outcap) {
+            size_t cap = ld->outcap ? ld->outcap : 4096;
+            while (cap < ld->outlen + len)
+                cap *= 2;
+            char *p = sim_realloc(ld->out, cap);
+            if (!p)
+                goto direct;
+            ld->out = p;
+            ld->outcap = cap;
+        }
+        memcpy(ld->out + ld->outlen, s, len);
+        ld->outlen += len;
+        return;
     }
-    int bad = ferror(f);
-    fclose(f);
-    if (!b || bad) {
-        sim_free(b);
-        return -1;
-    }
-    *buf = b;
-    *len = n;
+direct:
+    if (ld->print_mode != PRINT_DROP)
+        fwrite(s, 1, len, stderr);
+}
+
+/* emit(text): the scenario's print output and the prelude's warnings. */
+static int l_emit(lua_State *L)
+{
+    size_t len;
+    const char *s = luaL_checklstring(L, 1, &len);
+    out_write(get_loader(L), s, len);
     return 0;
 }
 
-/* ---- loading ------------------------------------------------------------------------ */
-
-void dessa_scenario_free(dessa_scenario *sc)
+/* stopped(): true once the scenario ran out of time or instructions. The message handler of
+ * xpcall runs with hooks off when the error came from the hook, so the sandbox's xpcall asks
+ * this first and skips the scenario's handler. */
+static int l_stopped(lua_State *L)
 {
-    if (!sc)
-        return;
-    if (sc->L)
-        lua_close(sc->L);
-    sim_free(sc);
+    lua_pushboolean(L, get_loader(L)->stopped);
+    return 1;
 }
 
-/* Calls M[name] with the value on top of the stack (or none); leaves nres results. */
-static int call_module(dessa_scenario *sc, int mod, const char *name, int nargs, int nres,
-                       char *err, size_t errlen)
+/* Opens path for reading: a regular file of at most SCENARIO_FILE_MAX bytes (FIFOs and devices
+ * are refused without blocking). Returns the descriptor and its size, or -1 with errno set
+ * (EINVAL: not a regular file, EFBIG: too large). */
+static int open_regular(const char *path, size_t *size)
 {
-    lua_State *L = sc->L;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    struct stat st;
+    int err = 0;
+    if (fstat(fd, &st) != 0)
+        err = errno;
+    else if (!S_ISREG(st.st_mode))
+        err = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+    else if ((unsigned long long)st.st_size > SCENARIO_FILE_MAX)
+        err = EFBIG;
+    if (err) {
+        close(fd);
+        errno = err;
+        return -1;
+    }
+    *size = (size_t)st.st_size;
+    return fd;
+}
+
+/* Reads up to size bytes of fd into buf; returns the count, or -1 on error. */
+static long read_all(int fd, char *buf, size_t size)
+{
+    size_t n = 0;
+    while (n < size) {
+        ssize_t k = read(fd, buf + n, size - n);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0)
+            return -1;
+        if (k == 0)
+            break;
+        n += (size_t)k;
+    }
+    return (long)n;
+}
+
+static const char *why(int err, char *buf, size_t len)
+{
+    if (err == EINVAL)
+        return "not a regular file";
+    if (err == EFBIG)
+        return "larger than 64 MiB";
+    if (strerror_r(err, buf, len) != 0)
+        snprintf(buf, len, "error %d", err);
+    return buf;
+}
+
+/* read_data(file): the text of a data file named by the scenario (empirical { file = }), or
+ * nil and a reason. The name is relative to the scenario's directory and, unless --unsafe, must
+ * stay inside that directory tree once symbolic links are resolved. No file content ever goes
+ * into a message. */
+static int l_read_data(lua_State *L)
+{
+    loader *ld = get_loader(L);
+    const char *file = luaL_checkstring(L, 1);
+    char full[PATH_MAX], real[PATH_MAX], ebuf[128];
+    int unsafe = ld->opts->unsafe;
+    if (file[0] == '/' && !unsafe) {
+        lua_pushnil(L);
+        lua_pushfstring(L, "'%s' is an absolute path (data files must be inside the scenario's "
+                           "directory; --unsafe lifts this)", file);
+        return 2;
+    }
+    if (file[0] == '/')
+        snprintf(full, sizeof full, "%s", file);
+    else if ((size_t)snprintf(full, sizeof full, "%s/%s", ld->dir, file) >= sizeof full)
+        return luaL_error(L, "file name too long");
+    const char *open_path = full;
+    if (!unsafe) {
+        if (!realpath(full, real)) {
+            lua_pushnil(L);
+            lua_pushfstring(L, "cannot open '%s' (%s)", file, why(errno, ebuf, sizeof ebuf));
+            return 2;
+        }
+        size_t n = strlen(ld->dir);
+        if (strncmp(real, ld->dir, n) || (real[n] != '/' && real[n] != 0 && strcmp(ld->dir, "/"))) {
+            lua_pushnil(L);
+            lua_pushfstring(L, "'%s' is outside the scenario's directory (--unsafe lifts this)",
+                            file);
+            return 2;
+        }
+        open_path = real;
+    }
+    size_t size;
+    int fd = open_regular(open_path, &size);
+    if (fd < 0) {
+        lua_pushnil(L);
+        lua_pushfstring(L, "cannot open '%s' (%s)", file, why(errno, ebuf, sizeof ebuf));
+        return 2;
+    }
+    ld->data_fd = fd;   /* closed by the loader should the buffer below raise */
+    luaL_Buffer b;
+    char *p = luaL_buffinitsize(L, &b, size);
+    long n = read_all(fd, p, size);
+    ld->data_fd = -1;
+    close(fd);
+    if (n < 0) {
+        lua_pushnil(L);
+        lua_pushfstring(L, "cannot read '%s'", file);
+        return 2;
+    }
+    luaL_pushresultsize(&b, (size_t)n);
+    return 1;
+}
+
+/* need(name): the value returned by prelude module `name`, loaded once. Upvalues: the table of
+ * module chunks and the table of loaded modules (which also holds need itself as "_need"). */
+static int l_need(lua_State *L)
+{
+    const char *name = luaL_checkstring(L, 1);
+    lua_settop(L, 1);
+    if (lua_getfield(L, lua_upvalueindex(2), name) != LUA_TNIL)   /* [name, loaded?] */
+        return 1;
+    lua_pop(L, 1);
+    if (lua_getfield(L, lua_upvalueindex(1), name) != LUA_TFUNCTION)   /* [name, chunk] */
+        return luaL_error(L, "no prelude module '%s'", name);
+    lua_getfield(L, lua_upvalueindex(2), "_need");                    /* [name, chunk, need] */
+    lua_call(L, 1, 1);                                                /* [name, module] */
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        lua_pushboolean(L, 1);
+    }
+    lua_pushvalue(L, -1);
+    lua_setfield(L, lua_upvalueindex(2), name);
+    return 1;
+}
+
+/* ---- loading ------------------------------------------------------------------------------ */
+
+static void set_fn(lua_State *L, const char *name, lua_CFunction fn)
+{
+    lua_pushcfunction(L, fn);
+    lua_setfield(L, -2, name);
+}
+
+/* Calls M[name] with nargs arguments below it on the stack. [-nargs, +nres] */
+static void call_module(lua_State *L, int mod, const char *name, int nargs, int nres)
+{
     lua_getfield(L, mod, name);
     lua_insert(L, -1 - nargs);
-    return pcall_traced(L, nargs, nres, err, errlen);
+    lua_call(L, nargs, nres);
+}
+
+/* The whole load, run by lua_pcall: libraries, prelude, setup, scenario, finish, spec_read. */
+static int load_main(lua_State *L)
+{
+    loader *ld = get_loader(L);
+    luaL_openlibs(L);
+
+    /* Prelude modules: chunks named "@lua/dessa/<name>.lua", loaded on demand by need. */
+    lua_createtable(L, 0, (int)dessa_nmodules);                       /* [chunks] */
+    for (size_t i = 0; i < dessa_nmodules; i++) {
+        const dessa_module *m = &dessa_modules[i];
+        lua_pushfstring(L, "@lua/dessa/%s.lua", m->name);
+        if (luaL_loadbufferx(L, (const char *)m->src, m->len, lua_tostring(L, -1), "t") != LUA_OK)
+            return lua_error(L);
+        lua_setfield(L, -3, m->name);
+        lua_pop(L, 1);
+    }
+    lua_newtable(L);                                                  /* [chunks, loaded] */
+    lua_pushcclosure(L, l_need, 2);                                   /* [need] */
+    lua_getupvalue(L, -1, 2);                                         /* [need, loaded] */
+    lua_pushvalue(L, -2);
+    lua_setfield(L, -2, "_need");
+    lua_pop(L, 1);
+    lua_pushliteral(L, "init");
+    lua_call(L, 1, 1);                                                /* [M] */
+    int mod = lua_gettop(L);
+    lua_getfield(L, mod, "fail");                 /* msgh tells fail() errors from internal ones */
+    lua_setfield(L, LUA_REGISTRYINDEX, "dessa.fail");
+
+    /* M.setup { overrides, random, emit, read_data, unsafe, path } */
+    const dessa_load_opts *o = ld->opts;
+    lua_createtable(L, 0, 8);
+    lua_createtable(L, 0, (int)o->noverrides);
+    for (size_t i = 0; i < o->noverrides; i++) {
+        lua_pushstring(L, o->overrides[i].value);
+        lua_setfield(L, -2, o->overrides[i].name);
+    }
+    lua_setfield(L, -2, "overrides");
+    set_fn(L, "random", l_random);
+    set_fn(L, "emit", l_emit);
+    set_fn(L, "read_data", l_read_data);
+    set_fn(L, "stopped", l_stopped);
+    lua_pushboolean(L, o->unsafe);
+    lua_setfield(L, -2, "unsafe");
+    lua_pushstring(L, ld->path);
+    lua_setfield(L, -2, "path");
+    call_module(L, mod, "setup", 1, 0);
+
+    /* The scenario, in the sandbox, under the limits; then the whole-model checks. */
+    if (luaL_loadbufferx(L, ld->src, ld->srclen, ld->chunk, "t") != LUA_OK)
+        return lua_error(L);                                          /* [M, chunk] */
+    call_module(L, mod, "env", 0, 1);                                 /* [M, chunk, env] */
+    if (!lua_setupvalue(L, -2, 1))
+        lua_pop(L, 1);
+    ld->budget = SCENARIO_INSTRUCTIONS;
+    ld->deadline = now() + SCENARIO_SECONDS;
+    ld->running = 1;
+    lua_sethook(L, budget_hook, LUA_MASKCOUNT | LUA_MASKCALL, HOOK_EVERY);
+    lua_call(L, 0, 0);                                                /* [M] */
+    call_module(L, mod, "finish", 0, 1);                              /* [M, SPEC] */
+    lua_sethook(L, NULL, 0, 0);
+    ld->running = 0;
+    spec_read(L, -1, ld->spec);
+    return 0;
+}
+
+/* Reads the scenario file (a regular file of at most 64 MiB). */
+static int read_scenario(loader *ld, char *err, size_t errlen)
+{
+    char ebuf[128];
+    size_t size;
+    int fd = open_regular(ld->path, &size);
+    if (fd >= 0) {
+        ld->src = sim_malloc(size + 1);
+        if (!ld->src) {
+            close(fd);
+            snprintf(err, errlen, "error: out of memory (loading the scenario)");
+            return -1;
+        }
+        long n = read_all(fd, ld->src, size);
+        int e = errno;
+        close(fd);
+        if (n >= 0) {
+            ld->srclen = (size_t)n;
+            return 0;
+        }
+        errno = e;
+    }
+    snprintf(err, errlen, "error: cannot read scenario '%s': %s", ld->path,
+             why(errno, ebuf, sizeof ebuf));
+    return -1;
+}
+
+/* The scenario's directory, resolved, for data files. */
+static void scenario_dir(loader *ld)
+{
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s", ld->path);
+    char *slash = strrchr(dir, '/');
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == dir)
+        dir[1] = 0;
+    else
+        *slash = 0;
+    if (!realpath(dir, ld->dir))
+        snprintf(ld->dir, sizeof ld->dir, "%s", dir);
+}
+
+/* One load with the given math.random seed into s. 0, or -1 with the message in err. */
+static int load_once(const char *path, const dessa_load_opts *opts, uint64_t seed, int print_mode,
+                     spec *s, char **out, size_t *outlen, char *err, size_t errlen)
+{
+    *out = NULL;
+    *outlen = 0;
+    loader *ld = sim_calloc(1, sizeof *ld);
+    if (!ld) {
+        snprintf(err, errlen, "error: out of memory (loading the scenario)");
+        return -1;
+    }
+    ld->path = path;
+    ld->opts = opts;
+    ld->spec = s;
+    ld->data_fd = -1;
+    ld->print_mode = print_mode;
+    sim_rng_init(&ld->rng, seed, 0, "lua/math.random");
+    snprintf(ld->chunk, sizeof ld->chunk, "@%s", path);
+    scenario_dir(ld);
+    volatile int rc = -1;
+    if (read_scenario(ld, err, errlen) != 0)
+        goto done;
+    ld->L = lua_newstate(lua_alloc, ld);
+    if (!ld->L) {
+        snprintf(err, errlen, "error: out of memory (loading the scenario)");
+        goto done;
+    }
+    lua_State *L = ld->L;
+    *(loader **)lua_getextraspace(L) = ld;
+    jmp_buf jb;
+    ld->panic = &jb;
+    lua_atpanic(L, panic);
+    if (setjmp(jb) != 0) {   /* a Lua error outside any protected call: should not happen */
+        snprintf(err, errlen, "error: internal error in the Lua state (loading the scenario)");
+        goto done;
+    }
+    lua_pushcfunction(L, msgh);
+    lua_pushcfunction(L, load_main);
+    int status = lua_pcall(L, 0, 0, 1);
+    if (status == LUA_OK) {
+        rc = 0;
+    } else if (ld->stopped) {
+        snprintf(err, errlen, "%s", ld->stop_msg);
+    } else if (status == LUA_ERRMEM || s->oom) {
+        const char *cap = ld->mem_capped ? " (the scenario may use at most 2 GiB)" : "";
+        if (ld->oom_where[0])
+            snprintf(err, errlen, "%s: out of memory%s", ld->oom_where, cap);
+        else
+            snprintf(err, errlen, "error: out of memory (loading the scenario)%s", cap);
+    } else {
+        const char *m = lua_tostring(L, -1);
+        snprintf(err, errlen, "%s", m ? m : "error: the scenario failed");
+    }
+done:
+    if (ld->data_fd >= 0)
+        close(ld->data_fd);
+    if (ld->L) {
+        lua_sethook(ld->L, NULL, 0, 0);
+        lua_close(ld->L);
+    }
+    sim_free(ld->src);
+    *out = ld->out;
+    *outlen = ld->outlen;
+    sim_free(ld);
+    return rc;
+}
+
+static void flush_output(char *out, size_t len)
+{
+    if (len)
+        fwrite(out, 1, len, stderr);
+    sim_free(out);
 }
 
 dessa_scenario *dessa_scenario_load(const char *path, const dessa_load_opts *opts, char *err,
@@ -151,612 +629,72 @@ dessa_scenario *dessa_scenario_load(const char *path, const dessa_load_opts *opt
     err[0] = 0;
     dessa_scenario *sc = sim_calloc(1, sizeof *sc);
     if (!sc) {
-        snprintf(err, errlen, "error: out of memory");
+        snprintf(err, errlen, "error: out of memory (loading the scenario)");
         return NULL;
     }
-    snprintf(sc->path, sizeof sc->path, "%s", path);
-    sc->budget = SCENARIO_BUDGET;
-    sc->seed = opts->seed;
     sc->has_seed = opts->has_seed;
-    sim_rng_init(&sc->rng, opts->seed, 0, "lua/math.random");
-    lua_State *L = sc->L = lua_newstate(sim_lua_alloc, NULL);
-    if (!L) {
-        snprintf(err, errlen, "error: out of memory");
-        sim_free(sc);
+    sc->seed = opts->has_seed ? opts->seed : 1;
+    /* Without --seed the effective seed may come from run { seed }, known only once the
+     * scenario ran: the output is held back until the seed is settled. */
+    int mode = opts->quiet ? PRINT_DROP : opts->has_seed ? PRINT_DIRECT : PRINT_BUFFER;
+    char *out = NULL;
+    size_t outlen = 0;
+    int rc = load_once(path, opts, sc->seed, mode, &sc->spec, &out, &outlen, err, errlen);
+    if (rc == 0 && !opts->has_seed && sc->spec.has_seed && sc->spec.seed != sc->seed) {
+        /* Run it again with math.random seeded from run { seed }; the first output is dropped. */
+        uint64_t want = sc->spec.seed;
+        sim_free(out);
+        spec_free(&sc->spec);
+        memset(&sc->spec, 0, sizeof sc->spec);
+        sc->seed = want;
+        rc = load_once(path, opts, want, mode, &sc->spec, &out, &outlen, err, errlen);
+        if (rc == 0 && (!sc->spec.has_seed || sc->spec.seed != want)) {
+            snprintf(err, errlen, "%s: run: the seed must not depend on math.random",
+                     sc->spec.run_where ? sc->spec.run_where : path);
+            rc = -1;
+        }
+    }
+    flush_output(out, outlen);
+    if (rc != 0) {
+        dessa_scenario_free(sc);
         return NULL;
     }
-    *(dessa_scenario **)lua_getextraspace(L) = sc;
-    luaL_openlibs(L);
-
-    char *src = NULL;
-    size_t srclen = 0;
-    int rc = luaL_loadbufferx(L, (const char *)dessa_prelude, dessa_prelude_len, "=prelude", "t");
-    if (rc != LUA_OK) {
-        snprintf(err, errlen, "error: the prelude does not load: %s", lua_tostring(L, -1));
-        goto fail;
-    }
-    if (pcall_traced(L, 0, 1, err, errlen) != SIM_OK)
-        goto fail;
-    int mod = lua_gettop(L);
-
-    /* M.setup { overrides = {...}, random = fn, unsafe = bool } */
-    lua_createtable(L, 0, 4);
-    lua_createtable(L, 0, (int)opts->noverrides);
-    for (size_t i = 0; i < opts->noverrides; i++) {
-        lua_pushstring(L, opts->overrides[i].value);
-        lua_setfield(L, -2, opts->overrides[i].name);
-    }
-    lua_setfield(L, -2, "overrides");
-    lua_pushlightuserdata(L, sc);
-    lua_pushcclosure(L, l_random, 1);
-    lua_setfield(L, -2, "random");
-    lua_pushboolean(L, opts->unsafe);
-    lua_setfield(L, -2, "unsafe");
-    lua_pushstring(L, path);
-    lua_setfield(L, -2, "path");
-    if (call_module(sc, mod, "setup", 1, 0, err, errlen) != SIM_OK)
-        goto fail;
-
-    if (read_file(path, &src, &srclen) != 0) {
-        snprintf(err, errlen, "error: cannot read scenario '%s': %s", path, strerror(errno));
-        goto fail;
-    }
-    char chunk[1100];
-    snprintf(chunk, sizeof chunk, "@%s", path);
-    if (luaL_loadbufferx(L, src, srclen, chunk, "t") != LUA_OK) {
-        snprintf(err, errlen, "%s", lua_tostring(L, -1));
-        goto fail;
-    }
-    sim_free(src);
-    src = NULL;
-    if (call_module(sc, mod, "env", 0, 1, err, errlen) != SIM_OK)
-        goto fail;
-    if (!lua_setupvalue(L, -2, 1))   /* the chunk's _ENV */
-        lua_pop(L, 1);
-    lua_sethook(L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
-    rc = pcall_traced(L, 0, 0, err, errlen);
-    lua_sethook(L, NULL, 0, 0);
-    if (rc != SIM_OK)
-        goto fail;
-    if (call_module(sc, mod, "finish", 0, 1, err, errlen) != SIM_OK)
-        goto fail;
-    if (!lua_istable(L, -1)) {
-        snprintf(err, errlen, "error: the prelude returned no specification");
-        goto fail;
-    }
-    sc->spec = luaL_ref(L, LUA_REGISTRYINDEX);
-    lua_settop(L, 0);
     return sc;
-fail:
-    sim_free(src);
-    dessa_scenario_free(sc);
-    return NULL;
 }
 
-/* ---- reading the specification ------------------------------------------------------ */
-
-typedef struct build_ctx {
-    lua_State *L;
-    sim_engine *e;
-    char *err;
-    size_t errlen;
-    int names;     /* stack index: service name -> { index, endpoints = { name -> index } } */
-} build_ctx;
-
-/* Records an error located at the `where` field of the table at idx. */
-static int fail_at(build_ctx *b, int idx, int code, const char *fmt, ...)
+void dessa_scenario_free(dessa_scenario *sc)
 {
-    char msg[400];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    lua_getfield(b->L, idx, "where");
-    const char *where = lua_tostring(b->L, -1);
-    snprintf(b->err, b->errlen, "%s: %s", where ? where : "error", msg);
-    lua_pop(b->L, 1);
-    return code ? code : SIM_EINVAL;
-}
-
-static double get_num(lua_State *L, int idx, const char *key, double dflt)
-{
-    lua_getfield(L, idx, key);
-    double v = lua_isnumber(L, -1) ? lua_tonumber(L, -1) : dflt;
-    lua_pop(L, 1);
-    return v;
-}
-
-static const char *get_str(lua_State *L, int idx, const char *key)
-{
-    lua_getfield(L, idx, key);
-    const char *s = lua_tostring(L, -1);   /* kept alive by the specification table */
-    lua_pop(L, 1);
-    return s;
-}
-
-static int get_bool(lua_State *L, int idx, const char *key, int dflt)
-{
-    lua_getfield(L, idx, key);
-    int v = lua_isnil(L, -1) ? dflt : lua_toboolean(L, -1);
-    lua_pop(L, 1);
-    return v;
-}
-
-/* Reads t[key] (a list of numbers) into a new array; *n gets its length. */
-static double *get_numbers(lua_State *L, int idx, const char *key, size_t *n)
-{
-    lua_getfield(L, idx, key);
-    size_t len = lua_istable(L, -1) ? lua_rawlen(L, -1) : 0;
-    double *v = sim_calloc(len ? len : 1, sizeof *v);
-    for (size_t i = 0; v && i < len; i++) {
-        lua_rawgeti(L, -1, (lua_Integer)i + 1);
-        v[i] = lua_tonumber(L, -1);
-        lua_pop(L, 1);
-    }
-    lua_pop(L, 1);
-    *n = len;
-    return v;
-}
-
-/* Builds the distribution described by the table at idx. */
-static int build_dist(build_ctx *b, int idx, sim_dist **out)
-{
-    lua_State *L = b->L;
-    idx = lua_absindex(L, idx);
-    *out = NULL;
-    if (!lua_istable(L, idx)) {
-        if (lua_isnumber(L, idx))
-            return sim_dist_const(out, lua_tonumber(L, idx));
-        snprintf(b->err, b->errlen, "error: a distribution was expected");
-        return SIM_EINVAL;
-    }
-    const char *kind = get_str(L, idx, "kind");
-    kind = kind ? kind : "";
-    int rc = SIM_EINVAL;
-    if (!strcmp(kind, "const"))
-        rc = sim_dist_const(out, get_num(L, idx, "value", NAN));
-    else if (!strcmp(kind, "exp"))
-        rc = sim_dist_exp(out, get_num(L, idx, "mean", NAN));
-    else if (!strcmp(kind, "uniform"))
-        rc = sim_dist_uniform(out, get_num(L, idx, "lo", NAN), get_num(L, idx, "hi", NAN));
-    else if (!strcmp(kind, "normal"))
-        rc = sim_dist_normal(out, get_num(L, idx, "mean", NAN), get_num(L, idx, "sd", NAN));
-    else if (!strcmp(kind, "lognormal"))
-        rc = sim_dist_lognormal(out, get_num(L, idx, "mu", NAN), get_num(L, idx, "sigma", NAN));
-    else if (!strcmp(kind, "gamma"))
-        rc = sim_dist_gamma(out, get_num(L, idx, "shape", NAN), get_num(L, idx, "mean", NAN));
-    else if (!strcmp(kind, "erlang"))
-        rc = sim_dist_erlang(out, (unsigned)get_num(L, idx, "k", 0), get_num(L, idx, "mean", NAN));
-    else if (!strcmp(kind, "weibull"))
-        rc = sim_dist_weibull(out, get_num(L, idx, "shape", NAN), get_num(L, idx, "mean", NAN));
-    else if (!strcmp(kind, "pareto"))
-        rc = sim_dist_pareto(out, get_num(L, idx, "alpha", NAN), get_num(L, idx, "min", NAN));
-    else if (!strcmp(kind, "hyperexp") || !strcmp(kind, "empirical")) {
-        size_t n, m;
-        double *p = get_numbers(L, idx, kind[0] == 'h' ? "probs" : "values", &n);
-        double *v = kind[0] == 'h' ? get_numbers(L, idx, "means", &m) : NULL;
-        if (!p || (kind[0] == 'h' && !v))
-            rc = SIM_ENOMEM;
-        else if (kind[0] == 'h')
-            rc = n == m ? sim_dist_hyperexp(out, n, p, v) : SIM_EINVAL;
-        else
-            rc = sim_dist_empirical(out, p, n);
-        sim_free(p);
-        sim_free(v);
-    } else if (!strcmp(kind, "mixture")) {
-        size_t n;
-        double *w = get_numbers(L, idx, "weights", &n);
-        sim_dist **parts = sim_calloc(n ? n : 1, sizeof *parts);
-        rc = w && parts ? SIM_OK : SIM_ENOMEM;
-        lua_getfield(L, idx, "parts");
-        for (size_t i = 0; rc == SIM_OK && i < n; i++) {
-            lua_rawgeti(L, -1, (lua_Integer)i + 1);
-            rc = build_dist(b, -1, &parts[i]);
-            lua_pop(L, 1);
-        }
-        lua_pop(L, 1);
-        if (rc == SIM_OK)
-            rc = sim_dist_mixture(out, n, w, parts);
-        if (rc != SIM_OK)
-            for (size_t i = 0; parts && i < n; i++)
-                sim_dist_free(parts[i]);
-        sim_free(w);
-        sim_free(parts);
-    }
-    if (rc == SIM_EINVAL && !b->err[0])
-        return fail_at(b, idx, rc, "invalid parameters for distribution '%s'", kind);
-    if (rc == SIM_ENOMEM)
-        snprintf(b->err, b->errlen, "error: out of memory");
-    return rc;
-}
-
-/* Builds the optional distribution t[key]; NULL when absent. */
-static int build_field_dist(build_ctx *b, int idx, const char *key, sim_dist **out)
-{
-    lua_getfield(b->L, idx, key);
-    int rc = lua_isnil(b->L, -1) ? (*out = NULL, SIM_OK) : build_dist(b, -1, out);
-    lua_pop(b->L, 1);
-    return rc;
-}
-
-/* Looks up service `name` (and endpoint `ep`, NULL for the first) in the names table. */
-static int resolve(build_ctx *b, int where, const char *name, const char *ep, uint32_t *si,
-                   uint32_t *ei)
-{
-    lua_State *L = b->L;
-    lua_getfield(L, b->names, name ? name : "");
-    if (!lua_istable(L, -1)) {
-        lua_pop(L, 1);
-        return fail_at(b, where, SIM_EINVAL, "unknown service '%s'", name ? name : "?");
-    }
-    lua_rawgeti(L, -1, 1);
-    *si = (uint32_t)lua_tointeger(L, -1);
-    lua_pop(L, 1);
-    *ei = 0;
-    if (ep) {
-        lua_getfield(L, -1, "endpoints");
-        lua_getfield(L, -1, ep);
-        if (!lua_isinteger(L, -1)) {
-            lua_pop(L, 3);
-            return fail_at(b, where, SIM_EINVAL, "service '%s' has no endpoint '%s'", name, ep);
-        }
-        *ei = (uint32_t)lua_tointeger(L, -1);
-        lua_pop(L, 2);
-    }
-    lua_pop(L, 1);
-    return SIM_OK;
-}
-
-static int compile_steps(build_ctx *b, uint32_t s, uint32_t ep, int steps);
-
-/* Compiles the sub-sequence t[i] of the list at idx. */
-static int compile_sub(build_ctx *b, uint32_t s, uint32_t ep, int list, lua_Integer i)
-{
-    lua_rawgeti(b->L, list, i);
-    int rc = compile_steps(b, s, ep, lua_gettop(b->L));
-    lua_pop(b->L, 1);
-    return rc;
-}
-
-static int compile_step(build_ctx *b, uint32_t s, uint32_t ep, int st)
-{
-    lua_State *L = b->L;
-    sim_engine *e = b->e;
-    const char *op = get_str(L, st, "op");
-    op = op ? op : "";
-    int rc;
-    if (!strcmp(op, "work") || !strcmp(op, "sleep")) {
-        sim_dist *d;
-        if ((rc = build_field_dist(b, st, "dist", &d)) != SIM_OK)
-            return rc;
-        rc = op[0] == 'w' ? sim_op_work(e, s, ep, d) : sim_op_sleep(e, s, ep, d);
-        return rc == SIM_OK ? rc : fail_at(b, st, rc, "cannot add step '%s'", op);
-    }
-    if (!strcmp(op, "call")) {
-        uint32_t ts, te;
-        if ((rc = resolve(b, st, get_str(L, st, "service"), get_str(L, st, "endpoint"), &ts,
-                          &te)) != SIM_OK)
-            return rc;
-        rc = sim_op_call(e, s, ep, ts, te, get_bool(L, st, "blocking", 1));
-        return rc == SIM_OK ? rc : fail_at(b, st, rc, "cannot add the call");
-    }
-    if (!strcmp(op, "parallel")) {
-        lua_getfield(L, st, "branches");
-        int br = lua_gettop(L);
-        uint32_t n = (uint32_t)lua_rawlen(L, br), pc;
-        const char *join = get_str(L, st, "join");
-        sim_join j = !join || !strcmp(join, "all") ? SIM_JOIN_ALL
-                     : !strcmp(join, "any")        ? SIM_JOIN_ANY
-                                                   : SIM_JOIN_QUORUM;
-        rc = sim_op_fork(e, s, ep, n, j, (uint32_t)get_num(L, st, "quorum", n),
-                         get_bool(L, st, "blocking", 1), &pc);
-        for (uint32_t i = 0; rc == SIM_OK && i < n; i++) {
-            rc = sim_op_set_target(e, s, ep, pc, i, sim_op_next_pc(e, s, ep));
-            if (rc == SIM_OK)
-                rc = compile_sub(b, s, ep, br, i + 1);
-            if (rc == SIM_OK)
-                rc = sim_op_branch_end(e, s, ep);
-        }
-        if (rc == SIM_OK)
-            rc = sim_op_set_target(e, s, ep, pc, n, sim_op_next_pc(e, s, ep));
-        lua_pop(L, 1);
-        return rc == SIM_OK || b->err[0] ? rc : fail_at(b, st, rc, "invalid parallel step");
-    }
-    if (!strcmp(op, "branch")) {
-        size_t n;
-        double *probs = get_numbers(L, st, "probs", &n);
-        uint32_t *jumps = sim_calloc(n ? n : 1, sizeof *jumps), pc;
-        if (!probs || !jumps) {
-            sim_free(probs);
-            sim_free(jumps);
-            return fail_at(b, st, SIM_ENOMEM, "out of memory");
-        }
-        lua_getfield(L, st, "arms");
-        int arms = lua_gettop(L);
-        rc = sim_op_choose(e, s, ep, (uint32_t)n, probs, &pc);
-        for (uint32_t i = 0; rc == SIM_OK && i < n; i++) {
-            rc = sim_op_set_target(e, s, ep, pc, i, sim_op_next_pc(e, s, ep));
-            if (rc == SIM_OK)
-                rc = compile_sub(b, s, ep, arms, i + 1);
-            if (rc == SIM_OK)
-                rc = sim_op_jump(e, s, ep, &jumps[i]);
-        }
-        for (uint32_t i = 0; rc == SIM_OK && i < n; i++)
-            rc = sim_op_set_target(e, s, ep, jumps[i], 0, sim_op_next_pc(e, s, ep));
-        lua_pop(L, 1);
-        sim_free(probs);
-        sim_free(jumps);
-        return rc == SIM_OK || b->err[0] ? rc : fail_at(b, st, rc, "invalid branch step");
-    }
-    return fail_at(b, st, SIM_EINVAL, "unknown step '%s'", op);
-}
-
-static int compile_steps(build_ctx *b, uint32_t s, uint32_t ep, int steps)
-{
-    lua_State *L = b->L;
-    lua_Integer n = (lua_Integer)lua_rawlen(L, steps);
-    for (lua_Integer i = 1; i <= n; i++) {
-        lua_rawgeti(L, steps, i);
-        int rc = compile_step(b, s, ep, lua_gettop(L));
-        lua_pop(L, 1);
-        if (rc != SIM_OK)
-            return rc;
-    }
-    return SIM_OK;
-}
-
-static int parse_enum(const char *s, const char *const *names, int dflt)
-{
-    for (int i = 0; s && names[i]; i++)
-        if (!strcmp(s, names[i]))
-            return i;
-    return dflt;
-}
-
-static int build_services(build_ctx *b, int spec)
-{
-    static const char *const disc[] = { "fifo", "lifo", "priority", NULL };
-    static const char *const lb[] = { "round_robin", "random", "least_outstanding",
-                                      "power_of_two", NULL };
-    lua_State *L = b->L;
-    lua_getfield(L, spec, "services");
-    int list = lua_gettop(L);
-    lua_Integer n = (lua_Integer)lua_rawlen(L, list);
-    int rc = SIM_OK;
-    /* Pass 1: services and endpoints, so calls can name any of them. */
-    for (lua_Integer i = 1; rc == SIM_OK && i <= n; i++) {
-        lua_rawgeti(L, list, i);
-        int sv = lua_gettop(L);
-        sim_service_config cfg = {
-            .workers = (uint32_t)get_num(L, sv, "workers", 1),
-            .queue = (int64_t)get_num(L, sv, "queue", -1),
-            .discipline = (sim_discipline)parse_enum(get_str(L, sv, "discipline"), disc, 0),
-            .replicas = (uint32_t)get_num(L, sv, "replicas", 1),
-            .balancer = (sim_balancer)parse_enum(get_str(L, sv, "balancer"), lb, 0),
-        };
-        const char *name = get_str(L, sv, "name");
-        uint32_t si;
-        rc = sim_service_add(b->e, name, &cfg, &si);
-        if (rc != SIM_OK) {
-            rc = fail_at(b, sv, rc, "service '%s': invalid configuration", name);
-            break;
-        }
-        lua_createtable(L, 1, 1);
-        lua_pushinteger(L, si);
-        lua_rawseti(L, -2, 1);
-        lua_newtable(L);
-        lua_getfield(L, sv, "endpoints");
-        lua_Integer ne = (lua_Integer)lua_rawlen(L, -1);
-        for (lua_Integer k = 1; rc == SIM_OK && k <= ne; k++) {
-            lua_rawgeti(L, -1, k);
-            const char *epn = get_str(L, -1, "name");
-            uint32_t ei;
-            rc = sim_endpoint_add(b->e, si, epn, &ei);
-            lua_pop(L, 1);
-            lua_pushinteger(L, ei);
-            lua_setfield(L, -3, epn);
-        }
-        lua_pop(L, 1);
-        lua_setfield(L, -2, "endpoints");
-        lua_setfield(L, b->names, name);
-        lua_pop(L, 1);
-    }
-    /* Pass 2: the programs. */
-    for (lua_Integer i = 1; rc == SIM_OK && i <= n; i++) {
-        lua_rawgeti(L, list, i);
-        lua_getfield(L, -1, "endpoints");
-        int eps = lua_gettop(L);
-        lua_Integer ne = (lua_Integer)lua_rawlen(L, eps);
-        for (lua_Integer k = 1; rc == SIM_OK && k <= ne; k++) {
-            lua_rawgeti(L, eps, k);
-            lua_getfield(L, -1, "steps");
-            rc = compile_steps(b, (uint32_t)i - 1, (uint32_t)k - 1, lua_gettop(L));
-            if (rc == SIM_OK)
-                rc = sim_op_return(b->e, (uint32_t)i - 1, (uint32_t)k - 1);
-            lua_pop(L, 2);
-        }
-        lua_pop(L, 2);
-    }
-    lua_pop(L, 1);
-    if (rc == SIM_ENOMEM && !b->err[0])
-        snprintf(b->err, b->errlen, "error: out of memory");
-    return rc;
-}
-
-static int build_clients(build_ctx *b, int spec)
-{
-    static const char *const arr[] = { "poisson", "constant", "schedule", "bursty", NULL };
-    lua_State *L = b->L;
-    lua_getfield(L, spec, "clients");
-    int list = lua_gettop(L);
-    lua_Integer n = (lua_Integer)lua_rawlen(L, list);
-    int rc = SIM_OK;
-    for (lua_Integer i = 1; rc == SIM_OK && i <= n; i++) {
-        lua_rawgeti(L, list, i);
-        int cl = lua_gettop(L);
-        sim_client_config cfg = { 0 };
-        double *times = NULL, *rates = NULL;
-        const char *kind = get_str(L, cl, "kind");
-        rc = resolve(b, cl, get_str(L, cl, "target"), get_str(L, cl, "endpoint"), &cfg.service,
-                     &cfg.endpoint);
-        cfg.closed = kind && !strcmp(kind, "closed");
-        cfg.timeout = get_num(L, cl, "timeout", 0);
-        cfg.limit = (uint64_t)get_num(L, cl, "limit", 0);
-        cfg.priority = (int32_t)get_num(L, cl, "priority", 0);
-        cfg.start = get_num(L, cl, "start", 0);
-        if (rc == SIM_OK && cfg.closed) {
-            cfg.users = (uint32_t)get_num(L, cl, "users", 0);
-            rc = build_field_dist(b, cl, "think", &cfg.think);
-        } else if (rc == SIM_OK) {
-            lua_getfield(L, cl, "arrivals");
-            int a = lua_gettop(L);
-            cfg.arrivals = (sim_arrivals)parse_enum(get_str(L, a, "kind"), arr, 0);
-            cfg.rate = get_num(L, a, "rate", 0);
-            if (cfg.arrivals == SIM_ARR_SCHEDULE) {
-                size_t nt, nr;
-                times = get_numbers(L, a, "times", &nt);
-                rates = get_numbers(L, a, "rates", &nr);
-                cfg.times = times;
-                cfg.rates = rates;
-                cfg.npoints = (uint32_t)(nt == nr ? nt : 0);
-            } else if (cfg.arrivals == SIM_ARR_BURSTY) {
-                rc = build_field_dist(b, a, "on", &cfg.on);
-                if (rc == SIM_OK)
-                    rc = build_field_dist(b, a, "off", &cfg.off);
-            }
-            lua_pop(L, 1);
-        }
-        const char *name = get_str(L, cl, "name");
-        if (rc == SIM_OK) {
-            rc = sim_client_add(b->e, name, &cfg);
-            if (rc != SIM_OK)
-                rc = fail_at(b, cl, rc, "client '%s': invalid configuration", name);
-        } else {
-            sim_dist_free(cfg.think);
-            sim_dist_free(cfg.on);
-            sim_dist_free(cfg.off);
-        }
-        sim_free(times);
-        sim_free(rates);
-        lua_pop(L, 1);
-    }
-    lua_pop(L, 1);
-    return rc;
-}
-
-static int build_links(build_ctx *b, int spec)
-{
-    lua_State *L = b->L;
-    int rc = SIM_OK;
-    lua_getfield(L, spec, "link");
-    if (lua_istable(L, -1)) {
-        sim_dist *d;
-        rc = build_field_dist(b, lua_gettop(L), "latency", &d);
-        if (rc == SIM_OK)
-            rc = sim_link_default(b->e, d);
-    }
-    lua_pop(L, 1);
-    lua_getfield(L, spec, "links");
-    int list = lua_gettop(L);
-    lua_Integer n = lua_istable(L, list) ? (lua_Integer)lua_rawlen(L, list) : 0;
-    for (lua_Integer i = 1; rc == SIM_OK && i <= n; i++) {
-        lua_rawgeti(L, list, i);
-        sim_dist *d;
-        rc = build_field_dist(b, lua_gettop(L), "latency", &d);
-        if (rc == SIM_OK)
-            rc = sim_link_pair(b->e, get_str(L, -1, "from"), get_str(L, -1, "to"), d);
-        lua_pop(L, 1);
-    }
-    lua_pop(L, 1);
-    return rc;
+    if (!sc)
+        return;
+    spec_free(&sc->spec);
+    sim_free(sc);
 }
 
 uint64_t dessa_scenario_seed(const dessa_scenario *sc)
 {
-    sim_config cfg;
-    int has_seed;
-    dessa_scenario_run_config(sc, &cfg, &has_seed);
-    return sc->has_seed ? sc->seed : has_seed ? cfg.seed : 1;
+    return sc->has_seed ? sc->seed : sc->spec.has_seed ? sc->spec.seed : 1;
 }
 
 void dessa_scenario_run_config(const dessa_scenario *sc, sim_config *cfg, int *has_seed)
 {
-    lua_State *L = sc->L;
-    lua_rawgeti(L, LUA_REGISTRYINDEX, sc->spec);
-    lua_getfield(L, -1, "run");
-    int run = lua_gettop(L);
-    cfg->duration = get_num(L, run, "duration", 0);
-    cfg->warmup = get_num(L, run, "warmup", 0);
-    cfg->sample = get_num(L, run, "sample", cfg->duration / 60);
-    lua_getfield(L, run, "seed");
-    *has_seed = lua_isinteger(L, -1);
-    if (*has_seed)
-        cfg->seed = (uint64_t)lua_tointeger(L, -1);
-    lua_settop(L, 0);
+    *cfg = sc->spec.run;
+    cfg->seed = sc->spec.has_seed ? sc->spec.seed : 0;
+    cfg->rep = 0;
+    *has_seed = sc->spec.has_seed;
 }
 
 int dessa_scenario_build(dessa_scenario *sc, uint64_t seed, uint64_t rep, sim_engine **out,
                          char *err, size_t errlen)
 {
-    lua_State *L = sc->L;
-    err[0] = 0;
-    *out = NULL;
-    sim_config cfg;
-    int has_seed;
-    dessa_scenario_run_config(sc, &cfg, &has_seed);
-    cfg.seed = seed;
-    cfg.rep = rep;
-    sim_engine *e = sim_engine_new(&cfg);
-    if (!e) {
-        snprintf(err, errlen, "error: cannot create the engine (out of memory or a bad run block)");
-        return SIM_ENOMEM;
-    }
-    if (!lua_checkstack(L, 64)) {
-        sim_engine_free(e);
-        snprintf(err, errlen, "error: out of memory");
-        return SIM_ENOMEM;
-    }
-    lua_rawgeti(L, LUA_REGISTRYINDEX, sc->spec);
-    int spec = lua_gettop(L);
-    lua_newtable(L);
-    build_ctx b = { L, e, err, errlen, lua_gettop(L) };
-    int rc = build_services(&b, spec);
-    if (rc == SIM_OK)
-        rc = build_clients(&b, spec);
-    if (rc == SIM_OK)
-        rc = build_links(&b, spec);
-    lua_settop(L, 0);
-    if (rc != SIM_OK) {
-        if (!err[0])
-            snprintf(err, errlen, "error: %s", sim_strerror(rc));
-        sim_engine_free(e);
-        return rc;
-    }
-    *out = e;
-    return SIM_OK;
+    return spec_build(&sc->spec, seed, rep, out, err, errlen);
 }
 
-size_t dessa_scenario_nparams(const dessa_scenario *sc)
-{
-    lua_State *L = sc->L;
-    lua_rawgeti(L, LUA_REGISTRYINDEX, sc->spec);
-    lua_getfield(L, -1, "params");
-    size_t n = lua_istable(L, -1) ? lua_rawlen(L, -1) : 0;
-    lua_settop(L, 0);
-    return n;
-}
+size_t dessa_scenario_nparams(const dessa_scenario *sc) { return sc->spec.nparams; }
 
 void dessa_scenario_param(const dessa_scenario *sc, size_t i, char *name, size_t nlen,
                           char *value, size_t vlen)
 {
-    lua_State *L = sc->L;
-    lua_rawgeti(L, LUA_REGISTRYINDEX, sc->spec);
-    lua_getfield(L, -1, "params");
-    lua_rawgeti(L, -1, (lua_Integer)i + 1);
-    const char *n = get_str(L, -1, "name");
-    lua_getfield(L, -1, "value");
-    const char *v = luaL_tolstring(L, -1, NULL);
-    snprintf(name, nlen, "%s", n ? n : "");
-    snprintf(value, vlen, "%s", v ? v : "");
-    lua_settop(L, 0);
+    const spec_param *p = i < sc->spec.nparams ? &sc->spec.params[i] : NULL;
+    snprintf(name, nlen, "%s", p ? p->name : "");
+    snprintf(value, vlen, "%s", p ? p->value : "");
 }

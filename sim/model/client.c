@@ -27,14 +27,15 @@ int sim_client_add(sim_engine *e, const char *name, const sim_client_config *cfg
               cfg->endpoint >= e->svcs[cfg->service].neps || !(cfg->timeout >= 0) ||
               !(cfg->start >= 0) || cfg->start == INFINITY;
     if (cfg->closed)
-        bad = bad || cfg->users < 1;
+        bad = bad || cfg->users < 1 || cfg->users > SIM_USERS_MAX;
     else if (cfg->arrivals == SIM_ARR_SCHEDULE) {
         bad = bad || cfg->npoints < 1 || !cfg->times || !cfg->rates;
         for (uint32_t i = 0; !bad && i < cfg->npoints; i++)
             bad = !(cfg->times[i] >= 0) || !(cfg->rates[i] >= 0) ||
-                  cfg->rates[i] == INFINITY || (i > 0 && !(cfg->times[i] > cfg->times[i - 1]));
+                  !(cfg->rates[i] <= SIM_RATE_MAX) ||
+                  (i > 0 && !(cfg->times[i] > cfg->times[i - 1]));
     } else {
-        bad = bad || !(cfg->rate > 0) || cfg->rate == INFINITY ||
+        bad = bad || !(cfg->rate > 0) || !(cfg->rate <= SIM_RATE_MAX) ||
               (unsigned)cfg->arrivals > SIM_ARR_BURSTY;
         /* An on period of mean zero would make a source that never sends. */
         if (cfg->arrivals == SIM_ARR_BURSTY)
@@ -144,13 +145,27 @@ static sim_time schedule_next(sim_client *c, sim_time now)
     }
 }
 
+/* now + gap, or a failed run when a positive gap no longer moves the clock there. */
+static sim_time after_gap(sim_engine *e, const sim_client *c, sim_time now, double gap)
+{
+    sim_time t = now + gap;
+    if (t == now && gap > 0) {
+        sim_engine_fail(e, SIM_ESTALL,
+                        "time no longer advances: client '%s' at t = %.17g draws gaps of %.3g s, "
+                        "below the clock's resolution there (see 'Time' in docs/model.md)",
+                        c->name, now, gap);
+        return SIM_TIME_NEVER;
+    }
+    return t;
+}
+
 static sim_time next_arrival(sim_engine *e, sim_client *c, sim_time now)
 {
     switch (c->cfg.arrivals) {
     case SIM_ARR_POISSON:
-        return now + exp_sample(&c->rng_arrival, c->cfg.rate);
+        return after_gap(e, c, now, exp_sample(&c->rng_arrival, c->cfg.rate));
     case SIM_ARR_CONSTANT:
-        return now + 1.0 / c->cfg.rate;
+        return after_gap(e, c, now, 1.0 / c->cfg.rate);
     case SIM_ARR_SCHEDULE:
         return schedule_next(c, now);
     case SIM_ARR_BURSTY: {
@@ -335,6 +350,11 @@ static int client_ledger(sim_engine *e, uint32_t i, uint64_t live)
     uint64_t ended = 0;
     for (int k = 0; k < SIM_NCAUSES; k++)
         ended += a->by[k];
+    if (c->lat_hist.lost || c->compl_hist.lost || c->tick_hist.lost) {
+        sim_engine_fail(e, SIM_ENOMEM, "out of memory for the statistics of client '%s'",
+                        c->name);
+        return SIM_ENOMEM;
+    }
     if (live == c->in_flight && a->sent == ended + live)
         return SIM_OK;
     sim_engine_fail(e, SIM_ELEDGER,

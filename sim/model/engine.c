@@ -13,8 +13,8 @@
 #include "model/host.h"
 
 /* Events at one instant before the run is declared stalled: a floor of ten million, raised to
- * 64 events per live request and pending event (checked every SIM_PROGRESS_EVERY events), so a
- * million users starting together pass while a zero-time loop stops within a second. */
+ * 64 per pending event (checked every SIM_PROGRESS_EVERY events), so a million users starting
+ * together pass while a zero-time loop stops within a second. */
 #define STALL_MIN 10000000u
 
 sim_engine *sim_engine_new(const sim_config *cfg)
@@ -322,10 +322,11 @@ int sim_engine_run(sim_engine *e)
         if (n >= next_check) {
             next_check += SIM_PROGRESS_EVERY;
             /* Large models may legitimately do more at one instant: the guard scales with
-             * what is alive, never below its floor. */
-            uint64_t alive = (uint64_t)e->reqs.live + e->events.live;
-            if (64 * alive > e->stall_limit)
-                e->stall_limit = 64 * alive;
+             * the pending events (not with requests, which a zero-time loop can pile up),
+             * never below its floor. */
+            uint64_t pending = e->events.live;
+            if (64 * pending > e->stall_limit)
+                e->stall_limit = 64 * pending;
             if (e->progress && e->progress(e->progress_ud, e->now, n)) {
                 sim_engine_fail(e, SIM_ESTOPPED, "stopped at t = %g", e->now);
                 break;

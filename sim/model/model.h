@@ -48,6 +48,8 @@ typedef struct sim_service_config {
 } sim_service_config;
 
 typedef enum { SIM_ARR_POISSON, SIM_ARR_CONSTANT, SIM_ARR_SCHEDULE, SIM_ARR_BURSTY } sim_arrivals;
+#define SIM_RATE_MAX 1e9   /* arrivals per second, at most (a faster source floods any model) */
+#define SIM_USERS_MAX 10000000u   /* users of a closed client, at most */
 
 typedef struct sim_client_config {
     uint32_t service, endpoint;   /* target */

@@ -444,6 +444,11 @@ static int service_ledger(sim_engine *e, uint32_t i, uint64_t live)
     for (uint32_t j = 0; j < s->cfg.replicas; j++)
         for (const sim_req *r = s->inst[j].admitted; r; r = r->inext)
             admitted += r->kind == SIM_REQ_CALL;
+    if (s->wait_hist.lost) {
+        sim_engine_fail(e, SIM_ENOMEM, "out of memory for the statistics of service '%s'",
+                        s->name);
+        return SIM_ENOMEM;
+    }
     if (live == s->in_flight && admitted == live && a->arrivals == ended + live)
         return SIM_OK;
     sim_engine_fail(e, SIM_ELEDGER,

@@ -18,8 +18,15 @@ static void clear_summary(sim_hist *h)
 int sim_hist_init(sim_hist *h)
 {
     clear_summary(h);
+    h->b = NULL;   /* allocated at the first value */
+    h->lost = 0;
+    return SIM_OK;
+}
+
+int sim_hist_alloc_(sim_hist *h)
+{
     h->b = sim_calloc(SIM_HIST_NBUCKETS, sizeof *h->b);
-    return h->b ? SIM_OK : SIM_ENOMEM;
+    return h->b ? 0 : -1;
 }
 
 void sim_hist_fini(sim_hist *h)
@@ -42,6 +49,10 @@ void sim_hist_merge(sim_hist *dst, const sim_hist *src)
 {
     if (src->count == 0)
         return;
+    if (!dst->b && sim_hist_alloc_(dst) != 0) {
+        dst->lost += src->count;
+        return;
+    }
     long lo = sim_hist_index(src->min), hi = sim_hist_index(src->max);
     for (long i = lo; i <= hi; i++)
         dst->b[i] += src->b[i];

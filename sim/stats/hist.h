@@ -36,11 +36,16 @@ typedef struct sim_hist {
     uint64_t count;   /* values added (NaNs are ignored and not counted) */
     double sum;       /* exact sum of the values added */
     double min, max;  /* +inf / -inf while empty */
-    uint64_t *b;      /* SIM_HIST_NBUCKETS counters, index 0 = underflow, last = overflow */
+    uint64_t *b;      /* SIM_HIST_NBUCKETS counters, index 0 = underflow, last = overflow;
+                       * allocated at the first value, so an unused histogram costs nothing */
+    uint64_t lost;    /* values not recorded because the buckets could not be allocated */
 } sim_hist;
 
-/* Allocates the buckets and empties the histogram. Returns SIM_OK, or SIM_ENOMEM (then h holds no
- * memory and sim_hist_fini is still safe to call). */
+/* Allocates the buckets (at the first value): 0, or -1 when out of memory. */
+int sim_hist_alloc_(sim_hist *h);
+
+/* Empties the histogram; the buckets come with the first value (a failure to allocate them then
+ * counts the value in `lost`). Returns SIM_OK. */
 int sim_hist_init(sim_hist *h);
 
 /* Releases the buckets; h must be re-initialised before further use. Safe after a failed init. */
@@ -68,6 +73,10 @@ static inline void sim_hist_add(sim_hist *h, double v)
 {
     if (v != v)
         return;
+    if (!h->b && sim_hist_alloc_(h) != 0) {
+        h->lost++;   /* the owner checks `lost` and reports the shortage */
+        return;
+    }
     h->b[sim_hist_index(v)]++;
     h->count++;
     h->sum += v;

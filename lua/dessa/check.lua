@@ -1,0 +1,477 @@
+--[[
+check: what every prelude module shares.
+
+The shared per-load state S (reset in place by setup), the object registry (KIND, DATA),
+locations (here, scenario_frame) and the one-line error helper fail(), value rendering,
+name suggestions (did_you_mean), value checkers (C) and the generic table checker
+(check_fields, pick_form).
+]]
+
+local need = ...
+
+-- Library functions captured at load time (the scenario may replace the originals).
+local ceil = math.ceil
+local concat = table.concat
+local error_ = error
+local fmt = string.format
+local getinfo = debug.getinfo
+local huge = math.huge
+local ipairs_ = ipairs
+local mabs = math.abs
+local mmax = math.max
+local mmin = math.min
+local mtype = math.type
+local next_ = next
+local pairs_ = pairs
+local rawget_ = rawget
+local sbyte = string.byte
+local setmetatable_ = setmetatable
+local sfind = string.find
+local sgsub = string.gsub
+local slower = string.lower
+local sort = table.sort
+local ssub = string.sub
+local tointeger = math.tointeger
+local tostring_ = tostring
+local type_ = type
+
+-- Frames whose source is this chunk belong to the prelude; the first other Lua frame up the
+-- stack is the scenario code that called us.
+-- Every prelude chunk is named "@lua/dessa/<module>.lua" (by the C loader and by the test
+-- harness alike).
+local function is_prelude_source(source)
+  return ssub(source, 1, 11) == "@lua/dessa/"
+end
+
+-- z such that P(N(0,1) <= z) = 0.99, used by lognormal { median, p99 }.
+local Z99 = 2.3263478740408408
+
+-- Per-load state: one table shared by every module, emptied and refilled by setup.
+local S = {}
+
+-- Deepest nesting of parallel/branch steps and of mixtures (the C reader has the same limit).
+local MAX_DEPTH = 100
+
+-- Objects made by constructors (distributions, steps, handles ...) are empty proxy tables;
+-- KIND says what they are and DATA holds their private record. Both are weak and out of the
+-- scenario's reach, so objects cannot be forged or changed after validation.
+local KIND = setmetatable_({}, { __mode = "k" })
+local DATA = setmetatable_({}, { __mode = "k" })
+
+-- Control characters are escaped so that every message stays on one line.
+local function one_line(c)
+  if c == "\n" then return "\\n" elseif c == "\t" then return "\\t" end
+  return fmt("\\%d", sbyte(c))
+end
+
+-- Raises "where: message" as a plain string (level 0: no position added by Lua).
+local function fail(where, msg, ...)
+  local text = fmt(msg, ...)
+  if where then text = where .. ": " .. text end
+  error_((sgsub(text, "%c", one_line)), 0)
+end
+
+-- Writes "where: warning: message" to the scenario's output (stderr unless quiet).
+local function warn(where, msg, ...)
+  local text = sgsub(fmt(msg, ...), "%c", one_line)
+  S.emit((where and where .. ": " or "") .. "warning: " .. text .. "\n")
+end
+
+-- The first stack frame that is Lua code outside the prelude: the scenario line being run.
+local function scenario_frame()
+  local level = 2
+  while true do
+    local info = getinfo(level, "Sl")
+    if not info then return nil end
+    if info.what ~= "C" and not is_prelude_source(info.source) then return info end
+    level = level + 1
+  end
+end
+
+-- "file:line" of the scenario code that called the current constructor, and the frame info.
+local function here()
+  local info = scenario_frame()
+  if not info then return "?", nil end
+  if S and not S.source then S.source = info.short_src end
+  return info.short_src .. ":" .. info.currentline, info
+end
+
+local function is_finite(v)
+  return type_(v) == "number" and v == v and v ~= huge and v ~= -huge
+end
+
+local function is_plain_table(v)
+  return type_(v) == "table" and KIND[v] == nil
+end
+
+-- One-line rendering of a value for "got ..." in messages.
+local function describe(v)
+  local kind = KIND[v]
+  if kind == "dist" then return "a distribution"
+  elseif kind == "arrival" then return "an arrival process"
+  elseif kind == "step" then return "a " .. DATA[v].op .. " step"
+  elseif kind == "endpoint" then return fmt('endpoint "%s"', DATA[v].name)
+  elseif kind == "service" then return fmt('service "%s"', DATA[v].name)
+  elseif kind == "epref" then return fmt("endpoint %s.%s", DATA[v].service, DATA[v].endpoint)
+  elseif kind == "client" then return fmt('client "%s"', DATA[v].name)
+  end
+  local t = type_(v)
+  if t == "string" then
+    local s = v
+    if #s > 40 then s = ssub(s, 1, 37) .. "..." end
+    s = sgsub(s, '[%c"\\]', function(c)
+      if c == "\n" then return "\\n" elseif c == "\t" then return "\\t"
+      elseif c == '"' or c == "\\" then return "\\" .. c end
+      return fmt("\\%d", sbyte(c))
+    end)
+    return '"' .. s .. '"'
+  elseif t == "table" then return "a table"
+  elseif t == "function" then return "a function"
+  elseif t == "number" or t == "boolean" or t == "nil" then return tostring_(v)
+  end
+  return "a " .. t
+end
+
+-- Restricted Damerau-Levenshtein (optimal string alignment) distance, case-insensitive.
+-- Names (of services, endpoints, clients, params) are at most this long; longer strings get
+-- no suggestion either, so suggestions stay cheap.
+local MAX_NAME = 200
+
+-- Restricted Damerau-Levenshtein (optimal string alignment) distance, case-insensitive, computed
+-- only in the band |i - j| <= limit: returns limit + 1 for anything farther than limit.
+local function distance(a, b, limit)
+  a, b = slower(a), slower(b)
+  local la, lb = #a, #b
+  local far = limit + 1
+  if mabs(la - lb) > limit then return far end
+  local prev2, prev = nil, {}
+  for j = 0, mmin(lb, limit) do prev[j] = j end
+  for i = 1, la do
+    local cur, row_min = {}, far
+    if i <= limit then cur[0] = i; row_min = i end
+    local ca = sbyte(a, i)
+    for j = mmax(1, i - limit), mmin(lb, i + limit) do
+      local cb = sbyte(b, j)
+      local v = (prev[j] or far) + 1
+      local w = (cur[j - 1] or far) + 1
+      if w < v then v = w end
+      w = (prev[j - 1] or far) + (ca == cb and 0 or 1)
+      if w < v then v = w end
+      if prev2 and i > 1 and j > 1 and ca == sbyte(b, j - 1) and sbyte(a, i - 1) == cb then
+        w = (prev2[j - 2] or far) + 1
+        if w < v then v = w end
+      end
+      if v > far then v = far end
+      cur[j] = v
+      if v < row_min then row_min = v end
+    end
+    if row_min > limit then return far end
+    prev2, prev = prev, cur
+  end
+  return prev[lb] or far
+end
+
+-- " (did you mean 'x'?)" when one of the candidate strings is close to name, else "".
+-- Close means at most 2 edits and at most a third of the name's length (at least 1).
+local function did_you_mean(name, candidates)
+  if type_(name) ~= "string" or #name > MAX_NAME then return "" end
+  local limit = mmin(2, ceil(#name / 3))
+  if limit < 1 then limit = 1 end
+  local best, best_d
+  for _, c in ipairs_(candidates) do
+    if type_(c) == "string" then
+      local dd = distance(name, c, limit)
+      if dd <= limit and (not best_d or dd < best_d or (dd == best_d and c < best)) then
+        best, best_d = c, dd
+      end
+    end
+  end
+  if best then return fmt(" (did you mean '%s'?)", best) end
+  return ""
+end
+
+-- A name for a message: cut to 40 characters when longer than any valid name.
+local function short_name(s)
+  if #s > MAX_NAME then return ssub(s, 1, 40) .. "..." end
+  return s
+end
+
+local function valid_name(s)
+  return type_(s) == "string" and #s <= MAX_NAME and sfind(s, "^[%w_%.%-]+$") ~= nil
+end
+
+local NAME_RULE = 'a non-empty string of at most 200 letters, digits, "_", "." and "-"'
+
+-- Read-only proxies. The generic metatable exposes the record's fields for reading.
+local function readonly(obj)
+  fail(here(), "%s is read-only", describe(obj))
+end
+
+local OBJECT_MT = {
+  __index = function(obj, k) return DATA[obj][k] end,
+  __newindex = readonly,
+  __tostring = function(obj) return describe(obj) end,
+  __metatable = false,
+}
+
+-- Creation order of objects, so the sandbox's pairs can order keys that are objects.
+local SEQ = setmetatable_({}, { __mode = "k" })
+local nobjects = 0
+
+local function make_object(kind, data, mt)
+  local obj = setmetatable_({}, mt or OBJECT_MT)
+  KIND[obj], DATA[obj] = kind, data
+  nobjects = nobjects + 1
+  SEQ[obj] = nobjects
+  return obj
+end
+
+
+---------------------------------------------------------------------------------------------
+-- 2. Checkers and the generic table checker
+---------------------------------------------------------------------------------------------
+
+-- A checker is { desc = "a positive integer", fn = function(value, ctx) ... end } where fn
+-- returns true and the normalised value, or false (and optionally a more precise text to use
+-- instead of desc). ctx.where is the constructor's location
+-- (used to stamp numbers turned into const distributions).
+local C = {}
+
+local UINT32_MAX = 4294967295
+
+local function number_checker(desc, ok)
+  return { desc = desc, fn = function(v)
+    if is_finite(v) and ok(v) then return true, v end
+    return false
+  end }
+end
+
+local function integer_checker(desc, ok)
+  return { desc = desc, fn = function(v)
+    local i = is_finite(v) and tointeger(v)
+    if i and ok(i) then return true, i end
+    return false
+  end }
+end
+
+C.num = number_checker("a number", function() return true end)
+C.pos_num = number_checker("a positive number", function(v) return v > 0 end)
+C.nonneg_num = number_checker("a non-negative number", function(v) return v >= 0 end)
+C.pos_int = integer_checker("a positive integer", function(v) return v > 0 end)
+-- Counts stored in 32 bits by the engine (workers, replicas, users, erlang k).
+C.count = { desc = "a positive integer", fn = function(v)
+  local ok, i = C.pos_int.fn(v)
+  if ok and i > UINT32_MAX then return false, "at most 4294967295" end
+  return ok, i
+end }
+C.nonneg_int = integer_checker("a non-negative integer", function(v) return v >= 0 end)
+C.int = integer_checker("an integer", function(v) return v >= -2147483648 and v <= 2147483647 end)
+
+C.bool = { desc = "true or false", fn = function(v)
+  if type_(v) == "boolean" then return true, v end
+  return false
+end }
+
+C.string = { desc = "a string", fn = function(v)
+  if type_(v) == "string" then return true, v end
+  return false
+end }
+
+C.name = { desc = NAME_RULE, fn = function(v)
+  if valid_name(v) then return true, v end
+  return false
+end }
+
+-- One of a fixed set of strings.
+function C.oneof(choices)
+  local set, quoted = {}, {}
+  for i, c in ipairs_(choices) do set[c] = true; quoted[i] = '"' .. c .. '"' end
+  local desc = "one of " .. concat(quoted, ", ")
+  return { desc = desc, fn = function(v)
+    if set[v] then return true, v end
+    return false
+  end }
+end
+
+-- A list (plain table 1..n, n >= 1) of numbers accepted by an element checker.
+local function list_checker(desc, elem)
+  return { desc = desc, fn = function(v)
+    if not is_plain_table(v) then return false end
+    local out, n = {}, 0
+    for k in next_, v do
+      if mtype(k) ~= "integer" or k < 1 then return false end
+      if k > n then n = k end
+    end
+    if n == 0 then return false end
+    for i = 1, n do
+      local ok, x = elem.fn(rawget_(v, i))
+      if not ok then return false end
+      out[i] = x
+    end
+    return true, out
+  end }
+end
+
+C.nonneg_list = list_checker("a list of non-negative numbers", C.nonneg_num)
+C.pos_list = list_checker("a list of positive numbers", C.pos_num)
+
+-- A distribution, or a non-negative number meaning const(number). Returns the dist record.
+C.dist = { desc = "a distribution or a non-negative number", fn = function(v, ctx)
+  if KIND[v] == "dist" then return true, DATA[v] end
+  if is_finite(v) and v >= 0 then
+    return true, { kind = "const", value = v, where = ctx and ctx.where }
+  end
+  return false
+end }
+
+-- A call or client target: service handle, endpoint handle or service name (resolved later).
+C.target = { desc = "a service, an endpoint (svc.name) or a service name", fn = function(v)
+  local kind = KIND[v]
+  if kind == "service" then return true, { service = DATA[v].name } end
+  if kind == "epref" then
+    return true, { service = DATA[v].service, endpoint = DATA[v].endpoint }
+  end
+  if valid_name(v) then return true, { service = v } end
+  return false
+end }
+
+-- A node of the network (for links): a service or client handle, or a name.
+C.node = { desc = "a service, a client or a name", fn = function(v)
+  local kind = KIND[v]
+  if kind == "service" or kind == "client" then return true, DATA[v].name end
+  if valid_name(v) then return true, v end
+  return false
+end }
+
+C.arrivals = { desc = "an arrival process (poisson, constant, schedule or bursty)",
+  fn = function(v)
+    if KIND[v] == "arrival" then return true, DATA[v] end
+    return false
+  end }
+
+-- CSV column: a header name or a 1-based index.
+C.column = { desc = "a column name or a positive integer", fn = function(v)
+  if type_(v) == "string" and v ~= "" then return true, v end
+  return C.pos_int.fn(v)
+end }
+
+--[[
+check_fields(label, where, t, schema, style) validates the plain table t against schema, a
+list of field rules { "name", checker, required = bool, default = value }, and returns
+  values      name -> normalised value (or the default)
+  positional  index -> raw value of the positional entries (holes kept as nil)
+  npos        the highest positional index (0 if none)
+style.positional allows positional entries; style.plain words messages for distribution
+parameters ("mean must be ...") instead of record fields ("field 'mean' must be ...").
+Unknown names are reported with a suggestion taken from the schema.
+]]
+local function check_fields(label, where, t, schema, style)
+  style = style or {}
+  local known, names = {}, {}
+  for i, rule in ipairs_(schema) do known[rule[1]] = rule; names[i] = rule[1] end
+  local unknown, positional, npos = {}, {}, 0
+  for k, v in next_, t do
+    if mtype(k) == "integer" and k >= 1 then
+      positional[k] = v
+      if k > npos then npos = k end
+    elseif type_(k) == "string" then
+      if not known[k] then unknown[#unknown + 1] = k end
+    else
+      fail(where, "%s: unexpected key %s", label, describe(k))
+    end
+  end
+  if #unknown > 0 then
+    sort(unknown)
+    fail(where, "%s: unknown field '%s'%s", label, short_name(unknown[1]),
+      did_you_mean(unknown[1], names))
+  end
+  if npos > 0 and not style.positional then
+    local first = 1
+    while positional[first] == nil do first = first + 1 end
+    fail(where, "%s: unexpected entry %s (fields are written name = value)", label,
+      describe(positional[first]))
+  end
+  local values, ctx = {}, { where = where }
+  for _, rule in ipairs_(schema) do
+    local name, checker = rule[1], rule[2]
+    local shown = style.plain and name or fmt("field '%s'", name)
+    local v = rawget_(t, name)
+    if v == nil then
+      if rule.required then fail(where, "%s: %s is required", label, shown) end
+      values[name] = rule.default
+    else
+      local ok, value = checker.fn(v, ctx)
+      if not ok then
+        fail(where, "%s: %s must be %s, got %s", label, shown, value or checker.desc, describe(v))
+      end
+      values[name] = value
+    end
+  end
+  return values, positional, npos
+end
+
+-- For constructors with alternative parameter sets: returns the index of the one form whose
+-- fields are all given while no field outside it is.
+local function pick_form(label, where, values, schema, forms)
+  for i, form in ipairs_(forms) do
+    local inside, complete = {}, true
+    for _, f in ipairs_(form) do
+      inside[f] = true
+      if values[f] == nil then complete = false end
+    end
+    if complete then
+      local stray = false
+      for _, rule in ipairs_(schema) do
+        if values[rule[1]] ~= nil and not inside[rule[1]] then stray = true end
+      end
+      if not stray then return i end
+    end
+  end
+  local shown = {}
+  for i, form in ipairs_(forms) do shown[i] = "{ " .. concat(form, ", ") .. " }" end
+  local list = concat(shown, ", ", 1, #shown - 1) .. " or " .. shown[#shown]
+  fail(where, "%s: give exactly one of %s", label, list)
+end
+
+
+-- A shallow copy of t without the keys in except.
+local function copy_table(t, except)
+  local c = {}
+  for k, v in pairs_(t) do if not (except and except[k]) then c[k] = v end end
+  return c
+end
+
+return {
+  short_name = short_name,
+  MAX_DEPTH = MAX_DEPTH,
+  warn = warn,
+  SEQ = SEQ,
+  MAX_NAME = MAX_NAME,
+  C = C,
+  DATA = DATA,
+  KIND = KIND,
+  NAME_RULE = NAME_RULE,
+  OBJECT_MT = OBJECT_MT,
+  S = S,
+  UINT32_MAX = UINT32_MAX,
+  Z99 = Z99,
+  check_fields = check_fields,
+  copy_table = copy_table,
+  describe = describe,
+  did_you_mean = did_you_mean,
+  distance = distance,
+  fail = fail,
+  here = here,
+  integer_checker = integer_checker,
+  is_finite = is_finite,
+  is_plain_table = is_plain_table,
+  is_prelude_source = is_prelude_source,
+  list_checker = list_checker,
+  make_object = make_object,
+  number_checker = number_checker,
+  one_line = one_line,
+  pick_form = pick_form,
+  readonly = readonly,
+  scenario_frame = scenario_frame,
+  valid_name = valid_name,
+}

@@ -1,0 +1,212 @@
+--[[
+finish: whole-model checks once the scenario has run (pending bodies, --set names, the
+run block, names of calls, clients and links, call cycles) and the SPEC table for the C side.
+]]
+
+local need = ...
+
+-- Library functions captured at load time (the scenario may replace the originals).
+local concat = table.concat
+local fmt = string.format
+local ipairs_ = ipairs
+local pairs_ = pairs
+local sort = table.sort
+local type_ = type
+local tostring_ = tostring
+local _check = need("check")   -- shared helpers (see check.lua)
+local warn = _check.warn
+local S = _check.S
+local copy_table = _check.copy_table
+local did_you_mean = _check.did_you_mean
+local fail = _check.fail
+
+-- Deep copy of a distribution record into a plain SPEC table.
+local function dist_spec(d)
+  local out = {}
+  for k, v in pairs_(d) do
+    if k == "depth" then   -- the prelude's own bookkeeping, not part of the SPEC
+    elseif k == "parts" then
+      out.parts = {}
+      for i, p in ipairs_(v) do out.parts[i] = dist_spec(p) end
+    elseif type_(v) == "table" then
+      out[k] = copy_table(v)
+    else
+      out[k] = v
+    end
+  end
+  return out
+end
+
+local function arrivals_spec(a)
+  local out = { kind = a.kind, where = a.where }
+  if a.kind == "schedule" then
+    out.times, out.rates = copy_table(a.times), copy_table(a.rates)
+  else
+    out.rate = a.rate
+  end
+  if a.kind == "bursty" then out.on, out.off = dist_spec(a.on), dist_spec(a.off) end
+  return out
+end
+
+-- Resolves a call or client target to (service name, endpoint name), raising on unknown names.
+local function resolve_target(tgt, where, prefix)
+  local svc = S.service_by_name[tgt.service]
+  if not svc then
+    local node = S.nodes[tgt.service]
+    if node then
+      fail(where, "%s'%s' is a %s, not a service", prefix, tgt.service, node.kind)
+    end
+    local names = {}
+    for i, s in ipairs_(S.services) do names[i] = s.name end
+    fail(where, "%sunknown service '%s'%s", prefix, tgt.service, did_you_mean(tgt.service, names))
+  end
+  local ep = tgt.endpoint
+  if ep == nil then return svc.name, svc.endpoints[1].name end
+  if not svc.by_ep[ep] then
+    fail(where, "%sservice '%s' has no endpoint '%s'%s", prefix, svc.name, ep,
+      did_you_mean(ep, svc.ep_names))
+  end
+  return svc.name, ep
+end
+
+-- SPEC steps for a list of step records; call edges are appended to edges.
+local function steps_spec(list, edges)
+  local out = {}
+  for i, s in ipairs_(list) do
+    local op = s.op
+    if op == "work" or op == "sleep" then
+      out[i] = { op = op, dist = dist_spec(s.dist), where = s.where }
+    elseif op == "call" then
+      local svc, ep = resolve_target(s.target, s.where, "")
+      edges[#edges + 1] = { to = svc .. "." .. ep, where = s.where }
+      out[i] = { op = "call", service = svc, endpoint = ep, blocking = s.blocking,
+                 where = s.where }
+    elseif op == "parallel" then
+      local branches = {}
+      for j, b in ipairs_(s.branches) do branches[j] = steps_spec(b, edges) end
+      out[i] = { op = "parallel", branches = branches, join = s.join, quorum = s.quorum,
+                 blocking = s.blocking, where = s.where }
+    elseif op == "branch" then
+      local arms = {}
+      for j, a in ipairs_(s.arms) do arms[j] = steps_spec(a, edges) end
+      out[i] = { op = "branch", probs = copy_table(s.probs), arms = arms, where = s.where }
+    end
+  end
+  return out
+end
+
+-- Depth-first search for a cycle in the endpoint call graph; raises on the first one found.
+local function check_cycles(order, edges)
+  local state, stack, via = {}, {}, {}
+  local function visit(node)
+    state[node] = "open"
+    stack[#stack + 1] = node
+    for _, e in ipairs_(edges[node] or {}) do
+      if state[e.to] == "open" then
+        local start = #stack
+        while stack[start] ~= e.to do start = start - 1 end
+        local path = {}
+        for j = start, #stack do path[#path + 1] = stack[j] end
+        path[#path + 1] = e.to
+        local first = (start < #stack) and via[start] or e
+        fail(first.where, "call cycle: %s", concat(path, " -> "))
+      elseif not state[e.to] then
+        via[#stack] = e
+        visit(e.to)
+      end
+    end
+    stack[#stack] = nil
+    state[node] = "done"
+  end
+  for _, node in ipairs_(order) do
+    if not state[node] then visit(node) end
+  end
+end
+
+local function finish()
+  -- Constructors whose body never came: service "web" without { ... }.
+  for _, tok in ipairs_(S.pending) do
+    if not tok.done then
+      fail(tok.where, "%s has no body (write %s { ... })", tok.title, tok.title)
+    end
+  end
+
+  -- --set overrides must name a param the scenario asked for.
+  local asked, unused = {}, {}
+  for i, p in ipairs_(S.params) do asked[i] = p.name end
+  for k in pairs_(S.overrides) do
+    if not S.param_by_name[k] then unused[#unused + 1] = k end
+  end
+  sort(unused)
+  if #unused > 0 then
+    fail(nil, "--set %s: the scenario has no param '%s'%s", unused[1], unused[1],
+      did_you_mean(unused[1], asked))
+  end
+
+  if not S.run then
+    fail(nil, "%s: scenario has no run { ... } block", S.source or S.path or "scenario")
+  end
+
+  local spec = { params = {}, services = {}, clients = {}, links = {} }
+  for i, p in ipairs_(S.params) do
+    spec.params[i] = { name = p.name, default = p.default, value = p.value }
+  end
+  local r = S.run
+  spec.run = { duration = r.duration, warmup = r.warmup, sample = r.sample, seed = r.seed,
+               where = r.where }
+
+  -- Links: names must exist; one link per unordered pair.
+  spec.link = S.link and { latency = dist_spec(S.link.latency), where = S.link.where } or {}
+  local seen = {}
+  for i, l in ipairs_(S.links) do
+    for _, n in ipairs_({ l.from, l.to }) do
+      if not S.nodes[n] then
+        fail(l.where, "link: unknown service or client '%s'%s", n, did_you_mean(n, S.node_names))
+      end
+    end
+    local key = l.from < l.to and l.from .. "\0" .. l.to or l.to .. "\0" .. l.from
+    if seen[key] then
+      fail(l.where, "link: the pair '%s' - '%s' already has a link at %s", l.from, l.to,
+        seen[key])
+    end
+    seen[key] = l.where
+    spec.links[i] = { from = l.from, to = l.to, latency = dist_spec(l.latency), where = l.where }
+  end
+
+  -- Services, with call targets resolved and the call graph collected.
+  local order, edges = {}, {}
+  for i, s in ipairs_(S.services) do
+    local eps = {}
+    for j, ep in ipairs_(s.endpoints) do
+      local node = s.name .. "." .. ep.name
+      order[#order + 1] = node
+      edges[node] = edges[node] or {}
+      eps[j] = { name = ep.name, where = ep.where, steps = steps_spec(ep.steps, edges[node]) }
+    end
+    spec.services[i] = {
+      name = s.name, workers = s.workers, queue = s.queue, discipline = s.discipline,
+      replicas = s.replicas, balancer = s.balancer, where = s.where, endpoints = eps,
+    }
+  end
+  check_cycles(order, edges)
+
+  for i, c in ipairs_(S.clients) do
+    local svc, ep = resolve_target(c.target, c.where, fmt('client "%s": target: ', c.name))
+    if c.start >= r.duration then
+      warn(c.where, 'client "%s": start = %s is not before the end of the run (duration = %s): '
+        .. "it sends nothing", c.name, tostring_(c.start), tostring_(r.duration))
+    end
+    spec.clients[i] = {
+      name = c.name, target = svc, endpoint = ep, kind = c.kind,
+      arrivals = c.arrivals and arrivals_spec(c.arrivals) or nil,
+      users = c.users, think = c.think and dist_spec(c.think) or nil,
+      timeout = c.timeout, limit = c.limit, priority = c.priority, start = c.start,
+      where = c.where,
+    }
+  end
+  return spec
+end
+
+return {
+  finish = finish,
+}

@@ -1,0 +1,226 @@
+--[[
+steps: the steps of an endpoint program: work, sleep, call, parallel, branch.
+]]
+
+local need = ...
+
+-- Library functions captured at load time (the scenario may replace the originals).
+local fmt = string.format
+local mabs = math.abs
+local select_ = select
+local tostring_ = tostring
+local sum = need("dist").sum
+local ipairs_ = ipairs
+local _check = need("check")   -- shared helpers (see check.lua)
+local MAX_DEPTH = _check.MAX_DEPTH
+local C = _check.C
+local DATA = _check.DATA
+local KIND = _check.KIND
+local check_fields = _check.check_fields
+local describe = _check.describe
+local fail = _check.fail
+local here = _check.here
+local is_finite = _check.is_finite
+local is_plain_table = _check.is_plain_table
+local make_object = _check.make_object
+local API = {}
+
+-- Steps given as a single step or a plain list of steps (false entries skipped): returns the
+-- list of step records.
+local function to_sequence(v, label, where, allow_empty)
+  if KIND[v] == "step" then return { DATA[v] } end
+  if not is_plain_table(v) then
+    fail(where, "%s: expected a step or a list of steps, got %s", label, describe(v))
+  end
+  local _, pos, npos = check_fields(label, where, v, {}, { positional = true })
+  local steps = {}
+  for i = 1, npos do
+    local s = pos[i]
+    if s ~= nil and s ~= false then
+      if KIND[s] ~= "step" then
+        fail(where, "%s: entry #%d must be a step (work, sleep, call, parallel or branch), got %s",
+          label, i, describe(s))
+      end
+      steps[#steps + 1] = DATA[s]
+    end
+  end
+  if #steps == 0 and not allow_empty then fail(where, "%s: has no steps", label) end
+  return steps
+end
+
+-- The scenario API: every function here becomes a global of the sandbox.
+
+
+-- Steps carry their nesting depth (1 for a plain step) so that deep nesting is refused where
+-- it is written, before the recursive passes of finish() and of the C reader.
+local function step(data)
+  if data.depth == nil then data.depth = 1 end
+  return make_object("step", data)
+end
+
+local function max_depth(lists)
+  local d = 0
+  for _, list in ipairs_(lists) do
+    for _, s in ipairs_(list) do if s.depth > d then d = s.depth end end
+  end
+  return d
+end
+
+local function check_depth(label, where, lists)
+  local d = max_depth(lists) + 1
+  if d > MAX_DEPTH then
+    fail(where, "%s: steps nested too deeply (more than %d levels)", label, MAX_DEPTH)
+  end
+  return d
+end
+
+-- The first work step anywhere inside the lists (nested parallels and branches included).
+local function find_work(lists)
+  for _, list in ipairs_(lists) do
+    for _, s in ipairs_(list) do
+      if s.op == "work" then return s end
+      local found = (s.op == "parallel" and find_work(s.branches))
+        or (s.op == "branch" and find_work(s.arms))
+      if found then return found end
+    end
+  end
+  return nil
+end
+
+-- work(dist) and sleep(dist): hold the worker (work) or only the request (sleep).
+local function dist_step(op)
+  return function(...)
+    local where = here()
+    if select_("#", ...) ~= 1 then
+      fail(where, "%s: expected one distribution, as in %s(ms(5))", op, op)
+    end
+    local ok, d = C.dist.fn((...), { where = where })
+    if not ok then fail(where, "%s: expected %s, got %s", op, C.dist.desc, describe((...))) end
+    return step({ op = op, dist = d, where = where })
+  end
+end
+API.work, API.sleep = dist_step("work"), dist_step("sleep")
+
+local CALL_SCHEMA = {
+  { "endpoint", C.name },
+  { "blocking", C.bool, default = true },
+}
+
+function API.call(target, opts)
+  local where = here()
+  if target == nil then
+    fail(where, 'call: the target is nil (for a service defined further down, use its name: call("db"))')
+  end
+  local ok, tgt = C.target.fn(target)
+  if not ok then fail(where, "call: the target must be %s, got %s", C.target.desc, describe(target)) end
+  if opts ~= nil and not is_plain_table(opts) then
+    fail(where, 'call: options must be a table, as in call(db, { endpoint = "query" }), got %s',
+      describe(opts))
+  end
+  local o = check_fields("call", where, opts or {}, CALL_SCHEMA)
+  if o.endpoint then
+    if tgt.endpoint and tgt.endpoint ~= o.endpoint then
+      fail(where, "call: the endpoint is given twice ('%s' and '%s')", tgt.endpoint, o.endpoint)
+    end
+    tgt.endpoint = o.endpoint
+  end
+  return step({ op = "call", target = tgt, blocking = o.blocking, where = where })
+end
+
+local PARALLEL_SCHEMA = {
+  { "join", C.oneof({ "all", "any", "quorum" }) },
+  { "quorum", C.pos_int },
+  { "blocking", C.bool, default = true },
+}
+
+function API.parallel(t)
+  local where = here()
+  if not is_plain_table(t) then
+    fail(where, "parallel: expected a table, as in parallel { call(a), call(b) }, got %s",
+      describe(t))
+  end
+  local f, pos, npos = check_fields("parallel", where, t, PARALLEL_SCHEMA, { positional = true })
+  local branches = {}
+  for i = 1, npos do
+    local e = pos[i]
+    if e ~= nil and e ~= false then
+      branches[#branches + 1] = to_sequence(e, fmt("parallel: branch #%d", i), where)
+    end
+  end
+  local n = #branches
+  if n == 0 then fail(where, "parallel: has no branches") end
+  local join, quorum = f.join, f.quorum
+  if quorum then
+    if join and join ~= "quorum" then
+      fail(where, 'parallel: quorum = %d conflicts with join = "%s" (leave join out)', quorum, join)
+    end
+    if quorum > n then
+      fail(where, "parallel: quorum must be between 1 and %d (the number of branches), got %d",
+        n, quorum)
+    end
+    join = "quorum"
+  elseif join == "quorum" then
+    fail(where, 'parallel: join = "quorum" needs quorum = k')
+  else
+    join = join or "all"
+    quorum = (join == "all") and n or 1
+  end
+  local depth = check_depth("parallel", where, branches)
+  if f.blocking == false then
+    local w = find_work(branches)
+    if w then
+      fail(where, "parallel: work at %s would hold no worker in a parallel with blocking = false "
+        .. "(the caller's worker is released); use sleep(...) for a delay, or call a service "
+        .. "that does the work", w.where)
+    end
+  end
+  return step({ op = "parallel", branches = branches, join = join, quorum = quorum, depth = depth,
+                blocking = f.blocking, where = where })
+end
+
+-- branch { { p, step_or_sequence }, ... } also accepts { p, step, step, ... } and an empty
+-- arm { p } (do nothing with probability p).
+function API.branch(t)
+  local where = here()
+  if not is_plain_table(t) then
+    fail(where, "branch: expected a table, as in branch { { 0.9, call(a) }, { 0.1, call(b) } }, got %s",
+      describe(t))
+  end
+  local _, pos, npos = check_fields("branch", where, t, {}, { positional = true })
+  local probs, arms = {}, {}
+  for i = 1, npos do
+    local e = pos[i]
+    if e ~= nil and e ~= false then
+      local label = fmt("branch: arm #%d", i)
+      if not is_plain_table(e) then
+        fail(where, "%s must be { probability, steps... }, got %s", label, describe(e))
+      end
+      local _, apos, an = check_fields(label, where, e, {}, { positional = true })
+      local p = apos[1]
+      if not (is_finite(p) and p > 0) then
+        fail(where, "%s: the probability must be a positive number, got %s", label, describe(p))
+      end
+      local arm
+      if an == 2 and is_plain_table(apos[2]) then
+        arm = to_sequence(apos[2], label, where, true)
+      else
+        local rest = {}
+        for j = 2, an do rest[j - 1] = apos[j] end
+        arm = to_sequence(rest, label, where, true)
+      end
+      probs[#probs + 1], arms[#arms + 1] = p, arm
+    end
+  end
+  if #probs == 0 then fail(where, "branch: has no arms") end
+  local total = sum(probs)
+  if mabs(total - 1) > 1e-9 then
+    fail(where, "branch: probabilities must sum to 1, got %s", tostring_(total))
+  end
+  return step({ op = "branch", probs = probs, arms = arms, where = where,
+                depth = check_depth("branch", where, arms) })
+end
+
+return {
+  API = API,
+  to_sequence = to_sequence,
+}

@@ -1,0 +1,320 @@
+--[[
+topology: the named parts of a model and the run block: endpoint, service, client,
+link, run, param.
+]]
+
+local need = ...
+
+-- Library functions captured at load time (the scenario may replace the originals).
+local fmt = string.format
+local ipairs_ = ipairs
+local sfind = string.find
+local slower = string.lower
+local tonumber_ = tonumber
+local tostring_ = tostring
+local type_ = type
+local _check = need("check")   -- shared helpers (see check.lua)
+local C = _check.C
+local DATA = _check.DATA
+local KIND = _check.KIND
+local NAME_RULE = _check.NAME_RULE
+local S = _check.S
+local check_fields = _check.check_fields
+local describe = _check.describe
+local did_you_mean = _check.did_you_mean
+local fail = _check.fail
+local here = _check.here
+local is_finite = _check.is_finite
+local is_plain_table = _check.is_plain_table
+local make_object = _check.make_object
+local readonly = _check.readonly
+local valid_name = _check.valid_name
+local _steps = need("steps")
+local to_sequence = _steps.to_sequence
+local API = {}
+
+-- Registers a name of the network (services and clients share one namespace).
+local function claim_name(name, title, kind, where)
+  local prev = S.nodes[name]
+  if prev then
+    fail(where, '%s: the name "%s" is already used by the %s defined at %s', title, name,
+      prev.kind, prev.where)
+  end
+  S.nodes[name] = { kind = kind, where = where }
+  S.node_names[#S.node_names + 1] = name
+end
+
+--[[
+Named constructors are curried: service "web" { ... }. The first call checks the name and
+returns the function that takes the body; service("web", { ... }) is accepted too. Names whose
+body never came are reported by finish().
+]]
+local function named_ctor(label, body_fn)
+  return function(name, body)
+    local where = here()
+    if type_(name) ~= "string" then
+      fail(where, '%s: expected a name string, as in %s "name" { ... }', label, label)
+    end
+    if not valid_name(name) then
+      fail(where, "%s: the name must be %s, got %s", label, NAME_RULE, describe(name))
+    end
+    local title = fmt('%s "%s"', label, name)
+    local token = { where = where, title = title, done = false }
+    S.pending[#S.pending + 1] = token
+    local function take_body(t)
+      local w = here()
+      if not is_plain_table(t) then
+        fail(w, "%s: expected a table of fields, as in %s { ... }, got %s", title, title,
+          describe(t))
+      end
+      token.done = true
+      return body_fn(name, title, w, t)
+    end
+    if body ~= nil then return take_body(body) end
+    return take_body
+  end
+end
+
+-- endpoint "name" { steps... }
+API.endpoint = named_ctor("endpoint", function(name, title, where, t)
+  local steps = to_sequence(t, title, where, false)
+  return make_object("endpoint", { name = name, where = where, steps = steps })
+end)
+
+local SERVICE_SCHEMA = {
+  { "workers", C.count, default = 1 },
+  { "queue", C.nonneg_int },
+  { "discipline", C.oneof({ "fifo", "lifo", "priority" }), default = "fifo" },
+  { "replicas", C.count, default = 1 },
+  { "balancer", C.oneof({ "round_robin", "random", "least_outstanding", "power_of_two" }),
+    default = "round_robin" },
+  { "work", C.dist },
+}
+
+-- Service handles: h.name is the name, h.<endpoint> an endpoint handle for call/target.
+local SERVICE_MT = {
+  __index = function(h, k)
+    local rec = DATA[h]
+    if k == "name" then return rec.name end
+    if rec.by_ep[k] then
+      return make_object("epref", { service = rec.name, endpoint = k })
+    end
+    fail(here(), "service \"%s\" has no endpoint %s%s", rec.name,
+      type_(k) == "string" and "'" .. k .. "'" or describe(k), did_you_mean(k, rec.ep_names))
+  end,
+  __newindex = readonly,
+  __tostring = function(h) return describe(h) end,
+  __metatable = false,
+}
+
+API.service = named_ctor("service", function(name, title, where, t)
+  local f, pos, npos = check_fields(title, where, t, SERVICE_SCHEMA, { positional = true })
+  local endpoints = {}
+  for i = 1, npos do
+    local e = pos[i]
+    if e ~= nil and e ~= false then
+      if KIND[e] ~= "endpoint" then
+        fail(where, '%s: entry #%d must be an endpoint "name" { ... }, got %s', title, i,
+          describe(e))
+      end
+      endpoints[#endpoints + 1] = DATA[e]
+    end
+  end
+  if f.work then
+    if #endpoints > 0 then
+      fail(where, "%s: give either work = ... or endpoint entries, not both", title)
+    end
+    endpoints = { { name = "default", where = where,
+                    steps = { { op = "work", dist = f.work, where = where } } } }
+  end
+  if #endpoints == 0 then
+    fail(where, '%s: has no endpoints (give work = ... or endpoint "name" { ... } entries)', title)
+  end
+  local by_ep, ep_names = {}, {}
+  for i, ep in ipairs_(endpoints) do
+    if by_ep[ep.name] then
+      fail(ep.where, '%s: duplicate endpoint "%s" (first at %s)', title, ep.name,
+        by_ep[ep.name].where)
+    end
+    by_ep[ep.name], ep_names[i] = ep, ep.name
+  end
+  claim_name(name, title, "service", where)
+  local rec = {
+    name = name, where = where, workers = f.workers, queue = f.queue or -1,
+    discipline = f.discipline, replicas = f.replicas, balancer = f.balancer,
+    endpoints = endpoints, by_ep = by_ep, ep_names = ep_names,
+  }
+  S.services[#S.services + 1] = rec
+  S.service_by_name[name] = rec
+  return make_object("service", rec, SERVICE_MT)
+end)
+
+local CLIENT_SCHEMA = {
+  { "target", C.target, required = true },
+  { "endpoint", C.name },
+  { "arrivals", C.arrivals },
+  { "users", C.count },
+  { "think", C.dist },
+  { "timeout", C.pos_num },
+  { "limit", C.pos_int },
+  { "priority", C.int, default = 0 },
+  { "start", C.nonneg_num, default = 0 },
+}
+
+API.client = named_ctor("client", function(name, title, where, t)
+  local f = check_fields(title, where, t, CLIENT_SCHEMA)
+  local target = f.target
+  if f.endpoint then
+    if target.endpoint and target.endpoint ~= f.endpoint then
+      fail(where, "%s: the endpoint is given twice ('%s' and '%s')", title, target.endpoint,
+        f.endpoint)
+    end
+    target.endpoint = f.endpoint
+  end
+  if f.arrivals and f.users then
+    fail(where, "%s: give either arrivals = ... (open) or users = N (closed), not both", title)
+  elseif not f.arrivals and not f.users then
+    fail(where, "%s: needs arrivals = ... (open workload) or users = N (closed workload)", title)
+  end
+  if f.arrivals and f.think then
+    fail(where, "%s: think is only for closed clients (users = N)", title)
+  end
+  claim_name(name, title, "client", where)
+  local rec = {
+    name = name, where = where, target = target,
+    kind = f.arrivals and "open" or "closed",
+    arrivals = f.arrivals, users = f.users,
+    think = f.users and (f.think or { kind = "const", value = 0, where = where }) or nil,
+    timeout = f.timeout, limit = f.limit, priority = f.priority, start = f.start,
+  }
+  S.clients[#S.clients + 1] = rec
+  return make_object("client", rec)
+end)
+
+local LINK_SCHEMA = {
+  { "from", C.node },
+  { "to", C.node },
+  { "latency", C.dist, required = true },
+}
+
+-- link { latency = d } (the default for every hop) or link { from = a, to = b, latency = d }.
+function API.link(t)
+  local where = here()
+  if not is_plain_table(t) then
+    fail(where, "link: expected a table, as in link { latency = ms(1) }, got %s", describe(t))
+  end
+  local f = check_fields("link", where, t, LINK_SCHEMA)
+  if (f.from == nil) ~= (f.to == nil) then
+    fail(where, "link: from and to must be given together")
+  end
+  if f.from == nil then
+    if S.link then
+      fail(where, "link: the default link is already set at %s (give from/to for one pair)",
+        S.link.where)
+    end
+    S.link = { latency = f.latency, where = where }
+  else
+    if f.from == f.to then fail(where, "link: from and to are the same ('%s')", f.from) end
+    S.links[#S.links + 1] = { from = f.from, to = f.to, latency = f.latency, where = where }
+  end
+end
+
+-- Limits of the run block: the engine keeps every time-series row in memory, and times
+-- beyond 1e10 s lose the precision of short delays.
+local MAX_DURATION = 1e10
+local MAX_ROWS = 1e8
+
+local RUN_SCHEMA = {
+  { "duration", C.pos_num, required = true },
+  { "warmup", C.nonneg_num, default = 0 },
+  { "sample", C.pos_num },
+  { "seed", C.nonneg_int },
+}
+
+function API.run(t)
+  local where = here()
+  if not is_plain_table(t) then
+    fail(where, "run: expected a table, as in run { duration = 3600 }, got %s", describe(t))
+  end
+  if S.run then fail(where, "run: the scenario already has a run block at %s", S.run.where) end
+  local f = check_fields("run", where, t, RUN_SCHEMA)
+  if f.warmup >= f.duration then
+    fail(where, "run: warmup must be less than duration, got warmup = %s, duration = %s",
+      tostring_(f.warmup), tostring_(f.duration))
+  end
+  if f.duration > MAX_DURATION then
+    fail(where, "run: duration must be at most 1e10 s (about 317 years), got %s",
+      tostring_(f.duration))
+  end
+  local sample = f.sample or f.duration / 60
+  if sample == 0 then
+    fail(where, "run: duration = %s is too small: the sample interval (duration / 60) "
+      .. "underflows to 0", tostring_(f.duration))
+  end
+  if f.duration / sample > MAX_ROWS then
+    fail(where, "run: duration / sample = %.3g time-series rows per client and service "
+      .. "(at most 1e8); use a larger sample", f.duration / sample)
+  end
+  if sample > f.duration then
+    fail(where, "run: sample must not be greater than duration, got sample = %s, duration = %s",
+      tostring_(sample), tostring_(f.duration))
+  end
+  S.run = { duration = f.duration, warmup = f.warmup, sample = sample, seed = f.seed,
+            where = where }
+end
+
+-- Conversions of --set strings to the type of a param's default.
+local BOOLEAN_WORDS = { ["true"] = true, ["1"] = true, yes = true,
+                        ["false"] = false, ["0"] = false, no = false }
+
+local PARAM_CONVERT = {
+  number = function(s)
+    local v = not sfind(s, "[xX]") and tonumber_(s)   -- decimal only: no hexadecimal
+    if is_finite(v) then return true, v end
+    return false, "a number"
+  end,
+  boolean = function(s)
+    local v = BOOLEAN_WORDS[slower(s)]
+    if v ~= nil then return true, v end
+    return false, "a boolean (true/false, yes/no, 1/0)"
+  end,
+  string = function(s) return true, s end,
+}
+
+-- param(name, default): the --set override converted to the default's type, else the default.
+function API.param(name, default)
+  local where = here()
+  if not valid_name(name) then
+    fail(where, 'param: expected a name string, as in param("threads", 4), got %s', describe(name))
+  end
+  local convert = PARAM_CONVERT[type_(default)]
+  if not convert then
+    fail(where, "param '%s': the default must be a number, a boolean or a string, got %s", name,
+      describe(default))
+  end
+  local value = default
+  local raw = S.overrides[name]
+  if raw ~= nil then
+    local ok, v = convert(raw)
+    if not ok then
+      fail(where, "param '%s': expected %s, got '%s'", name, v, raw)
+    end
+    value = v
+  end
+  local prev = S.param_by_name[name]
+  if prev then
+    if prev.default ~= default then
+      fail(where, "param '%s': already declared with default %s at %s", name,
+        describe(prev.default), prev.where)
+    end
+  else
+    local p = { name = name, default = default, value = value, where = where }
+    S.params[#S.params + 1] = p
+    S.param_by_name[name] = p
+  end
+  return value
+end
+
+return {
+  API = API,
+}

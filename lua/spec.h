@@ -1,0 +1,118 @@
+/* spec: the scenario's specification in C, and the engine builder that reads it.
+ *
+ * The prelude leaves a plain Lua table (the SPEC, see docs/lua-api.md). spec_read walks it once,
+ * at load time, through one descriptor table per record kind (field, type, range, required) and
+ * copies it into the C structures below; unknown or missing fields and out-of-range values are
+ * errors located at the record's `where`. Every number is range-checked as a double (or as a Lua
+ * integer) before it is converted to a C integer. After spec_read the Lua state is no longer
+ * needed: spec_build turns the structures into a fresh engine for each replication, touching
+ * no Lua at all, so builds may run on any thread.
+ *
+ * Everything a spec holds lives in its arena and is freed at once by spec_free. */
+#ifndef DESSA_SPEC_H
+#define DESSA_SPEC_H
+
+#include <lua.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/model.h"
+
+/* Deepest nesting of steps (parallel, branch) and of mixtures the reader accepts; the prelude
+ * refuses deeper models first, with a located message. */
+#define SPEC_MAX_DEPTH 100
+
+typedef struct spec_block spec_block;
+
+typedef enum {
+    SD_CONST, SD_EXP, SD_UNIFORM, SD_NORMAL, SD_LOGNORMAL, SD_GAMMA, SD_ERLANG, SD_WEIBULL,
+    SD_PARETO, SD_HYPEREXP, SD_EMPIRICAL, SD_MIXTURE
+} spec_dist_kind;
+
+typedef struct spec_dist {
+    spec_dist_kind kind;
+    double p1, p2;                 /* the two scalar parameters, in the builder's order */
+    uint32_t k;                    /* erlang */
+    size_t n;                      /* entries of a, b, parts */
+    double *a, *b;                 /* hyperexp probs/means, empirical values, mixture weights */
+    struct spec_dist **parts;      /* mixture */
+    const char *where;
+} spec_dist;
+
+typedef enum { SS_WORK, SS_SLEEP, SS_CALL, SS_PARALLEL, SS_BRANCH } spec_step_op;
+
+typedef struct spec_seq {
+    size_t n;
+    struct spec_step *steps;
+} spec_seq;
+
+typedef struct spec_step {
+    spec_step_op op;
+    spec_dist *dist;               /* work, sleep */
+    uint32_t service, endpoint;    /* call: resolved indices */
+    int blocking;                  /* call, parallel */
+    sim_join join;                 /* parallel */
+    uint32_t quorum;
+    uint32_t n;                    /* parallel branches, branch arms */
+    double *probs;                 /* branch */
+    spec_seq *subs;                /* n sub-sequences */
+    const char *where;
+} spec_step;
+
+typedef struct spec_endpoint {
+    const char *name, *where;
+    spec_seq steps;
+} spec_endpoint;
+
+typedef struct spec_service {
+    const char *name, *where;
+    sim_service_config cfg;
+    size_t neps;
+    spec_endpoint *eps;
+} spec_service;
+
+typedef struct spec_client {
+    const char *name, *where;
+    sim_client_config cfg;         /* laws and schedule pointers unset: see below */
+    spec_dist *think, *on, *off;
+    double *times, *rates;
+} spec_client;
+
+typedef struct spec_link {
+    const char *from, *to, *where;
+    spec_dist *latency;
+} spec_link;
+
+typedef struct spec_param {
+    const char *name, *value;      /* value as text */
+} spec_param;
+
+typedef struct spec {
+    spec_block *arena;
+    int oom;                       /* spec_read stopped for want of memory */
+    sim_config run;                /* duration, warmup, sample (seed and rep set per build) */
+    int has_seed;
+    uint64_t seed;                 /* run { seed } when has_seed */
+    const char *run_where;
+    size_t nservices, nclients, nlinks, nparams;
+    spec_service *services;
+    spec_client *clients;
+    spec_dist *link_default;       /* NULL: zero latency */
+    spec_link *links;
+    spec_param *params;
+} spec;
+
+/* Reads the SPEC table at stack index idx into *s (zeroed by the caller). Must run inside a
+ * protected call: on any error it raises a Lua error whose message is "where: message" (and
+ * whatever it allocated stays in s->arena for spec_free). Stack: balanced. */
+void spec_read(lua_State *L, int idx, spec *s);
+
+/* Frees everything spec_read allocated; the spec may be partly read. */
+void spec_free(spec *s);
+
+/* Builds an engine for (seed, rep) from s. SIM_OK, or an error code with "where: message" (or
+ * "error: message") in err. Pure C: no Lua, no global state. */
+int spec_build(const spec *s, uint64_t seed, uint64_t rep, sim_engine **out, char *err,
+               size_t errlen);
+
+#endif
