@@ -37,7 +37,7 @@ static void proceed(sim_engine *e, sim_req *r)
 void sim_interp_step_done(sim_engine *e, sim_req *r)
 {
     if (r->working)
-        sim_service_work_end(e, r);
+        sim_service_work_end(e->now, r);
     r->pc++;
     proceed(e, r);
 }
@@ -64,11 +64,11 @@ static void work(sim_engine *e, sim_req *r, const sim_op *op)
     sim_host *h = r->inst->host;
     if (!h) {
         step_after(e, r, op);
-        sim_service_work_begin(e, r);
+        sim_service_work_begin(e->now, r);
         return;
     }
     sim_req_new_wait(e, r);
-    sim_service_work_begin(e, r);
+    sim_service_work_begin(e->now, r);
     sim_host_run(e, h, r, sim_dist_sample(op->dist, &r->ep->rng_work));
 }
 

@@ -64,7 +64,7 @@ uint32_t sim_req_abandon_(sim_engine *e, sim_req *r)
     if (r->working) {   /* an abandoned work step gives its core and its thread's work up */
         if (r->inst->host)
             sim_host_remove(e, r->inst->host, r);
-        sim_service_work_end(e, r);
+        sim_service_work_end(e->now, r);
     }
     if (r->ev) {
         sim_engine_cancel(e, r->ev);

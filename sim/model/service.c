@@ -231,35 +231,16 @@ static sim_req *thread_owner(sim_req *r)
     return r;
 }
 
-void sim_service_work_begin(sim_engine *e, sim_req *r)
+void sim_service_work_change_(sim_time now, sim_req *r, int delta)
 {
-    r->working = 1;
     sim_req *o = thread_owner(r);
     sim_service *s = r->inst->svc;
-    if (o->nwork++ == 0) {
-        s->working++;
-        sim_tw_set(&s->tw_working, e->now, s->working);
-    } else if (!r->inst->host) {   /* a second branch working on the same thread */
-        s->overlap++;
-        sim_tw_set(&s->tw_overlap, e->now, s->overlap);
-    }
-}
-
-void sim_service_work_end(sim_engine *e, sim_req *r)
-{
-    if (NEVER(!r->working))
-        return;
-    r->working = 0;
-    sim_req *o = thread_owner(r);
-    sim_service *s = r->inst->svc;
-    if (NEVER(o->nwork == 0))
-        return;
-    if (--o->nwork == 0) {
-        s->working--;
-        sim_tw_set(&s->tw_working, e->now, s->working);
-    } else if (!r->inst->host) {
-        s->overlap--;
-        sim_tw_set(&s->tw_overlap, e->now, s->overlap);
+    if (delta > 0 ? o->nwork++ == 0 : (ALWAYS(o->nwork > 0) && --o->nwork == 0)) {
+        s->working = (uint32_t)((int)s->working + delta);
+        sim_tw_set(&s->tw_working, now, s->working);
+    } else if (!r->inst->host) {   /* another branch working on the same thread: one more core */
+        s->overlap = (uint32_t)((int)s->overlap + delta);
+        sim_tw_set(&s->tw_overlap, now, s->overlap);
     }
 }
 

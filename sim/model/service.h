@@ -74,9 +74,33 @@ void sim_service_finish(struct sim_engine *e, sim_req *r, sim_cause out);
 void sim_service_reacquire(struct sim_engine *e, sim_req *r);
 void sim_service_release_worker(struct sim_engine *e, sim_req *r);
 void sim_service_admit(sim_instance *in, sim_req *r);
-/* A work step of r begins or ends: the thread r runs on is working while any is running. */
-void sim_service_work_begin(struct sim_engine *e, sim_req *r);
-void sim_service_work_end(struct sim_engine *e, sim_req *r);
+/* A work step of r begins or ends: the thread r runs on is working while any of its steps (its
+ * own, or its parallel branches') is. Inline: every work step comes through here. */
+void sim_service_work_change_(sim_time now, sim_req *r, int delta);
+static inline void sim_service_work_begin(sim_time now, sim_req *r)
+{
+    r->working = 1;
+    if (r->kind == SIM_REQ_CALL && r->nwork == 0) {   /* the thread's owner, idle until now */
+        sim_service *s = r->inst->svc;
+        r->nwork = 1;
+        s->working++;
+        sim_tw_set(&s->tw_working, now, s->working);
+        return;
+    }
+    sim_service_work_change_(now, r, +1);
+}
+static inline void sim_service_work_end(sim_time now, sim_req *r)
+{
+    r->working = 0;
+    if (r->kind == SIM_REQ_CALL && r->nwork == 1) {
+        sim_service *s = r->inst->svc;
+        r->nwork = 0;
+        s->working--;
+        sim_tw_set(&s->tw_working, now, s->working);
+        return;
+    }
+    sim_service_work_change_(now, r, -1);
+}
 /* Cores in use: their integral since the window's start, and their mean. */
 double sim_service_cpu_area(const sim_service *s, sim_time now);
 double sim_service_cpu_mean(const sim_service *s, sim_time now);
