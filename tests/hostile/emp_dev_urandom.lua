@@ -1,0 +1,5 @@
+-- attacks: empirical { file = "/dev/urandom" }: endless binary input, read until memory runs out, raw bytes in the message
+-- expect: exit 1
+local web = service "web" { work = empirical { file = "/dev/urandom" } }
+client "c" { target = web, arrivals = poisson(1) }
+run { duration = 1 }

@@ -1,0 +1,4 @@
+-- attacks: erlang with k = 2^31 - 1: a sampler that sums k exponentials would take forever per draw
+local web = service "web" { work = erlang(2147483647, 0.01) }
+client "c" { target = web, arrivals = poisson(10) }
+run { duration = 5 }

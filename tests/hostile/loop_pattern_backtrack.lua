@@ -1,0 +1,4 @@
+-- attacks: a string.find pattern with catastrophic backtracking (C code, not counted by the instruction budget)
+-- expect: exit 1
+local s = string.rep("a", 3000)
+string.find(s, ".-.-.-.-.-b")

@@ -1,0 +1,3 @@
+-- attacks: while true do end at load time: the instruction budget must stop it, with a readable message (finding 4)
+-- expect: exit 1
+while true do end

@@ -1,0 +1,7 @@
+-- attacks: a string doubled by concatenation until memory runs out, inside pcall (the memory error is caught and the loop retried)
+-- expect: exit 1
+local s = "x"
+while true do
+  local ok, r = pcall(function() return s .. s end)
+  if ok then s = r end
+end

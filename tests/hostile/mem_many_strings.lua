@@ -1,0 +1,4 @@
+-- attacks: six 1 GiB strings kept alive (no memory cap on the Lua state, finding 4)
+-- expect: exit 1
+local keep = {}
+for i = 1, 6 do keep[i] = string.rep(string.char(64 + i), 2^30) end

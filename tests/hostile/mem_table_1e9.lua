@@ -1,0 +1,4 @@
+-- attacks: a table of 1e9 entries filled in a loop
+-- expect: exit 1
+local t = {}
+for i = 1, 1e9 do t[i] = i end

@@ -1,0 +1,7 @@
+-- attacks: branch arms nested 40 000 deep
+-- expect: exit 1
+local s = work(0.001)
+for i = 1, 40000 do s = branch { { 1, s } } end
+local web = service "web" { endpoint "e" { s } }
+client "c" { target = web, arrivals = poisson(1) }
+run { duration = 1 }
