@@ -4,5 +4,5 @@ local function arm(i)
 end
 for i = 1, 1000 do arm(i) end
 local web = service "web" { work = exp(0.01) }
-for i = 1, 2000 do client("c" .. i) { target = web, arrivals = poisson(0.001) } end
+for i = 1, 200 do client("c" .. i) { target = web, arrivals = poisson(0.001) } end
 run { duration = 1 }

@@ -13,7 +13,7 @@ for _, n in ipairs(names) do
   probe("_ENV." .. n, function() return rawget(_ENV, n) end)
 end
 probe("string.dump", function() return string.dump end)
-probe("getmetatable(_G)", function() local m = getmetatable(_G); return m and rawget(m, "__index") and rawget(m.__index, "os") end)
+probe("getmetatable(_G).__index.os", function() local m = getmetatable(_G); local i = type(m) == "table" and rawget(m, "__index"); return type(i) == "table" and rawget(i, "os") or nil end)
 probe("next over _G", function() for k in next, _G do if k == "os" or k == "io" or k == "debug" then return k end end end)
 probe("load upvalue", function() return load("local a = ... return a", "x", "t")(nil) end)
 if #found > 0 then error("sandbox routes open: " .. table.concat(found, ", ")) end
