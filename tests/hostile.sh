@@ -2,7 +2,7 @@
 # Hostile scenarios: every tests/hostile/*.lua attacks dessa one way (its first line says how).
 # Each is run through `dessa check` and `dessa run --reps 2` under a time limit and a memory cap,
 # and the properties that must hold for any input are asserted, whatever the wording:
-#   - the process ends by itself (no timeout) and is not killed by a signal;
+#   - the process ends by itself within the CPU limit and is not killed by a signal;
 #   - the exit status is 0 or 1, and no sanitizer reports anything;
 #   - on exit 1 the first line of stderr (after the scenario's own [scenario] prints) is located,
 #     `SCENARIO:LINE: ...`, `SCENARIO: ...`, `[string "..."]:LINE: ...` (a chunk the scenario
@@ -20,12 +20,13 @@
 # Cases listed in tests/hostile/KNOWN_FAILURES (file name, then the reason) are reported as
 # XFAIL and not counted; a listed case that passes is reported as XPASS so that the list is pruned
 # (HOSTILE_STRICT=1 counts an XPASS as a failure).
-# Knobs: HOSTILE_TIMEOUT (seconds per command, default 5), HOSTILE_MEM_MB (default 4096),
+# Knobs: HOSTILE_TIMEOUT (CPU seconds per command, default 5, 10 for a sanitizer build),
+# HOSTILE_MEM_MB (address-space cap per command, default 4096),
 # HOSTILE_JOBS (cases at once, default 2), HOSTILE_ONLY (a glob of case names),
 # HOSTILE_TABLE (write a markdown table of today's results to this file).
 . "$2/tests/lib/common.sh" "$@"
 
-export HOSTILE_TIMEOUT=${HOSTILE_TIMEOUT:-5} HOSTILE_MEM_MB=${HOSTILE_MEM_MB:-4096}
+export HOSTILE_MEM_MB=${HOSTILE_MEM_MB:-4096}
 jobs=${HOSTILE_JOBS:-2}
 export dessa tmp
 # A sanitizer build reserves terabytes of address space, so ulimit -v cannot cap it; the
@@ -37,6 +38,9 @@ if ldd "$dessa" 2>/dev/null | grep -q 'libasan\|libclang_rt.asan' ||
     export ASAN_OPTIONS="allocator_may_return_null=1:soft_rss_limit_mb=$HOSTILE_MEM_MB:detect_leaks=1:exitcode=99"
     export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:exitcode=98"
 fi
+# The limit is on CPU time (ulimit -t), so a loaded machine does not turn a slow case into a
+# hang; a wall-clock limit of six times as much catches processes that block.
+export HOSTILE_TIMEOUT=${HOSTILE_TIMEOUT:-$((HOSTILE_SANITIZED ? 10 : 5))}
 
 # read_header FILE: loads the `-- KEY: value` lines at the top of FILE into the array hdr.
 read_header() {
@@ -62,10 +66,14 @@ invoke() {
     local kind=$1; shift
     local t0 t1
     t0=${EPOCHREALTIME/./}
-    (
-        [ "$HOSTILE_SANITIZED" = 1 ] || ulimit -v $((HOSTILE_MEM_MB * 1024))
-        exec timeout -k 2 "$HOSTILE_TIMEOUT" "$dessa" "$@" </dev/null
-    ) >"$w/$kind.out" 2>"$w/$kind.err"
+    # The outer braces keep bash's own "Segmentation fault" notice out of the log.
+    {
+        (
+            [ "$HOSTILE_SANITIZED" = 1 ] || ulimit -v $((HOSTILE_MEM_MB * 1024))
+            ulimit -S -t "$HOSTILE_TIMEOUT"
+            exec timeout -k 2 $((HOSTILE_TIMEOUT * 6)) "$dessa" "$@" </dev/null
+        ) >"$w/$kind.out" 2>"$w/$kind.err"
+    } 2>/dev/null
     rc=$?
     t1=${EPOCHREALTIME/./}
     secs=$(( (t1 - t0) / 1000000 )).$(printf '%02d' $(( (t1 - t0) / 10000 % 100 )))
@@ -97,8 +105,11 @@ one_case() {
     judge() {
         local kind=$1 expected=$2 outdir=$3 first
         first=$(first_line "$w/$kind.err")
+        if [ "$rc" -eq 152 ]; then
+            add hang "$kind: no end within ${HOSTILE_TIMEOUT} s of CPU (SIGXCPU)"; return
+        fi
         if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
-            add hang "$kind: no end within ${HOSTILE_TIMEOUT}s (killed)"; return
+            add hang "$kind: no end within $((HOSTILE_TIMEOUT * 6)) s (killed)"; return
         fi
         if grep -q 'AddressSanitizer\|LeakSanitizer\|runtime error:' "$w/$kind.err"; then
             add crash "$kind: sanitizer report: $(grep -m1 'ERROR\|runtime error' "$w/$kind.err" | head -c 200)"
@@ -145,7 +156,7 @@ one_case() {
     judge check "$exp_check" ""
     local first
     first=$(first_line "$w/check.err")
-    if [ "$check_rc" -eq 124 ] || [ "$check_rc" -eq 137 ]; then
+    if [ "$check_rc" -eq 124 ] || [ "$check_rc" -eq 137 ] || [ "$check_rc" -eq 152 ]; then
         reasons+=("run: skipped (check did not end)")
     else
         local out="$w/x"
