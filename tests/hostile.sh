@@ -17,6 +17,7 @@
 #   -- expect-json: FILE         FILE is valid JSON
 #   -- expect-same: [ARGS]       a second run with ARGS gives byte-identical CSV files
 #   -- set: NAME=VALUE           passed to both commands as --set
+#   -- must: TEXT                what dessa must do, in words (for the README; not checked)
 # Cases listed in tests/hostile/KNOWN_FAILURES (file name, then the reason) are reported as
 # XFAIL and not counted; a listed case that passes is reported as XPASS so that the list is pruned
 # (HOSTILE_STRICT=1 counts an XPASS as a failure).

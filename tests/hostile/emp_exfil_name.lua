@@ -1,4 +1,5 @@
 -- attacks: the first line of /etc/passwd smuggled into a service name (hex-encoded) through the empirical error message
+-- must: no content of /etc/passwd in any output
 -- forbid: 726f6f74
 local _, msg = pcall(empirical, { file = "/etc/passwd", column = "?" })
 local hex = tostring(msg):match("columns: (.*)") or ""

@@ -1,4 +1,5 @@
 -- attacks: empirical { file = "/etc/passwd", column = 1 }: the "not a number" error quotes a cell of the file
+-- must: refuse the path; a bad cell is quoted short and escaped, if at all
 -- expect: exit 1
 -- forbid: root|daemon|nologin
 local web = service "web" { work = empirical { file = "/etc/passwd", column = 1 } }

@@ -1,4 +1,5 @@
 -- attacks: finalizers that declare services and clients while the prelude is checking the model (mutation during finish)
+-- must: end within the limits; declarations from finalizers refused or harmless
 local function arm(i)
   setmetatable({}, { __gc = function() pcall(function() service("late" .. i) { work = 0.001 } end) end })
 end

@@ -1,4 +1,5 @@
 -- attacks: writing to service handles and distributions, directly and with rawset and setmetatable (handles are read-only)
+-- must: read-only handles, rawset included
 -- expect: exit 0
 local web = service "web" { work = exp(0.01) }
 local d = exp(1)

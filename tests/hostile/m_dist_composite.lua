@@ -1,4 +1,5 @@
 -- attacks: hyperexp, empirical and mixture with bad probabilities, weights, lengths, values and parts
+-- must: refuse each listed value with a located message
 -- expect: exit 0
 local nan, inf = 0/0, 1/0
 local bad, n = {}, 0

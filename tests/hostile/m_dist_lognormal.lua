@@ -1,4 +1,5 @@
 -- attacks: the three lognormal forms with zero, inverted, NaN, infinite and overflowing parameters (mu = 800 overflows exp)
+-- must: refuse each listed value with a located message
 -- expect: exit 0
 local nan, inf = 0/0, 1/0
 local bad, n = {}, 0

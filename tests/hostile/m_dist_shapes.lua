@@ -1,4 +1,5 @@
 -- attacks: gamma, erlang, weibull and pareto with zero, negative, NaN, infinite, fractional and degenerate shapes
+-- must: refuse each listed value with a located message
 -- expect: exit 0
 local nan, inf = 0/0, 1/0
 local bad, n = {}, 0

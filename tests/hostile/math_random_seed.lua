@@ -1,4 +1,5 @@
 -- attacks: math.random drawn at load time must follow the effective seed (finding 7: without --seed it used 0, with --seed 1 the engine's 1)
+-- must: seed math.random with the effective seed: no --seed equals --seed 1
 -- expect: exit 0
 -- expect-same: --seed 1
 local w = math.random(1, 1000000)

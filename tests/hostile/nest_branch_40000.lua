@@ -1,4 +1,5 @@
 -- attacks: branch arms nested 40 000 deep
+-- must: the same located nesting-limit message
 -- expect: exit 1
 local s = work(0.001)
 for i = 1, 40000 do s = branch { { 1, s } } end

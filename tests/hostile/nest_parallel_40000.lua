@@ -1,4 +1,5 @@
 -- attacks: parallel nested 40 000 deep (finding 5: SIGSEGV, C stack overflow in the step compiler)
+-- must: a nesting limit (say 100 levels) with a located message; never SIGSEGV
 -- expect: exit 1
 local s = work(0.001)
 for i = 1, 40000 do s = parallel { s } end

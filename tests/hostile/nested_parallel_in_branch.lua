@@ -1,4 +1,5 @@
 -- attacks: a parallel inside a probabilistic branch arm inside a parallel branch (finding 1)
+-- must: complete the requests: in_flight stays small
 -- expect: exit 0
 -- expect-csv: flows.csv in_flight < 3
 local leaf = service "leaf" { workers = 100, work = exp(0.01) }

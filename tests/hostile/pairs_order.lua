@@ -1,4 +1,5 @@
 -- attacks: services declared in pairs() order, which Lua randomises per process (finding 7): results must not change
+-- must: byte-identical CSVs run after run (fixed hash seed or ordered pairs)
 -- expect: exit 0
 -- expect-same:
 local names = {}

@@ -1,4 +1,5 @@
 -- attacks: one parallel with 100 000 branches, forked by every request
+-- must: end within the limits (refuse absurd widths or fork fast)
 local b = {}
 for i = 1, 100000 do b[i] = work(0.0001) end
 local web = service "web" { workers = 4, endpoint "e" { parallel(b) } }

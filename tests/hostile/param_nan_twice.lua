@@ -1,4 +1,5 @@
 -- attacks: param("x", 0/0) asked twice: NaN ~= NaN makes the "same default" check fail (finding 10)
+-- must: accept the same NaN default twice
 -- expect: exit 0
 local a = param("x", 0/0)
 local b = param("x", 0/0)

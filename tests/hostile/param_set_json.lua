@@ -1,4 +1,5 @@
 -- attacks: a --set string value with JSON metacharacters, recorded verbatim in run.json
+-- must: valid JSON in run.json whatever the --set value
 -- set: mode="},{"x":1,"\u0000
 -- expect: exit 0
 -- expect-json: run.json

@@ -1,4 +1,5 @@
 -- attacks: run { seed = 7 } must seed math.random too, so the same as --seed 7
+-- must: math.random follows run { seed } too (load twice, or document the limit)
 -- expect: exit 0
 -- expect-same: --seed 7
 local w = math.random(1, 1000000)

@@ -1,4 +1,5 @@
 -- attacks: every route to os, io, require, debug, package, dofile, loadfile, collectgarbage and coroutine; none may be reachable
+-- must: no route to a withheld library
 -- expect: exit 0
 local names = { "os", "io", "require", "debug", "package", "dofile", "loadfile", "collectgarbage", "coroutine", "string.dump" }
 local found = {}

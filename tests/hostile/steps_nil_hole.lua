@@ -1,4 +1,5 @@
 -- attacks: a nil in the middle of an endpoint's steps: every step after the hole would be dropped without a word
+-- must: refuse a nil among the steps (a hole drops the steps after it)
 -- expect: exit 1
 local missing
 local db = service "db" { work = exp(0.01) }

@@ -1,4 +1,5 @@
 -- attacks: string.dump reached through the shared string metatable (the sandbox's string has no dump)
+-- must: no string.dump through the string metatable
 -- expect: exit 0
 local ok, mt = pcall(getmetatable, "")
 local index = ok and type(mt) == "table" and rawget(mt, "__index")
