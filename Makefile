@@ -35,7 +35,7 @@ fuzz:
 	cmake -S tests/fuzz -B build-fuzz -DCMAKE_C_COMPILER=clang
 	cmake --build build-fuzz -j $(JOBS)
 	mkdir -p build-fuzz/corpus tests/fuzz/found
-	./build-fuzz/fuzz_load -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 \
+	./build-fuzz/fuzz_load -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 -malloc_limit_mb=8192 \
 	    -max_len=16384 -dict=tests/fuzz/lua.dict -artifact_prefix=tests/fuzz/found/ $(FUZZ_FLAGS) \
 	    build-fuzz/corpus tests/fuzz/corpus
 

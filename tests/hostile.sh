@@ -21,7 +21,7 @@
 # Cases listed in tests/hostile/KNOWN_FAILURES (file name, then the reason) are reported as
 # XFAIL and not counted; a listed case that passes is reported as XPASS so that the list is pruned
 # (HOSTILE_STRICT=1 counts an XPASS as a failure).
-# Knobs: HOSTILE_TIMEOUT (CPU seconds per command, default 5, 10 for a sanitizer build),
+# Knobs: HOSTILE_TIMEOUT (CPU seconds per command, default 4, 8 for a sanitizer build),
 # HOSTILE_MEM_MB (address-space cap per command, default 4096),
 # HOSTILE_JOBS (cases at once, default 2), HOSTILE_ONLY (a glob of case names),
 # HOSTILE_TABLE (write a markdown table of today's results to this file).
@@ -41,7 +41,7 @@ if ldd "$dessa" 2>/dev/null | grep -q 'libasan\|libclang_rt.asan' ||
 fi
 # The limit is on CPU time (ulimit -t), so a loaded machine does not turn a slow case into a
 # hang; a wall-clock limit of six times as much catches processes that block.
-export HOSTILE_TIMEOUT=${HOSTILE_TIMEOUT:-$((HOSTILE_SANITIZED ? 10 : 5))}
+export HOSTILE_TIMEOUT=${HOSTILE_TIMEOUT:-$((HOSTILE_SANITIZED ? 8 : 4))}
 
 # read_header FILE: loads the `-- KEY: value` lines at the top of FILE into the array hdr.
 read_header() {
@@ -206,8 +206,9 @@ one_case() {
     [ "${#reasons[@]}" -gt 0 ] && [ -n "$cat" ] && verdict=FAIL
     [ -n "$cat" ] || cat=pass
     local IFS='; '
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$verdict" "$cat" "${reasons[*]}" "$check_rc" "$check_secs" \
-        "$run_rc" "$run_secs" "$(printf '%s' "$first" | tr -d '\000-\010\013-\037' | tr '\t' ' ' | head -c 160)" \
+    # Tabs separate the fields; an empty field is written as "-" (read would merge two tabs).
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$verdict" "$cat" "${reasons[*]:--}" "$check_rc" "$check_secs" \
+        "$run_rc" "$run_secs" "$(printf '%s' "${first:--}" | tr -d '\000-\010\013-\037' | tr '\t' ' ' | head -c 160)" \
         >"$tmp/res/$name"
     rm -rf "$w"
 }
@@ -231,15 +232,28 @@ fi
 
 xfail=0 xpass=0
 table=${HOSTILE_TABLE:-}
-[ -z "$table" ] || printf '| case | verdict | check: exit, s | run: exit, s | first line of stderr |\n|---|---|---|---|---|\n' >"$table"
+[ -z "$table" ] || printf '| case | attacks | today | check: exit, s | run: exit, s | first line of stderr today | must |\n|---|---|---|---|---|---|---|\n' >"$table"
+declare -A hdr=()
 for f in "${cases[@]}"; do
     name=$(basename "$f")
     if [ ! -f "$tmp/res/$name" ]; then
         echo "FAIL $name: no result (the case runner died)"; fail=$((fail + 1)); continue
     fi
     IFS=$'\t' read -r verdict cat reasons crc csecs rrc rsecs first <"$tmp/res/$name"
-    [ -z "$table" ] || printf '| %s | %s | %s, %s | %s, %s | `%s` |\n' "${name%.lua}" "$cat" "$crc" "$csecs" \
-        "$rrc" "$rsecs" "$(printf '%s' "$first" | head -c 110 | sed 's/|/\\|/g; s/`/'"'"'/g')" >>"$table"
+    if [ -n "$table" ]; then
+        read_header "$f"
+        must=${hdr[must]:-}
+        if [ -z "$must" ]; then
+            case "${hdr[expect]:-}" in
+                "exit 1") must="exit 1, located message" ;;
+                "exit 0") must="exit 0" ;;
+                *) must="end within the limits: exit 0, or exit 1 with a located message" ;;
+            esac
+        fi
+        cell() { printf '%s' "$1" | head -c "$2" | sed 's/|/\\|/g; s/`/'"'"'/g'; }
+        printf '| %s | %s | %s | %s, %s | %s, %s | `%s` | %s |\n' "${name%.lua}" "$(cell "${hdr[attacks]:-}" 300)" \
+            "$cat" "$crc" "$csecs" "$rrc" "$rsecs" "$(cell "${first#"$f"}" 110)" "$(cell "$must" 300)" >>"$table"
+    fi
     if [ "$verdict" = PASS ]; then
         if [ -n "${known[$name]+x}" ]; then
             echo "XPASS $name: listed in tests/hostile/KNOWN_FAILURES but passes now -- remove it from the list"

@@ -18,6 +18,15 @@
 #endif
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+const char *__asan_default_options(void);
+
+/* dessa reports a failed allocation as "out of memory"; let the sanitizer's allocator fail the
+ * way malloc does (NULL) instead of aborting, and treat a single request above 4 GiB as one that
+ * fails, so the out-of-memory paths are fuzzed rather than reported. */
+const char *__asan_default_options(void)
+{
+    return "allocator_may_return_null=1:max_allocation_size_mb=4096";
+}
 
 static char scenario[256];
 

@@ -27,7 +27,7 @@ local cases = {
   { "mixture weight -1", mixture, { { -1, exp(1) }, { 2, exp(1) } } }, { "mixture weight nan", mixture, { { nan, exp(1) } } },
   { "mixture weight inf", mixture, { { inf, exp(1) }, { 1, exp(1) } } }, { "mixture part string", mixture, { { 1, "x" } } },
   { "mixture part missing", mixture, { { 1 } } }, { "mixture entry number", mixture, { 1 } },
-  { "mixture part a step", mixture, { { 1, work(1) } } }, { "mixture weights tiny", mixture, { { 5e-324, exp(1) }, { 5e-324, exp(2) } } },
+  { "mixture part a step", mixture, { { 1, work(1) } } }, { "mixture weights all tiny and one inf", mixture, { { 5e-324, exp(1) }, { inf, exp(2) } } },
 }
 for _, c in ipairs(cases) do refuse(c[1], c[2], c[3]) end
 if #bad > 0 then error(#bad .. " of " .. n .. " bad values accepted: " .. table.concat(bad, "; ")) end
