@@ -250,7 +250,7 @@ for f in "${cases[@]}"; do
                 *) must="end within the limits: exit 0, or exit 1 with a located message" ;;
             esac
         fi
-        cell() { printf '%s' "$1" | head -c "$2" | sed 's/|/\\|/g; s/`/'"'"'/g'; }
+        cell() { printf '%s' "$1" | head -c "$2" | iconv -c -f UTF-8 -t UTF-8 | sed 's/|/\\|/g; s/`/'"'"'/g'; }
         printf '| %s | %s | %s | %s, %s | %s, %s | `%s` | %s |\n' "${name%.lua}" "$(cell "${hdr[attacks]:-}" 300)" \
             "$cat" "$crc" "$csecs" "$rrc" "$rsecs" "$(cell "${first#"$f"}" 110)" "$(cell "$must" 300)" >>"$table"
     fi
