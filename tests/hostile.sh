@@ -11,7 +11,8 @@
 #   - on exit 0 from `run` the five result files exist and no temporary file is left.
 # Header lines at the top of a case tighten the checks:
 #   -- expect: exit N            both commands must exit with N (expect-check:/expect-run: for one)
-#   -- expect-match: REGEX       the first stderr line of a failing command matches REGEX (ERE)
+#   -- expect-match: REGEX       the message of a failing command (its first stderr line without the
+#                                location) matches REGEX (ERE)
 #   -- forbid: REGEX             never on stdout, stderr or in any result file (leaked content)
 #   -- expect-csv: FILE COL OP N every data row of FILE has COL OP N (OP: < <= > >= ==)
 #   -- expect-json: FILE         FILE is valid JSON
@@ -140,7 +141,11 @@ one_case() {
             elif ! printf '%s' "$first" | iconv -f UTF-8 -t UTF-8 >/dev/null 2>&1; then
                 add other "$kind: the message is not valid UTF-8"
             fi
-            if [ -n "$exp_match" ] && ! printf '%s\n' "$first" | grep -Eq -- "$exp_match"; then
+            # The regex is matched against the message, without the location (the file's own
+            # name would match words of the message).
+            local msg=$first
+            [ -z "$rest" ] || msg=$(printf '%s' "$rest" | sed -E 's/^[0-9]*:? //')
+            if [ -n "$exp_match" ] && ! printf '%s\n' "$msg" | grep -Eq -- "$exp_match"; then
                 add other "$kind: message does not match /$exp_match/"
             fi
             if [ -n "$outdir" ] && [ -e "$outdir" ]; then add other "$kind: failed but left $outdir behind"; fi
