@@ -34,8 +34,8 @@ FUZZ_FLAGS ?= -fork=1 -ignore_timeouts=1 -ignore_ooms=1
 fuzz:
 	cmake -S tests/fuzz -B build-fuzz -DCMAKE_C_COMPILER=clang
 	cmake --build build-fuzz -j $(JOBS)
-	mkdir -p build-fuzz/corpus tests/fuzz/found
-	./build-fuzz/fuzz_load -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 -malloc_limit_mb=8192 \
+	mkdir -p build-fuzz/corpus build-fuzz/tmp tests/fuzz/found
+	TMPDIR=$(CURDIR)/build-fuzz/tmp ./build-fuzz/fuzz_load -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 -malloc_limit_mb=8192 \
 	    -max_len=16384 -dict=tests/fuzz/lua.dict -artifact_prefix=tests/fuzz/found/ $(FUZZ_FLAGS) \
 	    build-fuzz/corpus tests/fuzz/corpus
 

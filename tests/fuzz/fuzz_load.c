@@ -40,12 +40,16 @@ static void remove_scenario(void)
     }
 }
 
-/* One directory per process, so relative CSV names resolve to nothing unless the input made it. */
+/* One directory per process, so relative CSV names resolve to nothing unless the input made it.
+ * Under $TMPDIR when set (make fuzz points it into build-fuzz/: a process that libFuzzer kills
+ * does not remove its directory). */
 static int scenario_path(void)
 {
     if (scenario[0])
         return 0;
-    char dir[] = "/tmp/dessa-fuzz-XXXXXX";
+    const char *tmpdir = getenv("TMPDIR");
+    char dir[200];
+    snprintf(dir, sizeof dir, "%s/dessa-fuzz-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
     if (!mkdtemp(dir))
         return -1;
     snprintf(scenario, sizeof scenario, "%s/input.lua", dir);
