@@ -25,5 +25,19 @@ asan:
 	cmake --build build-asan -j $(JOBS)
 	cd build-asan && ctest --output-on-failure -j $(JOBS)
 
+# The scenario-loader fuzz target (tests/fuzz/, clang and libFuzzer): FUZZ_SECONDS of fuzzing from
+# the seed corpus; findings are saved in tests/fuzz/found/. Timeouts and out-of-memory inputs are
+# saved and fuzzing goes on; a crash, a sanitizer report or a leak stops it with an error.
+.PHONY: fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS ?= -fork=1 -ignore_timeouts=1 -ignore_ooms=1
+fuzz:
+	cmake -S tests/fuzz -B build-fuzz -DCMAKE_C_COMPILER=clang
+	cmake --build build-fuzz -j $(JOBS)
+	mkdir -p build-fuzz/corpus build-fuzz/tmp tests/fuzz/found
+	TMPDIR=$(CURDIR)/build-fuzz/tmp ./build-fuzz/fuzz_load -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 -malloc_limit_mb=8192 \
+	    -max_len=16384 -dict=tests/fuzz/lua.dict -artifact_prefix=tests/fuzz/found/ $(FUZZ_FLAGS) \
+	    build-fuzz/corpus tests/fuzz/corpus
+
 clean:
 	rm -rf $(BUILD) build-asan out

@@ -1,0 +1,2 @@
+-- attacks: a scenario that is only this comment (no model, no run block)
+-- expect: exit 1

@@ -1,0 +1,7 @@
+-- attacks: rawset(_G, "rate", 10) creates a global despite the strict-globals rule
+-- must: refuse global creation through rawset(_G, ...) (or give the scenario a _G copy that rawset cannot leak from)
+-- expect: exit 1
+rawset(_G, "rate", 10)
+local web = service "web" { work = exp(0.01) }
+client "c" { target = web, arrivals = poisson(rate) }
+run { duration = 1 }
