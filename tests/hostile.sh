@@ -20,6 +20,8 @@
 #   -- expect-same: [ARGS]       a second run with ARGS gives byte-identical CSV files
 #   -- set: NAME=VALUE           passed to both commands as --set
 #   -- must: TEXT                what dessa must do, in words (for the README; not checked)
+#   -- cpu: N                    this case's CPU seconds per command (for cases that end only at
+#                                the scenario's 10-second wall-clock guard; doubled when sanitized)
 # Cases listed in tests/hostile/KNOWN_FAILURES (file name, then the reason) are reported as
 # XFAIL and not counted; a listed case that passes is reported as XPASS so that the list is pruned
 # (HOSTILE_STRICT=1 counts an XPASS as a failure).
@@ -74,8 +76,8 @@ invoke() {
     {
         (
             [ "$HOSTILE_SANITIZED" = 1 ] || ulimit -v $((HOSTILE_MEM_MB * 1024))
-            ulimit -S -t "$HOSTILE_TIMEOUT"
-            exec timeout -k 2 $((HOSTILE_TIMEOUT * 6)) "$dessa" "$@" </dev/null
+            ulimit -S -t "$limit"
+            exec timeout -k 2 $((limit * 6)) "$dessa" "$@" </dev/null
         ) >"$w/$kind.out" 2>"$w/$kind.err"
     } 2>/dev/null
     rc=$?
@@ -99,6 +101,8 @@ one_case() {
     forbid=${hdr[forbid]:-}
     local exp_all=${hdr[expect]:-} exp_check=${hdr[expect-check]:-} exp_run=${hdr[expect-run]:-}
     local exp_match=${hdr[expect-match]:-}
+    local limit=$HOSTILE_TIMEOUT   # read by invoke
+    [ -n "${hdr[cpu]:-}" ] && limit=$(( hdr[cpu] * (HOSTILE_SANITIZED ? 2 : 1) ))
     exp_all=${exp_all#exit } exp_check=${exp_check#exit } exp_run=${exp_run#exit }
     : "${exp_check:=$exp_all}" "${exp_run:=$exp_all}"
 
@@ -110,10 +114,10 @@ one_case() {
         local kind=$1 expected=$2 outdir=$3 first
         first=$(first_line "$w/$kind.err")
         if [ "$rc" -eq 152 ]; then
-            add hang "$kind: no end within ${HOSTILE_TIMEOUT} s of CPU (SIGXCPU)"; return
+            add hang "$kind: no end within ${limit} s of CPU (SIGXCPU)"; return
         fi
         if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
-            add hang "$kind: no end within $((HOSTILE_TIMEOUT * 6)) s (killed)"; return
+            add hang "$kind: no end within $((limit * 6)) s (killed)"; return
         fi
         if grep -q 'AddressSanitizer\|LeakSanitizer\|runtime error:' "$w/$kind.err"; then
             add crash "$kind: sanitizer report: $(grep -m1 'ERROR\|runtime error' "$w/$kind.err" | head -c 200)"

@@ -1,6 +1,7 @@
 -- attacks: a string doubled by concatenation until memory runs out, inside pcall (the memory error is caught and the loop retried)
 -- must: a memory limit that pcall cannot swallow for ever, or the budget
 -- expect: exit 1
+-- cpu: 15
 local s = "x"
 while true do
   local ok, r = pcall(function() return s .. s end)
