@@ -127,6 +127,7 @@ local function describe(v)
     return '"' .. s .. '"'
   elseif t == "table" then return "a table"
   elseif t == "function" then return "a function"
+  elseif t == "number" and v ~= v then return "nan"   -- not "-nan" on some platforms
   elseif t == "number" or t == "boolean" or t == "nil" then return tostring_(v)
   end
   return "a " .. t
