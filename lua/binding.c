@@ -621,6 +621,7 @@ static int read_scenario(loader *ld, char *err, size_t errlen)
     }
     snprintf(err, errlen, "error: cannot read scenario '%s': %s", ld->path,
              why(errno, ebuf, sizeof ebuf));
+    escape_message(err, errlen);   /* the path may hold control characters */
     return -1;
 }
 

@@ -179,6 +179,8 @@ nl_name=$'nl\nname'
 printf 'while true do end\n' > "$T/$nl_name.lua"
 got=$(timeout 30 "$dessa" check "$T/$nl_name.lua" 2>&1)
 check "a stop message stays one line: $got" $([ "$got" = "$T/nl\\nname.lua:1: $LONG" ]; echo $?)
+got=$(timeout 10 "$dessa" check "$T/missing"$'\n'"file.lua" 2>&1)
+check "a path in the binding's own messages is escaped: $got" $([ "$got" = "error: cannot read scenario '$T/missing\\nfile.lua': No such file or directory" ]; echo $?)
 
 echo "seeds:"
 scenario rnd 'print(math.random())' "$MODEL"
