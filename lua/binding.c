@@ -13,6 +13,7 @@
 #define _XOPEN_SOURCE 700   /* realpath */
 #include "binding.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <lauxlib.h>
@@ -178,6 +179,81 @@ static void budget_hook(lua_State *L, lua_Debug *ar)
 
 /* ---- errors ---------------------------------------------------------------------------- */
 
+/* True when text starts with a position "file:line:" (the file part without ": "), as Lua and
+ * the prelude write them. */
+static int has_position(const char *text)
+{
+    for (const char *p = text; *p; p++) {
+        if (p[0] == ':' && p[1] == ' ')
+            return 0;
+        if (p[0] == ':' && p > text && isdigit((unsigned char)p[1])) {
+            const char *q = p + 1;
+            while (isdigit((unsigned char)*q))
+                q++;
+            if (*q == ':')
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* Escapes control characters the way the prelude's fail() does: \n, \t, else \<decimal>. */
+static size_t escape_into(const char *s, size_t len, char *out, size_t cap)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        char tmp[8];
+        if (c == '\n')
+            snprintf(tmp, sizeof tmp, "\\n");
+        else if (c == '\t')
+            snprintf(tmp, sizeof tmp, "\\t");
+        else if (c < 32 || c == 127)
+            snprintf(tmp, sizeof tmp, "\\%d", c);
+        else {
+            tmp[0] = (char)c;
+            tmp[1] = 0;
+        }
+        for (const char *t = tmp; *t; t++) {
+            if (out && n + 1 < cap)
+                out[n] = *t;
+            n++;
+        }
+    }
+    if (out && cap)
+        out[n < cap ? n : cap - 1] = 0;
+    return n;
+}
+
+/* Pushes the string at idx with control characters escaped. */
+static void push_escaped(lua_State *L, int idx)
+{
+    size_t len;
+    const char *s = lua_tolstring(L, idx, &len);
+    if (len > 65536)   /* only the start of a huge message is ever shown */
+        len = 65536;
+    luaL_Buffer b;
+    size_t n = escape_into(s, len, NULL, 0);
+    char *out = luaL_buffinitsize(L, &b, n + 1);
+    escape_into(s, len, out, n + 1);
+    luaL_pushresultsize(&b, n);
+}
+
+/* Escapes control characters of the message in buf (len bytes of room), in place. */
+static void escape_message(char *buf, size_t len)
+{
+    char tmp[1024];
+    size_t n = strlen(buf);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)buf[i];
+        if (c < 32 || c == 127) {
+            escape_into(buf, n, tmp, sizeof tmp < len ? sizeof tmp : len);
+            memcpy(buf, tmp, strlen(tmp) + 1);
+            return;
+        }
+    }
+}
+
 /* The message handler: a located one-line message for any error object; internal errors (raised
  * in the prelude other than through its fail()) get a traceback after the first line. */
 static int msgh(lua_State *L)
@@ -185,7 +261,24 @@ static int msgh(lua_State *L)
     loader *ld = get_loader(L);
     if (ld->stopped) {
         lua_pushstring(L, ld->stop_msg);
+        push_escaped(L, -1);
         return 1;
+    }
+    /* The innermost Lua frame: prelude code through fail() (a finished message), other prelude
+     * code (an internal error: traceback), or scenario code. */
+    lua_Debug ar;
+    int internal = 0, from_fail = 0;
+    for (int level = 1; lua_getstack(L, level, &ar); level++) {
+        lua_getinfo(L, "Sf", &ar);
+        if (!strcmp(ar.what, "C")) {
+            lua_pop(L, 1);
+            continue;
+        }
+        lua_getfield(L, LUA_REGISTRYINDEX, "dessa.fail");
+        from_fail = lua_rawequal(L, -1, -2);
+        internal = is_prelude_source(ar.source) && !from_fail;
+        lua_pop(L, 2);
+        break;
     }
     char where[PATH_MAX + 32];
     int located = scenario_where(L, 1, where, sizeof where);
@@ -197,22 +290,13 @@ static int msgh(lua_State *L)
     else if (t != LUA_TSTRING)
         lua_pushfstring(L, "%s: error object is a %s", located ? where : ld->path,
                         luaL_typename(L, 1));
+    else if (!from_fail && !internal && !has_position(lua_tostring(L, 1)))
+        lua_pushfstring(L, "%s: %s", located ? where : ld->path, lua_tostring(L, 1));
     else
         lua_pushvalue(L, 1);
-    /* Internal: the innermost Lua frame is prelude code and not fail(). */
-    lua_Debug ar;
-    int internal = 0;
-    for (int level = 1; lua_getstack(L, level, &ar); level++) {
-        lua_getinfo(L, "Sf", &ar);
-        if (!strcmp(ar.what, "C")) {
-            lua_pop(L, 1);
-            continue;
-        }
-        lua_getfield(L, LUA_REGISTRYINDEX, "dessa.fail");
-        internal = is_prelude_source(ar.source) && !lua_rawequal(L, -1, -2);
-        lua_pop(L, 2);
-        break;
-    }
+    /* Every message stays one line: control characters (newlines, terminal escapes) escaped. */
+    push_escaped(L, -1);
+    lua_remove(L, -2);
     if (internal)
         luaL_traceback(L, L, lua_tostring(L, -1), 1);
     return 1;
@@ -489,7 +573,14 @@ static int load_main(lua_State *L)
     call_module(L, mod, "setup", 1, 0);
 
     /* The scenario, in the sandbox, under the limits; then the whole-model checks. */
-    if (luaL_loadbufferx(L, ld->src, ld->srclen, ld->chunk, "t") != LUA_OK)
+    /* A UTF-8 byte-order mark at the very start is skipped (the line count is unchanged). */
+    const char *src = ld->src;
+    size_t srclen = ld->srclen;
+    if (srclen >= 3 && !memcmp(src, "\xEF\xBB\xBF", 3)) {
+        src += 3;
+        srclen -= 3;
+    }
+    if (luaL_loadbufferx(L, src, srclen, ld->chunk, "t") != LUA_OK)
         return lua_error(L);                                          /* [M, chunk] */
     call_module(L, mod, "env", 0, 1);                                 /* [M, chunk, env] */
     if (!lua_setupvalue(L, -2, 1))
@@ -530,6 +621,7 @@ static int read_scenario(loader *ld, char *err, size_t errlen)
     }
     snprintf(err, errlen, "error: cannot read scenario '%s': %s", ld->path,
              why(errno, ebuf, sizeof ebuf));
+    escape_message(err, errlen);   /* the path may hold control characters */
     return -1;
 }
 
@@ -592,10 +684,13 @@ static int load_once(const char *path, const dessa_load_opts *opts, uint64_t see
         rc = 0;
     } else if (ld->stopped) {
         snprintf(err, errlen, "%s", ld->stop_msg);
+        escape_message(err, errlen);
     } else if (status == LUA_ERRMEM || s->oom) {
         const char *cap = ld->mem_capped ? " (the scenario may use at most 2 GiB)" : "";
         if (ld->oom_where[0])
             snprintf(err, errlen, "%s: out of memory%s", ld->oom_where, cap);
+        if (ld->oom_where[0])
+            escape_message(err, errlen);
         else
             snprintf(err, errlen, "error: out of memory (loading the scenario)%s", cap);
     } else {

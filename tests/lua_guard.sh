@@ -78,6 +78,19 @@ stops huge_field "$T/huge_field.lua:1: service \"web\": unknown field 'wwwwwwwww
 scenario memory 'local a = string.rep("x", 2^20)' 'for i = 1, 7 do a = a .. a end' \
     'local b = a .. a .. a .. a .. a .. a .. a .. a .. a .. a .. a .. a .. a .. a .. a .. a .. a'
 stops memory "$T/memory.lua:3: out of memory (the scenario may use at most 2 GiB)" 8
+# Shared steps and parts expand exponentially: the size is counted, never expanded.
+scenario dag_parallel 'local s = work(0.001)' 'for i = 1, 40 do s = parallel { s, s } end' \
+    'service "web" { endpoint "e" { s } }'
+stops dag_parallel "$T/dag_parallel.lua:2: parallel: too large once expanded (1048575 steps and distributions, at most 1000000 per endpoint; a step or list used several times counts once per use)" 3
+scenario dag_mixture 'local d = exp(0.01)' 'for i = 1, 60 do d = mixture { { 1, d }, { 1, d } } end'
+stops dag_mixture "$T/dag_mixture.lua:2: mixture: too large once expanded (1048575 distributions, at most 1000000; a distribution used as a part several times counts once per use)" 3
+# Many endpoints each under the cap add up: the whole model is capped too.
+scenario dag_model 'local s = work(0.001)' 'for i = 1, 17 do s = parallel { s, s } end' \
+    'for i = 1, 40 do service("s" .. i) { endpoint "e" { s, s, s } } end' \
+    'client "c" { target = "s1", arrivals = poisson(1) }' 'run { duration = 10 }'
+stops dag_model "$T/dag_model.lua:3: endpoint \"e\": the model is too large once expanded (more than 10000000 steps and distributions in all)" 5
+scenario huge_name_1e5 'service(string.rep("w", 100000)) { work = 1 }'
+stops huge_name_1e5 "$T/huge_name_1e5.lua:1: service: the name must be a non-empty string of at most 200 letters, digits, \"_\", \".\" and \"-\", got \"wwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwww...\"" 3
 # A refused allocation caught by pcall does not turn a later, different error into one.
 scenario memory_caught 'local a = string.rep("x", 2^20)' 'for i = 1, 7 do a = a .. a end' \
     'pcall(function() return a .. a .. a .. a .. a .. a .. a .. a .. a .. a .. a .. a .. a .. a .. a .. a .. a end)' \
@@ -142,6 +155,32 @@ check "a scenario's own error is one line, no traceback: $got" $([ "$got" = "$T/
 scenario runtime_error 'local x = nil' 'local y = x.field'
 got=$("$dessa" check "$T/runtime_error.lua" 2>&1)
 check "a runtime error in the scenario is one line: $got" $([ "$got" = "$T/runtime_error.lua:2: attempt to index a nil value (local 'x')" ]; echo $?)
+
+# A UTF-8 byte-order mark is skipped at the very start of the scenario, nowhere else.
+printf '\xef\xbb\xbf%s\n' "$MODEL" > "$T/bom_start.lua"
+got=$(timeout 10 "$dessa" check "$T/bom_start.lua" 2>&1)
+check "a byte-order mark at the start is skipped: $got" $([ "$got" = "$T/bom_start.lua: ok" ]; echo $?)
+printf 'local x = 1\n\xef\xbb\xbf%s\n' "$MODEL" > "$T/bom_later.lua"
+got=$(timeout 10 "$dessa" check "$T/bom_later.lua" 2>&1)
+case $got in "$T/bom_later.lua:2: "*) r=0 ;; *) r=1 ;; esac
+check "a byte-order mark elsewhere is a syntax error: $got" $r
+# The same NaN default asked twice is the same default.
+scenario param_nan 'local a = param("x", 0/0)' 'local b = param("x", 0/0)' "$MODEL"
+got=$(timeout 10 "$dessa" check "$T/param_nan.lua" 2>&1)
+check "param with a NaN default twice: $got" $([ "$got" = "$T/param_nan.lua: ok" ]; echo $?)
+# Control characters in the binding's own messages (here the path in a syntax error, and a stop
+# message) are escaped as well: each message stays one line.
+esc_name=$'esc\e[1mname'
+printf 'service "web" {\n' > "$T/$esc_name.lua"
+got=$(timeout 10 "$dessa" check "$T/$esc_name.lua" 2>&1)
+case $got in "$T/esc\\27[1mname.lua:"*) r=0 ;; *) r=1 ;; esac
+check "control characters in the path are escaped: $got" $r
+nl_name=$'nl\nname'
+printf 'while true do end\n' > "$T/$nl_name.lua"
+got=$(timeout 30 "$dessa" check "$T/$nl_name.lua" 2>&1)
+check "a stop message stays one line: $got" $([ "$got" = "$T/nl\\nname.lua:1: $LONG" ]; echo $?)
+got=$(timeout 10 "$dessa" check "$T/missing"$'\n'"file.lua" 2>&1)
+check "a path in the binding's own messages is escaped: $got" $([ "$got" = "error: cannot read scenario '$T/missing\\nfile.lua': No such file or directory" ]; echo $?)
 
 echo "seeds:"
 scenario rnd 'print(math.random())' "$MODEL"

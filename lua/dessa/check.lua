@@ -127,6 +127,7 @@ local function describe(v)
     return '"' .. s .. '"'
   elseif t == "table" then return "a table"
   elseif t == "function" then return "a function"
+  elseif t == "number" and v ~= v then return "nan"   -- not "-nan" on some platforms
   elseif t == "number" or t == "boolean" or t == "nil" then return tostring_(v)
   end
   return "a " .. t
@@ -262,6 +263,19 @@ C.pos_int = integer_checker("a positive integer", function(v) return v > 0 end)
 C.count = { desc = "a positive integer", fn = function(v)
   local ok, i = C.pos_int.fn(v)
   if ok and i > UINT32_MAX then return false, "at most 4294967295" end
+  return ok, i
+end }
+-- The engine's ranges for workloads: arrival rates (per second) and users of a closed client.
+local RATE_MAX = 1e9
+local USERS_MAX = 10000000
+C.rate = { desc = "a positive number", fn = function(v)
+  if not (is_finite(v) and v > 0) then return false end
+  if v > RATE_MAX then return false, "at most 1e9 per second" end
+  return true, v
+end }
+C.users = { desc = "a positive integer", fn = function(v)
+  local ok, i = C.pos_int.fn(v)
+  if ok and i > USERS_MAX then return false, "at most 10000000" end
   return ok, i
 end }
 C.nonneg_int = integer_checker("a non-negative integer", function(v) return v >= 0 end)
@@ -434,6 +448,28 @@ local function pick_form(label, where, values, schema, forms)
 end
 
 
+-- The first index 1..npos without a value in pos (a hole in a positional list), or nil.
+local function first_hole(pos, npos)
+  for i = 1, npos do
+    if pos[i] == nil then return i end
+  end
+  return nil
+end
+
+-- Refuses a hole in a positional list: Lua's length and ipairs stop there, so the entries
+-- after it would be silently lost.
+local function check_holes(label, where, pos, npos)
+  local i = first_hole(pos, npos)
+  if i then
+    fail(where, "%s: entry #%d is nil, a hole in the list (an undefined variable?); "
+      .. "write false to leave an entry out", label, i)
+  end
+end
+
+-- Expanded sizes: a step or distribution used several times is copied once per use into the
+-- SPEC, so sizes are counted per use (from sizes kept on the records, never by expanding).
+local MAX_EXPANDED = 1000000
+
 -- A shallow copy of t without the keys in except.
 local function copy_table(t, except)
   local c = {}
@@ -443,6 +479,10 @@ end
 
 return {
   short_name = short_name,
+  check_holes = check_holes,
+  MAX_EXPANDED = MAX_EXPANDED,
+  RATE_MAX = RATE_MAX,
+  USERS_MAX = USERS_MAX,
   MAX_DEPTH = MAX_DEPTH,
   warn = warn,
   SEQ = SEQ,

@@ -37,6 +37,9 @@ local C = _check.C
 local S = _check.S
 local Z99 = _check.Z99
 local check_fields = _check.check_fields
+local check_holes = _check.check_holes
+local MAX_EXPANDED = _check.MAX_EXPANDED
+local RATE_MAX = _check.RATE_MAX
 local describe = _check.describe
 local fail = _check.fail
 local here = _check.here
@@ -68,6 +71,7 @@ end
 
 -- Entries { a, b } of a positional list (mixture, schedule): returns the pairs in order.
 local function pairs_of(label, where, pos, npos, shape)
+  check_holes(label, where, pos, npos)
   local out = {}
   for i = 1, npos do
     local e = pos[i]
@@ -281,22 +285,70 @@ DIST_SPECS.lognormal = {
   end,
 }
 
+-- log Gamma(x) for x > 0: the recurrence up to 10, then Stirling's series (error below 1e-10,
+-- plenty for the range checks below).
+local function log_gamma(x)
+  local acc = 0
+  while x < 10 do
+    acc = acc - mlog(x)
+    x = x + 1
+  end
+  local x2 = x * x
+  return acc + (x - 0.5) * mlog(x) - x + 0.91893853320467274
+    + 1 / (12 * x) - 1 / (360 * x * x2) + 1 / (1260 * x * x2 * x2)
+end
+
+-- Shapes below this make gamma and weibull degenerate (almost every sample 0 or beyond any
+-- float; for weibull, Gamma(1 + 1/shape) overflows): refused.
+local SHAPE_MIN = 1e-4
+local DBL_MIN = 2.2250738585072014e-308
+
+local function check_shape(label, name, where, v)
+  if v < SHAPE_MIN then
+    fail(where, "%s: %s must be at least 0.0001 (smaller values make the law degenerate), got %s",
+      label, name, tostring_(v))
+  end
+end
+
 DIST_SPECS.gamma = {
   example = "gamma { shape = 2, mean = ms(10) }",
   schema = { { "shape", C.pos_num, required = true }, { "mean", C.pos_num, required = true } },
-  build = function(a) return { shape = a.shape, mean = a.mean } end,
+  build = function(a, where)
+    check_shape("gamma", "shape", where, a.shape)
+    local scale = a.mean / a.shape
+    if not (scale >= DBL_MIN and scale < huge) then
+      fail(where, "gamma: the scale mean / shape is out of range (mean = %s, shape = %s)",
+        tostring_(a.mean), tostring_(a.shape))
+    end
+    return { shape = a.shape, mean = a.mean }
+  end,
 }
 
 DIST_SPECS.erlang = {
   args = { "k", "mean" },
   schema = { { "k", C.count, required = true }, { "mean", C.pos_num, required = true } },
-  build = function(a) return { k = a.k, mean = a.mean } end,
+  build = function(a, where)
+    if not (a.mean / a.k >= DBL_MIN) then
+      fail(where, "erlang: the scale mean / k is too small (mean = %s, k = %d)",
+        tostring_(a.mean), a.k)
+    end
+    return { k = a.k, mean = a.mean }
+  end,
 }
 
 DIST_SPECS.weibull = {
   example = "weibull { shape = 1.5, mean = ms(10) }",
   schema = { { "shape", C.pos_num, required = true }, { "mean", C.pos_num, required = true } },
-  build = function(a) return { shape = a.shape, mean = a.mean } end,
+  build = function(a, where)
+    check_shape("weibull", "shape", where, a.shape)
+    -- The engine's scale: mean / Gamma(1 + 1/shape), a normal positive float.
+    local log_scale = mlog(a.mean) - log_gamma(1 + 1 / a.shape)
+    if not (log_scale > -708) then
+      fail(where, "weibull: the scale mean / Gamma(1 + 1/shape) underflows (shape = %s, "
+        .. "mean = %s); use a larger shape or mean", tostring_(a.shape), tostring_(a.mean))
+    end
+    return { shape = a.shape, mean = a.mean }
+  end,
 }
 
 DIST_SPECS.pareto = {
@@ -304,6 +356,11 @@ DIST_SPECS.pareto = {
   schema = { { "alpha", C.pos_num }, { "mean", C.pos_num }, { "min", C.pos_num } },
   forms = { { "alpha", "mean" }, { "alpha", "min" } },
   build = function(a, where, ctx)
+    -- min * U^(-1/alpha) overflows for small alpha even at moderate U.
+    if a.alpha < 0.1 then
+      fail(where, "pareto: alpha must be at least 0.1 (smaller values make samples overflow), "
+        .. "got %s", tostring_(a.alpha))
+    end
     if ctx.form == 1 then
       if a.alpha <= 1 then
         fail(where, "pareto: alpha must be greater than 1 when the mean is given, got %s",
@@ -405,6 +462,12 @@ DIST_SPECS.mixture = {
       weights[i], parts[i], total = w, rec, total + w
     end
     for i = 1, #weights do weights[i] = weights[i] / total end
+    local size = 1
+    for _, p in ipairs_(parts) do size = size + (p.size or 1) end
+    if size > MAX_EXPANDED then
+      fail(where, "mixture: too large once expanded (%.0f distributions, at most %d; a "
+        .. "distribution used as a part several times counts once per use)", size, MAX_EXPANDED)
+    end
     local depth = 0
     for _, p in ipairs_(parts) do
       if DEPTH[p] and DEPTH[p] > depth then depth = DEPTH[p] end
@@ -412,7 +475,7 @@ DIST_SPECS.mixture = {
     if depth + 1 > MAX_DEPTH then
       fail(where, "mixture: nested too deeply (more than %d levels)", MAX_DEPTH)
     end
-    return { weights = weights, parts = parts }, depth + 1
+    return { weights = weights, parts = parts, size = size }, depth + 1
   end,
 }
 
@@ -421,13 +484,13 @@ local ARRIVAL_SPECS = {}
 
 ARRIVAL_SPECS.poisson = {
   args = { "rate" },
-  schema = { { "rate", C.pos_num, required = true } },
+  schema = { { "rate", C.rate, required = true } },
   build = function(a) return { rate = a.rate } end,
 }
 
 ARRIVAL_SPECS.constant = {
   args = { "rate" },
-  schema = { { "rate", C.pos_num, required = true } },
+  schema = { { "rate", C.rate, required = true } },
   build = function(a) return { rate = a.rate } end,
 }
 
@@ -459,6 +522,10 @@ ARRIVAL_SPECS.schedule = {
         fail(where, "schedule: the rate of entry #%d must be a non-negative number, got %s",
           e.index, describe(r))
       end
+      if r > RATE_MAX then
+        fail(where, "schedule: the rate of entry #%d must be at most 1e9 per second, got %.17g",
+          e.index, r)
+      end
       if r > 0 then positive = true end
       times[i], rates[i] = t, r
     end
@@ -471,7 +538,7 @@ ARRIVAL_SPECS.schedule = {
 ARRIVAL_SPECS.bursty = {
   example = "bursty { rate = 100, on = exp(10), off = exp(50) }",
   schema = {
-    { "rate", C.pos_num, required = true },
+    { "rate", C.rate, required = true },
     { "on", C.dist, required = true },
     { "off", C.dist, required = true },
   },

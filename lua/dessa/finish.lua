@@ -24,7 +24,7 @@ local fail = _check.fail
 local function dist_spec(d)
   local out = {}
   for k, v in pairs_(d) do
-    if k == "depth" then   -- the prelude's own bookkeeping, not part of the SPEC
+    if k == "depth" or k == "size" then   -- the prelude's own bookkeeping, not in the SPEC
     elseif k == "parts" then
       out.parts = {}
       for i, p in ipairs_(v) do out.parts[i] = dist_spec(p) end
@@ -123,6 +123,38 @@ local function check_cycles(order, edges)
   end
 end
 
+-- The whole model's expanded size (each endpoint is capped on its own at construction; many
+-- endpoints, clients or links sharing large parts could still add up). Located at the part that
+-- passes the cap.
+local MAX_MODEL = 10000000
+
+local function dsize(d) return d and (d.size or 1) or 0 end
+
+local function check_model_size()
+  local total = 0
+  local function add(n, where, what)
+    total = total + n
+    if total > MAX_MODEL then
+      fail(where, "%s: the model is too large once expanded (more than %d steps and "
+        .. "distributions in all)", what, MAX_MODEL)
+    end
+  end
+  for _, s in ipairs_(S.services) do
+    for _, ep in ipairs_(s.endpoints) do
+      local n = 0
+      for _, st in ipairs_(ep.steps) do n = n + (st.size or 1) end
+      add(n, ep.where, fmt('endpoint "%s"', ep.name))
+    end
+  end
+  for _, c in ipairs_(S.clients) do
+    local a = c.arrivals
+    add(1 + dsize(c.think) + (a and dsize(a.on) + dsize(a.off) or 0), c.where,
+      fmt('client "%s"', c.name))
+  end
+  if S.link then add(dsize(S.link.latency), S.link.where, "link") end
+  for _, l in ipairs_(S.links) do add(dsize(l.latency), l.where, "link") end
+end
+
 local function finish()
   -- Constructors whose body never came: service "web" without { ... }.
   for _, tok in ipairs_(S.pending) do
@@ -146,6 +178,8 @@ local function finish()
   if not S.run then
     fail(nil, "%s: scenario has no run { ... } block", S.source or S.path or "scenario")
   end
+
+  check_model_size()
 
   local spec = { params = {}, services = {}, clients = {}, links = {} }
   for i, p in ipairs_(S.params) do

@@ -51,6 +51,8 @@ local did_you_mean = _check.did_you_mean
 local fail = _check.fail
 local here = _check.here
 local short_name = _check.short_name
+local KIND = _check.KIND
+local readonly = _check.readonly
 
 -- Worst-case steps of the C pattern matcher the sandbox lets one call take (about a second).
 local PATTERN_WORK = 1e9
@@ -241,8 +243,14 @@ end
 -- The environment
 ---------------------------------------------------------------------------------------------
 
--- setmetatable without finalizers.
+-- setmetatable without finalizers; objects of the prelude (and other tables with a protected
+-- metatable) are refused with a located message.
 local function sandbox_setmetatable(t, mt)
+  if KIND[t] ~= nil then readonly(t) end
+  local old = type_(t) == "table" and dgetmetatable(t)
+  if old and rawget_(old, "__metatable") ~= nil then
+    fail(here(), "setmetatable: cannot change a protected metatable")
+  end
   if type_(mt) == "table" and rawget_(mt, "__gc") ~= nil then rawset_(mt, "__gc", nil) end
   return setmetatable_(t, mt)
 end
@@ -311,6 +319,7 @@ local function build_env(API)
   -- rawset may not create globals behind the strict environment's back.
   builtins.rawset = function(t, k, v)
     if t == env then refuse_global(k) end
+    if KIND[t] ~= nil then readonly(t) end   -- handles and distributions stay read-only
     return rawset_(t, k, v)
   end
   builtins._G = env

@@ -17,6 +17,8 @@ local C = _check.C
 local DATA = _check.DATA
 local KIND = _check.KIND
 local check_fields = _check.check_fields
+local check_holes = _check.check_holes
+local MAX_EXPANDED = _check.MAX_EXPANDED
 local describe = _check.describe
 local fail = _check.fail
 local here = _check.here
@@ -33,6 +35,7 @@ local function to_sequence(v, label, where, allow_empty)
     fail(where, "%s: expected a step or a list of steps, got %s", label, describe(v))
   end
   local _, pos, npos = check_fields(label, where, v, {}, { positional = true })
+  check_holes(label, where, pos, npos)
   local steps = {}
   for i = 1, npos do
     local s = pos[i]
@@ -55,7 +58,30 @@ end
 -- it is written, before the recursive passes of finish() and of the C reader.
 local function step(data)
   if data.depth == nil then data.depth = 1 end
+  if data.size == nil then data.size = 1 end
   return make_object("step", data)
+end
+
+-- Expanded size of a list of steps, and of lists of lists (each use counted).
+local function list_size(list)
+  local n = 0
+  for _, s in ipairs_(list) do n = n + s.size end
+  return n
+end
+
+local function check_size(label, where, n)
+  if n > MAX_EXPANDED then
+    fail(where, "%s: too large once expanded (%.0f steps and distributions, at most %d per "
+      .. "endpoint; a step or list used several times counts once per use)", label, n,
+      MAX_EXPANDED)
+  end
+  return n
+end
+
+local function lists_size(label, where, lists)
+  local n = 1
+  for _, list in ipairs_(lists) do n = n + list_size(list) end
+  return check_size(label, where, n)
 end
 
 local function max_depth(lists)
@@ -96,7 +122,7 @@ local function dist_step(op)
     end
     local ok, d = C.dist.fn((...), { where = where })
     if not ok then fail(where, "%s: expected %s, got %s", op, C.dist.desc, describe((...))) end
-    return step({ op = op, dist = d, where = where })
+    return step({ op = op, dist = d, where = where, size = d.size or 1 })
   end
 end
 API.work, API.sleep = dist_step("work"), dist_step("sleep")
@@ -140,6 +166,7 @@ function API.parallel(t)
       describe(t))
   end
   local f, pos, npos = check_fields("parallel", where, t, PARALLEL_SCHEMA, { positional = true })
+  check_holes("parallel", where, pos, npos)
   local branches = {}
   for i = 1, npos do
     local e = pos[i]
@@ -175,7 +202,8 @@ function API.parallel(t)
     end
   end
   return step({ op = "parallel", branches = branches, join = join, quorum = quorum, depth = depth,
-                blocking = f.blocking, where = where })
+                blocking = f.blocking, where = where,
+                size = lists_size("parallel", where, branches) })
 end
 
 -- branch { { p, step_or_sequence }, ... } also accepts { p, step, step, ... } and an empty
@@ -187,6 +215,7 @@ function API.branch(t)
       describe(t))
   end
   local _, pos, npos = check_fields("branch", where, t, {}, { positional = true })
+  check_holes("branch", where, pos, npos)
   local probs, arms = {}, {}
   for i = 1, npos do
     local e = pos[i]
@@ -196,6 +225,7 @@ function API.branch(t)
         fail(where, "%s must be { probability, steps... }, got %s", label, describe(e))
       end
       local _, apos, an = check_fields(label, where, e, {}, { positional = true })
+      check_holes(label, where, apos, an)
       local p = apos[1]
       if not (is_finite(p) and p > 0) then
         fail(where, "%s: the probability must be a positive number, got %s", label, describe(p))
@@ -217,10 +247,13 @@ function API.branch(t)
     fail(where, "branch: probabilities must sum to 1, got %s", tostring_(total))
   end
   return step({ op = "branch", probs = probs, arms = arms, where = where,
-                depth = check_depth("branch", where, arms) })
+                depth = check_depth("branch", where, arms),
+                size = lists_size("branch", where, arms) })
 end
 
 return {
   API = API,
   to_sequence = to_sequence,
+  list_size = list_size,
+  check_size = check_size,
 }

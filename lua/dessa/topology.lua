@@ -78,6 +78,7 @@ end
 -- endpoint "name" { steps... }
 API.endpoint = named_ctor("endpoint", function(name, title, where, t)
   local steps = to_sequence(t, title, where, false)
+  _steps.check_size(title, where, _steps.list_size(steps))
   return make_object("endpoint", { name = name, where = where, steps = steps })
 end)
 
@@ -109,6 +110,7 @@ local SERVICE_MT = {
 
 API.service = named_ctor("service", function(name, title, where, t)
   local f, pos, npos = check_fields(title, where, t, SERVICE_SCHEMA, { positional = true })
+  _check.check_holes(title, where, pos, npos)
   local endpoints = {}
   for i = 1, npos do
     local e = pos[i]
@@ -153,7 +155,7 @@ local CLIENT_SCHEMA = {
   { "target", C.target, required = true },
   { "endpoint", C.name },
   { "arrivals", C.arrivals },
-  { "users", C.count },
+  { "users", C.users },
   { "think", C.dist },
   { "timeout", C.pos_num },
   { "limit", C.pos_int },
@@ -303,7 +305,8 @@ function API.param(name, default)
   end
   local prev = S.param_by_name[name]
   if prev then
-    if prev.default ~= default then
+    -- NaN ~= NaN: the same NaN default given twice is the same default.
+    if prev.default ~= default and not (prev.default ~= prev.default and default ~= default) then
       fail(where, "param '%s': already declared with default %s at %s", name,
         describe(prev.default), prev.where)
     end

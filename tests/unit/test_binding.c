@@ -7,6 +7,8 @@
  *   must end without abort, with no block left, and either succeed (Lua may recover from a
  *   transient failure by collecting garbage) or report "out of memory".
  * - The effective seed, the run block and params read back through the C API.
+ * - Messages: located when the error has no position, control characters escaped; a UTF-8
+ *   byte-order mark at the start of the scenario skipped.
  * - quiet loads and several threads loading and building the same scenario at once. */
 #include <pthread.h>
 #include <setjmp.h>
@@ -295,10 +297,46 @@ static void test_threads(void **state)
     }
 }
 
+/* Loads a one-file scenario written from text; returns the message (empty on success). */
+static void load_text(const char *name, const char *text, char *err, size_t errlen)
+{
+    char p[192];
+    write_file(name, text);
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    err[0] = 0;
+    dessa_scenario *sc = dessa_scenario_load(p, &QUIET, err, errlen);
+    if (sc)
+        err[0] = 0;
+    dessa_scenario_free(sc);
+    unlink(p);
+}
+
+/* Messages made by the binding: a message without a position gets the scenario's file and
+ * line; control characters are escaped; a byte-order mark at the start is skipped. */
+static void test_messages(void **state)
+{
+    (void)state;
+    char err[1024], want[256];
+    load_text("pos.lua", "local x = 1\nerror(\"boom\", 0)\n", err, sizeof err);
+    snprintf(want, sizeof want, "%s/pos.lua:2: boom", dir);
+    assert_string_equal(err, want);
+    load_text("esc.lua", "error(\"\\27[31mred\\nnext\")\n", err, sizeof err);
+    snprintf(want, sizeof want, "%s/esc.lua:1: \\27[31mred\\nnext", dir);
+    assert_string_equal(err, want);
+    load_text("bom.lua", "\xEF\xBB\xBFservice \"web\" { work = exp(0.01) }\n"
+                         "client \"c\" { target = \"web\", arrivals = poisson(1) }\n"
+                         "run { duration = 10 }\n", err, sizeof err);
+    assert_string_equal(err, "");
+    load_text("bom2.lua", "local x = 1 \xEF\xBB\xBF\n", err, sizeof err);
+    assert_non_null(strstr(err, "bom2.lua:1:"));
+    assert_null(strchr(err, '\n'));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_seed_run_params),
+        cmocka_unit_test(test_messages),
         cmocka_unit_test(test_threads),
         cmocka_unit_test(test_print_quiet_and_reload),
         cmocka_unit_test(test_oom_fail_nth),
