@@ -34,10 +34,11 @@ FUZZ_FLAGS ?= -fork=1 -ignore_timeouts=1 -ignore_ooms=1
 fuzz:
 	cmake -S tests/fuzz -B build-fuzz -DCMAKE_C_COMPILER=clang
 	cmake --build build-fuzz -j $(JOBS)
-	mkdir -p build-fuzz/corpus build-fuzz/tmp tests/fuzz/found
+	mkdir -p build-fuzz/corpus build-fuzz/seeds build-fuzz/tmp tests/fuzz/found
+	grep -v '^#' tests/fuzz/seeds.list | while read -r f; do cp "$$f" "build-fuzz/seeds/$$(echo "$$f" | tr / _)"; done
 	TMPDIR=$(CURDIR)/build-fuzz/tmp ./build-fuzz/fuzz_load -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 -malloc_limit_mb=8192 \
 	    -max_len=16384 -dict=tests/fuzz/lua.dict -artifact_prefix=tests/fuzz/found/ $(FUZZ_FLAGS) \
-	    build-fuzz/corpus tests/fuzz/corpus
+	    build-fuzz/corpus tests/fuzz/corpus build-fuzz/seeds
 
 clean:
 	rm -rf $(BUILD) build-asan out

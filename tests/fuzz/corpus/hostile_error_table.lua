@@ -1,4 +1,0 @@
--- attacks: error({}): the message is a table address that changes from run to run (finding 10)
--- expect: exit 1
--- forbid: 0x[0-9a-f]+
-error({ code = 42 })

@@ -1,8 +1,0 @@
--- attacks: a parallel inside a probabilistic branch arm inside a parallel branch (finding 1)
--- expect: exit 0
--- expect-csv: flows.csv in_flight < 3
-local leaf = service "leaf" { workers = 100, work = exp(0.01) }
-local front = service "front" { workers = 100, endpoint "req" {
-  parallel { branch { { 1, parallel { call(leaf), call(leaf) } } }, call(leaf) } } }
-client "load" { target = front, arrivals = poisson(10) }
-run { duration = 20 }

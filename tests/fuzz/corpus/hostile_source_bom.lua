@@ -1,5 +1,0 @@
-﻿-- attacks: a UTF-8 byte-order mark before the first line (standalone lua skips it)
--- expect: exit 0
-local web = service "web" { work = exp(0.01) }
-client "c" { target = web, arrivals = poisson(1) }
-run { duration = 1 }

@@ -1,2 +1,0 @@
--- attacks: a scenario that is only this comment (no model, no run block)
--- expect: exit 1
