@@ -20,15 +20,16 @@ typedef struct column {
 static const column flow_cols[] = {
     { "sent", "sent", 1, 0, 9 },          { "ok", "ok", 1, 0, 9 },
     { "errors", NULL, 1, 0, 7 },          { "dropped", "dropped", 1, 0, 7 },
-    { "thru/s", "throughput", 1, 2, 8 },  { "mean ms", "latency_mean", 1e3, 2, 9 },
+    { "in flight", "in_flight", 1, 0, 9 }, { "thru/s", "throughput", 1, 2, 8 },  { "mean ms", "latency_mean", 1e3, 2, 9 },
     { "p50 ms", "latency_p50", 1e3, 2, 9 }, { "p99 ms", "latency_p99", 1e3, 2, 9 },
     { "max ms", "latency_max", 1e3, 2, 9 },
 };
 static const column service_cols[] = {
     { "arrivals", "arrivals", 1, 0, 9 },  { "completed", "completed", 1, 0, 9 },
     { "failed", "failed", 1, 0, 7 },      { "dropped", "dropped", 1, 0, 7 },
-    { "util", "utilization", 1, 3, 8 },   { "queue", "queue_mean", 1, 2, 9 },
-    { "wait ms", "wait_mean", 1e3, 2, 9 },
+    { "util", "utilization", 1, 3, 8 },   { "working", "threads_working", 1, 2, 8 },
+    { "blocked", "threads_blocked", 1, 2, 8 }, { "cores", "cores_busy", 1, 2, 7 },
+    { "queue", "queue_mean", 1, 2, 9 },   { "wait ms", "wait_mean", 1e3, 2, 9 },
 };
 #define NCOLS(c) (sizeof(c) / sizeof((c)[0]))
 #define MAX_COLS (NCOLS(flow_cols) > NCOLS(service_cols) ? NCOLS(flow_cols) : NCOLS(service_cols))
