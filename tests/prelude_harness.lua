@@ -414,6 +414,32 @@ run { duration = 10 }
   match(s.services[3].endpoints[1].steps[1].dist.values, { 0.01, 0.02, 0.03 }, "by index")
 end)
 
+local THREADS = [[
+local vm = host "vm1" { cores = 4, cpu = "fcfs" }
+local threads = param("threads", 8)
+local db = service "db" { workers = math.huge, endpoint "q" { io(0.05) } }
+service "app" { workers = threads, host = vm, endpoint "get" { work(0.01), call(db) } }
+service "ps" { workers = 2, discipline = "ps", cores = 1.5, work = 1 }
+service "own" { workers = "inf", cores = 2, cpu = "fcfs", work = 1 }
+client "u" { target = "app", arrivals = poisson(1) }
+run { duration = 10 }
+]]
+
+good("threads, cores and hosts", THREADS, function(s)
+  match(s.hosts, { { name = "vm1", cores = 4, cpu = "fcfs" } }, "hosts")
+  match(s.services[1], { name = "db", workers = "inf", cores = 0, cpu = "ps" }, "db")
+  eq(s.services[1].host, nil, "db.host")
+  match(s.services[1].endpoints[1].steps[1], { op = "io", dist = { kind = "const", value = 0.05 } },
+    "io step")
+  match(s.services[2], { name = "app", workers = 8, host = "vm1", cores = 0 }, "app")
+  match(s.services[3], { name = "ps", workers = 2, discipline = "ps", cores = 1.5 }, "ps")
+  match(s.services[4], { name = "own", workers = "inf", cores = 2, cpu = "fcfs" }, "own")
+end)
+
+good("threads, --set threads=inf", THREADS, function(s)
+  eq(s.services[2].workers, "inf", "app.workers")
+end, { threads = "inf" })
+
 for _, g in ipairs(GOOD) do
   local path = g.name:find("CSV") and (tmpdir .. "/scenario.lua") or "tests/inline/good.lua"
   local spec, err = run_scenario(g.src, path, g.overrides, g.unsafe)

@@ -149,6 +149,14 @@ API.service = named_ctor("service", function(name, title, where, t)
     fail(where, "%s: cpu is set on the host when the service has host = ...", title)
   end
   check_fcfs(title, where, f.cores, f.cpu)
+  if f.discipline == "ps" and f.queue then
+    fail(where, '%s: discipline = "ps" has no waiting room (every request gets a thread at '
+      .. "once): leave queue out", title)
+  end
+  if f.discipline == "ps" and f.cpu == "fcfs" then
+    fail(where, '%s: discipline = "ps" shares the cores by processor sharing: cpu = "fcfs" '
+      .. "does not apply", title)
+  end
   local endpoints = {}
   for i = 1, npos do
     local e = pos[i]
