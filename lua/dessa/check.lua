@@ -358,6 +358,13 @@ C.target = { desc = "a service, an endpoint (svc.name) or a service name", fn = 
   return false
 end }
 
+-- Cores of a host or of a service's own (the C reader's range).
+C.cores = { desc = "a positive number", fn = function(v)
+  if not (is_finite(v) and v > 0) then return false end
+  if v > 1e9 then return false, "at most 1e9" end
+  return true, v
+end }
+
 -- A host: its handle or its name (resolved later).
 C.host = { desc = "a host or a host name", fn = function(v)
   if KIND[v] == "host" then return true, DATA[v].name end

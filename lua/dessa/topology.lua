@@ -94,7 +94,7 @@ local function check_fcfs(title, where, cores, cpu)
 end
 
 local HOST_SCHEMA = {
-  { "cores", C.pos_num, required = true },
+  { "cores", C.cores, required = true },
   { "cpu", CPU, default = "ps" },
 }
 
@@ -117,7 +117,7 @@ local SERVICE_SCHEMA = {
   { "balancer", C.oneof({ "round_robin", "random", "least_outstanding", "power_of_two" }),
     default = "round_robin" },
   { "work", C.dist },
-  { "cores", C.pos_num },
+  { "cores", C.cores },
   { "cpu", CPU },
   { "host", C.host },
 }
