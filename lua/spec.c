@@ -422,7 +422,8 @@ static void resolve(reader *r, const char *where, const char *what, const char *
 
 static void read_step(reader *r, int t, spec_step *st, int depth)
 {
-    static const char *const ops[] = { "work", "sleep", "call", "parallel", "branch", NULL };
+    static const char *const ops[] = { "work", "sleep", "call", "parallel", "branch", "io",
+                                       NULL };
     static const char *const joins[] = { "all", "any", "quorum", NULL };
     lua_State *L = r->L;
     t = lua_absindex(L, t);
@@ -439,6 +440,7 @@ static void read_step(reader *r, int t, spec_step *st, int depth)
     switch (st->op) {
     case SS_WORK:
     case SS_SLEEP:
+    case SS_IO:
         read_record(r, t, opname, S_DIST, NDESC(S_DIST), v);
         st->dist = read_field_dist(r, t, opname, "dist");
         break;
@@ -501,10 +503,16 @@ static void read_seq(reader *r, int t, spec_seq *seq, int depth)
 #define NAME { "name", F_STR, 1, 0, 0, 0, NULL }
 #define COUNT(n, req) { n, F_INT, req, 1, U32, 0, "an integer between 1 and 4294967295" }
 static const fdesc R_SERVICE[] = {
-    NAME, WHERE, COUNT("workers", 1),
+    NAME, WHERE, { "workers", F_ANY, 1, 0, 0, 0, NULL },
     { "queue", F_INT, 1, -1, I64, 0, "-1 (unbounded) or a non-negative integer" },
     { "discipline", F_STR, 1, 0, 0, 0, NULL }, COUNT("replicas", 1),
-    { "balancer", F_STR, 1, 0, 0, 0, NULL }, TAB("endpoints")
+    { "balancer", F_STR, 1, 0, 0, 0, NULL }, TAB("endpoints"),
+    { "cores", F_NUM, 0, 0, 1e9, 0, "a non-negative number (0: a core per working thread)" },
+    { "cpu", F_STR, 0, 0, 0, 0, NULL }, { "host", F_STR, 0, 0, 0, 0, NULL }
+};
+static const fdesc R_HOST[] = {
+    NAME, WHERE, { "cores", F_NUM, 1, 0, 1e9, 1, "a positive number" },
+    { "cpu", F_STR, 1, 0, 0, 0, NULL }
 };
 static const fdesc R_ENDPOINT[] = { NAME, WHERE, TAB("steps") };
 static const fdesc R_CLIENT[] = {
@@ -530,7 +538,8 @@ static const fdesc R_RUN[] = {
 static const fdesc R_PARAM[] = { NAME, { "default", F_ANY, 1, 0, 0, 0, NULL },
                                  { "value", F_ANY, 1, 0, 0, 0, NULL } };
 static const fdesc R_TOP[] = { TAB("params"), TAB("run"), TAB("link"), TAB("links"),
-                               TAB("services"), TAB("clients") };
+                               TAB("services"), TAB("clients"),
+                               { "hosts", F_TAB, 0, 0, 0, 0, NULL } };
 
 /* Most rows of time series one entity may produce (duration / sample). */
 #define MAX_SAMPLES 1e8
@@ -540,9 +549,45 @@ static const char *dup_where(reader *r, const char *w)
     return w ? arena_strdup(r, w, strlen(w)) : NULL;
 }
 
+static const char *const CPU_NAMES[] = { "ps", "fcfs", NULL };
+
+/* The optional list of hosts; names are unique. [-0, +0, error] */
+static void read_hosts(reader *r, int top)
+{
+    lua_State *L = r->L;
+    spec *s = r->s;
+    if (push_field(L, top, "hosts") == LUA_TNIL) {
+        lua_pop(L, 1);
+        return;
+    }
+    int list = lua_gettop(L);
+    size_t n = lua_rawlen(L, list);
+    if (n > UINT32_MAX - 1)
+        fail(r, NULL, "hosts", "too many hosts");
+    s->hosts = arena_alloc(r, n, sizeof *s->hosts);
+    s->nhosts = n;
+    for (size_t i = 0; i < n; i++) {
+        spec_host *h = &s->hosts[i];
+        lua_rawgeti(L, list, (lua_Integer)i + 1);
+        fval v[4];
+        const char *where = read_record(r, -1, "host", R_HOST, NDESC(R_HOST), v);
+        h->name = arena_strdup(r, v[0].str, strlen(v[0].str));
+        h->where = dup_where(r, where);
+        h->cores = v[2].num;
+        h->cpu = (sim_cpu_sched)pick(r, where, "host", "cpu", v[3].str, CPU_NAMES);
+        if (h->cpu == SIM_CPU_FCFS && h->cores != floor(h->cores))
+            fail(r, where, "host", "FCFS needs a whole number of cores");
+        for (size_t k = 0; k < i; k++)
+            if (!strcmp(s->hosts[k].name, h->name))
+                fail(r, where, "host", "duplicate host '%s'", h->name);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+}
+
 static void read_services(reader *r, int top)
 {
-    static const char *const disc[] = { "fifo", "lifo", "priority", NULL };
+    static const char *const disc[] = { "fifo", "lifo", "priority", "ps", NULL };
     static const char *const lb[] = { "round_robin", "random", "least_outstanding",
                                       "power_of_two", NULL };
     lua_State *L = r->L;
@@ -559,11 +604,38 @@ static void read_services(reader *r, int top)
         spec_service *sv = &s->services[i];
         lua_rawgeti(L, list, (lua_Integer)i + 1);
         int t = lua_gettop(L);
-        fval v[8];
+        fval v[11];
         const char *where = read_record(r, t, "service", R_SERVICE, NDESC(R_SERVICE), v);
         sv->name = arena_strdup(r, v[0].str, strlen(v[0].str));
         sv->where = dup_where(r, where);
-        sv->cfg.workers = (uint32_t)v[2].i;
+        push_field(L, t, "workers");
+        if (lua_type(L, -1) == LUA_TSTRING && !strcmp(lua_tostring(L, -1), "inf")) {
+            sv->cfg.workers = SIM_WORKERS_INF;
+        } else {
+            lua_Integer w = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : 0;
+            if (w < 1 || w > (lua_Integer)UINT32_MAX)
+                fail(r, where, "service", "field 'workers' must be an integer between 1 and "
+                     "4294967295, or \"inf\"");
+            sv->cfg.workers = (uint32_t)w;
+        }
+        lua_pop(L, 1);
+        sv->cfg.cores = v[8].set ? v[8].num : 0;
+        sv->cfg.cpu = v[9].set ? (sim_cpu_sched)pick(r, where, "service", "cpu", v[9].str,
+                                                     CPU_NAMES)
+                               : SIM_CPU_PS;
+        if (sv->cfg.cpu == SIM_CPU_FCFS && sv->cfg.cores != floor(sv->cfg.cores))
+            fail(r, where, "service", "FCFS needs a whole number of cores");
+        sv->cfg.host = 0;
+        if (v[10].set) {
+            size_t k = 0;
+            while (k < s->nhosts && strcmp(s->hosts[k].name, v[10].str))
+                k++;
+            if (k == s->nhosts)
+                fail(r, where, "service", "unknown host '%s'", v[10].str);
+            if (sv->cfg.cores > 0)
+                fail(r, where, "service", "a service on a host has no cores of its own");
+            sv->cfg.host = (uint32_t)k + 1;
+        }
         sv->cfg.queue = v[3].i;
         sv->cfg.discipline = (sim_discipline)pick(r, where, "service", "discipline", v[4].str, disc);
         sv->cfg.replicas = (uint32_t)v[5].i;
@@ -751,12 +823,13 @@ void spec_read(lua_State *L, int idx, spec *s)
 {
     idx = lua_absindex(L, idx);
     reader r = { L, s, 0 };
-    fval v[6];
+    fval v[7];
     read_record(&r, idx, "specification", R_TOP, NDESC(R_TOP), v);
     lua_newtable(L);                       /* the names table */
     r.names = lua_gettop(L);
     read_params(&r, idx);
     read_run(&r, idx);
+    read_hosts(&r, idx);
     read_services(&r, idx);
     read_clients(&r, idx);
     read_links(&r, idx);
@@ -846,11 +919,14 @@ static int compile_step(builder *b, uint32_t s, uint32_t ep, const spec_step *st
     uint32_t pc;
     switch (st->op) {
     case SS_WORK:
-    case SS_SLEEP: {
+    case SS_SLEEP:
+    case SS_IO: {
         sim_dist *d;
         if ((rc = build_dist(b, st->dist, &d)) != SIM_OK)
             return rc;
-        rc = st->op == SS_WORK ? sim_op_work(e, s, ep, d) : sim_op_sleep(e, s, ep, d);
+        rc = st->op == SS_WORK  ? sim_op_work(e, s, ep, d)
+             : st->op == SS_IO ? sim_op_io(e, s, ep, d)
+                               : sim_op_sleep(e, s, ep, d);
         return rc == SIM_OK ? rc : step_fail(b, st, rc, "cannot add the step");
     }
     case SS_CALL:
@@ -895,6 +971,19 @@ static int compile_seq(builder *b, uint32_t s, uint32_t ep, const spec_seq *seq)
         int rc = compile_step(b, s, ep, &seq->steps[i]);
         if (rc != SIM_OK)
             return rc;
+    }
+    return SIM_OK;
+}
+
+static int build_hosts(builder *b, const spec *sp)
+{
+    for (size_t i = 0; i < sp->nhosts; i++) {
+        const spec_host *h = &sp->hosts[i];
+        uint32_t index;
+        int rc = sim_host_add(b->e, h->name, h->cores, h->cpu, &index);
+        if (rc != SIM_OK)
+            return say(b, h->where, rc, "host '%s': %s", h->name,
+                       rc == SIM_ENOMEM ? "out of memory" : "invalid configuration");
     }
     return SIM_OK;
 }
@@ -989,7 +1078,9 @@ int spec_build(const spec *sp, uint64_t seed, uint64_t rep, sim_engine **out, ch
         snprintf(err, errlen, "error: out of memory (creating the engine)");
         return SIM_ENOMEM;
     }
-    int rc = build_services(&b, sp);
+    int rc = build_hosts(&b, sp);
+    if (rc == SIM_OK)
+        rc = build_services(&b, sp);
     if (rc == SIM_OK)
         rc = build_clients(&b, sp);
     if (rc == SIM_OK)

@@ -39,7 +39,7 @@ typedef struct spec_dist {
     const char *where;
 } spec_dist;
 
-typedef enum { SS_WORK, SS_SLEEP, SS_CALL, SS_PARALLEL, SS_BRANCH } spec_step_op;
+typedef enum { SS_WORK, SS_SLEEP, SS_CALL, SS_PARALLEL, SS_BRANCH, SS_IO } spec_step_op;
 
 typedef struct spec_seq {
     size_t n;
@@ -48,7 +48,7 @@ typedef struct spec_seq {
 
 typedef struct spec_step {
     spec_step_op op;
-    spec_dist *dist;               /* work, sleep */
+    spec_dist *dist;               /* work, sleep, io */
     uint32_t service, endpoint;    /* call: resolved indices */
     int blocking;                  /* call, parallel */
     sim_join join;                 /* parallel */
@@ -64,9 +64,15 @@ typedef struct spec_endpoint {
     spec_seq steps;
 } spec_endpoint;
 
+typedef struct spec_host {
+    const char *name, *where;
+    double cores;
+    sim_cpu_sched cpu;
+} spec_host;
+
 typedef struct spec_service {
     const char *name, *where;
-    sim_service_config cfg;
+    sim_service_config cfg;        /* cfg.host: index + 1 into the spec's hosts, 0 = none */
     size_t neps;
     spec_endpoint *eps;
 } spec_service;
@@ -94,7 +100,8 @@ typedef struct spec {
     int has_seed;
     uint64_t seed;                 /* run { seed } when has_seed */
     const char *run_where;
-    size_t nservices, nclients, nlinks, nparams;
+    size_t nhosts, nservices, nclients, nlinks, nparams;
+    spec_host *hosts;
     spec_service *services;
     spec_client *clients;
     spec_dist *link_default;       /* NULL: zero latency */

@@ -414,6 +414,32 @@ run { duration = 10 }
   match(s.services[3].endpoints[1].steps[1].dist.values, { 0.01, 0.02, 0.03 }, "by index")
 end)
 
+local THREADS = [[
+local vm = host "vm1" { cores = 4, cpu = "fcfs" }
+local threads = param("threads", 8)
+local db = service "db" { workers = math.huge, endpoint "q" { io(0.05) } }
+service "app" { workers = threads, host = vm, endpoint "get" { work(0.01), call(db) } }
+service "ps" { workers = 2, discipline = "ps", cores = 1.5, work = 1 }
+service "own" { workers = "inf", cores = 2, cpu = "fcfs", work = 1 }
+client "u" { target = "app", arrivals = poisson(1) }
+run { duration = 10 }
+]]
+
+good("threads, cores and hosts", THREADS, function(s)
+  match(s.hosts, { { name = "vm1", cores = 4, cpu = "fcfs" } }, "hosts")
+  match(s.services[1], { name = "db", workers = "inf", cores = 0, cpu = "ps" }, "db")
+  eq(s.services[1].host, nil, "db.host")
+  match(s.services[1].endpoints[1].steps[1], { op = "io", dist = { kind = "const", value = 0.05 } },
+    "io step")
+  match(s.services[2], { name = "app", workers = 8, host = "vm1", cores = 0 }, "app")
+  match(s.services[3], { name = "ps", workers = 2, discipline = "ps", cores = 1.5 }, "ps")
+  match(s.services[4], { name = "own", workers = "inf", cores = 2, cpu = "fcfs" }, "own")
+end)
+
+good("threads, --set threads=inf", THREADS, function(s)
+  eq(s.services[2].workers, "inf", "app.workers")
+end, { threads = "inf" })
+
 for _, g in ipairs(GOOD) do
   local path = g.name:find("CSV") and (tmpdir .. "/scenario.lua") or "tests/inline/good.lua"
   local spec, err = run_scenario(g.src, path, g.overrides, g.unsafe)
@@ -453,6 +479,28 @@ s.name = "t"]], 'p.lua:2: service "s" is read-only' },
   { [[local s = call("db", { endpont = "x" })]], "p.lua:1: call: unknown field 'endpont' (did you mean 'endpoint'?)" },
   { [[local s = parallel { }]], "p.lua:1: parallel: has no branches" },
   { [[local s = parallel { work(1), join = "some" }]], 'p.lua:1: parallel: field \'join\' must be one of "all", "any", "quorum", got "some"' },
+  { [[service "s" { cores = 2e9, work = 1 }]], 'p.lua:1: service "s": field \'cores\' must be at most 1e9, got 2000000000.0' },
+  { [[host "h" { cores = 0 }]], 'p.lua:1: host "h": field \'cores\' must be a positive number, got 0' },
+  { [[host "h" { cores = 2, cpu = "fifo" }]], 'p.lua:1: host "h": field \'cpu\' must be one of "ps", "fcfs", got "fifo"' },
+  { [[service "s" { discipline = "ps", cpu = "fcfs", cores = 2, work = 1 }]], 'p.lua:1: service "s": discipline = "ps" shares the cores by processor sharing: cpu = "fcfs" does not apply' },
+  { [[local h = host "h" { cores = 2 }
+service "s" { host = h, cpu = "ps", work = 1 }]], 'p.lua:2: service "s": cpu is set on the host when the service has host = ...' },
+  { [[local h = host "h" { cores = 2 }
+call(h)]], 'p.lua:2: call: the target must be a service, an endpoint (svc.name) or a service name, got host "h"' },
+  { [[local s = parallel { blocking = false, { sleep(1) }, { work(1), io(1) } }]], 'p.lua:1: parallel: work at p.lua:1 would hold no worker in a parallel with blocking = false (the caller\'s worker is released); use sleep(...) for a delay, or call a service that does the work' },
+  { [[host "h" { cores = 2 }
+service "s" { work = 1 }
+client "c" { target = "h", arrivals = poisson(1) }
+run { duration = 1 }]], "p.lua:3: client \"c\": target: 'h' is a host, not a service" },
+  { [[host "h" { cores = 2 }
+service "s" { work = 1 }
+client "c" { target = "s", arrivals = poisson(1) }
+link { from = "h", to = "s", latency = 1 }
+run { duration = 1 }]], "p.lua:4: link: 'h' is a host, not a service or client" },
+  { [[service "s" { host = "c", work = 1 }
+client "c" { target = "s", arrivals = poisson(1) }
+run { duration = 1 }]], "p.lua:1: service \"s\": host: 'c' is a client, not a host" },
+  { [[local x = io.open]], "p.lua:1: io.open: the io library is not available in the scenario sandbox (io(d) is the blocking I/O step)" },
   { [[local s = branch { { 1, 42 } }]], "p.lua:1: branch: arm #1: entry #1 must be a step (work, sleep, call, parallel or branch), got 42" },
   { [[local a = arrivals]], "p.lua:1: unknown name 'arrivals'" },
   { [[local s = service "s" { work = 1, { } }]], 'p.lua:1: service "s": entry #1 must be an endpoint "name" { ... }, got a table' },

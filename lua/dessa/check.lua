@@ -114,6 +114,7 @@ local function describe(v)
   elseif kind == "service" then return fmt('service "%s"', DATA[v].name)
   elseif kind == "epref" then return fmt("endpoint %s.%s", DATA[v].service, DATA[v].endpoint)
   elseif kind == "client" then return fmt('client "%s"', DATA[v].name)
+  elseif kind == "host" then return fmt('host "%s"', DATA[v].name)
   end
   local t = type_(v)
   if t == "string" then
@@ -265,6 +266,14 @@ C.count = { desc = "a positive integer", fn = function(v)
   if ok and i > UINT32_MAX then return false, "at most 4294967295" end
   return ok, i
 end }
+-- Threads of a service: a count (4294967295, the top of the range, is the engine's infinite
+-- server), or math.huge / "inf" for an infinite server (a thread for every request), kept in
+-- the SPEC as the string "inf".
+C.workers = { desc = "a positive integer", fn = function(v)
+  if v == huge or v == "inf" then return true, "inf" end
+  if type_(v) == "string" then return false, 'a positive integer or "inf"' end
+  return C.count.fn(v)
+end }
 -- The engine's ranges for workloads: arrival rates (per second) and users of a closed client.
 local RATE_MAX = 1e9
 local USERS_MAX = 10000000
@@ -346,6 +355,20 @@ C.target = { desc = "a service, an endpoint (svc.name) or a service name", fn = 
     return true, { service = DATA[v].service, endpoint = DATA[v].endpoint }
   end
   if valid_name(v) then return true, { service = v } end
+  return false
+end }
+
+-- Cores of a host or of a service's own (the C reader's range).
+C.cores = { desc = "a positive number", fn = function(v)
+  if not (is_finite(v) and v > 0) then return false end
+  if v > 1e9 then return false, "at most 1e9" end
+  return true, v
+end }
+
+-- A host: its handle or its name (resolved later).
+C.host = { desc = "a host or a host name", fn = function(v)
+  if KIND[v] == "host" then return true, DATA[v].name end
+  if valid_name(v) then return true, v end
   return false
 end }
 

@@ -74,7 +74,7 @@ local function steps_spec(list, edges)
   local out = {}
   for i, s in ipairs_(list) do
     local op = s.op
-    if op == "work" or op == "sleep" then
+    if op == "work" or op == "sleep" or op == "io" then
       out[i] = { op = op, dist = dist_spec(s.dist), where = s.where }
     elseif op == "call" then
       local svc, ep = resolve_target(s.target, s.where, "")
@@ -181,7 +181,7 @@ local function finish()
 
   check_model_size()
 
-  local spec = { params = {}, services = {}, clients = {}, links = {} }
+  local spec = { params = {}, hosts = {}, services = {}, clients = {}, links = {} }
   for i, p in ipairs_(S.params) do
     spec.params[i] = { name = p.name, default = p.default, value = p.value }
   end
@@ -194,6 +194,9 @@ local function finish()
   local seen = {}
   for i, l in ipairs_(S.links) do
     for _, n in ipairs_({ l.from, l.to }) do
+      if S.nodes[n] and S.nodes[n].kind == "host" then
+        fail(l.where, "link: '%s' is a host, not a service or client", n)
+      end
       if not S.nodes[n] then
         fail(l.where, "link: unknown service or client '%s'%s", n, did_you_mean(n, S.node_names))
       end
@@ -205,6 +208,24 @@ local function finish()
     end
     seen[key] = l.where
     spec.links[i] = { from = l.from, to = l.to, latency = dist_spec(l.latency), where = l.where }
+  end
+
+  -- Hosts, then the services placed on them.
+  local host_names = {}
+  for i, h in ipairs_(S.hosts) do
+    host_names[i] = h.name
+    spec.hosts[i] = { name = h.name, cores = h.cores, cpu = h.cpu, where = h.where }
+  end
+  for _, s in ipairs_(S.services) do
+    if s.host and not S.host_by_name[s.host] then
+      local node = S.nodes[s.host]
+      if node then
+        fail(s.where, 'service "%s": host: \'%s\' is a %s, not a host', s.name, s.host,
+          node.kind)
+      end
+      fail(s.where, 'service "%s": unknown host \'%s\'%s', s.name, s.host,
+        did_you_mean(s.host, host_names))
+    end
   end
 
   -- Services, with call targets resolved and the call graph collected.
@@ -219,7 +240,8 @@ local function finish()
     end
     spec.services[i] = {
       name = s.name, workers = s.workers, queue = s.queue, discipline = s.discipline,
-      replicas = s.replicas, balancer = s.balancer, where = s.where, endpoints = eps,
+      replicas = s.replicas, balancer = s.balancer, cores = s.cores, cpu = s.cpu,
+      host = s.host, where = s.where, endpoints = eps,
     }
   end
   check_cycles(order, edges)

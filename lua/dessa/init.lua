@@ -26,8 +26,8 @@ The modules:
   check.lua     shared state, object registry, locations, fail(), suggestions, value checkers,
                 the generic table checker
   dist.lua      time helpers, distributions, arrival processes, CSV data for empirical
-  steps.lua     work, sleep, call, parallel, branch
-  topology.lua  endpoint, service, client, link, run, param
+  steps.lua     work, io, sleep, call, parallel, branch
+  topology.lua  endpoint, host, service, client, link, run, param
   sandbox.lua   the scenario's environment
   finish.lua    whole-model checks and the SPEC table
 ]]
@@ -63,6 +63,7 @@ function M.setup(opts)
   S.path = opts.path
   S.params, S.param_by_name = {}, {}
   S.services, S.service_by_name, S.clients = {}, {}, {}
+  S.hosts, S.host_by_name = {}, {}
   S.nodes, S.node_names = {}, {}
   S.link, S.links = nil, {}
   S.run = nil

@@ -42,6 +42,7 @@ local tmove = table.move
 local tostring_ = tostring
 local type_ = type
 local xpcall_ = xpcall
+local io_lib = io
 local _check = need("check")   -- shared helpers (see check.lua)
 local S = _check.S
 local SEQ = _check.SEQ
@@ -275,8 +276,22 @@ local function build_env(API)
   builtins.string = guarded_string()
   builtins.table = guarded_table()
   builtins.utf8 = copy_table(utf8)
+  -- io is the blocking I/O step, io(d). The io library stays withheld: reading a field of io
+  -- says so (with unsafe, the fields are the library's).
+  local io_step = API.io
+  builtins.io = setmetatable_({}, {
+    __call = function(_, ...) return io_step(...) end,
+    __index = function(_, k)
+      if S.unsafe then return io_lib[k] end
+      fail(here(), "io.%s: the io library is not available in the scenario sandbox "
+        .. "(io(d) is the blocking I/O step)", type_(k) == "string" and short_name(k)
+        or describe(k))
+    end,
+    __newindex = function(t) readonly(t) end,
+    __metatable = false,
+  })
   if S.unsafe then
-    builtins.os, builtins.io, builtins.require = os, io, require
+    builtins.os, builtins.require = os, require
   end
   -- Method calls on strings ("x"):find(...) use the guarded table; the metatable is hidden.
   local smt = dgetmetatable("")

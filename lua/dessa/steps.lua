@@ -100,11 +100,11 @@ local function check_depth(label, where, lists)
   return d
 end
 
--- The first work step anywhere inside the lists (nested parallels and branches included).
+-- The first work or io step anywhere inside the lists (nested parallels and branches included).
 local function find_work(lists)
   for _, list in ipairs_(lists) do
     for _, s in ipairs_(list) do
-      if s.op == "work" then return s end
+      if s.op == "work" or s.op == "io" then return s end
       local found = (s.op == "parallel" and find_work(s.branches))
         or (s.op == "branch" and find_work(s.arms))
       if found then return found end
@@ -113,7 +113,8 @@ local function find_work(lists)
   return nil
 end
 
--- work(dist) and sleep(dist): hold the worker (work) or only the request (sleep).
+-- work(dist), io(dist) and sleep(dist): CPU demand (holds the thread and needs a core),
+-- blocking I/O (holds the thread, no core) or a delay that releases the thread.
 local function dist_step(op)
   return function(...)
     local where = here()
@@ -125,7 +126,7 @@ local function dist_step(op)
     return step({ op = op, dist = d, where = where, size = d.size or 1 })
   end
 end
-API.work, API.sleep = dist_step("work"), dist_step("sleep")
+API.work, API.sleep, API.io = dist_step("work"), dist_step("sleep"), dist_step("io")
 
 local CALL_SCHEMA = {
   { "endpoint", C.name },
@@ -196,9 +197,9 @@ function API.parallel(t)
   if f.blocking == false then
     local w = find_work(branches)
     if w then
-      fail(where, "parallel: work at %s would hold no worker in a parallel with blocking = false "
+      fail(where, "parallel: %s at %s would hold no worker in a parallel with blocking = false "
         .. "(the caller's worker is released); use sleep(...) for a delay, or call a service "
-        .. "that does the work", w.where)
+        .. "that does the work", w.op, w.where)
     end
   end
   return step({ op = "parallel", branches = branches, join = join, quorum = quorum, depth = depth,

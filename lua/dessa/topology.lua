@@ -1,5 +1,5 @@
 --[[
-topology: the named parts of a model and the run block: endpoint, service, client,
+topology: the named parts of a model and the run block: endpoint, host, service, client,
 link, run, param.
 ]]
 
@@ -7,6 +7,7 @@ local need = ...
 
 -- Library functions captured at load time (the scenario may replace the originals).
 local fmt = string.format
+local huge = math.huge
 local ipairs_ = ipairs
 local sfind = string.find
 local slower = string.lower
@@ -82,14 +83,43 @@ API.endpoint = named_ctor("endpoint", function(name, title, where, t)
   return make_object("endpoint", { name = name, where = where, steps = steps })
 end)
 
+local CPU = C.oneof({ "ps", "fcfs" })
+
+-- FCFS hands out whole cores.
+local function check_fcfs(title, where, cores, cpu)
+  if cpu == "fcfs" and cores and cores ~= cores // 1 then
+    fail(where, '%s: cpu = "fcfs" needs a whole number of cores, got cores = %s', title,
+      tostring_(cores))
+  end
+end
+
+local HOST_SCHEMA = {
+  { "cores", C.cores, required = true },
+  { "cpu", CPU, default = "ps" },
+}
+
+-- host "vm1" { cores = 4, cpu = "ps" }: cores shared by the services placed on it.
+API.host = named_ctor("host", function(name, title, where, t)
+  local f = check_fields(title, where, t, HOST_SCHEMA)
+  check_fcfs(title, where, f.cores, f.cpu)
+  claim_name(name, title, "host", where)
+  local rec = { name = name, where = where, cores = f.cores, cpu = f.cpu }
+  S.hosts[#S.hosts + 1] = rec
+  S.host_by_name[name] = rec
+  return make_object("host", rec)
+end)
+
 local SERVICE_SCHEMA = {
-  { "workers", C.count, default = 1 },
+  { "workers", C.workers, default = 1 },
   { "queue", C.nonneg_int },
-  { "discipline", C.oneof({ "fifo", "lifo", "priority" }), default = "fifo" },
+  { "discipline", C.oneof({ "fifo", "lifo", "priority", "ps" }), default = "fifo" },
   { "replicas", C.count, default = 1 },
   { "balancer", C.oneof({ "round_robin", "random", "least_outstanding", "power_of_two" }),
     default = "round_robin" },
   { "work", C.dist },
+  { "cores", C.cores },
+  { "cpu", CPU },
+  { "host", C.host },
 }
 
 -- Service handles: h.name is the name, h.<endpoint> an endpoint handle for call/target.
@@ -111,6 +141,22 @@ local SERVICE_MT = {
 API.service = named_ctor("service", function(name, title, where, t)
   local f, pos, npos = check_fields(title, where, t, SERVICE_SCHEMA, { positional = true })
   _check.check_holes(title, where, pos, npos)
+  if f.host and f.cores then
+    fail(where, "%s: give either cores = ... (its own cores) or host = ... (a shared host's), "
+      .. "not both", title)
+  end
+  if f.host and f.cpu then
+    fail(where, "%s: cpu is set on the host when the service has host = ...", title)
+  end
+  check_fcfs(title, where, f.cores, f.cpu)
+  if f.discipline == "ps" and f.queue then
+    fail(where, '%s: discipline = "ps" has no waiting room (every request gets a thread at '
+      .. "once): leave queue out", title)
+  end
+  if f.discipline == "ps" and f.cpu == "fcfs" then
+    fail(where, '%s: discipline = "ps" shares the cores by processor sharing: cpu = "fcfs" '
+      .. "does not apply", title)
+  end
   local endpoints = {}
   for i = 1, npos do
     local e = pos[i]
@@ -144,6 +190,7 @@ API.service = named_ctor("service", function(name, title, where, t)
   local rec = {
     name = name, where = where, workers = f.workers, queue = f.queue or -1,
     discipline = f.discipline, replicas = f.replicas, balancer = f.balancer,
+    cores = f.cores or 0, cpu = f.cpu or "ps", host = f.host,
     endpoints = endpoints, by_ep = by_ep, ep_names = ep_names,
   }
   S.services[#S.services + 1] = rec
@@ -271,6 +318,8 @@ local BOOLEAN_WORDS = { ["true"] = true, ["1"] = true, yes = true,
 
 local PARAM_CONVERT = {
   number = function(s)
+    local word = slower(s)
+    if word == "inf" or word == "infinity" then return true, huge end   -- workers=inf
     local v = not sfind(s, "[xX]") and tonumber_(s)   -- decimal only: no hexadecimal
     if is_finite(v) then return true, v end
     return false, "a number"

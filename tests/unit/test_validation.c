@@ -184,11 +184,13 @@ typedef enum {
     M_UTIL,         /* service: busy workers / workers, time average */
     M_RESID_MEAN,   /* service: mean time from arrival to completion at the service */
     M_SVC_DROP,     /* service: dropped / arrivals */
+    M_THR_WORKING,  /* service: threads running work on a core, time average */
+    M_THR_BLOCKED,  /* service: threads held in blocking I/O or a call, time average */
 } metric_kind;
 
 static const char *const metric_names[] = {
     "latency_mean", "latency_p99", "throughput", "flow dropped/sent", "wait_mean", "wait_p99",
-    "utilization", "residence_mean", "dropped/arrivals",
+    "utilization", "residence_mean", "dropped/arrivals", "threads_working", "threads_blocked",
 };
 
 typedef struct check {
@@ -407,6 +409,8 @@ static double measure(const sim_engine *e, const check *k)
     case M_WAIT_P99: return s.wait_p99;
     case M_UTIL: return s.utilization;
     case M_RESID_MEAN: return s.residence_mean;
+    case M_THR_WORKING: return s.threads_working;
+    case M_THR_BLOCKED: return s.threads_blocked;
     default: return s.dropped / s.arrivals;
     }
 }
@@ -515,7 +519,7 @@ static void run_case(void **state)
 
 /* ---- the cases ------------------------------------------------------------------------ */
 
-#define NCASES 18
+#define NCASES 24
 static vcase cases[NCASES];
 
 static vcase *new_case(int *n, const char *id, const char *model, const char *file,
@@ -718,6 +722,60 @@ static void build_cases(int *n)
         add_check(c, M_RESID_MEAN, "a", 1.0 / r[0], 0, "1/(mu_a-lambda)");
         add_check(c, M_RESID_MEAN, "b", 1.0 / r[1], 0, "1/(mu_b-lambda)");
         add_check(c, M_RESID_MEAN, "c", 1.0 / r[2], 0, "1/(mu_c-lambda)");
+    }
+
+    /* M/G/1-PS: the mean response S/(1-rho) does not depend on the law of the work */
+    {
+        static const char *const laws[] = { "const", "hyperexp" };
+        static const char *const ids[] = { "mg1ps_const", "mg1ps_hyperexp" };
+        static const char *const models[] = {
+            "M/D/1-PS (discipline ps), lambda=0.5, S=1",
+            "M/H2/1-PS (discipline ps, scv=4), lambda=0.5, S=1" };
+        for (int i = 0; i < 2; i++) {
+            const double lambda = 0.5, es = 1.0;
+            vcase *c = new_case(n, ids[i], models[i], "ps.lua", 100000, 1000);
+            set_str(c, "law", laws[i]);
+            set_num(c, "rate", lambda);
+            set_num(c, "mean", es);
+            add_check(c, M_LAT_MEAN, "arrivals", es / (1 - lambda * es), 0, "S/(1-rho)");
+        }
+    }
+
+    /* 100 threads on 2 cores, exp(1) work: the number in system is that of M/M/2, whether
+     * the cores are FCFS or shared (PS) */
+    {
+        static const char *const cpus[] = { "fcfs", "ps" };
+        static const char *const ids[] = { "cores2_fcfs", "cores2_ps" };
+        static const char *const models[] = {
+            "100 threads, 2 FCFS cores, lambda=1.6, exp(1) work (M/M/2)",
+            "100 threads, 2 PS cores, lambda=1.6, exp(1) work (M/M/2 mean)" };
+        for (int i = 0; i < 2; i++) {
+            const int k = 2;
+            const double mu = 1.0, lambda = 1.6, a = lambda / mu;
+            vcase *c = new_case(n, ids[i], models[i], "cores.lua", 100000, 2000);
+            set_num(c, "workers", 100);
+            set_num(c, "cores", k);
+            set_str(c, "cpu", cpus[i]);
+            set_num(c, "rate", lambda);
+            set_num(c, "mean", 1.0 / mu);
+            add_check(c, M_LAT_MEAN, "arrivals", 1.0 / mu + erlang_c(k, a) / (k * mu - lambda),
+                      0, "1/mu + C(2,a)/(2mu-lambda)");
+        }
+    }
+
+    /* Little's law for a synchronous pool: work exp(0.01) on a core, then a call to an infinite
+     * server doing blocking I/O of 0.05 s */
+    {
+        const double lambda = 100, w = 0.01, io = 0.05;
+        vcase *c = new_case(n, "pool_little", "infinite pool, lambda=100, work exp(0.01), "
+                            "call db (io 0.05, infinite server)", "pool.lua", 2000, 50);
+        set_num(c, "rate", lambda);
+        set_num(c, "work", w);
+        set_num(c, "io", io);
+        add_check(c, M_THR_WORKING, "app", lambda * w, 0, "lambda E[work]");
+        add_check(c, M_THR_BLOCKED, "app", lambda * io, 0, "lambda E[io]");
+        add_check(c, M_THR_BLOCKED, "db", lambda * io, 0, "lambda E[io]");
+        add_check(c, M_LAT_MEAN, "arrivals", w + io, 0, "E[work] + E[io]");
     }
 
     /* closed networks: exact MVA */
