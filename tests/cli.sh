@@ -52,6 +52,19 @@ if grep -q 'quiet' lua/binding.c; then
 else
     echo "SKIP print once with -j 4: the binding does not read dessa_load_opts.quiet yet"
 fi
+# The option forms people type: --name=value, a short option's value attached, help per command.
+expect 0 "--opt=value and -j2" "$dessa" run scenarios/mm1.lua -q --out="$tmp/eq" -j2 --reps=2 \
+    --set=rate=0.5 --seed=3
+grep -q '"seed": 3' "$tmp/eq/run.json" && grep -q '"reps": 2' "$tmp/eq/run.json" &&
+    grep -q '"jobs": 2' "$tmp/eq/run.json"
+check "--opt=value and -j2 reach run.json" $?
+expect 0 "-oDIR" "$dessa" run scenarios/mm1.lua -q -o"$tmp/oattached"
+[ -s "$tmp/oattached/flows.csv" ]; check "-oDIR wrote there" $?
+expect 0 "dessa run --help" "$dessa" run --help
+grep -q "usage: dessa run" "$tmp/stdout"; check "dessa run --help text" $?
+expect 0 "dessa help run" "$dessa" help run
+expect 2 "dessa help of no command" "$dessa" help frob
+expect 2 "a flag with a value" "$dessa" run scenarios/mm1.lua --quiet=1
 # The summary table: a row per flow and service, mean and half-width across replications.
 expect 0 "summary" "$dessa" run scenarios/mm1.lua -o "$tmp/t" --reps 3
 grep -q "^arrivals .*±" "$tmp/stdout" && grep -q "^server .*±" "$tmp/stdout"

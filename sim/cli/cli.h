@@ -28,6 +28,7 @@ typedef struct options {
     uint64_t reps;
     unsigned jobs;
     int quiet, unsafe;
+    int help;                   /* -h or --help after the command */
     dessa_override sets[MAX_SETS];
     size_t nsets;
 } options;

@@ -26,6 +26,8 @@ static const char usage[] =
     "  -j, --jobs N         replications run on N threads at once (default 1)\n"
     "  -q, --quiet          no summary table\n"
     "  --unsafe             lift the scenario sandbox (os, io, require)\n"
+    "  -h, --help           this text (also: dessa help run, dessa run --help)\n"
+    "Values may be attached: --out=DIR, --reps=5, --set=rate=2, -j2, -oDIR.\n"
     "\n"
     "Outputs: flows.csv, services.csv, timeseries.csv, latency.csv, run.json (docs/outputs.md).\n"
     "Exit status: 0 success, 1 scenario or model error, 2 usage error.\n";
@@ -42,6 +44,8 @@ int main(int argc, char **argv)
     if (argc < 2)
         return cli_usage_error("%s", "no command given");
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        if (argc > 2 && strcmp(argv[2], "run") && strcmp(argv[2], "check"))
+            return cli_usage_error("no help for '%s': the commands are run and check", argv[2]);
         fputs(usage, stdout);
         return 0;
     }
@@ -55,5 +59,9 @@ int main(int argc, char **argv)
     int rc = cli_parse_args(argc, argv, &o);
     if (rc)
         return rc;
+    if (o.help) {   /* dessa run --help */
+        fputs(usage, stdout);
+        return 0;
+    }
     return !strcmp(o.cmd, "run") ? cli_run(&o) : cli_check(&o);
 }

@@ -52,36 +52,60 @@ int cli_parse_args(int argc, char **argv, options *o)
         const char *a = argv[i];
         char *v = i + 1 < argc ? argv[i + 1] : NULL;
         uint64_t n;
+        /* The forms people type: --name=value, and a short option's value attached (-j2,
+         * -oDIR). `take` is how many arguments the value costs: 0 when it was attached. */
+        char name[32];
+        int take = 1;
+        char *eq = a[0] == '-' && a[1] == '-' ? strchr(a, '=') : NULL;
+        if (eq && (size_t)(eq - a) < sizeof name) {
+            memcpy(name, a, (size_t)(eq - a));
+            name[eq - a] = 0;
+            a = name;
+            v = eq + 1;
+            take = 0;
+        } else if (a[0] == '-' && (a[1] == 'j' || a[1] == 'o') && a[2]) {
+            snprintf(name, sizeof name, "-%c", a[1]);
+            v = (char *)a + 2;
+            a = name;
+            take = 0;
+        }
+        int flag = !strcmp(a, "-q") || !strcmp(a, "--quiet") || !strcmp(a, "--unsafe") ||
+                   !strcmp(a, "-h") || !strcmp(a, "--help");
+        if (flag && !take)
+            return cli_usage_error("%s takes no value", a);
         if (!strcmp(a, "-o") || !strcmp(a, "--out")) {
             if (!v || !*v)
                 return cli_usage_error("%s needs a directory", a);
             o->out = v;
-            i++;
+            i += take;
         } else if (!strcmp(a, "--seed")) {
             if (parse_u64(v, &o->seed))
                 return cli_usage_error("--seed needs a whole number, got '%s'", v ? v : "");
             o->has_seed = 1;
-            i++;
+            i += take;
         } else if (!strcmp(a, "--reps")) {
             if (parse_u64(v, &o->reps) || o->reps < 1 || o->reps > 1000000)
                 return cli_usage_error("--reps needs a whole number from 1 to 1000000, got '%s'",
                                        v ? v : "");
-            i++;
+            i += take;
         } else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
             if (parse_u64(v, &n) || n < 1 || n > 1024)
                 return cli_usage_error("-j needs a whole number from 1 to 1024, got '%s'",
                                        v ? v : "");
             o->jobs = (unsigned)n;
-            i++;
+            i += take;
         } else if (!strcmp(a, "--set")) {
             int rc = add_set(o, v);
             if (rc)
                 return rc;
-            i++;
+            i += take;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             o->quiet = 1;
         } else if (!strcmp(a, "--unsafe")) {
             o->unsafe = 1;
+        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            o->help = 1;
+            return 0;
         } else if (a[0] == '-' && a[1]) {
             return cli_usage_error("unknown option '%s'", a);
         } else if (!o->scenario) {
