@@ -64,3 +64,17 @@ void *sim_lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
     }
     return g_alloc(g_ud, ptr, ptr ? osize : 0, nsize);
 }
+
+int sim_grow(void **arr, uint32_t n, size_t elem)
+{
+    if (n & (n - 1))
+        return 0;
+    if (n > UINT32_MAX / 2)
+        return -1;
+    size_t cap = n ? (size_t)n * 2 : 4;
+    void *p = sim_realloc(*arr, cap * elem);
+    if (!p)
+        return -1;
+    *arr = p;
+    return 0;
+}

@@ -7,6 +7,7 @@
 #define SIM_ALLOC_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Same contract as the Lua allocator: nsize == 0 frees and returns NULL; otherwise returns a block
  * of nsize bytes holding the first min(osize, nsize) bytes of ptr, or NULL on failure. */
@@ -18,6 +19,11 @@ void *sim_calloc(size_t count, size_t size);     /* zeroed; NULL on failure or o
 void *sim_realloc(void *p, size_t n);            /* like realloc */
 void sim_free(void *p);                          /* sim_free(NULL) is a no-op */
 char *sim_strdup(const char *s);                 /* NULL on failure */
+/* Makes room for one more item in *arr, an array of elem-sized items of which n are in use and
+ * whose capacity follows from n (4, then powers of two): reallocates when n is 0 or a power of
+ * two. 0, or -1 when out of memory (the array is then unchanged). For the model's growable
+ * arrays, whose counts are 32-bit. */
+int sim_grow(void **arr, uint32_t n, size_t elem);
 
 /* The allocator as a lua_Alloc-compatible function, so the Lua state uses the same seam. */
 void *sim_lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize);

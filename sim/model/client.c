@@ -42,14 +42,8 @@ int sim_client_add(sim_engine *e, const char *name, const sim_client_config *cfg
             bad = bad || !cfg->on || !cfg->off || !(sim_dist_mean(cfg->on) > 0);
     }
     int rc = bad ? (e->ran ? SIM_ESTATE : SIM_EINVAL) : SIM_OK;
-    if (rc == SIM_OK && (e->nclients & (e->nclients - 1)) == 0) {
-        size_t cap = e->nclients ? (size_t)e->nclients * 2 : 4;
-        sim_client *p = sim_realloc(e->clients, cap * sizeof *p);
-        if (p)
-            e->clients = p;
-        else
-            rc = SIM_ENOMEM;
-    }
+    if (rc == SIM_OK && sim_grow((void **)&e->clients, e->nclients, sizeof *e->clients) != 0)
+        rc = SIM_ENOMEM;
     if (rc != SIM_OK) {
         /* The engine owns the laws passed in, on failure too. */
         sim_dist_free(cfg->on);
@@ -73,22 +67,11 @@ int sim_client_add(sim_engine *e, const char *name, const sim_client_config *cfg
     }
     c->cfg.times = c->times;
     c->cfg.rates = c->rates;
-    int ok = c->name && (!c->cfg.npoints || (c->times && c->rates));
-    if (ok && sim_hist_init(&c->lat_hist) == SIM_OK) {
-        if (sim_hist_init(&c->compl_hist) == SIM_OK) {
-            if (sim_hist_init(&c->tick_hist) != SIM_OK) {
-                sim_hist_fini(&c->compl_hist);
-                ok = 0;
-            }
-        } else {
-            ok = 0;
-        }
-        if (!ok)
-            sim_hist_fini(&c->lat_hist);
-    } else {
-        ok = 0;
-    }
-    if (!ok) {
+    /* The histograms hold no memory until their first value (so they cannot fail here). */
+    sim_hist_init(&c->lat_hist);
+    sim_hist_init(&c->compl_hist);
+    sim_hist_init(&c->tick_hist);
+    if (!c->name || (c->cfg.npoints && (!c->times || !c->rates))) {
         sim_free(c->times);
         sim_free(c->rates);
         sim_dist_free(cfg->on);

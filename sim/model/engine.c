@@ -122,13 +122,8 @@ int sim_host_add(sim_engine *e, const char *name, double cores, sim_cpu_sched sc
     if (!name || !(cores > 0) || cores == INFINITY || (unsigned)sched > SIM_CPU_FCFS ||
         (sched == SIM_CPU_FCFS && cores != floor(cores)))
         return SIM_EINVAL;
-    if ((e->nhosts & (e->nhosts - 1)) == 0) {
-        size_t cap = e->nhosts ? (size_t)e->nhosts * 2 : 4;
-        sim_host **p = sim_realloc(e->hosts, cap * sizeof *p);
-        if (!p)
-            return SIM_ENOMEM;
-        e->hosts = p;
-    }
+    if (sim_grow((void **)&e->hosts, e->nhosts, sizeof *e->hosts) != 0)
+        return SIM_ENOMEM;
     sim_host *h = sim_calloc(1, sizeof *h);
     if (!h)
         return SIM_ENOMEM;

@@ -240,14 +240,9 @@ int sim_link_pair(sim_engine *e, const char *a, const char *b, sim_dist *latency
         sim_dist_free(latency);
         return e->ran ? SIM_ESTATE : SIM_EINVAL;
     }
-    if ((e->nlinks & (e->nlinks - 1)) == 0) {   /* capacities are powers of two */
-        size_t cap = e->nlinks ? (size_t)e->nlinks * 2 : 4;
-        sim_link *l = sim_realloc(e->links, cap * sizeof *l);
-        if (!l) {
-            sim_dist_free(latency);
-            return SIM_ENOMEM;
-        }
-        e->links = l;
+    if (sim_grow((void **)&e->links, e->nlinks, sizeof *e->links) != 0) {
+        sim_dist_free(latency);
+        return SIM_ENOMEM;
     }
     sim_link *l = &e->links[e->nlinks];
     l->a = sim_strdup(a);

@@ -19,21 +19,6 @@ void sim_endpoint_fini(sim_endpoint *ep)
     sim_free(ep->name);
 }
 
-/* Grows *arr (of elem-sized items) to hold n+1 items; capacities are powers of two. */
-static int grow(void **arr, uint32_t n, size_t elem)
-{
-    if (n & (n - 1))
-        return SIM_OK;
-    if (n == UINT32_MAX / 2 + 1)
-        return SIM_ENOMEM;
-    size_t cap = n ? (size_t)n * 2 : 4;
-    void *p = sim_realloc(*arr, cap * elem);
-    if (!p)
-        return SIM_ENOMEM;
-    *arr = p;
-    return SIM_OK;
-}
-
 int sim_endpoint_add(sim_engine *e, uint32_t service, const char *name, uint32_t *index)
 {
     if (e->ran)
@@ -41,7 +26,7 @@ int sim_endpoint_add(sim_engine *e, uint32_t service, const char *name, uint32_t
     if (service >= e->nsvcs || !name)
         return SIM_EINVAL;
     sim_service *s = &e->svcs[service];
-    if (grow((void **)&s->eps, s->neps, sizeof *s->eps) != SIM_OK)
+    if (sim_grow((void **)&s->eps, s->neps, sizeof *s->eps) != 0)
         return SIM_ENOMEM;
     sim_endpoint *ep = &s->eps[s->neps];
     memset(ep, 0, sizeof *ep);
@@ -78,7 +63,7 @@ static sim_op *op_append(sim_engine *e, uint32_t s, uint32_t ep, sim_opcode code
         *rc = e->ran ? SIM_ESTATE : SIM_EINVAL;
         return NULL;
     }
-    if (grow((void **)&p->ops, p->nops, sizeof *p->ops) != SIM_OK) {
+    if (sim_grow((void **)&p->ops, p->nops, sizeof *p->ops) != 0) {
         *rc = SIM_ENOMEM;
         return NULL;
     }

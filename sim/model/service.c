@@ -29,13 +29,8 @@ int sim_service_add(sim_engine *e, const char *name, const sim_service_config *c
         (cfg->cpu == SIM_CPU_FCFS && cfg->cores != floor(cfg->cores)) ||
         (cfg->host && (cfg->host > e->nhosts || cfg->cores > 0)))
         return SIM_EINVAL;
-    if ((e->nsvcs & (e->nsvcs - 1)) == 0) {   /* capacities are powers of two */
-        size_t cap = e->nsvcs ? (size_t)e->nsvcs * 2 : 4;
-        sim_service *p = sim_realloc(e->svcs, cap * sizeof *p);
-        if (!p)
-            return SIM_ENOMEM;
-        e->svcs = p;
-    }
+    if (sim_grow((void **)&e->svcs, e->nsvcs, sizeof *e->svcs) != 0)
+        return SIM_ENOMEM;
     sim_service *s = &e->svcs[e->nsvcs];
     memset(s, 0, sizeof *s);
     s->cfg = *cfg;
@@ -54,7 +49,8 @@ int sim_service_add(sim_engine *e, const char *name, const sim_service_config *c
     sim_tw_init(&s->tw_working, 0, 0);
     sim_tw_init(&s->tw_overlap, 0, 0);
     sim_tw_init(&s->tw_cpu, 0, 0);
-    if (!s->name || !s->inst || sim_hist_init(&s->wait_hist) != SIM_OK) {
+    sim_hist_init(&s->wait_hist);   /* no memory until its first value */
+    if (!s->name || !s->inst) {
         sim_service_fini(s);
         sim_free(s->name);
         return SIM_ENOMEM;
