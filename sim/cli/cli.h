@@ -6,7 +6,8 @@
  *   check.c  dessa check
  *   table.c  the summary table printed after a run
  *   json.c   run.json
- *   progress.c  the progress line on stderr during a run */
+ *   progress.c  the progress line on stderr during a run
+ *   overwrite.c  the guard that keeps a run from replacing a different run's results */
 #ifndef DESSA_CLI_H
 #define DESSA_CLI_H
 
@@ -50,6 +51,10 @@ int cli_parse_args(int argc, char **argv, options *o);
 /* The load options of o (quiet for the copies loaded per thread). */
 dessa_load_opts cli_load_opts(const options *o, int quiet);
 
+/* overwrite.c: 0 when dessa run may write its results in dir (nothing there, the same run, or
+ * --force); else EXIT_USAGE after saying what differs. */
+int cli_check_overwrite(const options *o, const char *dir, const dessa_scenario *sc);
+
 /* run.c, check.c */
 int cli_run(const options *o);
 int cli_check(const options *o);
@@ -86,6 +91,8 @@ typedef struct cli_json_run {
     unsigned jobs;
     double duration, warmup, sample;
     const dessa_scenario *sc;        /* for the parameters */
+    const dessa_override *sets;      /* --set, to say which parameters were set */
+    size_t nsets;
     uint64_t events;
     double wall;
 } cli_json_run;
@@ -95,5 +102,8 @@ char *cli_json_rep(const sim_rep_result *res);
  * truncated text). */
 char *cli_json_head(const cli_json_run *run);
 const char *cli_json_tail(void);
+/* What makes two runs the same run, as run.json writes it: the scenario's file name and the
+ * parameters' values ("scenario_file": ..., "params": { ... }). malloc'd; NULL on ENOMEM. */
+char *cli_json_identity(const char *scenario, const dessa_scenario *sc);
 
 #endif

@@ -273,7 +273,7 @@ static void default_out(const char *scenario, char *dir, size_t n)
 static int write_run_json(runner *p, const sim_config *cfg, double wall)
 {
     cli_json_run jr = { p->o->scenario, p->seed, p->reps, p->jobs, cfg->duration, cfg->warmup,
-                        cfg->sample, p->sc, p->events, wall };
+                        cfg->sample, p->sc, p->o->sets, p->o->nsets, p->events, wall };
     char *head = cli_json_head(&jr);
     if (!head) {
         fail(p, "dessa: out of memory (run.json)");
@@ -341,6 +341,11 @@ int cli_run(const options *o)
     if (!dir) {
         default_out(o->scenario, defdir, sizeof defdir);
         dir = defdir;
+    }
+    int refused = cli_check_overwrite(o, dir, sc);
+    if (refused) {
+        dessa_scenario_free(sc);
+        return refused;
     }
 
     runner p = { .o = o, .dir = dir, .sc = sc, .seed = dessa_scenario_seed(sc), .reps = o->reps,
