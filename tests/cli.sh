@@ -65,6 +65,27 @@ expect 0 "-oDIR" "$dessa" run scenarios/mm1.lua -q -o"$tmp/oattached"
 expect 0 "dessa run --help" "$dessa" run --help
 grep -q "usage: dessa run" "$tmp/stdout"; check "dessa run --help text" $?
 expect 0 "dessa help run" "$dessa" help run
+grep -q "^  -f, --force" "$tmp/stdout"; check "dessa help run lists run's options" $?
+expect 0 "dessa help check" "$dessa" help check
+grep -q "^usage: dessa check" "$tmp/stdout" && ! grep -q -- "--reps" "$tmp/stdout"
+check "dessa help check gives check's own options" $?
+expect 0 "dessa check --help" "$dessa" check --help
+grep -q "^usage: dessa check" "$tmp/stdout"; check "dessa check --help text" $?
+expect 2 "check refuses an option of run" "$dessa" check scenarios/mm1.lua -o "$tmp/x"
+grep -q "^dessa: -o is an option of run, not of check$" "$tmp/stderr"; check "check -o message" $?
+expect 2 "an option before the command" "$dessa" --seed 3 run scenarios/mm1.lua
+grep -q "options come after the command" "$tmp/stderr"; check "option before the command: hint" $?
+# One prefix: 'dessa: ' for every message without a scenario line.
+expect 1 "missing scenario, dessa: prefix" "$dessa" check "$tmp/none.lua"
+grep -q "^dessa: cannot read scenario '$tmp/none.lua': No such file or directory$" "$tmp/stderr"
+check "missing scenario message: $(head -1 "$tmp/stderr")" $?
+touch "$tmp/afile"
+expect 1 "-o on a file, dessa: prefix" "$dessa" run scenarios/mm1.lua -q -o "$tmp/afile"
+grep -q "^dessa: cannot write the results in '$tmp/afile': '$tmp/afile' exists and is not a directory$" "$tmp/stderr"
+check "-o on a file message: $(head -1 "$tmp/stderr")" $?
+expect 1 "unknown --set name, dessa: prefix" "$dessa" run scenarios/mm1.lua -q -o "$tmp/x" --set rat=1
+grep -q "^dessa: --set rat: the scenario has no param 'rat' (did you mean 'rate'?)$" "$tmp/stderr"
+check "--set name message: $(head -1 "$tmp/stderr")" $?
 expect 2 "dessa help of no command" "$dessa" help frob
 expect 2 "a flag with a value" "$dessa" run scenarios/mm1.lua --quiet=1
 # The summary table: a row per flow and service, mean and half-width across replications.

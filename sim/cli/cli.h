@@ -36,6 +36,7 @@ typedef struct options {
     int progress;               /* CLI_PROGRESS_* */
     int progress_given;         /* --progress was on the command line (wins over -q) */
     int help;                   /* -h or --help after the command */
+    const char *run_only;       /* the first option given that only run takes, or NULL */
     dessa_override sets[MAX_SETS];
     size_t nsets;
 } options;

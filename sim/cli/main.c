@@ -132,6 +132,8 @@ static int check_main(int argc, char **argv)
 {
     options o;
     int rc = parse(argc, argv, find_command("check"), &o);
+    if (rc < 0 && o.run_only)   /* taken and ignored would mislead */
+        return cli_usage_error("%s is an option of run, not of check", o.run_only);
     return rc >= 0 ? rc : cli_check(&o);
 }
 

@@ -77,6 +77,11 @@ int cli_parse_args(int argc, char **argv, options *o)
             a = name;
             take = 0;
         }
+        static const char *const run_only[] = { "-o", "--out", "--reps", "-j", "--jobs", "-q",
+                                                "--quiet", "-f", "--force", "--progress" };
+        for (size_t k = 0; !o->run_only && k < sizeof run_only / sizeof *run_only; k++)
+            if (!strcmp(a, run_only[k]))
+                o->run_only = run_only[k];
         int flag = !strcmp(a, "-q") || !strcmp(a, "--quiet") || !strcmp(a, "--unsafe") ||
                    !strcmp(a, "-h") || !strcmp(a, "--help") || !strcmp(a, "-f") ||
                    !strcmp(a, "--force");

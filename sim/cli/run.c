@@ -235,6 +235,7 @@ static void *signal_thread(void *arg)
     if (sigwait(&set, &sig) != 0)
         return NULL;
     atomic_store(&p->stopping, 1);     /* a long copy of a time series gives up */
+    cli_progress_pause(p->progress);   /* the terminal's line is left clean */
     pthread_mutex_lock(&p->lock);      /* no file is being created or committed */
     sim_file_fini(&p->reps_file, 1);
     sim_results_abort(&p->out);
@@ -366,12 +367,16 @@ int cli_run(const options *o)
         goto done;
     }
 
+    if (!o->quiet)   /* the header before the run */
+        cli_table_print_header(stdout, o->scenario, p.reps, p.seed);
+
     /* Signals go to the signal thread only: every other thread inherits the mask. */
     sigset_t set, old;
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, &old);
+    p.progress = start_progress(o, &cfg, p.reps, p.jobs);   /* its printer inherits the mask */
     pthread_t sigth;
     int have_sigth = pthread_create(&sigth, NULL, signal_thread, &p) == 0;
 
@@ -385,9 +390,6 @@ int cli_run(const options *o)
         fail_output(&p);
     pthread_mutex_unlock(&p.lock);
 
-    if (!p.failed && !o->quiet)
-        cli_table_print_header(stdout, o->scenario, p.reps, p.seed);
-    p.progress = start_progress(o, &cfg, p.reps, p.jobs);
     pthread_t th[MAX_JOBS];
     worker_arg args[MAX_JOBS];
     unsigned started = 0;
