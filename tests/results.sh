@@ -92,12 +92,14 @@ client "users" { target = server, arrivals = poisson(1) }
 run { duration = 3600, sample = 0.001 }
 LUA
 for sig in INT TERM; do
-    "$dessa" run "$tmp/slow.lua" -q -o "$tmp/slow" &
+    "$dessa" run "$tmp/slow.lua" -q -o "$tmp/slow" 2>"$tmp/sig.err" &
     pid=$!
     sleep 1
     kill -$sig $pid
     wait $pid; rc=$?
     [ $rc -gt 128 ]; check "SIG$sig: exit $rc" $?
+    grep -q "^dessa: \(interrupted\|terminated\): stopped; no results written" "$tmp/sig.err"
+    check "SIG$sig: says so: $(cat "$tmp/sig.err")" $?
     [ ! -e "$tmp/slow" ] && no_temporaries "$tmp"; st=$?
     check "SIG$sig left files: $(ls -a "$tmp")" $st
 done

@@ -236,6 +236,8 @@ static void *signal_thread(void *arg)
         return NULL;
     atomic_store(&p->stopping, 1);     /* a long copy of a time series gives up */
     cli_progress_pause(p->progress);   /* the terminal's line is left clean */
+    fprintf(stderr, "dessa: %s: stopped; no results written (any earlier ones are unchanged)\n",
+            sig == SIGINT ? "interrupted" : "terminated");
     pthread_mutex_lock(&p->lock);      /* no file is being created or committed */
     sim_file_fini(&p->reps_file, 1);
     sim_results_abort(&p->out);
