@@ -54,6 +54,7 @@ typedef struct runner {
     cli_table *table;
     uint64_t events;
     cli_progress *progress;  /* NULL: no progress line */
+    int committed;           /* the results are in place */
 } runner;
 
 /* What a worker thread needs: the runner and its slot of the progress line. */
@@ -236,9 +237,9 @@ static void *signal_thread(void *arg)
         return NULL;
     atomic_store(&p->stopping, 1);     /* a long copy of a time series gives up */
     cli_progress_pause(p->progress);   /* the terminal's line is left clean */
-    fprintf(stderr, "dessa: %s: stopped; no results written (any earlier ones are unchanged)\n",
-            sig == SIGINT ? "interrupted" : "terminated");
     pthread_mutex_lock(&p->lock);      /* no file is being created or committed */
+    fprintf(stderr, "dessa: %s%s\n", sig == SIGINT ? "interrupted" : "terminated",
+            p->committed ? "" : ": no results written (any earlier ones are unchanged)");
     sim_file_fini(&p->reps_file, 1);
     sim_results_abort(&p->out);
     /* End the way the signal would have ended us, without unlocking: nothing else runs. */
@@ -408,10 +409,12 @@ int cli_run(const options *o)
     pthread_mutex_lock(&p.lock);
     if (!p.failed && p.written == p.reps && write_run_json(&p, &cfg, wall_clock() - t0) == 0) {
         sim_file_fini(&p.reps_file, 1);
-        if (sim_results_commit(&p.out) != SIM_OK)
-            fail(&p, "");   /* placeholder replaced below */
-        else
+        if (sim_results_commit(&p.out) != SIM_OK) {
+            fail_output(&p);
+        } else {
             status = 0;
+            p.committed = 1;
+        }
     }
     if (status != 0 && p.out.dir.err[0] && !p.failed)
         fprintf(stderr, "dessa: cannot write the results in '%s': %s\n", dir,
