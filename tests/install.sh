@@ -11,6 +11,12 @@ fi
 dest=$tmp/dest
 DESTDIR=$dest cmake --install "$build" --prefix /usr/local >"$tmp/install.log" 2>&1
 check "cmake --install with DESTDIR: $(tail -2 "$tmp/install.log")" $?
+# make install passes PREFIX and DESTDIR on to cmake --install.
+make -n -C "$root" install BUILD="$build" PREFIX=/opt/dessa DESTDIR=/tmp/stage 2>/dev/null |
+    grep -qx "DESTDIR=\"/tmp/stage\" cmake --install $build --prefix \"/opt/dessa\""
+check "make install hands PREFIX and DESTDIR to cmake --install" $?
+make -n -C "$root" install BUILD="$build" 2>/dev/null | grep -q -- '--prefix "/usr/local"'
+check "make install: PREFIX defaults to /usr/local" $?
 bin=$dest/usr/local/bin/dessa
 page=$dest/usr/local/share/man/man1/dessa.1
 comp=$dest/usr/local/share/bash-completion/completions/dessa
