@@ -5,7 +5,8 @@ _dessa_params()
 {
     local f=$1
     [ -f "$f" ] || return
-    sed -n 's/.*param[[:space:]]*([[:space:]]*["'\'']\([A-Za-z0-9_.-]*\)["'\''].*/\1/p' "$f" 2>/dev/null |
+    local q="[\"']"
+    sed -n "s/.*param[[:space:]]*([[:space:]]*$q\([A-Za-z0-9_.-]*\)$q.*/\1/p" "$f" 2>/dev/null |
         sort -u
 }
 

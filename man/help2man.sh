@@ -37,7 +37,12 @@ body() {
         next
     }
     /^                    / { blank = 0; s = $0; sub(/^ +/, "", s); print esc(s); next }
-    /^[a-z][a-z ]*:$/ { if (!blank) print ".PP"; blank = 0; intp = 0; print "\\fB" esc($0) "\\fR"; next }
+    /^[a-z][a-z ]*:$/ {
+        if (!blank) print ".PP"
+        blank = 0; intp = 0
+        print "\\fB" esc($0) "\\fR"
+        next
+    }
     { if (intp) print ".PP"; blank = 0; intp = 0; print esc($0) }
     '
 }
