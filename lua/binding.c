@@ -786,6 +786,15 @@ int dessa_scenario_build(dessa_scenario *sc, uint64_t seed, uint64_t rep, sim_en
 
 size_t dessa_scenario_nparams(const dessa_scenario *sc) { return sc->spec.nparams; }
 
+int dessa_scenario_param_info(const dessa_scenario *sc, size_t i, dessa_param *out)
+{
+    if (i >= sc->spec.nparams)
+        return -1;
+    const spec_param *p = &sc->spec.params[i];
+    *out = (dessa_param){ p->name, p->type, p->value, p->default_text, p->num, p->default_num };
+    return 0;
+}
+
 void dessa_scenario_param(const dessa_scenario *sc, size_t i, char *name, size_t nlen,
                           char *value, size_t vlen)
 {

@@ -51,4 +51,12 @@ size_t dessa_scenario_nparams(const dessa_scenario *sc);
 void dessa_scenario_param(const dessa_scenario *sc, size_t i, char *name, size_t nlen,
                           char *value, size_t vlen);
 
+/* Parameter i with its type; the strings live as long as sc. */
+typedef struct dessa_param {
+    const char *name, *type;       /* type: "number", "string" or "boolean" */
+    const char *value, *default_value;   /* as text */
+    double num, default_num;       /* numbers: the value and the default */
+} dessa_param;
+int dessa_scenario_param_info(const dessa_scenario *sc, size_t i, dessa_param *out);
+
 #endif

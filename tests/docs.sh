@@ -14,7 +14,7 @@ awk -v dir="$tmp" '
 for f in "$tmp"/*.lua; do
     [ -e "$f" ] || continue
     name=$(basename "$f")
-    if "$dessa" check "$f" >/dev/null 2>"$tmp/err" && "$dessa" run "$f" -q -o "$tmp/out" 2>>"$tmp/err"; then
+    if "$dessa" check "$f" >/dev/null 2>"$tmp/err" && "$dessa" run "$f" -q -o "$tmp/out-$name" 2>>"$tmp/err"; then
         pass=$((pass + 1))
     else
         echo "FAIL $name: $(head -3 "$tmp/err")"

@@ -53,7 +53,15 @@ typedef struct runner {
     sim_file reps_file;      /* run.json's lines of the replications, staged */
     cli_table *table;
     uint64_t events;
+    cli_progress *progress;  /* NULL: no progress line */
+    int committed;           /* the results are in place */
 } runner;
+
+/* What a worker thread needs: the runner and its slot of the progress line. */
+typedef struct worker_arg {
+    runner *p;
+    unsigned slot;
+} worker_arg;
 
 static double wall_clock(void)
 {
@@ -66,8 +74,10 @@ static double wall_clock(void)
  * order) and stops the other workers. Called with the lock held. */
 static void fail(runner *p, const char *msg)
 {
-    if (!p->failed)
-        fprintf(stderr, "%s\n", msg);
+    if (!p->failed) {
+        cli_progress_pause(p->progress);
+        cli_print_error(msg);
+    }
     p->failed = 1;
     pthread_cond_broadcast(&p->turn);
 }
@@ -76,13 +86,13 @@ static void fail_output(runner *p)
 {
     char msg[1024];
     size_t n = strlen(p->dir);
-    snprintf(msg, sizeof msg, "error: cannot write the results in '%.*s%s': %s",
+    snprintf(msg, sizeof msg, "dessa: cannot write the results in '%.*s%s': %s",
              n > 200 ? 96 : (int)n, p->dir, n > 200 ? "..." : "", sim_results_error(&p->out));
     fail(p, msg);
 }
 
 /* Runs replication rep with scenario sc into d (outside the lock, but for the file's creation). */
-static void run_one(runner *p, dessa_scenario *sc, uint64_t rep, rep_done *d)
+static void run_one(runner *p, dessa_scenario *sc, uint64_t rep, rep_done *d, unsigned slot)
 {
     sim_engine *e = NULL;
     memset(d, 0, sizeof *d);
@@ -93,25 +103,27 @@ static void run_one(runner *p, dessa_scenario *sc, uint64_t rep, rep_done *d)
     pthread_mutex_lock(&p->lock);
     d->rc = atomic_load(&p->stopping) ? SIM_EIO : sim_series_open(&p->out, &ctx, &d->series);
     if (d->rc != SIM_OK)
-        snprintf(d->err, sizeof d->err, "error: cannot write the results: %s",
+        snprintf(d->err, sizeof d->err, "dessa: cannot write the results: %s",
                  sim_results_error(&p->out));
     pthread_mutex_unlock(&p->lock);
     if (d->rc == SIM_OK) {
         sim_engine_set_series(e, sim_series_write, &d->series);
+        cli_progress_attach(p->progress, e, slot);
         double t0 = wall_clock();
         d->rc = sim_engine_run(e);
         double wall = wall_clock() - t0;
         if (d->rc != SIM_OK && d->series.f.err)
-            snprintf(d->err, sizeof d->err, "error: cannot write the time series: '%s': %s",
+            snprintf(d->err, sizeof d->err, "dessa: cannot write the time series: '%s': %s",
                      d->series.f.path, strerror(d->series.f.err));
         else if (d->rc != SIM_OK)
-            snprintf(d->err, sizeof d->err, "error: replication %" PRIu64 ": %s%s%s", rep,
+            snprintf(d->err, sizeof d->err, "dessa: replication %" PRIu64 ": %s%s%s", rep,
                      sim_strerror(d->rc), sim_engine_error(e)[0] ? ": " : "",
                      sim_engine_error(e));
         else if ((d->rc = sim_engine_result(e, &d->res)) != SIM_OK)
-            snprintf(d->err, sizeof d->err, "error: replication %" PRIu64 ": %s", rep,
+            snprintf(d->err, sizeof d->err, "dessa: replication %" PRIu64 ": %s", rep,
                      sim_strerror(d->rc));
         d->res.wall_seconds = wall;
+        cli_progress_rep_done(p->progress, slot, d->rc == SIM_OK ? d->res.events : 0);
     }
     sim_engine_free(e);
 }
@@ -137,13 +149,13 @@ static int write_one(runner *p, rep_done *d)
     free(line);
     if (rc != SIM_OK || !line) {
         if (rc == SIM_OK)
-            fail(p, "error: out of memory");
+            fail(p, "dessa: out of memory");
         else
             fail_output(p);
         return -1;
     }
     if (cli_table_add(p->table, &d->res) != SIM_OK) {
-        fail(p, "error: out of memory");
+        fail(p, "dessa: out of memory");
         return -1;
     }
     p->events += d->res.events;
@@ -171,7 +183,7 @@ static void finish_one(runner *p, uint64_t rep, rep_done *d)
     pthread_cond_broadcast(&p->turn);
 }
 
-static void work(runner *p, dessa_scenario *sc)
+static void work(runner *p, dessa_scenario *sc, unsigned slot)
 {
     pthread_mutex_lock(&p->lock);
     for (;;) {
@@ -182,7 +194,7 @@ static void work(runner *p, dessa_scenario *sc)
         uint64_t rep = p->next++;
         pthread_mutex_unlock(&p->lock);
         rep_done d;
-        run_one(p, sc, rep, &d);
+        run_one(p, sc, rep, &d, slot);
         pthread_mutex_lock(&p->lock);
         if (p->failed) {   /* an earlier replication failed: this one is not written */
             sim_series_discard(&d.series);
@@ -196,7 +208,7 @@ static void work(runner *p, dessa_scenario *sc)
 
 static void *worker(void *arg)
 {
-    runner *p = arg;
+    runner *p = ((worker_arg *)arg)->p;
     char err[1024];
     dessa_load_opts lo = cli_load_opts(p->o, 1);
     dessa_scenario *sc = dessa_scenario_load(p->o->scenario, &lo, err, sizeof err);
@@ -206,7 +218,7 @@ static void *worker(void *arg)
         pthread_mutex_unlock(&p->lock);
         return NULL;
     }
-    work(p, sc);
+    work(p, sc, ((worker_arg *)arg)->slot);
     dessa_scenario_free(sc);
     return NULL;
 }
@@ -224,7 +236,10 @@ static void *signal_thread(void *arg)
     if (sigwait(&set, &sig) != 0)
         return NULL;
     atomic_store(&p->stopping, 1);     /* a long copy of a time series gives up */
+    cli_progress_pause(p->progress);   /* the terminal's line is left clean */
     pthread_mutex_lock(&p->lock);      /* no file is being created or committed */
+    fprintf(stderr, "dessa: %s%s\n", sig == SIGINT ? "interrupted" : "terminated",
+            p->committed ? "" : ": no results written (any earlier ones are unchanged)");
     sim_file_fini(&p->reps_file, 1);
     sim_results_abort(&p->out);
     /* End the way the signal would have ended us, without unlocking: nothing else runs. */
@@ -232,6 +247,18 @@ static void *signal_thread(void *arg)
     pthread_sigmask(SIG_UNBLOCK, &set, NULL);
     raise(sig);
     return NULL;
+}
+
+/* ---- the progress line (progress.c) ------------------------------------------------- */
+
+/* -q silences the line unless --progress was given explicitly. */
+static cli_progress *start_progress(const options *o, const sim_config *cfg, uint64_t reps,
+                                    unsigned jobs)
+{
+    int mode = o->progress;
+    if (o->quiet && !o->progress_given)
+        mode = CLI_PROGRESS_NEVER;
+    return cli_progress_start(mode, reps, jobs, cfg->duration);
 }
 
 /* ---- the command -------------------------------------------------------------------- */
@@ -250,10 +277,10 @@ static void default_out(const char *scenario, char *dir, size_t n)
 static int write_run_json(runner *p, const sim_config *cfg, double wall)
 {
     cli_json_run jr = { p->o->scenario, p->seed, p->reps, p->jobs, cfg->duration, cfg->warmup,
-                        cfg->sample, p->sc, p->events, wall };
+                        cfg->sample, p->sc, p->o->sets, p->o->nsets, p->events, wall };
     char *head = cli_json_head(&jr);
     if (!head) {
-        fail(p, "error: out of memory (run.json)");
+        fail(p, "dessa: out of memory (run.json)");
         return -1;
     }
     sim_file json;
@@ -295,8 +322,8 @@ static void warn_series_size(dessa_scenario *sc, const sim_config *cfg, uint64_t
                   (double)(sim_results_nflows(e) + sim_results_nservices(e));
     sim_engine_free(e);
     if (rows > SERIES_WARN_ROWS)
-        fprintf(stderr, "warning: the time series will have %.3g rows (about %.0f GB on disk); "
-                        "a larger run.sample writes fewer\n", rows, rows * 40 / 1e9);
+        fprintf(stderr, "dessa: warning: the time series will have %.3g rows (about %.0f GB on "
+                        "disk); a larger run.sample writes fewer\n", rows, rows * 40 / 1e9);
 }
 
 int cli_run(const options *o)
@@ -306,7 +333,7 @@ int cli_run(const options *o)
     dessa_load_opts lo = cli_load_opts(o, 0);
     dessa_scenario *sc = dessa_scenario_load(o->scenario, &lo, err, sizeof err);
     if (!sc) {
-        fprintf(stderr, "%s\n", err);
+        cli_print_error(err);
         return EXIT_MODEL;
     }
     sim_config cfg;
@@ -318,6 +345,11 @@ int cli_run(const options *o)
     if (!dir) {
         default_out(o->scenario, defdir, sizeof defdir);
         dir = defdir;
+    }
+    int refused = cli_check_overwrite(o, dir, sc);
+    if (refused) {
+        dessa_scenario_free(sc);
+        return refused;
     }
 
     runner p = { .o = o, .dir = dir, .sc = sc, .seed = dessa_scenario_seed(sc), .reps = o->reps,
@@ -334,9 +366,12 @@ int cli_run(const options *o)
     p.table = cli_table_new();
     int status = EXIT_MODEL;
     if (!p.pending || !p.table) {
-        fprintf(stderr, "error: out of memory\n");
+        fprintf(stderr, "dessa: out of memory\n");
         goto done;
     }
+
+    if (!o->quiet)   /* the header before the run */
+        cli_table_print_header(stdout, o->scenario, p.reps, p.seed);
 
     /* Signals go to the signal thread only: every other thread inherits the mask. */
     sigset_t set, old;
@@ -344,6 +379,7 @@ int cli_run(const options *o)
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, &old);
+    p.progress = start_progress(o, &cfg, p.reps, p.jobs);   /* its printer inherits the mask */
     pthread_t sigth;
     int have_sigth = pthread_create(&sigth, NULL, signal_thread, &p) == 0;
 
@@ -352,31 +388,36 @@ int cli_run(const options *o)
     if (rc == SIM_OK)
         rc = sim_results_file(&p.out, ".replications", &p.reps_file);
     if (rc == SIM_ENOMEM)
-        fail(&p, "error: out of memory");
+        fail(&p, "dessa: out of memory");
     else if (rc != SIM_OK)
         fail_output(&p);
     pthread_mutex_unlock(&p.lock);
 
     pthread_t th[MAX_JOBS];
+    worker_arg args[MAX_JOBS];
     unsigned started = 0;
-    for (unsigned i = 1; !p.failed && i < p.jobs; i++)
-        if (pthread_create(&th[started], NULL, worker, &p) == 0)
+    for (unsigned i = 1; !p.failed && i < p.jobs; i++) {
+        args[started] = (worker_arg){ &p, i };
+        if (pthread_create(&th[started], NULL, worker, &args[started]) == 0)
             started++;
+    }
     if (!p.failed)
-        work(&p, sc);
+        work(&p, sc, 0);
     for (unsigned i = 0; i < started; i++)
         pthread_join(th[i], NULL);
 
     pthread_mutex_lock(&p.lock);
     if (!p.failed && p.written == p.reps && write_run_json(&p, &cfg, wall_clock() - t0) == 0) {
         sim_file_fini(&p.reps_file, 1);
-        if (sim_results_commit(&p.out) != SIM_OK)
-            fail(&p, "");   /* placeholder replaced below */
-        else
+        if (sim_results_commit(&p.out) != SIM_OK) {
+            fail_output(&p);
+        } else {
             status = 0;
+            p.committed = 1;
+        }
     }
     if (status != 0 && p.out.dir.err[0] && !p.failed)
-        fprintf(stderr, "error: cannot write the results in '%s': %s\n", dir,
+        fprintf(stderr, "dessa: cannot write the results in '%s': %s\n", dir,
                 sim_results_error(&p.out));
     sim_file_fini(&p.reps_file, 1);
     sim_results_abort(&p.out);
@@ -387,6 +428,7 @@ int cli_run(const options *o)
         pthread_join(sigth, NULL);
     }
     pthread_sigmask(SIG_SETMASK, &old, NULL);
+    cli_progress_stop(p.progress, status == 0);
     if (status == 0 && !o->quiet)
         cli_table_print(p.table, stdout, o->scenario, p.seed, dir);
 done:
