@@ -2,6 +2,8 @@
  *
  *   dessa run SCENARIO.lua [-o DIR] [--seed N] [--set NAME=VALUE]... [--reps N] [-j N] [--quiet]
  *   dessa check SCENARIO.lua [--set NAME=VALUE]...
+ *   dessa plot DIR [--format png|svg|png,svg] [--rep N]     (plot.c)
+ *   dessa report DIR                                        (report.c)
  *   dessa --help | --version
  *
  * Exit status: 0 success, 1 a scenario or model error, 2 a usage error. */
@@ -12,10 +14,13 @@
 #endif
 
 #include "cli.h"
+#include "plot.h"
 
 static const char usage[] =
     "usage: dessa run SCENARIO.lua [options]    run a scenario and write CSV results\n"
     "       dessa check SCENARIO.lua [--set ..] load and validate a scenario without running\n"
+    "       dessa plot DIR [--format png|svg]   charts of a run's results (dessa plot --help)\n"
+    "       dessa report DIR                    DIR/report.html: tables, charts, the scenario\n"
     "       dessa --help | --version\n"
     "\n"
     "options for run:\n"
@@ -53,6 +58,10 @@ int main(int argc, char **argv)
         printf("dessa %s\n", DESSA_VERSION);
         return 0;
     }
+    if (!strcmp(argv[1], "plot"))      /* charts: own options (plot.c) */
+        return cli_plot(argc, argv);
+    if (!strcmp(argv[1], "report"))
+        return cli_report(argc, argv);
     if (strcmp(argv[1], "run") && strcmp(argv[1], "check"))
         return cli_usage_error("unknown command '%s'", argv[1]);
     options o;
