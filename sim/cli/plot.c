@@ -58,13 +58,14 @@ static const char *gnuplot_program(void)
     return g && *g ? g : "gnuplot";
 }
 
-/* The temporary file being written, removed if dessa is interrupted. */
-static char pending[4096];
+/* The temporary files being written, removed if dessa is interrupted. */
+static char pending[PLOT_MAX_JOBS][4200];
 
 static void on_signal(int sig)
 {
-    if (pending[0])
-        unlink(pending);
+    for (int i = 0; i < PLOT_MAX_JOBS; i++)
+        if (pending[i][0])
+            unlink(pending[i]);
     signal(sig, SIG_DFL);
     raise(sig);
 }
@@ -77,9 +78,9 @@ static void watch_signals(void)
     signal(SIGHUP, on_signal);
 }
 
-/* Runs gnuplot with script on its standard input; its standard error goes to errf. Returns the
- * exit status (0..255), 256 + signal, or -1 if it could not start (errno set). */
-static int run_gnuplot(const char *script, size_t len, FILE *errf)
+/* Starts gnuplot with script on its standard input (written whole, then closed); its standard
+ * error goes to errf. The child's pid, or -1 if it could not start (errno set). */
+static pid_t start_gnuplot(const char *script, size_t len, FILE *errf)
 {
     int in[2];
     if (pipe(in))
@@ -110,11 +111,23 @@ static int run_gnuplot(const char *script, size_t len, FILE *errf)
         off += (size_t)k;
     }
     close(in[1]);
+    return pid;
+}
+
+/* Waits for a gnuplot: its exit status (0..255), 256 + signal, or -1 (errno set). */
+static int wait_gnuplot(pid_t pid)
+{
     int st;
     while (waitpid(pid, &st, 0) < 0)
         if (errno != EINTR)
             return -1;
     return WIFEXITED(st) ? WEXITSTATUS(st) : 256 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+}
+
+static int run_gnuplot(const char *script, size_t len, FILE *errf)
+{
+    pid_t pid = start_gnuplot(script, len, errf);
+    return pid < 0 ? -1 : wait_gnuplot(pid);
 }
 
 /* The text gnuplot wrote on errf, at most n bytes, NUL-terminated in buf. */
@@ -259,57 +272,79 @@ int plot_fits(const char *dir, const plot_chart *c, const char **why)
     return 1;
 }
 
-int plot_render(const char *dir, const plot_chart *c, const char *fmt, const char *dest,
-                const char *caption, double warmup, long rep)
+int plot_start(plot_job *j, const char *dir, const plot_chart *c, const char *fmt,
+               const char *dest, const char *caption, double warmup, long rep)
 {
+    memset(j, 0, sizeof *j);
+    j->c = c;
+    j->pid = -1;
+    snprintf(j->dest, sizeof j->dest, "%s", dest);
+    snprintf(j->dir, sizeof j->dir, "%s", dir);
+    int slot = -1;
+    for (int i = 0; i < PLOT_MAX_JOBS && slot < 0; i++)
+        if (!pending[i][0])
+            slot = i;
     const dessa_plot_script *common = script_named("dessa"), *chart = script_named(c->name);
-    if (!common || !chart) {
+    if (!common || !chart || slot < 0) {
         fprintf(stderr, "dessa: the chart script %s.gp is not built in\n", c->name);
-        return 1;
+        return j->failed = 1;
     }
-    snprintf(pending, sizeof pending, "%s.tmp-%ld", dest, (long)getpid());
+    j->slot = slot;
+    snprintf(pending[slot], sizeof pending[slot], "%s.tmp-%ld", dest, (long)getpid());
     char *b = NULL;
     size_t n = 0, cap = 0;
     char num[64];
     int bad = put_text(&b, &n, &cap, "dir = ", 6) || put_quoted(&b, &n, &cap, dir) ||
               put_text(&b, &n, &cap, "\nfmt = ", 7) || put_quoted(&b, &n, &cap, fmt) ||
-              put_text(&b, &n, &cap, "\nout = ", 7) || put_quoted(&b, &n, &cap, pending) ||
+              put_text(&b, &n, &cap, "\nout = ", 7) || put_quoted(&b, &n, &cap, pending[slot]) ||
               put_text(&b, &n, &cap, "\ncaption = ", 11) || put_quoted(&b, &n, &cap, caption);
     snprintf(num, sizeof num, "\nwarmup = %.17g\nrep = %ld\n", warmup, rep);
     bad = bad || put_text(&b, &n, &cap, num, strlen(num)) ||
           put_text(&b, &n, &cap, (const char *)common->src, common->len) ||
           put_text(&b, &n, &cap, (const char *)chart->src, chart->len);
-    FILE *errf = bad ? NULL : tmpfile();
-    if (!errf) {
+    j->errf = bad ? NULL : tmpfile();
+    if (!j->errf) {
         fprintf(stderr, "dessa: %s: %s\n", c->name, bad ? "out of memory" : strerror(errno));
         free(b);
-        pending[0] = 0;
-        return 1;
+        pending[slot][0] = 0;
+        return j->failed = 1;
     }
-    int rc = run_gnuplot(b, n, errf);
+    j->pid = start_gnuplot(b, n, j->errf);
+    j->err = errno;
     free(b);
+    return 0;
+}
+
+int plot_finish(plot_job *j)
+{
+    if (j->failed)
+        return 1;
+    char *tmp = pending[j->slot];
+    int rc = j->pid < 0 ? -1 : wait_gnuplot(j->pid);
+    int err = j->pid < 0 ? j->err : errno;
     struct stat st;
-    if (rc == 0 && (stat(pending, &st) || st.st_size == 0))
+    if (rc == 0 && (stat(tmp, &st) || st.st_size == 0))
         rc = 255;   /* exit 0 but no file: count it a failure */
-    if (rc == 0 && rename(pending, dest) == 0) {
-        fclose(errf);
-        pending[0] = 0;
+    if (rc == 0 && rename(tmp, j->dest) == 0) {
+        fclose(j->errf);
+        tmp[0] = 0;
         return 0;
     }
-    int err = errno;
-    unlink(pending);
-    pending[0] = 0;
+    if (rc == 0)
+        err = errno;
+    unlink(tmp);
+    tmp[0] = 0;
     char msg[8192];
-    read_back(errf, msg, sizeof msg);
-    fclose(errf);
+    read_back(j->errf, msg, sizeof msg);
+    fclose(j->errf);
     if (rc < 0)
         fprintf(stderr, "dessa: cannot run gnuplot ('%s'): %s\n%s", gnuplot_program(),
                 strerror(err), install_hint);
     else if (rc == 0)
-        fprintf(stderr, "dessa: cannot write '%s': %s\n", dest, strerror(err));
+        fprintf(stderr, "dessa: cannot write '%s': %s\n", j->dest, strerror(err));
     else {
-        fprintf(stderr, "dessa: gnuplot failed to draw %s from '%s' (%s %d)\n", c->name, dir,
-                rc > 255 ? "signal" : "exit status", rc > 255 ? rc - 256 : rc);
+        fprintf(stderr, "dessa: gnuplot failed to draw %s from '%s' (%s %d)\n", j->c->name,
+                j->dir, rc > 255 ? "signal" : "exit status", rc > 255 ? rc - 256 : rc);
         if (msg[0])
             print_tail(msg);
     }
@@ -468,24 +503,28 @@ int cli_plot(int argc, char **argv)
     }
     watch_signals();
     int failed = 0;
-    if (!quiet)
-        printf("charts in %s/:", dir);
+    plot_job jobs[PLOT_MAX_JOBS];
+    size_t njobs = 0;
     for (size_t i = 0; i < plot_nrun_charts; i++) {
-        const plot_chart *c = &plot_run_charts[i];
         if (!fits[i])
             continue;
-        for (int k = 0; k < 2; k++) {
+        for (int k = 0; k < 2 && njobs < PLOT_MAX_JOBS; k++) {
             if (!(k == 0 ? png : svg))
                 continue;
             const char *fmt = k == 0 ? "png" : "svg";
             char dest[4096];
-            snprintf(dest, sizeof dest, "%s/%s.%s", dir, c->name, fmt);
-            if (plot_render(dir, c, fmt, dest, caption, warmup, rep))
-                failed = 1;
-            else if (!quiet)
-                printf(" %s.%s", c->name, fmt);
-            fflush(stdout);
+            snprintf(dest, sizeof dest, "%s/%s.%s", dir, plot_run_charts[i].name, fmt);
+            plot_start(&jobs[njobs++], dir, &plot_run_charts[i], fmt, dest, caption, warmup, rep);
         }
+    }
+    if (!quiet)
+        printf("charts in %s/:", dir);
+    for (size_t i = 0; i < njobs; i++) {
+        if (plot_finish(&jobs[i]))
+            failed = 1;
+        else if (!quiet)
+            printf(" %s", strrchr(jobs[i].dest, '/') + 1);
+        fflush(stdout);
     }
     if (!quiet) {
         printf("\n");

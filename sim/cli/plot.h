@@ -11,6 +11,8 @@
 #define DESSA_PLOT_H
 
 #include <stddef.h>
+#include <stdio.h>
+#include <sys/types.h>
 
 /* The commands: argv[1] is "plot" or "report". Exit status 0, 1 (nothing to draw, gnuplot
  * missing or failing, a file that cannot be written) or 2 (usage). */
@@ -77,9 +79,22 @@ extern const size_t plot_nrun_charts;
 int plot_check_gnuplot(int need_png);
 /* Whether chart c can be drawn from dir: 1 yes, 0 no (*why says why, a static text). */
 int plot_fits(const char *dir, const plot_chart *c, const char **why);
-/* Draws chart c of dir into dest (svg or png), in place only when gnuplot succeeded: 0, or 1
- * after printing why. caption and warmup come from run.json. */
-int plot_render(const char *dir, const plot_chart *c, const char *fmt, const char *dest,
-                const char *caption, double warmup, long rep);
+/* A chart being drawn: gnuplot runs while the caller starts others. */
+#define PLOT_MAX_JOBS 16
+typedef struct plot_job {
+    const struct plot_chart *c;
+    char dest[4096], dir[4096];
+    int slot, failed, err;
+    pid_t pid;
+    FILE *errf;                 /* gnuplot's messages */
+} plot_job;
+/* Starts drawing chart c of dir into dest (fmt svg or png); caption and warmup come from
+ * run.json, rep is a replication or -1 (the mean). At most PLOT_MAX_JOBS at once. Returns 0, or
+ * 1 after printing why (plot_finish then returns 1 too). */
+int plot_start(plot_job *j, const char *dir, const plot_chart *c, const char *fmt,
+               const char *dest, const char *caption, double warmup, long rep);
+/* Waits for j; the file is put in place only when gnuplot succeeded. 0, or 1 after printing
+ * why (and nothing left behind). */
+int plot_finish(plot_job *j);
 
 #endif

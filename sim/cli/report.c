@@ -551,21 +551,26 @@ int cli_report(int argc, char **argv)
         const json_val *rj = json_get(run, "run"), *wj = json_get(rj, "warmup");
         double warmup = wj && wj->type == JSON_NUM ? wj->num : 0;
         char *caption = rundir_caption(run, -1);
-        for (size_t i = 0; i < plot_nrun_charts && caption && !rc; i++) {
+        plot_job jobs[PLOT_MAX_JOBS];
+        char tmps[PLOT_MAX_JOBS][4200];
+        int fit[PLOT_MAX_JOBS];
+        const char *why[PLOT_MAX_JOBS];
+        for (size_t i = 0; i < plot_nrun_charts && i < PLOT_MAX_JOBS && caption; i++) {
             const plot_chart *c = &plot_run_charts[i];
-            const char *why;
+            fit[i] = plot_fits(dir, c, &why[i]);
+            snprintf(tmps[i], sizeof tmps[i], "%s/.%s.svg.report-%ld", dir, c->name, (long)getpid());
+            if (fit[i])
+                plot_start(&jobs[i], dir, c, "svg", tmps[i], caption, warmup, -1);
+        }
+        for (size_t i = 0; i < plot_nrun_charts && i < PLOT_MAX_JOBS && caption; i++) {
+            const plot_chart *c = &plot_run_charts[i];
             hprintf(&h, "<figure>\n<h3>%s</h3>\n", c->title);
-            if (!plot_fits(dir, c, &why)) {
-                hprintf(&h, "<p class=\"note\">No chart: %s (%s).</p>\n", why, c->needs);
-            } else {
-                char tmp[4096];
-                snprintf(tmp, sizeof tmp, "%s/.%s.svg.report-%ld", dir, c->name, (long)getpid());
-                if (plot_render(dir, c, "svg", tmp, caption, warmup, -1) ||
-                    inline_svg(&h, tmp, c->name)) {
-                    rc = 1;
-                }
-                unlink(tmp);
-            }
+            if (!fit[i])
+                hprintf(&h, "<p class=\"note\">No chart: %s (%s).</p>\n", why[i], c->needs);
+            else if (plot_finish(&jobs[i]) || inline_svg(&h, tmps[i], c->name))
+                rc = 1;
+            if (fit[i])
+                unlink(tmps[i]);
             hprintf(&h, "<figcaption>");
             hesc(&h, c->what);
             hprintf(&h, "</figcaption>\n</figure>\n");
