@@ -1,9 +1,10 @@
-# A thin wrapper around CMake. `make demo` builds and runs the flagship scenario, `make test`
-# builds and runs every test, `make bench` compares the engine with the bare M/M/1 loop.
+# A thin wrapper around CMake. `make demo` builds and runs the flagship scenario and draws its
+# charts, `make test` builds and runs every test, `make bench` compares the engine with the bare
+# M/M/1 loop, `make docs` redraws the charts in docs/img/ from runs of the scenarios.
 BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all build demo test bench asan clean
+.PHONY: all build demo test bench asan clean docs
 
 all: build
 
@@ -13,6 +14,11 @@ build:
 
 demo: build
 	./$(BUILD)/dessa run scenarios/sync_chain.lua
+	./$(BUILD)/dessa plot out/sync_chain
+	./$(BUILD)/dessa report out/sync_chain
+
+docs: build
+	bash plots/docs.sh ./$(BUILD)/dessa
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

@@ -34,7 +34,7 @@ set output dessa_out('latency_cdf')
 eval dessa_caption
 set title sprintf("Response times: fraction of responses at or below each time (%s)", \
     rep < 0 ? "replications pooled" : sprintf("replication %d", rep)) font ",13"
-set lmargin 10
+set lmargin 13
 set bmargin 5
 set logscale x 10
 set format x "%g"
@@ -46,6 +46,15 @@ set yrange [0:*]
 set grid xtics mxtics ytics lc rgb "#E4E4E4"
 set key top left
 set datafile separator whitespace      # the tables above
+# From a little below the fastest flow's 1st percentile to the slowest response.
+xlo = 1e300; xhi = 0
+do for [i = 1:nf] {
+    stats sprintf('$cum%d', i) using ($2 / total[i] >= 0.01 ? $1 : NaN) nooutput
+    xlo = STATS_min < xlo ? STATS_min : xlo
+    stats sprintf('$cum%d', i) using 1 nooutput
+    xhi = STATS_max > xhi ? STATS_max : xhi
+}
+set xrange [xlo / 2 : xhi * 1.5]
 plot for [i = 1:nf] sprintf('$cum%d', i) using 1:(nines($2 / total[i])) \
         with steps lt i title word(flows, i)
 unset output
