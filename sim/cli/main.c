@@ -49,6 +49,10 @@ int main(int argc, char **argv)
     if (argc < 2)
         return cli_usage_error("%s", "no command given");
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        if (argc > 2 && (!strcmp(argv[2], "plot") || !strcmp(argv[2], "report"))) {
+            char *help[] = { argv[0], argv[2], "--help", NULL };
+            return !strcmp(argv[2], "plot") ? cli_plot(3, help) : cli_report(3, help);
+        }
         if (argc > 2 && strcmp(argv[2], "run") && strcmp(argv[2], "check"))
             return cli_usage_error("no help for '%s': the commands are run and check", argv[2]);
         fputs(usage, stdout);
