@@ -78,6 +78,10 @@ if has_gnuplot; then
         check "gnuplot plots/$c.gp on its own: $(grep -iv warning "$tmp/err" | head -2)" $?
         svg "$tmp/alone-$c.svg"; check "standalone $c.svg valid" $?
     done
+    # The hook for failures: intervals shaded on the time axis, with their labels.
+    gnuplot -e "dir='$tmp/chain'; fmt='svg'; out='$tmp/shade.svg'; shade='120 180 db down;400 420 cut'" \
+        plots/timeseries.gp 2>/dev/null
+    svg "$tmp/shade.svg" && grep -q "db down" "$tmp/shade.svg"; check "shaded intervals drawn" $?
     (cd "$tmp" && gnuplot -e "dir='mm1'" "$root/plots/services.gp" 2>/dev/null)
     png "$tmp/mm1/services.png"; check "standalone default output next to the CSVs" $?
     grep -q "scenarios/mm1.lua" "$tmp/alone-flows.svg"; check "standalone caption from run.json" $?
@@ -194,7 +198,13 @@ check "--format gif: exit 2" $?
 check "missing DIR: exit 1 naming it" $?
 "$dessa" plot "$tmp/empty" 2> "$tmp/err"; [ $? -eq 1 ] && grep -q "run.json" "$tmp/err"
 check "a directory without results: exit 1: $(head -1 "$tmp/err")" $?
+nl="$tmp/line
+break"
+mkdir -p "$nl"
+"$dessa" plot "$nl" 2> "$tmp/err"; [ $? -eq 1 ] && grep -q "line break" "$tmp/err"
+check "a directory name with a line break: exit 1" $?
 "$dessa" plot --help | grep -q "usage: dessa plot"; check "plot --help" $?
+"$dessa" help report | grep -q "usage: dessa report"; check "dessa help report" $?
 "$dessa" report --help | grep -q "usage: dessa report"; check "report --help" $?
 printf '{ "scenario": ' > "$tmp/empty/run.json"
 "$dessa" report "$tmp/empty" 2> "$tmp/err"; [ $? -eq 1 ] && grep -q "not valid JSON" "$tmp/err"

@@ -464,6 +464,11 @@ int cli_plot(int argc, char **argv)
         return usage_error("--format: expected png, svg or png,svg, got '%s'", format);
 
     struct stat st;
+    if (strpbrk(dir, "\n\r")) {
+        fprintf(stderr, "dessa: cannot plot a directory whose name holds a line break "
+                "(gnuplot cannot take it): rename it\n");
+        return 1;
+    }
     if (stat(dir, &st) || !S_ISDIR(st.st_mode)) {
         fprintf(stderr, "dessa: '%s': %s\n", dir, stat(dir, &st) ? strerror(errno) : "not a directory");
         return 1;

@@ -477,6 +477,12 @@ int cli_report(int argc, char **argv)
         fprintf(stderr, "dessa: '%s': not valid JSON: %s\n", path, err);
         return 1;
     }
+    if (charts && strpbrk(dir, "\n\r")) {
+        fprintf(stderr, "dessa: cannot chart a directory whose name holds a line break "
+                "(gnuplot cannot take it): rename it, or use --no-charts\n");
+        json_free(run);
+        return 1;
+    }
     if (charts && plot_check_gnuplot(0)) {
         fprintf(stderr, "  (dessa report --no-charts writes the report without charts)\n");
         json_free(run);

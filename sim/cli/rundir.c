@@ -491,6 +491,7 @@ int csv_read(const char *path, csv_table *t, char *err, size_t errlen)
             t->ncols = nrow;
             row = NULL;
             rowcap = 0;
+            nrow = 0;
         } else if (nrow > t->ncols) {
             bad = 1;
         } else {
