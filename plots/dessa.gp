@@ -47,7 +47,7 @@ if (!exists("caption")) {
     caption = json_text eq '' ? dir : sprintf('%s  |  %s  |  seed %s  |  %s  |  dessa %s', \
         json_after('scenario'), json_after('params') eq '' ? 'no parameters' : json_after('params'), \
         json_after('seed'), rep >= 0 ? sprintf('replication %d of %s', rep, json_reps) : \
-        json_reps eq '1' ? '1 replication' : 'mean of ' . json_reps . ' replications', \
+        json_reps eq '1' ? '1 replication' : json_reps . ' replications', \
         json_after('version'))
 }
 

@@ -58,8 +58,9 @@ const char *csv_cell(const csv_table *t, size_t row, int col);
 /* A whole file in a malloc'd NUL-terminated string (NULL with errno set). */
 char *rundir_slurp(const char *path, size_t *len);
 
-/* The run's caption: "scenario | params | seed N | mean of R replications | dessa V", in a
- * malloc'd string; rep >= 0 names one replication instead of the mean. NULL on ENOMEM. */
+/* The run's caption: "scenario | params | seed N | R replications | dessa V", in a malloc'd
+ * string; rep >= 0 names the one replication drawn instead (each chart's title says whether it
+ * shows means or pooled histograms). NULL on ENOMEM. */
 char *rundir_caption(const json_val *run, long rep);
 
 /* --- plot.c, for report.c ------------------------------------------------------------------ */

@@ -375,8 +375,7 @@ char *rundir_caption(const json_val *run, long rep)
     if (rep >= 0)
         tprintf(&t, "  |  replication %ld", rep);
     else if (reps && reps->type == JSON_NUM)
-        tprintf(&t, reps->num == 1 ? "  |  1 replication" : "  |  mean of %.0f replications",
-                reps->num);
+        tprintf(&t, reps->num == 1 ? "  |  1 replication" : "  |  %.0f replications", reps->num);
     const char *version = json_str(run, "version");
     if (version)
         tprintf(&t, "  |  dessa %s", version);
