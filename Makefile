@@ -1,12 +1,13 @@
-# A thin wrapper around CMake. `make demo` builds and runs the flagship scenario, `make test`
-# builds and runs every test, `make bench` compares the engine with the bare M/M/1 loop,
+# A thin wrapper around CMake. `make demo` builds and runs the flagship scenario and draws its
+# charts, `make test` builds and runs every test, `make bench` compares the engine with the bare
+# M/M/1 loop, `make docs` redraws the charts in docs/img/ from runs of the scenarios,
 # `make install` installs the program, its man page and its bash completion under PREFIX
 # (DESTDIR=/staging is honoured, for packages), `make uninstall` removes what was installed.
 BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 PREFIX ?= /usr/local
 
-.PHONY: all build demo test bench asan clean install uninstall
+.PHONY: all build demo test bench asan clean docs install uninstall
 
 all: build
 
@@ -23,6 +24,11 @@ uninstall:
 
 demo: build
 	./$(BUILD)/dessa run scenarios/sync_chain.lua
+	./$(BUILD)/dessa plot out/sync_chain
+	./$(BUILD)/dessa report out/sync_chain
+
+docs: build
+	bash plots/docs.sh ./$(BUILD)/dessa
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

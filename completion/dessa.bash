@@ -17,7 +17,7 @@ _dessa()
     prev=${COMP_WORDS[COMP_CWORD - 1]}
     COMPREPLY=()
     if [ "$COMP_CWORD" -eq 1 ]; then
-        COMPREPLY=($(compgen -W "run check help --help --version" -- "$cur"))
+        COMPREPLY=($(compgen -W "run check plot report help --help --version" -- "$cur"))
         return
     fi
     cmd=${COMP_WORDS[1]}
@@ -28,7 +28,14 @@ _dessa()
     done
     case $cmd in
     help)
-        [ "$COMP_CWORD" -eq 2 ] && COMPREPLY=($(compgen -W "run check" -- "$cur"))
+        [ "$COMP_CWORD" -eq 2 ] && COMPREPLY=($(compgen -W "run check plot report" -- "$cur"))
+        return
+        ;;
+    plot | report)   # a results directory
+        case $cur in
+        -*) COMPREPLY=($(compgen -W "--format --rep --no-charts --quiet --help" -- "$cur")) ;;
+        *) COMPREPLY=($(compgen -d -- "$cur")) ;;
+        esac
         return
         ;;
     run | check) ;;

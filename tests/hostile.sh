@@ -156,10 +156,15 @@ one_case() {
             if [ -n "$outdir" ] && [ -e "$outdir" ]; then add other "$kind: failed but left $outdir behind"; fi
         fi
         # A line of /etc/passwd must never come out, whatever the case; each case may forbid more.
+        # run.json's copy of the scenario file (its scenario_text line) is the case's own text,
+        # forbid comment included, not a leak.
         local re
         for re in 'root:[^:]*:0:0:' ${forbid:+"$forbid"}; do
             if LC_ALL=C grep -Eqa -- "$re" "$w/$kind.out" "$w/$kind.err" ||
-               { [ -n "$outdir" ] && [ -d "$outdir" ] && LC_ALL=C grep -Eqra -- "$re" "$outdir"; }; then
+               { [ -n "$outdir" ] && [ -d "$outdir" ] &&
+                 { LC_ALL=C grep -Eqra --exclude=run.json -- "$re" "$outdir" ||
+                   { [ -f "$outdir/run.json" ] && grep -av '^  "scenario_text": ' "$outdir/run.json" |
+                     LC_ALL=C grep -Eqa -- "$re"; }; }; }; then
                 add leak "$kind: output contains /$re/"
             fi
         done

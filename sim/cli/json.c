@@ -179,6 +179,26 @@ char *cli_json_rep(const sim_rep_result *res)
     return sb_done(&b);
 }
 
+/* The scenario's text for run.json, so a report can show what ran; NULL when it cannot be read
+ * or is larger than 1 MiB (then run.json has no scenario_text). */
+static char *scenario_source(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    enum { MAX_SOURCE = 1 << 20 };
+    char *s = malloc(MAX_SOURCE + 1);
+    size_t n = s ? fread(s, 1, MAX_SOURCE + 1, f) : 0;
+    int bad = !s || ferror(f) || n > MAX_SOURCE;
+    fclose(f);
+    if (bad) {
+        free(s);
+        return NULL;
+    }
+    s[n] = 0;
+    return s;
+}
+
 char *cli_json_head(const cli_json_run *r)
 {
     strbuf b = { 0 };
@@ -205,6 +225,13 @@ char *cli_json_head(const cli_json_run *r)
     struct rusage ru;
     if (getrusage(RUSAGE_SELF, &ru) == 0)
         sb_printf(&b, "  \"peak_rss_kb\": %ld,\n", (long)ru.ru_maxrss);
+    char *source = scenario_source(r->scenario);
+    if (source) {
+        sb_printf(&b, "  \"scenario_text\": ");
+        sb_json_str(&b, source);
+        sb_printf(&b, ",\n");
+        free(source);
+    }
     sb_printf(&b, "  \"replications\": [\n");
     return sb_done(&b);
 }

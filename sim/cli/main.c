@@ -3,6 +3,8 @@
  *
  *   dessa run SCENARIO.lua [options]
  *   dessa check SCENARIO.lua [--set NAME=VALUE]...
+ *   dessa plot DIR [--format png|svg|png,svg] [--rep N]     (plot.c)
+ *   dessa report DIR                                        (report.c)
  *   dessa help [COMMAND] | --help | --version
  *
  * A command is a row of `commands`: its name, the line of `dessa --help` that presents it, its
@@ -17,6 +19,7 @@
 #endif
 
 #include "cli.h"
+#include "plot.h"
 
 #define RUN_OPTIONS                                                                           \
     "  -o, --out DIR        output directory (default out/<scenario name>); a directory that\n" \
@@ -40,6 +43,8 @@
 static const char overview[] =
     "usage: dessa run SCENARIO.lua [options]     run a scenario and write CSV results\n"
     "       dessa check SCENARIO.lua [options]   load and validate a scenario, without running\n"
+    "       dessa plot DIR [--format png|svg]    charts of a run's results\n"
+    "       dessa report DIR                     DIR/report.html: tables, charts, the scenario\n"
     "       dessa help [COMMAND]                 this text, or the help of one command\n"
     "       dessa --help | --version\n"
     "\n"
@@ -88,6 +93,8 @@ typedef struct command {
 static const command commands[] = {
     { "run", run_help, run_main },
     { "check", check_help, check_main },
+    { "plot", cli_plot_help, cli_plot },
+    { "report", cli_report_help, cli_report },
 };
 #define NCOMMANDS (sizeof commands / sizeof *commands)
 

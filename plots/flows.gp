@@ -1,0 +1,55 @@
+# flows.gp — response time against completion time for each flow, from flows.csv.
+# Response time is what the client waits for; completion time runs until the last piece of work
+# the request caused has finished (asynchronous work included). In a purely synchronous design the
+# two are equal; the gap is the work done after the answer. Bars: the mean and the p99 of each,
+# averaged across replications (rep = -1) or from one replication (rep = N).
+#   gnuplot -e "dir='out/sync_chain'" plots/flows.gp             -> out/sync_chain/flows.png
+dessa_dir(p) = (dd_i = strstrt(p, '/')) == 0 ? '' : p[1:dd_i] . dessa_dir(p[dd_i + 1:])
+if (!exists("dessa_loaded")) load dessa_dir(ARG0) . 'dessa.gp'
+
+f = dir . '/flows.csv'
+names_acc = ''
+stats f using (sel(column("rep")) ? add_name(strcol("flow")) : 0) nooutput
+flows = names_acc
+nf = words(flows)
+is(name) = strcol("flow") eq name && sel(column("rep"))
+
+# The four bars of each flow: metric, legend, colour.
+metrics = "latency_mean completion_mean latency_p99 completion_p99"
+legend(m) = m == 1 ? "response, mean" : m == 2 ? "completion, mean" : \
+            m == 3 ? "response, p99" : "completion, p99"
+colour(m) = m == 1 ? "#0072B2" : m == 2 ? "#D55E00" : m == 3 ? "#7FB8D8" : "#EAAE80"
+array val[4 * nf]
+do for [i = 1:nf] {
+    do for [m = 1:4] {
+        eval mean_of(sprintf('is("%s") ? ms(column("%s")) : NaN', word(flows, i), word(metrics, m)))
+        val[4 * (i - 1) + m] = stat_v
+    }
+}
+# The bar of flow i, metric m: its x position and its height.
+bx(k) = int(k - 1) / 4 + 1 + ((int(k - 1) % 4) - 1.5) * 0.2
+bm(k) = int(k - 1) % 4 + 1
+
+eval sprintf(dessa_term, dessa_w(900), dessa_h(520), font)
+set output dessa_out('flows')
+eval dessa_caption
+set title sprintf("Response and completion time of each flow (%s)", \
+    rep < 0 ? "mean across replications" : sprintf("replication %d", rep)) font ",13"
+set bmargin 5
+set boxwidth 0.18
+set xrange [0.4:nf + 0.6]
+set yrange [0:*]
+set offsets 0, 0, graph 0.12, 0
+set xtics () scale 0
+do for [i = 1:nf] { set xtics add (word(flows, i) i) }
+set ylabel "time (ms)"
+do for [k = 1:4 * nf] {     # no answer, or no request finished its work: say so
+    if (val[k] != val[k]) { set label (100 + k) "none" at bx(k), 0 center offset 0, 0.7 font ",8" }
+}
+set key top right
+set datafile separator whitespace      # arrays are read like whitespace-separated data
+plot for [m = 1:4] val using (bm($1) == m ? bx($1) : NaN):2 with boxes fc rgb colour(m) \
+        title legend(m), \
+     val using (bx($1)):2:(sprintf("%.3g", $2)) with labels offset 0, 0.7 font ",8" notitle, \
+     0 with lines lc rgb invisible notitle
+unset output

@@ -1,0 +1,543 @@
+/* plot: dessa plot DIR — the charts that fit what DIR holds, drawn by gnuplot.
+ *
+ * Each chart is one gnuplot process fed on its standard input: a few variables (the directory,
+ * the format, the output file, the caption, the warm-up), then plots/dessa.gp and the chart's
+ * script, both embedded in the program. gnuplot writes to a hidden temporary file beside the
+ * target, which is renamed into place only when gnuplot exited with status 0: a chart is whole
+ * or absent. CSV files never depend on any of this. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "plot.h"
+
+extern char **environ;
+
+/* From the build (plots/embed.cmake): every plots/NAME.gp. */
+typedef struct dessa_plot_script { const char *name; const unsigned char *src; size_t len; }
+    dessa_plot_script;
+extern const dessa_plot_script dessa_plot_scripts[];
+extern const size_t dessa_nplot_scripts;
+
+#define GNUPLOT_MAJOR 5
+#define GNUPLOT_MINOR 2
+
+/* The charts of a run. A sweep (sweep.csv, sweep_summary.csv) will get its own list, chosen the
+ * same way by the file it needs (docs/design.md, "Charts"). */
+const plot_chart plot_run_charts[] = {
+    { "timeseries", "timeseries.csv", "Over time",
+      "Answers per second and p99 response time of each flow, requests waiting and threads "
+      "working and blocked at each service, errors per second; the warm-up is shaded." },
+    { "latency_cdf", "latency.csv", "Response-time distribution",
+      "The fraction of responses at or below each time, on a scale where 50%, 90%, 99%, 99.9% "
+      "are evenly spaced, so the tail reads as easily as the body." },
+    { "flows", "flows.csv", "Response and completion time",
+      "What the client waits for (response) against when the last piece of work the request "
+      "caused has finished (completion): equal in a purely synchronous design." },
+    { "services", "services.csv", "Where the time goes",
+      "Each thread pool split into threads working, blocked (holding a thread while waiting) "
+      "and idle, and the cores each service keeps busy." },
+};
+const size_t plot_nrun_charts = sizeof plot_run_charts / sizeof plot_run_charts[0];
+
+static const char install_hint[] =
+    "  install it: apt-get install gnuplot-nox (Debian, Ubuntu), dnf install gnuplot (Fedora),\n"
+    "  brew install gnuplot (macOS); or point DESSA_GNUPLOT at the program.\n"
+    "  The CSV files do not need gnuplot: only dessa plot and dessa report do.\n";
+
+static const char *gnuplot_program(void)
+{
+    const char *g = getenv("DESSA_GNUPLOT");
+    return g && *g ? g : "gnuplot";
+}
+
+/* The temporary files being written, removed if dessa is interrupted. */
+static char pending[PLOT_MAX_JOBS][4200];
+
+static void on_signal(int sig)
+{
+    for (int i = 0; i < PLOT_MAX_JOBS; i++)
+        if (pending[i][0])
+            unlink(pending[i]);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void watch_signals(void)
+{
+    signal(SIGPIPE, SIG_IGN);   /* a gnuplot that dies early must not kill dessa */
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    signal(SIGHUP, on_signal);
+}
+
+/* Starts gnuplot with script on its standard input (written whole, then closed); its standard
+ * error goes to errf. The child's pid, or -1 if it could not start (errno set). */
+static pid_t start_gnuplot(const char *script, size_t len, FILE *errf)
+{
+    int in[2];
+    if (pipe(in))
+        return -1;
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+    posix_spawn_file_actions_addclose(&fa, in[1]);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_adddup2(&fa, fileno(errf), 2);
+    char *argv[] = { (char *)gnuplot_program(), NULL };
+    pid_t pid;
+    int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(in[0]);
+    if (rc) {
+        close(in[1]);
+        errno = rc;
+        return -1;
+    }
+    size_t off = 0;
+    while (off < len) {
+        ssize_t k = write(in[1], script + off, len - off);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            break;      /* gnuplot stopped reading: its status says why */
+        off += (size_t)k;
+    }
+    close(in[1]);
+    return pid;
+}
+
+/* Waits for a gnuplot: its exit status (0..255), 256 + signal, or -1 (errno set). */
+static int wait_gnuplot(pid_t pid)
+{
+    int st;
+    while (waitpid(pid, &st, 0) < 0)
+        if (errno != EINTR)
+            return -1;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 256 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+}
+
+static int run_gnuplot(const char *script, size_t len, FILE *errf)
+{
+    pid_t pid = start_gnuplot(script, len, errf);
+    return pid < 0 ? -1 : wait_gnuplot(pid);
+}
+
+/* The text gnuplot wrote on errf, at most n bytes, NUL-terminated in buf. */
+static void read_back(FILE *errf, char *buf, size_t n)
+{
+    rewind(errf);
+    size_t k = fread(buf, 1, n - 1, errf);
+    buf[k] = 0;
+}
+
+/* Prints the last lines of gnuplot's messages, indented. */
+static void print_tail(const char *msg)
+{
+    size_t len = strlen(msg);
+    while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
+        len--;
+    const char *start = msg + len;
+    int lines = 0;
+    while (start > msg && lines < 6)
+        if (*--start == '\n')
+            lines++;
+    if (*start == '\n')
+        start++;
+    fprintf(stderr, "  gnuplot said:\n");
+    for (const char *p = start; p < msg + len;) {
+        const char *e = memchr(p, '\n', (size_t)(msg + len - p));
+        if (!e)
+            e = msg + len;
+        fprintf(stderr, "    %.*s\n", (int)(e - p), p);
+        p = e + 1;
+    }
+}
+
+int plot_check_gnuplot(int need_png)
+{
+    static const char probe[] =
+        "print sprintf('version %d.%d', int(GPVAL_VERSION), "
+        "int(GPVAL_VERSION * 10 + 0.5) % 10)\n"
+        "print strstrt(GPVAL_TERMINALS, 'pngcairo') > 0 ? 'pngcairo yes' : 'pngcairo no'\n";
+    FILE *errf = tmpfile();
+    if (!errf) {
+        fprintf(stderr, "dessa: cannot make a temporary file: %s\n", strerror(errno));
+        return 1;
+    }
+    int rc = run_gnuplot(probe, sizeof probe - 1, errf);
+    char out[2048];
+    read_back(errf, out, sizeof out);
+    fclose(errf);
+    if (rc < 0 || rc == 127) {
+        fprintf(stderr, "dessa: cannot run gnuplot ('%s': %s); charts are drawn with gnuplot %d.%d "
+                "or newer.\n%s", gnuplot_program(), rc < 0 ? strerror(errno) : "not found",
+                GNUPLOT_MAJOR, GNUPLOT_MINOR, install_hint);
+        return 1;
+    }
+    int major = 0, minor = 0;
+    const char *v = strstr(out, "version ");
+    if (rc != 0 || !v || sscanf(v, "version %d.%d", &major, &minor) != 2) {
+        fprintf(stderr, "dessa: '%s' did not answer like gnuplot (exit status %d).\n%s",
+                gnuplot_program(), rc, install_hint);
+        if (out[0])
+            print_tail(out);
+        return 1;
+    }
+    if (major < GNUPLOT_MAJOR || (major == GNUPLOT_MAJOR && minor < GNUPLOT_MINOR)) {
+        fprintf(stderr, "dessa: gnuplot %d.%d is too old: charts need gnuplot %d.%d or newer.\n%s",
+                major, minor, GNUPLOT_MAJOR, GNUPLOT_MINOR, install_hint);
+        return 1;
+    }
+    if (need_png && !strstr(out, "pngcairo yes")) {
+        fprintf(stderr, "dessa: this gnuplot has no pngcairo terminal (built without cairo): use "
+                "--format svg, or install a build with it (Debian: gnuplot-nox).\n");
+        return 1;
+    }
+    return 0;
+}
+
+static const dessa_plot_script *script_named(const char *name)
+{
+    for (size_t i = 0; i < dessa_nplot_scripts; i++)
+        if (!strcmp(dessa_plot_scripts[i].name, name))
+            return &dessa_plot_scripts[i];
+    return NULL;
+}
+
+/* Appends s to b as a gnuplot single-quoted string ('' stands for a quote). */
+static int put_quoted(char **b, size_t *n, size_t *cap, const char *s)
+{
+    size_t need = *n + 2 * strlen(s) + 3;
+    if (need > *cap) {
+        char *nb = realloc(*b, *cap = need * 2);
+        if (!nb)
+            return -1;
+        *b = nb;
+    }
+    (*b)[(*n)++] = '\'';
+    for (; *s; s++) {
+        char c = *s == '\n' || *s == '\r' ? ' ' : *s;
+        if (c == '\'')
+            (*b)[(*n)++] = '\'';
+        (*b)[(*n)++] = c;
+    }
+    (*b)[(*n)++] = '\'';
+    return 0;
+}
+
+static int put_text(char **b, size_t *n, size_t *cap, const char *s, size_t len)
+{
+    if (*n + len + 1 > *cap) {
+        char *nb = realloc(*b, *cap = (*n + len + 1) * 2);
+        if (!nb)
+            return -1;
+        *b = nb;
+    }
+    memcpy(*b + *n, s, len);
+    *n += len;
+    return 0;
+}
+
+int plot_fits(const char *dir, const plot_chart *c, const char **why)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, c->needs);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        *why = "no such file";
+        return 0;
+    }
+    /* A header and at least one row. */
+    int lines = 0, ch, last = '\n';
+    while (lines < 2 && (ch = getc(f)) != EOF) {
+        if (ch == '\n')
+            lines++;
+        last = ch;
+    }
+    if (lines == 1 && last != '\n')
+        lines = 2;
+    fclose(f);
+    if (lines < 2) {
+        *why = !strcmp(c->needs, "latency.csv") ? "no request was answered" : "the file has no rows";
+        return 0;
+    }
+    return 1;
+}
+
+int plot_start(plot_job *j, const char *dir, const plot_chart *c, const char *fmt,
+               const char *dest, const char *caption, double warmup, long rep)
+{
+    memset(j, 0, sizeof *j);
+    j->c = c;
+    j->pid = -1;
+    snprintf(j->dest, sizeof j->dest, "%s", dest);
+    snprintf(j->dir, sizeof j->dir, "%s", dir);
+    int slot = -1;
+    for (int i = 0; i < PLOT_MAX_JOBS && slot < 0; i++)
+        if (!pending[i][0])
+            slot = i;
+    const dessa_plot_script *common = script_named("dessa"), *chart = script_named(c->name);
+    if (!common || !chart || slot < 0) {
+        fprintf(stderr, "dessa: the chart script %s.gp is not built in\n", c->name);
+        return j->failed = 1;
+    }
+    j->slot = slot;
+    snprintf(pending[slot], sizeof pending[slot], "%s.tmp-%ld", dest, (long)getpid());
+    char *b = NULL;
+    size_t n = 0, cap = 0;
+    char num[64];
+    int bad = put_text(&b, &n, &cap, "dir = ", 6) || put_quoted(&b, &n, &cap, dir) ||
+              put_text(&b, &n, &cap, "\nfmt = ", 7) || put_quoted(&b, &n, &cap, fmt) ||
+              put_text(&b, &n, &cap, "\nout = ", 7) || put_quoted(&b, &n, &cap, pending[slot]) ||
+              put_text(&b, &n, &cap, "\ncaption = ", 11) || put_quoted(&b, &n, &cap, caption);
+    snprintf(num, sizeof num, "\nwarmup = %.17g\nrep = %ld\n", warmup, rep);
+    bad = bad || put_text(&b, &n, &cap, num, strlen(num)) ||
+          put_text(&b, &n, &cap, (const char *)common->src, common->len) ||
+          put_text(&b, &n, &cap, (const char *)chart->src, chart->len);
+    j->errf = bad ? NULL : tmpfile();
+    if (!j->errf) {
+        fprintf(stderr, "dessa: %s: %s\n", c->name, bad ? "out of memory" : strerror(errno));
+        free(b);
+        pending[slot][0] = 0;
+        return j->failed = 1;
+    }
+    j->pid = start_gnuplot(b, n, j->errf);
+    j->err = errno;
+    free(b);
+    return 0;
+}
+
+int plot_finish(plot_job *j)
+{
+    if (j->failed)
+        return 1;
+    char *tmp = pending[j->slot];
+    int rc = j->pid < 0 ? -1 : wait_gnuplot(j->pid);
+    int err = j->pid < 0 ? j->err : errno;
+    struct stat st;
+    if (rc == 0 && (stat(tmp, &st) || st.st_size == 0))
+        rc = 255;   /* exit 0 but no file: count it a failure */
+    if (rc == 0 && rename(tmp, j->dest) == 0) {
+        fclose(j->errf);
+        tmp[0] = 0;
+        return 0;
+    }
+    if (rc == 0)
+        err = errno;
+    unlink(tmp);
+    tmp[0] = 0;
+    char msg[8192];
+    read_back(j->errf, msg, sizeof msg);
+    fclose(j->errf);
+    if (rc < 0)
+        fprintf(stderr, "dessa: cannot run gnuplot ('%s'): %s\n%s", gnuplot_program(),
+                strerror(err), install_hint);
+    else if (rc == 0)
+        fprintf(stderr, "dessa: cannot write '%s': %s\n", j->dest, strerror(err));
+    else {
+        fprintf(stderr, "dessa: gnuplot failed to draw %s from '%s' (%s %d)\n", j->c->name,
+                j->dir, rc > 255 ? "signal" : "exit status", rc > 255 ? rc - 256 : rc);
+        if (msg[0])
+            print_tail(msg);
+    }
+    return 1;
+}
+
+/* --- dessa plot ---------------------------------------------------------------------------- */
+
+const char cli_plot_help[] =
+    "usage: dessa plot DIR [--format png|svg|png,svg] [--rep N] [-q]\n"
+    "\n"
+    "Draws the charts that fit the results in DIR (from dessa run) with gnuplot 5.2 or newer,\n"
+    "next to the CSV files: DIR/timeseries.png, latency_cdf.png, flows.png, services.png.\n"
+    "  --format F   png (default), svg, or both: png,svg\n"
+    "  --rep N      draw replication N only (default: the mean across replications; latency\n"
+    "               histograms are pooled)\n"
+    "  -q, --quiet  print nothing but errors\n"
+    "The scripts also run on their own: gnuplot -e \"dir='DIR'\" plots/timeseries.gp\n"
+    "(docs/charts.md).\n";
+
+static int usage_error(const char *what, const char *arg)
+{
+    fprintf(stderr, "dessa: ");
+    fprintf(stderr, what, arg);
+    fprintf(stderr, "\n(dessa plot --help for help)\n");
+    return 2;
+}
+
+/* A value for option name: --name=V, or the next argument. */
+static const char *opt_value(int argc, char **argv, int *i, const char *name)
+{
+    size_t k = strlen(name);
+    if (!strncmp(argv[*i], name, k) && argv[*i][k] == '=')
+        return argv[*i] + k + 1;
+    if (!strcmp(argv[*i], name))
+        return *i + 1 < argc ? argv[++*i] : NULL;
+    return NULL;
+}
+
+static int is_opt(const char *arg, const char *name)
+{
+    size_t k = strlen(name);
+    return !strncmp(arg, name, k) && (arg[k] == 0 || arg[k] == '=');
+}
+
+/* run.json of dir, or NULL after printing why. */
+static json_val *read_run_json(const char *dir)
+{
+    char path[4096], err[256];
+    snprintf(path, sizeof path, "%s/run.json", dir);
+    char *text = rundir_slurp(path, NULL);
+    if (!text) {
+        fprintf(stderr, "dessa: '%s': %s (is '%s' a results directory of dessa run?)\n", path,
+                strerror(errno), dir);
+        return NULL;
+    }
+    json_val *v = json_parse(text, err, sizeof err);
+    free(text);
+    if (!v)
+        fprintf(stderr, "dessa: '%s': not valid JSON: %s\n", path, err);
+    return v;
+}
+
+/* Parses the rep option: a replication of the run, or -1. */
+static int parse_rep(const char *s, const json_val *run, long *rep)
+{
+    char *end;
+    errno = 0;
+    long r = strtol(s, &end, 10);
+    if (!*s || *end || errno || r < 0 || s[0] == '+' || s[0] == ' ')
+        return usage_error("--rep: expected a replication number (0, 1, ...), got '%s'", s);
+    const json_val *reps = json_get(run, "reps");
+    if (reps && reps->type == JSON_NUM && (double)r >= reps->num) {
+        fprintf(stderr, "dessa: --rep %ld: the run has %.0f replication%s (0 to %.0f)\n", r,
+                reps->num, reps->num == 1 ? "" : "s", reps->num - 1);
+        return 1;
+    }
+    *rep = r;
+    return 0;
+}
+
+int cli_plot(int argc, char **argv)
+{
+    const char *dir = NULL, *format = "png", *rep_arg = NULL;
+    int quiet = 0;
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            fputs(cli_plot_help, stdout);
+            return 0;
+        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+            quiet = 1;
+        } else if (is_opt(a, "--format")) {
+            if (!(format = opt_value(argc, argv, &i, "--format")))
+                return usage_error("%s needs a value: png, svg or png,svg", "--format");
+        } else if (is_opt(a, "--rep")) {
+            if (!(rep_arg = opt_value(argc, argv, &i, "--rep")))
+                return usage_error("%s needs a replication number", "--rep");
+        } else if (a[0] == '-' && a[1]) {
+            return usage_error("unknown option '%s' for plot", a);
+        } else if (dir) {
+            return usage_error("one directory at a time: '%s' is one too many", a);
+        } else {
+            dir = a;
+        }
+    }
+    if (!dir)
+        return usage_error("%s", "plot needs a results directory: dessa plot DIR");
+    int png = 0, svg = 0;
+    if (!strcmp(format, "png"))
+        png = 1;
+    else if (!strcmp(format, "svg"))
+        svg = 1;
+    else if (!strcmp(format, "png,svg") || !strcmp(format, "svg,png") || !strcmp(format, "both"))
+        png = svg = 1;
+    else
+        return usage_error("--format: expected png, svg or png,svg, got '%s'", format);
+
+    struct stat st;
+    if (strpbrk(dir, "\n\r")) {
+        fprintf(stderr, "dessa: cannot plot a directory whose name holds a line break "
+                "(gnuplot cannot take it): rename it\n");
+        return 1;
+    }
+    if (stat(dir, &st) || !S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "dessa: '%s': %s\n", dir, stat(dir, &st) ? strerror(errno) : "not a directory");
+        return 1;
+    }
+    json_val *run = read_run_json(dir);
+    if (!run)
+        return 1;
+    long rep = -1;
+    if (rep_arg) {
+        int rc = parse_rep(rep_arg, run, &rep);
+        if (rc) {
+            json_free(run);
+            return rc;
+        }
+    }
+    int fits[sizeof plot_run_charts / sizeof plot_run_charts[0]], nfit = 0;
+    const char *why[sizeof fits / sizeof fits[0]];
+    for (size_t i = 0; i < plot_nrun_charts; i++)
+        nfit += fits[i] = plot_fits(dir, &plot_run_charts[i], &why[i]);
+    if (!nfit) {
+        fprintf(stderr, "dessa: nothing to plot in '%s': it holds none of flows.csv, services.csv, "
+                "timeseries.csv, latency.csv with rows (the files of dessa run)\n", dir);
+        json_free(run);
+        return 1;
+    }
+    if (plot_check_gnuplot(png)) {
+        json_free(run);
+        return 1;
+    }
+    char *caption = rundir_caption(run, rep);
+    const json_val *rj = json_get(run, "run"), *wj = json_get(rj, "warmup");
+    double warmup = wj && wj->type == JSON_NUM ? wj->num : 0;
+    json_free(run);
+    if (!caption) {
+        fprintf(stderr, "dessa: out of memory\n");
+        return 1;
+    }
+    watch_signals();
+    int failed = 0;
+    plot_job jobs[PLOT_MAX_JOBS];
+    size_t njobs = 0;
+    for (size_t i = 0; i < plot_nrun_charts; i++) {
+        if (!fits[i])
+            continue;
+        for (int k = 0; k < 2 && njobs < PLOT_MAX_JOBS; k++) {
+            if (!(k == 0 ? png : svg))
+                continue;
+            const char *fmt = k == 0 ? "png" : "svg";
+            char dest[4096];
+            snprintf(dest, sizeof dest, "%s/%s.%s", dir, plot_run_charts[i].name, fmt);
+            plot_start(&jobs[njobs++], dir, &plot_run_charts[i], fmt, dest, caption, warmup, rep);
+        }
+    }
+    if (!quiet)
+        printf("charts in %s/:", dir);
+    for (size_t i = 0; i < njobs; i++) {
+        if (plot_finish(&jobs[i]))
+            failed = 1;
+        else if (!quiet)
+            printf(" %s", strrchr(jobs[i].dest, '/') + 1);
+        fflush(stdout);
+    }
+    if (!quiet) {
+        printf("\n");
+        for (size_t i = 0; i < plot_nrun_charts; i++)
+            if (!fits[i] && strcmp(why[i], "no such file"))
+                printf("no %s chart: %s (%s)\n", plot_run_charts[i].name, why[i],
+                       plot_run_charts[i].needs);
+    }
+    free(caption);
+    return failed;
+}

@@ -1,0 +1,104 @@
+/* plot: charts and the report of a results directory, drawn by gnuplot from the CSV files.
+ *
+ *   plot.c     dessa plot DIR: which charts fit DIR, gnuplot as a child process, files in place
+ *              only when whole
+ *   report.c   dessa report DIR: one self-contained report.html
+ *   rundir.c   reading a results directory: run.json (a small JSON reader) and CSV tables
+ *
+ * The gnuplot scripts are the files in plots/, embedded in the program at build time
+ * (plots/embed.cmake), so an installed dessa draws from anywhere. */
+#ifndef DESSA_PLOT_H
+#define DESSA_PLOT_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+/* The commands: argv[1] is "plot" or "report". Exit status 0, 1 (nothing to draw, gnuplot
+ * missing or failing, a file that cannot be written) or 2 (usage). */
+int cli_plot(int argc, char **argv);
+int cli_report(int argc, char **argv);
+/* Their help texts (dessa help plot, dessa plot --help; the man page). */
+extern const char cli_plot_help[];
+extern const char cli_report_help[];
+
+/* --- rundir.c ---------------------------------------------------------------------------- */
+
+typedef enum { JSON_NULL, JSON_BOOL, JSON_NUM, JSON_STR, JSON_ARR, JSON_OBJ } json_type;
+
+/* A parsed JSON value. Arrays and objects hold n items (objects also n keys). */
+typedef struct json_val {
+    json_type type;
+    double num;                 /* JSON_NUM, JSON_BOOL (0 or 1) */
+    char *str;                  /* JSON_STR, NUL-terminated (a \u0000 ends it early) */
+    size_t n;
+    struct json_val *items;
+    char **keys;
+} json_val;
+
+/* Parses text; a value to free with json_free, or NULL with a message in err. */
+json_val *json_parse(const char *text, char *err, size_t errlen);
+void json_free(json_val *v);
+/* The member key of an object, or NULL (also when v is NULL or not an object). */
+const json_val *json_get(const json_val *v, const char *key);
+/* The text of a string member, or NULL. */
+const char *json_str(const json_val *v, const char *key);
+
+/* A CSV file in memory: a header and rows of fields (RFC 4180). */
+typedef struct csv_table {
+    size_t ncols, nrows;
+    char **head;                /* ncols names */
+    char **cells;               /* nrows * ncols fields; a short row is padded with "" */
+} csv_table;
+
+/* Reads path; 0, or -1 with a message in err (the table is then empty). */
+int csv_read(const char *path, csv_table *t, char *err, size_t errlen);
+void csv_free(csv_table *t);
+/* The index of a column, or -1. */
+int csv_col(const csv_table *t, const char *name);
+const char *csv_cell(const csv_table *t, size_t row, int col);
+
+/* A whole file in a malloc'd NUL-terminated string (NULL with errno set). */
+char *rundir_slurp(const char *path, size_t *len);
+
+/* The run's caption: "scenario | params | seed N | R replications | dessa V", in a malloc'd
+ * string; rep >= 0 names the one replication drawn instead (each chart's title says whether it
+ * shows means or pooled histograms). NULL on ENOMEM. */
+char *rundir_caption(const json_val *run, long rep);
+
+/* --- plot.c, for report.c ------------------------------------------------------------------ */
+
+/* The run charts, in the order a report shows them. */
+typedef struct plot_chart {
+    const char *name;           /* the script plots/NAME.gp and the file NAME.png / NAME.svg */
+    const char *needs;          /* the CSV file it reads */
+    const char *title;          /* a heading for the report */
+    const char *what;           /* one sentence under it */
+} plot_chart;
+extern const plot_chart plot_run_charts[];
+extern const size_t plot_nrun_charts;
+
+/* Checks that gnuplot is there, recent enough, and (png) has pngcairo; prints why not and
+ * returns 1, else 0. */
+int plot_check_gnuplot(int need_png);
+/* Whether chart c can be drawn from dir: 1 yes, 0 no (*why says why, a static text). */
+int plot_fits(const char *dir, const plot_chart *c, const char **why);
+/* A chart being drawn: gnuplot runs while the caller starts others. */
+#define PLOT_MAX_JOBS 16
+typedef struct plot_job {
+    const struct plot_chart *c;
+    char dest[4096], dir[4096];
+    int slot, failed, err;
+    pid_t pid;
+    FILE *errf;                 /* gnuplot's messages */
+} plot_job;
+/* Starts drawing chart c of dir into dest (fmt svg or png); caption and warmup come from
+ * run.json, rep is a replication or -1 (the mean). At most PLOT_MAX_JOBS at once. Returns 0, or
+ * 1 after printing why (plot_finish then returns 1 too). */
+int plot_start(plot_job *j, const char *dir, const plot_chart *c, const char *fmt,
+               const char *dest, const char *caption, double warmup, long rep);
+/* Waits for j; the file is put in place only when gnuplot succeeded. 0, or 1 after printing
+ * why (and nothing left behind). */
+int plot_finish(plot_job *j);
+
+#endif

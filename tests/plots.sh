@@ -1,0 +1,212 @@
+#!/usr/bin/env bash
+# Charts and the report: every chart kind drawn from real runs (through dessa plot and through
+# the scripts on their own), each file a valid PNG or SVG of sensible size; the report names every
+# flow and service and refers to nothing outside itself; gnuplot missing, too old or failing gives
+# a clear error and leaves no file behind; the time to draw every chart of a 3-replication run.
+# Where Chromium is installed, a headless screenshot of the report.
+. "$2/tests/lib/common.sh" "$@"
+if ! command -v gnuplot >/dev/null 2>&1; then
+    echo "SKIP charts: gnuplot is not installed (apt-get install gnuplot-nox); error checks only"
+fi
+has_gnuplot() { command -v gnuplot >/dev/null 2>&1; }
+
+# png FILE: a PNG signature and an IHDR of sensible size (400..4000 x 300..4000 pixels), > 5 kB.
+png() {
+    local sig w h
+    sig=$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')
+    [ "$sig" = 89504e470d0a1a0a ] || { echo "  $1: not a PNG ($sig)"; return 1; }
+    [ "$(head -c 16 "$1" | tail -c 4)" = IHDR ] || { echo "  $1: no IHDR"; return 1; }
+    w=$((16#$(head -c 20 "$1" | tail -c 4 | od -An -tx1 | tr -d ' \n')))
+    h=$((16#$(head -c 24 "$1" | tail -c 4 | od -An -tx1 | tr -d ' \n')))
+    [ "$w" -ge 400 ] && [ "$w" -le 4000 ] && [ "$h" -ge 300 ] && [ "$h" -le 4000 ] ||
+        { echo "  $1: ${w}x$h"; return 1; }
+    [ "$(wc -c < "$1")" -gt 5000 ] || { echo "  $1: only $(wc -c < "$1") bytes"; return 1; }
+}
+# svg FILE: well-formed XML whose root is <svg>, > 5 kB, with some drawing in it.
+svg() {
+    [ "$(wc -c < "$1")" -gt 5000 ] || { echo "  $1: only $(wc -c < "$1") bytes"; return 1; }
+    grep -q '<path' "$1" || { echo "  $1: nothing drawn"; return 1; }
+    if command -v python3 >/dev/null 2>&1; then
+        python3 -c 'import sys, xml.etree.ElementTree as E; r = E.parse(sys.argv[1]).getroot()
+sys.exit(0 if r.tag.endswith("svg") else 1)' "$1" || { echo "  $1: not SVG XML"; return 1; }
+    else
+        grep -q '<svg' "$1" && tail -c 100 "$1" | grep -q '</svg>'
+    fi
+}
+no_leftovers() { ! ls -a "$1" | grep -q 'tmp-\|report-'; }
+
+# Real runs: a chain of calls (3 replications), threads not cores with a pool too small to answer
+# anything (no latency histogram), and the M/M/1 queue.
+"$dessa" run scenarios/sync_chain.lua -q -o "$tmp/chain" --reps 3 -j 2
+check "run sync_chain" $?
+"$dessa" run scenarios/thread_pool.lua -q -o "$tmp/pool" --set threads=8
+check "run thread_pool" $?
+"$dessa" run scenarios/mm1.lua -q -o "$tmp/mm1" --reps 2
+check "run mm1" $?
+charts="timeseries latency_cdf flows services"
+
+if has_gnuplot; then
+    start=$(date +%s.%N)
+    "$dessa" plot "$tmp/chain" --format png,svg > "$tmp/out" 2> "$tmp/err"
+    check "dessa plot png,svg: $(head -3 "$tmp/err")" $?
+    secs=$(echo "$(date +%s.%N) - $start" | bc)
+    echo "timing: all 4 charts of a 3-replication run, PNG and SVG (8 files): $secs s"
+    for c in $charts; do
+        png "$tmp/chain/$c.png"; check "$c.png valid" $?
+        svg "$tmp/chain/$c.svg"; check "$c.svg valid" $?
+    done
+    no_leftovers "$tmp/chain"; check "temporary files left by dessa plot" $?
+    grep -q "timeseries.png" "$tmp/out"; check "dessa plot lists what it wrote" $?
+
+    # One replication instead of the mean; a replication the run does not have.
+    "$dessa" plot "$tmp/chain" --rep 2 -q 2> "$tmp/err"
+    check "--rep 2: $(head -2 "$tmp/err")" $?
+    "$dessa" plot "$tmp/chain" --rep 3 -q 2> "$tmp/err"
+    [ $? -eq 1 ] && grep -q "3 replications" "$tmp/err"; check "--rep 3 of 3 refused" $?
+
+    # No request answered: the CDF is skipped with a reason, the other charts drawn.
+    "$dessa" plot "$tmp/pool" > "$tmp/out" 2> "$tmp/err"
+    check "plot a run without answers: $(head -3 "$tmp/err")" $?
+    grep -q "no latency_cdf chart: no request was answered" "$tmp/out"
+    check "the skipped CDF is explained" $?
+    for c in timeseries flows services; do png "$tmp/pool/$c.png"; check "pool $c.png" $?; done
+    [ ! -e "$tmp/pool/latency_cdf.png" ]; check "no CDF without answers" $?
+
+    # The scripts on their own, as docs/charts.md shows them.
+    for c in $charts; do
+        gnuplot -e "dir='$tmp/mm1'; out='$tmp/alone-$c.svg'; fmt='svg'" "plots/$c.gp" 2> "$tmp/err"
+        check "gnuplot plots/$c.gp on its own: $(grep -iv warning "$tmp/err" | head -2)" $?
+        svg "$tmp/alone-$c.svg"; check "standalone $c.svg valid" $?
+    done
+    # The hook for failures: intervals shaded on the time axis, with their labels.
+    gnuplot -e "dir='$tmp/chain'; fmt='svg'; out='$tmp/shade.svg'; shade='120 180 db down;400 420 cut'" \
+        plots/timeseries.gp 2>/dev/null
+    svg "$tmp/shade.svg" && grep -q "db down" "$tmp/shade.svg"; check "shaded intervals drawn" $?
+    (cd "$tmp" && gnuplot -e "dir='mm1'" "$root/plots/services.gp" 2>/dev/null)
+    png "$tmp/mm1/services.png"; check "standalone default output next to the CSVs" $?
+    grep -q "scenarios/mm1.lua" "$tmp/alone-flows.svg"; check "standalone caption from run.json" $?
+
+    # The report.
+    start=$(date +%s.%N)
+    "$dessa" report "$tmp/chain" > "$tmp/out" 2> "$tmp/err"
+    check "dessa report: $(head -3 "$tmp/err")" $?
+    echo "timing: report.html of a 3-replication run: $(echo "$(date +%s.%N) - $start" | bc) s"
+    r="$tmp/chain/report.html"
+    for name in $(tail -n +2 "$tmp/chain/flows.csv" | cut -d, -f2 | sort -u) \
+                $(tail -n +2 "$tmp/chain/services.csv" | cut -d, -f2 | sort -u); do
+        grep -q ">$name<" "$r"; check "the report names $name" $?
+    done
+    [ "$(grep -c '<svg' "$r")" -eq 4 ]; check "the report holds 4 inline charts" $?
+    ! grep -Eiq '<script|src=|href="?https?:|@import|url\(https?:|<link' "$r"
+    check "the report refers to nothing outside itself" $?
+    grep -q 'local threads = param(' "$r"; check "the report shows the scenario" $?
+    grep -q '@media print' "$r"; check "the report has print styles" $?
+    no_leftovers "$tmp/chain"; check "temporary files left by dessa report" $?
+    if command -v python3 >/dev/null 2>&1; then
+        python3 - "$r" <<'EOF'
+import sys, html.parser
+class P(html.parser.HTMLParser):
+    def __init__(s): super().__init__(); s.stack = []
+    def handle_starttag(s, t, a):
+        if t not in ("meta", "br", "path", "use", "rect", "circle", "line", "polygon", "image"): s.stack.append(t)
+    def handle_endtag(s, t):
+        if t in ("path", "use", "rect", "circle", "line", "polygon", "image"): return
+        if not s.stack or s.stack[-1] != t: sys.exit("unbalanced </%s>, open: %s" % (t, s.stack[-3:]))
+        s.stack.pop()
+p = P(); p.feed(open(sys.argv[1]).read())
+sys.exit(0 if not p.stack else "unclosed: %s" % p.stack)
+EOF
+        check "the report's tags are balanced" $?
+    fi
+    # Warnings in run.json (another part of dessa adds them) are shown.
+    cp -r "$tmp/mm1" "$tmp/warn"
+    sed -i 's/^{$/{ "warnings": [ "service server: offered load 0.9 of its capacity" ],/' "$tmp/warn/run.json"
+    "$dessa" report "$tmp/warn" -q
+    check "report with warnings" $?
+    grep -q "offered load 0.9 of its capacity" "$tmp/warn/report.html"; check "warnings shown" $?
+
+    # Chromium opens the report and renders it.
+    chrome=$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)
+    if [ -n "$chrome" ]; then
+        start=$(date +%s.%N)
+        timeout 120 "$chrome" --headless --no-sandbox --disable-gpu --hide-scrollbars \
+            --window-size=1000,2400 --screenshot="$tmp/shot.png" "file://$r" >/dev/null 2>&1
+        check "chromium screenshot of the report" $?
+        png "$tmp/shot.png"; check "the screenshot is a PNG" $?
+        # A blank page compresses to a few kB; tables and four charts do not.
+        [ "$(wc -c < "$tmp/shot.png")" -gt 60000 ]
+        check "the page rendered ($(wc -c < "$tmp/shot.png") bytes of screenshot)" $?
+        echo "timing: chromium screenshot: $(echo "$(date +%s.%N) - $start" | bc) s"
+    else
+        echo "SKIP report screenshot: Chromium is not installed (apt-get install chromium; CI does)"
+    fi
+fi
+
+# gnuplot missing: a clear message, how to install it, exit 1, nothing written.
+mkdir -p "$tmp/empty" "$tmp/bin"
+rm -f "$tmp/mm1/"*.png
+env -u DESSA_GNUPLOT PATH="$tmp/empty" "$dessa" plot "$tmp/mm1" > "$tmp/out" 2> "$tmp/err"
+[ $? -eq 1 ]; check "plot without gnuplot: exit 1" $?
+grep -q "cannot run gnuplot" "$tmp/err" && grep -q "apt-get install gnuplot" "$tmp/err"
+check "plot without gnuplot: the message says how to install it: $(head -2 "$tmp/err")" $?
+! ls "$tmp/mm1" | grep -q '\.png'; check "plot without gnuplot wrote nothing" $?
+env -u DESSA_GNUPLOT PATH="$tmp/empty" "$dessa" report "$tmp/mm1" 2> "$tmp/err"
+[ $? -eq 1 ] && grep -q -- "--no-charts" "$tmp/err"; check "report without gnuplot: exit 1, hint" $?
+[ ! -e "$tmp/mm1/report.html" ]; check "report without gnuplot wrote nothing" $?
+env -u DESSA_GNUPLOT PATH="$tmp/empty" "$dessa" report "$tmp/mm1" --no-charts -q
+check "report --no-charts without gnuplot" $?
+grep -q ">server<" "$tmp/mm1/report.html" && ! grep -q '<svg' "$tmp/mm1/report.html"
+check "report --no-charts: tables, no charts" $?
+# The CSV files never need gnuplot.
+env PATH="$tmp/empty" "$dessa" run scenarios/mm1.lua -q -o "$tmp/nognuplot"
+check "dessa run without gnuplot on PATH" $?
+
+# gnuplot too old.
+printf '#!/bin/sh\ncat >/dev/null\necho "version 4.6" >&2\necho "pngcairo yes" >&2\n' > "$tmp/bin/gnuplot"
+chmod +x "$tmp/bin/gnuplot"
+DESSA_GNUPLOT="$tmp/bin/gnuplot" "$dessa" plot "$tmp/mm1" 2> "$tmp/err"
+[ $? -eq 1 ] && grep -q "gnuplot 4.6 is too old" "$tmp/err"
+check "old gnuplot refused: $(head -1 "$tmp/err")" $?
+# gnuplot without pngcairo.
+sed -i 's/version 4.6/version 5.4/; s/pngcairo yes/pngcairo no/' "$tmp/bin/gnuplot"
+DESSA_GNUPLOT="$tmp/bin/gnuplot" "$dessa" plot "$tmp/mm1" 2> "$tmp/err"
+[ $? -eq 1 ] && grep -q "no pngcairo" "$tmp/err"; check "gnuplot without pngcairo: $(head -1 "$tmp/err")" $?
+# gnuplot that writes half a file and fails: the file is removed, the old one kept.
+cat > "$tmp/bin/gnuplot" <<'EOF'
+#!/bin/sh
+script=$(cat)
+out=$(printf '%s\n' "$script" | sed -n "s/^out = '\(.*\)'$/\1/p")
+if [ -z "$out" ]; then echo "version 5.4" >&2; echo "pngcairo yes" >&2; exit 0; fi
+printf 'half a chart' > "$out"
+echo "line 12: something went wrong" >&2
+exit 1
+EOF
+echo "old chart" > "$tmp/mm1/flows.png"
+DESSA_GNUPLOT="$tmp/bin/gnuplot" "$dessa" plot "$tmp/mm1" 2> "$tmp/err"
+[ $? -eq 1 ] && grep -q "gnuplot failed to draw" "$tmp/err" && grep -q "something went wrong" "$tmp/err"
+check "failing gnuplot reported: $(head -1 "$tmp/err")" $?
+[ "$(cat "$tmp/mm1/flows.png")" = "old chart" ]; check "a failed chart leaves the old file" $?
+no_leftovers "$tmp/mm1"; check "a failed chart leaves no temporary file" $?
+[ ! -e "$tmp/mm1/timeseries.png" ]; check "a failed chart leaves no new file" $?
+
+# Usage and directories.
+"$dessa" plot 2>/dev/null; [ $? -eq 2 ]; check "plot without DIR: exit 2" $?
+"$dessa" plot "$tmp/chain" --format gif 2> "$tmp/err"; [ $? -eq 2 ]
+check "--format gif: exit 2" $?
+"$dessa" plot "$tmp/chain" --frob 2>/dev/null; [ $? -eq 2 ]; check "unknown option: exit 2" $?
+"$dessa" plot "$tmp/nowhere" 2> "$tmp/err"; [ $? -eq 1 ] && grep -q "nowhere" "$tmp/err"
+check "missing DIR: exit 1 naming it" $?
+"$dessa" plot "$tmp/empty" 2> "$tmp/err"; [ $? -eq 1 ] && grep -q "run.json" "$tmp/err"
+check "a directory without results: exit 1: $(head -1 "$tmp/err")" $?
+nl="$tmp/line
+break"
+mkdir -p "$nl"
+"$dessa" plot "$nl" 2> "$tmp/err"; [ $? -eq 1 ] && grep -q "line break" "$tmp/err"
+check "a directory name with a line break: exit 1" $?
+"$dessa" plot --help | grep -q "usage: dessa plot"; check "plot --help" $?
+"$dessa" help report | grep -q "usage: dessa report"; check "dessa help report" $?
+"$dessa" report --help | grep -q "usage: dessa report"; check "report --help" $?
+printf '{ "scenario": ' > "$tmp/empty/run.json"
+"$dessa" report "$tmp/empty" 2> "$tmp/err"; [ $? -eq 1 ] && grep -q "not valid JSON" "$tmp/err"
+check "a broken run.json: exit 1" $?
+finish 40
