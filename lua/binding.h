@@ -25,6 +25,9 @@ typedef struct dessa_load_opts {
     int has_seed;
     int unsafe;                 /* lift the sandbox */
     int quiet;                  /* drop the scenario's print output (copies loaded per thread) */
+    int expand_sweep;           /* dessa sweep: expand sweep { } and --param into points */
+    const dessa_override *sweep_params;   /* --param NAME=V1,V2,...: value is "V1,V2,..." */
+    size_t nsweep_params;
 } dessa_load_opts;
 
 /* The contract for threads: a scenario may be loaded several times, once per worker thread, each
@@ -50,5 +53,16 @@ int dessa_scenario_build(dessa_scenario *sc, uint64_t seed, uint64_t rep, sim_en
 size_t dessa_scenario_nparams(const dessa_scenario *sc);
 void dessa_scenario_param(const dessa_scenario *sc, size_t i, char *name, size_t nlen,
                           char *value, size_t vlen);
+
+/* The points of the sweep, when loaded with expand_sweep: npoints rows of nnames values (the
+ * text a --set would give), value j of point p at values[p * nnames + j]; reps is the sweep's
+ * own reps (0 when it gives none). Valid while the scenario is. */
+typedef struct dessa_sweep {
+    size_t nnames, npoints;
+    const char *const *names;
+    const char *const *values;
+    uint64_t reps;
+} dessa_sweep;
+void dessa_scenario_sweep(const dessa_scenario *sc, dessa_sweep *out);
 
 #endif

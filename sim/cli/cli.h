@@ -29,8 +29,12 @@ typedef struct options {
     unsigned jobs;
     int quiet, unsafe;
     int help;                   /* -h or --help after the command */
+    int has_reps;               /* --reps was given */
+    int resume;                 /* dessa sweep --resume */
     dessa_override sets[MAX_SETS];
     size_t nsets;
+    dessa_override params[MAX_SETS];   /* dessa sweep --param NAME=V1,V2,... */
+    size_t nparams;
 } options;
 
 /* opts.c */
@@ -41,12 +45,42 @@ int cli_parse_args(int argc, char **argv, options *o);
 /* The load options of o (quiet for the copies loaded per thread). */
 dessa_load_opts cli_load_opts(const options *o, int quiet);
 
-/* run.c, check.c */
+/* run.c, check.c, sweep.c */
 int cli_run(const options *o);
 int cli_check(const options *o);
+int cli_sweep(const options *o);
+
+/* One run of replications into one output directory: dessa run, or a point of a sweep. */
+typedef struct cli_point cli_point;
+typedef struct cli_table cli_table;
+typedef struct cli_job {
+    const options *o;
+    dessa_scenario *sc;              /* loaded with sets (the caller's; stays loaded) */
+    const dessa_override *sets;      /* the overrides worker threads load with */
+    size_t nsets;
+    const char *dir;
+    uint64_t reps;
+    unsigned jobs;                   /* threads for the replications */
+    cli_table *table;                /* the summary, or NULL */
+    const cli_point *point;          /* a sweep's point: its rows go to CLI_POINT_CSV */
+} cli_job;
+/* 0, or EXIT_MODEL after printing why. Signals must have been taken (cli_signals_take). */
+int cli_run_job(const cli_job *job);
+/* SIGINT and SIGTERM go to a thread that removes every run's staging directory, then ends
+ * the process with the signal. */
+void cli_signals_take(void);
+void cli_signals_release(void);
+/* out/<scenario name without .lua> */
+void cli_default_out(const char *scenario, char *dir, size_t n);
+
+/* sweep.c: a point's rows of sweep.csv, written beside its results. */
+#define CLI_POINT_CSV "point.csv"
+/* Writes replication rep's row (the header first, for rep 0); 0, or -1 with f->err set. */
+int cli_point_row(sim_file *f, const cli_point *pt, uint64_t rep, const sim_rep_result *res);
+/* Called by the signal thread: removes the sweep's files in progress. */
+void cli_sweep_abort(void);
 
 /* table.c: the summary across replications, one cell per entity and column. */
-typedef struct cli_table cli_table;
 cli_table *cli_table_new(void);
 /* Adds a replication's result; SIM_OK or SIM_ENOMEM. The first one fixes the rows. */
 int cli_table_add(cli_table *t, const sim_rep_result *res);

@@ -15,6 +15,7 @@
 
 static const char usage[] =
     "usage: dessa run SCENARIO.lua [options]    run a scenario and write CSV results\n"
+    "       dessa sweep SCENARIO.lua [options]  run every point of the scenario's sweep { }\n"
     "       dessa check SCENARIO.lua [--set ..] load and validate a scenario without running\n"
     "       dessa --help | --version\n"
     "\n"
@@ -29,7 +30,14 @@ static const char usage[] =
     "  -h, --help           this text (also: dessa help run, dessa run --help)\n"
     "Values may be attached: --out=DIR, --reps=5, --set=rate=2, -j2, -oDIR.\n"
     "\n"
-    "Outputs: flows.csv, services.csv, timeseries.csv, latency.csv, run.json (docs/outputs.md).\n"
+    "options for sweep (and those of run):\n"
+    "  --param NAME=V1,V2   sweep param NAME over these values (replaces the scenario's list)\n"
+    "  --reps N             replications per point (default: sweep { reps } or 1)\n"
+    "  -j, --jobs N         points and replications run on N threads at once\n"
+    "  --resume             finish an interrupted sweep in DIR: only missing points run\n"
+    "\n"
+    "Outputs: flows.csv, services.csv, timeseries.csv, latency.csv, run.json (docs/outputs.md);\n"
+    "a sweep: sweep.csv, sweep_summary.csv, sweep.json and points/N/ (docs/sweeps.md).\n"
     "Exit status: 0 success, 1 scenario or model error, 2 usage error.\n";
 
 int main(int argc, char **argv)
@@ -44,8 +52,10 @@ int main(int argc, char **argv)
     if (argc < 2)
         return cli_usage_error("%s", "no command given");
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-        if (argc > 2 && strcmp(argv[2], "run") && strcmp(argv[2], "check"))
-            return cli_usage_error("no help for '%s': the commands are run and check", argv[2]);
+        if (argc > 2 && strcmp(argv[2], "run") && strcmp(argv[2], "check") &&
+            strcmp(argv[2], "sweep"))
+            return cli_usage_error("no help for '%s': the commands are run, sweep and check",
+                                   argv[2]);
         fputs(usage, stdout);
         return 0;
     }
@@ -53,7 +63,7 @@ int main(int argc, char **argv)
         printf("dessa %s\n", DESSA_VERSION);
         return 0;
     }
-    if (strcmp(argv[1], "run") && strcmp(argv[1], "check"))
+    if (strcmp(argv[1], "run") && strcmp(argv[1], "check") && strcmp(argv[1], "sweep"))
         return cli_usage_error("unknown command '%s'", argv[1]);
     options o;
     int rc = cli_parse_args(argc, argv, &o);
@@ -63,5 +73,7 @@ int main(int argc, char **argv)
         fputs(usage, stdout);
         return 0;
     }
+    if (!strcmp(o.cmd, "sweep"))
+        return cli_sweep(&o);
     return !strcmp(o.cmd, "run") ? cli_run(&o) : cli_check(&o);
 }

@@ -42,6 +42,21 @@ static int add_set(options *o, char *v)
     return 0;
 }
 
+static int add_param(options *o, char *v)
+{
+    char *eq = v ? strchr(v, '=') : NULL;
+    if (!eq || eq == v || !eq[1])
+        return cli_usage_error("--param needs NAME=V1,V2,..., got '%s'", v ? v : "");
+    if (o->nparams == MAX_SETS)
+        return cli_usage_error("too many --param options (at most %s)", "256");
+    *eq = 0;
+    for (size_t i = 0; i < o->nparams; i++)
+        if (!strcmp(o->params[i].name, v))
+            return cli_usage_error("--param %s given twice", v);
+    o->params[o->nparams++] = (dessa_override){ v, eq + 1 };
+    return 0;
+}
+
 int cli_parse_args(int argc, char **argv, options *o)
 {
     memset(o, 0, sizeof *o);
@@ -70,7 +85,10 @@ int cli_parse_args(int argc, char **argv, options *o)
             take = 0;
         }
         int flag = !strcmp(a, "-q") || !strcmp(a, "--quiet") || !strcmp(a, "--unsafe") ||
-                   !strcmp(a, "-h") || !strcmp(a, "--help");
+                   !strcmp(a, "-h") || !strcmp(a, "--help") || !strcmp(a, "--resume");
+        int sweep = !strcmp(o->cmd, "sweep");
+        if (!sweep && (!strcmp(a, "--param") || !strcmp(a, "--resume")))
+            return cli_usage_error("%s is an option of dessa sweep", a);
         if (flag && !take)
             return cli_usage_error("%s takes no value", a);
         if (!strcmp(a, "-o") || !strcmp(a, "--out")) {
@@ -87,6 +105,7 @@ int cli_parse_args(int argc, char **argv, options *o)
             if (parse_u64(v, &o->reps) || o->reps < 1 || o->reps > 1000000)
                 return cli_usage_error("--reps needs a whole number from 1 to 1000000, got '%s'",
                                        v ? v : "");
+            o->has_reps = 1;
             i += take;
         } else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
             if (parse_u64(v, &n) || n < 1 || n > 1024)
@@ -99,6 +118,13 @@ int cli_parse_args(int argc, char **argv, options *o)
             if (rc)
                 return rc;
             i += take;
+        } else if (!strcmp(a, "--param")) {
+            int rc = add_param(o, v);
+            if (rc)
+                return rc;
+            i += take;
+        } else if (!strcmp(a, "--resume")) {
+            o->resume = 1;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             o->quiet = 1;
         } else if (!strcmp(a, "--unsafe")) {
@@ -121,5 +147,6 @@ int cli_parse_args(int argc, char **argv, options *o)
 
 dessa_load_opts cli_load_opts(const options *o, int quiet)
 {
-    return (dessa_load_opts){ o->sets, o->nsets, o->seed, o->has_seed, o->unsafe, quiet };
+    return (dessa_load_opts){ .overrides = o->sets, .noverrides = o->nsets, .seed = o->seed,
+                              .has_seed = o->has_seed, .unsafe = o->unsafe, .quiet = quiet };
 }

@@ -39,6 +39,7 @@ typedef struct rep_done {
 
 typedef struct runner {
     const options *o;
+    const cli_job *job;      /* overrides, sweep point */
     const char *dir;         /* the output directory as given */
     dessa_scenario *sc;      /* the main thread's copy */
     uint64_t seed, reps;
@@ -52,6 +53,7 @@ typedef struct runner {
     sim_results out;
     sim_file reps_file;      /* run.json's lines of the replications, staged */
     cli_table *table;
+    sim_file point_file;     /* point.csv: the point's rows of sweep.csv (sweeps only) */
     uint64_t events;
 } runner;
 
@@ -135,6 +137,10 @@ static int write_one(runner *p, rep_done *d)
             rc = sim_outdir_fail(&p->out.dir, p->reps_file.path, p->reps_file.err, NULL);
     }
     free(line);
+    if (rc == SIM_OK && p->job->point)
+        rc = cli_point_row(&p->point_file, p->job->point, p->written, &d->res)
+                 ? sim_outdir_fail(&p->out.dir, p->point_file.path, p->point_file.err, NULL)
+                 : SIM_OK;
     if (rc != SIM_OK || !line) {
         if (rc == SIM_OK)
             fail(p, "error: out of memory");
@@ -142,7 +148,7 @@ static int write_one(runner *p, rep_done *d)
             fail_output(p);
         return -1;
     }
-    if (cli_table_add(p->table, &d->res) != SIM_OK) {
+    if (p->table && cli_table_add(p->table, &d->res) != SIM_OK) {
         fail(p, "error: out of memory");
         return -1;
     }
@@ -199,6 +205,8 @@ static void *worker(void *arg)
     runner *p = arg;
     char err[1024];
     dessa_load_opts lo = cli_load_opts(p->o, 1);
+    lo.overrides = p->job->sets;
+    lo.noverrides = p->job->nsets;
     dessa_scenario *sc = dessa_scenario_load(p->o->scenario, &lo, err, sizeof err);
     if (!sc) {
         pthread_mutex_lock(&p->lock);
@@ -211,32 +219,78 @@ static void *worker(void *arg)
     return NULL;
 }
 
-/* ---- signals ------------------------------------------------------------------------ */
+/* ---- signals ------------------------------------------------------------------------
+ * The runs in progress register here; a signal removes their staging directories (a sweep's
+ * finished points stay, for --resume) and ends the process the way the signal would have. */
+
+#define MAX_ACTIVE 1024
+static pthread_mutex_t active_lock = PTHREAD_MUTEX_INITIALIZER;
+static runner *active[MAX_ACTIVE];
+
+static void activate(runner *p, int on)
+{
+    pthread_mutex_lock(&active_lock);
+    for (size_t i = 0; i < MAX_ACTIVE; i++)
+        if (on ? !active[i] : active[i] == p) {
+            active[i] = on ? p : NULL;
+            break;
+        }
+    pthread_mutex_unlock(&active_lock);
+}
 
 static void *signal_thread(void *arg)
 {
-    runner *p = arg;
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
+    const sigset_t *set = arg;
     int sig;
-    if (sigwait(&set, &sig) != 0)
+    if (sigwait(set, &sig) != 0)
         return NULL;
-    atomic_store(&p->stopping, 1);     /* a long copy of a time series gives up */
-    pthread_mutex_lock(&p->lock);      /* no file is being created or committed */
-    sim_file_fini(&p->reps_file, 1);
-    sim_results_abort(&p->out);
+    pthread_mutex_lock(&active_lock);   /* no run starts or ends from here on */
+    for (size_t i = 0; i < MAX_ACTIVE; i++) {
+        runner *p = active[i];
+        if (!p)
+            continue;
+        atomic_store(&p->stopping, 1);     /* a long copy of a time series gives up */
+        pthread_mutex_lock(&p->lock);      /* no file is being created or committed */
+        sim_file_fini(&p->reps_file, 1);
+        sim_file_fini(&p->point_file, 1);
+        sim_results_abort(&p->out);
+    }
+    cli_sweep_abort();
     /* End the way the signal would have ended us, without unlocking: nothing else runs. */
     signal(sig, SIG_DFL);
-    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+    pthread_sigmask(SIG_UNBLOCK, set, NULL);
     raise(sig);
     return NULL;
 }
 
+static sigset_t signal_set;
+static sigset_t signal_old;
+static pthread_t signal_th;
+static int have_signal_th;
+
+void cli_signals_take(void)
+{
+    sigemptyset(&signal_set);
+    sigaddset(&signal_set, SIGINT);
+    sigaddset(&signal_set, SIGTERM);
+    /* Signals go to the signal thread only: every other thread inherits the mask. */
+    pthread_sigmask(SIG_BLOCK, &signal_set, &signal_old);
+    have_signal_th = pthread_create(&signal_th, NULL, signal_thread, &signal_set) == 0;
+}
+
+void cli_signals_release(void)
+{
+    if (have_signal_th) {
+        pthread_cancel(signal_th);
+        pthread_join(signal_th, NULL);
+        have_signal_th = 0;
+    }
+    pthread_sigmask(SIG_SETMASK, &signal_old, NULL);
+}
+
 /* ---- the command -------------------------------------------------------------------- */
 
-static void default_out(const char *scenario, char *dir, size_t n)
+void cli_default_out(const char *scenario, char *dir, size_t n)
 {
     const char *base = strrchr(scenario, '/');
     base = base ? base + 1 : scenario;
@@ -299,29 +353,17 @@ static void warn_series_size(dessa_scenario *sc, const sim_config *cfg, uint64_t
                         "a larger run.sample writes fewer\n", rows, rows * 40 / 1e9);
 }
 
-int cli_run(const options *o)
+int cli_run_job(const cli_job *job)
 {
+    const options *o = job->o;
     double t0 = wall_clock();
-    char err[1024];
-    dessa_load_opts lo = cli_load_opts(o, 0);
-    dessa_scenario *sc = dessa_scenario_load(o->scenario, &lo, err, sizeof err);
-    if (!sc) {
-        fprintf(stderr, "%s\n", err);
-        return EXIT_MODEL;
-    }
+    dessa_scenario *sc = job->sc;
     sim_config cfg;
     int scenario_seed;
     dessa_scenario_run_config(sc, &cfg, &scenario_seed);
-    warn_series_size(sc, &cfg, o->reps);
-    char defdir[4096];
-    const char *dir = o->out;   /* used as given: never shortened */
-    if (!dir) {
-        default_out(o->scenario, defdir, sizeof defdir);
-        dir = defdir;
-    }
 
-    runner p = { .o = o, .dir = dir, .sc = sc, .seed = dessa_scenario_seed(sc), .reps = o->reps,
-                 .jobs = o->jobs };
+    runner p = { .o = o, .job = job, .dir = job->dir, .sc = sc, .seed = dessa_scenario_seed(sc),
+                 .reps = job->reps, .jobs = job->jobs, .table = job->table };
     if (p.jobs > p.reps)
         p.jobs = (unsigned)p.reps;
     p.window = 2 * (uint64_t)p.jobs + 2;
@@ -331,26 +373,19 @@ int cli_run(const options *o)
     pthread_cond_init(&p.turn, NULL);
     atomic_init(&p.stopping, 0);
     p.pending = calloc(p.window, sizeof *p.pending);
-    p.table = cli_table_new();
     int status = EXIT_MODEL;
-    if (!p.pending || !p.table) {
+    if (!p.pending) {
         fprintf(stderr, "error: out of memory\n");
         goto done;
     }
-
-    /* Signals go to the signal thread only: every other thread inherits the mask. */
-    sigset_t set, old;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &set, &old);
-    pthread_t sigth;
-    int have_sigth = pthread_create(&sigth, NULL, signal_thread, &p) == 0;
+    activate(&p, 1);
 
     pthread_mutex_lock(&p.lock);
-    int rc = sim_results_open(&p.out, dir);
+    int rc = sim_results_open(&p.out, p.dir);
     if (rc == SIM_OK)
         rc = sim_results_file(&p.out, ".replications", &p.reps_file);
+    if (rc == SIM_OK && job->point)
+        rc = sim_results_file(&p.out, CLI_POINT_CSV, &p.point_file);
     if (rc == SIM_ENOMEM)
         fail(&p, "error: out of memory");
     else if (rc != SIM_OK)
@@ -368,36 +403,64 @@ int cli_run(const options *o)
         pthread_join(th[i], NULL);
 
     pthread_mutex_lock(&p.lock);
+    if (!p.failed && job->point && sim_results_close(&p.out, &p.point_file) != SIM_OK)
+        fail_output(&p);
     if (!p.failed && p.written == p.reps && write_run_json(&p, &cfg, wall_clock() - t0) == 0) {
         sim_file_fini(&p.reps_file, 1);
-        if (sim_results_commit(&p.out) != SIM_OK)
-            fail(&p, "");   /* placeholder replaced below */
-        else
+        if (sim_results_commit(&p.out) == SIM_OK)
             status = 0;
     }
     if (status != 0 && p.out.dir.err[0] && !p.failed)
-        fprintf(stderr, "error: cannot write the results in '%s': %s\n", dir,
+        fprintf(stderr, "error: cannot write the results in '%s': %s\n", p.dir,
                 sim_results_error(&p.out));
     sim_file_fini(&p.reps_file, 1);
+    sim_file_fini(&p.point_file, status != 0);
     sim_results_abort(&p.out);
     pthread_mutex_unlock(&p.lock);
-
-    if (have_sigth) {
-        pthread_cancel(sigth);
-        pthread_join(sigth, NULL);
-    }
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (status == 0 && !o->quiet)
-        cli_table_print(p.table, stdout, o->scenario, p.seed, dir);
+    activate(&p, 0);
 done:
     for (uint64_t i = 0; p.pending && i < p.window; i++) {
         sim_series_discard(&p.pending[i].series);
         sim_rep_result_fini(&p.pending[i].res);
     }
     free(p.pending);
-    cli_table_free(p.table);
     pthread_cond_destroy(&p.turn);
     pthread_mutex_destroy(&p.lock);
+    return status;
+}
+
+int cli_run(const options *o)
+{
+    char err[1024];
+    dessa_load_opts lo = cli_load_opts(o, 0);
+    dessa_scenario *sc = dessa_scenario_load(o->scenario, &lo, err, sizeof err);
+    if (!sc) {
+        fprintf(stderr, "%s\n", err);
+        return EXIT_MODEL;
+    }
+    sim_config cfg;
+    int scenario_seed;
+    dessa_scenario_run_config(sc, &cfg, &scenario_seed);
+    warn_series_size(sc, &cfg, o->reps);
+    char defdir[4096];
+    const char *dir = o->out;   /* used as given: never shortened */
+    if (!dir) {
+        cli_default_out(o->scenario, defdir, sizeof defdir);
+        dir = defdir;
+    }
+    cli_job job = { .o = o, .sc = sc, .sets = o->sets, .nsets = o->nsets, .dir = dir,
+                    .reps = o->reps, .jobs = o->jobs, .table = cli_table_new() };
+    int status = EXIT_MODEL;
+    if (!job.table) {
+        fprintf(stderr, "error: out of memory\n");
+    } else {
+        cli_signals_take();
+        status = cli_run_job(&job);
+        cli_signals_release();
+    }
+    if (status == 0 && !o->quiet)
+        cli_table_print(job.table, stdout, o->scenario, dessa_scenario_seed(sc), dir);
+    cli_table_free(job.table);
     dessa_scenario_free(sc);
     return status;
 }

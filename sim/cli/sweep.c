@@ -1,0 +1,765 @@
+/* sweep: dessa sweep — every point of a scenario's sweep { } (or of --param lists), each run
+ * like `dessa run --set ...` into DIR/points/<k>/, then DIR/sweep.csv and DIR/sweep_summary.csv
+ * assembled from the points' rows.
+ *
+ * A point is committed whole (its directory appears at once, out/outdir.h) with point.csv, its
+ * rows of sweep.csv; sweep.json names the experiment. --resume runs only the points that have no
+ * directory yet, and the assembly reads every point's rows back from disk, so an interrupted
+ * and resumed sweep writes the same bytes as one that ran straight through. The numbers read
+ * back are the numbers computed: reals are written in the shortest form that reads back
+ * exactly (out/csv.h).
+ *
+ * Parallelism: with at least as many replications per point as threads, the points run one
+ * after the other with their replications spread over the threads; otherwise several points
+ * run at once. The files do not depend on -j either way. The random streams depend on the seed,
+ * the replication and the component's name, not on the point: the points of a sweep see common
+ * random numbers. */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "core/error.h"
+#include "stats/ci.h"
+#include "stats/tally.h"
+
+#define SWEEP_JSON "sweep.json"
+#define SWEEP_CSV "sweep.csv"
+#define SUMMARY_CSV "sweep_summary.csv"
+
+struct cli_point {
+    size_t index;
+    const dessa_sweep *sw;
+};
+
+/* ---- a point's rows --------------------------------------------------------------------- */
+
+int cli_point_row(sim_file *f, const cli_point *pt, uint64_t rep, const sim_rep_result *res)
+{
+    const dessa_sweep *sw = pt->sw;
+    const char *const *values = sw->values + pt->index * sw->nnames;
+    if (rep == 0) {
+        sim_csv_str(f, "point");
+        for (size_t j = 0; j < sw->nnames; j++)
+            sim_csv_str(f, sw->names[j]);
+        sim_csv_str(f, "rep");
+        for (size_t i = 0; i < res->nentities; i++) {
+            const sim_entity_result *x = &res->entities[i];
+            for (size_t m = 0; m < x->kind->nmetrics; m++) {
+                char col[512];
+                snprintf(col, sizeof col, "%s.%s", x->name, x->kind->metrics[m].name);
+                sim_csv_str(f, col);
+            }
+        }
+        sim_csv_end(f);
+    }
+    sim_csv_u64(f, pt->index);
+    for (size_t j = 0; j < sw->nnames; j++)
+        sim_csv_str(f, values[j]);
+    sim_csv_u64(f, rep);
+    for (size_t i = 0; i < res->nentities; i++) {
+        const sim_entity_result *x = &res->entities[i];
+        for (size_t m = 0; m < x->kind->nmetrics; m++) {
+            if (x->kind->metrics[m].type == SIM_METRIC_COUNT)
+                sim_csv_u64(f, x->m[m].count);
+            else
+                sim_csv_real(f, x->m[m].real);
+        }
+    }
+    sim_csv_end(f);
+    return f->err ? -1 : 0;
+}
+
+/* ---- files in progress (for the signal thread) --------------------------------------------- */
+
+static pthread_mutex_t tmp_lock = PTHREAD_MUTEX_INITIALIZER;
+static char tmp_paths[2][4200];
+
+static void tmp_set(int i, const char *path)
+{
+    pthread_mutex_lock(&tmp_lock);
+    snprintf(tmp_paths[i], sizeof tmp_paths[i], "%s", path ? path : "");
+    pthread_mutex_unlock(&tmp_lock);
+}
+
+void cli_sweep_abort(void)
+{
+    pthread_mutex_lock(&tmp_lock);   /* kept: the process is ending */
+    for (int i = 0; i < 2; i++)
+        if (tmp_paths[i][0])
+            unlink(tmp_paths[i]);
+}
+
+/* ---- reading our own CSV back ---------------------------------------------------------------- */
+
+/* Splits an RFC 4180 line (no line break inside fields: dessa never writes one in these files)
+ * in place; returns the number of fields, at most max. */
+static size_t split_csv(char *line, char **fields, size_t max)
+{
+    size_t n = 0;
+    char *p = line;
+    for (;;) {
+        if (n == max)
+            return n;
+        if (*p == '"') {
+            char *out = ++p;
+            fields[n++] = out;
+            for (;;) {
+                if (*p == '"' && p[1] == '"') {
+                    *out++ = '"';
+                    p += 2;
+                } else if (*p == '"' || !*p) {
+                    if (*p)
+                        p++;
+                    break;
+                } else {
+                    *out++ = *p++;
+                }
+            }
+            *out = 0;
+            if (*p == ',')
+                p++;
+            else
+                return n;
+        } else {
+            fields[n++] = p;
+            char *c = strchr(p, ',');
+            if (!c)
+                return n;
+            *c = 0;
+            p = c + 1;
+        }
+    }
+}
+
+static void chomp(char *s)
+{
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == '\n' || s[n - 1] == '\r'))
+        s[--n] = 0;
+}
+
+/* ---- the sweep --------------------------------------------------------------------------- */
+
+typedef struct sweep {
+    const options *o;
+    const char *dir;
+    dessa_sweep sw;
+    uint64_t reps;
+    unsigned point_jobs;         /* threads per point */
+    size_t *todo;                /* the points to run, in order */
+    size_t ntodo;
+    atomic_size_t next;
+    atomic_size_t done;
+    int *failed;                 /* per point */
+    pthread_mutex_t print;
+} sweep;
+
+static void point_dir(const sweep *s, size_t k, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s/points/%zu", s->dir, k);
+}
+
+static void describe_point(const sweep *s, size_t k, char *buf, size_t n)
+{
+    size_t used = 0;
+    buf[0] = 0;
+    for (size_t j = 0; j < s->sw.nnames && used < n; j++)
+        used += (size_t)snprintf(buf + used, n - used, "%s%s=%s", j ? " " : "", s->sw.names[j],
+                                 s->sw.values[k * s->sw.nnames + j]);
+}
+
+static int run_point(sweep *s, size_t k)
+{
+    const options *o = s->o;
+    dessa_override sets[2 * MAX_SETS];
+    size_t nsets = 0;
+    for (size_t i = 0; i < o->nsets; i++)
+        sets[nsets++] = o->sets[i];
+    for (size_t j = 0; j < s->sw.nnames && nsets < 2 * MAX_SETS; j++)
+        sets[nsets++] = (dessa_override){ s->sw.names[j], s->sw.values[k * s->sw.nnames + j] };
+    char err[1024], what[1024], dir[4200];
+    describe_point(s, k, what, sizeof what);
+    point_dir(s, k, dir, sizeof dir);
+    dessa_load_opts lo = cli_load_opts(o, 1);
+    lo.overrides = sets;
+    lo.noverrides = nsets;
+    dessa_scenario *sc = dessa_scenario_load(o->scenario, &lo, err, sizeof err);
+    int status = EXIT_MODEL;
+    if (!sc) {
+        pthread_mutex_lock(&s->print);
+        fprintf(stderr, "%s\n", err);
+        pthread_mutex_unlock(&s->print);
+    } else {
+        cli_point pt = { k, &s->sw };
+        cli_job job = { .o = o, .sc = sc, .sets = sets, .nsets = nsets, .dir = dir,
+                        .reps = s->reps, .jobs = s->point_jobs, .point = &pt };
+        status = cli_run_job(&job);
+        dessa_scenario_free(sc);
+    }
+    size_t done = atomic_fetch_add(&s->done, 1) + 1;
+    pthread_mutex_lock(&s->print);
+    if (status != 0)
+        fprintf(stderr, "dessa: point %zu (%s) failed; the other points go on\n", k, what);
+    else if (!o->quiet)
+        fprintf(stderr, "point %zu (%s) done, %zu/%zu\n", k, what, done, s->ntodo);
+    pthread_mutex_unlock(&s->print);
+    return status;
+}
+
+static void *point_worker(void *arg)
+{
+    sweep *s = arg;
+    for (;;) {
+        size_t i = atomic_fetch_add(&s->next, 1);
+        if (i >= s->ntodo)
+            return NULL;
+        s->failed[s->todo[i]] = run_point(s, s->todo[i]) != 0;
+    }
+}
+
+/* sweep.json: what the directory's points are. Deterministic text (no times), so a resumed
+ * sweep can check it continues the same experiment. */
+static char *sweep_json(const sweep *s, uint64_t seed)
+{
+    size_t cap = 4096, len = 0;
+    char *b = malloc(cap);
+    if (!b)
+        return NULL;
+#define PUT(...)                                                                              \
+    do {                                                                                      \
+        for (;;) {                                                                            \
+            int w = snprintf(b + len, cap - len, __VA_ARGS__);                                \
+            if (w < 0) {                                                                      \
+                free(b);                                                                      \
+                return NULL;                                                                  \
+            }                                                                                 \
+            if ((size_t)w < cap - len) {                                                      \
+                len += (size_t)w;                                                             \
+                break;                                                                        \
+            }                                                                                 \
+            char *nb = cap > SIZE_MAX / 2 ? NULL : realloc(b, cap * 2);                      \
+            if (!nb) {                                                                        \
+                free(b);                                                                      \
+                return NULL;                                                                  \
+            }                                                                                 \
+            b = nb;                                                                           \
+            cap *= 2;                                                                         \
+        }                                                                                     \
+    } while (0)
+    PUT("{\n  \"scenario\": ");
+    PUT("\"%s\",\n", s->o->scenario);   /* checked below: printable, no quotes */
+    PUT("  \"seed\": %" PRIu64 ",\n  \"reps\": %" PRIu64 ",\n  \"sets\": {", seed, s->reps);
+    for (size_t i = 0; i < s->o->nsets; i++)
+        PUT("%s \"%s\": \"%s\"", i ? "," : "", s->o->sets[i].name, s->o->sets[i].value);
+    PUT(" },\n  \"params\": [");
+    for (size_t j = 0; j < s->sw.nnames; j++)
+        PUT("%s\"%s\"", j ? ", " : "", s->sw.names[j]);
+    PUT("],\n  \"points\": [\n");
+    for (size_t k = 0; k < s->sw.npoints; k++) {
+        PUT("    [");
+        for (size_t j = 0; j < s->sw.nnames; j++) {
+            PUT("%s\"", j ? ", " : "");
+            for (const char *c = s->sw.values[k * s->sw.nnames + j]; *c; c++) {
+                if (*c == '"' || *c == '\\')
+                    PUT("\\%c", *c);
+                else if ((unsigned char)*c < 0x20)
+                    PUT("\\u%04x", (unsigned char)*c);
+                else
+                    PUT("%c", *c);
+            }
+            PUT("\"");
+        }
+        PUT("]%s\n", k + 1 < s->sw.npoints ? "," : "");
+    }
+    PUT("  ]\n}\n");
+#undef PUT
+    return b;
+}
+
+static char *read_all(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 4096, len = 0;
+    char *b = malloc(cap + 1);
+    while (b) {
+        size_t n = fread(b + len, 1, cap - len, f);
+        len += n;
+        if (len < cap)
+            break;
+        char *nb = realloc(b, cap * 2 + 1);
+        if (!nb) {
+            free(b);
+            b = NULL;
+            break;
+        }
+        b = nb;
+        cap *= 2;
+    }
+    fclose(f);
+    if (b)
+        b[len] = 0;
+    return b;
+}
+
+/* Writes text to DIR/name through a temporary file and a rename. 0, or -1 after printing why. */
+static int write_whole(const char *dir, const char *name, const char *text)
+{
+    char path[4200], tmp[4200];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    snprintf(tmp, sizeof tmp, "%s/.%s.tmp", dir, name);
+    sim_file f;
+    int rc = sim_file_open(&f, tmp);
+    if (rc == SIM_OK) {
+        sim_file_puts(&f, text);
+        rc = sim_file_close(&f);
+    }
+    if (rc == SIM_OK && rename(tmp, path) != 0) {
+        f.err = errno;
+        rc = SIM_EIO;
+    }
+    if (rc != SIM_OK) {
+        fprintf(stderr, "error: cannot write '%s': %s\n", path, strerror(f.err ? f.err : EIO));
+        unlink(tmp);
+        sim_file_fini(&f, 1);
+        return -1;
+    }
+    sim_file_fini(&f, 0);
+    return 0;
+}
+
+static int make_dir(const char *path)
+{
+    if (mkdir(path, 0777) == 0 || errno == EEXIST) {
+        struct stat st;
+        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+            return 0;
+        errno = ENOTDIR;
+    }
+    fprintf(stderr, "error: cannot make the directory '%s': %s\n", path, strerror(errno));
+    return -1;
+}
+
+/* Makes dir and its parents. */
+static int make_dirs(const char *dir)
+{
+    char buf[4200];
+    snprintf(buf, sizeof buf, "%s", dir);
+    for (char *p = buf + 1; *p; p++)
+        if (*p == '/') {
+            *p = 0;
+            if (mkdir(buf, 0777) != 0 && errno != EEXIST) {
+                fprintf(stderr, "error: cannot make the directory '%s': %s\n", buf,
+                        strerror(errno));
+                return -1;
+            }
+            *p = '/';
+        }
+    return make_dir(buf);
+}
+
+/* Is the directory absent or empty? */
+static int dir_empty(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return errno == ENOENT;
+    int empty = 1;
+    for (struct dirent *e; empty && (e = readdir(d));)
+        empty = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..");
+    closedir(d);
+    return empty;
+}
+
+/* Has point k been committed (a whole point directory)? */
+static int point_done(const sweep *s, size_t k)
+{
+    char path[4300];
+    point_dir(s, k, path, sizeof path - 16);
+    strcat(path, "/" CLI_POINT_CSV);
+    return access(path, R_OK) == 0;
+}
+
+/* ---- assembly: sweep.csv and sweep_summary.csv ------------------------------------------------ */
+
+typedef struct columns {
+    char **names;
+    size_t n, cap;
+} columns;
+
+static long column_find(const columns *c, const char *name)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (!strcmp(c->names[i], name))
+            return (long)i;
+    return -1;
+}
+
+static long column_add(columns *c, const char *name)
+{
+    long i = column_find(c, name);
+    if (i >= 0)
+        return i;
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? 2 * c->cap : 64;
+        char **nn = realloc(c->names, cap * sizeof *nn);
+        if (!nn)
+            return -1;
+        c->names = nn;
+        c->cap = cap;
+    }
+    if (!(c->names[c->n] = strdup(name)))
+        return -1;
+    return (long)c->n++;
+}
+
+#define MAX_FIELDS 65536
+
+/* Reads point k's header: the metric columns (after point, params, rep) into map[], their
+ * indexes in the union, adding new ones. Returns the number of fields, 0 on failure. */
+static size_t point_header(const char *line0, size_t nparams, columns *u, long *map)
+{
+    char *line = strdup(line0);
+    if (!line)
+        return 0;
+    char **f = malloc(MAX_FIELDS * sizeof *f);
+    size_t n = f ? split_csv(line, f, MAX_FIELDS) : 0;
+    for (size_t i = nparams + 2; i < n; i++)
+        if ((map[i] = column_add(u, f[i])) < 0)
+            n = 0;
+    free(f);
+    free(line);
+    return n;
+}
+
+typedef struct assembly {
+    const sweep *s;
+    columns u;
+    long *map;                   /* field of a point's row -> union column */
+    sim_tally *tally;            /* per union column, for the point being read */
+    char **cells;                /* per union column, the text of the current row */
+} assembly;
+
+static int assemble(sweep *s)
+{
+    int rc = -1;
+    assembly a = { s, { 0 }, NULL, NULL, NULL };
+    char *line = NULL, *header = NULL;
+    size_t cap = 0;
+    char **f = malloc(MAX_FIELDS * sizeof *f);
+    a.map = calloc(MAX_FIELDS, sizeof *a.map);
+    char path[4300], dir[4200];
+    sim_file out = { 0 }, sum = { 0 };
+    if (!f || !a.map)
+        goto oom;
+    /* Pass 1: the union of the points' columns, in order of first appearance. */
+    for (size_t k = 0; k < s->sw.npoints; k++) {
+        if (s->failed[k])
+            continue;
+        point_dir(s, k, dir, sizeof dir);
+        snprintf(path, sizeof path, "%s/%s", dir, CLI_POINT_CSV);
+        FILE *in = fopen(path, "r");
+        if (!in || getline(&line, &cap, in) < 0) {
+            fprintf(stderr, "error: cannot read '%s': %s\n", path, strerror(errno ? errno : EIO));
+            if (in)
+                fclose(in);
+            goto done;
+        }
+        fclose(in);
+        chomp(line);
+        if (header && !strcmp(header, line))
+            continue;
+        free(header);
+        if (!(header = strdup(line)) || !point_header(line, s->sw.nnames, &a.u, a.map))
+            goto oom;
+    }
+    a.tally = calloc(a.u.n ? a.u.n : 1, sizeof *a.tally);
+    a.cells = calloc(a.u.n ? a.u.n : 1, sizeof *a.cells);
+    if (!a.tally || !a.cells)
+        goto oom;
+
+    char tmp_out[4300], tmp_sum[4300];
+    snprintf(tmp_out, sizeof tmp_out, "%s/.%s.tmp", s->dir, SWEEP_CSV);
+    snprintf(tmp_sum, sizeof tmp_sum, "%s/.%s.tmp", s->dir, SUMMARY_CSV);
+    tmp_set(0, tmp_out);
+    tmp_set(1, tmp_sum);
+    if (sim_file_open(&out, tmp_out) != SIM_OK || sim_file_open(&sum, tmp_sum) != SIM_OK) {
+        fprintf(stderr, "error: cannot write in '%s': %s\n", s->dir, strerror(out.err ? out.err
+                                                                                   : sum.err));
+        goto done;
+    }
+    sim_csv_str(&out, "point");
+    sim_csv_str(&sum, "point");
+    for (size_t j = 0; j < s->sw.nnames; j++) {
+        sim_csv_str(&out, s->sw.names[j]);
+        sim_csv_str(&sum, s->sw.names[j]);
+    }
+    sim_csv_str(&out, "rep");
+    for (size_t i = 0; i < a.u.n; i++)
+        sim_csv_str(&out, a.u.names[i]);
+    sim_csv_end(&out);
+    static const char *const sum_cols[] = { "metric", "n", "mean", "sd", "half_width" };
+    for (size_t i = 0; i < 5; i++)
+        sim_csv_str(&sum, sum_cols[i]);
+    sim_csv_end(&sum);
+
+    /* Pass 2: the rows, and per point the summary of every column. */
+    free(header);
+    header = NULL;
+    size_t width = 0;   /* fields of the rows under the current header */
+    for (size_t k = 0; k < s->sw.npoints; k++) {
+        if (s->failed[k])
+            continue;
+        point_dir(s, k, dir, sizeof dir);
+        snprintf(path, sizeof path, "%s/%s", dir, CLI_POINT_CSV);
+        FILE *in = fopen(path, "r");
+        if (!in) {
+            fprintf(stderr, "error: cannot read '%s': %s\n", path, strerror(errno));
+            goto done;
+        }
+        for (size_t i = 0; i < a.u.n; i++)
+            sim_tally_reset(&a.tally[i]);
+        for (uint64_t row = 0; getline(&line, &cap, in) >= 0; row++) {
+            chomp(line);
+            if (row == 0) {
+                if (!header || strcmp(header, line)) {
+                    free(header);
+                    if (!(header = strdup(line)) ||
+                        !(width = point_header(line, s->sw.nnames, &a.u, a.map))) {
+                        fclose(in);
+                        goto oom;
+                    }
+                }
+                continue;
+            }
+            size_t n = split_csv(line, f, MAX_FIELDS);
+            if (n != width) {
+                fprintf(stderr, "error: '%s': row %" PRIu64 " has %zu fields, expected %zu\n",
+                        path, row, n, width);
+                fclose(in);
+                goto done;
+            }
+            for (size_t i = 0; i < a.u.n; i++)
+                a.cells[i] = NULL;
+            for (size_t i = s->sw.nnames + 2; i < n; i++)
+                a.cells[a.map[i]] = f[i];
+            for (size_t i = 0; i < s->sw.nnames + 2; i++)
+                sim_csv_str(&out, f[i]);
+            for (size_t i = 0; i < a.u.n; i++) {
+                const char *c = a.cells[i] ? a.cells[i] : "";
+                sim_csv_str(&out, c);
+                char *end;
+                double v = strtod(c, &end);
+                if (*c && !*end && !isnan(v))
+                    sim_tally_add(&a.tally[i], v);
+            }
+            sim_csv_end(&out);
+        }
+        fclose(in);
+        for (size_t i = 0; i < a.u.n; i++) {
+            const sim_tally *t = &a.tally[i];
+            if (!t->n)
+                continue;
+            sim_csv_u64(&sum, k);
+            for (size_t j = 0; j < s->sw.nnames; j++)
+                sim_csv_str(&sum, s->sw.values[k * s->sw.nnames + j]);
+            sim_csv_str(&sum, a.u.names[i]);
+            sim_csv_u64(&sum, t->n);
+            sim_csv_real(&sum, sim_tally_mean(t));
+            sim_csv_real(&sum, t->n > 1 ? sim_tally_sd(t) : NAN);
+            sim_csv_real(&sum, t->n > 1 ? sim_ci_t_halfwidth(t, 0.95) : NAN);
+            sim_csv_end(&sum);
+        }
+    }
+    if (sim_file_close(&out) != SIM_OK || sim_file_close(&sum) != SIM_OK) {
+        fprintf(stderr, "error: cannot write in '%s': %s\n", s->dir,
+                strerror(out.err ? out.err : sum.err));
+        goto done;
+    }
+    char fin[4300];
+    snprintf(fin, sizeof fin, "%s/%s", s->dir, SWEEP_CSV);
+    if (rename(tmp_out, fin) != 0) {
+        fprintf(stderr, "error: cannot write '%s': %s\n", fin, strerror(errno));
+        goto done;
+    }
+    snprintf(fin, sizeof fin, "%s/%s", s->dir, SUMMARY_CSV);
+    if (rename(tmp_sum, fin) != 0) {
+        fprintf(stderr, "error: cannot write '%s': %s\n", fin, strerror(errno));
+        goto done;
+    }
+    rc = 0;
+    goto done;
+oom:
+    fprintf(stderr, "error: out of memory (assembling %s)\n", SWEEP_CSV);
+done:
+    sim_file_fini(&out, rc != 0);
+    sim_file_fini(&sum, rc != 0);
+    tmp_set(0, NULL);
+    tmp_set(1, NULL);
+    for (size_t i = 0; i < a.u.n; i++)
+        free(a.u.names[i]);
+    free(a.u.names);
+    free(a.map);
+    free(a.tally);
+    free(a.cells);
+    free(f);
+    free(line);
+    free(header);
+    return rc;
+}
+
+/* The table of the points: per point and flow, throughput and latency (mean ± half-width). */
+static void print_points(const sweep *s)
+{
+    char path[4300];
+    snprintf(path, sizeof path, "%s/%s", s->dir, SUMMARY_CSV);
+    FILE *in = fopen(path, "r");
+    if (!in)
+        return;
+    char *line = NULL, *f[MAX_SETS + 8];
+    size_t cap = 0, np = s->sw.nnames;
+    printf("%s: %zu point%s, %" PRIu64 " replication%s each%s\n\n", s->o->scenario,
+           s->sw.npoints, s->sw.npoints > 1 ? "s" : "", s->reps, s->reps > 1 ? "s" : "",
+           s->reps > 1 ? " (mean ±95% CI half-width)" : "");
+    printf("%6s", "point");
+    for (size_t j = 0; j < np; j++)
+        printf("  %12s", s->sw.names[j]);
+    printf("  %-22s  %26s\n", "metric", "value");
+    for (int first = 1; getline(&line, &cap, in) >= 0; first = 0) {
+        chomp(line);
+        size_t n = split_csv(line, f, np + 6);
+        if (first || n != np + 6)
+            continue;
+        const char *metric = f[np + 1], *dot = strrchr(metric, '.');
+        if (!dot || (strcmp(dot, ".throughput") && strcmp(dot, ".latency_mean") &&
+                     strcmp(dot, ".latency_p99")))
+            continue;
+        printf("%6s", f[0]);
+        for (size_t j = 0; j < np; j++)
+            printf("  %12s", f[1 + j]);
+        double mean = strtod(f[np + 3], NULL);
+        const char *unit = strcmp(dot, ".throughput") ? "s" : "/s";
+        if (*f[np + 5])
+            printf("  %-22s  %14.6g ± %-9.3g%s\n", metric, mean, strtod(f[np + 5], NULL), unit);
+        else
+            printf("  %-22s  %14.6g %12s\n", metric, mean, unit);
+    }
+    free(line);
+    fclose(in);
+    printf("\nresults in %s/ (sweep.csv sweep_summary.csv; each point in points/N/)\n", s->dir);
+}
+
+int cli_sweep(const options *o)
+{
+    char err[1024];
+    dessa_load_opts lo = cli_load_opts(o, 0);
+    lo.expand_sweep = 1;
+    lo.sweep_params = o->params;
+    lo.nsweep_params = o->nparams;
+    dessa_scenario *sc = dessa_scenario_load(o->scenario, &lo, err, sizeof err);
+    if (!sc) {
+        fprintf(stderr, "%s\n", err);
+        return EXIT_MODEL;
+    }
+    sweep s = { .o = o };
+    dessa_scenario_sweep(sc, &s.sw);
+    s.reps = o->has_reps ? o->reps : s.sw.reps ? s.sw.reps : 1;
+    pthread_mutex_init(&s.print, NULL);
+    char defdir[4096];
+    s.dir = o->out;
+    if (!s.dir) {
+        cli_default_out(o->scenario, defdir, sizeof defdir - 8);
+        strcat(defdir, "-sweep");
+        s.dir = defdir;
+    }
+    int status = EXIT_MODEL;
+    char *json = sweep_json(&s, dessa_scenario_seed(sc));
+    char *old = NULL, path[4300];
+    s.todo = calloc(s.sw.npoints, sizeof *s.todo);
+    s.failed = calloc(s.sw.npoints, sizeof *s.failed);
+    if (!json || !s.todo || !s.failed) {
+        fprintf(stderr, "error: out of memory\n");
+        goto done;
+    }
+    for (const char *c = o->scenario; *c; c++)
+        if (*c == '"' || *c == '\\' || (unsigned char)*c < 0x20) {
+            fprintf(stderr, "dessa: the scenario's path must not hold quotes, backslashes or "
+                            "control characters for a sweep: '%s'\n", o->scenario);
+            goto done;
+        }
+    snprintf(path, sizeof path, "%s/%s", s.dir, SWEEP_JSON);
+    old = read_all(path);
+    if (o->resume && !old) {
+        fprintf(stderr, "dessa: --resume: '%s' holds no sweep to resume\n", s.dir);
+        goto done;
+    }
+    if (old && !o->resume) {
+        fprintf(stderr, "dessa: '%s' holds a sweep already: --resume finishes it; to start "
+                        "afresh, remove it or choose another -o\n", s.dir);
+        goto done;
+    }
+    if (old && strcmp(old, json)) {
+        fprintf(stderr, "dessa: --resume: '%s' holds another sweep (its sweep.json differs: "
+                        "scenario, seed, reps, --set or points); remove it or choose another -o\n",
+                s.dir);
+        goto done;
+    }
+    if (!old && !dir_empty(s.dir)) {
+        fprintf(stderr, "dessa: '%s' exists and holds other files; a sweep needs a new or "
+                        "empty directory (choose another -o)\n", s.dir);
+        goto done;
+    }
+    snprintf(path, sizeof path, "%s/points", s.dir);
+    if (make_dirs(path) != 0 || (!old && write_whole(s.dir, SWEEP_JSON, json) != 0))
+        goto done;
+    for (size_t k = 0; k < s.sw.npoints; k++)
+        if (!o->resume || !point_done(&s, k))
+            s.todo[s.ntodo++] = k;
+
+    unsigned jobs = o->jobs;
+    unsigned threads = s.reps >= jobs ? 1 : jobs;
+    if (threads > s.ntodo)
+        threads = s.ntodo ? (unsigned)s.ntodo : 1;
+    s.point_jobs = jobs / threads ? jobs / threads : 1;
+    atomic_init(&s.next, 0);
+    atomic_init(&s.done, 0);
+    cli_signals_take();
+    pthread_t th[1024];
+    unsigned started = 0;
+    for (unsigned i = 1; i < threads; i++)
+        if (pthread_create(&th[started], NULL, point_worker, &s) == 0)
+            started++;
+    point_worker(&s);
+    for (unsigned i = 0; i < started; i++)
+        pthread_join(th[i], NULL);
+    size_t nfailed = 0;
+    for (size_t k = 0; k < s.sw.npoints; k++)
+        nfailed += (size_t)s.failed[k];
+    if (nfailed < s.sw.npoints && assemble(&s) == 0) {
+        status = nfailed ? EXIT_MODEL : 0;
+        if (!o->quiet)
+            print_points(&s);
+        if (nfailed)
+            fprintf(stderr, "dessa: %zu of %zu points failed (above); sweep.csv holds the "
+                            "others\n", nfailed, s.sw.npoints);
+    }
+    cli_signals_release();
+done:
+    free(json);
+    free(old);
+    free(s.todo);
+    free(s.failed);
+    pthread_mutex_destroy(&s.print);
+    dessa_scenario_free(sc);
+    return status;
+}
