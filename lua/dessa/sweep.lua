@@ -83,8 +83,9 @@ function API.range(from, to, step)
   local all_int = mtype(from) == "integer" and mtype(step) == "integer"
   local out = {}
   for i = 0, n - 1 do
-    -- from + i * step, not a running sum: no drift over long ranges.
-    out[i + 1] = all_int and from + i * step or from + i * step + 0.0
+    -- from + i * step, not a running sum: no drift over long ranges; 15 significant digits
+    -- drop the binary noise (0.1 + 2 * 0.1 is 0.3, not 0.30000000000000004).
+    out[i + 1] = all_int and from + i * step or tonumber_(fmt("%.15g", from + i * step))
   end
   return out
 end
@@ -103,7 +104,7 @@ function API.geometric(from, to, n)
   end
   local out = {}
   for i = 0, n - 1 do
-    out[i + 1] = from * (to / from) ^ (i / (n - 1))
+    out[i + 1] = tonumber_(fmt("%.15g", from * (to / from) ^ (i / (n - 1))))
   end
   out[1], out[n] = from + 0.0, to + 0.0   -- the ends exactly as given
   return out

@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# dessa sweep: the points a sweep expands to, its files against dessa run, the summary against
+# an independent computation, the same bytes whatever -j and after an interruption, and errors.
+. "$2/tests/lib/common.sh" "$@"
+
+cat > "$tmp/m.lua" <<'LUA'
+local rate = param("rate", 0.5)
+local mode = param("mode", "a")
+local users = param("users", 1)
+local think = param("think", 1)
+local s = service "s" { workers = 1, endpoint "e" { work(exp(1)) } }
+client "c" { target = s, arrivals = poisson(rate) }
+run { duration = 2000, warmup = 100 }
+sweep { rate = range(0.1, 0.5, 0.2), mode = { "a", "b" }, reps = 3,
+        zip { users = { 1, 2 }, think = { 10, 20 } },
+        where = function(p) return not (p.mode == "b" and p.users == 2) end }
+LUA
+
+# The points: rate (3 values, declared first, varies slowest) x mode (2) x the zip (2), minus
+# the mode=b, users=2 corner: 3 * (2 * 2 - 1) = 9 points, in this order.
+"$dessa" sweep "$tmp/m.lua" -q -o "$tmp/a" -j 1
+check "sweep exits 0" $?
+expected='0,0.1,a,1,10
+1,0.1,a,2,20
+2,0.1,b,1,10
+3,0.3,a,1,10
+4,0.3,a,2,20
+5,0.3,b,1,10
+6,0.5,a,1,10
+7,0.5,a,2,20
+8,0.5,b,1,10'
+got=$(awk -F, 'NR > 1 && $6 == 0 { print $1 "," $2 "," $3 "," $4 "," $5 }' "$tmp/a/sweep.csv")
+[ "$got" = "$expected" ]
+check "the points of rate x mode x zip(users, think) where ..." $?
+head -1 "$tmp/a/sweep.csv" | grep -q '^point,rate,mode,users,think,rep,c.sent,c.ok,'
+check "sweep.csv header: point, the params in declaration order, rep, entity.metric" $?
+[ "$(($(wc -l < "$tmp/a/sweep.csv") - 1))" -eq 27 ]
+check "sweep.csv: one row per point and replication (27)" $?
+
+# A point is exactly dessa run --set with the point's values.
+"$dessa" run "$tmp/m.lua" -q --set rate=0.3 --set mode=b --set users=1 --set think=10 --reps 3 \
+    -o "$tmp/run5"
+for f in flows services timeseries latency; do
+    cmp -s "$tmp/a/points/5/$f.csv" "$tmp/run5/$f.csv"
+    check "point 5's $f.csv is dessa run --set's" $?
+done
+# dessa run ignores the sweep: the params' defaults.
+"$dessa" run "$tmp/m.lua" -q -o "$tmp/plain" && grep -q '"rate": "0.5"' "$tmp/plain/run.json"
+check "dessa run of a scenario with a sweep runs the defaults" $?
+
+# Common random numbers: mode does not change the model, so points 0 and 2 have equal metrics.
+a0=$(awk -F, 'NR > 1 && $1 == 0 { $1 = $3 = $4 = $5 = ""; print }' "$tmp/a/sweep.csv")
+a2=$(awk -F, 'NR > 1 && $1 == 2 { $1 = $3 = $4 = $5 = ""; print }' "$tmp/a/sweep.csv")
+[ -n "$a0" ] && [ "$a0" = "$a2" ]
+check "points that differ only in an unused param see the same random numbers" $?
+
+# The summary against an independent computation (mean, sample sd, t(0.975, 2) = 4.302652729911275).
+col=$(head -1 "$tmp/a/sweep.csv" | tr , '\n' | grep -n '^c.latency_mean$' | cut -d: -f1)
+awk -F, -v c="$col" 'NR > 1 && $1 == 4 { x[n++] = $c } END {
+    m = (x[0] + x[1] + x[2]) / 3; v = 0; for (i = 0; i < 3; i++) v += (x[i] - m) ^ 2
+    sd = sqrt(v / 2); printf "%.12g %.12g %.12g\n", m, sd, 4.302652729911275 * sd / sqrt(3) }' \
+    "$tmp/a/sweep.csv" > "$tmp/ref"
+awk -F, '$1 == 4 && $6 == "c.latency_mean" { printf "%.12g %.12g %.12g\n", $8, $9, $10 }' \
+    "$tmp/a/sweep_summary.csv" > "$tmp/sum"
+cmp -s "$tmp/ref" "$tmp/sum"
+check "sweep_summary: mean, sd, half-width of c.latency_mean at point 4 ($(cat "$tmp/sum") vs $(cat "$tmp/ref"))" $?
+grep -q '^4,0.3,a,2,20,c.sent,3,' "$tmp/a/sweep_summary.csv"
+check "sweep_summary: point, params, metric, n, mean, sd, half_width" $?
+
+# The same bytes with -j 2 (replications in parallel) and with 1 replication per point on
+# 2 threads (points in parallel).
+"$dessa" sweep "$tmp/m.lua" -q -o "$tmp/b" -j 2
+for f in sweep.csv sweep_summary.csv; do
+    cmp -s "$tmp/a/$f" "$tmp/b/$f"
+    check "$f: -j 1 and -j 2 give the same bytes" $?
+done
+"$dessa" sweep "$tmp/m.lua" -q -o "$tmp/c1" -j 1 --reps 1 &&
+    "$dessa" sweep "$tmp/m.lua" -q -o "$tmp/c2" -j 2 --reps 1
+for f in sweep.csv sweep_summary.csv; do
+    cmp -s "$tmp/c1/$f" "$tmp/c2/$f"
+    check "$f: points in parallel give the same bytes" $?
+done
+[ "$(awk -F, 'NR > 1 && $1 == 0' "$tmp/c1/sweep_summary.csv" | cut -d, -f9 | sort -u)" = "" ]
+check "one replication: sd and half-width are empty, not 0" $?
+
+# --param replaces a dimension; a new one is added.
+"$dessa" sweep "$tmp/m.lua" -q -o "$tmp/p" --param rate=0.2,0.4 --reps 1
+[ "$(cut -d, -f2 "$tmp/p/sweep.csv" | sort -u | tr '\n' ' ')" = "0.2 0.4 rate " ]
+check "--param rate=0.2,0.4 replaces the scenario's list" $?
+
+# Interrupted, then resumed: the same files as a sweep that ran straight through.
+cat > "$tmp/slow.lua" <<'LUA'
+local rate = param("rate", 0.5)
+local s = service "s" { workers = 1, endpoint "e" { work(exp(1)) } }
+client "c" { target = s, arrivals = poisson(rate) }
+run { duration = 2e5 }
+sweep { rate = range(0.1, 0.8, 0.1), reps = 2 }
+LUA
+"$dessa" sweep "$tmp/slow.lua" -q -o "$tmp/whole" -j 1
+"$dessa" sweep "$tmp/slow.lua" -q -o "$tmp/cut" -j 1 &
+pid=$!
+for _ in $(seq 200); do [ -d "$tmp/cut/points/2" ] && break; sleep 0.05; done
+kill -INT $pid
+wait $pid
+[ ! -e "$tmp/cut/sweep.csv" ] && [ -d "$tmp/cut/points/0" ] && [ ! -d "$tmp/cut/points/7" ]
+check "an interrupted sweep keeps its finished points and writes no sweep.csv" $?
+! (ls -a "$tmp/cut"; ls -a "$tmp/cut/points") | grep -q tmp
+check "an interrupted sweep leaves no staging directory" $?
+"$dessa" sweep "$tmp/slow.lua" -q -o "$tmp/cut" -j 2 --resume
+check "--resume exits 0" $?
+for f in sweep.csv sweep_summary.csv; do
+    cmp -s "$tmp/whole/$f" "$tmp/cut/$f"
+    check "$f: interrupted and resumed = straight through" $?
+done
+
+# Errors: a message, a non-zero exit, nothing written.
+err() {   # err DESCRIPTION EXPECTED-STATUS PATTERN ARGS...
+    local what=$1 want=$2 pat=$3
+    shift 3
+    "$dessa" sweep "$@" > /dev/null 2> "$tmp/err"
+    local st=$?
+    [ "$st" -eq "$want" ] && grep -q -- "$pat" "$tmp/err"
+    check "$what (exit $st: $(head -1 "$tmp/err"))" $?
+}
+err "unknown --param" 1 "--param nope: the scenario has no param 'nope'" "$tmp/m.lua" -o "$tmp/e1" --param nope=1
+err "--set on a swept param" 1 "--set rate fixes a swept parameter" "$tmp/m.lua" -o "$tmp/e2" --set rate=1
+err "a value of the wrong type" 1 "--param rate: value 2: expected a number" "$tmp/m.lua" -o "$tmp/e3" --param rate=1,x
+err "--param with no values" 2 "--param needs NAME=V1,V2" "$tmp/m.lua" --param rate=
+"$dessa" run "$tmp/m.lua" -o "$tmp/e4" --param rate=1 2> "$tmp/err"
+[ $? -eq 2 ] && grep -q -- "--param is an option of dessa sweep" "$tmp/err"
+check "--param on run is a usage error" $?
+err "an existing sweep without --resume" 1 "holds a sweep already" "$tmp/m.lua" -o "$tmp/a"
+err "--resume of another sweep" 1 "holds another sweep" "$tmp/m.lua" -o "$tmp/a" --resume --reps 2
+err "--resume with nothing there" 1 "holds no sweep to resume" "$tmp/m.lua" -o "$tmp/none" --resume
+mkdir -p "$tmp/busy" && touch "$tmp/busy/x"
+err "a directory with other files" 1 "holds other files" "$tmp/m.lua" -o "$tmp/busy"
+printf 'run { duration = 10 }\n' > "$tmp/none.lua"
+err "nothing to sweep" 1 "nothing to sweep" "$tmp/none.lua" -o "$tmp/e5"
+printf 'local a = param("a", 1)\nlocal b = param("b", 1)\nrun { duration = 10 }\nsweep { zip { a = { 1, 2 }, b = { 1 } } }\n' > "$tmp/zip.lua"
+err "zip lists of different lengths" 1 "zip.lua:4: zip: a has 2 values, b has 1" "$tmp/zip.lua" -o "$tmp/e6"
+printf 'local a = param("a", 1)\nrun { duration = 10 }\nsweep { a = { 1, 2 }, where = function(p) return false end }\n' > "$tmp/where.lua"
+err "a where that removes everything" 1 "where.lua:3: sweep: the where filter removes every point" "$tmp/where.lua" -o "$tmp/e7"
+printf 'local a = param("a", 1)\nrun { duration = 10 }\nsweep { a = range(1, 0, 1) }\n' > "$tmp/range.lua"
+err "a range that never ends" 1 "range.lua:3: range(1, 0, 1): the step never reaches the end" "$tmp/range.lua" -o "$tmp/e8"
+printf 'local rep = param("rep", 1)\nrun { duration = 10 }\nsweep { rep = { 1, 2 } }\n' > "$tmp/rep.lua"
+err "a param named like a column" 1 "rep.lua:1: param 'rep': the name is a column of sweep.csv" "$tmp/rep.lua" -o "$tmp/e9"
+for d in e1 e2 e3 e4 e5 e6 e7 e8 e9 none; do [ ! -e "$tmp/$d" ] || echo "left: $d"; done | grep -q . && st=1 || st=0
+check "failed sweeps leave no directory" $st
+
+# range and geometric give the values a person would write.
+printf 'local x = param("x", 1)\nrun { duration = 10 }\nsweep { x = range(0.1, 0.5, 0.1) }\n' > "$tmp/r.lua"
+"$dessa" sweep "$tmp/r.lua" -q -o "$tmp/r" && [ "$(awk -F, 'NR > 1 { printf "%s ", $2 }' "$tmp/r/sweep.csv")" = "0.1 0.2 0.3 0.4 0.5 " ]
+check "range(0.1, 0.5, 0.1) is 0.1 0.2 0.3 0.4 0.5" $?
+printf 'local x = param("x", 1)\nrun { duration = 10 }\nsweep { x = geometric(1, 1000, 4) }\n' > "$tmp/g.lua"
+"$dessa" sweep "$tmp/g.lua" -q -o "$tmp/g" && [ "$(awk -F, 'NR > 1 { printf "%s ", $2 }' "$tmp/g/sweep.csv")" = "1 10 100 1000 " ]
+check "geometric(1, 1000, 4) is 1 10 100 1000" $?
+finish 40
