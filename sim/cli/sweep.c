@@ -568,14 +568,12 @@ static int assemble(sweep *s)
         fclose(in);
         for (size_t i = 0; i < a.u.n; i++) {
             const sim_tally *t = &a.tally[i];
-            if (!t->n)
-                continue;
             sim_csv_u64(&sum, k);
             for (size_t j = 0; j < s->sw.nnames; j++)
                 sim_csv_str(&sum, s->sw.values[k * s->sw.nnames + j]);
             sim_csv_str(&sum, a.u.names[i]);
             sim_csv_u64(&sum, t->n);
-            sim_csv_real(&sum, sim_tally_mean(t));
+            sim_csv_real(&sum, t->n ? sim_tally_mean(t) : NAN);
             sim_csv_real(&sum, t->n > 1 ? sim_tally_sd(t) : NAN);
             sim_csv_real(&sum, t->n > 1 ? sim_ci_t_halfwidth(t, 0.95) : NAN);
             sim_csv_end(&sum);
@@ -618,6 +616,17 @@ done:
     return rc;
 }
 
+/* A summary cell as "mean ± half-width" (or the mean alone, or — when there is no value). */
+static void cell(char *buf, size_t n, const char *mean, const char *hw, double scale)
+{
+    if (!*mean)
+        snprintf(buf, n, "—");
+    else if (*hw)
+        snprintf(buf, n, "%.4g ± %.2g", strtod(mean, NULL) * scale, strtod(hw, NULL) * scale);
+    else
+        snprintf(buf, n, "%.4g", strtod(mean, NULL) * scale);
+}
+
 /* The table of the points: per point and flow, throughput and latency (mean ± half-width). */
 static void print_points(const sweep *s)
 {
@@ -631,28 +640,34 @@ static void print_points(const sweep *s)
     printf("%s: %zu point%s, %" PRIu64 " replication%s each%s\n\n", s->o->scenario,
            s->sw.npoints, s->sw.npoints > 1 ? "s" : "", s->reps, s->reps > 1 ? "s" : "",
            s->reps > 1 ? " (mean ±95% CI half-width)" : "");
-    printf("%6s", "point");
+    printf("%5s", "point");
     for (size_t j = 0; j < np; j++)
-        printf("  %12s", s->sw.names[j]);
-    printf("  %-22s  %26s\n", "metric", "value");
+        printf(" %10.10s", s->sw.names[j]);
+    printf("  %-12s %20s %20s %20s\n", "flow", "throughput /s", "latency_mean ms",
+           "latency_p99 ms");
+    char thr[64] = "", mean[64] = "", p99[64] = "";
     for (int first = 1; getline(&line, &cap, in) >= 0; first = 0) {
         chomp(line);
         size_t n = split_csv(line, f, np + 6);
         if (first || n != np + 6)
             continue;
         const char *metric = f[np + 1], *dot = strrchr(metric, '.');
-        if (!dot || (strcmp(dot, ".throughput") && strcmp(dot, ".latency_mean") &&
-                     strcmp(dot, ".latency_p99")))
+        if (!dot)
             continue;
-        printf("%6s", f[0]);
-        for (size_t j = 0; j < np; j++)
-            printf("  %12s", f[1 + j]);
-        double mean = strtod(f[np + 3], NULL);
-        const char *unit = strcmp(dot, ".throughput") ? "s" : "/s";
-        if (*f[np + 5])
-            printf("  %-22s  %14.6g ± %-9.3g%s\n", metric, mean, strtod(f[np + 5], NULL), unit);
-        else
-            printf("  %-22s  %14.6g %12s\n", metric, mean, unit);
+        /* A flow's columns come together, throughput before latency_mean and latency_p99. */
+        if (!strcmp(dot, ".throughput")) {
+            cell(thr, sizeof thr, f[np + 3], f[np + 5], 1);
+            mean[0] = 0;
+        } else if (!strcmp(dot, ".latency_mean")) {
+            cell(mean, sizeof mean, f[np + 3], f[np + 5], 1e3);
+        } else if (!strcmp(dot, ".latency_p99") && mean[0]) {
+            cell(p99, sizeof p99, f[np + 3], f[np + 5], 1e3);
+            printf("%5s", f[0]);
+            for (size_t j = 0; j < np; j++)
+                printf(" %10.10s", f[1 + j]);
+            printf("  %-12.*s %20s %20s %20s\n", (int)(dot - metric), metric, thr, mean, p99);
+            mean[0] = 0;
+        }
     }
     free(line);
     fclose(in);
