@@ -113,6 +113,32 @@ for f in sweep.csv sweep_summary.csv; do
     check "$f: interrupted and resumed = straight through" $?
 done
 
+# Shards (job arrays): separate directories merged, or one shared directory; the same bytes.
+"$dessa" sweep "$tmp/m.lua" -q -o "$tmp/s1" --shard 1/2 -j 2 &&
+    "$dessa" sweep "$tmp/m.lua" -q -o "$tmp/s2" --shard 2/2 &&
+    "$dessa" merge "$tmp/s1" "$tmp/s2" -o "$tmp/sm" -q
+check "two shards and a merge exit 0" $?
+[ "$(ls "$tmp/s1/points" | wc -l)" -eq 0 ] && [ "$(ls "$tmp/sm/points" | wc -l)" -eq 9 ]
+check "the merge moves every point into its output" $?
+"$dessa" sweep "$tmp/m.lua" -q -o "$tmp/sh" --shard 2/3 &&
+    "$dessa" sweep "$tmp/m.lua" -q -o "$tmp/sh" --shard 1/3 &&
+    "$dessa" sweep "$tmp/m.lua" -q -o "$tmp/sh" --shard 3/3 -j 2 && "$dessa" merge "$tmp/sh" -q
+check "three shards in one directory, then merge" $?
+for f in sweep.csv sweep_summary.csv; do
+    cmp -s "$tmp/a/$f" "$tmp/sm/$f" && cmp -s "$tmp/a/$f" "$tmp/sh/$f"
+    check "$f: shards merged = one sweep" $?
+done
+"$dessa" sweep "$tmp/m.lua" -q -o "$tmp/s3" --shard 1/2
+"$dessa" merge "$tmp/s3" -o "$tmp/s3m" 2> "$tmp/err"
+[ $? -eq 1 ] && grep -q "point 1 is in none of the directories" "$tmp/err"
+check "merge with a shard missing says which point" $?
+"$dessa" merge "$tmp/s3" "$tmp/p" 2> "$tmp/err"
+[ $? -eq 1 ] && grep -q "holds another sweep" "$tmp/err"
+check "merge of two different sweeps is refused" $?
+"$dessa" sweep "$tmp/m.lua" -q -o "$tmp/s4" --shard 3/2 2> "$tmp/err"
+[ $? -eq 2 ] && grep -q -- "--shard needs I/N" "$tmp/err"
+check "--shard 3/2 is a usage error" $?
+
 # Errors: a message, a non-zero exit, nothing written.
 err() {   # err DESCRIPTION EXPECTED-STATUS PATTERN ARGS...
     local what=$1 want=$2 pat=$3
@@ -154,4 +180,4 @@ check "range(0.1, 0.5, 0.1) is 0.1 0.2 0.3 0.4 0.5" $?
 printf 'local x = param("x", 1)\nrun { duration = 10 }\nsweep { x = geometric(1, 1000, 4) }\n' > "$tmp/g.lua"
 "$dessa" sweep "$tmp/g.lua" -q -o "$tmp/g" && [ "$(awk -F, 'NR > 1 { printf "%s ", $2 }' "$tmp/g/sweep.csv")" = "1 10 100 1000 " ]
 check "geometric(1, 1000, 4) is 1 10 100 1000" $?
-finish 40
+finish 48

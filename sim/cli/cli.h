@@ -31,6 +31,7 @@ typedef struct options {
     int help;                   /* -h or --help after the command */
     int has_reps;               /* --reps was given */
     int resume;                 /* dessa sweep --resume */
+    unsigned shard_i, shard_n;  /* dessa sweep --shard I/N (shard_n = 0: no shard) */
     dessa_override sets[MAX_SETS];
     size_t nsets;
     dessa_override params[MAX_SETS];   /* dessa sweep --param NAME=V1,V2,... */
@@ -49,6 +50,7 @@ dessa_load_opts cli_load_opts(const options *o, int quiet);
 int cli_run(const options *o);
 int cli_check(const options *o);
 int cli_sweep(const options *o);
+int cli_merge(int argc, char **argv);
 
 /* One run of replications into one output directory: dessa run, or a point of a sweep. */
 typedef struct cli_point cli_point;

@@ -16,6 +16,7 @@
 static const char usage[] =
     "usage: dessa run SCENARIO.lua [options]    run a scenario and write CSV results\n"
     "       dessa sweep SCENARIO.lua [options]  run every point of the scenario's sweep { }\n"
+    "       dessa merge DIR... [-o OUT]         join the shards of a sweep (--shard I/N)\n"
     "       dessa check SCENARIO.lua [--set ..] load and validate a scenario without running\n"
     "       dessa --help | --version\n"
     "\n"
@@ -35,6 +36,7 @@ static const char usage[] =
     "  --reps N             replications per point (default: sweep { reps } or 1)\n"
     "  -j, --jobs N         points and replications run on N threads at once\n"
     "  --resume             finish an interrupted sweep in DIR: only missing points run\n"
+    "  --shard I/N          run only points I-1, I-1+N, ... (1 <= I <= N); then dessa merge\n"
     "\n"
     "Outputs: flows.csv, services.csv, timeseries.csv, latency.csv, run.json (docs/outputs.md);\n"
     "a sweep: sweep.csv, sweep_summary.csv, sweep.json and points/N/ (docs/sweeps.md).\n"
@@ -63,6 +65,8 @@ int main(int argc, char **argv)
         printf("dessa %s\n", DESSA_VERSION);
         return 0;
     }
+    if (!strcmp(argv[1], "merge"))
+        return cli_merge(argc, argv);
     if (strcmp(argv[1], "run") && strcmp(argv[1], "check") && strcmp(argv[1], "sweep"))
         return cli_usage_error("unknown command '%s'", argv[1]);
     options o;

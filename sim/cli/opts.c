@@ -87,7 +87,7 @@ int cli_parse_args(int argc, char **argv, options *o)
         int flag = !strcmp(a, "-q") || !strcmp(a, "--quiet") || !strcmp(a, "--unsafe") ||
                    !strcmp(a, "-h") || !strcmp(a, "--help") || !strcmp(a, "--resume");
         int sweep = !strcmp(o->cmd, "sweep");
-        if (!sweep && (!strcmp(a, "--param") || !strcmp(a, "--resume")))
+        if (!sweep && (!strcmp(a, "--param") || !strcmp(a, "--resume") || !strcmp(a, "--shard")))
             return cli_usage_error("%s is an option of dessa sweep", a);
         if (flag && !take)
             return cli_usage_error("%s takes no value", a);
@@ -122,6 +122,15 @@ int cli_parse_args(int argc, char **argv, options *o)
             int rc = add_param(o, v);
             if (rc)
                 return rc;
+            i += take;
+        } else if (!strcmp(a, "--shard")) {
+            unsigned si, sn;
+            char tail;
+            if (!v || sscanf(v, "%u/%u%c", &si, &sn, &tail) != 2 || sn < 1 || si < 1 || si > sn ||
+                sn > 1000000)
+                return cli_usage_error("--shard needs I/N with 1 <= I <= N, got '%s'", v ? v : "");
+            o->shard_i = si;
+            o->shard_n = sn;
             i += take;
         } else if (!strcmp(a, "--resume")) {
             o->resume = 1;

@@ -257,7 +257,9 @@ static char *sweep_json(const sweep *s, uint64_t seed)
     } while (0)
     PUT("{\n  \"scenario\": ");
     PUT("\"%s\",\n", s->o->scenario);   /* checked below: printable, no quotes */
-    PUT("  \"seed\": %" PRIu64 ",\n  \"reps\": %" PRIu64 ",\n  \"sets\": {", seed, s->reps);
+    PUT("  \"seed\": %" PRIu64 ",\n  \"reps\": %" PRIu64 ",\n  \"npoints\": %zu,\n", seed,
+        s->reps, s->sw.npoints);
+    PUT("  \"sets\": {");
     for (size_t i = 0; i < s->o->nsets; i++)
         PUT("%s \"%s\": \"%s\"", i ? "," : "", s->o->sets[i].name, s->o->sets[i].value);
     PUT(" },\n  \"params\": [");
@@ -317,7 +319,7 @@ static int write_whole(const char *dir, const char *name, const char *text)
 {
     char path[4200], tmp[4200];
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    snprintf(tmp, sizeof tmp, "%s/.%s.tmp", dir, name);
+    snprintf(tmp, sizeof tmp, "%s/.%s.tmp-%ld", dir, name, (long)getpid());   /* shards race */
     sim_file f;
     int rc = sim_file_open(&f, tmp);
     if (rc == SIM_OK) {
@@ -442,32 +444,62 @@ static size_t point_header(const char *line0, size_t nparams, columns *u, long *
     return n;
 }
 
+/* n fields copied into one block, each ended by a NUL; NULL on ENOMEM. */
+static char *join_fields(char *const *f, size_t n)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < n; i++)
+        len += strlen(f[i]) + 1;
+    char *b = malloc(len), *p = b;
+    for (size_t i = 0; b && i < n; i++) {
+        size_t l = strlen(f[i]) + 1;
+        memcpy(p, f[i], l);
+        p += l;
+    }
+    return b;
+}
+
+static const char *nth_value(const char *b, size_t j)
+{
+    while (j--)
+        b += strlen(b) + 1;
+    return b;
+}
+
+/* What the assembly reads: point k's rows in pdirs[k]/point.csv (NULL: a point that failed,
+ * left out); nnames params named names[]; sweep.csv and sweep_summary.csv go to dir. */
+typedef struct sources {
+    const char *dir;
+    char **pdirs;
+    size_t npoints, nnames;
+    const char *const *names;
+} sources;
+
 typedef struct assembly {
-    const sweep *s;
+    const sources *s;
     columns u;
     long *map;                   /* field of a point's row -> union column */
     sim_tally *tally;            /* per union column, for the point being read */
     char **cells;                /* per union column, the text of the current row */
 } assembly;
 
-static int assemble(sweep *s)
+static int assemble(const sources *s)
 {
     int rc = -1;
     assembly a = { s, { 0 }, NULL, NULL, NULL };
-    char *line = NULL, *header = NULL;
+    char *line = NULL, *header = NULL, *values = NULL;
     size_t cap = 0;
     char **f = malloc(MAX_FIELDS * sizeof *f);
     a.map = calloc(MAX_FIELDS, sizeof *a.map);
-    char path[4300], dir[4200];
+    char path[4300];
     sim_file out = { 0 }, sum = { 0 };
     if (!f || !a.map)
         goto oom;
     /* Pass 1: the union of the points' columns, in order of first appearance. */
-    for (size_t k = 0; k < s->sw.npoints; k++) {
-        if (s->failed[k])
+    for (size_t k = 0; k < s->npoints; k++) {
+        if (!s->pdirs[k])
             continue;
-        point_dir(s, k, dir, sizeof dir);
-        snprintf(path, sizeof path, "%s/%s", dir, CLI_POINT_CSV);
+        snprintf(path, sizeof path, "%s/%s", s->pdirs[k], CLI_POINT_CSV);
         FILE *in = fopen(path, "r");
         if (!in || getline(&line, &cap, in) < 0) {
             fprintf(stderr, "error: cannot read '%s': %s\n", path, strerror(errno ? errno : EIO));
@@ -480,7 +512,7 @@ static int assemble(sweep *s)
         if (header && !strcmp(header, line))
             continue;
         free(header);
-        if (!(header = strdup(line)) || !point_header(line, s->sw.nnames, &a.u, a.map))
+        if (!(header = strdup(line)) || !point_header(line, s->nnames, &a.u, a.map))
             goto oom;
     }
     a.tally = calloc(a.u.n ? a.u.n : 1, sizeof *a.tally);
@@ -500,9 +532,9 @@ static int assemble(sweep *s)
     }
     sim_csv_str(&out, "point");
     sim_csv_str(&sum, "point");
-    for (size_t j = 0; j < s->sw.nnames; j++) {
-        sim_csv_str(&out, s->sw.names[j]);
-        sim_csv_str(&sum, s->sw.names[j]);
+    for (size_t j = 0; j < s->nnames; j++) {
+        sim_csv_str(&out, s->names[j]);
+        sim_csv_str(&sum, s->names[j]);
     }
     sim_csv_str(&out, "rep");
     for (size_t i = 0; i < a.u.n; i++)
@@ -517,11 +549,10 @@ static int assemble(sweep *s)
     free(header);
     header = NULL;
     size_t width = 0;   /* fields of the rows under the current header */
-    for (size_t k = 0; k < s->sw.npoints; k++) {
-        if (s->failed[k])
+    for (size_t k = 0; k < s->npoints; k++) {
+        if (!s->pdirs[k])
             continue;
-        point_dir(s, k, dir, sizeof dir);
-        snprintf(path, sizeof path, "%s/%s", dir, CLI_POINT_CSV);
+        snprintf(path, sizeof path, "%s/%s", s->pdirs[k], CLI_POINT_CSV);
         FILE *in = fopen(path, "r");
         if (!in) {
             fprintf(stderr, "error: cannot read '%s': %s\n", path, strerror(errno));
@@ -535,7 +566,7 @@ static int assemble(sweep *s)
                 if (!header || strcmp(header, line)) {
                     free(header);
                     if (!(header = strdup(line)) ||
-                        !(width = point_header(line, s->sw.nnames, &a.u, a.map))) {
+                        !(width = point_header(line, s->nnames, &a.u, a.map))) {
                         fclose(in);
                         goto oom;
                     }
@@ -551,10 +582,17 @@ static int assemble(sweep *s)
             }
             for (size_t i = 0; i < a.u.n; i++)
                 a.cells[i] = NULL;
-            for (size_t i = s->sw.nnames + 2; i < n; i++)
+            for (size_t i = s->nnames + 2; i < n; i++)
                 a.cells[a.map[i]] = f[i];
-            for (size_t i = 0; i < s->sw.nnames + 2; i++)
+            for (size_t i = 0; i < s->nnames + 2; i++)
                 sim_csv_str(&out, f[i]);
+            if (row == 1) {   /* the point's values, for its summary rows */
+                free(values);
+                if (!(values = join_fields(f + 1, s->nnames))) {
+                    fclose(in);
+                    goto oom;
+                }
+            }
             for (size_t i = 0; i < a.u.n; i++) {
                 const char *c = a.cells[i] ? a.cells[i] : "";
                 sim_csv_str(&out, c);
@@ -569,8 +607,8 @@ static int assemble(sweep *s)
         for (size_t i = 0; i < a.u.n; i++) {
             const sim_tally *t = &a.tally[i];
             sim_csv_u64(&sum, k);
-            for (size_t j = 0; j < s->sw.nnames; j++)
-                sim_csv_str(&sum, s->sw.values[k * s->sw.nnames + j]);
+            for (size_t j = 0; j < s->nnames; j++)
+                sim_csv_str(&sum, nth_value(values, j));
             sim_csv_str(&sum, a.u.names[i]);
             sim_csv_u64(&sum, t->n);
             sim_csv_real(&sum, t->n ? sim_tally_mean(t) : NAN);
@@ -613,6 +651,7 @@ done:
     free(f);
     free(line);
     free(header);
+    free(values);
     return rc;
 }
 
@@ -628,7 +667,7 @@ static void cell(char *buf, size_t n, const char *mean, const char *hw, double s
 }
 
 /* The table of the points: per point and flow, throughput and latency (mean ± half-width). */
-static void print_points(const sweep *s)
+static void print_points(const sources *s, const char *scenario, uint64_t reps)
 {
     char path[4300];
     snprintf(path, sizeof path, "%s/%s", s->dir, SUMMARY_CSV);
@@ -636,13 +675,13 @@ static void print_points(const sweep *s)
     if (!in)
         return;
     char *line = NULL, *f[MAX_SETS + 8];
-    size_t cap = 0, np = s->sw.nnames;
-    printf("%s: %zu point%s, %" PRIu64 " replication%s each%s\n\n", s->o->scenario,
-           s->sw.npoints, s->sw.npoints > 1 ? "s" : "", s->reps, s->reps > 1 ? "s" : "",
-           s->reps > 1 ? " (mean ±95% CI half-width)" : "");
+    size_t cap = 0, np = s->nnames;
+    printf("%s: %zu point%s, %" PRIu64 " replication%s each%s\n\n", scenario,
+           s->npoints, s->npoints > 1 ? "s" : "", reps, reps > 1 ? "s" : "",
+           reps > 1 ? " (mean ±95% CI half-width)" : "");
     printf("%5s", "point");
     for (size_t j = 0; j < np; j++)
-        printf(" %10.10s", s->sw.names[j]);
+        printf(" %10.10s", s->names[j]);
     printf("  %-12s %20s %20s %20s\n", "flow", "throughput /s", "latency_mean ms",
            "latency_p99 ms");
     char thr[64] = "", mean[64] = "", p99[64] = "";
@@ -672,6 +711,75 @@ static void print_points(const sweep *s)
     free(line);
     fclose(in);
     printf("\nresults in %s/ (sweep.csv sweep_summary.csv; each point in points/N/)\n", s->dir);
+}
+
+/* The sources of a sweep in dir whose points are all in dir/points/ (failed[k]: left out). */
+static int assemble_dir(const char *dir, size_t npoints, const int *failed, const char *scenario,
+                        uint64_t reps, int quiet)
+{
+    sources src = { dir, calloc(npoints ? npoints : 1, sizeof(char *)), npoints, 0, NULL };
+    char **names = NULL;
+    char *line = NULL, *hdr = NULL;
+    size_t cap = 0;
+    int rc = -1;
+    if (!src.pdirs)
+        goto oom;
+    for (size_t k = 0; k < npoints; k++) {
+        if (failed && failed[k])
+            continue;
+        char buf[4200];
+        snprintf(buf, sizeof buf, "%s/points/%zu", dir, k);
+        if (!(src.pdirs[k] = strdup(buf)))
+            goto oom;
+        if (hdr)
+            continue;
+        /* The params' names: the first point's header, between point and rep. */
+        char path[4300];
+        snprintf(path, sizeof path, "%s/%s", buf, CLI_POINT_CSV);
+        FILE *in = fopen(path, "r");
+        if (!in || getline(&line, &cap, in) < 0) {
+            fprintf(stderr, "error: cannot read '%s': %s\n", path, strerror(errno ? errno : EIO));
+            if (in)
+                fclose(in);
+            goto done;
+        }
+        fclose(in);
+        chomp(line);
+        if (!(hdr = strdup(line)))
+            goto oom;
+        char *f[MAX_SETS + 2];
+        size_t n = split_csv(hdr, f, MAX_SETS + 2), r = 1;
+        while (r < n && strcmp(f[r], "rep"))
+            r++;
+        if (r == n) {
+            fprintf(stderr, "error: '%s': no rep column\n", path);
+            goto done;
+        }
+        if (!(names = calloc(r, sizeof *names)))
+            goto oom;
+        for (size_t j = 1; j < r; j++)
+            names[j - 1] = f[j];
+        src.nnames = r - 1;
+        src.names = (const char *const *)names;
+    }
+    if (!hdr) {
+        fprintf(stderr, "error: '%s': no point has results\n", dir);
+        goto done;
+    }
+    rc = assemble(&src);
+    if (rc == 0 && !quiet)
+        print_points(&src, scenario, reps);
+    goto done;
+oom:
+    fprintf(stderr, "error: out of memory\n");
+done:
+    for (size_t k = 0; src.pdirs && k < npoints; k++)
+        free(src.pdirs[k]);
+    free(src.pdirs);
+    free(names);
+    free(hdr);
+    free(line);
+    return rc;
 }
 
 int cli_sweep(const options *o)
@@ -712,34 +820,41 @@ int cli_sweep(const options *o)
                             "control characters for a sweep: '%s'\n", o->scenario);
             goto done;
         }
+    /* Shards share the directory: each runs its points, whoever comes first writes sweep.json. */
+    int shard = o->shard_n > 0;
     snprintf(path, sizeof path, "%s/%s", s.dir, SWEEP_JSON);
     old = read_all(path);
     if (o->resume && !old) {
         fprintf(stderr, "dessa: --resume: '%s' holds no sweep to resume\n", s.dir);
         goto done;
     }
-    if (old && !o->resume) {
+    if (old && !o->resume && !shard) {
         fprintf(stderr, "dessa: '%s' holds a sweep already: --resume finishes it; to start "
                         "afresh, remove it or choose another -o\n", s.dir);
         goto done;
     }
     if (old && strcmp(old, json)) {
-        fprintf(stderr, "dessa: --resume: '%s' holds another sweep (its sweep.json differs: "
-                        "scenario, seed, reps, --set or points); remove it or choose another -o\n",
+        fprintf(stderr, "dessa: '%s' holds another sweep (its sweep.json differs: scenario, "
+                        "seed, reps, --set or points); remove it or choose another -o\n",
                 s.dir);
         goto done;
     }
-    if (!old && !dir_empty(s.dir)) {
+    if (!old && !shard && !dir_empty(s.dir)) {
         fprintf(stderr, "dessa: '%s' exists and holds other files; a sweep needs a new or "
                         "empty directory (choose another -o)\n", s.dir);
         goto done;
     }
-    snprintf(path, sizeof path, "%s/points", s.dir);
-    if (make_dirs(path) != 0 || (!old && write_whole(s.dir, SWEEP_JSON, json) != 0))
+    if (make_dirs(s.dir) != 0 || (!old && write_whole(s.dir, SWEEP_JSON, json) != 0))
         goto done;
-    for (size_t k = 0; k < s.sw.npoints; k++)
-        if (!o->resume || !point_done(&s, k))
+    snprintf(path, sizeof path, "%s/points", s.dir);
+    if (make_dir(path) != 0)
+        goto done;
+    for (size_t k = 0; k < s.sw.npoints; k++) {
+        if (shard && k % o->shard_n != o->shard_i - 1)
+            continue;
+        if (!(o->resume || shard) || !point_done(&s, k))
             s.todo[s.ntodo++] = k;
+    }
 
     unsigned jobs = o->jobs;
     unsigned threads = s.reps >= jobs ? 1 : jobs;
@@ -760,14 +875,19 @@ int cli_sweep(const options *o)
     size_t nfailed = 0;
     for (size_t k = 0; k < s.sw.npoints; k++)
         nfailed += (size_t)s.failed[k];
-    if (nfailed < s.sw.npoints && assemble(&s) == 0) {
+    if (shard) {
         status = nfailed ? EXIT_MODEL : 0;
         if (!o->quiet)
-            print_points(&s);
-        if (nfailed)
-            fprintf(stderr, "dessa: %zu of %zu points failed (above); sweep.csv holds the "
-                            "others\n", nfailed, s.sw.npoints);
+            printf("shard %u/%u: %zu point%s run in %s/points/; when every shard is done: "
+                   "dessa merge %s\n", o->shard_i, o->shard_n, s.ntodo - nfailed,
+                   s.ntodo - nfailed == 1 ? "" : "s", s.dir, s.dir);
+    } else if (nfailed < s.sw.npoints &&
+               assemble_dir(s.dir, s.sw.npoints, s.failed, o->scenario, s.reps, o->quiet) == 0) {
+        status = nfailed ? EXIT_MODEL : 0;
     }
+    if (nfailed)
+        fprintf(stderr, "dessa: %zu of %zu points failed (above)%s\n", nfailed, s.sw.npoints,
+                shard ? "" : "; sweep.csv holds the others");
     cli_signals_release();
 done:
     free(json);
@@ -776,5 +896,156 @@ done:
     free(s.failed);
     pthread_mutex_destroy(&s.print);
     dessa_scenario_free(sc);
+    return status;
+}
+
+/* ---- dessa merge ------------------------------------------------------------------------- */
+
+/* The number after "key": in a sweep.json text, or -1. */
+static long long json_number(const char *json, const char *key)
+{
+    char pat[64];
+    snprintf(pat, sizeof pat, "\"%s\": ", key);
+    const char *p = strstr(json, pat);
+    return p ? strtoll(p + strlen(pat), NULL, 10) : -1;
+}
+
+/* Copies the regular files of directory from into directory to (made). 0 or -1 with errno. */
+static int copy_dir(const char *from, const char *to)
+{
+    if (mkdir(to, 0777) != 0)
+        return -1;
+    DIR *d = opendir(from);
+    if (!d)
+        return -1;
+    int rc = 0;
+    for (struct dirent *e; rc == 0 && (e = readdir(d));) {
+        if (e->d_name[0] == '.')
+            continue;
+        char a[4300], b[4300];
+        snprintf(a, sizeof a, "%s/%s", from, e->d_name);
+        snprintf(b, sizeof b, "%s/%s", to, e->d_name);
+        FILE *in = fopen(a, "rb"), *out = in ? fopen(b, "wb") : NULL;
+        char buf[65536];
+        size_t n;
+        while (out && (n = fread(buf, 1, sizeof buf, in)) > 0)
+            if (fwrite(buf, 1, n, out) != n)
+                rc = -1;
+        if (!in || !out || ferror(in))
+            rc = -1;
+        if (in)
+            fclose(in);
+        if (out && fclose(out) != 0)
+            rc = -1;
+    }
+    closedir(d);
+    return rc;
+}
+
+int cli_merge(int argc, char **argv)
+{
+    const char *out = NULL, *dirs[1024];
+    size_t ndirs = 0;
+    int quiet = 0;
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-o") || !strcmp(a, "--out")) {
+            if (i + 1 >= argc || !*argv[i + 1])
+                return cli_usage_error("%s needs a directory", a);
+            out = argv[++i];
+        } else if (!strncmp(a, "--out=", 6) || (!strncmp(a, "-o", 2) && a[2])) {
+            out = a + (a[1] == 'o' ? 2 : 6);
+        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+            quiet = 1;
+        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            printf("usage: dessa merge DIR... [-o OUT] [-q]\n"
+                   "Joins the points of a sweep run in shards (dessa sweep --shard I/N) into\n"
+                   "OUT (default: the first DIR): sweep.csv and sweep_summary.csv as one sweep\n"
+                   "would write them. Every DIR must hold the same sweep (sweep.json).\n");
+            return 0;
+        } else if (a[0] == '-' && a[1]) {
+            return cli_usage_error("unknown option '%s'", a);
+        } else if (ndirs < sizeof dirs / sizeof dirs[0]) {
+            dirs[ndirs++] = a;
+        }
+    }
+    if (!ndirs)
+        return cli_usage_error("%s", "merge needs the directories of the shards");
+    if (!out)
+        out = dirs[0];
+    char path[4300];
+    char *json = NULL;
+    int status = EXIT_MODEL;
+    for (size_t i = 0; i < ndirs; i++) {
+        snprintf(path, sizeof path, "%s/%s", dirs[i], SWEEP_JSON);
+        char *j = read_all(path);
+        if (!j) {
+            fprintf(stderr, "dessa: merge: '%s' holds no sweep (no readable %s)\n", dirs[i],
+                    SWEEP_JSON);
+            free(json);
+            return EXIT_MODEL;
+        }
+        if (json && strcmp(json, j)) {
+            fprintf(stderr, "dessa: merge: '%s' holds another sweep than '%s' (their sweep.json "
+                            "differ)\n", dirs[i], dirs[0]);
+            free(j);
+            free(json);
+            return EXIT_MODEL;
+        }
+        if (json)
+            free(j);
+        else
+            json = j;
+    }
+    long long npoints = json_number(json, "npoints"), reps = json_number(json, "reps");
+    if (npoints < 1 || reps < 1) {
+        fprintf(stderr, "dessa: merge: '%s/%s' is not a sweep description\n", dirs[0],
+                SWEEP_JSON);
+        free(json);
+        return EXIT_MODEL;
+    }
+    /* Every point from the first directory that has it, moved into OUT/points/. */
+    int same = 0;
+    for (size_t i = 0; i < ndirs; i++)
+        same |= !strcmp(dirs[i], out);
+    if (!same && !dir_empty(out)) {
+        fprintf(stderr, "dessa: merge: '%s' exists and holds other files; choose a new or empty "
+                        "-o\n", out);
+        goto done;
+    }
+    snprintf(path, sizeof path, "%s/points", out);
+    if (make_dirs(path) != 0 || (!same && write_whole(out, SWEEP_JSON, json) != 0))
+        goto done;
+    for (long long k = 0; k < npoints; k++) {
+        char dst[4300], src[4300];
+        snprintf(dst, sizeof dst, "%s/points/%lld", out, k);
+        snprintf(path, sizeof path, "%s/%s", dst, CLI_POINT_CSV);
+        if (access(path, R_OK) == 0)
+            continue;
+        size_t i = 0;
+        for (; i < ndirs; i++) {
+            snprintf(src, sizeof src, "%s/points/%lld/%s", dirs[i], k, CLI_POINT_CSV);
+            if (access(src, R_OK) == 0)
+                break;
+        }
+        if (i == ndirs) {
+            fprintf(stderr, "dessa: merge: point %lld is in none of the directories: run its "
+                            "shard (or dessa sweep --resume)\n", k);
+            goto done;
+        }
+        snprintf(src, sizeof src, "%s/points/%lld", dirs[i], k);
+        if (rename(src, dst) != 0 && (errno != EXDEV || copy_dir(src, dst) != 0)) {
+            fprintf(stderr, "error: cannot move '%s' to '%s': %s\n", src, dst, strerror(errno));
+            goto done;
+        }
+    }
+    char scenario[4096] = "";
+    const char *p = strstr(json, "\"scenario\": \"");
+    if (p)
+        sscanf(p + 13, "%4095[^\"]", scenario);
+    if (assemble_dir(out, (size_t)npoints, NULL, scenario, (uint64_t)reps, quiet) == 0)
+        status = 0;
+done:
+    free(json);
     return status;
 }
