@@ -139,6 +139,28 @@ check "merge of two different sweeps is refused" $?
 [ $? -eq 2 ] && grep -q -- "--shard needs I/N" "$tmp/err"
 check "--shard 3/2 is a usage error" $?
 
+# MPI: the ranks share the points; the same bytes. Only where dessa was built with MPI and
+# mpirun is installed (CI installs OpenMPI; see .ci/run).
+if "$dessa" --version | grep -q "with MPI" && command -v mpirun > /dev/null; then
+    export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
+    # OpenMPI's own allocations outlive MPI_Finalize: no leak report for them.
+    mpi_env="env ASAN_OPTIONS=detect_leaks=0"
+    $mpi_env mpirun -np 2 "$dessa" sweep "$tmp/m.lua" -q -o "$tmp/mpi" -j 1
+    check "mpirun -np 2 dessa sweep exits 0" $?
+    for f in sweep.csv sweep_summary.csv; do
+        cmp -s "$tmp/a/$f" "$tmp/mpi/$f"
+        check "$f: mpirun -np 2 = one sweep" $?
+    done
+    $mpi_env mpirun -np 3 "$dessa" sweep "$tmp/m.lua" -q -o "$tmp/mpi3" --reps 1 -j 2
+    cmp -s "$tmp/c1/sweep.csv" "$tmp/mpi3/sweep.csv"
+    check "sweep.csv: mpirun -np 3 with -j 2 = one sweep" $?
+    $mpi_env mpirun -np 2 "$dessa" sweep "$tmp/m.lua" -q -o "$tmp/mpi" 2> "$tmp/err"
+    [ $? -ne 0 ] && grep -q "holds a sweep already" "$tmp/err"
+    check "mpirun: an existing sweep is refused on every rank" $?
+else
+    echo "skipped: dessa was built without MPI or mpirun is missing (apt-get install libopenmpi-dev openmpi-bin)"
+fi
+
 # Errors: a message, a non-zero exit, nothing written.
 err() {   # err DESCRIPTION EXPECTED-STATUS PATTERN ARGS...
     local what=$1 want=$2 pat=$3

@@ -75,6 +75,16 @@ void cli_signals_release(void);
 /* out/<scenario name without .lua> */
 void cli_default_out(const char *scenario, char *dir, size_t n);
 
+/* mpi.c: the ranks of an MPI job (one rank, doing nothing, without MPI). cli_mpi_start
+ * initialises MPI when an MPI launcher started the program: 1, 0 (not launched by MPI) or -1. */
+int cli_mpi_start(int *argc, char ***argv);
+void cli_mpi_stop(void);
+int cli_mpi_rank(void);
+int cli_mpi_size(void);
+int cli_mpi_bcast(int v);                 /* rank 0's v, on every rank */
+void cli_mpi_max(int *v, size_t n);       /* elementwise maximum over the ranks, in place */
+const char *cli_mpi_name(void);           /* "MPI" when built with it, else NULL */
+
 /* sweep.c: a point's rows of sweep.csv, written beside its results. */
 #define CLI_POINT_CSV "point.csv"
 /* Writes replication rep's row (the header first, for rep 0); 0, or -1 with f->err set. */

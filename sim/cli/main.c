@@ -62,7 +62,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (!strcmp(argv[1], "--version")) {
-        printf("dessa %s\n", DESSA_VERSION);
+        printf("dessa %s%s\n", DESSA_VERSION, cli_mpi_name() ? " (with MPI)" : "");
         return 0;
     }
     if (!strcmp(argv[1], "merge"))
@@ -77,7 +77,14 @@ int main(int argc, char **argv)
         fputs(usage, stdout);
         return 0;
     }
-    if (!strcmp(o.cmd, "sweep"))
-        return cli_sweep(&o);
+    if (!strcmp(o.cmd, "sweep")) {
+        if (cli_mpi_start(&argc, &argv) < 0) {
+            fprintf(stderr, "error: MPI did not start\n");
+            return EXIT_MODEL;
+        }
+        rc = cli_sweep(&o);
+        cli_mpi_stop();
+        return rc;
+    }
     return !strcmp(o.cmd, "run") ? cli_run(&o) : cli_check(&o);
 }

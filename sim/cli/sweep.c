@@ -782,6 +782,34 @@ done:
     return rc;
 }
 
+/* Checks the output directory and writes sweep.json: 0, or -1 after printing why. */
+static int prepare(sweep *s, const char *json, int shard)
+{
+    const options *o = s->o;
+    char path[4300];
+    snprintf(path, sizeof path, "%s/%s", s->dir, SWEEP_JSON);
+    char *old = read_all(path);
+    int rc = -1;
+    if (o->resume && !old)
+        fprintf(stderr, "dessa: --resume: '%s' holds no sweep to resume\n", s->dir);
+    else if (old && !o->resume && !shard)
+        fprintf(stderr, "dessa: '%s' holds a sweep already: --resume finishes it; to start "
+                        "afresh, remove it or choose another -o\n", s->dir);
+    else if (old && strcmp(old, json))
+        fprintf(stderr, "dessa: '%s' holds another sweep (its sweep.json differs: scenario, "
+                        "seed, reps, --set or points); remove it or choose another -o\n",
+                s->dir);
+    else if (!old && !shard && !dir_empty(s->dir))
+        fprintf(stderr, "dessa: '%s' exists and holds other files; a sweep needs a new or "
+                        "empty directory (choose another -o)\n", s->dir);
+    else if (make_dirs(s->dir) == 0 && (old || write_whole(s->dir, SWEEP_JSON, json) == 0)) {
+        snprintf(path, sizeof path, "%s/points", s->dir);
+        rc = make_dir(path);
+    }
+    free(old);
+    return rc;
+}
+
 int cli_sweep(const options *o)
 {
     char err[1024];
@@ -807,7 +835,6 @@ int cli_sweep(const options *o)
     }
     int status = EXIT_MODEL;
     char *json = sweep_json(&s, dessa_scenario_seed(sc));
-    char *old = NULL, path[4300];
     s.todo = calloc(s.sw.npoints, sizeof *s.todo);
     s.failed = calloc(s.sw.npoints, sizeof *s.failed);
     if (!json || !s.todo || !s.failed) {
@@ -820,37 +847,22 @@ int cli_sweep(const options *o)
                             "control characters for a sweep: '%s'\n", o->scenario);
             goto done;
         }
-    /* Shards share the directory: each runs its points, whoever comes first writes sweep.json. */
+    /* Shards share the directory: each runs its points, whoever comes first writes sweep.json.
+     * Under MPI, rank 0 checks and prepares the directory, then every rank runs its slice. */
     int shard = o->shard_n > 0;
-    snprintf(path, sizeof path, "%s/%s", s.dir, SWEEP_JSON);
-    old = read_all(path);
-    if (o->resume && !old) {
-        fprintf(stderr, "dessa: --resume: '%s' holds no sweep to resume\n", s.dir);
+    int rank = cli_mpi_rank(), ranks = cli_mpi_size();
+    if (shard && ranks > 1) {
+        if (rank == 0)
+            fprintf(stderr, "dessa: --shard and an MPI job do not mix: the ranks are the shards\n");
         goto done;
     }
-    if (old && !o->resume && !shard) {
-        fprintf(stderr, "dessa: '%s' holds a sweep already: --resume finishes it; to start "
-                        "afresh, remove it or choose another -o\n", s.dir);
+    int ready = rank == 0 ? prepare(&s, json, shard) : 0;
+    if (cli_mpi_bcast(ready) != 0)
         goto done;
-    }
-    if (old && strcmp(old, json)) {
-        fprintf(stderr, "dessa: '%s' holds another sweep (its sweep.json differs: scenario, "
-                        "seed, reps, --set or points); remove it or choose another -o\n",
-                s.dir);
-        goto done;
-    }
-    if (!old && !shard && !dir_empty(s.dir)) {
-        fprintf(stderr, "dessa: '%s' exists and holds other files; a sweep needs a new or "
-                        "empty directory (choose another -o)\n", s.dir);
-        goto done;
-    }
-    if (make_dirs(s.dir) != 0 || (!old && write_whole(s.dir, SWEEP_JSON, json) != 0))
-        goto done;
-    snprintf(path, sizeof path, "%s/points", s.dir);
-    if (make_dir(path) != 0)
-        goto done;
+    unsigned slices = shard ? o->shard_n : (unsigned)ranks;
+    unsigned slice = shard ? o->shard_i - 1 : (unsigned)rank;
     for (size_t k = 0; k < s.sw.npoints; k++) {
-        if (shard && k % o->shard_n != o->shard_i - 1)
+        if (k % slices != slice)
             continue;
         if (!(o->resume || shard) || !point_done(&s, k))
             s.todo[s.ntodo++] = k;
@@ -872,10 +884,13 @@ int cli_sweep(const options *o)
     point_worker(&s);
     for (unsigned i = 0; i < started; i++)
         pthread_join(th[i], NULL);
+    cli_mpi_max(s.failed, s.sw.npoints);   /* every rank's failures, on every rank */
     size_t nfailed = 0;
     for (size_t k = 0; k < s.sw.npoints; k++)
         nfailed += (size_t)s.failed[k];
-    if (shard) {
+    if (rank != 0) {
+        status = 0;
+    } else if (shard) {
         status = nfailed ? EXIT_MODEL : 0;
         if (!o->quiet)
             printf("shard %u/%u: %zu point%s run in %s/points/; when every shard is done: "
@@ -885,13 +900,13 @@ int cli_sweep(const options *o)
                assemble_dir(s.dir, s.sw.npoints, s.failed, o->scenario, s.reps, o->quiet) == 0) {
         status = nfailed ? EXIT_MODEL : 0;
     }
-    if (nfailed)
+    if (nfailed && rank == 0)
         fprintf(stderr, "dessa: %zu of %zu points failed (above)%s\n", nfailed, s.sw.npoints,
                 shard ? "" : "; sweep.csv holds the others");
     cli_signals_release();
 done:
+    status = cli_mpi_bcast(status);
     free(json);
-    free(old);
     free(s.todo);
     free(s.failed);
     pthread_mutex_destroy(&s.print);
