@@ -83,6 +83,31 @@ done
 [ "$(awk -F, 'NR > 1 && $1 == 0' "$tmp/c1/sweep_summary.csv" | cut -d, -f9 | sort -u)" = "" ]
 check "one replication: sd and half-width are empty, not 0" $?
 
+# --compare: paired differences, against an independent computation from sweep.csv (with
+# --param rate=0.1,0.5 --param mode=a, points 0 and 2 differ only in rate; t(0.975, 3)).
+"$dessa" sweep "$tmp/m.lua" -q -o "$tmp/cmp" --compare mode=a,b --param rate=0.1,0.5 --reps 4
+check "--compare exits 0" $?
+head -1 "$tmp/cmp/sweep_compare.csv" | grep -q '^rate,users,think,metric,point_a,point_b,n,mean_a,mean_b,diff_mean,diff_sd,diff_half_width$'
+check "sweep_compare.csv header" $?
+"$dessa" sweep "$tmp/m.lua" -q -o "$tmp/cmp3" --compare rate=0.1,0.5 --param rate=0.1,0.5 \
+    --param mode=a --reps 4
+col=$(head -1 "$tmp/cmp3/sweep.csv" | tr , '\n' | grep -n '^s.queue_mean$' | cut -d: -f1)
+awk -F, -v c="$col" 'NR > 1 && $1 == 0 { a[$6] = $c } NR > 1 && $1 == 2 { b[$6] = $c } END {
+    n = 0; s = 0; for (r in a) { d[n] = b[r] - a[r]; s += d[n]; n++ }
+    m = s / n; v = 0; for (i = 0; i < n; i++) v += (d[i] - m) ^ 2
+    printf "%d %.12g %.12g\n", n, m, 3.182446305284263 * sqrt(v / (n - 1)) / sqrt(n) }' \
+    "$tmp/cmp3/sweep.csv" > "$tmp/ref"
+awk -F, '$4 == "s.queue_mean" && $5 == 0 { printf "%d %.12g %.12g\n", $7, $10, $12 }' \
+    "$tmp/cmp3/sweep_compare.csv" > "$tmp/got"
+cmp -s "$tmp/ref" "$tmp/got" && [ "$(cut -d' ' -f2 "$tmp/got")" != 0 ]
+check "paired difference of s.queue_mean, rate 0.5 - 0.1 ($(cat "$tmp/got") vs $(cat "$tmp/ref"))" $?
+# mode does not change the model: every difference is exactly 0 (common random numbers).
+[ "$(awk -F, 'NR > 1 && $10 != "" && $10 != 0' "$tmp/cmp/sweep_compare.csv" | wc -l)" -eq 0 ]
+check "an unused param: every paired difference is 0" $?
+"$dessa" sweep "$tmp/m.lua" -q -o "$tmp/cmp2" --compare users=1,3 2> "$tmp/err"
+[ $? -eq 1 ] && grep -q "no pair of points differs only in users" "$tmp/err"
+check "--compare with no pair says so" $?
+
 # --param replaces a dimension; a new one is added.
 "$dessa" sweep "$tmp/m.lua" -q -o "$tmp/p" --param rate=0.2,0.4 --reps 1
 [ "$(cut -d, -f2 "$tmp/p/sweep.csv" | sort -u | tr '\n' ' ')" = "0.2 0.4 rate " ]
@@ -202,4 +227,4 @@ check "range(0.1, 0.5, 0.1) is 0.1 0.2 0.3 0.4 0.5" $?
 printf 'local x = param("x", 1)\nrun { duration = 10 }\nsweep { x = geometric(1, 1000, 4) }\n' > "$tmp/g.lua"
 "$dessa" sweep "$tmp/g.lua" -q -o "$tmp/g" && [ "$(awk -F, 'NR > 1 { printf "%s ", $2 }' "$tmp/g/sweep.csv")" = "1 10 100 1000 " ]
 check "geometric(1, 1000, 4) is 1 10 100 1000" $?
-finish 48
+finish 53

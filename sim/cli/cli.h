@@ -32,6 +32,7 @@ typedef struct options {
     int has_reps;               /* --reps was given */
     int resume;                 /* dessa sweep --resume */
     unsigned shard_i, shard_n;  /* dessa sweep --shard I/N (shard_n = 0: no shard) */
+    const char *compare;        /* dessa sweep --compare NAME=A,B */
     dessa_override sets[MAX_SETS];
     size_t nsets;
     dessa_override params[MAX_SETS];   /* dessa sweep --param NAME=V1,V2,... */

@@ -37,6 +37,7 @@ static const char usage[] =
     "  -j, --jobs N         points and replications run on N threads at once\n"
     "  --resume             finish an interrupted sweep in DIR: only missing points run\n"
     "  --shard I/N          run only points I-1, I-1+N, ... (1 <= I <= N); then dessa merge\n"
+    "  --compare NAME=A,B   paired differences B - A per metric: sweep_compare.csv\n"
     "\n"
     "Outputs: flows.csv, services.csv, timeseries.csv, latency.csv, run.json (docs/outputs.md);\n"
     "a sweep: sweep.csv, sweep_summary.csv, sweep.json and points/N/ (docs/sweeps.md).\n"

@@ -87,7 +87,8 @@ int cli_parse_args(int argc, char **argv, options *o)
         int flag = !strcmp(a, "-q") || !strcmp(a, "--quiet") || !strcmp(a, "--unsafe") ||
                    !strcmp(a, "-h") || !strcmp(a, "--help") || !strcmp(a, "--resume");
         int sweep = !strcmp(o->cmd, "sweep");
-        if (!sweep && (!strcmp(a, "--param") || !strcmp(a, "--resume") || !strcmp(a, "--shard")))
+        if (!sweep && (!strcmp(a, "--param") || !strcmp(a, "--resume") || !strcmp(a, "--shard") ||
+                       !strcmp(a, "--compare")))
             return cli_usage_error("%s is an option of dessa sweep", a);
         if (flag && !take)
             return cli_usage_error("%s takes no value", a);
@@ -131,6 +132,11 @@ int cli_parse_args(int argc, char **argv, options *o)
                 return cli_usage_error("--shard needs I/N with 1 <= I <= N, got '%s'", v ? v : "");
             o->shard_i = si;
             o->shard_n = sn;
+            i += take;
+        } else if (!strcmp(a, "--compare")) {
+            if (!v || !*v)
+                return cli_usage_error("--compare needs NAME=A,B, got '%s'", v ? v : "");
+            o->compare = v;
             i += take;
         } else if (!strcmp(a, "--resume")) {
             o->resume = 1;

@@ -68,7 +68,7 @@ static double wall_clock(void)
  * order) and stops the other workers. Called with the lock held. */
 static void fail(runner *p, const char *msg)
 {
-    if (!p->failed)
+    if (!p->failed && !atomic_load(&p->stopping))   /* a signal ends the run: no noise */
         fprintf(stderr, "%s\n", msg);
     p->failed = 1;
     pthread_cond_broadcast(&p->turn);

@@ -782,6 +782,202 @@ done:
     return rc;
 }
 
+/* ---- paired comparisons (--compare NAME=A,B) ------------------------------------------------
+ * Replication r of two points sees the same random numbers, so the difference B_r - A_r of a
+ * metric removes most of the noise the two share: its interval is the interval of the
+ * difference, far narrower than two separate intervals would suggest. */
+
+/* A point's rows: reps x columns of text, with the column names. */
+typedef struct rows {
+    char *header, **cols;
+    size_t ncols;
+    char **lines;
+    char ***cells;
+    size_t nrows;
+} rows;
+
+static void rows_free(rows *r)
+{
+    for (size_t i = 0; i < r->nrows; i++) {
+        free(r->lines[i]);
+        free(r->cells[i]);
+    }
+    free(r->lines);
+    free(r->cells);
+    free(r->cols);
+    free(r->header);
+    memset(r, 0, sizeof *r);
+}
+
+static int rows_read(const char *dir, rows *r)
+{
+    char path[4300];
+    snprintf(path, sizeof path, "%s/%s", dir, CLI_POINT_CSV);
+    memset(r, 0, sizeof *r);
+    FILE *in = fopen(path, "r");
+    if (!in)
+        return -1;
+    char *line = NULL;
+    size_t cap = 0;
+    int rc = 0;
+    while (rc == 0 && getline(&line, &cap, in) >= 0) {
+        chomp(line);
+        char **f = malloc(MAX_FIELDS * sizeof *f);
+        char *copy = strdup(line);
+        if (!f || !copy) {
+            free(f);
+            free(copy);
+            rc = -1;
+            break;
+        }
+        size_t n = split_csv(copy, f, MAX_FIELDS);
+        if (!r->header) {
+            r->header = copy;
+            r->cols = f;
+            r->ncols = n;
+            continue;
+        }
+        char **nl = realloc(r->lines, (r->nrows + 1) * sizeof *nl);
+        char ***nc = nl ? realloc(r->cells, (r->nrows + 1) * sizeof *nc) : NULL;
+        if (nl)
+            r->lines = nl;
+        if (nc)
+            r->cells = nc;
+        if (!nl || !nc || n != r->ncols) {
+            free(f);
+            free(copy);
+            rc = -1;
+            break;
+        }
+        r->lines[r->nrows] = copy;
+        r->cells[r->nrows++] = f;
+    }
+    free(line);
+    fclose(in);
+    return rc;
+}
+
+static int compare_points(const sweep *s, sim_file *out, size_t a, size_t b, size_t skip)
+{
+    char da[4200], db[4200];
+    point_dir(s, a, da, sizeof da);
+    point_dir(s, b, db, sizeof db);
+    rows ra, rb;
+    int rc = rows_read(da, &ra) | rows_read(db, &rb);
+    size_t first = s->sw.nnames + 2;   /* point, params, rep */
+    for (size_t i = first; rc == 0 && i < ra.ncols; i++) {
+        size_t j = first;
+        while (j < rb.ncols && strcmp(rb.cols[j], ra.cols[i]))
+            j++;
+        if (j == rb.ncols)
+            continue;
+        sim_tally ta, tb, td;
+        sim_tally_reset(&ta);
+        sim_tally_reset(&tb);
+        sim_tally_reset(&td);
+        for (size_t r = 0; r < ra.nrows && r < rb.nrows; r++) {
+            char *ea, *eb;
+            double x = strtod(ra.cells[r][i], &ea), y = strtod(rb.cells[r][j], &eb);
+            int hx = *ra.cells[r][i] && !*ea, hy = *rb.cells[r][j] && !*eb;
+            if (hx)
+                sim_tally_add(&ta, x);
+            if (hy)
+                sim_tally_add(&tb, y);
+            if (hx && hy)
+                sim_tally_add(&td, y - x);
+        }
+        for (size_t j2 = 0; j2 < s->sw.nnames; j2++)
+            if (j2 != skip)
+                sim_csv_str(out, s->sw.values[a * s->sw.nnames + j2]);
+        sim_csv_str(out, ra.cols[i]);
+        sim_csv_u64(out, a);
+        sim_csv_u64(out, b);
+        sim_csv_u64(out, td.n);
+        sim_csv_real(out, ta.n ? sim_tally_mean(&ta) : NAN);
+        sim_csv_real(out, tb.n ? sim_tally_mean(&tb) : NAN);
+        sim_csv_real(out, td.n ? sim_tally_mean(&td) : NAN);
+        sim_csv_real(out, td.n > 1 ? sim_tally_sd(&td) : NAN);
+        sim_csv_real(out, td.n > 1 ? sim_ci_t_halfwidth(&td, 0.95) : NAN);
+        sim_csv_end(out);
+    }
+    rows_free(&ra);
+    rows_free(&rb);
+    return rc;
+}
+
+/* sweep_compare.csv: for each pair of points equal but for NAME = A vs B, per metric the mean
+ * of A, of B, and the paired difference B - A with its sd and 95% half-width. */
+static int compare(const sweep *s)
+{
+    const options *o = s->o;
+    char name[256];
+    const char *eq = strchr(o->compare, '='), *comma = eq ? strchr(eq + 1, ',') : NULL;
+    if (!eq || !comma || eq == o->compare || (size_t)(eq - o->compare) >= sizeof name ||
+        strchr(comma + 1, ',')) {
+        fprintf(stderr, "dessa: --compare needs NAME=A,B, got '%s'\n", o->compare);
+        return -1;
+    }
+    memcpy(name, o->compare, (size_t)(eq - o->compare));
+    name[eq - o->compare] = 0;
+    char va[256], vb[256];
+    snprintf(va, sizeof va, "%.*s", (int)(comma - eq - 1), eq + 1);
+    snprintf(vb, sizeof vb, "%s", comma + 1);
+    size_t w = 0, nn = s->sw.nnames;
+    while (w < nn && strcmp(s->sw.names[w], name))
+        w++;
+    if (w == nn) {
+        fprintf(stderr, "dessa: --compare %s: %s is not swept\n", o->compare, name);
+        return -1;
+    }
+    char path[4300], tmp[4300];
+    snprintf(path, sizeof path, "%s/sweep_compare.csv", s->dir);
+    snprintf(tmp, sizeof tmp, "%s/.sweep_compare.csv.tmp", s->dir);
+    sim_file out;
+    if (sim_file_open(&out, tmp) != SIM_OK) {
+        fprintf(stderr, "error: cannot write '%s': %s\n", tmp, strerror(out.err));
+        return -1;
+    }
+    for (size_t j = 0; j < nn; j++)
+        if (j != w)
+            sim_csv_str(&out, s->sw.names[j]);
+    static const char *const cols[] = { "metric", "point_a", "point_b", "n", "mean_a",
+                                        "mean_b", "diff_mean", "diff_sd", "diff_half_width" };
+    for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
+        sim_csv_str(&out, cols[i]);
+    sim_csv_end(&out);
+    size_t pairs = 0;
+    int rc = 0;
+    for (size_t a = 0; rc == 0 && a < s->sw.npoints; a++) {
+        if (s->failed[a] || strcmp(s->sw.values[a * nn + w], va))
+            continue;
+        for (size_t b = 0; rc == 0 && b < s->sw.npoints; b++) {
+            if (s->failed[b] || strcmp(s->sw.values[b * nn + w], vb))
+                continue;
+            size_t j = 0;
+            while (j < nn && (j == w || !strcmp(s->sw.values[a * nn + j], s->sw.values[b * nn + j])))
+                j++;
+            if (j < nn)
+                continue;
+            rc = compare_points(s, &out, a, b, w);
+            pairs++;
+        }
+    }
+    if (rc == 0 && !pairs) {
+        fprintf(stderr, "dessa: --compare %s: no pair of points differs only in %s = %s vs %s\n",
+                o->compare, name, va, vb);
+        rc = -1;
+    }
+    if (rc == 0 && (sim_file_close(&out) != SIM_OK || rename(tmp, path) != 0)) {
+        fprintf(stderr, "error: cannot write '%s': %s\n", path, strerror(out.err ? out.err : errno));
+        rc = -1;
+    }
+    sim_file_fini(&out, rc != 0);
+    if (rc == 0 && !o->quiet)
+        printf("paired differences (%s = %s minus %s = %s, same random numbers) in %s\n", name,
+               vb, name, va, path);
+    return rc;
+}
+
 /* Checks the output directory and writes sweep.json: 0, or -1 after printing why. */
 static int prepare(sweep *s, const char *json, int shard)
 {
@@ -897,7 +1093,8 @@ int cli_sweep(const options *o)
                    "dessa merge %s\n", o->shard_i, o->shard_n, s.ntodo - nfailed,
                    s.ntodo - nfailed == 1 ? "" : "s", s.dir, s.dir);
     } else if (nfailed < s.sw.npoints &&
-               assemble_dir(s.dir, s.sw.npoints, s.failed, o->scenario, s.reps, o->quiet) == 0) {
+               assemble_dir(s.dir, s.sw.npoints, s.failed, o->scenario, s.reps, o->quiet) == 0 &&
+               (!o->compare || compare(&s) == 0)) {
         status = nfailed ? EXIT_MODEL : 0;
     }
     if (nfailed && rank == 0)
