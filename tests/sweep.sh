@@ -186,6 +186,32 @@ else
     echo "skipped: dessa was built without MPI or mpirun is missing (apt-get install libopenmpi-dev openmpi-bin)"
 fi
 
+# --precision: replications until the 95% half-width of every target is within R of its mean.
+# Checked against the rule computed here from flows.csv, with the published Student t quantiles
+# t(0.975, df) for df = 4..99: the run stops at the first n >= 5 that meets it.
+T975="2.7764451052 2.5705818356 2.4469118511 2.3646242516 2.3060041352 2.2621571628 2.2281388520 2.2009851601 2.1788128297 2.1603686565 2.1447866879 2.1314495456 2.1199052992 2.1098155778 2.1009220402 2.0930240544 2.0859634473 2.0796138447 2.0738730679 2.0686576104 2.0638985616 2.0595385528 2.0555294386 2.0518305165 2.0484071418 2.0452296421 2.0422724563 2.0395134464 2.0369333435 2.0345152974 2.0322445093 2.0301079283 2.0280940010 2.0261924630 2.0243941639 2.0226909200 2.0210753903 2.0195409704 2.0180817028 2.0166921992 2.0153675744 2.0141033889 2.0128955989 2.0117405137 2.0106347576 2.0095752371 2.0085591121 2.0075837703 2.0066468051 2.0057459953 2.0048792882 2.0040447833 2.0032407188 2.0024654593 2.0017174841 2.0009953781 2.0002978220 1.9996235850 1.9989715170 1.9983405425 1.9977296543 1.9971379084 1.9965644190 1.9960083540 1.9954689314 1.9949454151 1.9944371118 1.9939433678 1.9934635667 1.9929971259 1.9925434952 1.9921021540 1.9916726096 1.9912543954 1.9908470688 1.9904502102 1.9900634213 1.9896863235 1.9893185571 1.9889597802 1.9886096670 1.9882679075 1.9879342062 1.9876082816 1.9872898648 1.9869786995 1.9866745407 1.9863771544 1.9860863170 1.9858018143 1.9855234419 1.9852510035 1.9849843115 1.9847231860 1.9844674545 1.9842169516"
+"$dessa" run "$tmp/m.lua" -q -o "$tmp/prec" --set rate=0.5 --precision 0.03 -j 2 2> "$tmp/err"
+check "--precision exits 0" $?
+awk -F, -v t="$T975" 'BEGIN { split(t, q, " ") } NR > 1 { n++; x = $10; s += x; ss += x * x
+    if (n >= 5 && stop == 0) { m = s / n; hw = q[n - 4] * sqrt((ss - n * m * m) / (n - 1)) / sqrt(n)
+        if (hw <= 0.03 * m) stop = n } }
+    END { print n, stop }' "$tmp/prec/flows.csv" > "$tmp/got"
+read -r n stop < "$tmp/got"
+[ "$n" -ge 5 ] && [ "$n" = "$stop" ] && grep -q "met after $n replications" "$tmp/err"
+check "--precision 0.03 stops at the first n >= 5 within 3% (n = $n, rule: $stop)" $?
+"$dessa" run "$tmp/m.lua" -q -o "$tmp/prec1" --set rate=0.5 --precision 0.03 -j 1 2> /dev/null
+cmp -s "$tmp/prec/flows.csv" "$tmp/prec1/flows.csv"
+check "--precision: the same replications with -j 1 and -j 2" $?
+"$dessa" run "$tmp/slow.lua" -q -o "$tmp/prec2" --set rate=0.5 --precision 0.0001 --reps 6 2> "$tmp/err"
+[ $? -eq 0 ] && [ "$(($(wc -l < "$tmp/prec2/flows.csv") - 1))" -eq 6 ] && grep -q "not met after the maximum of 6" "$tmp/err"
+check "--precision not met: stops at --reps and says so" $?
+"$dessa" run "$tmp/slow.lua" -q -o "$tmp/prec3" --precision 0.1 --target s.nope 2> "$tmp/err"
+[ $? -eq 1 ] && grep -q "target s.nope: no such metric" "$tmp/err" && [ ! -e "$tmp/prec3" ]
+check "--target of an unknown metric" $?
+"$dessa" run "$tmp/slow.lua" -q -o "$tmp/prec4" --target c.latency_mean 2> "$tmp/err"
+[ $? -eq 2 ] && grep -q "needs --precision" "$tmp/err"
+check "--target without --precision is a usage error" $?
+
 # Errors: a message, a non-zero exit, nothing written.
 err() {   # err DESCRIPTION EXPECTED-STATUS PATTERN ARGS...
     local what=$1 want=$2 pat=$3
@@ -227,4 +253,4 @@ check "range(0.1, 0.5, 0.1) is 0.1 0.2 0.3 0.4 0.5" $?
 printf 'local x = param("x", 1)\nrun { duration = 10 }\nsweep { x = geometric(1, 1000, 4) }\n' > "$tmp/g.lua"
 "$dessa" sweep "$tmp/g.lua" -q -o "$tmp/g" && [ "$(awk -F, 'NR > 1 { printf "%s ", $2 }' "$tmp/g/sweep.csv")" = "1 10 100 1000 " ]
 check "geometric(1, 1000, 4) is 1 10 100 1000" $?
-finish 53
+finish 58

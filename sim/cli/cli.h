@@ -33,6 +33,9 @@ typedef struct options {
     int resume;                 /* dessa sweep --resume */
     unsigned shard_i, shard_n;  /* dessa sweep --shard I/N (shard_n = 0: no shard) */
     const char *compare;        /* dessa sweep --compare NAME=A,B */
+    double precision;           /* --precision R: replications until every target is within R */
+    const char *targets[64];    /* --target ENTITY.METRIC (default: every flow's latency_mean) */
+    size_t ntargets;
     dessa_override sets[MAX_SETS];
     size_t nsets;
     dessa_override params[MAX_SETS];   /* dessa sweep --param NAME=V1,V2,... */
@@ -66,13 +69,21 @@ typedef struct cli_job {
     unsigned jobs;                   /* threads for the replications */
     cli_table *table;                /* the summary, or NULL */
     const cli_point *point;          /* a sweep's point: its rows go to CLI_POINT_CSV */
+    uint64_t reps_done;              /* out: replications written (fewer than reps when
+                                        o->precision stopped early) */
 } cli_job;
+/* --precision: at least this many replications before the relative half-width is trusted. */
+#define CLI_PRECISION_MIN_REPS 5
+/* --precision without --reps: at most this many. */
+#define CLI_PRECISION_MAX_REPS 100
 /* 0, or EXIT_MODEL after printing why. Signals must have been taken (cli_signals_take). */
-int cli_run_job(const cli_job *job);
+int cli_run_job(cli_job *job);
 /* SIGINT and SIGTERM go to a thread that removes every run's staging directory, then ends
  * the process with the signal. */
 void cli_signals_take(void);
 void cli_signals_release(void);
+/* Tells how --precision ended (stderr). */
+void cli_precision_note(const options *o, uint64_t done, uint64_t max);
 /* out/<scenario name without .lua> */
 void cli_default_out(const char *scenario, char *dir, size_t n);
 

@@ -133,6 +133,22 @@ int cli_parse_args(int argc, char **argv, options *o)
             o->shard_i = si;
             o->shard_n = sn;
             i += take;
+        } else if (!strcmp(a, "--precision")) {
+            char *end;
+            double r = v ? strtod(v, &end) : 0;
+            if (!v || end == v || *end || !(r > 0 && r < 1))
+                return cli_usage_error("--precision needs a relative half-width between 0 and 1 "
+                                       "(0.02 for 2%%), got '%s'", v ? v : "");
+            o->precision = r;
+            i += take;
+        } else if (!strcmp(a, "--target")) {
+            if (!v || !strchr(v, '.'))
+                return cli_usage_error("--target needs ENTITY.METRIC (users.latency_p99), got '%s'",
+                                       v ? v : "");
+            if (o->ntargets == 64)
+                return cli_usage_error("too many --target options (at most %s)", "64");
+            o->targets[o->ntargets++] = v;
+            i += take;
         } else if (!strcmp(a, "--compare")) {
             if (!v || !*v)
                 return cli_usage_error("--compare needs NAME=A,B, got '%s'", v ? v : "");
@@ -157,6 +173,8 @@ int cli_parse_args(int argc, char **argv, options *o)
     }
     if (!o->scenario)
         return cli_usage_error("%s needs a scenario file", o->cmd);
+    if (o->ntargets && !(o->precision > 0))
+        return cli_usage_error("--target %s needs --precision R", o->targets[0]);
     return 0;
 }
 

@@ -24,6 +24,8 @@
 #include "cli.h"
 #include "core/error.h"
 #include "out/results.h"
+#include "stats/ci.h"
+#include "stats/tally.h"
 
 #define MAX_JOBS 1024
 #define SERIES_WARN_ROWS 5e7   /* about 2 GB of timeseries.csv */
@@ -39,7 +41,7 @@ typedef struct rep_done {
 
 typedef struct runner {
     const options *o;
-    const cli_job *job;      /* overrides, sweep point */
+    cli_job *job;            /* overrides, sweep point */
     const char *dir;         /* the output directory as given */
     dessa_scenario *sc;      /* the main thread's copy */
     uint64_t seed, reps;
@@ -55,6 +57,11 @@ typedef struct runner {
     cli_table *table;
     sim_file point_file;     /* point.csv: the point's rows of sweep.csv (sweeps only) */
     uint64_t events;
+    /* --precision: the targets (entity, metric) and their tallies over the replications */
+    size_t ntargets;
+    size_t target_entity[64];
+    long target_metric[64];
+    sim_tally target_tally[64];
 } runner;
 
 static double wall_clock(void)
@@ -118,6 +125,67 @@ static void run_one(runner *p, dessa_scenario *sc, uint64_t rep, rep_done *d)
     sim_engine_free(e);
 }
 
+/* --precision: finds the targets in the first replication's result. 0, or -1 after failing. */
+static int resolve_targets(runner *p, const sim_rep_result *res)
+{
+    const options *o = p->o;
+    if (!o->ntargets) {   /* every flow's latency_mean */
+        for (size_t i = 0; i < res->nentities && p->ntargets < 64; i++)
+            if (res->entities[i].kind == sim_result_kind_flow()) {
+                p->target_entity[p->ntargets] = i;
+                p->target_metric[p->ntargets++] =
+                    sim_result_kind_metric(sim_result_kind_flow(), "latency_mean");
+            }
+        return 0;
+    }
+    for (size_t t = 0; t < o->ntargets; t++) {
+        const char *name = o->targets[t], *dot = strrchr(name, '.');
+        size_t i = 0;
+        long m = -1;
+        for (; dot && i < res->nentities; i++) {
+            const sim_entity_result *x = &res->entities[i];
+            if (strlen(x->name) == (size_t)(dot - name) && !strncmp(x->name, name, (size_t)(dot - name)) &&
+                (m = sim_result_kind_metric(x->kind, dot + 1)) >= 0)
+                break;
+        }
+        if (m < 0) {
+            char msg[600];
+            snprintf(msg, sizeof msg, "dessa: --target %.200s: no such metric; write ENTITY.METRIC "
+                     "with a column of flows.csv or services.csv, e.g. %.200s.latency_mean",
+                     name, res->nentities ? res->entities[0].name : "client");
+            fail(p, msg);
+            return -1;
+        }
+        p->target_entity[t] = i;
+        p->target_metric[t] = m;
+    }
+    p->ntargets = o->ntargets;
+    return 0;
+}
+
+/* --precision: adds replication res to the targets' tallies; true when every target's 95%
+ * half-width is within the precision of its mean (after the minimum of replications). */
+static int precise_enough(runner *p, const sim_rep_result *res)
+{
+    int ok = p->written + 1 >= CLI_PRECISION_MIN_REPS;
+    for (size_t t = 0; t < p->ntargets; t++) {
+        const sim_entity_result *x = &res->entities[p->target_entity[t]];
+        long m = p->target_metric[t];
+        double v = x->kind->metrics[m].type == SIM_METRIC_COUNT ? (double)x->m[m].count
+                                                                : x->m[m].real;
+        if (isnan(v)) {
+            ok = 0;
+            continue;
+        }
+        sim_tally_add(&p->target_tally[t], v);
+        double mean = sim_tally_mean(&p->target_tally[t]);
+        double hw = sim_ci_t_halfwidth(&p->target_tally[t], 0.95);
+        if (!(hw <= p->o->precision * fabs(mean)))
+            ok = 0;
+    }
+    return ok;
+}
+
 /* Writes replication d (the next in order). Called with the lock held. */
 static int write_one(runner *p, rep_done *d)
 {
@@ -153,6 +221,12 @@ static int write_one(runner *p, rep_done *d)
         return -1;
     }
     p->events += d->res.events;
+    if (p->o->precision > 0) {
+        if (p->written == 0 && resolve_targets(p, &d->res) != 0)
+            return -1;
+        if (precise_enough(p, &d->res))
+            p->reps = p->written + 1;   /* no more: later ones already running are dropped */
+    }
     return 0;
 }
 
@@ -164,7 +238,7 @@ static void finish_one(runner *p, uint64_t rep, rep_done *d)
     slot->ready = 1;
     for (;;) {
         rep_done *w = &p->pending[p->written % p->window];
-        if (!w->ready || p->failed)
+        if (!w->ready || p->failed || p->written >= p->reps)
             break;
         int rc = write_one(p, w);
         sim_series_discard(&w->series);
@@ -190,7 +264,8 @@ static void work(runner *p, dessa_scenario *sc)
         rep_done d;
         run_one(p, sc, rep, &d);
         pthread_mutex_lock(&p->lock);
-        if (p->failed) {   /* an earlier replication failed: this one is not written */
+        if (p->failed || rep >= p->reps) {   /* an earlier one failed, or --precision was met:
+                                                this one is not written */
             sim_series_discard(&d.series);
             sim_rep_result_fini(&d.res);
             break;
@@ -353,7 +428,7 @@ static void warn_series_size(dessa_scenario *sc, const sim_config *cfg, uint64_t
                         "a larger run.sample writes fewer\n", rows, rows * 40 / 1e9);
 }
 
-int cli_run_job(const cli_job *job)
+int cli_run_job(cli_job *job)
 {
     const options *o = job->o;
     double t0 = wall_clock();
@@ -416,6 +491,7 @@ int cli_run_job(const cli_job *job)
     sim_file_fini(&p.reps_file, 1);
     sim_file_fini(&p.point_file, status != 0);
     sim_results_abort(&p.out);
+    job->reps_done = p.written;
     pthread_mutex_unlock(&p.lock);
     activate(&p, 0);
 done:
@@ -427,6 +503,17 @@ done:
     pthread_cond_destroy(&p.turn);
     pthread_mutex_destroy(&p.lock);
     return status;
+}
+
+/* Says how --precision ended: met after n replications, or not met at the maximum. */
+void cli_precision_note(const options *o, uint64_t done, uint64_t max)
+{
+    if (done < max)
+        fprintf(stderr, "--precision %g: met after %" PRIu64 " replications\n", o->precision,
+                done);
+    else
+        fprintf(stderr, "warning: --precision %g not met after the maximum of %" PRIu64
+                        " replications (raise --reps)\n", o->precision, max);
 }
 
 int cli_run(const options *o)
@@ -448,8 +535,9 @@ int cli_run(const options *o)
         cli_default_out(o->scenario, defdir, sizeof defdir);
         dir = defdir;
     }
+    uint64_t reps = o->precision > 0 && !o->has_reps ? CLI_PRECISION_MAX_REPS : o->reps;
     cli_job job = { .o = o, .sc = sc, .sets = o->sets, .nsets = o->nsets, .dir = dir,
-                    .reps = o->reps, .jobs = o->jobs, .table = cli_table_new() };
+                    .reps = reps, .jobs = o->jobs, .table = cli_table_new() };
     int status = EXIT_MODEL;
     if (!job.table) {
         fprintf(stderr, "error: out of memory\n");
@@ -458,6 +546,8 @@ int cli_run(const options *o)
         status = cli_run_job(&job);
         cli_signals_release();
     }
+    if (status == 0 && o->precision > 0)
+        cli_precision_note(o, job.reps_done, reps);
     if (status == 0 && !o->quiet)
         cli_table_print(job.table, stdout, o->scenario, dessa_scenario_seed(sc), dir);
     cli_table_free(job.table);

@@ -203,6 +203,12 @@ static int run_point(sweep *s, size_t k)
         cli_job job = { .o = o, .sc = sc, .sets = sets, .nsets = nsets, .dir = dir,
                         .reps = s->reps, .jobs = s->point_jobs, .point = &pt };
         status = cli_run_job(&job);
+        if (status == 0 && o->precision > 0 && job.reps_done == s->reps) {
+            pthread_mutex_lock(&s->print);
+            fprintf(stderr, "warning: point %zu (%s): --precision %g not met after the maximum "
+                            "of %" PRIu64 " replications\n", k, what, o->precision, s->reps);
+            pthread_mutex_unlock(&s->print);
+        }
         dessa_scenario_free(sc);
     }
     size_t done = atomic_fetch_add(&s->done, 1) + 1;
@@ -259,6 +265,12 @@ static char *sweep_json(const sweep *s, uint64_t seed)
     PUT("\"%s\",\n", s->o->scenario);   /* checked below: printable, no quotes */
     PUT("  \"seed\": %" PRIu64 ",\n  \"reps\": %" PRIu64 ",\n  \"npoints\": %zu,\n", seed,
         s->reps, s->sw.npoints);
+    if (s->o->precision > 0) {
+        PUT("  \"precision\": %.17g,\n  \"targets\": [", s->o->precision);
+        for (size_t i = 0; i < s->o->ntargets; i++)
+            PUT("%s\"%s\"", i ? ", " : "", s->o->targets[i]);
+        PUT("],\n");
+    }
     PUT("  \"sets\": {");
     for (size_t i = 0; i < s->o->nsets; i++)
         PUT("%s \"%s\": \"%s\"", i ? "," : "", s->o->sets[i].name, s->o->sets[i].value);
@@ -1020,7 +1032,8 @@ int cli_sweep(const options *o)
     }
     sweep s = { .o = o };
     dessa_scenario_sweep(sc, &s.sw);
-    s.reps = o->has_reps ? o->reps : s.sw.reps ? s.sw.reps : 1;
+    s.reps = o->has_reps ? o->reps : s.sw.reps ? s.sw.reps
+                                    : o->precision > 0 ? CLI_PRECISION_MAX_REPS : 1;
     pthread_mutex_init(&s.print, NULL);
     char defdir[4096];
     s.dir = o->out;
