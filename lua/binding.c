@@ -798,6 +798,8 @@ int dessa_scenario_build(dessa_scenario *sc, uint64_t seed, uint64_t rep, sim_en
 
 size_t dessa_scenario_nparams(const dessa_scenario *sc) { return sc->spec.nparams; }
 
+void dessa_scenario_set_sample(dessa_scenario *sc, double sample) { sc->spec.run.sample = sample; }
+
 void dessa_scenario_sweep(const dessa_scenario *sc, dessa_sweep *out)
 {
     const spec_sweep *w = &sc->spec.sweep;

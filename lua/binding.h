@@ -45,6 +45,9 @@ uint64_t dessa_scenario_seed(const dessa_scenario *sc);
 /* The run block: duration, warm-up, sample interval; *seed is set when the scenario gives one. */
 void dessa_scenario_run_config(const dessa_scenario *sc, sim_config *cfg, int *has_seed);
 
+/* Changes the time-series interval of the run block (dessa run --batches); sample > 0. */
+void dessa_scenario_set_sample(dessa_scenario *sc, double sample);
+
 /* Builds a model for (seed, rep). SIM_OK, or an error with "file:line: message" in err. */
 int dessa_scenario_build(dessa_scenario *sc, uint64_t seed, uint64_t rep, sim_engine **out,
                          char *err, size_t errlen);

@@ -212,6 +212,30 @@ check "--target of an unknown metric" $?
 [ $? -eq 2 ] && grep -q "needs --precision" "$tmp/err"
 check "--target without --precision is a usage error" $?
 
+# --batches: batch means over one long run, against the time series (each row after the
+# warm-up is a batch) and against M/M/1 theory (mean response 2 s at rho = 0.5).
+"$dessa" run "$tmp/slow.lua" -o "$tmp/bat" --batches 20 > "$tmp/out"
+check "--batches exits 0" $?
+grep -q "batch means, replication 0: 20 batches" "$tmp/out"
+check "--batches prints the batch means" $?
+from=$(awk -F, 'NR > 1 && $3 == "c" { t[n++] = $2 } END { print t[n - 21] }' "$tmp/bat/timeseries.csv")
+awk -F, -v from="$from" 'NR > 1 && $3 == "c" && $2 > from { x[n++] = $6 } END {
+    for (i = 0; i < n; i++) s += x[i]; m = s / n
+    for (i = 0; i < n; i++) d += (x[i] - m) ^ 2
+    for (i = 0; i < n - 1; i++) c += (x[i] - m) * (x[i + 1] - m)
+    printf "%d %.10g %.10g %.6f\n", n, m, 2.0930240544 * sqrt(d / (n - 1)) / sqrt(n), c / d }' \
+    "$tmp/bat/timeseries.csv" > "$tmp/ref"
+awk -F, '$3 == "flow" && $4 == "latency_mean" { printf "%d %.10g %.10g %.6f\n", $5, $6, $7, $8 }' \
+    "$tmp/bat/batches.csv" > "$tmp/got"
+cmp -s "$tmp/ref" "$tmp/got"
+check "batches.csv: 20 batch means, their t interval and lag-1 autocorrelation ($(cat "$tmp/got") vs $(cat "$tmp/ref"))" $?
+read -r n m hw r1 < "$tmp/got"
+awk -v m="$m" -v hw="$hw" 'BEGIN { exit !(m - 2 <= hw && 2 - m <= hw) }'
+check "batch means of one M/M/1 run hold the exact 2 s ($m ± $hw)" $?
+"$dessa" run "$tmp/slow.lua" -q -o "$tmp/bat2" --batches 1 2> "$tmp/err"
+[ $? -eq 2 ] && grep -q -- "--batches needs a whole number from 2" "$tmp/err"
+check "--batches 1 is a usage error" $?
+
 # Errors: a message, a non-zero exit, nothing written.
 err() {   # err DESCRIPTION EXPECTED-STATUS PATTERN ARGS...
     local what=$1 want=$2 pat=$3
@@ -253,4 +277,4 @@ check "range(0.1, 0.5, 0.1) is 0.1 0.2 0.3 0.4 0.5" $?
 printf 'local x = param("x", 1)\nrun { duration = 10 }\nsweep { x = geometric(1, 1000, 4) }\n' > "$tmp/g.lua"
 "$dessa" sweep "$tmp/g.lua" -q -o "$tmp/g" && [ "$(awk -F, 'NR > 1 { printf "%s ", $2 }' "$tmp/g/sweep.csv")" = "1 10 100 1000 " ]
 check "geometric(1, 1000, 4) is 1 10 100 1000" $?
-finish 58
+finish 62

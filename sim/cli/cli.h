@@ -16,6 +16,7 @@
 #include "binding.h"
 #include "model/result.h"
 #include "out/csv.h"
+#include "stats/tally.h"
 
 #define EXIT_MODEL 1
 #define EXIT_USAGE 2
@@ -36,6 +37,7 @@ typedef struct options {
     double precision;           /* --precision R: replications until every target is within R */
     const char *targets[64];    /* --target ENTITY.METRIC (default: every flow's latency_mean) */
     size_t ntargets;
+    unsigned batches;           /* --batches B: batch means after the warm-up (0: none) */
     dessa_override sets[MAX_SETS];
     size_t nsets;
     dessa_override params[MAX_SETS];   /* dessa sweep --param NAME=V1,V2,... */
@@ -96,6 +98,29 @@ int cli_mpi_size(void);
 int cli_mpi_bcast(int v);                 /* rank 0's v, on every rank */
 void cli_mpi_max(int *v, size_t n);       /* elementwise maximum over the ranks, in place */
 const char *cli_mpi_name(void);           /* "MPI" when built with it, else NULL */
+
+/* batches.c: batch means over one long run (--batches B): a time-series sink in front of the
+ * writer that keeps, per entity and metric, the batch means' tally and lag-1 sums. */
+#define CLI_BATCH_METRICS 9
+typedef struct cli_batch_slot {
+    char *entity, *kind;
+    sim_tally t[CLI_BATCH_METRICS];
+    double first[CLI_BATCH_METRICS], last[CLI_BATCH_METRICS], cross[CLI_BATCH_METRICS];
+    int gap[CLI_BATCH_METRICS];
+} cli_batch_slot;
+typedef struct cli_batches {
+    double warmup, sample, tick;
+    cli_batch_slot *slots;
+    size_t n, cap, pos;
+    sim_series_fn next;
+    void *next_ud;
+} cli_batches;
+#define CLI_BATCHES_CSV "batches.csv"
+void cli_batches_init(cli_batches *b, double warmup, double sample, sim_series_fn next, void *ud);
+int cli_batches_write(void *ud, const sim_series_row *row);   /* a sim_series_fn */
+const char *const *cli_batches_columns(size_t *n);
+int cli_batches_rows(sim_file *f, const cli_batches *b, uint64_t rep);
+void cli_batches_fini(cli_batches *b);
 
 /* sweep.c: a point's rows of sweep.csv, written beside its results. */
 #define CLI_POINT_CSV "point.csv"

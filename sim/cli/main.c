@@ -30,6 +30,8 @@ static const char usage[] =
     "  --precision R        replications until every target's 95% half-width is within R\n"
     "                       of its mean (0.02: 2%; at least 5, at most --reps or 100)\n"
     "  --target E.METRIC    a target of --precision (default: every flow's latency_mean)\n"
+    "  --batches B          batch means: B batches after the warm-up, intervals from one\n"
+    "                       run (batches.csv; the time series is sampled once per batch)\n"
     "  --unsafe             lift the scenario sandbox (os, io, require)\n"
     "  -h, --help           this text (also: dessa help run, dessa run --help)\n"
     "Values may be attached: --out=DIR, --reps=5, --set=rate=2, -j2, -oDIR.\n"

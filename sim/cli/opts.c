@@ -141,6 +141,12 @@ int cli_parse_args(int argc, char **argv, options *o)
                                        "(0.02 for 2%%), got '%s'", v ? v : "");
             o->precision = r;
             i += take;
+        } else if (!strcmp(a, "--batches")) {
+            if (parse_u64(v, &n) || n < 2 || n > 100000)
+                return cli_usage_error("--batches needs a whole number from 2 to 100000, got '%s'",
+                                       v ? v : "");
+            o->batches = (unsigned)n;
+            i += take;
         } else if (!strcmp(a, "--target")) {
             if (!v || !strchr(v, '.'))
                 return cli_usage_error("--target needs ENTITY.METRIC (users.latency_p99), got '%s'",

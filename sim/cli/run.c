@@ -36,6 +36,7 @@ typedef struct rep_done {
     int rc;                  /* SIM_OK, or the error in err */
     sim_rep_result res;
     sim_series_sink series;
+    cli_batches batches;     /* --batches: in front of the series sink */
     char err[1024];
 } rep_done;
 
@@ -56,6 +57,8 @@ typedef struct runner {
     sim_file reps_file;      /* run.json's lines of the replications, staged */
     cli_table *table;
     sim_file point_file;     /* point.csv: the point's rows of sweep.csv (sweeps only) */
+    sim_file batches_file;   /* batches.csv (--batches only) */
+    double warmup, sample;
     uint64_t events;
     /* --precision: the targets (entity, metric) and their tallies over the replications */
     size_t ntargets;
@@ -106,7 +109,12 @@ static void run_one(runner *p, dessa_scenario *sc, uint64_t rep, rep_done *d)
                  sim_results_error(&p->out));
     pthread_mutex_unlock(&p->lock);
     if (d->rc == SIM_OK) {
-        sim_engine_set_series(e, sim_series_write, &d->series);
+        if (p->o->batches) {
+            cli_batches_init(&d->batches, p->warmup, p->sample, sim_series_write, &d->series);
+            sim_engine_set_series(e, cli_batches_write, &d->batches);
+        } else {
+            sim_engine_set_series(e, sim_series_write, &d->series);
+        }
         double t0 = wall_clock();
         d->rc = sim_engine_run(e);
         double wall = wall_clock() - t0;
@@ -209,6 +217,9 @@ static int write_one(runner *p, rep_done *d)
         rc = cli_point_row(&p->point_file, p->job->point, p->written, &d->res)
                  ? sim_outdir_fail(&p->out.dir, p->point_file.path, p->point_file.err, NULL)
                  : SIM_OK;
+    if (rc == SIM_OK && p->o->batches &&
+        cli_batches_rows(&p->batches_file, &d->batches, p->written) != 0)
+        rc = sim_outdir_fail(&p->out.dir, p->batches_file.path, p->batches_file.err, NULL);
     if (rc != SIM_OK || !line) {
         if (rc == SIM_OK)
             fail(p, "error: out of memory");
@@ -243,6 +254,7 @@ static void finish_one(runner *p, uint64_t rep, rep_done *d)
         int rc = write_one(p, w);
         sim_series_discard(&w->series);
         sim_rep_result_fini(&w->res);
+        cli_batches_fini(&w->batches);
         w->ready = 0;
         if (rc != 0)
             break;
@@ -268,6 +280,7 @@ static void work(runner *p, dessa_scenario *sc)
                                                 this one is not written */
             sim_series_discard(&d.series);
             sim_rep_result_fini(&d.res);
+            cli_batches_fini(&d.batches);
             break;
         }
         finish_one(p, rep, &d);
@@ -289,6 +302,8 @@ static void *worker(void *arg)
         pthread_mutex_unlock(&p->lock);
         return NULL;
     }
+    if (p->o->batches)
+        dessa_scenario_set_sample(sc, p->sample);
     work(p, sc);
     dessa_scenario_free(sc);
     return NULL;
@@ -328,6 +343,7 @@ static void *signal_thread(void *arg)
         pthread_mutex_lock(&p->lock);      /* no file is being created or committed */
         sim_file_fini(&p->reps_file, 1);
         sim_file_fini(&p->point_file, 1);
+        sim_file_fini(&p->batches_file, 1);
         sim_results_abort(&p->out);
     }
     cli_sweep_abort();
@@ -438,7 +454,8 @@ int cli_run_job(cli_job *job)
     dessa_scenario_run_config(sc, &cfg, &scenario_seed);
 
     runner p = { .o = o, .job = job, .dir = job->dir, .sc = sc, .seed = dessa_scenario_seed(sc),
-                 .reps = job->reps, .jobs = job->jobs, .table = job->table };
+                 .reps = job->reps, .jobs = job->jobs, .table = job->table,
+                 .warmup = cfg.warmup, .sample = cfg.sample };
     if (p.jobs > p.reps)
         p.jobs = (unsigned)p.reps;
     p.window = 2 * (uint64_t)p.jobs + 2;
@@ -461,6 +478,13 @@ int cli_run_job(cli_job *job)
         rc = sim_results_file(&p.out, ".replications", &p.reps_file);
     if (rc == SIM_OK && job->point)
         rc = sim_results_file(&p.out, CLI_POINT_CSV, &p.point_file);
+    if (rc == SIM_OK && o->batches) {
+        rc = sim_results_file(&p.out, CLI_BATCHES_CSV, &p.batches_file);
+        size_t n;
+        const char *const *cols = cli_batches_columns(&n);
+        if (rc == SIM_OK)
+            sim_csv_header(&p.batches_file, cols, n);
+    }
     if (rc == SIM_ENOMEM)
         fail(&p, "error: out of memory");
     else if (rc != SIM_OK)
@@ -480,6 +504,8 @@ int cli_run_job(cli_job *job)
     pthread_mutex_lock(&p.lock);
     if (!p.failed && job->point && sim_results_close(&p.out, &p.point_file) != SIM_OK)
         fail_output(&p);
+    if (!p.failed && o->batches && sim_results_close(&p.out, &p.batches_file) != SIM_OK)
+        fail_output(&p);
     if (!p.failed && p.written == p.reps && write_run_json(&p, &cfg, wall_clock() - t0) == 0) {
         sim_file_fini(&p.reps_file, 1);
         if (sim_results_commit(&p.out) == SIM_OK)
@@ -490,6 +516,7 @@ int cli_run_job(cli_job *job)
                 sim_results_error(&p.out));
     sim_file_fini(&p.reps_file, 1);
     sim_file_fini(&p.point_file, status != 0);
+    sim_file_fini(&p.batches_file, status != 0);
     sim_results_abort(&p.out);
     job->reps_done = p.written;
     pthread_mutex_unlock(&p.lock);
@@ -498,11 +525,37 @@ done:
     for (uint64_t i = 0; p.pending && i < p.window; i++) {
         sim_series_discard(&p.pending[i].series);
         sim_rep_result_fini(&p.pending[i].res);
+        cli_batches_fini(&p.pending[i].batches);
     }
     free(p.pending);
     pthread_cond_destroy(&p.turn);
     pthread_mutex_destroy(&p.lock);
     return status;
+}
+
+/* --batches: the flows' latency_mean and throughput from batches.csv, replication 0. */
+static void print_batches(const char *dir, unsigned batches, double len, double from)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", dir, CLI_BATCHES_CSV);
+    FILE *in = fopen(path, "r");
+    if (!in)
+        return;
+    printf("\nbatch means, replication 0: %u batches of %.6g s from t = %.6g s (mean ±95%% CI "
+           "half-width; r1: lag-1 autocorrelation of the batch means)\n", batches, len, from);
+    char line[2048];
+    while (fgets(line, sizeof line, in)) {
+        char rep[32], entity[512], kind[32], metric[64], n[32], mean[64], half[64], r1[64];
+        if (sscanf(line, "%31[^,],%511[^,],%31[^,],%63[^,],%31[^,],%63[^,],%63[^,],%63[^\n]",
+                   rep, entity, kind, metric, n, mean, half, r1) != 8 ||
+            strcmp(rep, "0") || strcmp(kind, "flow") ||
+            (strcmp(metric, "latency_mean") && strcmp(metric, "throughput")))
+            continue;
+        printf("  %-16s %-14s %12.6g ± %-10.3g r1 = %.2f%s\n", entity, metric,
+               strtod(mean, NULL), strtod(half, NULL), strtod(r1, NULL),
+               strtod(r1, NULL) > 0.2 ? "  (correlated: use fewer, longer batches)" : "");
+    }
+    fclose(in);
 }
 
 /* Says how --precision ended: met after n replications, or not met at the maximum. */
@@ -528,6 +581,14 @@ int cli_run(const options *o)
     sim_config cfg;
     int scenario_seed;
     dessa_scenario_run_config(sc, &cfg, &scenario_seed);
+    if (o->batches) {
+        /* One time-series row per batch. Rows fall on multiples of the interval from 0, so
+         * the B batches are the last B intervals of duration / (m + B), with m the fewest
+         * intervals that cover the warm-up: m = ceil(warmup * B / (duration - warmup)). */
+        double m = ceil(cfg.warmup * o->batches / (cfg.duration - cfg.warmup));
+        cfg.sample = cfg.duration / (m + o->batches);
+        dessa_scenario_set_sample(sc, cfg.sample);
+    }
     warn_series_size(sc, &cfg, o->reps);
     char defdir[4096];
     const char *dir = o->out;   /* used as given: never shortened */
@@ -548,8 +609,11 @@ int cli_run(const options *o)
     }
     if (status == 0 && o->precision > 0)
         cli_precision_note(o, job.reps_done, reps);
-    if (status == 0 && !o->quiet)
+    if (status == 0 && !o->quiet) {
         cli_table_print(job.table, stdout, o->scenario, dessa_scenario_seed(sc), dir);
+        if (o->batches)
+            print_batches(dir, o->batches, cfg.sample, cfg.duration - o->batches * cfg.sample);
+    }
     cli_table_free(job.table);
     dessa_scenario_free(sc);
     return status;
