@@ -1,15 +1,25 @@
 # A thin wrapper around CMake. `make demo` builds and runs the flagship scenario, `make test`
-# builds and runs every test, `make bench` compares the engine with the bare M/M/1 loop.
+# builds and runs every test, `make bench` compares the engine with the bare M/M/1 loop,
+# `make install` installs the program, its man page and its bash completion under PREFIX
+# (DESTDIR=/staging is honoured, for packages), `make uninstall` removes what was installed.
 BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+PREFIX ?= /usr/local
 
-.PHONY: all build demo test bench asan clean
+.PHONY: all build demo test bench asan clean install uninstall
 
 all: build
 
 build:
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
 	cmake --build $(BUILD) -j $(JOBS)
+
+install: build
+	DESTDIR="$(DESTDIR)" cmake --install $(BUILD) --prefix "$(PREFIX)"
+
+uninstall:
+	@test -f $(BUILD)/install_manifest.txt || { echo "nothing installed from $(BUILD)"; exit 1; }
+	xargs rm -f < $(BUILD)/install_manifest.txt
 
 demo: build
 	./$(BUILD)/dessa run scenarios/sync_chain.lua

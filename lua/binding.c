@@ -806,6 +806,15 @@ void dessa_scenario_sweep(const dessa_scenario *sc, dessa_sweep *out)
     *out = (dessa_sweep){ w->nnames, w->npoints, w->names, w->values, w->reps };
 }
 
+int dessa_scenario_param_info(const dessa_scenario *sc, size_t i, dessa_param *out)
+{
+    if (i >= sc->spec.nparams)
+        return -1;
+    const spec_param *p = &sc->spec.params[i];
+    *out = (dessa_param){ p->name, p->type, p->value, p->default_text, p->num, p->default_num };
+    return 0;
+}
+
 void dessa_scenario_param(const dessa_scenario *sc, size_t i, char *name, size_t nlen,
                           char *value, size_t vlen)
 {

@@ -57,6 +57,14 @@ size_t dessa_scenario_nparams(const dessa_scenario *sc);
 void dessa_scenario_param(const dessa_scenario *sc, size_t i, char *name, size_t nlen,
                           char *value, size_t vlen);
 
+/* Parameter i with its type; the strings live as long as sc. */
+typedef struct dessa_param {
+    const char *name, *type;       /* type: "number", "string" or "boolean" */
+    const char *value, *default_value;   /* as text */
+    double num, default_num;       /* numbers: the value and the default */
+} dessa_param;
+int dessa_scenario_param_info(const dessa_scenario *sc, size_t i, dessa_param *out);
+
 /* The points of the sweep, when loaded with expand_sweep: npoints rows of nnames values (the
  * text a --set would give), value j of point p at values[p * nnames + j]; reps is the sweep's
  * own reps (0 when it gives none). Valid while the scenario is. */

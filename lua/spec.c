@@ -807,15 +807,27 @@ static void read_params(reader *r, int top)
         fval v[3];
         lua_rawgeti(L, -1, (lua_Integer)i + 1);
         read_record(r, -1, "param", R_PARAM, NDESC(R_PARAM), v);
-        s->params[i].name = arena_strdup(r, v[0].str, strlen(v[0].str));
-        push_field(L, -1, "value");
-        size_t len;
-        const char *text = lua_type(L, -1) == LUA_TSTRING || lua_type(L, -1) == LUA_TNUMBER ||
-                                   lua_type(L, -1) == LUA_TBOOLEAN
-                               ? luaL_tolstring(L, -1, &len)
-                               : (lua_pushliteral(L, "?"), lua_tolstring(L, -1, &len));
-        s->params[i].value = arena_strdup(r, text, len);
-        lua_pop(L, 3);
+        spec_param *p = &s->params[i];
+        p->name = arena_strdup(r, v[0].str, strlen(v[0].str));
+        /* The value, then the default: as text, with the type and the numbers kept whole. */
+        for (int k = 0; k < 2; k++) {
+            push_field(L, -1 - k * 2, k ? "default" : "value");
+            int t = lua_type(L, -1);
+            size_t len;
+            const char *text = t == LUA_TSTRING || t == LUA_TNUMBER || t == LUA_TBOOLEAN
+                                   ? luaL_tolstring(L, -1, &len)
+                                   : (lua_pushliteral(L, "?"), lua_tolstring(L, -1, &len));
+            double num = t == LUA_TNUMBER ? lua_tonumber(L, -2) : 0;
+            if (k == 0) {
+                p->value = arena_strdup(r, text, len);
+                p->num = num;
+                p->type = t == LUA_TNUMBER ? "number" : t == LUA_TBOOLEAN ? "boolean" : "string";
+            } else {
+                p->default_text = arena_strdup(r, text, len);
+                p->default_num = num;
+            }
+        }
+        lua_pop(L, 5);
     }
     lua_pop(L, 1);
 }

@@ -91,6 +91,9 @@ typedef struct spec_link {
 
 typedef struct spec_param {
     const char *name, *value;      /* value as text */
+    const char *type;              /* "number", "string" or "boolean" (the default's type) */
+    const char *default_text;      /* the default as text */
+    double num, default_num;       /* numbers: the value and the default */
 } spec_param;
 
 /* The points of a sweep (dessa sweep only): npoints rows of nnames values, as --set text. */

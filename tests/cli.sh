@@ -13,7 +13,7 @@ expect() {   # expected-status description command...
 expect 0 "--help" "$dessa" --help
 grep -q "usage: dessa run" "$tmp/stdout"; check "--help text" $?
 expect 0 "--version" "$dessa" --version
-grep -Eq "^dessa [0-9]+\.[0-9]+\.[0-9]+$" "$tmp/stdout"; check "--version text" $?
+grep -Eq "^dessa [0-9]+\.[0-9]+\.[0-9]+( \(with MPI\))?$" "$tmp/stdout"; check "--version text" $?
 expect 2 "no command" "$dessa"
 expect 2 "unknown command" "$dessa" frobnicate scenarios/mm1.lua
 expect 2 "unknown option" "$dessa" run scenarios/mm1.lua --frob
@@ -37,7 +37,9 @@ for f in flows.csv services.csv timeseries.csv latency.csv run.json; do
     [ -s "$tmp/r/$f" ]; check "$f missing" $?
 done
 ! ls -a "$tmp" "$tmp/r" | grep -q 'tmp-'; check "temporary files left" $?
-grep -q '"rate": "0.5"' "$tmp/r/run.json"; check "run.json params" $?
+grep -q '"params": { "rate": 0.5, ' "$tmp/r/run.json"; check "run.json params (typed)" $?
+grep -q '"rate": { "type": "number", "default": 0.9, "set": true }' "$tmp/r/run.json"
+check "run.json param_info: type, default, set" $?
 grep -q '"seed": 3' "$tmp/r/run.json"; check "run.json seed" $?
 [ ! -s "$tmp/stdout" ]; check "--quiet printed" $?
 # The scenario's print output appears once, however many threads load their own copy.
@@ -63,10 +65,114 @@ expect 0 "-oDIR" "$dessa" run scenarios/mm1.lua -q -o"$tmp/oattached"
 expect 0 "dessa run --help" "$dessa" run --help
 grep -q "usage: dessa run" "$tmp/stdout"; check "dessa run --help text" $?
 expect 0 "dessa help run" "$dessa" help run
+grep -q "^  -f, --force" "$tmp/stdout"; check "dessa help run lists run's options" $?
+expect 0 "dessa help check" "$dessa" help check
+grep -q "^usage: dessa check" "$tmp/stdout" && ! grep -q -- "--reps" "$tmp/stdout"
+check "dessa help check gives check's own options" $?
+expect 0 "dessa check --help" "$dessa" check --help
+grep -q "^usage: dessa check" "$tmp/stdout"; check "dessa check --help text" $?
+expect 2 "check refuses an option of run" "$dessa" check scenarios/mm1.lua -o "$tmp/x"
+grep -q "^dessa: -o is an option of run, not of check$" "$tmp/stderr"; check "check -o message" $?
+expect 2 "an option before the command" "$dessa" --seed 3 run scenarios/mm1.lua
+grep -q "options come after the command" "$tmp/stderr"; check "option before the command: hint" $?
+# One prefix: 'dessa: ' for every message without a scenario line.
+expect 1 "missing scenario, dessa: prefix" "$dessa" check "$tmp/none.lua"
+grep -q "^dessa: cannot read scenario '$tmp/none.lua': No such file or directory$" "$tmp/stderr"
+check "missing scenario message: $(head -1 "$tmp/stderr")" $?
+touch "$tmp/afile"
+expect 1 "-o on a file, dessa: prefix" "$dessa" run scenarios/mm1.lua -q -o "$tmp/afile"
+grep -q "^dessa: cannot write the results in '$tmp/afile': '$tmp/afile' exists and is not a directory$" "$tmp/stderr"
+check "-o on a file message: $(head -1 "$tmp/stderr")" $?
+expect 1 "unknown --set name, dessa: prefix" "$dessa" run scenarios/mm1.lua -q -o "$tmp/x" --set rat=1
+grep -q "^dessa: --set rat: the scenario has no param 'rat' (did you mean 'rate'?)$" "$tmp/stderr"
+check "--set name message: $(head -1 "$tmp/stderr")" $?
 expect 2 "dessa help of no command" "$dessa" help frob
 expect 2 "a flag with a value" "$dessa" run scenarios/mm1.lua --quiet=1
 # The summary table: a row per flow and service, mean and half-width across replications.
 expect 0 "summary" "$dessa" run scenarios/mm1.lua -o "$tmp/t" --reps 3
 grep -q "^arrivals .*±" "$tmp/stdout" && grep -q "^server .*±" "$tmp/stdout"
 check "summary rows" $?
+# Parameters keep their types in run.json: numbers, booleans, strings; infinity as "inf".
+cat > "$tmp/typed.lua" <<'EOF'
+local rate = param("rate", 0.5)
+local q = param("queue", 10)
+local verbose = param("verbose", false)
+local label = param("label", "base")
+service "s" { work = exp(1), queue = q }
+client "c" { target = "s", arrivals = poisson(rate) }
+run { duration = 50 }
+EOF
+expect 0 "typed params" "$dessa" run "$tmp/typed.lua" -q -o "$tmp/typed" --set queue=unbounded \
+    --set verbose=yes
+python3 - "$tmp/typed/run.json" <<'EOF'
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert j["params"] == {"rate": 0.5, "queue": "inf", "verbose": True, "label": "base"}, j["params"]
+i = j["param_info"]
+assert i["rate"] == {"type": "number", "default": 0.5, "set": False}, i
+assert i["queue"] == {"type": "number", "default": 10, "set": True}, i
+assert i["verbose"] == {"type": "boolean", "default": False, "set": True}, i
+assert i["label"] == {"type": "string", "default": "base", "set": False}, i
+assert j["scenario_file"] == "typed.lua"
+EOF
+check "run.json typed params" $?
+
+# Never silently replace a different run's results (docs/guide.md, "Where results go").
+cp "$tmp/typed.lua" "$tmp/ow.lua"
+( cd "$tmp" && "$dessa" run ow.lua -q --set rate=0.4 ) >/dev/null 2>&1
+[ -s "$tmp/out/ow/run.json" ]; check "default directory out/ow written" $?
+expect 2 "a different run into the default directory is refused" \
+    bash -c "cd '$tmp' && '$dessa' run ow.lua -q --set rate=0.6"
+grep -q "^dessa: 'out/ow' holds the results of a different run (rate = 0.4 there, 0.6 here); give -o DIR to keep both, or --force to replace them$" "$tmp/stderr"
+check "refusal names the difference: $(cat "$tmp/stderr")" $?
+grep -q '"rate": 0.4' "$tmp/out/ow/run.json"; check "refused run left the results alone" $?
+! ls -a "$tmp/out" | grep -q 'tmp-'; check "refused run left no staging directory" $?
+expect 0 "the same run again replaces (more reps, another seed)" \
+    bash -c "cd '$tmp' && '$dessa' run ow.lua -q --set rate=0.4 --reps 2 --seed 9"
+grep -q '"reps": 2' "$tmp/out/ow/run.json"; check "same run replaced the results" $?
+expect 0 "--set to the default value is the same run" \
+    bash -c "cd '$tmp' && '$dessa' run ow.lua -q --set rate=0.4 --set queue=10"
+expect 0 "--force replaces a different run" \
+    bash -c "cd '$tmp' && '$dessa' run ow.lua -q --set rate=0.6 --force"
+grep -q '"rate": 0.6' "$tmp/out/ow/run.json"; check "--force replaced the results" $?
+expect 2 "explicit -o is guarded too" "$dessa" run "$tmp/ow.lua" -q -o "$tmp/out/ow"
+expect 0 "-f is --force" "$dessa" run "$tmp/ow.lua" -q -o "$tmp/out/ow" -f
+expect 0 "explicit -o to a fresh directory" "$dessa" run "$tmp/ow.lua" -q -o "$tmp/ow2" --set rate=0.7
+cp "$tmp/typed.lua" "$tmp/other.lua"
+expect 2 "another scenario into the same directory is refused" \
+    "$dessa" run "$tmp/other.lua" -q -o "$tmp/ow2" --set rate=0.7
+grep -q 'scenario "ow.lua" there, "other.lua" here' "$tmp/stderr"; check "names the scenarios" $?
+mkdir -p "$tmp/bare" && echo "x" > "$tmp/bare/flows.csv"
+expect 2 "results without run.json are refused" "$dessa" run "$tmp/ow.lua" -q -o "$tmp/bare"
+mkdir -p "$tmp/notes" && echo "x" > "$tmp/notes/README"
+expect 0 "a directory without results is fine" "$dessa" run "$tmp/ow.lua" -q -o "$tmp/notes"
+[ -s "$tmp/notes/README" ]; check "a foreign file stays" $?
+
+# The header comes before the run; the progress line goes to stderr, only when asked or on a
+# terminal, and -q silences it.
+expect 0 "no progress line when stderr is not a terminal" "$dessa" run scenarios/mm1.lua -q -o "$tmp/pg"
+[ ! -s "$tmp/stderr" ]; check "stderr empty without a terminal" $?
+expect 0 "--progress=always" "$dessa" run scenarios/mm1.lua -q -o "$tmp/pg" --reps 3 -j2 --progress=always
+grep -Eq '^reps 3/3 \| t 100000/100000 s \| [0-9.]+[kMG]? events/s \| done in [0-9]+ s$' "$tmp/stderr"
+check "final progress line: $(tail -1 "$tmp/stderr")" $?
+[ ! -s "$tmp/stdout" ]; check "progress never on stdout" $?
+expect 2 "--progress=sometimes" "$dessa" run scenarios/mm1.lua -q -o "$tmp/pg" --progress=sometimes
+if command -v script >/dev/null; then
+    # A pseudo-terminal: the line is rewritten in place (CR ... erase) and erased at the end.
+    cat > "$tmp/slow.lua" <<'EOF'
+service "s" { workers = 2, work = exp(1) }
+client "c" { target = "s", arrivals = poisson(1.5) }
+run { duration = 4e6, sample = 4e4 }
+EOF
+    script -qfec "'$dessa' run '$tmp/slow.lua' -o '$tmp/slow' --reps 2 -j 2" /dev/null > "$tmp/tty" 2>&1
+    check "run on a terminal" $?
+    head -c 300 "$tmp/tty" | grep -q "slow.lua: 2 replications, seed 1"; check "header printed first" $?
+    tr '\r' '\n' < "$tmp/tty" | grep -Eq '^reps [0-9]/2 \| t [0-9]+/4000000 s \| .* \| ETA '
+    check "progress line rewritten on the terminal: $(tr '\r' '\n' < "$tmp/tty" | grep -a reps | head -2)" $?
+    grep -q $'\r\e\\[Kflow ' "$tmp/tty"; check "line erased before the table" $?
+    script -qfec "'$dessa' run '$tmp/slow.lua' -o '$tmp/slow' --reps 2 -j 2 -q" /dev/null > "$tmp/tty" 2>&1
+    [ ! -s "$tmp/tty" ]; check "-q: nothing on the terminal: $(head -c 100 "$tmp/tty" | cat -v)" $?
+else
+    echo "SKIP progress on a terminal: no script(1)"
+fi
 finish

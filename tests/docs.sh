@@ -17,10 +17,9 @@ for f in "$tmp"/*.lua; do
     name=$(basename "$f")
     swept=true
     if grep -q '^sweep *{' "$f"; then
-        rm -rf "$tmp/sweep"
-        swept="$dessa sweep $f -q -j 2 -o $tmp/sweep"
+        swept="$dessa sweep $f -q -j 2 -o $tmp/sweep-$name"
     fi
-    if "$dessa" check "$f" >/dev/null 2>"$tmp/err" && "$dessa" run "$f" -q -o "$tmp/out" 2>>"$tmp/err" &&
+    if "$dessa" check "$f" >/dev/null 2>"$tmp/err" && "$dessa" run "$f" -q -o "$tmp/out-$name" 2>>"$tmp/err" &&
         $swept 2>>"$tmp/err"; then
         pass=$((pass + 1))
     else

@@ -6,7 +6,7 @@
 #   - the exit status is 0 or 1, and no sanitizer reports anything;
 #   - on exit 1 the first line of stderr (after the scenario's own [scenario] prints) is located,
 #     `SCENARIO:LINE: ...`, `SCENARIO: ...`, `[string "..."]:LINE: ...` (a chunk the scenario
-#     loaded) or `error: ...`; it is at most 1024 bytes, valid UTF-8, without control
+#     loaded) or `dessa: ...`; it is at most 1024 bytes, valid UTF-8, without control
 #     characters; and `run` left no output directory behind;
 #   - on exit 0 from `run` the five result files exist and no temporary file is left;
 #   - no line of /etc/passwd appears on stdout, stderr or in a result file.
@@ -137,7 +137,7 @@ one_case() {
                 "$f:"*) rest=${first#"$f:"} ;;
             esac
             if ! { [ -n "$first" ] && { [[ $rest =~ ^[0-9]+:\  ]] || [[ $rest =~ ^\  ]] ||
-                    [[ $first =~ ^error:\  ]] || [[ $first =~ ^\[string\ \"[^\"]*\"\]:[0-9]+:\  ]]; }; }; then
+                    [[ $first =~ ^dessa:\  ]] || [[ $first =~ ^\[string\ \"[^\"]*\"\]:[0-9]+:\  ]]; }; }; then
                 add unlocated "$kind: first line not located: $(printf '%s' "$first" | head -c 120)"
             fi
             if [ "${#first}" -gt 1024 ]; then add other "$kind: first line is ${#first} bytes long"; fi

@@ -109,10 +109,10 @@ check "finalizers do not run (gc_loop exit $rc)" $((rc != 0 || $(date +%s) - t0 
 
 echo "files:"
 got=$(timeout 10 "$dessa" check /dev/zero 2>&1)
-check "dessa check /dev/zero: $got" $([ "$got" = "error: cannot read scenario '/dev/zero': not a regular file" ]; echo $?)
+check "dessa check /dev/zero: $got" $([ "$got" = "dessa: cannot read scenario '/dev/zero': not a regular file" ]; echo $?)
 mkfifo "$T/fifo.lua"
 got=$(timeout 10 "$dessa" check "$T/fifo.lua" 2>&1)
-check "dessa check FIFO: $got" $([ "$got" = "error: cannot read scenario '$T/fifo.lua': not a regular file" ]; echo $?)
+check "dessa check FIFO: $got" $([ "$got" = "dessa: cannot read scenario '$T/fifo.lua': not a regular file" ]; echo $?)
 mkdir -p "$T/d/sub"
 mkfifo "$T/d/pipe.csv"
 ln -s /dev/zero "$T/d/zero.csv"
@@ -180,7 +180,7 @@ printf 'while true do end\n' > "$T/$nl_name.lua"
 got=$(timeout 30 "$dessa" check "$T/$nl_name.lua" 2>&1)
 check "a stop message stays one line: $got" $([ "$got" = "$T/nl\\nname.lua:1: $LONG" ]; echo $?)
 got=$(timeout 10 "$dessa" check "$T/missing"$'\n'"file.lua" 2>&1)
-check "a path in the binding's own messages is escaped: $got" $([ "$got" = "error: cannot read scenario '$T/missing\\nfile.lua': No such file or directory" ]; echo $?)
+check "a path in the binding's own messages is escaped: $got" $([ "$got" = "dessa: cannot read scenario '$T/missing\\nfile.lua': No such file or directory" ]; echo $?)
 
 echo "seeds:"
 scenario rnd 'print(math.random())' "$MODEL"

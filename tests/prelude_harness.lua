@@ -459,7 +459,7 @@ os.execute("rm -rf '" .. tmpdir .. "'")
 local INLINE_ERRORS = {
   { [[service "s" { work = 0.01 }
 client "c" { target = "s", arrivals = poisson(1) }
-run { duration = 10 }]], "--set foo: the scenario has no param 'foo'", { foo = "1" } },
+run { duration = 10 }]], "dessa: --set foo: the scenario has no param 'foo'", { foo = "1" } },
   { [[local x = param("flag", true)]], "p.lua:1: param 'flag': expected a boolean (true/false, yes/no, 1/0), got 'maybe'", { flag = "maybe" } },
   { [[service "s" { work = 1 }]], "p.lua: scenario has no run { ... } block" },
   { [[service "s" { endpoint "e" { } }]], 'p.lua:1: endpoint "e": has no steps' },

@@ -67,7 +67,7 @@ LUA
 dessa=$1 m=$2 tiny=$3
 mount -t tmpfs -o size=64k tmpfs "$m" || exit 99
 "$dessa" run "$tiny" -q -o "$m/out" --seed 1 || echo "FAIL small run"
-"$dessa" run scenarios/mm1.lua -q -o "$m/out" --seed 2 2>"$m/../full.err"
+"$dessa" run scenarios/mm1.lua -q -o "$m/out" --seed 2 --force 2>"$m/../full.err"
 [ $? -eq 1 ] || echo "FAIL disk full: exit status"
 grep -q "No space left on device" "$m/../full.err" || echo "FAIL disk full: $(cat "$m/../full.err")"
 grep -q '"seed": 1' "$m/out/run.json" || echo "FAIL disk full: the old set changed"
@@ -92,12 +92,14 @@ client "users" { target = server, arrivals = poisson(1) }
 run { duration = 3600, sample = 0.001 }
 LUA
 for sig in INT TERM; do
-    "$dessa" run "$tmp/slow.lua" -q -o "$tmp/slow" &
+    "$dessa" run "$tmp/slow.lua" -q -o "$tmp/slow" 2>"$tmp/sig.err" &
     pid=$!
     sleep 1
     kill -$sig $pid
     wait $pid; rc=$?
     [ $rc -gt 128 ]; check "SIG$sig: exit $rc" $?
+    grep -q "^dessa: \(interrupted\|terminated\): no results written" "$tmp/sig.err"
+    check "SIG$sig: says so: $(cat "$tmp/sig.err")" $?
     [ ! -e "$tmp/slow" ] && no_temporaries "$tmp"; st=$?
     check "SIG$sig left files: $(ls -a "$tmp")" $st
 done

@@ -45,7 +45,7 @@ for f in flows services timeseries latency; do
     check "point 5's $f.csv is dessa run --set's" $?
 done
 # dessa run ignores the sweep: the params' defaults.
-"$dessa" run "$tmp/m.lua" -q -o "$tmp/plain" && grep -q '"rate": "0.5"' "$tmp/plain/run.json"
+"$dessa" run "$tmp/m.lua" -q -o "$tmp/plain" && grep -q '"rate": 0.5' "$tmp/plain/run.json"
 check "dessa run of a scenario with a sweep runs the defaults" $?
 
 # Common random numbers: mode does not change the model, so points 0 and 2 have equal metrics.

@@ -274,6 +274,24 @@ C.workers = { desc = "a positive integer", fn = function(v)
   if type_(v) == "string" then return false, 'a positive integer or "inf"' end
   return C.count.fn(v)
 end }
+-- Words for "no limit" (any case), for queue and timeout, and from --set for number params.
+local NO_LIMIT = { unbounded = true, none = true, inf = true, infinity = true }
+local function no_limit(v)
+  return v == huge or (type_(v) == "string" and NO_LIMIT[slower(v)] == true)
+end
+-- A waiting room: a capacity, or unbounded (math.huge, "unbounded"; kept as "unbounded").
+C.queue = { desc = 'a non-negative integer, or "unbounded" (math.huge)', fn = function(v)
+  if no_limit(v) then return true, "unbounded" end
+  local i = is_finite(v) and tointeger(v)
+  if i and i >= 0 then return true, i end
+  return false
+end }
+-- A client's patience: seconds, or none (math.huge, "none"; kept as "none").
+C.timeout = { desc = 'a positive number of seconds, or "none" (math.huge)', fn = function(v)
+  if no_limit(v) then return true, "none" end
+  if is_finite(v) and v > 0 then return true, v end
+  return false
+end }
 -- The engine's ranges for workloads: arrival rates (per second) and users of a closed client.
 local RATE_MAX = 1e9
 local USERS_MAX = 10000000
@@ -344,6 +362,13 @@ C.dist = { desc = "a distribution or a non-negative number", fn = function(v, ct
   if is_finite(v) and v >= 0 then
     return true, { kind = "const", value = v, where = ctx and ctx.where }
   end
+  if is_plain_table(v) then
+    -- A table of parameters without its constructor: name the constructor it needs.
+    local mean = rawget_(v, "mean")
+    return false, "a distribution or a non-negative number (a table of parameters needs its "
+      .. "constructor: " .. (is_finite(mean) and fmt("exp { mean = %s }", describe(mean))
+        or "exp { mean = ... }, lognormal { median = ..., p99 = ... }") .. ")"
+  end
   return false
 end }
 
@@ -383,6 +408,10 @@ end }
 C.arrivals = { desc = "an arrival process (poisson, constant, schedule or bursty)",
   fn = function(v)
     if KIND[v] == "arrival" then return true, DATA[v] end
+    if is_finite(v) and v > 0 then
+      return false, fmt("an arrival process, as poisson(%s) for %s requests per second",
+        describe(v), describe(v))
+    end
     return false
   end }
 
@@ -419,8 +448,12 @@ local function check_fields(label, where, t, schema, style)
   end
   if #unknown > 0 then
     sort(unknown)
-    fail(where, "%s: unknown field '%s'%s", label, short_name(unknown[1]),
-      did_you_mean(unknown[1], names))
+    local name = unknown[1]
+    -- A usual slip has a hint of its own (schema.hints: name -> text or function(value)).
+    local hint = schema.hints and schema.hints[name]
+    if type_(hint) == "function" then hint = hint(rawget_(t, name)) end
+    fail(where, "%s: unknown field '%s'%s", label, short_name(name),
+      hint and " (" .. hint .. ")" or did_you_mean(name, names))
   end
   if npos > 0 and not style.positional then
     local first = 1
@@ -502,6 +535,7 @@ end
 
 return {
   short_name = short_name,
+  no_limit = no_limit,
   check_holes = check_holes,
   MAX_EXPANDED = MAX_EXPANDED,
   RATE_MAX = RATE_MAX,

@@ -173,7 +173,7 @@ local function finish()
   end
   sort(unused)
   if #unused > 0 then
-    fail(nil, "--set %s: the scenario has no param '%s'%s", unused[1], unused[1],
+    fail(nil, "dessa: --set %s: the scenario has no param '%s'%s", unused[1], unused[1],
       did_you_mean(unused[1], asked))
   end
 

@@ -122,7 +122,8 @@ local function dist_step(op)
       fail(where, "%s: expected one distribution, as in %s(ms(5))", op, op)
     end
     local ok, d = C.dist.fn((...), { where = where })
-    if not ok then fail(where, "%s: expected %s, got %s", op, C.dist.desc, describe((...))) end
+    if not ok then fail(where, "%s: expected %s, got %s", op, d or C.dist.desc,
+      describe((...))) end
     return step({ op = op, dist = d, where = where, size = d.size or 1 })
   end
 end

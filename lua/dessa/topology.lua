@@ -9,6 +9,7 @@ local need = ...
 local fmt = string.format
 local huge = math.huge
 local ipairs_ = ipairs
+local next_ = next
 local sfind = string.find
 local slower = string.lower
 local tonumber_ = tonumber
@@ -76,8 +77,19 @@ local function named_ctor(label, body_fn)
   end
 end
 
+-- The steps written as fields (endpoint "x" { work = exp(1) }) get a hint.
+local STEP_FIELDS = { work = true, io = true, sleep = true, call = true, parallel = true,
+                      branch = true, steps = true }
+
 -- endpoint "name" { steps... }
 API.endpoint = named_ctor("endpoint", function(name, title, where, t)
+  for k in next_, t do
+    if STEP_FIELDS[k] then
+      local op = k == "steps" and "work" or k
+      fail(where, "%s: unknown field '%s' (steps are written %s(...) in the endpoint's list, "
+        .. "as in endpoint \"%s\" { work(exp(ms(5))), call(db) })", title, k, op, name)
+    end
+  end
   local steps = to_sequence(t, title, where, false)
   _steps.check_size(title, where, _steps.list_size(steps))
   return make_object("endpoint", { name = name, where = where, steps = steps })
@@ -111,7 +123,7 @@ end)
 
 local SERVICE_SCHEMA = {
   { "workers", C.workers, default = 1 },
-  { "queue", C.nonneg_int },
+  { "queue", C.queue },
   { "discipline", C.oneof({ "fifo", "lifo", "priority", "ps" }), default = "fifo" },
   { "replicas", C.count, default = 1 },
   { "balancer", C.oneof({ "round_robin", "random", "least_outstanding", "power_of_two" }),
@@ -120,6 +132,27 @@ local SERVICE_SCHEMA = {
   { "cores", C.cores },
   { "cpu", CPU },
   { "host", C.host },
+}
+
+-- Hints for the usual slips in a service (field names from other tools).
+local function say_work(v)
+  if KIND[v] == "dist" or is_finite(v) then
+    return "did you mean work = ...? a service's demand is work = dist, or work(dist) steps in "
+      .. "its endpoints"
+  end
+  return "a service's demand is work = dist, or work(dist) steps in its endpoints"
+end
+SERVICE_SCHEMA.hints = {
+  threads = "did you mean workers? a service's threads are workers = N",
+  servers = "did you mean workers? a service's threads are workers = N",
+  capacity = 'did you mean queue? the waiting room is queue = N or "unbounded"',
+  queue_size = 'did you mean queue? the waiting room is queue = N or "unbounded"',
+  max_queue = 'did you mean queue? the waiting room is queue = N or "unbounded"',
+  service_time = say_work, latency = say_work, time = say_work, delay = say_work,
+  demand = say_work,
+  endpoints = 'endpoints are entries of the list: service "s" { endpoint "e" { ... }, ... }',
+  cpus = "did you mean cores?",
+  timeout = "timeouts are set on the client: client \"c\" { ..., timeout = 2 }",
 }
 
 -- Service handles: h.name is the name, h.<endpoint> an endpoint handle for call/target.
@@ -149,6 +182,7 @@ API.service = named_ctor("service", function(name, title, where, t)
     fail(where, "%s: cpu is set on the host when the service has host = ...", title)
   end
   check_fcfs(title, where, f.cores, f.cpu)
+  if f.queue == "unbounded" then f.queue = nil end   -- the SPEC's -1
   if f.discipline == "ps" and f.queue then
     fail(where, '%s: discipline = "ps" has no waiting room (every request gets a thread at '
       .. "once): leave queue out", title)
@@ -204,10 +238,30 @@ local CLIENT_SCHEMA = {
   { "arrivals", C.arrivals },
   { "users", C.users },
   { "think", C.dist },
-  { "timeout", C.pos_num },
+  { "timeout", C.timeout },
   { "limit", C.pos_int },
   { "priority", C.int, default = 0 },
   { "start", C.nonneg_num, default = 0 },
+}
+
+-- Hints for the usual slips in a client: a rate is an arrival process, a population is users.
+local function say_rate(v)
+  if is_finite(v) and v > 0 then
+    return fmt("did you mean arrivals = poisson(%s)?", describe(v))
+  end
+  return "an open workload is written arrivals = poisson(rate)"
+end
+local function say_users(v)
+  return fmt("did you mean users = %s? a closed workload is users = N with think = dist",
+    is_finite(v) and describe(v) or "N")
+end
+CLIENT_SCHEMA.hints = {
+  rate = say_rate, lambda = say_rate, rps = say_rate, qps = say_rate, arrival_rate = say_rate,
+  interarrival = "arrivals = poisson(rate) takes a rate: 1 / the mean interarrival time",
+  population = say_users, concurrency = say_users, clients = say_users, n = say_users,
+  think_time = "did you mean think = dist?",
+  service = "did you mean target = ...?", to = "did you mean target = ...?",
+  queue = "the waiting room is the service's: service \"s\" { ..., queue = N }",
 }
 
 API.client = named_ctor("client", function(name, title, where, t)
@@ -234,7 +288,8 @@ API.client = named_ctor("client", function(name, title, where, t)
     kind = f.arrivals and "open" or "closed",
     arrivals = f.arrivals, users = f.users,
     think = f.users and (f.think or { kind = "const", value = 0, where = where }) or nil,
-    timeout = f.timeout, limit = f.limit, priority = f.priority, start = f.start,
+    timeout = f.timeout ~= "none" and f.timeout or nil,
+    limit = f.limit, priority = f.priority, start = f.start,
   }
   S.clients[#S.clients + 1] = rec
   return make_object("client", rec)
@@ -279,6 +334,18 @@ local RUN_SCHEMA = {
   { "sample", C.pos_num },
   { "seed", C.nonneg_int },
 }
+-- What belongs on the command line, and names from other tools.
+local function say_cli(option)
+  return function(v)
+    return fmt("%s is given on the command line: dessa run SCENARIO %s %s", option, option,
+      is_finite(v) and describe(v) or "N")
+  end
+end
+RUN_SCHEMA.hints = {
+  reps = say_cli("--reps"), replications = say_cli("--reps"), jobs = say_cli("-j"),
+  time = "did you mean duration?", ["until"] = "did you mean duration?",
+  warm_up = "did you mean warmup?", interval = "did you mean sample?",
+}
 
 function API.run(t)
   local where = here()
@@ -319,7 +386,8 @@ local BOOLEAN_WORDS = { ["true"] = true, ["1"] = true, yes = true,
 local PARAM_CONVERT = {
   number = function(s)
     local word = slower(s)
-    if word == "inf" or word == "infinity" then return true, huge end   -- workers=inf
+    -- workers=inf, queue=unbounded, timeout=none: "no limit" is math.huge
+    if _check.no_limit(word) then return true, huge end
     local v = not sfind(s, "[xX]") and tonumber_(s)   -- decimal only: no hexadecimal
     if is_finite(v) then return true, v end
     return false, "a number"

@@ -10,13 +10,13 @@ int cli_check(const options *o)
     dessa_load_opts lo = cli_load_opts(o, 0);
     dessa_scenario *sc = dessa_scenario_load(o->scenario, &lo, err, sizeof err);
     if (!sc) {
-        fprintf(stderr, "%s\n", err);
+        cli_print_error(err);
         return EXIT_MODEL;
     }
     sim_engine *e = NULL;
     int rc = dessa_scenario_build(sc, dessa_scenario_seed(sc), 0, &e, err, sizeof err);
     if (rc != SIM_OK)
-        fprintf(stderr, "%s\n", err);
+        cli_print_error(err);
     else
         printf("%s: ok\n", o->scenario);
     sim_engine_free(e);

@@ -5,7 +5,9 @@
  *   run.c    dessa run: replication threads, one Lua state each, results written in order
  *   check.c  dessa check
  *   table.c  the summary table printed after a run
- *   json.c   run.json */
+ *   json.c   run.json
+ *   progress.c  the progress line on stderr during a run
+ *   overwrite.c  the guard that keeps a run from replacing a different run's results */
 #ifndef DESSA_CLI_H
 #define DESSA_CLI_H
 
@@ -22,6 +24,8 @@
 #define EXIT_USAGE 2
 #define MAX_SETS 256
 
+enum { CLI_PROGRESS_AUTO, CLI_PROGRESS_ALWAYS, CLI_PROGRESS_NEVER };
+
 typedef struct options {
     const char *cmd, *scenario, *out;
     uint64_t seed;
@@ -29,6 +33,9 @@ typedef struct options {
     uint64_t reps;
     unsigned jobs;
     int quiet, unsafe;
+    int force;                  /* replace the results of a different run in the directory */
+    int progress;               /* CLI_PROGRESS_* */
+    int progress_given;         /* --progress was on the command line (wins over -q) */
     int help;                   /* -h or --help after the command */
     int has_reps;               /* --reps was given */
     int resume;                 /* dessa sweep --resume */
@@ -38,6 +45,7 @@ typedef struct options {
     const char *targets[64];    /* --target ENTITY.METRIC (default: every flow's latency_mean) */
     size_t ntargets;
     unsigned batches;           /* --batches B: batch means after the warm-up (0: none) */
+    const char *run_only;       /* the first option given that only run takes, or NULL */
     dessa_override sets[MAX_SETS];
     size_t nsets;
     dessa_override params[MAX_SETS];   /* dessa sweep --param NAME=V1,V2,... */
@@ -47,10 +55,17 @@ typedef struct options {
 /* opts.c */
 /* Prints "dessa: MESSAGE" and the help hint; returns EXIT_USAGE. fmt has one %s. */
 int cli_usage_error(const char *fmt, const char *arg);
+/* Prints a message that has no scenario location with the program's prefix: "error: X" (the
+ * binding's form) becomes "dessa: X"; "file:line: X" is printed as it is. */
+void cli_print_error(const char *msg);
 /* Parses argv[2..]; 0, or EXIT_USAGE after printing why. */
 int cli_parse_args(int argc, char **argv, options *o);
 /* The load options of o (quiet for the copies loaded per thread). */
 dessa_load_opts cli_load_opts(const options *o, int quiet);
+
+/* overwrite.c: 0 when dessa run may write its results in dir (nothing there, the same run, or
+ * --force); else EXIT_USAGE after saying what differs. */
+int cli_check_overwrite(const options *o, const char *dir, const dessa_scenario *sc);
 
 /* run.c, check.c, sweep.c */
 int cli_run(const options *o);
@@ -71,6 +86,7 @@ typedef struct cli_job {
     unsigned jobs;                   /* threads for the replications */
     cli_table *table;                /* the summary, or NULL */
     const cli_point *point;          /* a sweep's point: its rows go to CLI_POINT_CSV */
+    int progress;                    /* show the progress line (per o->progress) */
     uint64_t reps_done;              /* out: replications written (fewer than reps when
                                         o->precision stopped early) */
 } cli_job;
@@ -80,9 +96,10 @@ typedef struct cli_job {
 #define CLI_PRECISION_MAX_REPS 100
 /* 0, or EXIT_MODEL after printing why. Signals must have been taken (cli_signals_take). */
 int cli_run_job(cli_job *job);
-/* SIGINT and SIGTERM go to a thread that removes every run's staging directory, then ends
- * the process with the signal. */
-void cli_signals_take(void);
+/* SIGINT and SIGTERM go to a thread that removes every run's staging directory, says
+ * "dessa: interrupted" followed by note (or by whether results were written, when note is
+ * NULL), then ends the process with the signal. */
+void cli_signals_take(const char *note);
 void cli_signals_release(void);
 /* Tells how --precision ended (stderr). */
 void cli_precision_note(const options *o, uint64_t done, uint64_t max);
@@ -133,9 +150,25 @@ void cli_sweep_abort(void);
 cli_table *cli_table_new(void);
 /* Adds a replication's result; SIM_OK or SIM_ENOMEM. The first one fixes the rows. */
 int cli_table_add(cli_table *t, const sim_rep_result *res);
+/* The line above the table: scenario, replications, seed (printed before the run). */
+void cli_table_print_header(FILE *f, const char *scenario, uint64_t reps, uint64_t seed);
+/* The table itself and where the results are (after the run). */
 void cli_table_print(const cli_table *t, FILE *f, const char *scenario, uint64_t seed,
                      const char *dir);
 void cli_table_free(cli_table *t);
+
+/* progress.c: the progress line (see there). NULL (and nothing printed) when mode and stderr
+ * say no progress; every function takes NULL. A slot per worker thread, 0..jobs-1. */
+typedef struct cli_progress cli_progress;
+cli_progress *cli_progress_start(int mode, uint64_t reps, unsigned jobs, double duration);
+/* Points engine e's progress hook at slot i (call before sim_engine_run). */
+void cli_progress_attach(cli_progress *pr, sim_engine *e, unsigned i);
+/* Replication run in slot i has ended after `events` events. */
+void cli_progress_rep_done(cli_progress *pr, unsigned i, uint64_t events);
+/* Erases the line and prints no more (before an error message). */
+void cli_progress_pause(cli_progress *pr);
+/* Stops the printer; erases the line on a terminal, writes the final one elsewhere (when ok). */
+void cli_progress_stop(cli_progress *pr, int ok);
 
 /* json.c: run.json, written around the replications' lines. */
 typedef struct cli_json_run {
@@ -144,6 +177,8 @@ typedef struct cli_json_run {
     unsigned jobs;
     double duration, warmup, sample;
     const dessa_scenario *sc;        /* for the parameters */
+    const dessa_override *sets;      /* --set, to say which parameters were set */
+    size_t nsets;
     uint64_t events;
     double wall;
 } cli_json_run;
@@ -153,5 +188,8 @@ char *cli_json_rep(const sim_rep_result *res);
  * truncated text). */
 char *cli_json_head(const cli_json_run *run);
 const char *cli_json_tail(void);
+/* What makes two runs the same run, as run.json writes it: the scenario's file name and the
+ * parameters' values ("scenario_file": ..., "params": { ... }). malloc'd; NULL on ENOMEM. */
+char *cli_json_identity(const char *scenario, const dessa_scenario *sc);
 
 #endif

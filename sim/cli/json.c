@@ -3,6 +3,7 @@
  * and valid UTF-8 whatever bytes a path or a --set value holds: bytes that are not part of a
  * well-formed UTF-8 sequence become U+FFFD (docs/outputs.md). */
 #include <inttypes.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,6 +111,64 @@ static void sb_json_real(strbuf *b, double v)
     sb_printf(b, "%s", buf[0] && strcmp(buf, "inf") && strcmp(buf, "-inf") ? buf : "null");
 }
 
+/* A parameter's value in its JSON type: a number (infinities as the strings "inf" and "-inf",
+ * which JSON has no number for), true/false, or a string. */
+static void sb_param_value(strbuf *b, const char *type, const char *text, double num)
+{
+    if (!strcmp(type, "number") && (isinf(num) || isnan(num)))
+        sb_json_str(b, isnan(num) ? "nan" : num > 0 ? "inf" : "-inf");
+    else if (!strcmp(type, "number"))
+        sb_json_real(b, num);
+    else if (!strcmp(type, "boolean"))
+        sb_printf(b, "%s", !strcmp(text, "true") ? "true" : "false");
+    else
+        sb_json_str(b, text);
+}
+
+/* "params": { "name": value, ... }, on one line (the run's identity with the scenario). */
+static void params_line(strbuf *b, const dessa_scenario *sc)
+{
+    sb_printf(b, "\"params\": {");
+    dessa_param p;
+    for (size_t i = 0; dessa_scenario_param_info(sc, i, &p) == 0; i++) {
+        sb_printf(b, "%s ", i ? "," : "");
+        sb_json_str(b, p.name);
+        sb_printf(b, ": ");
+        sb_param_value(b, p.type, p.value, p.num);
+    }
+    sb_printf(b, "%s},\n", dessa_scenario_nparams(sc) ? " " : "");
+}
+
+/* "param_info": { "name": { "type": ..., "default": ..., "set": bool }, ... } */
+static void param_info_line(strbuf *b, const dessa_scenario *sc, const dessa_override *sets,
+                            size_t nsets)
+{
+    sb_printf(b, "  \"param_info\": {");
+    dessa_param p;
+    for (size_t i = 0; dessa_scenario_param_info(sc, i, &p) == 0; i++) {
+        int set = 0;
+        for (size_t k = 0; k < nsets; k++)
+            set |= !strcmp(sets[k].name, p.name);
+        sb_printf(b, "%s\n    ", i ? "," : "");
+        sb_json_str(b, p.name);
+        sb_printf(b, ": { \"type\": \"%s\", \"default\": ", p.type);
+        sb_param_value(b, p.type, p.default_value, p.default_num);
+        sb_printf(b, ", \"set\": %s }", set ? "true" : "false");
+    }
+    sb_printf(b, "%s},\n", dessa_scenario_nparams(sc) ? "\n  " : "");
+}
+
+char *cli_json_identity(const char *scenario, const dessa_scenario *sc)
+{
+    strbuf b = { 0 };
+    const char *base = strrchr(scenario, '/');
+    sb_printf(&b, "\"scenario_file\": ");
+    sb_json_str(&b, base ? base + 1 : scenario);
+    sb_printf(&b, ",\n  ");
+    params_line(&b, sc);
+    return sb_done(&b);
+}
+
 char *cli_json_rep(const sim_rep_result *res)
 {
     strbuf b = { 0 };
@@ -125,7 +184,12 @@ char *cli_json_head(const cli_json_run *r)
     strbuf b = { 0 };
     sb_printf(&b, "{\n  \"scenario\": ");
     sb_json_str(&b, r->scenario);
-    sb_printf(&b, ",\n  \"version\": \"%s\",\n  \"seed\": %" PRIu64 ",\n  \"reps\": %" PRIu64
+    sb_printf(&b, ",\n  ");
+    char *id = cli_json_identity(r->scenario, r->sc);
+    sb_printf(&b, "%s", id ? id : "");
+    b.failed |= !id;
+    free(id);
+    sb_printf(&b, "  \"version\": \"%s\",\n  \"seed\": %" PRIu64 ",\n  \"reps\": %" PRIu64
                   ",\n  \"jobs\": %u,\n", DESSA_VERSION, r->seed, r->reps, r->jobs);
     sb_printf(&b, "  \"run\": { \"duration\": ");
     sb_json_real(&b, r->duration);
@@ -133,17 +197,8 @@ char *cli_json_head(const cli_json_run *r)
     sb_json_real(&b, r->warmup);
     sb_printf(&b, ", \"sample\": ");
     sb_json_real(&b, r->sample);
-    sb_printf(&b, " },\n  \"params\": {");
-    size_t np = dessa_scenario_nparams(r->sc);
-    for (size_t i = 0; i < np; i++) {
-        char name[256], value[1024];
-        dessa_scenario_param(r->sc, i, name, sizeof name, value, sizeof value);
-        sb_printf(&b, "%s ", i ? "," : "");
-        sb_json_str(&b, name);
-        sb_printf(&b, ": ");
-        sb_json_str(&b, value);
-    }
-    sb_printf(&b, "%s},\n", np ? " " : "");
+    sb_printf(&b, " },\n");
+    param_info_line(&b, r->sc, r->sets, r->nsets);
     sb_printf(&b, "  \"events\": %" PRIu64 ",\n  \"wall_seconds\": %.6f,\n", r->events, r->wall);
     sb_printf(&b, "  \"events_per_second\": %.0f,\n",
               r->wall > 0 ? (double)r->events / r->wall : 0.0);

@@ -13,6 +13,14 @@ int cli_usage_error(const char *fmt, const char *arg)
     return EXIT_USAGE;
 }
 
+void cli_print_error(const char *msg)
+{
+    if (!strncmp(msg, "error: ", 7))
+        fprintf(stderr, "dessa: %s\n", msg + 7);
+    else
+        fprintf(stderr, "%s\n", msg);
+}
+
 /* Parses a whole non-negative decimal number, digits only (no sign, no blanks); 0 on success. */
 static int parse_u64(const char *s, uint64_t *out)
 {
@@ -84,8 +92,14 @@ int cli_parse_args(int argc, char **argv, options *o)
             a = name;
             take = 0;
         }
+        static const char *const run_only[] = { "-o", "--out", "--reps", "-j", "--jobs", "-q",
+                                                "--quiet", "-f", "--force", "--progress" };
+        for (size_t k = 0; !o->run_only && k < sizeof run_only / sizeof *run_only; k++)
+            if (!strcmp(a, run_only[k]))
+                o->run_only = run_only[k];
         int flag = !strcmp(a, "-q") || !strcmp(a, "--quiet") || !strcmp(a, "--unsafe") ||
-                   !strcmp(a, "-h") || !strcmp(a, "--help") || !strcmp(a, "--resume");
+                   !strcmp(a, "-h") || !strcmp(a, "--help") || !strcmp(a, "-f") ||
+                   !strcmp(a, "--force") || !strcmp(a, "--resume");
         int sweep = !strcmp(o->cmd, "sweep");
         if (!sweep && (!strcmp(a, "--param") || !strcmp(a, "--resume") || !strcmp(a, "--shard") ||
                        !strcmp(a, "--compare")))
@@ -166,6 +180,20 @@ int cli_parse_args(int argc, char **argv, options *o)
             o->quiet = 1;
         } else if (!strcmp(a, "--unsafe")) {
             o->unsafe = 1;
+        } else if (!strcmp(a, "-f") || !strcmp(a, "--force")) {
+            o->force = 1;
+        } else if (!strcmp(a, "--progress")) {
+            /* --progress[=WHEN], as GNU's --color[=WHEN]: alone it means always. */
+            const char *w = take ? "always" : v;
+            if (!strcmp(w, "auto"))
+                o->progress = CLI_PROGRESS_AUTO;
+            else if (!strcmp(w, "always"))
+                o->progress = CLI_PROGRESS_ALWAYS;
+            else if (!strcmp(w, "never"))
+                o->progress = CLI_PROGRESS_NEVER;
+            else
+                return cli_usage_error("--progress takes auto, always or never, got '%s'", w);
+            o->progress_given = 1;
         } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             o->help = 1;
             return 0;

@@ -65,7 +65,15 @@ typedef struct runner {
     size_t target_entity[64];
     long target_metric[64];
     sim_tally target_tally[64];
+    cli_progress *progress;  /* NULL: no progress line */
+    int committed;           /* the results are in place */
 } runner;
+
+/* What a worker thread needs: the runner and its slot of the progress line. */
+typedef struct worker_arg {
+    runner *p;
+    unsigned slot;
+} worker_arg;
 
 static double wall_clock(void)
 {
@@ -78,8 +86,10 @@ static double wall_clock(void)
  * order) and stops the other workers. Called with the lock held. */
 static void fail(runner *p, const char *msg)
 {
-    if (!p->failed && !atomic_load(&p->stopping))   /* a signal ends the run: no noise */
-        fprintf(stderr, "%s\n", msg);
+    if (!p->failed && !atomic_load(&p->stopping)) {   /* a signal ends the run: no noise */
+        cli_progress_pause(p->progress);
+        cli_print_error(msg);
+    }
     p->failed = 1;
     pthread_cond_broadcast(&p->turn);
 }
@@ -88,13 +98,13 @@ static void fail_output(runner *p)
 {
     char msg[1024];
     size_t n = strlen(p->dir);
-    snprintf(msg, sizeof msg, "error: cannot write the results in '%.*s%s': %s",
+    snprintf(msg, sizeof msg, "dessa: cannot write the results in '%.*s%s': %s",
              n > 200 ? 96 : (int)n, p->dir, n > 200 ? "..." : "", sim_results_error(&p->out));
     fail(p, msg);
 }
 
 /* Runs replication rep with scenario sc into d (outside the lock, but for the file's creation). */
-static void run_one(runner *p, dessa_scenario *sc, uint64_t rep, rep_done *d)
+static void run_one(runner *p, dessa_scenario *sc, uint64_t rep, rep_done *d, unsigned slot)
 {
     sim_engine *e = NULL;
     memset(d, 0, sizeof *d);
@@ -105,7 +115,7 @@ static void run_one(runner *p, dessa_scenario *sc, uint64_t rep, rep_done *d)
     pthread_mutex_lock(&p->lock);
     d->rc = atomic_load(&p->stopping) ? SIM_EIO : sim_series_open(&p->out, &ctx, &d->series);
     if (d->rc != SIM_OK)
-        snprintf(d->err, sizeof d->err, "error: cannot write the results: %s",
+        snprintf(d->err, sizeof d->err, "dessa: cannot write the results: %s",
                  sim_results_error(&p->out));
     pthread_mutex_unlock(&p->lock);
     if (d->rc == SIM_OK) {
@@ -115,20 +125,22 @@ static void run_one(runner *p, dessa_scenario *sc, uint64_t rep, rep_done *d)
         } else {
             sim_engine_set_series(e, sim_series_write, &d->series);
         }
+        cli_progress_attach(p->progress, e, slot);
         double t0 = wall_clock();
         d->rc = sim_engine_run(e);
         double wall = wall_clock() - t0;
         if (d->rc != SIM_OK && d->series.f.err)
-            snprintf(d->err, sizeof d->err, "error: cannot write the time series: '%s': %s",
+            snprintf(d->err, sizeof d->err, "dessa: cannot write the time series: '%s': %s",
                      d->series.f.path, strerror(d->series.f.err));
         else if (d->rc != SIM_OK)
-            snprintf(d->err, sizeof d->err, "error: replication %" PRIu64 ": %s%s%s", rep,
+            snprintf(d->err, sizeof d->err, "dessa: replication %" PRIu64 ": %s%s%s", rep,
                      sim_strerror(d->rc), sim_engine_error(e)[0] ? ": " : "",
                      sim_engine_error(e));
         else if ((d->rc = sim_engine_result(e, &d->res)) != SIM_OK)
-            snprintf(d->err, sizeof d->err, "error: replication %" PRIu64 ": %s", rep,
+            snprintf(d->err, sizeof d->err, "dessa: replication %" PRIu64 ": %s", rep,
                      sim_strerror(d->rc));
         d->res.wall_seconds = wall;
+        cli_progress_rep_done(p->progress, slot, d->rc == SIM_OK ? d->res.events : 0);
     }
     sim_engine_free(e);
 }
@@ -222,13 +234,13 @@ static int write_one(runner *p, rep_done *d)
         rc = sim_outdir_fail(&p->out.dir, p->batches_file.path, p->batches_file.err, NULL);
     if (rc != SIM_OK || !line) {
         if (rc == SIM_OK)
-            fail(p, "error: out of memory");
+            fail(p, "dessa: out of memory");
         else
             fail_output(p);
         return -1;
     }
     if (p->table && cli_table_add(p->table, &d->res) != SIM_OK) {
-        fail(p, "error: out of memory");
+        fail(p, "dessa: out of memory");
         return -1;
     }
     p->events += d->res.events;
@@ -263,7 +275,7 @@ static void finish_one(runner *p, uint64_t rep, rep_done *d)
     pthread_cond_broadcast(&p->turn);
 }
 
-static void work(runner *p, dessa_scenario *sc)
+static void work(runner *p, dessa_scenario *sc, unsigned slot)
 {
     pthread_mutex_lock(&p->lock);
     for (;;) {
@@ -274,7 +286,7 @@ static void work(runner *p, dessa_scenario *sc)
         uint64_t rep = p->next++;
         pthread_mutex_unlock(&p->lock);
         rep_done d;
-        run_one(p, sc, rep, &d);
+        run_one(p, sc, rep, &d, slot);
         pthread_mutex_lock(&p->lock);
         if (p->failed || rep >= p->reps) {   /* an earlier one failed, or --precision was met:
                                                 this one is not written */
@@ -290,7 +302,7 @@ static void work(runner *p, dessa_scenario *sc)
 
 static void *worker(void *arg)
 {
-    runner *p = arg;
+    runner *p = ((worker_arg *)arg)->p;
     char err[1024];
     dessa_load_opts lo = cli_load_opts(p->o, 1);
     lo.overrides = p->job->sets;
@@ -304,7 +316,7 @@ static void *worker(void *arg)
     }
     if (p->o->batches)
         dessa_scenario_set_sample(sc, p->sample);
-    work(p, sc);
+    work(p, sc, ((worker_arg *)arg)->slot);
     dessa_scenario_free(sc);
     return NULL;
 }
@@ -328,6 +340,8 @@ static void activate(runner *p, int on)
     pthread_mutex_unlock(&active_lock);
 }
 
+static const char *signal_note;   /* what an interruption keeps, said after "interrupted" */
+
 static void *signal_thread(void *arg)
 {
     const sigset_t *set = arg;
@@ -335,18 +349,24 @@ static void *signal_thread(void *arg)
     if (sigwait(set, &sig) != 0)
         return NULL;
     pthread_mutex_lock(&active_lock);   /* no run starts or ends from here on */
+    int uncommitted = 0;
     for (size_t i = 0; i < MAX_ACTIVE; i++) {
         runner *p = active[i];
         if (!p)
             continue;
         atomic_store(&p->stopping, 1);     /* a long copy of a time series gives up */
+        cli_progress_pause(p->progress);   /* the terminal's line is left clean */
         pthread_mutex_lock(&p->lock);      /* no file is being created or committed */
+        uncommitted |= !p->committed;
         sim_file_fini(&p->reps_file, 1);
         sim_file_fini(&p->point_file, 1);
         sim_file_fini(&p->batches_file, 1);
         sim_results_abort(&p->out);
     }
     cli_sweep_abort();
+    fprintf(stderr, "dessa: %s%s\n", sig == SIGINT ? "interrupted" : "terminated",
+            signal_note ? signal_note
+            : uncommitted ? ": no results written (any earlier ones are unchanged)" : "");
     /* End the way the signal would have ended us, without unlocking: nothing else runs. */
     signal(sig, SIG_DFL);
     pthread_sigmask(SIG_UNBLOCK, set, NULL);
@@ -359,8 +379,9 @@ static sigset_t signal_old;
 static pthread_t signal_th;
 static int have_signal_th;
 
-void cli_signals_take(void)
+void cli_signals_take(const char *note)
 {
+    signal_note = note;
     sigemptyset(&signal_set);
     sigaddset(&signal_set, SIGINT);
     sigaddset(&signal_set, SIGTERM);
@@ -379,6 +400,18 @@ void cli_signals_release(void)
     pthread_sigmask(SIG_SETMASK, &signal_old, NULL);
 }
 
+/* ---- the progress line (progress.c) ------------------------------------------------- */
+
+/* -q silences the line unless --progress was given explicitly. */
+static cli_progress *start_progress(const options *o, const sim_config *cfg, uint64_t reps,
+                                    unsigned jobs)
+{
+    int mode = o->progress;
+    if (o->quiet && !o->progress_given)
+        mode = CLI_PROGRESS_NEVER;
+    return cli_progress_start(mode, reps, jobs, cfg->duration);
+}
+
 /* ---- the command -------------------------------------------------------------------- */
 
 void cli_default_out(const char *scenario, char *dir, size_t n)
@@ -395,10 +428,10 @@ void cli_default_out(const char *scenario, char *dir, size_t n)
 static int write_run_json(runner *p, const sim_config *cfg, double wall)
 {
     cli_json_run jr = { p->o->scenario, p->seed, p->reps, p->jobs, cfg->duration, cfg->warmup,
-                        cfg->sample, p->sc, p->events, wall };
+                        cfg->sample, p->sc, p->job->sets, p->job->nsets, p->events, wall };
     char *head = cli_json_head(&jr);
     if (!head) {
-        fail(p, "error: out of memory (run.json)");
+        fail(p, "dessa: out of memory (run.json)");
         return -1;
     }
     sim_file json;
@@ -440,8 +473,8 @@ static void warn_series_size(dessa_scenario *sc, const sim_config *cfg, uint64_t
                   (double)(sim_results_nflows(e) + sim_results_nservices(e));
     sim_engine_free(e);
     if (rows > SERIES_WARN_ROWS)
-        fprintf(stderr, "warning: the time series will have %.3g rows (about %.0f GB on disk); "
-                        "a larger run.sample writes fewer\n", rows, rows * 40 / 1e9);
+        fprintf(stderr, "dessa: warning: the time series will have %.3g rows (about %.0f GB on "
+                        "disk); a larger run.sample writes fewer\n", rows, rows * 40 / 1e9);
 }
 
 int cli_run_job(cli_job *job)
@@ -467,10 +500,12 @@ int cli_run_job(cli_job *job)
     p.pending = calloc(p.window, sizeof *p.pending);
     int status = EXIT_MODEL;
     if (!p.pending) {
-        fprintf(stderr, "error: out of memory\n");
+        fprintf(stderr, "dessa: out of memory\n");
         goto done;
     }
     activate(&p, 1);
+    if (job->progress)   /* after the signals were taken: its printer inherits the mask */
+        p.progress = start_progress(o, &cfg, p.reps, p.jobs);
 
     pthread_mutex_lock(&p.lock);
     int rc = sim_results_open(&p.out, p.dir);
@@ -486,18 +521,21 @@ int cli_run_job(cli_job *job)
             sim_csv_header(&p.batches_file, cols, n);
     }
     if (rc == SIM_ENOMEM)
-        fail(&p, "error: out of memory");
+        fail(&p, "dessa: out of memory");
     else if (rc != SIM_OK)
         fail_output(&p);
     pthread_mutex_unlock(&p.lock);
 
     pthread_t th[MAX_JOBS];
+    worker_arg args[MAX_JOBS];
     unsigned started = 0;
-    for (unsigned i = 1; !p.failed && i < p.jobs; i++)
-        if (pthread_create(&th[started], NULL, worker, &p) == 0)
+    for (unsigned i = 1; !p.failed && i < p.jobs; i++) {
+        args[started] = (worker_arg){ &p, i };
+        if (pthread_create(&th[started], NULL, worker, &args[started]) == 0)
             started++;
+    }
     if (!p.failed)
-        work(&p, sc);
+        work(&p, sc, 0);
     for (unsigned i = 0; i < started; i++)
         pthread_join(th[i], NULL);
 
@@ -508,11 +546,15 @@ int cli_run_job(cli_job *job)
         fail_output(&p);
     if (!p.failed && p.written == p.reps && write_run_json(&p, &cfg, wall_clock() - t0) == 0) {
         sim_file_fini(&p.reps_file, 1);
-        if (sim_results_commit(&p.out) == SIM_OK)
+        if (sim_results_commit(&p.out) != SIM_OK) {
+            fail_output(&p);
+        } else {
             status = 0;
+            p.committed = 1;
+        }
     }
     if (status != 0 && p.out.dir.err[0] && !p.failed)
-        fprintf(stderr, "error: cannot write the results in '%s': %s\n", p.dir,
+        fprintf(stderr, "dessa: cannot write the results in '%s': %s\n", p.dir,
                 sim_results_error(&p.out));
     sim_file_fini(&p.reps_file, 1);
     sim_file_fini(&p.point_file, status != 0);
@@ -521,6 +563,7 @@ int cli_run_job(cli_job *job)
     job->reps_done = p.written;
     pthread_mutex_unlock(&p.lock);
     activate(&p, 0);
+    cli_progress_stop(p.progress, status == 0);
 done:
     for (uint64_t i = 0; p.pending && i < p.window; i++) {
         sim_series_discard(&p.pending[i].series);
@@ -575,7 +618,7 @@ int cli_run(const options *o)
     dessa_load_opts lo = cli_load_opts(o, 0);
     dessa_scenario *sc = dessa_scenario_load(o->scenario, &lo, err, sizeof err);
     if (!sc) {
-        fprintf(stderr, "%s\n", err);
+        cli_print_error(err);
         return EXIT_MODEL;
     }
     sim_config cfg;
@@ -596,14 +639,21 @@ int cli_run(const options *o)
         cli_default_out(o->scenario, defdir, sizeof defdir);
         dir = defdir;
     }
+    int refused = cli_check_overwrite(o, dir, sc);
+    if (refused) {
+        dessa_scenario_free(sc);
+        return refused;
+    }
     uint64_t reps = o->precision > 0 && !o->has_reps ? CLI_PRECISION_MAX_REPS : o->reps;
     cli_job job = { .o = o, .sc = sc, .sets = o->sets, .nsets = o->nsets, .dir = dir,
-                    .reps = reps, .jobs = o->jobs, .table = cli_table_new() };
+                    .reps = reps, .jobs = o->jobs, .table = cli_table_new(), .progress = 1 };
     int status = EXIT_MODEL;
     if (!job.table) {
-        fprintf(stderr, "error: out of memory\n");
+        fprintf(stderr, "dessa: out of memory\n");
     } else {
-        cli_signals_take();
+        if (!o->quiet)   /* the header before the run */
+            cli_table_print_header(stdout, o->scenario, reps, dessa_scenario_seed(sc));
+        cli_signals_take(NULL);
         status = cli_run_job(&job);
         cli_signals_release();
     }

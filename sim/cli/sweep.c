@@ -196,7 +196,7 @@ static int run_point(sweep *s, size_t k)
     int status = EXIT_MODEL;
     if (!sc) {
         pthread_mutex_lock(&s->print);
-        fprintf(stderr, "%s\n", err);
+        cli_print_error(err);
         pthread_mutex_unlock(&s->print);
     } else {
         cli_point pt = { k, &s->sw };
@@ -343,7 +343,7 @@ static int write_whole(const char *dir, const char *name, const char *text)
         rc = SIM_EIO;
     }
     if (rc != SIM_OK) {
-        fprintf(stderr, "error: cannot write '%s': %s\n", path, strerror(f.err ? f.err : EIO));
+        fprintf(stderr, "dessa: cannot write '%s': %s\n", path, strerror(f.err ? f.err : EIO));
         unlink(tmp);
         sim_file_fini(&f, 1);
         return -1;
@@ -360,7 +360,7 @@ static int make_dir(const char *path)
             return 0;
         errno = ENOTDIR;
     }
-    fprintf(stderr, "error: cannot make the directory '%s': %s\n", path, strerror(errno));
+    fprintf(stderr, "dessa: cannot make the directory '%s': %s\n", path, strerror(errno));
     return -1;
 }
 
@@ -373,7 +373,7 @@ static int make_dirs(const char *dir)
         if (*p == '/') {
             *p = 0;
             if (mkdir(buf, 0777) != 0 && errno != EEXIST) {
-                fprintf(stderr, "error: cannot make the directory '%s': %s\n", buf,
+                fprintf(stderr, "dessa: cannot make the directory '%s': %s\n", buf,
                         strerror(errno));
                 return -1;
             }
@@ -514,7 +514,7 @@ static int assemble(const sources *s)
         snprintf(path, sizeof path, "%s/%s", s->pdirs[k], CLI_POINT_CSV);
         FILE *in = fopen(path, "r");
         if (!in || getline(&line, &cap, in) < 0) {
-            fprintf(stderr, "error: cannot read '%s': %s\n", path, strerror(errno ? errno : EIO));
+            fprintf(stderr, "dessa: cannot read '%s': %s\n", path, strerror(errno ? errno : EIO));
             if (in)
                 fclose(in);
             goto done;
@@ -538,7 +538,7 @@ static int assemble(const sources *s)
     tmp_set(0, tmp_out);
     tmp_set(1, tmp_sum);
     if (sim_file_open(&out, tmp_out) != SIM_OK || sim_file_open(&sum, tmp_sum) != SIM_OK) {
-        fprintf(stderr, "error: cannot write in '%s': %s\n", s->dir, strerror(out.err ? out.err
+        fprintf(stderr, "dessa: cannot write in '%s': %s\n", s->dir, strerror(out.err ? out.err
                                                                                    : sum.err));
         goto done;
     }
@@ -567,7 +567,7 @@ static int assemble(const sources *s)
         snprintf(path, sizeof path, "%s/%s", s->pdirs[k], CLI_POINT_CSV);
         FILE *in = fopen(path, "r");
         if (!in) {
-            fprintf(stderr, "error: cannot read '%s': %s\n", path, strerror(errno));
+            fprintf(stderr, "dessa: cannot read '%s': %s\n", path, strerror(errno));
             goto done;
         }
         for (size_t i = 0; i < a.u.n; i++)
@@ -587,7 +587,7 @@ static int assemble(const sources *s)
             }
             size_t n = split_csv(line, f, MAX_FIELDS);
             if (n != width) {
-                fprintf(stderr, "error: '%s': row %" PRIu64 " has %zu fields, expected %zu\n",
+                fprintf(stderr, "dessa: '%s': row %" PRIu64 " has %zu fields, expected %zu\n",
                         path, row, n, width);
                 fclose(in);
                 goto done;
@@ -630,25 +630,25 @@ static int assemble(const sources *s)
         }
     }
     if (sim_file_close(&out) != SIM_OK || sim_file_close(&sum) != SIM_OK) {
-        fprintf(stderr, "error: cannot write in '%s': %s\n", s->dir,
+        fprintf(stderr, "dessa: cannot write in '%s': %s\n", s->dir,
                 strerror(out.err ? out.err : sum.err));
         goto done;
     }
     char fin[4300];
     snprintf(fin, sizeof fin, "%s/%s", s->dir, SWEEP_CSV);
     if (rename(tmp_out, fin) != 0) {
-        fprintf(stderr, "error: cannot write '%s': %s\n", fin, strerror(errno));
+        fprintf(stderr, "dessa: cannot write '%s': %s\n", fin, strerror(errno));
         goto done;
     }
     snprintf(fin, sizeof fin, "%s/%s", s->dir, SUMMARY_CSV);
     if (rename(tmp_sum, fin) != 0) {
-        fprintf(stderr, "error: cannot write '%s': %s\n", fin, strerror(errno));
+        fprintf(stderr, "dessa: cannot write '%s': %s\n", fin, strerror(errno));
         goto done;
     }
     rc = 0;
     goto done;
 oom:
-    fprintf(stderr, "error: out of memory (assembling %s)\n", SWEEP_CSV);
+    fprintf(stderr, "dessa: out of memory (assembling %s)\n", SWEEP_CSV);
 done:
     sim_file_fini(&out, rc != 0);
     sim_file_fini(&sum, rc != 0);
@@ -750,7 +750,7 @@ static int assemble_dir(const char *dir, size_t npoints, const int *failed, cons
         snprintf(path, sizeof path, "%s/%s", buf, CLI_POINT_CSV);
         FILE *in = fopen(path, "r");
         if (!in || getline(&line, &cap, in) < 0) {
-            fprintf(stderr, "error: cannot read '%s': %s\n", path, strerror(errno ? errno : EIO));
+            fprintf(stderr, "dessa: cannot read '%s': %s\n", path, strerror(errno ? errno : EIO));
             if (in)
                 fclose(in);
             goto done;
@@ -764,7 +764,7 @@ static int assemble_dir(const char *dir, size_t npoints, const int *failed, cons
         while (r < n && strcmp(f[r], "rep"))
             r++;
         if (r == n) {
-            fprintf(stderr, "error: '%s': no rep column\n", path);
+            fprintf(stderr, "dessa: '%s': no rep column\n", path);
             goto done;
         }
         if (!(names = calloc(r, sizeof *names)))
@@ -775,7 +775,7 @@ static int assemble_dir(const char *dir, size_t npoints, const int *failed, cons
         src.names = (const char *const *)names;
     }
     if (!hdr) {
-        fprintf(stderr, "error: '%s': no point has results\n", dir);
+        fprintf(stderr, "dessa: '%s': no point has results\n", dir);
         goto done;
     }
     rc = assemble(&src);
@@ -783,7 +783,7 @@ static int assemble_dir(const char *dir, size_t npoints, const int *failed, cons
         print_points(&src, scenario, reps);
     goto done;
 oom:
-    fprintf(stderr, "error: out of memory\n");
+    fprintf(stderr, "dessa: out of memory\n");
 done:
     for (size_t k = 0; src.pdirs && k < npoints; k++)
         free(src.pdirs[k]);
@@ -946,7 +946,7 @@ static int compare(const sweep *s)
     snprintf(tmp, sizeof tmp, "%s/.sweep_compare.csv.tmp", s->dir);
     sim_file out;
     if (sim_file_open(&out, tmp) != SIM_OK) {
-        fprintf(stderr, "error: cannot write '%s': %s\n", tmp, strerror(out.err));
+        fprintf(stderr, "dessa: cannot write '%s': %s\n", tmp, strerror(out.err));
         return -1;
     }
     for (size_t j = 0; j < nn; j++)
@@ -980,7 +980,7 @@ static int compare(const sweep *s)
         rc = -1;
     }
     if (rc == 0 && (sim_file_close(&out) != SIM_OK || rename(tmp, path) != 0)) {
-        fprintf(stderr, "error: cannot write '%s': %s\n", path, strerror(out.err ? out.err : errno));
+        fprintf(stderr, "dessa: cannot write '%s': %s\n", path, strerror(out.err ? out.err : errno));
         rc = -1;
     }
     sim_file_fini(&out, rc != 0);
@@ -1027,7 +1027,7 @@ int cli_sweep(const options *o)
     lo.nsweep_params = o->nparams;
     dessa_scenario *sc = dessa_scenario_load(o->scenario, &lo, err, sizeof err);
     if (!sc) {
-        fprintf(stderr, "%s\n", err);
+        cli_print_error(err);
         return EXIT_MODEL;
     }
     sweep s = { .o = o };
@@ -1047,7 +1047,7 @@ int cli_sweep(const options *o)
     s.todo = calloc(s.sw.npoints, sizeof *s.todo);
     s.failed = calloc(s.sw.npoints, sizeof *s.failed);
     if (!json || !s.todo || !s.failed) {
-        fprintf(stderr, "error: out of memory\n");
+        fprintf(stderr, "dessa: out of memory\n");
         goto done;
     }
     for (const char *c = o->scenario; *c; c++)
@@ -1084,7 +1084,7 @@ int cli_sweep(const options *o)
     s.point_jobs = jobs / threads ? jobs / threads : 1;
     atomic_init(&s.next, 0);
     atomic_init(&s.done, 0);
-    cli_signals_take();
+    cli_signals_take(": the finished points are kept (dessa sweep --resume goes on)");
     pthread_t th[1024];
     unsigned started = 0;
     for (unsigned i = 1; i < threads; i++)
@@ -1260,7 +1260,7 @@ int cli_merge(int argc, char **argv)
         }
         snprintf(src, sizeof src, "%s/points/%lld", dirs[i], k);
         if (rename(src, dst) != 0 && (errno != EXDEV || copy_dir(src, dst) != 0)) {
-            fprintf(stderr, "error: cannot move '%s' to '%s': %s\n", src, dst, strerror(errno));
+            fprintf(stderr, "dessa: cannot move '%s' to '%s': %s\n", src, dst, strerror(errno));
             goto done;
         }
     }

@@ -143,13 +143,17 @@ static void part(FILE *f, const cli_table *t, const sim_result_kind *k)
     }
 }
 
+void cli_table_print_header(FILE *f, const char *scenario, uint64_t reps, uint64_t seed)
+{
+    fprintf(f, "%s: %llu replication%s, seed %llu%s\n\n", scenario, (unsigned long long)reps,
+            reps > 1 ? "s" : "", (unsigned long long)seed,
+            reps > 1 ? " (mean ±95% CI half-width)" : "");
+    fflush(f);   /* before the run, not after it */
+}
+
 void cli_table_print(const cli_table *t, FILE *f, const char *scenario, uint64_t seed,
                      const char *dir)
 {
-    uint64_t n = t->reps;
-    fprintf(f, "%s: %llu replication%s, seed %llu%s\n\n", scenario, (unsigned long long)n,
-            n > 1 ? "s" : "", (unsigned long long)seed,
-            n > 1 ? " (mean ±95% CI half-width)" : "");
     part(f, t, sim_result_kind_flow());
     fprintf(f, "\n");
     part(f, t, sim_result_kind_service());

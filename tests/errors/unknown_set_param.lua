@@ -1,4 +1,4 @@
--- expect: --set thread: the scenario has no param 'thread' (did you mean 'threads'?)
+-- expect: dessa: --set thread: the scenario has no param 'thread' (did you mean 'threads'?)
 -- set: thread=8
 -- --set must name a param the scenario declares.
 local threads = param("threads", 4)

@@ -14,7 +14,8 @@ local counts = { "4", true, {}, print, nan, inf, -inf, -0.0, -1, 0, 1.5, 2^63, -
 -- workers = inf (math.huge) is an infinite server: legitimate.
 for i, v in ipairs(counts) do if v ~= inf then refuse("workers=" .. show(v), svc("workers", v)) end end
 for i, v in ipairs(counts) do refuse("replicas=" .. show(v), svc("replicas", v)) end
-for i, v in ipairs({ "4", true, {}, nan, inf, -inf, -1, 1.5, 2^63, 2^64, -2^63, 5e-324 }) do refuse("queue=" .. show(v), svc("queue", v)) end
+-- queue = inf (math.huge) is an unbounded waiting room: legitimate.
+for i, v in ipairs({ "4", true, {}, nan, -inf, -1, 1.5, 2^63, 2^64, -2^63, 5e-324 }) do refuse("queue=" .. show(v), svc("queue", v)) end
 for i, v in ipairs({ "FIFO", "", "fifo\0", 1, true, {}, "random" }) do refuse("discipline=" .. show(v), svc("discipline", v)) end
 for i, v in ipairs({ "ROUND_ROBIN", "", 0, false, {}, "fifo" }) do refuse("balancer=" .. show(v), svc("balancer", v)) end
 for i, v in ipairs({ -1, nan, inf, -inf, "1", true, {}, print }) do refuse("work=" .. show(v), svc("work", v)) end
