@@ -17,7 +17,7 @@ _dessa()
     prev=${COMP_WORDS[COMP_CWORD - 1]}
     COMPREPLY=()
     if [ "$COMP_CWORD" -eq 1 ]; then
-        COMPREPLY=($(compgen -W "run check plot report help --help --version" -- "$cur"))
+        COMPREPLY=($(compgen -W "run sweep merge check plot report help --help --version" -- "$cur"))
         return
     fi
     cmd=${COMP_WORDS[1]}
@@ -28,7 +28,7 @@ _dessa()
     done
     case $cmd in
     help)
-        [ "$COMP_CWORD" -eq 2 ] && COMPREPLY=($(compgen -W "run check plot report" -- "$cur"))
+        [ "$COMP_CWORD" -eq 2 ] && COMPREPLY=($(compgen -W "run sweep merge check plot report" -- "$cur"))
         return
         ;;
     plot | report)   # a results directory
@@ -38,7 +38,14 @@ _dessa()
         esac
         return
         ;;
-    run | check) ;;
+    merge)   # the shards' directories
+        case $cur in
+        -*) COMPREPLY=($(compgen -W "--out --quiet --help" -- "$cur")) ;;
+        *) COMPREPLY=($(compgen -d -- "$cur")) ;;
+        esac
+        return
+        ;;
+    run | sweep | check) ;;
     *) return ;;
     esac
     case $prev in
@@ -46,10 +53,10 @@ _dessa()
         COMPREPLY=($(compgen -d -- "$cur"))
         return
         ;;
-    --seed | --reps | -j | --jobs)
+    --seed | --reps | -j | --jobs | --precision | --target | --batches | --shard | --compare)
         return
         ;;
-    --set)
+    --set | --param)
         local names
         names=$(_dessa_params "$scenario")
         COMPREPLY=($(compgen -W "$names" -S = -- "$cur"))
@@ -69,7 +76,10 @@ _dessa()
         ;;
     -*)
         local opts="--set --seed --unsafe --help"
-        [ "$cmd" = run ] && opts="$opts --out --force --reps --jobs --quiet --progress --progress="
+        [ "$cmd" = run ] && opts="$opts --out --force --reps --jobs --quiet --progress --progress=
+            --precision --target --batches"
+        [ "$cmd" = sweep ] && opts="$opts --out --reps --jobs --quiet --param --resume --shard
+            --compare --precision --target"
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
         return
         ;;

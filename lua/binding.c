@@ -568,6 +568,18 @@ static int load_main(lua_State *L)
     set_fn(L, "stopped", l_stopped);
     lua_pushboolean(L, o->unsafe);
     lua_setfield(L, -2, "unsafe");
+    lua_pushboolean(L, o->expand_sweep);
+    lua_setfield(L, -2, "expand_sweep");
+    lua_createtable(L, (int)o->nsweep_params, 0);
+    for (size_t i = 0; i < o->nsweep_params; i++) {
+        lua_createtable(L, 0, 2);
+        lua_pushstring(L, o->sweep_params[i].name);
+        lua_setfield(L, -2, "name");
+        lua_pushstring(L, o->sweep_params[i].value);
+        lua_setfield(L, -2, "values");
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    lua_setfield(L, -2, "sweep_params");
     lua_pushstring(L, ld->path);
     lua_setfield(L, -2, "path");
     call_module(L, mod, "setup", 1, 0);
@@ -785,6 +797,14 @@ int dessa_scenario_build(dessa_scenario *sc, uint64_t seed, uint64_t rep, sim_en
 }
 
 size_t dessa_scenario_nparams(const dessa_scenario *sc) { return sc->spec.nparams; }
+
+void dessa_scenario_set_sample(dessa_scenario *sc, double sample) { sc->spec.run.sample = sample; }
+
+void dessa_scenario_sweep(const dessa_scenario *sc, dessa_sweep *out)
+{
+    const spec_sweep *w = &sc->spec.sweep;
+    *out = (dessa_sweep){ w->nnames, w->npoints, w->names, w->values, w->reps };
+}
 
 int dessa_scenario_param_info(const dessa_scenario *sc, size_t i, dessa_param *out)
 {

@@ -25,6 +25,9 @@ typedef struct dessa_load_opts {
     int has_seed;
     int unsafe;                 /* lift the sandbox */
     int quiet;                  /* drop the scenario's print output (copies loaded per thread) */
+    int expand_sweep;           /* dessa sweep: expand sweep { } and --param into points */
+    const dessa_override *sweep_params;   /* --param NAME=V1,V2,...: value is "V1,V2,..." */
+    size_t nsweep_params;
 } dessa_load_opts;
 
 /* The contract for threads: a scenario may be loaded several times, once per worker thread, each
@@ -42,6 +45,9 @@ uint64_t dessa_scenario_seed(const dessa_scenario *sc);
 /* The run block: duration, warm-up, sample interval; *seed is set when the scenario gives one. */
 void dessa_scenario_run_config(const dessa_scenario *sc, sim_config *cfg, int *has_seed);
 
+/* Changes the time-series interval of the run block (dessa run --batches); sample > 0. */
+void dessa_scenario_set_sample(dessa_scenario *sc, double sample);
+
 /* Builds a model for (seed, rep). SIM_OK, or an error with "file:line: message" in err. */
 int dessa_scenario_build(dessa_scenario *sc, uint64_t seed, uint64_t rep, sim_engine **out,
                          char *err, size_t errlen);
@@ -58,5 +64,16 @@ typedef struct dessa_param {
     double num, default_num;       /* numbers: the value and the default */
 } dessa_param;
 int dessa_scenario_param_info(const dessa_scenario *sc, size_t i, dessa_param *out);
+
+/* The points of the sweep, when loaded with expand_sweep: npoints rows of nnames values (the
+ * text a --set would give), value j of point p at values[p * nnames + j]; reps is the sweep's
+ * own reps (0 when it gives none). Valid while the scenario is. */
+typedef struct dessa_sweep {
+    size_t nnames, npoints;
+    const char *const *names;
+    const char *const *values;
+    uint64_t reps;
+} dessa_sweep;
+void dessa_scenario_sweep(const dessa_scenario *sc, dessa_sweep *out);
 
 #endif

@@ -539,7 +539,8 @@ static const fdesc R_PARAM[] = { NAME, { "default", F_ANY, 1, 0, 0, 0, NULL },
                                  { "value", F_ANY, 1, 0, 0, 0, NULL } };
 static const fdesc R_TOP[] = { TAB("params"), TAB("run"), TAB("link"), TAB("links"),
                                TAB("services"), TAB("clients"),
-                               { "hosts", F_TAB, 0, 0, 0, 0, NULL } };
+                               { "hosts", F_TAB, 0, 0, 0, 0, NULL },
+                               { "sweep", F_TAB, 0, 0, 0, 0, NULL } };
 
 /* Most rows of time series one entity may produce (duration / sample). */
 #define MAX_SAMPLES 1e8
@@ -831,6 +832,54 @@ static void read_params(reader *r, int top)
     lua_pop(L, 1);
 }
 
+/* The sweep's points: { names = { ... }, points = { { text, ... }, ... }, reps = n }. */
+static void read_sweep(reader *r, int top)
+{
+    lua_State *L = r->L;
+    spec_sweep *w = &r->s->sweep;
+    push_field(L, top, "sweep");
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        return;
+    }
+    int t = lua_gettop(L);
+    push_field(L, t, "names");
+    w->nnames = lua_rawlen(L, -1);
+    w->names = arena_alloc(r, w->nnames, sizeof *w->names);
+    for (size_t j = 0; j < w->nnames; j++) {
+        lua_rawgeti(L, -1, (lua_Integer)j + 1);
+        size_t len;
+        const char *name = lua_tolstring(L, -1, &len);
+        if (!name)
+            fail(r, NULL, "sweep", "a parameter name is not a string");
+        w->names[j] = arena_strdup(r, name, len);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    push_field(L, t, "points");
+    w->npoints = lua_rawlen(L, -1);
+    if (w->nnames && w->npoints > SIZE_MAX / sizeof *w->values / w->nnames)
+        fail(r, NULL, "sweep", "too many points");
+    w->values = arena_alloc(r, w->npoints * w->nnames, sizeof *w->values);
+    for (size_t p = 0; p < w->npoints; p++) {
+        lua_rawgeti(L, -1, (lua_Integer)p + 1);
+        for (size_t j = 0; j < w->nnames; j++) {
+            lua_rawgeti(L, -1, (lua_Integer)j + 1);
+            size_t len;
+            const char *v = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &len) : NULL;
+            if (!v)
+                fail(r, NULL, "sweep", "a value of point %zu is not text", p + 1);
+            w->values[p * w->nnames + j] = arena_strdup(r, v, len);
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    push_field(L, t, "reps");
+    w->reps = lua_isinteger(L, -1) ? (uint64_t)lua_tointeger(L, -1) : 0;
+    lua_pop(L, 2);
+}
+
 void spec_read(lua_State *L, int idx, spec *s)
 {
     idx = lua_absindex(L, idx);
@@ -845,6 +894,7 @@ void spec_read(lua_State *L, int idx, spec *s)
     read_services(&r, idx);
     read_clients(&r, idx);
     read_links(&r, idx);
+    read_sweep(&r, idx);
     lua_pop(L, 1);
 }
 

@@ -96,6 +96,14 @@ typedef struct spec_param {
     double num, default_num;       /* numbers: the value and the default */
 } spec_param;
 
+/* The points of a sweep (dessa sweep only): npoints rows of nnames values, as --set text. */
+typedef struct spec_sweep {
+    size_t nnames, npoints;
+    const char **names;
+    const char **values;           /* point p, name j: values[p * nnames + j] */
+    uint64_t reps;                 /* sweep { reps }, 0 when not given */
+} spec_sweep;
+
 typedef struct spec {
     spec_block *arena;
     int oom;                       /* spec_read stopped for want of memory */
@@ -110,6 +118,7 @@ typedef struct spec {
     spec_dist *link_default;       /* NULL: zero latency */
     spec_link *links;
     spec_param *params;
+    spec_sweep sweep;              /* npoints = 0 unless loaded to expand the sweep */
 } spec;
 
 /* Reads the SPEC table at stack index idx into *s (zeroed by the caller). Must run inside a

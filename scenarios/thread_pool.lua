@@ -5,8 +5,9 @@
 -- CPU. The database is an external system that answers in 50 ms on average and never saturates
 -- (an infinite server). Pages arrive at 400 per second.
 --
---   dessa run scenarios/thread_pool.lua --set threads=8       (then 16, 32, 64)
+--   dessa run scenarios/thread_pool.lua --set threads=8       (one point)
 --   dessa run scenarios/thread_pool.lua --set threads=4 --set blocking=false
+--   dessa sweep scenarios/thread_pool.lua -j 2                 (the sweep below)
 local threads  = param("threads", 32)
 local blocking = param("blocking", true)
 local rate     = param("rate", 400)
@@ -20,3 +21,6 @@ local web = service "web" { workers = threads, queue = 2000, host = vm,
 
 client "users" { target = web, arrivals = poisson(rate), timeout = 5 }
 run { duration = 120, warmup = 20, sample = 1 }
+
+-- The pool size, blocking and non-blocking, three replications of each point.
+sweep { threads = { 4, 8, 16, 20, 24, 32 }, blocking = { true, false }, reps = 3 }

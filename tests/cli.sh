@@ -13,7 +13,7 @@ expect() {   # expected-status description command...
 expect 0 "--help" "$dessa" --help
 grep -q "usage: dessa run" "$tmp/stdout"; check "--help text" $?
 expect 0 "--version" "$dessa" --version
-grep -Eq "^dessa [0-9]+\.[0-9]+\.[0-9]+$" "$tmp/stdout"; check "--version text" $?
+grep -Eq "^dessa [0-9]+\.[0-9]+\.[0-9]+( \(with MPI\))?$" "$tmp/stdout"; check "--version text" $?
 expect 2 "no command" "$dessa"
 expect 2 "unknown command" "$dessa" frobnicate scenarios/mm1.lua
 expect 2 "unknown option" "$dessa" run scenarios/mm1.lua --frob

@@ -19,6 +19,8 @@ local S = _check.S
 local copy_table = _check.copy_table
 local did_you_mean = _check.did_you_mean
 local fail = _check.fail
+local convert_param = need("topology").convert_param
+local sweep_points = need("sweep").points
 
 -- Deep copy of a distribution record into a plain SPEC table.
 local function dist_spec(d)
@@ -184,6 +186,14 @@ local function finish()
   local spec = { params = {}, hosts = {}, services = {}, clients = {}, links = {} }
   for i, p in ipairs_(S.params) do
     spec.params[i] = { name = p.name, default = p.default, value = p.value }
+  end
+  -- The points of the sweep, for `dessa sweep` only (dessa run runs the params' values).
+  if S.expand_sweep then
+    spec.sweep = sweep_points(convert_param)
+    if not spec.sweep then
+      fail(nil, "%s: nothing to sweep: the scenario has no sweep { ... } and no --param was given",
+        S.source or S.path or "scenario")
+    end
   end
   local r = S.run
   spec.run = { duration = r.duration, warmup = r.warmup, sample = r.sample, seed = r.seed,

@@ -11,6 +11,8 @@ another module (each is loaded once). It gets back a table M:
                            read_data = function(file) ... end,    -- data files (empirical)
                            stopped = function() ... end,          -- out of time/instructions?
                            unsafe = false,                        -- expose os, io, require
+                           expand_sweep = false,                  -- SPEC.sweep: the points
+                           sweep_params = { { name =, values = "v1,v2" }, ... },  -- --param
                            path = "scenario.lua" }                -- optional, see below
   M.env()         the sandbox environment the scenario is loaded with
   M.finish()      checks the whole model and returns the SPEC table (see docs/lua-api.md)
@@ -28,6 +30,7 @@ The modules:
   dist.lua      time helpers, distributions, arrival processes, CSV data for empirical
   steps.lua     work, io, sleep, call, parallel, branch
   topology.lua  endpoint, host, service, client, link, run, param
+  sweep.lua     sweep, range, geometric, zip, and the points of a sweep
   sandbox.lua   the scenario's environment
   finish.lua    whole-model checks and the SPEC table
 ]]
@@ -37,13 +40,14 @@ local need = ...
 local check = need("check")
 local dist, steps, topology = need("dist"), need("steps"), need("topology")
 local sandbox, finish = need("sandbox"), need("finish")
+local sweep = need("sweep")
 
 local S = check.S
 local pairs_, tostring_, stderr = pairs, tostring, io.stderr
 
 -- The scenario API: every function here becomes a global of the sandbox.
 local API = {}
-for _, part in ipairs({ dist.API, steps.API, topology.API }) do
+for _, part in ipairs({ dist.API, steps.API, topology.API, sweep.API }) do
   for k, v in pairs_(part) do API[k] = v end
 end
 
@@ -55,6 +59,11 @@ function M.setup(opts)
   for k, v in pairs_(opts.overrides or {}) do overrides[tostring_(k)] = tostring_(v) end
   for k in pairs_(S) do S[k] = nil end
   S.overrides = overrides
+  S.expand_sweep = opts.expand_sweep and true or false
+  S.sweep_params = {}
+  for i, p in ipairs(opts.sweep_params or {}) do
+    S.sweep_params[i] = { name = tostring_(p.name), values = tostring_(p.values) }
+  end
   S.random = opts.random or math.random
   S.emit = opts.emit or function(text) stderr:write(text) end
   S.read_data = opts.read_data
@@ -67,6 +76,7 @@ function M.setup(opts)
   S.nodes, S.node_names = {}, {}
   S.link, S.links = nil, {}
   S.run = nil
+  S.sweep = nil
   S.pending = {}
   S.source = nil
   S.env = nil

@@ -435,6 +435,13 @@ function API.param(name, default)
   return value
 end
 
+-- Converts a --set string to the type of param p's default: ok, value (or ok = false and what
+-- was expected).
+local function convert_param(p, text)
+  return PARAM_CONVERT[type_(p.default)](text)
+end
+
 return {
   API = API,
+  convert_param = convert_param,
 }

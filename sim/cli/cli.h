@@ -18,6 +18,7 @@
 #include "binding.h"
 #include "model/result.h"
 #include "out/csv.h"
+#include "stats/tally.h"
 
 #define EXIT_MODEL 1
 #define EXIT_USAGE 2
@@ -36,9 +37,19 @@ typedef struct options {
     int progress;               /* CLI_PROGRESS_* */
     int progress_given;         /* --progress was on the command line (wins over -q) */
     int help;                   /* -h or --help after the command */
+    int has_reps;               /* --reps was given */
+    int resume;                 /* dessa sweep --resume */
+    unsigned shard_i, shard_n;  /* dessa sweep --shard I/N (shard_n = 0: no shard) */
+    const char *compare;        /* dessa sweep --compare NAME=A,B */
+    double precision;           /* --precision R: replications until every target is within R */
+    const char *targets[64];    /* --target ENTITY.METRIC (default: every flow's latency_mean) */
+    size_t ntargets;
+    unsigned batches;           /* --batches B: batch means after the warm-up (0: none) */
     const char *run_only;       /* the first option given that only run takes, or NULL */
     dessa_override sets[MAX_SETS];
     size_t nsets;
+    dessa_override params[MAX_SETS];   /* dessa sweep --param NAME=V1,V2,... */
+    size_t nparams;
 } options;
 
 /* opts.c */
@@ -56,12 +67,86 @@ dessa_load_opts cli_load_opts(const options *o, int quiet);
  * --force); else EXIT_USAGE after saying what differs. */
 int cli_check_overwrite(const options *o, const char *dir, const dessa_scenario *sc);
 
-/* run.c, check.c */
+/* run.c, check.c, sweep.c */
 int cli_run(const options *o);
 int cli_check(const options *o);
+int cli_sweep(const options *o);
+int cli_merge(int argc, char **argv);
+
+/* One run of replications into one output directory: dessa run, or a point of a sweep. */
+typedef struct cli_point cli_point;
+typedef struct cli_table cli_table;
+typedef struct cli_job {
+    const options *o;
+    dessa_scenario *sc;              /* loaded with sets (the caller's; stays loaded) */
+    const dessa_override *sets;      /* the overrides worker threads load with */
+    size_t nsets;
+    const char *dir;
+    uint64_t reps;
+    unsigned jobs;                   /* threads for the replications */
+    cli_table *table;                /* the summary, or NULL */
+    const cli_point *point;          /* a sweep's point: its rows go to CLI_POINT_CSV */
+    int progress;                    /* show the progress line (per o->progress) */
+    uint64_t reps_done;              /* out: replications written (fewer than reps when
+                                        o->precision stopped early) */
+} cli_job;
+/* --precision: at least this many replications before the relative half-width is trusted. */
+#define CLI_PRECISION_MIN_REPS 5
+/* --precision without --reps: at most this many. */
+#define CLI_PRECISION_MAX_REPS 100
+/* 0, or EXIT_MODEL after printing why. Signals must have been taken (cli_signals_take). */
+int cli_run_job(cli_job *job);
+/* SIGINT and SIGTERM go to a thread that removes every run's staging directory, says
+ * "dessa: interrupted" followed by note (or by whether results were written, when note is
+ * NULL), then ends the process with the signal. */
+void cli_signals_take(const char *note);
+void cli_signals_release(void);
+/* Tells how --precision ended (stderr). */
+void cli_precision_note(const options *o, uint64_t done, uint64_t max);
+/* out/<scenario name without .lua> */
+void cli_default_out(const char *scenario, char *dir, size_t n);
+
+/* mpi.c: the ranks of an MPI job (one rank, doing nothing, without MPI). cli_mpi_start
+ * initialises MPI when an MPI launcher started the program: 1, 0 (not launched by MPI) or -1. */
+int cli_mpi_start(int *argc, char ***argv);
+void cli_mpi_stop(void);
+int cli_mpi_rank(void);
+int cli_mpi_size(void);
+int cli_mpi_bcast(int v);                 /* rank 0's v, on every rank */
+void cli_mpi_max(int *v, size_t n);       /* elementwise maximum over the ranks, in place */
+const char *cli_mpi_name(void);           /* "MPI" when built with it, else NULL */
+
+/* batches.c: batch means over one long run (--batches B): a time-series sink in front of the
+ * writer that keeps, per entity and metric, the batch means' tally and lag-1 sums. */
+#define CLI_BATCH_METRICS 9
+typedef struct cli_batch_slot {
+    char *entity, *kind;
+    sim_tally t[CLI_BATCH_METRICS];
+    double first[CLI_BATCH_METRICS], last[CLI_BATCH_METRICS], cross[CLI_BATCH_METRICS];
+    int gap[CLI_BATCH_METRICS];
+} cli_batch_slot;
+typedef struct cli_batches {
+    double warmup, sample, tick;
+    cli_batch_slot *slots;
+    size_t n, cap, pos;
+    sim_series_fn next;
+    void *next_ud;
+} cli_batches;
+#define CLI_BATCHES_CSV "batches.csv"
+void cli_batches_init(cli_batches *b, double warmup, double sample, sim_series_fn next, void *ud);
+int cli_batches_write(void *ud, const sim_series_row *row);   /* a sim_series_fn */
+const char *const *cli_batches_columns(size_t *n);
+int cli_batches_rows(sim_file *f, const cli_batches *b, uint64_t rep);
+void cli_batches_fini(cli_batches *b);
+
+/* sweep.c: a point's rows of sweep.csv, written beside its results. */
+#define CLI_POINT_CSV "point.csv"
+/* Writes replication rep's row (the header first, for rep 0); 0, or -1 with f->err set. */
+int cli_point_row(sim_file *f, const cli_point *pt, uint64_t rep, const sim_rep_result *res);
+/* Called by the signal thread: removes the sweep's files in progress. */
+void cli_sweep_abort(void);
 
 /* table.c: the summary across replications, one cell per entity and column. */
-typedef struct cli_table cli_table;
 cli_table *cli_table_new(void);
 /* Adds a replication's result; SIM_OK or SIM_ENOMEM. The first one fixes the rows. */
 int cli_table_add(cli_table *t, const sim_rep_result *res);

@@ -2,6 +2,8 @@
  * for the parts).
  *
  *   dessa run SCENARIO.lua [options]
+ *   dessa sweep SCENARIO.lua [options]
+ *   dessa merge DIR... [-o OUT]
  *   dessa check SCENARIO.lua [--set NAME=VALUE]...
  *   dessa plot DIR [--format png|svg|png,svg] [--rep N]     (plot.c)
  *   dessa report DIR                                        (report.c)
@@ -33,8 +35,20 @@
     "  -q, --quiet          no header, summary table or progress line\n"                       \
     "  --progress[=WHEN]    the progress line on stderr: auto (default: when stderr is a\n"    \
     "                       terminal), always (alone: always) or never\n"                      \
+    "  --precision R        replications until every target's 95% half-width is within R\n" \
+    "                       of its mean (0.02: 2%; at least 5, at most --reps or 100)\n"      \
+    "  --target E.METRIC    a target of --precision (default: every flow's latency_mean)\n"  \
     "  --unsafe             lift the scenario sandbox (os, io, require)\n"                     \
     "  -h, --help           this text\n"
+
+#define SWEEP_OPTIONS                                                                         \
+    "  --param NAME=V1,V2   sweep param NAME over these values (replaces the scenario's list,\n" \
+    "                       or adds NAME to the sweep)\n"                                      \
+    "  --reps N             replications per point (default: sweep { reps } or 1)\n"           \
+    "  -j, --jobs N         points and replications run on N threads at once\n"               \
+    "  --resume             finish an interrupted sweep in DIR: only missing points run\n"     \
+    "  --shard I/N          run only points I-1, I-1+N, ... (1 <= I <= N), then dessa merge\n" \
+    "  --compare NAME=A,B   paired differences B - A per metric: sweep_compare.csv\n"
 
 #define VALUE_FORMS "Values may be attached: --out=DIR, --reps=5, --set=rate=2, -j2, -oDIR.\n"
 
@@ -42,6 +56,8 @@
 
 static const char overview[] =
     "usage: dessa run SCENARIO.lua [options]     run a scenario and write CSV results\n"
+    "       dessa sweep SCENARIO.lua [options]   run every point of the scenario's sweep { }\n"
+    "       dessa merge DIR... [-o OUT]          join the shards of a sweep (--shard I/N)\n"
     "       dessa check SCENARIO.lua [options]   load and validate a scenario, without running\n"
     "       dessa plot DIR [--format png|svg]    charts of a run's results\n"
     "       dessa report DIR                     DIR/report.html: tables, charts, the scenario\n"
@@ -51,9 +67,15 @@ static const char overview[] =
     "dessa simulates the requests that flow through services described in a Lua scenario\n"
     "(threads, cores, queues, calls, clients) and writes what it measured as CSV files.\n"
     "\n"
-    "options for run:\n" RUN_OPTIONS VALUE_FORMS
+    "options for run:\n" RUN_OPTIONS
+    "  --batches B          batch means: B batches after the warm-up, intervals from one\n"
+    "                       run (batches.csv; the time series is sampled once per batch)\n"
+    VALUE_FORMS
     "\n"
-    "Outputs: flows.csv, services.csv, timeseries.csv, latency.csv, run.json (docs/outputs.md).\n"
+    "options for sweep (and those of run but --batches):\n" SWEEP_OPTIONS
+    "\n"
+    "Outputs: flows.csv, services.csv, timeseries.csv, latency.csv, run.json (docs/outputs.md);\n"
+    "a sweep: sweep.csv, sweep_summary.csv, sweep.json and points/N/ (docs/sweeps.md).\n"
     EXIT_STATUS;
 
 static const char run_help[] =
@@ -65,7 +87,39 @@ static const char run_help[] =
     "The header prints before the run, the summary table after it; the progress line goes to\n"
     "stderr.\n"
     "\n"
-    "options:\n" RUN_OPTIONS VALUE_FORMS
+    "options:\n" RUN_OPTIONS
+    "  --batches B          batch means: B batches after the warm-up, intervals from one\n"
+    "                       run (batches.csv; the time series is sampled once per batch)\n"
+    VALUE_FORMS
+    "\n" EXIT_STATUS;
+
+static const char sweep_help[] =
+    "usage: dessa sweep SCENARIO.lua [options]\n"
+    "\n"
+    "Runs every point of the scenario's sweep { } (or of --param lists), each as dessa run\n"
+    "--set NAME=VALUE would, into DIR/points/N/, then writes DIR/sweep.csv (one row per point\n"
+    "and replication) and DIR/sweep_summary.csv (per point and metric: n, mean, sd, 95%\n"
+    "half-width). DIR defaults to out/<scenario name>-sweep. `mpirun -np N dessa sweep`\n"
+    "spreads the points over MPI ranks when dessa was built with MPI (docs/sweeps.md).\n"
+    "\n"
+    "options:\n" SWEEP_OPTIONS
+    "  -o, --out DIR        the sweep's directory (new, empty, or this sweep's with --resume)\n"
+    "  --seed N, --set NAME=VALUE, --precision R, --target E.METRIC, -q, --unsafe: as for run\n"
+    "  -h, --help           this text\n"
+    VALUE_FORMS
+    "\n" EXIT_STATUS;
+
+static const char merge_help[] =
+    "usage: dessa merge DIR... [-o OUT] [-q]\n"
+    "\n"
+    "Joins the points of a sweep run in shards (dessa sweep --shard I/N) into OUT (default:\n"
+    "the first DIR) and writes sweep.csv and sweep_summary.csv as one sweep would. Every DIR\n"
+    "must hold the same sweep (sweep.json); a missing point is named.\n"
+    "\n"
+    "options:\n"
+    "  -o, --out OUT        where the joined sweep goes (new or empty, or one of the DIRs)\n"
+    "  -q, --quiet          no table of the points\n"
+    "  -h, --help           this text\n"
     "\n" EXIT_STATUS;
 
 static const char check_help[] =
@@ -82,6 +136,7 @@ static const char check_help[] =
     "\n" EXIT_STATUS;
 
 static int run_main(int argc, char **argv);
+static int sweep_main(int argc, char **argv);
 static int check_main(int argc, char **argv);
 
 typedef struct command {
@@ -92,6 +147,8 @@ typedef struct command {
 
 static const command commands[] = {
     { "run", run_help, run_main },
+    { "sweep", sweep_help, sweep_main },
+    { "merge", merge_help, cli_merge },
     { "check", check_help, check_main },
     { "plot", cli_plot_help, cli_plot },
     { "report", cli_report_help, cli_report },
@@ -135,6 +192,23 @@ static int run_main(int argc, char **argv)
     return rc >= 0 ? rc : cli_run(&o);
 }
 
+static int sweep_main(int argc, char **argv)
+{
+    options o;
+    int rc = parse(argc, argv, find_command("sweep"), &o);
+    if (rc >= 0)
+        return rc;
+    if (o.batches)
+        return cli_usage_error("%s is an option of run, not of sweep", "--batches");
+    if (cli_mpi_start(&argc, &argv) < 0) {
+        fprintf(stderr, "dessa: MPI did not start\n");
+        return EXIT_MODEL;
+    }
+    rc = cli_sweep(&o);
+    cli_mpi_stop();
+    return rc;
+}
+
 static int check_main(int argc, char **argv)
 {
     options o;
@@ -175,7 +249,7 @@ int main(int argc, char **argv)
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))
         return help(argc, argv);
     if (!strcmp(argv[1], "--version")) {
-        printf("dessa %s\n", DESSA_VERSION);
+        printf("dessa %s%s\n", DESSA_VERSION, cli_mpi_name() ? " (with MPI)" : "");
         return 0;
     }
     const command *c = find_command(argv[1]);

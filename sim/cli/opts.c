@@ -50,6 +50,21 @@ static int add_set(options *o, char *v)
     return 0;
 }
 
+static int add_param(options *o, char *v)
+{
+    char *eq = v ? strchr(v, '=') : NULL;
+    if (!eq || eq == v || !eq[1])
+        return cli_usage_error("--param needs NAME=V1,V2,..., got '%s'", v ? v : "");
+    if (o->nparams == MAX_SETS)
+        return cli_usage_error("too many --param options (at most %s)", "256");
+    *eq = 0;
+    for (size_t i = 0; i < o->nparams; i++)
+        if (!strcmp(o->params[i].name, v))
+            return cli_usage_error("--param %s given twice", v);
+    o->params[o->nparams++] = (dessa_override){ v, eq + 1 };
+    return 0;
+}
+
 int cli_parse_args(int argc, char **argv, options *o)
 {
     memset(o, 0, sizeof *o);
@@ -84,7 +99,11 @@ int cli_parse_args(int argc, char **argv, options *o)
                 o->run_only = run_only[k];
         int flag = !strcmp(a, "-q") || !strcmp(a, "--quiet") || !strcmp(a, "--unsafe") ||
                    !strcmp(a, "-h") || !strcmp(a, "--help") || !strcmp(a, "-f") ||
-                   !strcmp(a, "--force");
+                   !strcmp(a, "--force") || !strcmp(a, "--resume");
+        int sweep = !strcmp(o->cmd, "sweep");
+        if (!sweep && (!strcmp(a, "--param") || !strcmp(a, "--resume") || !strcmp(a, "--shard") ||
+                       !strcmp(a, "--compare")))
+            return cli_usage_error("%s is an option of dessa sweep", a);
         if (flag && !take)
             return cli_usage_error("%s takes no value", a);
         if (!strcmp(a, "-o") || !strcmp(a, "--out")) {
@@ -101,6 +120,7 @@ int cli_parse_args(int argc, char **argv, options *o)
             if (parse_u64(v, &o->reps) || o->reps < 1 || o->reps > 1000000)
                 return cli_usage_error("--reps needs a whole number from 1 to 1000000, got '%s'",
                                        v ? v : "");
+            o->has_reps = 1;
             i += take;
         } else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
             if (parse_u64(v, &n) || n < 1 || n > 1024)
@@ -113,6 +133,49 @@ int cli_parse_args(int argc, char **argv, options *o)
             if (rc)
                 return rc;
             i += take;
+        } else if (!strcmp(a, "--param")) {
+            int rc = add_param(o, v);
+            if (rc)
+                return rc;
+            i += take;
+        } else if (!strcmp(a, "--shard")) {
+            unsigned si, sn;
+            char tail;
+            if (!v || sscanf(v, "%u/%u%c", &si, &sn, &tail) != 2 || sn < 1 || si < 1 || si > sn ||
+                sn > 1000000)
+                return cli_usage_error("--shard needs I/N with 1 <= I <= N, got '%s'", v ? v : "");
+            o->shard_i = si;
+            o->shard_n = sn;
+            i += take;
+        } else if (!strcmp(a, "--precision")) {
+            char *end;
+            double r = v ? strtod(v, &end) : 0;
+            if (!v || end == v || *end || !(r > 0 && r < 1))
+                return cli_usage_error("--precision needs a relative half-width between 0 and 1 "
+                                       "(0.02 for 2%%), got '%s'", v ? v : "");
+            o->precision = r;
+            i += take;
+        } else if (!strcmp(a, "--batches")) {
+            if (parse_u64(v, &n) || n < 2 || n > 100000)
+                return cli_usage_error("--batches needs a whole number from 2 to 100000, got '%s'",
+                                       v ? v : "");
+            o->batches = (unsigned)n;
+            i += take;
+        } else if (!strcmp(a, "--target")) {
+            if (!v || !strchr(v, '.'))
+                return cli_usage_error("--target needs ENTITY.METRIC (users.latency_p99), got '%s'",
+                                       v ? v : "");
+            if (o->ntargets == 64)
+                return cli_usage_error("too many --target options (at most %s)", "64");
+            o->targets[o->ntargets++] = v;
+            i += take;
+        } else if (!strcmp(a, "--compare")) {
+            if (!v || !*v)
+                return cli_usage_error("--compare needs NAME=A,B, got '%s'", v ? v : "");
+            o->compare = v;
+            i += take;
+        } else if (!strcmp(a, "--resume")) {
+            o->resume = 1;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             o->quiet = 1;
         } else if (!strcmp(a, "--unsafe")) {
@@ -144,10 +207,13 @@ int cli_parse_args(int argc, char **argv, options *o)
     }
     if (!o->scenario)
         return cli_usage_error("%s needs a scenario file", o->cmd);
+    if (o->ntargets && !(o->precision > 0))
+        return cli_usage_error("--target %s needs --precision R", o->targets[0]);
     return 0;
 }
 
 dessa_load_opts cli_load_opts(const options *o, int quiet)
 {
-    return (dessa_load_opts){ o->sets, o->nsets, o->seed, o->has_seed, o->unsafe, quiet };
+    return (dessa_load_opts){ .overrides = o->sets, .noverrides = o->nsets, .seed = o->seed,
+                              .has_seed = o->has_seed, .unsafe = o->unsafe, .quiet = quiet };
 }

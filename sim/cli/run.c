@@ -24,6 +24,8 @@
 #include "cli.h"
 #include "core/error.h"
 #include "out/results.h"
+#include "stats/ci.h"
+#include "stats/tally.h"
 
 #define MAX_JOBS 1024
 #define SERIES_WARN_ROWS 5e7   /* about 2 GB of timeseries.csv */
@@ -34,11 +36,13 @@ typedef struct rep_done {
     int rc;                  /* SIM_OK, or the error in err */
     sim_rep_result res;
     sim_series_sink series;
+    cli_batches batches;     /* --batches: in front of the series sink */
     char err[1024];
 } rep_done;
 
 typedef struct runner {
     const options *o;
+    cli_job *job;            /* overrides, sweep point */
     const char *dir;         /* the output directory as given */
     dessa_scenario *sc;      /* the main thread's copy */
     uint64_t seed, reps;
@@ -52,7 +56,15 @@ typedef struct runner {
     sim_results out;
     sim_file reps_file;      /* run.json's lines of the replications, staged */
     cli_table *table;
+    sim_file point_file;     /* point.csv: the point's rows of sweep.csv (sweeps only) */
+    sim_file batches_file;   /* batches.csv (--batches only) */
+    double warmup, sample;
     uint64_t events;
+    /* --precision: the targets (entity, metric) and their tallies over the replications */
+    size_t ntargets;
+    size_t target_entity[64];
+    long target_metric[64];
+    sim_tally target_tally[64];
     cli_progress *progress;  /* NULL: no progress line */
     int committed;           /* the results are in place */
 } runner;
@@ -74,7 +86,7 @@ static double wall_clock(void)
  * order) and stops the other workers. Called with the lock held. */
 static void fail(runner *p, const char *msg)
 {
-    if (!p->failed) {
+    if (!p->failed && !atomic_load(&p->stopping)) {   /* a signal ends the run: no noise */
         cli_progress_pause(p->progress);
         cli_print_error(msg);
     }
@@ -107,7 +119,12 @@ static void run_one(runner *p, dessa_scenario *sc, uint64_t rep, rep_done *d, un
                  sim_results_error(&p->out));
     pthread_mutex_unlock(&p->lock);
     if (d->rc == SIM_OK) {
-        sim_engine_set_series(e, sim_series_write, &d->series);
+        if (p->o->batches) {
+            cli_batches_init(&d->batches, p->warmup, p->sample, sim_series_write, &d->series);
+            sim_engine_set_series(e, cli_batches_write, &d->batches);
+        } else {
+            sim_engine_set_series(e, sim_series_write, &d->series);
+        }
         cli_progress_attach(p->progress, e, slot);
         double t0 = wall_clock();
         d->rc = sim_engine_run(e);
@@ -126,6 +143,67 @@ static void run_one(runner *p, dessa_scenario *sc, uint64_t rep, rep_done *d, un
         cli_progress_rep_done(p->progress, slot, d->rc == SIM_OK ? d->res.events : 0);
     }
     sim_engine_free(e);
+}
+
+/* --precision: finds the targets in the first replication's result. 0, or -1 after failing. */
+static int resolve_targets(runner *p, const sim_rep_result *res)
+{
+    const options *o = p->o;
+    if (!o->ntargets) {   /* every flow's latency_mean */
+        for (size_t i = 0; i < res->nentities && p->ntargets < 64; i++)
+            if (res->entities[i].kind == sim_result_kind_flow()) {
+                p->target_entity[p->ntargets] = i;
+                p->target_metric[p->ntargets++] =
+                    sim_result_kind_metric(sim_result_kind_flow(), "latency_mean");
+            }
+        return 0;
+    }
+    for (size_t t = 0; t < o->ntargets; t++) {
+        const char *name = o->targets[t], *dot = strrchr(name, '.');
+        size_t i = 0;
+        long m = -1;
+        for (; dot && i < res->nentities; i++) {
+            const sim_entity_result *x = &res->entities[i];
+            if (strlen(x->name) == (size_t)(dot - name) && !strncmp(x->name, name, (size_t)(dot - name)) &&
+                (m = sim_result_kind_metric(x->kind, dot + 1)) >= 0)
+                break;
+        }
+        if (m < 0) {
+            char msg[600];
+            snprintf(msg, sizeof msg, "dessa: --target %.200s: no such metric; write ENTITY.METRIC "
+                     "with a column of flows.csv or services.csv, e.g. %.200s.latency_mean",
+                     name, res->nentities ? res->entities[0].name : "client");
+            fail(p, msg);
+            return -1;
+        }
+        p->target_entity[t] = i;
+        p->target_metric[t] = m;
+    }
+    p->ntargets = o->ntargets;
+    return 0;
+}
+
+/* --precision: adds replication res to the targets' tallies; true when every target's 95%
+ * half-width is within the precision of its mean (after the minimum of replications). */
+static int precise_enough(runner *p, const sim_rep_result *res)
+{
+    int ok = p->written + 1 >= CLI_PRECISION_MIN_REPS;
+    for (size_t t = 0; t < p->ntargets; t++) {
+        const sim_entity_result *x = &res->entities[p->target_entity[t]];
+        long m = p->target_metric[t];
+        double v = x->kind->metrics[m].type == SIM_METRIC_COUNT ? (double)x->m[m].count
+                                                                : x->m[m].real;
+        if (isnan(v)) {
+            ok = 0;
+            continue;
+        }
+        sim_tally_add(&p->target_tally[t], v);
+        double mean = sim_tally_mean(&p->target_tally[t]);
+        double hw = sim_ci_t_halfwidth(&p->target_tally[t], 0.95);
+        if (!(hw <= p->o->precision * fabs(mean)))
+            ok = 0;
+    }
+    return ok;
 }
 
 /* Writes replication d (the next in order). Called with the lock held. */
@@ -147,6 +225,13 @@ static int write_one(runner *p, rep_done *d)
             rc = sim_outdir_fail(&p->out.dir, p->reps_file.path, p->reps_file.err, NULL);
     }
     free(line);
+    if (rc == SIM_OK && p->job->point)
+        rc = cli_point_row(&p->point_file, p->job->point, p->written, &d->res)
+                 ? sim_outdir_fail(&p->out.dir, p->point_file.path, p->point_file.err, NULL)
+                 : SIM_OK;
+    if (rc == SIM_OK && p->o->batches &&
+        cli_batches_rows(&p->batches_file, &d->batches, p->written) != 0)
+        rc = sim_outdir_fail(&p->out.dir, p->batches_file.path, p->batches_file.err, NULL);
     if (rc != SIM_OK || !line) {
         if (rc == SIM_OK)
             fail(p, "dessa: out of memory");
@@ -154,11 +239,17 @@ static int write_one(runner *p, rep_done *d)
             fail_output(p);
         return -1;
     }
-    if (cli_table_add(p->table, &d->res) != SIM_OK) {
+    if (p->table && cli_table_add(p->table, &d->res) != SIM_OK) {
         fail(p, "dessa: out of memory");
         return -1;
     }
     p->events += d->res.events;
+    if (p->o->precision > 0) {
+        if (p->written == 0 && resolve_targets(p, &d->res) != 0)
+            return -1;
+        if (precise_enough(p, &d->res))
+            p->reps = p->written + 1;   /* no more: later ones already running are dropped */
+    }
     return 0;
 }
 
@@ -170,11 +261,12 @@ static void finish_one(runner *p, uint64_t rep, rep_done *d)
     slot->ready = 1;
     for (;;) {
         rep_done *w = &p->pending[p->written % p->window];
-        if (!w->ready || p->failed)
+        if (!w->ready || p->failed || p->written >= p->reps)
             break;
         int rc = write_one(p, w);
         sim_series_discard(&w->series);
         sim_rep_result_fini(&w->res);
+        cli_batches_fini(&w->batches);
         w->ready = 0;
         if (rc != 0)
             break;
@@ -196,9 +288,11 @@ static void work(runner *p, dessa_scenario *sc, unsigned slot)
         rep_done d;
         run_one(p, sc, rep, &d, slot);
         pthread_mutex_lock(&p->lock);
-        if (p->failed) {   /* an earlier replication failed: this one is not written */
+        if (p->failed || rep >= p->reps) {   /* an earlier one failed, or --precision was met:
+                                                this one is not written */
             sim_series_discard(&d.series);
             sim_rep_result_fini(&d.res);
+            cli_batches_fini(&d.batches);
             break;
         }
         finish_one(p, rep, &d);
@@ -211,6 +305,8 @@ static void *worker(void *arg)
     runner *p = ((worker_arg *)arg)->p;
     char err[1024];
     dessa_load_opts lo = cli_load_opts(p->o, 1);
+    lo.overrides = p->job->sets;
+    lo.noverrides = p->job->nsets;
     dessa_scenario *sc = dessa_scenario_load(p->o->scenario, &lo, err, sizeof err);
     if (!sc) {
         pthread_mutex_lock(&p->lock);
@@ -218,35 +314,90 @@ static void *worker(void *arg)
         pthread_mutex_unlock(&p->lock);
         return NULL;
     }
+    if (p->o->batches)
+        dessa_scenario_set_sample(sc, p->sample);
     work(p, sc, ((worker_arg *)arg)->slot);
     dessa_scenario_free(sc);
     return NULL;
 }
 
-/* ---- signals ------------------------------------------------------------------------ */
+/* ---- signals ------------------------------------------------------------------------
+ * The runs in progress register here; a signal removes their staging directories (a sweep's
+ * finished points stay, for --resume) and ends the process the way the signal would have. */
+
+#define MAX_ACTIVE 1024
+static pthread_mutex_t active_lock = PTHREAD_MUTEX_INITIALIZER;
+static runner *active[MAX_ACTIVE];
+
+static void activate(runner *p, int on)
+{
+    pthread_mutex_lock(&active_lock);
+    for (size_t i = 0; i < MAX_ACTIVE; i++)
+        if (on ? !active[i] : active[i] == p) {
+            active[i] = on ? p : NULL;
+            break;
+        }
+    pthread_mutex_unlock(&active_lock);
+}
+
+static const char *signal_note;   /* what an interruption keeps, said after "interrupted" */
 
 static void *signal_thread(void *arg)
 {
-    runner *p = arg;
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
+    const sigset_t *set = arg;
     int sig;
-    if (sigwait(&set, &sig) != 0)
+    if (sigwait(set, &sig) != 0)
         return NULL;
-    atomic_store(&p->stopping, 1);     /* a long copy of a time series gives up */
-    cli_progress_pause(p->progress);   /* the terminal's line is left clean */
-    pthread_mutex_lock(&p->lock);      /* no file is being created or committed */
+    pthread_mutex_lock(&active_lock);   /* no run starts or ends from here on */
+    int uncommitted = 0;
+    for (size_t i = 0; i < MAX_ACTIVE; i++) {
+        runner *p = active[i];
+        if (!p)
+            continue;
+        atomic_store(&p->stopping, 1);     /* a long copy of a time series gives up */
+        cli_progress_pause(p->progress);   /* the terminal's line is left clean */
+        pthread_mutex_lock(&p->lock);      /* no file is being created or committed */
+        uncommitted |= !p->committed;
+        sim_file_fini(&p->reps_file, 1);
+        sim_file_fini(&p->point_file, 1);
+        sim_file_fini(&p->batches_file, 1);
+        sim_results_abort(&p->out);
+    }
+    cli_sweep_abort();
     fprintf(stderr, "dessa: %s%s\n", sig == SIGINT ? "interrupted" : "terminated",
-            p->committed ? "" : ": no results written (any earlier ones are unchanged)");
-    sim_file_fini(&p->reps_file, 1);
-    sim_results_abort(&p->out);
+            signal_note ? signal_note
+            : uncommitted ? ": no results written (any earlier ones are unchanged)" : "");
     /* End the way the signal would have ended us, without unlocking: nothing else runs. */
     signal(sig, SIG_DFL);
-    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+    pthread_sigmask(SIG_UNBLOCK, set, NULL);
     raise(sig);
     return NULL;
+}
+
+static sigset_t signal_set;
+static sigset_t signal_old;
+static pthread_t signal_th;
+static int have_signal_th;
+
+void cli_signals_take(const char *note)
+{
+    signal_note = note;
+    sigemptyset(&signal_set);
+    sigaddset(&signal_set, SIGINT);
+    sigaddset(&signal_set, SIGTERM);
+    /* Signals go to the signal thread only: every other thread inherits the mask. */
+    pthread_sigmask(SIG_BLOCK, &signal_set, &signal_old);
+    have_signal_th = pthread_create(&signal_th, NULL, signal_thread, &signal_set) == 0;
+}
+
+void cli_signals_release(void)
+{
+    if (have_signal_th) {
+        pthread_cancel(signal_th);
+        pthread_join(signal_th, NULL);
+        have_signal_th = 0;
+    }
+    pthread_sigmask(SIG_SETMASK, &signal_old, NULL);
 }
 
 /* ---- the progress line (progress.c) ------------------------------------------------- */
@@ -263,7 +414,7 @@ static cli_progress *start_progress(const options *o, const sim_config *cfg, uin
 
 /* ---- the command -------------------------------------------------------------------- */
 
-static void default_out(const char *scenario, char *dir, size_t n)
+void cli_default_out(const char *scenario, char *dir, size_t n)
 {
     const char *base = strrchr(scenario, '/');
     base = base ? base + 1 : scenario;
@@ -277,7 +428,7 @@ static void default_out(const char *scenario, char *dir, size_t n)
 static int write_run_json(runner *p, const sim_config *cfg, double wall)
 {
     cli_json_run jr = { p->o->scenario, p->seed, p->reps, p->jobs, cfg->duration, cfg->warmup,
-                        cfg->sample, p->sc, p->o->sets, p->o->nsets, p->events, wall };
+                        cfg->sample, p->sc, p->job->sets, p->job->nsets, p->events, wall };
     char *head = cli_json_head(&jr);
     if (!head) {
         fail(p, "dessa: out of memory (run.json)");
@@ -326,34 +477,18 @@ static void warn_series_size(dessa_scenario *sc, const sim_config *cfg, uint64_t
                         "disk); a larger run.sample writes fewer\n", rows, rows * 40 / 1e9);
 }
 
-int cli_run(const options *o)
+int cli_run_job(cli_job *job)
 {
+    const options *o = job->o;
     double t0 = wall_clock();
-    char err[1024];
-    dessa_load_opts lo = cli_load_opts(o, 0);
-    dessa_scenario *sc = dessa_scenario_load(o->scenario, &lo, err, sizeof err);
-    if (!sc) {
-        cli_print_error(err);
-        return EXIT_MODEL;
-    }
+    dessa_scenario *sc = job->sc;
     sim_config cfg;
     int scenario_seed;
     dessa_scenario_run_config(sc, &cfg, &scenario_seed);
-    warn_series_size(sc, &cfg, o->reps);
-    char defdir[4096];
-    const char *dir = o->out;   /* used as given: never shortened */
-    if (!dir) {
-        default_out(o->scenario, defdir, sizeof defdir);
-        dir = defdir;
-    }
-    int refused = cli_check_overwrite(o, dir, sc);
-    if (refused) {
-        dessa_scenario_free(sc);
-        return refused;
-    }
 
-    runner p = { .o = o, .dir = dir, .sc = sc, .seed = dessa_scenario_seed(sc), .reps = o->reps,
-                 .jobs = o->jobs };
+    runner p = { .o = o, .job = job, .dir = job->dir, .sc = sc, .seed = dessa_scenario_seed(sc),
+                 .reps = job->reps, .jobs = job->jobs, .table = job->table,
+                 .warmup = cfg.warmup, .sample = cfg.sample };
     if (p.jobs > p.reps)
         p.jobs = (unsigned)p.reps;
     p.window = 2 * (uint64_t)p.jobs + 2;
@@ -363,30 +498,28 @@ int cli_run(const options *o)
     pthread_cond_init(&p.turn, NULL);
     atomic_init(&p.stopping, 0);
     p.pending = calloc(p.window, sizeof *p.pending);
-    p.table = cli_table_new();
     int status = EXIT_MODEL;
-    if (!p.pending || !p.table) {
+    if (!p.pending) {
         fprintf(stderr, "dessa: out of memory\n");
         goto done;
     }
-
-    if (!o->quiet)   /* the header before the run */
-        cli_table_print_header(stdout, o->scenario, p.reps, p.seed);
-
-    /* Signals go to the signal thread only: every other thread inherits the mask. */
-    sigset_t set, old;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &set, &old);
-    p.progress = start_progress(o, &cfg, p.reps, p.jobs);   /* its printer inherits the mask */
-    pthread_t sigth;
-    int have_sigth = pthread_create(&sigth, NULL, signal_thread, &p) == 0;
+    activate(&p, 1);
+    if (job->progress)   /* after the signals were taken: its printer inherits the mask */
+        p.progress = start_progress(o, &cfg, p.reps, p.jobs);
 
     pthread_mutex_lock(&p.lock);
-    int rc = sim_results_open(&p.out, dir);
+    int rc = sim_results_open(&p.out, p.dir);
     if (rc == SIM_OK)
         rc = sim_results_file(&p.out, ".replications", &p.reps_file);
+    if (rc == SIM_OK && job->point)
+        rc = sim_results_file(&p.out, CLI_POINT_CSV, &p.point_file);
+    if (rc == SIM_OK && o->batches) {
+        rc = sim_results_file(&p.out, CLI_BATCHES_CSV, &p.batches_file);
+        size_t n;
+        const char *const *cols = cli_batches_columns(&n);
+        if (rc == SIM_OK)
+            sim_csv_header(&p.batches_file, cols, n);
+    }
     if (rc == SIM_ENOMEM)
         fail(&p, "dessa: out of memory");
     else if (rc != SIM_OK)
@@ -407,6 +540,10 @@ int cli_run(const options *o)
         pthread_join(th[i], NULL);
 
     pthread_mutex_lock(&p.lock);
+    if (!p.failed && job->point && sim_results_close(&p.out, &p.point_file) != SIM_OK)
+        fail_output(&p);
+    if (!p.failed && o->batches && sim_results_close(&p.out, &p.batches_file) != SIM_OK)
+        fail_output(&p);
     if (!p.failed && p.written == p.reps && write_run_json(&p, &cfg, wall_clock() - t0) == 0) {
         sim_file_fini(&p.reps_file, 1);
         if (sim_results_commit(&p.out) != SIM_OK) {
@@ -417,29 +554,117 @@ int cli_run(const options *o)
         }
     }
     if (status != 0 && p.out.dir.err[0] && !p.failed)
-        fprintf(stderr, "dessa: cannot write the results in '%s': %s\n", dir,
+        fprintf(stderr, "dessa: cannot write the results in '%s': %s\n", p.dir,
                 sim_results_error(&p.out));
     sim_file_fini(&p.reps_file, 1);
+    sim_file_fini(&p.point_file, status != 0);
+    sim_file_fini(&p.batches_file, status != 0);
     sim_results_abort(&p.out);
+    job->reps_done = p.written;
     pthread_mutex_unlock(&p.lock);
-
-    if (have_sigth) {
-        pthread_cancel(sigth);
-        pthread_join(sigth, NULL);
-    }
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    activate(&p, 0);
     cli_progress_stop(p.progress, status == 0);
-    if (status == 0 && !o->quiet)
-        cli_table_print(p.table, stdout, o->scenario, p.seed, dir);
 done:
     for (uint64_t i = 0; p.pending && i < p.window; i++) {
         sim_series_discard(&p.pending[i].series);
         sim_rep_result_fini(&p.pending[i].res);
+        cli_batches_fini(&p.pending[i].batches);
     }
     free(p.pending);
-    cli_table_free(p.table);
     pthread_cond_destroy(&p.turn);
     pthread_mutex_destroy(&p.lock);
+    return status;
+}
+
+/* --batches: the flows' latency_mean and throughput from batches.csv, replication 0. */
+static void print_batches(const char *dir, unsigned batches, double len, double from)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", dir, CLI_BATCHES_CSV);
+    FILE *in = fopen(path, "r");
+    if (!in)
+        return;
+    printf("\nbatch means, replication 0: %u batches of %.6g s from t = %.6g s (mean ±95%% CI "
+           "half-width; r1: lag-1 autocorrelation of the batch means)\n", batches, len, from);
+    char line[2048];
+    while (fgets(line, sizeof line, in)) {
+        char rep[32], entity[512], kind[32], metric[64], n[32], mean[64], half[64], r1[64];
+        if (sscanf(line, "%31[^,],%511[^,],%31[^,],%63[^,],%31[^,],%63[^,],%63[^,],%63[^\n]",
+                   rep, entity, kind, metric, n, mean, half, r1) != 8 ||
+            strcmp(rep, "0") || strcmp(kind, "flow") ||
+            (strcmp(metric, "latency_mean") && strcmp(metric, "throughput")))
+            continue;
+        printf("  %-16s %-14s %12.6g ± %-10.3g r1 = %.2f%s\n", entity, metric,
+               strtod(mean, NULL), strtod(half, NULL), strtod(r1, NULL),
+               strtod(r1, NULL) > 0.2 ? "  (correlated: use fewer, longer batches)" : "");
+    }
+    fclose(in);
+}
+
+/* Says how --precision ended: met after n replications, or not met at the maximum. */
+void cli_precision_note(const options *o, uint64_t done, uint64_t max)
+{
+    if (done < max)
+        fprintf(stderr, "--precision %g: met after %" PRIu64 " replications\n", o->precision,
+                done);
+    else
+        fprintf(stderr, "warning: --precision %g not met after the maximum of %" PRIu64
+                        " replications (raise --reps)\n", o->precision, max);
+}
+
+int cli_run(const options *o)
+{
+    char err[1024];
+    dessa_load_opts lo = cli_load_opts(o, 0);
+    dessa_scenario *sc = dessa_scenario_load(o->scenario, &lo, err, sizeof err);
+    if (!sc) {
+        cli_print_error(err);
+        return EXIT_MODEL;
+    }
+    sim_config cfg;
+    int scenario_seed;
+    dessa_scenario_run_config(sc, &cfg, &scenario_seed);
+    if (o->batches) {
+        /* One time-series row per batch. Rows fall on multiples of the interval from 0, so
+         * the B batches are the last B intervals of duration / (m + B), with m the fewest
+         * intervals that cover the warm-up: m = ceil(warmup * B / (duration - warmup)). */
+        double m = ceil(cfg.warmup * o->batches / (cfg.duration - cfg.warmup));
+        cfg.sample = cfg.duration / (m + o->batches);
+        dessa_scenario_set_sample(sc, cfg.sample);
+    }
+    warn_series_size(sc, &cfg, o->reps);
+    char defdir[4096];
+    const char *dir = o->out;   /* used as given: never shortened */
+    if (!dir) {
+        cli_default_out(o->scenario, defdir, sizeof defdir);
+        dir = defdir;
+    }
+    int refused = cli_check_overwrite(o, dir, sc);
+    if (refused) {
+        dessa_scenario_free(sc);
+        return refused;
+    }
+    uint64_t reps = o->precision > 0 && !o->has_reps ? CLI_PRECISION_MAX_REPS : o->reps;
+    cli_job job = { .o = o, .sc = sc, .sets = o->sets, .nsets = o->nsets, .dir = dir,
+                    .reps = reps, .jobs = o->jobs, .table = cli_table_new(), .progress = 1 };
+    int status = EXIT_MODEL;
+    if (!job.table) {
+        fprintf(stderr, "dessa: out of memory\n");
+    } else {
+        if (!o->quiet)   /* the header before the run */
+            cli_table_print_header(stdout, o->scenario, reps, dessa_scenario_seed(sc));
+        cli_signals_take(NULL);
+        status = cli_run_job(&job);
+        cli_signals_release();
+    }
+    if (status == 0 && o->precision > 0)
+        cli_precision_note(o, job.reps_done, reps);
+    if (status == 0 && !o->quiet) {
+        cli_table_print(job.table, stdout, o->scenario, dessa_scenario_seed(sc), dir);
+        if (o->batches)
+            print_batches(dir, o->batches, cfg.sample, cfg.duration - o->batches * cfg.sample);
+    }
+    cli_table_free(job.table);
     dessa_scenario_free(sc);
     return status;
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/check.h"
 
 void sim_pool_init(sim_pool *p, size_t size, size_t per_slab)
 {
@@ -23,30 +24,36 @@ void sim_pool_fini(sim_pool *p)
 
 void *sim_pool_grow_get(sim_pool *p)
 {
-    if (p->nslabs == p->slab_cap) {
-        size_t cap = p->slab_cap ? p->slab_cap * 2 : 8;
-        void **s = sim_realloc(p->slabs, cap * sizeof *s);
-        if (!s)
+    if (p->bump == p->end) {
+        if (p->nslabs == p->slab_cap) {
+            size_t cap = p->slab_cap ? p->slab_cap * 2 : 8;
+            void **s = sim_realloc(p->slabs, cap * sizeof *s);
+            if (!s)
+                return NULL;
+            p->slabs = s;
+            p->slab_cap = cap;
+        }
+        char *slab = sim_malloc(p->per_slab * p->size);
+        if (!slab)
             return NULL;
-        p->slabs = s;
-        p->slab_cap = cap;
+        p->slabs[p->nslabs++] = slab;
+        p->bump = slab;
+        p->end = slab + p->per_slab * p->size;
     }
-    /* Zeroed so that sim_pool_each sees never-used slots in a known state. */
-    char *slab = sim_calloc(p->per_slab, p->size);
-    if (!slab)
-        return NULL;
-    p->slabs[p->nslabs++] = slab;
-    for (size_t i = p->per_slab; i-- > 0;) {
-        void *o = slab + i * p->size;
-        *(void **)o = p->free;
-        p->free = o;
-    }
-    return sim_pool_get(p);
+    void *o = p->bump;
+    p->bump += p->size;
+    if (++p->live > p->peak)
+        p->peak = p->live;
+    sim_pool_mark_(p, o, 0);
+    return o;
 }
 
 void sim_pool_each(const sim_pool *p, sim_pool_fn fn, void *ud)
 {
-    for (size_t i = 0; i < p->nslabs; i++)
-        for (size_t j = 0; j < p->per_slab; j++)
-            fn((char *)p->slabs[i] + j * p->size, ud);
+    for (size_t i = 0; i < p->nslabs; i++) {
+        char *slab = p->slabs[i];
+        char *end = i + 1 == p->nslabs ? p->bump : slab + p->per_slab * p->size;
+        for (char *o = slab; o < end; o += p->size)
+            fn(o, ud);
+    }
 }

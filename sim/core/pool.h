@@ -2,9 +2,11 @@
  *
  * The engine takes events and requests from pools, so the hot path never calls malloc once the
  * pool has grown to the model's high-water mark. Slabs are never returned before the pool is
- * freed; memory follows the peak number of live objects, not the run length. Every slot can be
- * visited (sim_pool_each) so end-of-run accounting can count live objects independently of the
- * counters the model keeps. */
+ * freed; memory follows the peak number of live objects, not the run length. A new slab is not
+ * cleared: its slots are handed out in order, so a small model touches (and the kernel maps)
+ * only the memory it uses — a replication of a tiny model costs microseconds, not the time to
+ * clear whole slabs. Every slot ever handed out can be visited (sim_pool_each) so end-of-run
+ * accounting can count live objects independently of the counters the model keeps. */
 #ifndef SIM_POOL_H
 #define SIM_POOL_H
 
@@ -20,6 +22,7 @@ typedef struct sim_pool {
     void **slabs;
     size_t nslabs, slab_cap;
     void *free;         /* singly linked through the first word of free objects */
+    char *bump, *end;   /* the newest slab's slots never handed out: [bump, end) */
     size_t live, peak;
 } sim_pool;
 
@@ -68,7 +71,8 @@ static inline void sim_pool_put(sim_pool *p, void *o)
     p->live--;
 }
 
-/* Calls fn on every slot ever handed out or free; the caller tells live objects apart. */
+/* Calls fn on every slot ever handed out (live or back on the free list); the caller tells live
+ * objects apart. Slots never handed out are not visited. */
 typedef void (*sim_pool_fn)(void *obj, void *ud);
 void sim_pool_each(const sim_pool *p, sim_pool_fn fn, void *ud);
 

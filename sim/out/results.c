@@ -14,6 +14,8 @@ static const char *const table_names[SIM_OUT_NTABLES] = {
 };
 static const char *const set_names[] = {
     "flows.csv", "services.csv", "timeseries.csv", "latency.csv", SIM_OUT_RUN_JSON,
+    "point.csv",   /* a sweep's point: its rows of sweep.csv (sim/cli/sweep.c) */
+    "batches.csv", /* dessa run --batches (sim/cli/batches.c) */
 };
 
 /* The context columns, first in every row. */

@@ -89,7 +89,7 @@ static int teardown(void **state)
     return 0;
 }
 
-static const dessa_load_opts QUIET = { NULL, 0, 0, 0, 0, 1 };
+static const dessa_load_opts QUIET = { .quiet = 1 };
 
 /* One load + build; returns SIM_OK, or SIM_ENOMEM when the message says out of memory, or
  * another code (a wrong message) with the message in err. */
@@ -184,7 +184,7 @@ static void test_seed_run_params(void **state)
     (void)state;
     char err[1024], name[64], value[64];
     dessa_override set = { "n", "4" };
-    dessa_load_opts o = { &set, 1, 0, 0, 0, 1 };
+    dessa_load_opts o = { .overrides = &set, .noverrides = 1, .quiet = 1 };
     dessa_scenario *sc = dessa_scenario_load(path, &o, err, sizeof err);
     if (!sc)
         fail_msg("%s", err);
@@ -238,7 +238,7 @@ static void test_print_quiet_and_reload(void **state)
 {
     (void)state;
     char quiet[256], plain[256], seeded[256];
-    dessa_load_opts o = { NULL, 0, 0, 0, 0, 1 };
+    dessa_load_opts o = { .quiet = 1 };
     captured_print(&o, quiet, sizeof quiet);
     assert_string_equal(quiet, "");
     o.quiet = 0;

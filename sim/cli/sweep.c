@@ -1,0 +1,1276 @@
+/* sweep: dessa sweep — every point of a scenario's sweep { } (or of --param lists), each run
+ * like `dessa run --set ...` into DIR/points/<k>/, then DIR/sweep.csv and DIR/sweep_summary.csv
+ * assembled from the points' rows.
+ *
+ * A point is committed whole (its directory appears at once, out/outdir.h) with point.csv, its
+ * rows of sweep.csv; sweep.json names the experiment. --resume runs only the points that have no
+ * directory yet, and the assembly reads every point's rows back from disk, so an interrupted
+ * and resumed sweep writes the same bytes as one that ran straight through. The numbers read
+ * back are the numbers computed: reals are written in the shortest form that reads back
+ * exactly (out/csv.h).
+ *
+ * Parallelism: with at least as many replications per point as threads, the points run one
+ * after the other with their replications spread over the threads; otherwise several points
+ * run at once. The files do not depend on -j either way. The random streams depend on the seed,
+ * the replication and the component's name, not on the point: the points of a sweep see common
+ * random numbers. */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "core/error.h"
+#include "stats/ci.h"
+#include "stats/tally.h"
+
+#define SWEEP_JSON "sweep.json"
+#define SWEEP_CSV "sweep.csv"
+#define SUMMARY_CSV "sweep_summary.csv"
+
+struct cli_point {
+    size_t index;
+    const dessa_sweep *sw;
+};
+
+/* ---- a point's rows --------------------------------------------------------------------- */
+
+int cli_point_row(sim_file *f, const cli_point *pt, uint64_t rep, const sim_rep_result *res)
+{
+    const dessa_sweep *sw = pt->sw;
+    const char *const *values = sw->values + pt->index * sw->nnames;
+    if (rep == 0) {
+        sim_csv_str(f, "point");
+        for (size_t j = 0; j < sw->nnames; j++)
+            sim_csv_str(f, sw->names[j]);
+        sim_csv_str(f, "rep");
+        for (size_t i = 0; i < res->nentities; i++) {
+            const sim_entity_result *x = &res->entities[i];
+            for (size_t m = 0; m < x->kind->nmetrics; m++) {
+                char col[512];
+                snprintf(col, sizeof col, "%s.%s", x->name, x->kind->metrics[m].name);
+                sim_csv_str(f, col);
+            }
+        }
+        sim_csv_end(f);
+    }
+    sim_csv_u64(f, pt->index);
+    for (size_t j = 0; j < sw->nnames; j++)
+        sim_csv_str(f, values[j]);
+    sim_csv_u64(f, rep);
+    for (size_t i = 0; i < res->nentities; i++) {
+        const sim_entity_result *x = &res->entities[i];
+        for (size_t m = 0; m < x->kind->nmetrics; m++) {
+            if (x->kind->metrics[m].type == SIM_METRIC_COUNT)
+                sim_csv_u64(f, x->m[m].count);
+            else
+                sim_csv_real(f, x->m[m].real);
+        }
+    }
+    sim_csv_end(f);
+    return f->err ? -1 : 0;
+}
+
+/* ---- files in progress (for the signal thread) --------------------------------------------- */
+
+static pthread_mutex_t tmp_lock = PTHREAD_MUTEX_INITIALIZER;
+static char tmp_paths[2][4200];
+
+static void tmp_set(int i, const char *path)
+{
+    pthread_mutex_lock(&tmp_lock);
+    snprintf(tmp_paths[i], sizeof tmp_paths[i], "%s", path ? path : "");
+    pthread_mutex_unlock(&tmp_lock);
+}
+
+void cli_sweep_abort(void)
+{
+    pthread_mutex_lock(&tmp_lock);   /* kept: the process is ending */
+    for (int i = 0; i < 2; i++)
+        if (tmp_paths[i][0])
+            unlink(tmp_paths[i]);
+}
+
+/* ---- reading our own CSV back ---------------------------------------------------------------- */
+
+/* Splits an RFC 4180 line (no line break inside fields: dessa never writes one in these files)
+ * in place; returns the number of fields, at most max. */
+static size_t split_csv(char *line, char **fields, size_t max)
+{
+    size_t n = 0;
+    char *p = line;
+    for (;;) {
+        if (n == max)
+            return n;
+        if (*p == '"') {
+            char *out = ++p;
+            fields[n++] = out;
+            for (;;) {
+                if (*p == '"' && p[1] == '"') {
+                    *out++ = '"';
+                    p += 2;
+                } else if (*p == '"' || !*p) {
+                    if (*p)
+                        p++;
+                    break;
+                } else {
+                    *out++ = *p++;
+                }
+            }
+            *out = 0;
+            if (*p == ',')
+                p++;
+            else
+                return n;
+        } else {
+            fields[n++] = p;
+            char *c = strchr(p, ',');
+            if (!c)
+                return n;
+            *c = 0;
+            p = c + 1;
+        }
+    }
+}
+
+static void chomp(char *s)
+{
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == '\n' || s[n - 1] == '\r'))
+        s[--n] = 0;
+}
+
+/* ---- the sweep --------------------------------------------------------------------------- */
+
+typedef struct sweep {
+    const options *o;
+    const char *dir;
+    dessa_sweep sw;
+    uint64_t reps;
+    unsigned point_jobs;         /* threads per point */
+    size_t *todo;                /* the points to run, in order */
+    size_t ntodo;
+    atomic_size_t next;
+    atomic_size_t done;
+    int *failed;                 /* per point */
+    pthread_mutex_t print;
+} sweep;
+
+static void point_dir(const sweep *s, size_t k, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s/points/%zu", s->dir, k);
+}
+
+static void describe_point(const sweep *s, size_t k, char *buf, size_t n)
+{
+    size_t used = 0;
+    buf[0] = 0;
+    for (size_t j = 0; j < s->sw.nnames && used < n; j++)
+        used += (size_t)snprintf(buf + used, n - used, "%s%s=%s", j ? " " : "", s->sw.names[j],
+                                 s->sw.values[k * s->sw.nnames + j]);
+}
+
+static int run_point(sweep *s, size_t k)
+{
+    const options *o = s->o;
+    dessa_override sets[2 * MAX_SETS];
+    size_t nsets = 0;
+    for (size_t i = 0; i < o->nsets; i++)
+        sets[nsets++] = o->sets[i];
+    for (size_t j = 0; j < s->sw.nnames && nsets < 2 * MAX_SETS; j++)
+        sets[nsets++] = (dessa_override){ s->sw.names[j], s->sw.values[k * s->sw.nnames + j] };
+    char err[1024], what[1024], dir[4200];
+    describe_point(s, k, what, sizeof what);
+    point_dir(s, k, dir, sizeof dir);
+    dessa_load_opts lo = cli_load_opts(o, 1);
+    lo.overrides = sets;
+    lo.noverrides = nsets;
+    dessa_scenario *sc = dessa_scenario_load(o->scenario, &lo, err, sizeof err);
+    int status = EXIT_MODEL;
+    if (!sc) {
+        pthread_mutex_lock(&s->print);
+        cli_print_error(err);
+        pthread_mutex_unlock(&s->print);
+    } else {
+        cli_point pt = { k, &s->sw };
+        cli_job job = { .o = o, .sc = sc, .sets = sets, .nsets = nsets, .dir = dir,
+                        .reps = s->reps, .jobs = s->point_jobs, .point = &pt };
+        status = cli_run_job(&job);
+        if (status == 0 && o->precision > 0 && job.reps_done == s->reps) {
+            pthread_mutex_lock(&s->print);
+            fprintf(stderr, "warning: point %zu (%s): --precision %g not met after the maximum "
+                            "of %" PRIu64 " replications\n", k, what, o->precision, s->reps);
+            pthread_mutex_unlock(&s->print);
+        }
+        dessa_scenario_free(sc);
+    }
+    size_t done = atomic_fetch_add(&s->done, 1) + 1;
+    pthread_mutex_lock(&s->print);
+    if (status != 0)
+        fprintf(stderr, "dessa: point %zu (%s) failed; the other points go on\n", k, what);
+    else if (!o->quiet)
+        fprintf(stderr, "point %zu (%s) done, %zu/%zu\n", k, what, done, s->ntodo);
+    pthread_mutex_unlock(&s->print);
+    return status;
+}
+
+static void *point_worker(void *arg)
+{
+    sweep *s = arg;
+    for (;;) {
+        size_t i = atomic_fetch_add(&s->next, 1);
+        if (i >= s->ntodo)
+            return NULL;
+        s->failed[s->todo[i]] = run_point(s, s->todo[i]) != 0;
+    }
+}
+
+/* sweep.json: what the directory's points are. Deterministic text (no times), so a resumed
+ * sweep can check it continues the same experiment. */
+static char *sweep_json(const sweep *s, uint64_t seed)
+{
+    size_t cap = 4096, len = 0;
+    char *b = malloc(cap);
+    if (!b)
+        return NULL;
+#define PUT(...)                                                                              \
+    do {                                                                                      \
+        for (;;) {                                                                            \
+            int w = snprintf(b + len, cap - len, __VA_ARGS__);                                \
+            if (w < 0) {                                                                      \
+                free(b);                                                                      \
+                return NULL;                                                                  \
+            }                                                                                 \
+            if ((size_t)w < cap - len) {                                                      \
+                len += (size_t)w;                                                             \
+                break;                                                                        \
+            }                                                                                 \
+            char *nb = cap > SIZE_MAX / 2 ? NULL : realloc(b, cap * 2);                      \
+            if (!nb) {                                                                        \
+                free(b);                                                                      \
+                return NULL;                                                                  \
+            }                                                                                 \
+            b = nb;                                                                           \
+            cap *= 2;                                                                         \
+        }                                                                                     \
+    } while (0)
+    PUT("{\n  \"scenario\": ");
+    PUT("\"%s\",\n", s->o->scenario);   /* checked below: printable, no quotes */
+    PUT("  \"seed\": %" PRIu64 ",\n  \"reps\": %" PRIu64 ",\n  \"npoints\": %zu,\n", seed,
+        s->reps, s->sw.npoints);
+    if (s->o->precision > 0) {
+        PUT("  \"precision\": %.17g,\n  \"targets\": [", s->o->precision);
+        for (size_t i = 0; i < s->o->ntargets; i++)
+            PUT("%s\"%s\"", i ? ", " : "", s->o->targets[i]);
+        PUT("],\n");
+    }
+    PUT("  \"sets\": {");
+    for (size_t i = 0; i < s->o->nsets; i++)
+        PUT("%s \"%s\": \"%s\"", i ? "," : "", s->o->sets[i].name, s->o->sets[i].value);
+    PUT(" },\n  \"params\": [");
+    for (size_t j = 0; j < s->sw.nnames; j++)
+        PUT("%s\"%s\"", j ? ", " : "", s->sw.names[j]);
+    PUT("],\n  \"points\": [\n");
+    for (size_t k = 0; k < s->sw.npoints; k++) {
+        PUT("    [");
+        for (size_t j = 0; j < s->sw.nnames; j++) {
+            PUT("%s\"", j ? ", " : "");
+            for (const char *c = s->sw.values[k * s->sw.nnames + j]; *c; c++) {
+                if (*c == '"' || *c == '\\')
+                    PUT("\\%c", *c);
+                else if ((unsigned char)*c < 0x20)
+                    PUT("\\u%04x", (unsigned char)*c);
+                else
+                    PUT("%c", *c);
+            }
+            PUT("\"");
+        }
+        PUT("]%s\n", k + 1 < s->sw.npoints ? "," : "");
+    }
+    PUT("  ]\n}\n");
+#undef PUT
+    return b;
+}
+
+static char *read_all(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 4096, len = 0;
+    char *b = malloc(cap + 1);
+    while (b) {
+        size_t n = fread(b + len, 1, cap - len, f);
+        len += n;
+        if (len < cap)
+            break;
+        char *nb = realloc(b, cap * 2 + 1);
+        if (!nb) {
+            free(b);
+            b = NULL;
+            break;
+        }
+        b = nb;
+        cap *= 2;
+    }
+    fclose(f);
+    if (b)
+        b[len] = 0;
+    return b;
+}
+
+/* Writes text to DIR/name through a temporary file and a rename. 0, or -1 after printing why. */
+static int write_whole(const char *dir, const char *name, const char *text)
+{
+    char path[4200], tmp[4200];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    snprintf(tmp, sizeof tmp, "%s/.%s.tmp-%ld", dir, name, (long)getpid());   /* shards race */
+    sim_file f;
+    int rc = sim_file_open(&f, tmp);
+    if (rc == SIM_OK) {
+        sim_file_puts(&f, text);
+        rc = sim_file_close(&f);
+    }
+    if (rc == SIM_OK && rename(tmp, path) != 0) {
+        f.err = errno;
+        rc = SIM_EIO;
+    }
+    if (rc != SIM_OK) {
+        fprintf(stderr, "dessa: cannot write '%s': %s\n", path, strerror(f.err ? f.err : EIO));
+        unlink(tmp);
+        sim_file_fini(&f, 1);
+        return -1;
+    }
+    sim_file_fini(&f, 0);
+    return 0;
+}
+
+static int make_dir(const char *path)
+{
+    if (mkdir(path, 0777) == 0 || errno == EEXIST) {
+        struct stat st;
+        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+            return 0;
+        errno = ENOTDIR;
+    }
+    fprintf(stderr, "dessa: cannot make the directory '%s': %s\n", path, strerror(errno));
+    return -1;
+}
+
+/* Makes dir and its parents. */
+static int make_dirs(const char *dir)
+{
+    char buf[4200];
+    snprintf(buf, sizeof buf, "%s", dir);
+    for (char *p = buf + 1; *p; p++)
+        if (*p == '/') {
+            *p = 0;
+            if (mkdir(buf, 0777) != 0 && errno != EEXIST) {
+                fprintf(stderr, "dessa: cannot make the directory '%s': %s\n", buf,
+                        strerror(errno));
+                return -1;
+            }
+            *p = '/';
+        }
+    return make_dir(buf);
+}
+
+/* Is the directory absent or empty? */
+static int dir_empty(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return errno == ENOENT;
+    int empty = 1;
+    for (struct dirent *e; empty && (e = readdir(d));)
+        empty = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..");
+    closedir(d);
+    return empty;
+}
+
+/* Has point k been committed (a whole point directory)? */
+static int point_done(const sweep *s, size_t k)
+{
+    char path[4300];
+    point_dir(s, k, path, sizeof path - 16);
+    strcat(path, "/" CLI_POINT_CSV);
+    return access(path, R_OK) == 0;
+}
+
+/* ---- assembly: sweep.csv and sweep_summary.csv ------------------------------------------------ */
+
+typedef struct columns {
+    char **names;
+    size_t n, cap;
+} columns;
+
+static long column_find(const columns *c, const char *name)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (!strcmp(c->names[i], name))
+            return (long)i;
+    return -1;
+}
+
+static long column_add(columns *c, const char *name)
+{
+    long i = column_find(c, name);
+    if (i >= 0)
+        return i;
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? 2 * c->cap : 64;
+        char **nn = realloc(c->names, cap * sizeof *nn);
+        if (!nn)
+            return -1;
+        c->names = nn;
+        c->cap = cap;
+    }
+    if (!(c->names[c->n] = strdup(name)))
+        return -1;
+    return (long)c->n++;
+}
+
+#define MAX_FIELDS 65536
+
+/* Reads point k's header: the metric columns (after point, params, rep) into map[], their
+ * indexes in the union, adding new ones. Returns the number of fields, 0 on failure. */
+static size_t point_header(const char *line0, size_t nparams, columns *u, long *map)
+{
+    char *line = strdup(line0);
+    if (!line)
+        return 0;
+    char **f = malloc(MAX_FIELDS * sizeof *f);
+    size_t n = f ? split_csv(line, f, MAX_FIELDS) : 0;
+    for (size_t i = nparams + 2; i < n; i++)
+        if ((map[i] = column_add(u, f[i])) < 0)
+            n = 0;
+    free(f);
+    free(line);
+    return n;
+}
+
+/* n fields copied into one block, each ended by a NUL; NULL on ENOMEM. */
+static char *join_fields(char *const *f, size_t n)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < n; i++)
+        len += strlen(f[i]) + 1;
+    char *b = malloc(len), *p = b;
+    for (size_t i = 0; b && i < n; i++) {
+        size_t l = strlen(f[i]) + 1;
+        memcpy(p, f[i], l);
+        p += l;
+    }
+    return b;
+}
+
+static const char *nth_value(const char *b, size_t j)
+{
+    while (j--)
+        b += strlen(b) + 1;
+    return b;
+}
+
+/* What the assembly reads: point k's rows in pdirs[k]/point.csv (NULL: a point that failed,
+ * left out); nnames params named names[]; sweep.csv and sweep_summary.csv go to dir. */
+typedef struct sources {
+    const char *dir;
+    char **pdirs;
+    size_t npoints, nnames;
+    const char *const *names;
+} sources;
+
+typedef struct assembly {
+    const sources *s;
+    columns u;
+    long *map;                   /* field of a point's row -> union column */
+    sim_tally *tally;            /* per union column, for the point being read */
+    char **cells;                /* per union column, the text of the current row */
+} assembly;
+
+static int assemble(const sources *s)
+{
+    int rc = -1;
+    assembly a = { s, { 0 }, NULL, NULL, NULL };
+    char *line = NULL, *header = NULL, *values = NULL;
+    size_t cap = 0;
+    char **f = malloc(MAX_FIELDS * sizeof *f);
+    a.map = calloc(MAX_FIELDS, sizeof *a.map);
+    char path[4300];
+    sim_file out = { 0 }, sum = { 0 };
+    if (!f || !a.map)
+        goto oom;
+    /* Pass 1: the union of the points' columns, in order of first appearance. */
+    for (size_t k = 0; k < s->npoints; k++) {
+        if (!s->pdirs[k])
+            continue;
+        snprintf(path, sizeof path, "%s/%s", s->pdirs[k], CLI_POINT_CSV);
+        FILE *in = fopen(path, "r");
+        if (!in || getline(&line, &cap, in) < 0) {
+            fprintf(stderr, "dessa: cannot read '%s': %s\n", path, strerror(errno ? errno : EIO));
+            if (in)
+                fclose(in);
+            goto done;
+        }
+        fclose(in);
+        chomp(line);
+        if (header && !strcmp(header, line))
+            continue;
+        free(header);
+        if (!(header = strdup(line)) || !point_header(line, s->nnames, &a.u, a.map))
+            goto oom;
+    }
+    a.tally = calloc(a.u.n ? a.u.n : 1, sizeof *a.tally);
+    a.cells = calloc(a.u.n ? a.u.n : 1, sizeof *a.cells);
+    if (!a.tally || !a.cells)
+        goto oom;
+
+    char tmp_out[4300], tmp_sum[4300];
+    snprintf(tmp_out, sizeof tmp_out, "%s/.%s.tmp", s->dir, SWEEP_CSV);
+    snprintf(tmp_sum, sizeof tmp_sum, "%s/.%s.tmp", s->dir, SUMMARY_CSV);
+    tmp_set(0, tmp_out);
+    tmp_set(1, tmp_sum);
+    if (sim_file_open(&out, tmp_out) != SIM_OK || sim_file_open(&sum, tmp_sum) != SIM_OK) {
+        fprintf(stderr, "dessa: cannot write in '%s': %s\n", s->dir, strerror(out.err ? out.err
+                                                                                   : sum.err));
+        goto done;
+    }
+    sim_csv_str(&out, "point");
+    sim_csv_str(&sum, "point");
+    for (size_t j = 0; j < s->nnames; j++) {
+        sim_csv_str(&out, s->names[j]);
+        sim_csv_str(&sum, s->names[j]);
+    }
+    sim_csv_str(&out, "rep");
+    for (size_t i = 0; i < a.u.n; i++)
+        sim_csv_str(&out, a.u.names[i]);
+    sim_csv_end(&out);
+    static const char *const sum_cols[] = { "metric", "n", "mean", "sd", "half_width" };
+    for (size_t i = 0; i < 5; i++)
+        sim_csv_str(&sum, sum_cols[i]);
+    sim_csv_end(&sum);
+
+    /* Pass 2: the rows, and per point the summary of every column. */
+    free(header);
+    header = NULL;
+    size_t width = 0;   /* fields of the rows under the current header */
+    for (size_t k = 0; k < s->npoints; k++) {
+        if (!s->pdirs[k])
+            continue;
+        snprintf(path, sizeof path, "%s/%s", s->pdirs[k], CLI_POINT_CSV);
+        FILE *in = fopen(path, "r");
+        if (!in) {
+            fprintf(stderr, "dessa: cannot read '%s': %s\n", path, strerror(errno));
+            goto done;
+        }
+        for (size_t i = 0; i < a.u.n; i++)
+            sim_tally_reset(&a.tally[i]);
+        for (uint64_t row = 0; getline(&line, &cap, in) >= 0; row++) {
+            chomp(line);
+            if (row == 0) {
+                if (!header || strcmp(header, line)) {
+                    free(header);
+                    if (!(header = strdup(line)) ||
+                        !(width = point_header(line, s->nnames, &a.u, a.map))) {
+                        fclose(in);
+                        goto oom;
+                    }
+                }
+                continue;
+            }
+            size_t n = split_csv(line, f, MAX_FIELDS);
+            if (n != width) {
+                fprintf(stderr, "dessa: '%s': row %" PRIu64 " has %zu fields, expected %zu\n",
+                        path, row, n, width);
+                fclose(in);
+                goto done;
+            }
+            for (size_t i = 0; i < a.u.n; i++)
+                a.cells[i] = NULL;
+            for (size_t i = s->nnames + 2; i < n; i++)
+                a.cells[a.map[i]] = f[i];
+            for (size_t i = 0; i < s->nnames + 2; i++)
+                sim_csv_str(&out, f[i]);
+            if (row == 1) {   /* the point's values, for its summary rows */
+                free(values);
+                if (!(values = join_fields(f + 1, s->nnames))) {
+                    fclose(in);
+                    goto oom;
+                }
+            }
+            for (size_t i = 0; i < a.u.n; i++) {
+                const char *c = a.cells[i] ? a.cells[i] : "";
+                sim_csv_str(&out, c);
+                char *end;
+                double v = strtod(c, &end);
+                if (*c && !*end && !isnan(v))
+                    sim_tally_add(&a.tally[i], v);
+            }
+            sim_csv_end(&out);
+        }
+        fclose(in);
+        for (size_t i = 0; i < a.u.n; i++) {
+            const sim_tally *t = &a.tally[i];
+            sim_csv_u64(&sum, k);
+            for (size_t j = 0; j < s->nnames; j++)
+                sim_csv_str(&sum, nth_value(values, j));
+            sim_csv_str(&sum, a.u.names[i]);
+            sim_csv_u64(&sum, t->n);
+            sim_csv_real(&sum, t->n ? sim_tally_mean(t) : NAN);
+            sim_csv_real(&sum, t->n > 1 ? sim_tally_sd(t) : NAN);
+            sim_csv_real(&sum, t->n > 1 ? sim_ci_t_halfwidth(t, 0.95) : NAN);
+            sim_csv_end(&sum);
+        }
+    }
+    if (sim_file_close(&out) != SIM_OK || sim_file_close(&sum) != SIM_OK) {
+        fprintf(stderr, "dessa: cannot write in '%s': %s\n", s->dir,
+                strerror(out.err ? out.err : sum.err));
+        goto done;
+    }
+    char fin[4300];
+    snprintf(fin, sizeof fin, "%s/%s", s->dir, SWEEP_CSV);
+    if (rename(tmp_out, fin) != 0) {
+        fprintf(stderr, "dessa: cannot write '%s': %s\n", fin, strerror(errno));
+        goto done;
+    }
+    snprintf(fin, sizeof fin, "%s/%s", s->dir, SUMMARY_CSV);
+    if (rename(tmp_sum, fin) != 0) {
+        fprintf(stderr, "dessa: cannot write '%s': %s\n", fin, strerror(errno));
+        goto done;
+    }
+    rc = 0;
+    goto done;
+oom:
+    fprintf(stderr, "dessa: out of memory (assembling %s)\n", SWEEP_CSV);
+done:
+    sim_file_fini(&out, rc != 0);
+    sim_file_fini(&sum, rc != 0);
+    tmp_set(0, NULL);
+    tmp_set(1, NULL);
+    for (size_t i = 0; i < a.u.n; i++)
+        free(a.u.names[i]);
+    free(a.u.names);
+    free(a.map);
+    free(a.tally);
+    free(a.cells);
+    free(f);
+    free(line);
+    free(header);
+    free(values);
+    return rc;
+}
+
+/* A summary cell as "mean ± half-width" (or the mean alone, or — when there is no value). */
+static void cell(char *buf, size_t n, const char *mean, const char *hw, double scale)
+{
+    if (!*mean)
+        snprintf(buf, n, "—");
+    else if (*hw)
+        snprintf(buf, n, "%.4g ± %.2g", strtod(mean, NULL) * scale, strtod(hw, NULL) * scale);
+    else
+        snprintf(buf, n, "%.4g", strtod(mean, NULL) * scale);
+}
+
+/* The table of the points: per point and flow, throughput and latency (mean ± half-width). */
+static void print_points(const sources *s, const char *scenario, uint64_t reps)
+{
+    char path[4300];
+    snprintf(path, sizeof path, "%s/%s", s->dir, SUMMARY_CSV);
+    FILE *in = fopen(path, "r");
+    if (!in)
+        return;
+    char *line = NULL, *f[MAX_SETS + 8];
+    size_t cap = 0, np = s->nnames;
+    printf("%s: %zu point%s, %" PRIu64 " replication%s each%s\n\n", scenario,
+           s->npoints, s->npoints > 1 ? "s" : "", reps, reps > 1 ? "s" : "",
+           reps > 1 ? " (mean ±95% CI half-width)" : "");
+    printf("%5s", "point");
+    for (size_t j = 0; j < np; j++)
+        printf(" %10.10s", s->names[j]);
+    printf("  %-12s %20s %20s %20s\n", "flow", "throughput /s", "latency_mean ms",
+           "latency_p99 ms");
+    char thr[64] = "", mean[64] = "", p99[64] = "";
+    for (int first = 1; getline(&line, &cap, in) >= 0; first = 0) {
+        chomp(line);
+        size_t n = split_csv(line, f, np + 6);
+        if (first || n != np + 6)
+            continue;
+        const char *metric = f[np + 1], *dot = strrchr(metric, '.');
+        if (!dot)
+            continue;
+        /* A flow's columns come together, throughput before latency_mean and latency_p99. */
+        if (!strcmp(dot, ".throughput")) {
+            cell(thr, sizeof thr, f[np + 3], f[np + 5], 1);
+            mean[0] = 0;
+        } else if (!strcmp(dot, ".latency_mean")) {
+            cell(mean, sizeof mean, f[np + 3], f[np + 5], 1e3);
+        } else if (!strcmp(dot, ".latency_p99") && mean[0]) {
+            cell(p99, sizeof p99, f[np + 3], f[np + 5], 1e3);
+            printf("%5s", f[0]);
+            for (size_t j = 0; j < np; j++)
+                printf(" %10.10s", f[1 + j]);
+            printf("  %-12.*s %20s %20s %20s\n", (int)(dot - metric), metric, thr, mean, p99);
+            mean[0] = 0;
+        }
+    }
+    free(line);
+    fclose(in);
+    printf("\nresults in %s/ (sweep.csv sweep_summary.csv; each point in points/N/)\n", s->dir);
+}
+
+/* The sources of a sweep in dir whose points are all in dir/points/ (failed[k]: left out). */
+static int assemble_dir(const char *dir, size_t npoints, const int *failed, const char *scenario,
+                        uint64_t reps, int quiet)
+{
+    sources src = { dir, calloc(npoints ? npoints : 1, sizeof(char *)), npoints, 0, NULL };
+    char **names = NULL;
+    char *line = NULL, *hdr = NULL;
+    size_t cap = 0;
+    int rc = -1;
+    if (!src.pdirs)
+        goto oom;
+    for (size_t k = 0; k < npoints; k++) {
+        if (failed && failed[k])
+            continue;
+        char buf[4200];
+        snprintf(buf, sizeof buf, "%s/points/%zu", dir, k);
+        if (!(src.pdirs[k] = strdup(buf)))
+            goto oom;
+        if (hdr)
+            continue;
+        /* The params' names: the first point's header, between point and rep. */
+        char path[4300];
+        snprintf(path, sizeof path, "%s/%s", buf, CLI_POINT_CSV);
+        FILE *in = fopen(path, "r");
+        if (!in || getline(&line, &cap, in) < 0) {
+            fprintf(stderr, "dessa: cannot read '%s': %s\n", path, strerror(errno ? errno : EIO));
+            if (in)
+                fclose(in);
+            goto done;
+        }
+        fclose(in);
+        chomp(line);
+        if (!(hdr = strdup(line)))
+            goto oom;
+        char *f[MAX_SETS + 2];
+        size_t n = split_csv(hdr, f, MAX_SETS + 2), r = 1;
+        while (r < n && strcmp(f[r], "rep"))
+            r++;
+        if (r == n) {
+            fprintf(stderr, "dessa: '%s': no rep column\n", path);
+            goto done;
+        }
+        if (!(names = calloc(r, sizeof *names)))
+            goto oom;
+        for (size_t j = 1; j < r; j++)
+            names[j - 1] = f[j];
+        src.nnames = r - 1;
+        src.names = (const char *const *)names;
+    }
+    if (!hdr) {
+        fprintf(stderr, "dessa: '%s': no point has results\n", dir);
+        goto done;
+    }
+    rc = assemble(&src);
+    if (rc == 0 && !quiet)
+        print_points(&src, scenario, reps);
+    goto done;
+oom:
+    fprintf(stderr, "dessa: out of memory\n");
+done:
+    for (size_t k = 0; src.pdirs && k < npoints; k++)
+        free(src.pdirs[k]);
+    free(src.pdirs);
+    free(names);
+    free(hdr);
+    free(line);
+    return rc;
+}
+
+/* ---- paired comparisons (--compare NAME=A,B) ------------------------------------------------
+ * Replication r of two points sees the same random numbers, so the difference B_r - A_r of a
+ * metric removes most of the noise the two share: its interval is the interval of the
+ * difference, far narrower than two separate intervals would suggest. */
+
+/* A point's rows: reps x columns of text, with the column names. */
+typedef struct rows {
+    char *header, **cols;
+    size_t ncols;
+    char **lines;
+    char ***cells;
+    size_t nrows;
+} rows;
+
+static void rows_free(rows *r)
+{
+    for (size_t i = 0; i < r->nrows; i++) {
+        free(r->lines[i]);
+        free(r->cells[i]);
+    }
+    free(r->lines);
+    free(r->cells);
+    free(r->cols);
+    free(r->header);
+    memset(r, 0, sizeof *r);
+}
+
+static int rows_read(const char *dir, rows *r)
+{
+    char path[4300];
+    snprintf(path, sizeof path, "%s/%s", dir, CLI_POINT_CSV);
+    memset(r, 0, sizeof *r);
+    FILE *in = fopen(path, "r");
+    if (!in)
+        return -1;
+    char *line = NULL;
+    size_t cap = 0;
+    int rc = 0;
+    while (rc == 0 && getline(&line, &cap, in) >= 0) {
+        chomp(line);
+        char **f = malloc(MAX_FIELDS * sizeof *f);
+        char *copy = strdup(line);
+        if (!f || !copy) {
+            free(f);
+            free(copy);
+            rc = -1;
+            break;
+        }
+        size_t n = split_csv(copy, f, MAX_FIELDS);
+        if (!r->header) {
+            r->header = copy;
+            r->cols = f;
+            r->ncols = n;
+            continue;
+        }
+        char **nl = realloc(r->lines, (r->nrows + 1) * sizeof *nl);
+        char ***nc = nl ? realloc(r->cells, (r->nrows + 1) * sizeof *nc) : NULL;
+        if (nl)
+            r->lines = nl;
+        if (nc)
+            r->cells = nc;
+        if (!nl || !nc || n != r->ncols) {
+            free(f);
+            free(copy);
+            rc = -1;
+            break;
+        }
+        r->lines[r->nrows] = copy;
+        r->cells[r->nrows++] = f;
+    }
+    free(line);
+    fclose(in);
+    return rc;
+}
+
+static int compare_points(const sweep *s, sim_file *out, size_t a, size_t b, size_t skip)
+{
+    char da[4200], db[4200];
+    point_dir(s, a, da, sizeof da);
+    point_dir(s, b, db, sizeof db);
+    rows ra, rb;
+    int rc = rows_read(da, &ra) | rows_read(db, &rb);
+    size_t first = s->sw.nnames + 2;   /* point, params, rep */
+    for (size_t i = first; rc == 0 && i < ra.ncols; i++) {
+        size_t j = first;
+        while (j < rb.ncols && strcmp(rb.cols[j], ra.cols[i]))
+            j++;
+        if (j == rb.ncols)
+            continue;
+        sim_tally ta, tb, td;
+        sim_tally_reset(&ta);
+        sim_tally_reset(&tb);
+        sim_tally_reset(&td);
+        for (size_t r = 0; r < ra.nrows && r < rb.nrows; r++) {
+            char *ea, *eb;
+            double x = strtod(ra.cells[r][i], &ea), y = strtod(rb.cells[r][j], &eb);
+            int hx = *ra.cells[r][i] && !*ea, hy = *rb.cells[r][j] && !*eb;
+            if (hx)
+                sim_tally_add(&ta, x);
+            if (hy)
+                sim_tally_add(&tb, y);
+            if (hx && hy)
+                sim_tally_add(&td, y - x);
+        }
+        for (size_t j2 = 0; j2 < s->sw.nnames; j2++)
+            if (j2 != skip)
+                sim_csv_str(out, s->sw.values[a * s->sw.nnames + j2]);
+        sim_csv_str(out, ra.cols[i]);
+        sim_csv_u64(out, a);
+        sim_csv_u64(out, b);
+        sim_csv_u64(out, td.n);
+        sim_csv_real(out, ta.n ? sim_tally_mean(&ta) : NAN);
+        sim_csv_real(out, tb.n ? sim_tally_mean(&tb) : NAN);
+        sim_csv_real(out, td.n ? sim_tally_mean(&td) : NAN);
+        sim_csv_real(out, td.n > 1 ? sim_tally_sd(&td) : NAN);
+        sim_csv_real(out, td.n > 1 ? sim_ci_t_halfwidth(&td, 0.95) : NAN);
+        sim_csv_end(out);
+    }
+    rows_free(&ra);
+    rows_free(&rb);
+    return rc;
+}
+
+/* sweep_compare.csv: for each pair of points equal but for NAME = A vs B, per metric the mean
+ * of A, of B, and the paired difference B - A with its sd and 95% half-width. */
+static int compare(const sweep *s)
+{
+    const options *o = s->o;
+    char name[256];
+    const char *eq = strchr(o->compare, '='), *comma = eq ? strchr(eq + 1, ',') : NULL;
+    if (!eq || !comma || eq == o->compare || (size_t)(eq - o->compare) >= sizeof name ||
+        strchr(comma + 1, ',')) {
+        fprintf(stderr, "dessa: --compare needs NAME=A,B, got '%s'\n", o->compare);
+        return -1;
+    }
+    memcpy(name, o->compare, (size_t)(eq - o->compare));
+    name[eq - o->compare] = 0;
+    char va[256], vb[256];
+    snprintf(va, sizeof va, "%.*s", (int)(comma - eq - 1), eq + 1);
+    snprintf(vb, sizeof vb, "%s", comma + 1);
+    size_t w = 0, nn = s->sw.nnames;
+    while (w < nn && strcmp(s->sw.names[w], name))
+        w++;
+    if (w == nn) {
+        fprintf(stderr, "dessa: --compare %s: %s is not swept\n", o->compare, name);
+        return -1;
+    }
+    char path[4300], tmp[4300];
+    snprintf(path, sizeof path, "%s/sweep_compare.csv", s->dir);
+    snprintf(tmp, sizeof tmp, "%s/.sweep_compare.csv.tmp", s->dir);
+    sim_file out;
+    if (sim_file_open(&out, tmp) != SIM_OK) {
+        fprintf(stderr, "dessa: cannot write '%s': %s\n", tmp, strerror(out.err));
+        return -1;
+    }
+    for (size_t j = 0; j < nn; j++)
+        if (j != w)
+            sim_csv_str(&out, s->sw.names[j]);
+    static const char *const cols[] = { "metric", "point_a", "point_b", "n", "mean_a",
+                                        "mean_b", "diff_mean", "diff_sd", "diff_half_width" };
+    for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
+        sim_csv_str(&out, cols[i]);
+    sim_csv_end(&out);
+    size_t pairs = 0;
+    int rc = 0;
+    for (size_t a = 0; rc == 0 && a < s->sw.npoints; a++) {
+        if (s->failed[a] || strcmp(s->sw.values[a * nn + w], va))
+            continue;
+        for (size_t b = 0; rc == 0 && b < s->sw.npoints; b++) {
+            if (s->failed[b] || strcmp(s->sw.values[b * nn + w], vb))
+                continue;
+            size_t j = 0;
+            while (j < nn && (j == w || !strcmp(s->sw.values[a * nn + j], s->sw.values[b * nn + j])))
+                j++;
+            if (j < nn)
+                continue;
+            rc = compare_points(s, &out, a, b, w);
+            pairs++;
+        }
+    }
+    if (rc == 0 && !pairs) {
+        fprintf(stderr, "dessa: --compare %s: no pair of points differs only in %s = %s vs %s\n",
+                o->compare, name, va, vb);
+        rc = -1;
+    }
+    if (rc == 0 && (sim_file_close(&out) != SIM_OK || rename(tmp, path) != 0)) {
+        fprintf(stderr, "dessa: cannot write '%s': %s\n", path, strerror(out.err ? out.err : errno));
+        rc = -1;
+    }
+    sim_file_fini(&out, rc != 0);
+    if (rc == 0 && !o->quiet)
+        printf("paired differences (%s = %s minus %s = %s, same random numbers) in %s\n", name,
+               vb, name, va, path);
+    return rc;
+}
+
+/* Checks the output directory and writes sweep.json: 0, or -1 after printing why. */
+static int prepare(sweep *s, const char *json, int shard)
+{
+    const options *o = s->o;
+    char path[4300];
+    snprintf(path, sizeof path, "%s/%s", s->dir, SWEEP_JSON);
+    char *old = read_all(path);
+    int rc = -1;
+    if (o->resume && !old)
+        fprintf(stderr, "dessa: --resume: '%s' holds no sweep to resume\n", s->dir);
+    else if (old && !o->resume && !shard)
+        fprintf(stderr, "dessa: '%s' holds a sweep already: --resume finishes it; to start "
+                        "afresh, remove it or choose another -o\n", s->dir);
+    else if (old && strcmp(old, json))
+        fprintf(stderr, "dessa: '%s' holds another sweep (its sweep.json differs: scenario, "
+                        "seed, reps, --set or points); remove it or choose another -o\n",
+                s->dir);
+    else if (!old && !shard && !dir_empty(s->dir))
+        fprintf(stderr, "dessa: '%s' exists and holds other files; a sweep needs a new or "
+                        "empty directory (choose another -o)\n", s->dir);
+    else if (make_dirs(s->dir) == 0 && (old || write_whole(s->dir, SWEEP_JSON, json) == 0)) {
+        snprintf(path, sizeof path, "%s/points", s->dir);
+        rc = make_dir(path);
+    }
+    free(old);
+    return rc;
+}
+
+int cli_sweep(const options *o)
+{
+    char err[1024];
+    dessa_load_opts lo = cli_load_opts(o, 0);
+    lo.expand_sweep = 1;
+    lo.sweep_params = o->params;
+    lo.nsweep_params = o->nparams;
+    dessa_scenario *sc = dessa_scenario_load(o->scenario, &lo, err, sizeof err);
+    if (!sc) {
+        cli_print_error(err);
+        return EXIT_MODEL;
+    }
+    sweep s = { .o = o };
+    dessa_scenario_sweep(sc, &s.sw);
+    s.reps = o->has_reps ? o->reps : s.sw.reps ? s.sw.reps
+                                    : o->precision > 0 ? CLI_PRECISION_MAX_REPS : 1;
+    pthread_mutex_init(&s.print, NULL);
+    char defdir[4096];
+    s.dir = o->out;
+    if (!s.dir) {
+        cli_default_out(o->scenario, defdir, sizeof defdir - 8);
+        strcat(defdir, "-sweep");
+        s.dir = defdir;
+    }
+    int status = EXIT_MODEL;
+    char *json = sweep_json(&s, dessa_scenario_seed(sc));
+    s.todo = calloc(s.sw.npoints, sizeof *s.todo);
+    s.failed = calloc(s.sw.npoints, sizeof *s.failed);
+    if (!json || !s.todo || !s.failed) {
+        fprintf(stderr, "dessa: out of memory\n");
+        goto done;
+    }
+    for (const char *c = o->scenario; *c; c++)
+        if (*c == '"' || *c == '\\' || (unsigned char)*c < 0x20) {
+            fprintf(stderr, "dessa: the scenario's path must not hold quotes, backslashes or "
+                            "control characters for a sweep: '%s'\n", o->scenario);
+            goto done;
+        }
+    /* Shards share the directory: each runs its points, whoever comes first writes sweep.json.
+     * Under MPI, rank 0 checks and prepares the directory, then every rank runs its slice. */
+    int shard = o->shard_n > 0;
+    int rank = cli_mpi_rank(), ranks = cli_mpi_size();
+    if (shard && ranks > 1) {
+        if (rank == 0)
+            fprintf(stderr, "dessa: --shard and an MPI job do not mix: the ranks are the shards\n");
+        goto done;
+    }
+    int ready = rank == 0 ? prepare(&s, json, shard) : 0;
+    if (cli_mpi_bcast(ready) != 0)
+        goto done;
+    unsigned slices = shard ? o->shard_n : (unsigned)ranks;
+    unsigned slice = shard ? o->shard_i - 1 : (unsigned)rank;
+    for (size_t k = 0; k < s.sw.npoints; k++) {
+        if (k % slices != slice)
+            continue;
+        if (!(o->resume || shard) || !point_done(&s, k))
+            s.todo[s.ntodo++] = k;
+    }
+
+    unsigned jobs = o->jobs;
+    unsigned threads = s.reps >= jobs ? 1 : jobs;
+    if (threads > s.ntodo)
+        threads = s.ntodo ? (unsigned)s.ntodo : 1;
+    s.point_jobs = jobs / threads ? jobs / threads : 1;
+    atomic_init(&s.next, 0);
+    atomic_init(&s.done, 0);
+    cli_signals_take(": the finished points are kept (dessa sweep --resume goes on)");
+    pthread_t th[1024];
+    unsigned started = 0;
+    for (unsigned i = 1; i < threads; i++)
+        if (pthread_create(&th[started], NULL, point_worker, &s) == 0)
+            started++;
+    point_worker(&s);
+    for (unsigned i = 0; i < started; i++)
+        pthread_join(th[i], NULL);
+    cli_mpi_max(s.failed, s.sw.npoints);   /* every rank's failures, on every rank */
+    size_t nfailed = 0;
+    for (size_t k = 0; k < s.sw.npoints; k++)
+        nfailed += (size_t)s.failed[k];
+    if (rank != 0) {
+        status = 0;
+    } else if (shard) {
+        status = nfailed ? EXIT_MODEL : 0;
+        if (!o->quiet)
+            printf("shard %u/%u: %zu point%s run in %s/points/; when every shard is done: "
+                   "dessa merge %s\n", o->shard_i, o->shard_n, s.ntodo - nfailed,
+                   s.ntodo - nfailed == 1 ? "" : "s", s.dir, s.dir);
+    } else if (nfailed < s.sw.npoints &&
+               assemble_dir(s.dir, s.sw.npoints, s.failed, o->scenario, s.reps, o->quiet) == 0 &&
+               (!o->compare || compare(&s) == 0)) {
+        status = nfailed ? EXIT_MODEL : 0;
+    }
+    if (nfailed && rank == 0)
+        fprintf(stderr, "dessa: %zu of %zu points failed (above)%s\n", nfailed, s.sw.npoints,
+                shard ? "" : "; sweep.csv holds the others");
+    cli_signals_release();
+done:
+    status = cli_mpi_bcast(status);
+    free(json);
+    free(s.todo);
+    free(s.failed);
+    pthread_mutex_destroy(&s.print);
+    dessa_scenario_free(sc);
+    return status;
+}
+
+/* ---- dessa merge ------------------------------------------------------------------------- */
+
+/* The number after "key": in a sweep.json text, or -1. */
+static long long json_number(const char *json, const char *key)
+{
+    char pat[64];
+    snprintf(pat, sizeof pat, "\"%s\": ", key);
+    const char *p = strstr(json, pat);
+    return p ? strtoll(p + strlen(pat), NULL, 10) : -1;
+}
+
+/* Copies the regular files of directory from into directory to (made). 0 or -1 with errno. */
+static int copy_dir(const char *from, const char *to)
+{
+    if (mkdir(to, 0777) != 0)
+        return -1;
+    DIR *d = opendir(from);
+    if (!d)
+        return -1;
+    int rc = 0;
+    for (struct dirent *e; rc == 0 && (e = readdir(d));) {
+        if (e->d_name[0] == '.')
+            continue;
+        char a[4300], b[4300];
+        snprintf(a, sizeof a, "%s/%s", from, e->d_name);
+        snprintf(b, sizeof b, "%s/%s", to, e->d_name);
+        FILE *in = fopen(a, "rb"), *out = in ? fopen(b, "wb") : NULL;
+        char buf[65536];
+        size_t n;
+        while (out && (n = fread(buf, 1, sizeof buf, in)) > 0)
+            if (fwrite(buf, 1, n, out) != n)
+                rc = -1;
+        if (!in || !out || ferror(in))
+            rc = -1;
+        if (in)
+            fclose(in);
+        if (out && fclose(out) != 0)
+            rc = -1;
+    }
+    closedir(d);
+    return rc;
+}
+
+int cli_merge(int argc, char **argv)
+{
+    const char *out = NULL, *dirs[1024];
+    size_t ndirs = 0;
+    int quiet = 0;
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-o") || !strcmp(a, "--out")) {
+            if (i + 1 >= argc || !*argv[i + 1])
+                return cli_usage_error("%s needs a directory", a);
+            out = argv[++i];
+        } else if (!strncmp(a, "--out=", 6) || (!strncmp(a, "-o", 2) && a[2])) {
+            out = a + (a[1] == 'o' ? 2 : 6);
+        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+            quiet = 1;
+        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            printf("usage: dessa merge DIR... [-o OUT] [-q]\n"
+                   "Joins the points of a sweep run in shards (dessa sweep --shard I/N) into\n"
+                   "OUT (default: the first DIR): sweep.csv and sweep_summary.csv as one sweep\n"
+                   "would write them. Every DIR must hold the same sweep (sweep.json).\n");
+            return 0;
+        } else if (a[0] == '-' && a[1]) {
+            return cli_usage_error("unknown option '%s'", a);
+        } else if (ndirs < sizeof dirs / sizeof dirs[0]) {
+            dirs[ndirs++] = a;
+        }
+    }
+    if (!ndirs)
+        return cli_usage_error("%s", "merge needs the directories of the shards");
+    if (!out)
+        out = dirs[0];
+    char path[4300];
+    char *json = NULL;
+    int status = EXIT_MODEL;
+    for (size_t i = 0; i < ndirs; i++) {
+        snprintf(path, sizeof path, "%s/%s", dirs[i], SWEEP_JSON);
+        char *j = read_all(path);
+        if (!j) {
+            fprintf(stderr, "dessa: merge: '%s' holds no sweep (no readable %s)\n", dirs[i],
+                    SWEEP_JSON);
+            free(json);
+            return EXIT_MODEL;
+        }
+        if (json && strcmp(json, j)) {
+            fprintf(stderr, "dessa: merge: '%s' holds another sweep than '%s' (their sweep.json "
+                            "differ)\n", dirs[i], dirs[0]);
+            free(j);
+            free(json);
+            return EXIT_MODEL;
+        }
+        if (json)
+            free(j);
+        else
+            json = j;
+    }
+    long long npoints = json_number(json, "npoints"), reps = json_number(json, "reps");
+    if (npoints < 1 || reps < 1) {
+        fprintf(stderr, "dessa: merge: '%s/%s' is not a sweep description\n", dirs[0],
+                SWEEP_JSON);
+        free(json);
+        return EXIT_MODEL;
+    }
+    /* Every point from the first directory that has it, moved into OUT/points/. */
+    int same = 0;
+    for (size_t i = 0; i < ndirs; i++)
+        same |= !strcmp(dirs[i], out);
+    if (!same && !dir_empty(out)) {
+        fprintf(stderr, "dessa: merge: '%s' exists and holds other files; choose a new or empty "
+                        "-o\n", out);
+        goto done;
+    }
+    snprintf(path, sizeof path, "%s/points", out);
+    if (make_dirs(path) != 0 || (!same && write_whole(out, SWEEP_JSON, json) != 0))
+        goto done;
+    for (long long k = 0; k < npoints; k++) {
+        char dst[4300], src[4300];
+        snprintf(dst, sizeof dst, "%s/points/%lld", out, k);
+        snprintf(path, sizeof path, "%s/%s", dst, CLI_POINT_CSV);
+        if (access(path, R_OK) == 0)
+            continue;
+        size_t i = 0;
+        for (; i < ndirs; i++) {
+            snprintf(src, sizeof src, "%s/points/%lld/%s", dirs[i], k, CLI_POINT_CSV);
+            if (access(src, R_OK) == 0)
+                break;
+        }
+        if (i == ndirs) {
+            fprintf(stderr, "dessa: merge: point %lld is in none of the directories: run its "
+                            "shard (or dessa sweep --resume)\n", k);
+            goto done;
+        }
+        snprintf(src, sizeof src, "%s/points/%lld", dirs[i], k);
+        if (rename(src, dst) != 0 && (errno != EXDEV || copy_dir(src, dst) != 0)) {
+            fprintf(stderr, "dessa: cannot move '%s' to '%s': %s\n", src, dst, strerror(errno));
+            goto done;
+        }
+    }
+    char scenario[4096] = "";
+    const char *p = strstr(json, "\"scenario\": \"");
+    if (p)
+        sscanf(p + 13, "%4095[^\"]", scenario);
+    if (assemble_dir(out, (size_t)npoints, NULL, scenario, (uint64_t)reps, quiet) == 0)
+        status = 0;
+done:
+    free(json);
+    return status;
+}
