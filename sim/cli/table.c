@@ -153,6 +153,6 @@ void cli_table_print(const cli_table *t, FILE *f, const char *scenario, uint64_t
     part(f, t, sim_result_kind_flow());
     fprintf(f, "\n");
     part(f, t, sim_result_kind_service());
-    fprintf(f, "\nresults in %s/ (flows.csv services.csv timeseries.csv latency.csv run.json)\n",
+    fprintf(f, "\nresults in %s/ (flows.csv services.csv replicas.csv endpoints.csv\n            timeseries.csv latency.csv run.json)\n",
             dir);
 }

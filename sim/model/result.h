@@ -25,13 +25,18 @@ typedef struct sim_metric_def {
 
 /* A kind of entity and its metrics, in column order. Kinds are static; compare by pointer. */
 typedef struct sim_result_kind {
-    const char *name;        /* "flow", "service" */
+    const char *name;        /* "flow", "service", "replica", "endpoint" */
     const sim_metric_def *metrics;
     size_t nmetrics;
+    const char *part;        /* the column naming a part of the entity ("replica", "endpoint"),
+                              * written after its name; NULL for whole entities */
 } sim_result_kind;
 
 const sim_result_kind *sim_result_kind_flow(void);
 const sim_result_kind *sim_result_kind_service(void);
+/* Parts of a service: one entry per replica, one per endpoint (named by the service). */
+const sim_result_kind *sim_result_kind_replica(void);
+const sim_result_kind *sim_result_kind_endpoint(void);
 /* The index of the metric called name in k, or -1. */
 long sim_result_kind_metric(const sim_result_kind *k, const char *name);
 
@@ -49,6 +54,7 @@ typedef struct sim_bucket {
 typedef struct sim_entity_result {
     const sim_result_kind *kind;
     char *name;
+    char *part;              /* the replica's number or the endpoint's name; NULL for a whole */
     sim_metric *m;           /* kind->nmetrics values, in the kind's order */
     sim_bucket *buckets;     /* flows: response times of the ok requests; else none */
     size_t nbuckets;
@@ -59,7 +65,8 @@ typedef struct sim_rep_result {
     uint64_t events;         /* calendar events processed */
     double wall_seconds;     /* set by whoever timed the run (0 otherwise) */
     int ledger;              /* SIM_OK: balanced */
-    sim_entity_result *entities;   /* flows first, then services, each in order of addition */
+    sim_entity_result *entities;   /* flows, services, replicas, endpoints; each in order of
+                                    * addition (a service's replicas and endpoints in its order) */
     size_t nentities;
 } sim_rep_result;
 
