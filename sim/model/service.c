@@ -317,8 +317,10 @@ static int stats_make(sim_service *s)
     s->ep_stats = sim_calloc((size_t)s->neps + 1, sizeof *s->ep_stats);
     if (!s->ep_stats)
         return SIM_ENOMEM;
-    for (uint32_t j = 0; j < s->neps; j++)
+    for (uint32_t j = 0; j < s->neps; j++) {
         sim_hist_init(&s->ep_stats[j].resid);   /* no memory until its first value */
+        s->eps[j].stats = &s->ep_stats[j];
+    }
     if (s->cfg.replicas < 2)
         return SIM_OK;
     s->inst_stats = sim_calloc(s->cfg.replicas, sizeof *s->inst_stats);

@@ -87,7 +87,8 @@ typedef struct sim_service {
 /* The statistics of the endpoint r runs. */
 static inline sim_ep_stats *sim_service_ep_stats(const sim_service *s, const sim_req *r)
 {
-    return &s->ep_stats[r->ep - s->eps];
+    (void)s;
+    return r->ep->stats;
 }
 
 /* service.c */
