@@ -6,6 +6,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/alloc.h"
@@ -147,6 +148,15 @@ long sim_result_kind_metric(const sim_result_kind *k, const char *name)
         if (!strcmp(k->metrics[i].name, name))
             return (long)i;
     return -1;
+}
+
+double sim_result_quantile(double q)
+{
+    if (!isfinite(q) || q == 0)
+        return q;
+    char buf[48];
+    snprintf(buf, sizeof buf, "%.*g", SIM_QUANTILE_DIGITS, q);
+    return strtod(buf, NULL);
 }
 
 double sim_entity_value(const sim_entity_result *x, const char *name)
@@ -312,10 +322,12 @@ static int flow_result(const sim_engine *e, uint32_t i, uint64_t incomplete,
     x->m[F_INCOMPLETE].count = incomplete;
     const double reals[] = {
         [F_THROUGHPUT] = s.throughput, [F_LAT_MEAN] = s.latency_mean,
-        [F_LAT_P50] = s.latency_p50,   [F_LAT_P90] = s.latency_p90,
-        [F_LAT_P99] = s.latency_p99,   [F_LAT_P999] = s.latency_p999,
+        [F_LAT_P50] = sim_result_quantile(s.latency_p50),
+        [F_LAT_P90] = sim_result_quantile(s.latency_p90),
+        [F_LAT_P99] = sim_result_quantile(s.latency_p99),
+        [F_LAT_P999] = sim_result_quantile(s.latency_p999),
         [F_LAT_MAX] = s.latency_max,   [F_COMPL_MEAN] = s.completion_mean,
-        [F_COMPL_P99] = s.completion_p99,
+        [F_COMPL_P99] = sim_result_quantile(s.completion_p99),
     };
     for (size_t k = F_THROUGHPUT; k <= F_COMPL_P99; k++)
         x->m[k].real = reals[k];
@@ -339,7 +351,7 @@ static int service_result(const sim_engine *e, uint32_t i, sim_entity_result *x)
     const double reals[] = {
         [S_THROUGHPUT] = s.throughput, [S_UTIL] = s.utilization,
         [S_QUEUE_MEAN] = s.queue_mean, [S_QUEUE_MAX] = s.queue_max,
-        [S_WAIT_MEAN] = s.wait_mean,   [S_WAIT_P99] = s.wait_p99,
+        [S_WAIT_MEAN] = s.wait_mean,   [S_WAIT_P99] = sim_result_quantile(s.wait_p99),
         [S_RESID_MEAN] = s.residence_mean,
         [S_WORKING] = s.threads_working, [S_BLOCKED] = s.threads_blocked,
         [S_CORES] = s.cores_busy,        [S_CPU_UTIL] = s.cpu_utilization,
@@ -414,8 +426,8 @@ static int endpoint_result(const sim_engine *e, const sim_service *v, uint32_t j
     counts_out(&st->win, endpoint_col, E_ARRIVALS, E_IN_FLIGHT, x);
     x->m[E_THROUGHPUT].real = (double)st->win.by[SIM_CAUSE_OK] / window(e);
     x->m[E_RESID_MEAN].real = sim_hist_mean(&st->resid);
-    x->m[E_RESID_P50].real = sim_hist_quantile(&st->resid, 0.50);
-    x->m[E_RESID_P99].real = sim_hist_quantile(&st->resid, 0.99);
+    x->m[E_RESID_P50].real = sim_result_quantile(sim_hist_quantile(&st->resid, 0.50));
+    x->m[E_RESID_P99].real = sim_result_quantile(sim_hist_quantile(&st->resid, 0.99));
     x->m[E_RESID_MAX].real = st->resid.count ? st->resid.max : NAN;
     return SIM_OK;
 }

@@ -207,8 +207,8 @@ int sim_series_write(void *sink, const sim_series_row *row)
     sim_csv_str(f, row->kind);
     sim_csv_real(f, row->throughput);
     sim_csv_real(f, row->latency_mean);
-    sim_csv_real(f, row->latency_p50);
-    sim_csv_real(f, row->latency_p99);
+    sim_csv_real(f, sim_result_quantile(row->latency_p50));
+    sim_csv_real(f, sim_result_quantile(row->latency_p99));
     sim_csv_real(f, row->queue);
     sim_csv_real(f, row->utilization);
     sim_csv_real(f, row->threads_working);
