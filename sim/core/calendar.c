@@ -14,7 +14,7 @@
 
 static inline int entry_less(const sim_cal_entry *x, const sim_cal_entry *y)
 {
-    return x->time < y->time || (x->time == y->time && x->seq < y->seq);
+    return (x->time < y->time) | ((x->time == y->time) & (x->seq < y->seq));
 }
 
 static inline void place(sim_calendar *c, size_t i, sim_cal_entry e)
