@@ -29,7 +29,8 @@ static const char usage[] =
     "  -h, --help           this text (also: dessa help run, dessa run --help)\n"
     "Values may be attached: --out=DIR, --reps=5, --set=rate=2, -j2, -oDIR.\n"
     "\n"
-    "Outputs: flows.csv, services.csv, timeseries.csv, latency.csv, run.json (docs/outputs.md).\n"
+    "Outputs: flows.csv, services.csv, replicas.csv, endpoints.csv, timeseries.csv, latency.csv,\n"
+    "run.json (docs/outputs.md).\n"
     "Exit status: 0 success, 1 scenario or model error, 2 usage error.\n";
 
 int main(int argc, char **argv)
