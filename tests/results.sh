@@ -210,6 +210,32 @@ for name, r in table("service").items():
     assert abs(r["arrivals"] - got) <= 1, (name, r)
 assert "timeouts" in lines[next(n for n, l in enumerate(lines) if l.startswith("flow"))]
 PY
+# Per replica against theory: a random balancer splits a Poisson stream into independent Poisson
+# streams, so each of 4 single-threaded replicas is an M/M/1 at rho = 0.5: utilization 0.5,
+# mean number waiting rho^2 / (1 - rho) = 0.5, idle 0.5 (tolerances about 4 standard deviations
+# of one replica's estimate, measured over 40 replicas of other seeds); round robin splits
+# arrivals evenly.
+cat > "$tmp/split.lua" <<'LUA'
+local lb = param("lb", "random")
+local s = service "s" { workers = 1, replicas = 4, balancer = lb, work = exp(1) }
+client "c" { target = s, arrivals = poisson(2) }
+run { duration = 40000, warmup = 1000 }
+LUA
+"$dessa" run "$tmp/split.lua" -q -o "$tmp/split" --reps 3 -j 2; check "split run" $?
+"$dessa" run "$tmp/split.lua" -q -o "$tmp/rr" --set lb=round_robin; check "round-robin run" $?
+python3 - "$tmp/split" "$tmp/rr" <<'PY'; check "replicas against M/M/1" $?
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1] + "/replicas.csv")))
+assert len(rows) == 12, len(rows)
+for r in rows:
+    for k, want, tol in (("utilization", 0.5, 0.02), ("threads_working", 0.5, 0.02),
+                         ("threads_idle", 0.5, 0.02), ("queue_mean", 0.5, 0.08),
+                         ("threads_blocked", 0.0, 1e-9)):
+        assert abs(float(r[k]) - want) <= tol, (r["rep"], r["replica"], k, r[k], want)
+rr = [int(r["arrivals"]) for r in csv.DictReader(open(sys.argv[2] + "/replicas.csv"))]
+assert max(rr) - min(rr) <= 1, rr
+PY
+
 # Histogram quantiles are written with 4 significant digits.
 python3 - "$tmp/a" <<'PY'; check "quantile digits" $?
 import csv, sys

@@ -1,7 +1,8 @@
 /* result: the outcome of one replication as a plain value, so the engine can be freed at once.
  *
  * After sim_engine_run, sim_engine_result copies out everything the outputs need: one entry per
- * entity (flows, then services; later other kinds), each with a kind, a name and typed named
+ * entity (flows, then services, then the parts of services: each replica, each endpoint; later
+ * other kinds), each with a kind, a name (and for a part, the part's name) and typed named
  * metrics, plus the sparse response-time histogram of each flow, the ledger verdict and the
  * number of events. The value owns its memory and holds no pointer into the engine.
  *
