@@ -99,7 +99,7 @@ static inline void count(sim_service *s, sim_req *r, sim_cause c)
     s->tick.by[c]++;
     if (SIM_LIKELY(r->counted)) {
         s->win.by[c]++;
-        sim_service_ep_stats(s, r)->win.by[c]++;
+        sim_service_ep_stats(r)->win.by[c]++;
         if (SIM_UNLIKELY(r->inst->st))
             r->inst->st->win.by[c]++;
     }
@@ -388,7 +388,7 @@ void sim_service_arrive(sim_engine *e, sim_event *ev)
     r->counted = e->now >= e->cfg.warmup;
     if (SIM_LIKELY(r->counted)) {
         s->win.arrivals++;
-        sim_service_ep_stats(s, r)->win.arrivals++;
+        sim_service_ep_stats(r)->win.arrivals++;
         if (SIM_UNLIKELY(in->st))
             in->st->win.arrivals++;
     }
@@ -433,7 +433,7 @@ void sim_service_finish(sim_engine *e, sim_req *r, sim_cause out)
         s->in_flight--;
     count(s, r, out);
     if (out == SIM_CAUSE_OK && SIM_LIKELY(r->counted))
-        sim_hist_add(&sim_service_ep_stats(s, r)->resid, e->now - r->t_arrived);
+        sim_hist_add(&sim_service_ep_stats(r)->resid, e->now - r->t_arrived);
     sim_service_unadmit(in, r);
     /* The worker goes back first, so a request waiting for it starts now. */
     sim_service_release_worker(e, r);

@@ -85,11 +85,7 @@ typedef struct sim_service {
 } sim_service;
 
 /* The statistics of the endpoint r runs. */
-static inline sim_ep_stats *sim_service_ep_stats(const sim_service *s, const sim_req *r)
-{
-    (void)s;
-    return r->ep->stats;
-}
+static inline sim_ep_stats *sim_service_ep_stats(const sim_req *r) { return r->ep->stats; }
 
 /* service.c */
 void sim_service_arrive(struct sim_engine *e, sim_event *ev);   /* a hop's handler */
