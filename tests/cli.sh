@@ -33,7 +33,7 @@ grep -q "cannot read scenario" "$tmp/stderr"; check "missing-file message" $?
 expect 0 "check" "$dessa" check scenarios/mm1.lua
 grep -q "scenarios/mm1.lua: ok" "$tmp/stdout"; check "check text" $?
 expect 0 "run with -o and --set" "$dessa" run scenarios/mm1.lua -q -o "$tmp/r" --set rate=0.5 --seed 3
-for f in flows.csv services.csv timeseries.csv latency.csv run.json; do
+for f in flows.csv services.csv replicas.csv endpoints.csv timeseries.csv latency.csv run.json; do
     [ -s "$tmp/r/$f" ]; check "$f missing" $?
 done
 ! ls -a "$tmp" "$tmp/r" | grep -q 'tmp-'; check "temporary files left" $?

@@ -185,7 +185,7 @@ one_case() {
         [ "$check_rc" -eq 1 ] || first=$(first_line "$w/run.err")
         if [ "$rc" -eq 0 ]; then
             local r
-            for r in flows.csv services.csv timeseries.csv latency.csv run.json; do
+            for r in flows.csv services.csv replicas.csv endpoints.csv timeseries.csv latency.csv run.json; do
                 [ -s "$out/$r" ] || add other "run: exit 0 but $r is missing"
             done
             if ls -a "$out" | grep -q '\.tmp'; then add other "run: temporary files left in the output"; fi
@@ -213,7 +213,7 @@ one_case() {
                 if [ "$rc" -ne 0 ]; then
                     add other "run again${spec:+ with $spec}: exit $rc"
                 else
-                    for r in flows.csv services.csv timeseries.csv latency.csv; do
+                    for r in flows.csv services.csv replicas.csv endpoints.csv timeseries.csv latency.csv; do
                         cmp -s "$out/$r" "$w/y/$r" || add other "run again${spec:+ with $spec}: $r differs"
                     done
                 fi

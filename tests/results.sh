@@ -136,15 +136,129 @@ done
 for c in completed failed dropped timeouts refused crashed shed breaker_open rate_limited lost; do
     head -1 "$tmp/n/services.csv" | tr , '\n' | grep -qx "$c"; check "services.csv column $c" $?
 done
+# Every row adds up, in the CSV files and in the summary table: flows (sent = ok + failed +
+# timeouts + dropped + in_flight + the other causes), services, replicas and endpoints (arrivals
+# = completed + failed + dropped + in_flight + the other causes); replicas and endpoints sum to
+# their service. The model has them all: a warm-up that requests straddle, a full queue, client
+# timeouts, a failing call, three replicas and two endpoints.
+cat > "$tmp/adds.lua" <<'LUA'
+local db = service "db" { workers = 1, queue = 2, work = exp(ms(40)) }
+local svc = service "svc" { workers = 2, replicas = 3, balancer = "random", queue = 4,
+  endpoint "a" { work(exp(ms(20))), call(db) },
+  endpoint "b" { work(exp(ms(5))), io(exp(ms(30))) } }
+local front = service "front" { workers = 16,
+  endpoint "get" { call(svc, { endpoint = "a" }), call(svc, { endpoint = "b" }) } }
+client "web" { target = front, arrivals = poisson(40), timeout = 0.5 }
+client "direct" { target = svc, arrivals = poisson(30) }
+run { duration = 60, warmup = 7.3 }
+LUA
+"$dessa" run "$tmp/adds.lua" -o "$tmp/a" --reps 2 > "$tmp/table"; check "adds-up run" $?
+python3 - "$tmp/a" "$tmp/table" <<'PY'; check "rows add up" $?
+import csv, sys
+d = sys.argv[1]
+def rows(f): return list(csv.DictReader(open(d + "/" + f + ".csv")))
+flow_other = ("refused", "crashed", "shed", "breaker_open", "rate_limited", "lost")
+svc_other = ("timeouts",) + flow_other
+for r in rows("flows"):
+    ended = sum(int(r[k]) for k in ("ok", "failed", "timeouts", "dropped", "in_flight") + flow_other)
+    assert int(r["sent"]) == ended, r
+seen = {"failed": 0, "timeouts": 0, "dropped": 0}
+for r in rows("flows"):
+    for k in seen: seen[k] += int(r[k])
+assert all(seen.values()), ("the model should produce every cause", seen)
+def adds(r):
+    ended = sum(int(r[k]) for k in ("completed", "failed", "dropped", "in_flight") + svc_other)
+    assert int(r["arrivals"]) == ended, r
+svc = {(r["rep"], r["service"]): r for r in rows("services")}
+for r in svc.values(): adds(r)
+for part in ("replicas", "endpoints"):
+    total = {}
+    for r in rows(part):
+        adds(r)
+        t = total.setdefault((r["rep"], r["service"]), {})
+        for k in ("arrivals", "completed", "failed", "dropped", "in_flight"):
+            t[k] = t.get(k, 0) + int(r[k])
+        if part == "replicas":
+            for k in ("threads_working", "threads_blocked", "cores_busy"):
+                t[k] = t.get(k, 0.0) + float(r[k])
+    assert set(total) == set(svc), (part, total.keys())
+    for key, t in total.items():
+        for k, v in t.items():
+            want = float(svc[key][k])
+            assert abs(v - want) <= 1e-9 * max(1.0, abs(want)), (part, key, k, v, want)
+assert len([r for r in rows("replicas") if r["service"] == "svc"]) == 6   # 3 replicas x 2 reps
+assert sorted({r["endpoint"] for r in rows("endpoints") if r["service"] == "svc"}) == ["a", "b"]
+for r in rows("replicas"):
+    if r["service"] == "svc":
+        held = float(r["threads_working"]) + float(r["threads_blocked"])
+        assert abs(held + float(r["threads_idle"]) - 2) < 1e-9, r
+        assert abs(held / 2 - float(r["utilization"])) < 1e-9, r
+# The table: every flow and service row adds up too (means over the replications).
+lines = open(sys.argv[2]).read().split("\n")
+def table(kind):
+    i = next(n for n, l in enumerate(lines) if l.split()[:1] == [kind])
+    head = lines[i].split()
+    out = {}
+    for l in lines[i + 1:]:
+        if not l.strip(): break
+        cells = l.split()
+        out[cells[0]] = {h: float(c.split("±")[0]) for h, c in zip(head[1:], cells[1:]) if c != "-"}
+    return out
+for name, r in table("flow").items():
+    got = r["ok"] + r["failed"] + r["timeouts"] + r["dropped"] + r["in_flight"] + r.get("other", 0)
+    assert abs(r["sent"] - got) <= 1, (name, r)
+for name, r in table("service").items():
+    got = r["completed"] + r["failed"] + r["dropped"] + r["in_flight"] + r.get("other", 0)
+    assert abs(r["arrivals"] - got) <= 1, (name, r)
+assert "timeouts" in lines[next(n for n, l in enumerate(lines) if l.startswith("flow"))]
+PY
+# Per replica against theory: a random balancer splits a Poisson stream into independent Poisson
+# streams, so each of 4 single-threaded replicas is an M/M/1 at rho = 0.5: utilization 0.5,
+# mean number waiting rho^2 / (1 - rho) = 0.5, idle 0.5 (tolerances about 4 standard deviations
+# of one replica's estimate, measured over 40 replicas of other seeds); round robin splits
+# arrivals evenly.
+cat > "$tmp/split.lua" <<'LUA'
+local lb = param("lb", "random")
+local s = service "s" { workers = 1, replicas = 4, balancer = lb, work = exp(1) }
+client "c" { target = s, arrivals = poisson(2) }
+run { duration = 40000, warmup = 1000 }
+LUA
+"$dessa" run "$tmp/split.lua" -q -o "$tmp/split" --reps 3 -j 2; check "split run" $?
+"$dessa" run "$tmp/split.lua" -q -o "$tmp/rr" --set lb=round_robin; check "round-robin run" $?
+python3 - "$tmp/split" "$tmp/rr" <<'PY'; check "replicas against M/M/1" $?
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1] + "/replicas.csv")))
+assert len(rows) == 12, len(rows)
+for r in rows:
+    for k, want, tol in (("utilization", 0.5, 0.02), ("threads_working", 0.5, 0.02),
+                         ("threads_idle", 0.5, 0.02), ("queue_mean", 0.5, 0.08),
+                         ("threads_blocked", 0.0, 1e-9)):
+        assert abs(float(r[k]) - want) <= tol, (r["rep"], r["replica"], k, r[k], want)
+rr = [int(r["arrivals"]) for r in csv.DictReader(open(sys.argv[2] + "/replicas.csv"))]
+assert max(rr) - min(rr) <= 1, rr
+PY
+
+# Histogram quantiles are written with 4 significant digits.
+python3 - "$tmp/a" <<'PY'; check "quantile digits" $?
+import csv, sys
+for f, cols in (("flows", ("latency_p50", "latency_p99", "latency_p999")),
+                ("endpoints", ("residence_p50", "residence_p99"))):
+    for r in csv.DictReader(open(sys.argv[1] + "/" + f + ".csv")):
+        for c in cols:
+            if r[c]:
+                digits = r[c].replace("0.", "").lstrip("0").replace(".", "").split("e")[0]
+                assert len(digits) <= 4, (f, c, r[c])
+PY
+
 # Every column is documented.
-for f in flows services timeseries latency; do
+for f in flows services timeseries latency replicas endpoints; do
     for c in $(head -1 "$tmp/n/$f.csv" | tr , ' '); do
         grep -q "\`$c\`" docs/outputs.md; check "$f.csv column $c is not in docs/outputs.md" $?
     done
 done
 python3 - "$tmp/n" <<'PY'; check "rows as long as the header" $?
 import csv, sys
-for f in ("flows", "services", "timeseries", "latency"):
+for f in ("flows", "services", "timeseries", "latency", "replicas", "endpoints"):
     rows = list(csv.reader(open(sys.argv[1] + "/" + f + ".csv")))
     assert all(len(r) == len(rows[0]) for r in rows), f
 PY

@@ -74,7 +74,8 @@ static const char overview[] =
     "\n"
     "options for sweep (and those of run but --batches):\n" SWEEP_OPTIONS
     "\n"
-    "Outputs: flows.csv, services.csv, timeseries.csv, latency.csv, run.json (docs/outputs.md);\n"
+    "Outputs: flows.csv, services.csv, replicas.csv, endpoints.csv, timeseries.csv, latency.csv,\n"
+    "run.json (docs/outputs.md);\n"
     "a sweep: sweep.csv, sweep_summary.csv, sweep.json and points/N/ (docs/sweeps.md).\n"
     EXIT_STATUS;
 
@@ -82,10 +83,10 @@ static const char run_help[] =
     "usage: dessa run SCENARIO.lua [options]\n"
     "\n"
     "Runs the scenario's replications and writes their results in the output directory:\n"
-    "flows.csv, services.csv, timeseries.csv, latency.csv and run.json (docs/outputs.md). The\n"
-    "set appears all at once when the run ends; an interrupted or failed run leaves nothing.\n"
-    "The header prints before the run, the summary table after it; the progress line goes to\n"
-    "stderr.\n"
+    "flows.csv, services.csv, replicas.csv, endpoints.csv, timeseries.csv, latency.csv and\n"
+    "run.json (docs/outputs.md). The set appears all at once when the run ends; an\n"
+    "interrupted or failed run leaves nothing. The header prints before the run, the summary\n"
+    "table after it; the progress line goes to stderr.\n"
     "\n"
     "options:\n" RUN_OPTIONS
     "  --batches B          batch means: B batches after the warm-up, intervals from one\n"

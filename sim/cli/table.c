@@ -1,35 +1,64 @@
 /* table: the summary printed after a run — one row per flow and per service, each cell the mean
  * across replications with its 95% t half-width. The statistics live in stats/summary; this file
- * only picks the columns and formats them. */
+ * only picks the columns and formats them.
+ *
+ * Words and units: a column is named as in the CSV files (docs/outputs.md), shortened only under
+ * a group heading (`latency` over mean, p50, p99, max; `threads` over working, blocked, idle), and
+ * the line above the names gives the unit of every column that has one (ms, /s, %). Counts add
+ * up on every row: sent = ok + failed + timeouts + dropped + in_flight for a flow, arrivals =
+ * completed + failed + dropped + in_flight for a service; an `other` column (the causes that
+ * have no column of their own here) appears when one of them is not zero. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "core/error.h"
+#include "model/cause.h"
 #include "stats/summary.h"
 
-/* One column: a heading, the metric shown (NULL: "errors", every error cause but dropped), a
- * scale applied to the value, decimals and width. */
+/* How a cell is printed: fixed decimals, or three significant digits (a histogram quantile:
+ * its buckets give it a relative error of up to 0.39%, so a fourth digit would be noise). */
+enum { FIXED, SIG3 };
+
+/* One column: the group (or unit) heading above it, its name, the metric shown (NULL: `other`,
+ * the causes without a column), a scale applied to the value and the format. */
 typedef struct column {
-    const char *head, *metric;
+    const char *group, *head, *metric;
     double scale;
-    int prec, width;
+    int format, prec;
 } column;
 
+static const char LATENCY[] = "latency ms", THREADS[] = "threads";
+
 static const column flow_cols[] = {
-    { "sent", "sent", 1, 0, 9 },          { "ok", "ok", 1, 0, 9 },
-    { "errors", NULL, 1, 0, 7 },          { "dropped", "dropped", 1, 0, 7 },
-    { "in flight", "in_flight", 1, 0, 9 }, { "thru/s", "throughput", 1, 2, 8 },  { "mean ms", "latency_mean", 1e3, 2, 9 },
-    { "p50 ms", "latency_p50", 1e3, 2, 9 }, { "p99 ms", "latency_p99", 1e3, 2, 9 },
-    { "max ms", "latency_max", 1e3, 2, 9 },
+    { NULL, "sent", "sent", 1, FIXED, 0 },
+    { NULL, "ok", "ok", 1, FIXED, 0 },
+    { NULL, "failed", "failed", 1, FIXED, 0 },
+    { NULL, "timeouts", "timeouts", 1, FIXED, 0 },
+    { NULL, "dropped", "dropped", 1, FIXED, 0 },
+    { NULL, "in_flight", "in_flight", 1, FIXED, 0 },
+    { NULL, "other", NULL, 1, FIXED, 0 },
+    { "/s", "throughput", "throughput", 1, FIXED, 2 },
+    { LATENCY, "mean", "latency_mean", 1e3, FIXED, 2 },
+    { LATENCY, "p50", "latency_p50", 1e3, SIG3, 0 },
+    { LATENCY, "p99", "latency_p99", 1e3, SIG3, 0 },
+    { LATENCY, "max", "latency_max", 1e3, FIXED, 2 },
 };
 static const column service_cols[] = {
-    { "arrivals", "arrivals", 1, 0, 9 },  { "completed", "completed", 1, 0, 9 },
-    { "failed", "failed", 1, 0, 7 },      { "dropped", "dropped", 1, 0, 7 },
-    { "util", "utilization", 1, 3, 8 },   { "working", "threads_working", 1, 2, 8 },
-    { "blocked", "threads_blocked", 1, 2, 8 }, { "cores", "cores_busy", 1, 2, 7 },
-    { "queue", "queue_mean", 1, 2, 9 },   { "wait ms", "wait_mean", 1e3, 2, 9 },
+    { NULL, "arrivals", "arrivals", 1, FIXED, 0 },
+    { NULL, "completed", "completed", 1, FIXED, 0 },
+    { NULL, "failed", "failed", 1, FIXED, 0 },
+    { NULL, "dropped", "dropped", 1, FIXED, 0 },
+    { NULL, "in_flight", "in_flight", 1, FIXED, 0 },
+    { NULL, "other", NULL, 1, FIXED, 0 },
+    { "%", "utilization", "utilization", 100, FIXED, 1 },
+    { THREADS, "working", "threads_working", 1, FIXED, 2 },
+    { THREADS, "blocked", "threads_blocked", 1, FIXED, 2 },
+    { THREADS, "idle", "threads_idle", 1, FIXED, 2 },
+    { NULL, "cores_busy", "cores_busy", 1, FIXED, 2 },
+    { NULL, "queue_mean", "queue_mean", 1, FIXED, 2 },
+    { "ms", "wait_mean", "wait_mean", 1e3, FIXED, 2 },
 };
 #define NCOLS(c) (sizeof(c) / sizeof((c)[0]))
 #define MAX_COLS (NCOLS(flow_cols) > NCOLS(service_cols) ? NCOLS(flow_cols) : NCOLS(service_cols))
@@ -70,11 +99,28 @@ static const column *columns_of(const sim_result_kind *k, size_t *n)
     return NULL;
 }
 
-/* Requests that ended in an error other than a full queue. */
-static double errors_of(const sim_entity_result *x)
+static double value(const sim_entity_result *x, const char *name)
 {
-    return sim_entity_value(x, "sent") - sim_entity_value(x, "ok") -
-           sim_entity_value(x, "dropped") - sim_entity_value(x, "in_flight");
+    return sim_entity_value(x, name);
+}
+
+/* Requests that ended for a cause without a column here (refused, crashed, shed, ...): what is
+ * left of the first count once the others are taken away. */
+static double other_of(const sim_entity_result *x)
+{
+    if (x->kind == sim_result_kind_flow())
+        return value(x, "sent") - value(x, "ok") - value(x, "failed") - value(x, "timeouts") -
+               value(x, "dropped") - value(x, "in_flight");
+    return value(x, "arrivals") - value(x, "completed") - value(x, "failed") -
+           value(x, "dropped") - value(x, "in_flight");
+}
+
+/* Threads idle: the threads of every replica minus those held (none for an infinite server). */
+static double idle_of(const sim_entity_result *x)
+{
+    double util = value(x, "utilization"), held = value(x, "threads_working") +
+                                                  value(x, "threads_blocked");
+    return util > 0 ? held / util - held : NAN;
 }
 
 static int first_result(cli_table *t, const sim_rep_result *res)
@@ -103,42 +149,143 @@ int cli_table_add(cli_table *t, const sim_rep_result *res)
         size_t n;
         const column *cols = columns_of(x->kind, &n);
         for (size_t k = 0; k < n; k++) {
-            double v = cols[k].metric ? sim_entity_value(x, cols[k].metric) : errors_of(x);
+            double v = !cols[k].metric ? other_of(x)
+                       : !strcmp(cols[k].metric, "threads_idle") ? idle_of(x)
+                                                                  : value(x, cols[k].metric);
             sim_summary_add(&t->cells, i, k, v * cols[k].scale);
         }
     }
     return SIM_OK;
 }
 
-/* Prints "mean" (one replication) or "mean±half" (the 95% t half-width across several). */
-static void cell(FILE *f, sim_summary_stat s, uint64_t reps, const column *c)
+/* Decimals for v: fixed, or enough for three significant digits (none above 100). */
+static int decimals(const column *c, double v)
 {
-    char buf[64];
-    int w = c->width + (reps > 1 ? 7 : 0);
+    if (c->format == FIXED)
+        return c->prec;
+    double a = fabs(v);
+    if (!(a > 0) || isinf(a))
+        return 0;
+    int d = 2 - (int)floor(log10(a));
+    return d < 0 ? 0 : d > 9 ? 9 : d;
+}
+
+/* Formats "mean" (one replication) or "mean±half" (the 95% t half-width across several) into
+ * buf; returns its width on a terminal (± is two bytes, one column). */
+static int format_cell(char *buf, size_t n, sim_summary_stat s, uint64_t reps, const column *c)
+{
+    int d = decimals(c, s.mean);
     if (s.n == 0)
-        snprintf(buf, sizeof buf, "-");
+        snprintf(buf, n, "-");
     else if (reps < 2)
-        snprintf(buf, sizeof buf, "%.*f", c->prec, s.mean);
+        snprintf(buf, n, "%.*f", d, s.mean);
     else
-        snprintf(buf, sizeof buf, "%.*f±%.*f", c->prec, s.mean, c->prec,
-                 isnan(s.half) ? 0.0 : s.half);
-    fprintf(f, " %*s", w + (strstr(buf, "±") ? 1 : 0), buf);   /* ± is two bytes wide */
+        snprintf(buf, n, "%.*f±%.*f", d, s.mean, d, isnan(s.half) ? 0.0 : s.half);
+    return (int)strlen(buf) - (strstr(buf, "±") ? 1 : 0);
+}
+
+/* The `other` column is shown only when some row of the kind has such requests. */
+static int shown(const cli_table *t, const sim_result_kind *k, const column *c, size_t ci)
+{
+    if (c->metric)
+        return 1;
+    for (size_t i = 0; i < t->nrows; i++) {
+        sim_summary_stat s = sim_summary_get(&t->cells, i, ci, 0.95);
+        if (t->kinds[i] == k && s.n > 0 && s.mean != 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* The width of each column of kind k: its name's or its widest cell's (0: not shown). */
+static void widths(const cli_table *t, const sim_result_kind *k, const column *cols, size_t n,
+                   int *w)
+{
+    char buf[96];
+    for (size_t c = 0; c < n; c++) {
+        w[c] = shown(t, k, &cols[c], c) ? (int)strlen(cols[c].head) : 0;
+        for (size_t i = 0; w[c] && i < t->nrows; i++) {
+            if (t->kinds[i] != k)
+                continue;
+            int cw = format_cell(buf, sizeof buf, sim_summary_get(&t->cells, i, c, 0.95),
+                                 t->reps, &cols[c]);
+            if (cw > w[c])
+                w[c] = cw;
+        }
+    }
+    /* A group heading wider than its columns widens the last of them. */
+    for (size_t c = 0; c < n;) {
+        size_t e = c + 1;
+        int span = w[c];
+        while (cols[c].group && e < n && cols[e].group == cols[c].group)
+            span += (w[e] ? 1 : 0) + w[e], e++;
+        int need = cols[c].group ? (int)strlen(cols[c].group) + (e - c > 1 ? 2 : 0) : 0;
+        if (span && need > span)
+            w[e - 1] += need - span;
+        c = e;
+    }
+}
+
+/* The line of group and unit headings: a group spans its columns, centred between dashes; a unit
+ * sits right-aligned over its column. */
+static void groups(FILE *f, const column *cols, size_t n, const int *w)
+{
+    char line[2048];
+    int len = snprintf(line, sizeof line, "%-14s", "");
+    for (size_t c = 0; c < n && len < (int)sizeof line - 256;) {
+        if (!w[c]) {
+            c++;
+            continue;
+        }
+        size_t e = c + 1;
+        int span = w[c];
+        while (cols[c].group && e < n && cols[e].group == cols[c].group)
+            span += w[e] ? 1 + w[e] : 0, e++;
+        const char *g = cols[c].group ? cols[c].group : "";
+        int gl = (int)strlen(g);
+        if (e - c > 1) {   /* " --- latency ms --- " */
+            int left = (span - gl - 2) / 2, right = span - gl - 2 - left;
+            line[len++] = ' ';
+            for (int i = 0; i < left; i++)
+                line[len++] = '-';
+            len += snprintf(line + len, sizeof line - (size_t)len, " %s ", g);
+            for (int i = 0; i < right; i++)
+                line[len++] = '-';
+            line[len] = '\0';
+        } else {
+            len += snprintf(line + len, sizeof line - (size_t)len, " %*s", span, g);
+        }
+        c = e;
+    }
+    while (len > 0 && line[len - 1] == ' ')
+        line[--len] = '\0';
+    fprintf(f, "%s\n", line);
 }
 
 static void part(FILE *f, const cli_table *t, const sim_result_kind *k)
 {
     size_t n;
     const column *cols = columns_of(k, &n);
+    int w[MAX_COLS];
+    char buf[96];
+    widths(t, k, cols, n, w);
+    groups(f, cols, n, w);
     fprintf(f, "%-14s", k->name);
     for (size_t c = 0; c < n; c++)
-        fprintf(f, " %*s", cols[c].width + (t->reps > 1 ? 7 : 0), cols[c].head);
+        if (w[c])
+            fprintf(f, " %*s", w[c], cols[c].head);
     fprintf(f, "\n");
     for (size_t i = 0; i < t->nrows; i++) {
         if (t->kinds[i] != k)
             continue;
         fprintf(f, "%-14.14s", t->names[i]);
-        for (size_t c = 0; c < n; c++)
-            cell(f, sim_summary_get(&t->cells, i, c, 0.95), t->reps, &cols[c]);
+        for (size_t c = 0; c < n; c++) {
+            if (!w[c])
+                continue;
+            int cw = format_cell(buf, sizeof buf, sim_summary_get(&t->cells, i, c, 0.95),
+                                 t->reps, &cols[c]);
+            fprintf(f, " %*s%s", w[c] - cw, "", buf);
+        }
         fprintf(f, "\n");
     }
 }
@@ -157,6 +304,22 @@ void cli_table_print(const cli_table *t, FILE *f, const char *scenario, uint64_t
     part(f, t, sim_result_kind_flow());
     fprintf(f, "\n");
     part(f, t, sim_result_kind_service());
-    fprintf(f, "\nresults in %s/ (flows.csv services.csv timeseries.csv latency.csv run.json)\n",
+    size_t nf, ns;
+    const column *fc = columns_of(sim_result_kind_flow(), &nf),
+                 *sc = columns_of(sim_result_kind_service(), &ns);
+    int other = 0;
+    for (size_t c = 0; c < nf; c++)
+        other |= !fc[c].metric && shown(t, sim_result_kind_flow(), &fc[c], c);
+    for (size_t c = 0; c < ns; c++)
+        other |= !sc[c].metric && shown(t, sim_result_kind_service(), &sc[c], c);
+    if (other) {   /* name the causes it gathers, from the one list of causes */
+        fprintf(f, "\nother:");
+        for (int c = 0; c < SIM_NCAUSES; c++)
+            if (c != SIM_CAUSE_OK && c != SIM_CAUSE_FAILED && c != SIM_CAUSE_DROPPED)
+                fprintf(f, " %s", sim_cause_column((sim_cause)c));
+        fprintf(f, " (timeouts: services only); a column each in the CSV files\n");
+    }
+    fprintf(f, "\nresults in %s/ (flows.csv services.csv replicas.csv endpoints.csv "
+               "timeseries.csv latency.csv run.json)\n",
             dir);
 }

@@ -1,6 +1,6 @@
 /* calendar: the future event list.
  *
- * A binary min-heap of (time, insertion number) keys, so events at equal times run first in,
+ * A 4-ary min-heap of (time, insertion number) keys, so events at equal times run first in,
  * first out and reruns are identical. Each event remembers its heap slot, so cancelling is a
  * true O(log n) removal rather than a tombstone that lingers until its time. Events are owned by
  * the caller (the engine pools them); the calendar only orders pointers to them. The heap sits
@@ -33,6 +33,9 @@ struct sim_event {
     void *a;              /* payload pointer */
     uint8_t state;        /* sim_event_state */
 };
+
+/* Children per heap node: the parent of slot i is slot (i - 1) / SIM_CAL_ARITY. */
+#define SIM_CAL_ARITY 4
 
 typedef struct sim_cal_entry {
     double time;

@@ -6,14 +6,23 @@
  *
  * In debug builds (NDEBUG undefined: the sanitizer build) a violated ALWAYS/NEVER/INVARIANT
  * prints the condition with its file and line and aborts, so tests find it at once. In release
- * builds ALWAYS(x) and NEVER(x) evaluate to x, so the defensive branch still runs, and
+ * builds ALWAYS(x) and NEVER(x) evaluate to x (hinted as the likely outcome), so the defensive branch still runs, and
  * SIM_INVARIANT costs nothing. */
 #ifndef SIM_CHECK_H
 #define SIM_CHECK_H
 
+/* Branch hints for the hot path: the condition is (almost) always true / false. */
+#if defined(__GNUC__) || defined(__clang__)
+#define SIM_LIKELY(x) __builtin_expect(!!(x), 1)
+#define SIM_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define SIM_LIKELY(x) (!!(x))
+#define SIM_UNLIKELY(x) (!!(x))
+#endif
+
 #ifdef NDEBUG
-#define ALWAYS(x) (!!(x))
-#define NEVER(x) (!!(x))
+#define ALWAYS(x) SIM_LIKELY(x)
+#define NEVER(x) SIM_UNLIKELY(x)
 #define SIM_INVARIANT(x) ((void)0)
 #else
 void sim_check_failed(const char *cond, const char *file, int line);

@@ -51,6 +51,7 @@ typedef struct sim_endpoint {
     uint32_t nops, cap;
     int closed;             /* the program ended with RETURN */
     sim_rng rng_work, rng_choose;
+    struct sim_ep_stats *stats;   /* its statistics (service.c), set when the run starts */
 } sim_endpoint;
 
 void sim_endpoint_fini(sim_endpoint *ep);

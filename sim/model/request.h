@@ -51,7 +51,7 @@ struct sim_req {
     uint8_t holds_worker;       /* a worker of inst is held */
     uint8_t resume;             /* queued to get a worker back (not a new arrival) */
     uint8_t join_done;          /* the current fork's join has been decided */
-    uint8_t counted;            /* root: created after warm-up */
+    uint8_t counted;            /* root: sent, call: arrived, in the statistics window */
     uint8_t admitted;           /* on the admitted list of inst */
     uint8_t mark;               /* scratch for the end-of-run ledger */
     uint8_t working;            /* in a work step (CPU demand) */

@@ -5,9 +5,12 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/check.h"
 #include "core/error.h"
 #include "model/cause.h"
 #include "model/internal.h"
@@ -43,14 +46,37 @@ static sim_metric_def service_defs[S_HEAD + SIM_NCAUSES] = {
     [S_WORKING] = { "threads_working", R }, [S_BLOCKED] = { "threads_blocked", R },
     [S_CORES] = { "cores_busy", R },      [S_CPU_UTIL] = { "cpu_utilization", R },
 };
+/* Replicas: a service's figures, one row per replica. */
+enum { P_ARRIVALS, P_COMPLETED, P_FAILED, P_DROPPED, P_IN_FLIGHT, P_THROUGHPUT, P_UTIL,
+       P_QUEUE_MEAN, P_QUEUE_MAX, P_WORKING, P_BLOCKED, P_IDLE, P_CORES, P_CPU_UTIL, P_HEAD };
+static sim_metric_def replica_defs[P_HEAD + SIM_NCAUSES] = {
+    [P_ARRIVALS] = { "arrivals", C },     [P_COMPLETED] = { "completed", C },
+    [P_IN_FLIGHT] = { "in_flight", C },   [P_THROUGHPUT] = { "throughput", R },
+    [P_UTIL] = { "utilization", R },      [P_QUEUE_MEAN] = { "queue_mean", R },
+    [P_QUEUE_MAX] = { "queue_max", R },   [P_WORKING] = { "threads_working", R },
+    [P_BLOCKED] = { "threads_blocked", R }, [P_IDLE] = { "threads_idle", R },
+    [P_CORES] = { "cores_busy", R },      [P_CPU_UTIL] = { "cpu_utilization", R },
+};
+/* Endpoints: counts and residence times of the calls to each. */
+enum { E_ARRIVALS, E_COMPLETED, E_FAILED, E_DROPPED, E_IN_FLIGHT, E_THROUGHPUT, E_RESID_MEAN,
+       E_RESID_P50, E_RESID_P99, E_RESID_MAX, E_HEAD };
+static sim_metric_def endpoint_defs[E_HEAD + SIM_NCAUSES] = {
+    [E_ARRIVALS] = { "arrivals", C },     [E_COMPLETED] = { "completed", C },
+    [E_IN_FLIGHT] = { "in_flight", C },   [E_THROUGHPUT] = { "throughput", R },
+    [E_RESID_MEAN] = { "residence_mean", R }, [E_RESID_P50] = { "residence_p50", R },
+    [E_RESID_P99] = { "residence_p99", R },   [E_RESID_MAX] = { "residence_max", R },
+};
 #undef C
 #undef R
 
 /* The column of each cause: the causes that flows.csv and services.csv had from the start keep
  * their place; every other cause of model/cause.h follows the head, in the list's order. */
-static long flow_col[SIM_NCAUSES], service_col[SIM_NCAUSES];
-static sim_result_kind flow_kind = { "flow", flow_defs, 0 };
-static sim_result_kind service_kind = { "service", service_defs, 0 };
+static long flow_col[SIM_NCAUSES], service_col[SIM_NCAUSES], replica_col[SIM_NCAUSES],
+    endpoint_col[SIM_NCAUSES];
+static sim_result_kind flow_kind = { "flow", flow_defs, 0, NULL };
+static sim_result_kind service_kind = { "service", service_defs, 0, NULL };
+static sim_result_kind replica_kind = { "replica", replica_defs, 0, "replica" };
+static sim_result_kind endpoint_kind = { "endpoint", endpoint_defs, 0, "endpoint" };
 static pthread_once_t kinds_once = PTHREAD_ONCE_INIT;
 
 static size_t place_causes(sim_metric_def *defs, size_t head, long *col, const long *fixed)
@@ -78,6 +104,18 @@ static void kinds_init(void)
     sfixed[SIM_CAUSE_DROPPED] = S_DROPPED;
     flow_kind.nmetrics = place_causes(flow_defs, F_HEAD, flow_col, ffixed);
     service_kind.nmetrics = place_causes(service_defs, S_HEAD, service_col, sfixed);
+    /* Replicas and endpoints: the service's causes in the same places of their own heads. */
+    long pfixed[SIM_NCAUSES], efixed[SIM_NCAUSES];
+    for (int c = 0; c < SIM_NCAUSES; c++)
+        pfixed[c] = efixed[c] = -1;
+    pfixed[SIM_CAUSE_OK] = P_COMPLETED;
+    pfixed[SIM_CAUSE_FAILED] = P_FAILED;
+    pfixed[SIM_CAUSE_DROPPED] = P_DROPPED;
+    efixed[SIM_CAUSE_OK] = E_COMPLETED;
+    efixed[SIM_CAUSE_FAILED] = E_FAILED;
+    efixed[SIM_CAUSE_DROPPED] = E_DROPPED;
+    replica_kind.nmetrics = place_causes(replica_defs, P_HEAD, replica_col, pfixed);
+    endpoint_kind.nmetrics = place_causes(endpoint_defs, E_HEAD, endpoint_col, efixed);
 }
 
 const sim_result_kind *sim_result_kind_flow(void)
@@ -92,12 +130,33 @@ const sim_result_kind *sim_result_kind_service(void)
     return &service_kind;
 }
 
+const sim_result_kind *sim_result_kind_replica(void)
+{
+    pthread_once(&kinds_once, kinds_init);
+    return &replica_kind;
+}
+
+const sim_result_kind *sim_result_kind_endpoint(void)
+{
+    pthread_once(&kinds_once, kinds_init);
+    return &endpoint_kind;
+}
+
 long sim_result_kind_metric(const sim_result_kind *k, const char *name)
 {
     for (size_t i = 0; i < k->nmetrics; i++)
         if (!strcmp(k->metrics[i].name, name))
             return (long)i;
     return -1;
+}
+
+double sim_result_quantile(double q)
+{
+    if (!isfinite(q) || q == 0)
+        return q;
+    char buf[48];
+    snprintf(buf, sizeof buf, "%.*g", SIM_QUANTILE_DIGITS, q);
+    return strtod(buf, NULL);
 }
 
 double sim_entity_value(const sim_entity_result *x, const char *name)
@@ -124,6 +183,15 @@ static void service_causes(const sim_svc_counts *w, uint64_t n[SIM_NCAUSES])
 
 static uint64_t flow_sent(const sim_flow_counts *w) { return w->sent; }
 static uint64_t service_arrivals(const sim_svc_counts *w) { return w->arrivals; }
+
+/* Of a cohort of arrivals, those that have not ended: arrivals - the sum of the causes. */
+static uint64_t cohort_in_flight(const sim_svc_counts *w)
+{
+    uint64_t ended = 0;
+    for (int k = 0; k < SIM_NCAUSES; k++)
+        ended += w->by[k];
+    return ALWAYS(w->arrivals >= ended) ? w->arrivals - ended : 0;
+}
 
 /* ---- headline figures ------------------------------------------------------------------ */
 
@@ -169,7 +237,7 @@ void sim_results_service(const sim_engine *e, uint32_t i, sim_service_summary *o
     o->completed = (double)n[SIM_CAUSE_OK];
     o->failed = (double)n[SIM_CAUSE_FAILED];
     o->dropped = (double)n[SIM_CAUSE_DROPPED];
-    o->in_flight = (double)s->in_flight;
+    o->in_flight = (double)cohort_in_flight(&s->win);
     o->throughput = (double)n[SIM_CAUSE_OK] / window(e);
     double busy = sim_tw_mean(&s->tw_busy, end);
     o->utilization = s->threads == SIM_WORKERS_INF
@@ -178,7 +246,13 @@ void sim_results_service(const sim_engine *e, uint32_t i, sim_service_summary *o
     o->queue_max = s->tw_queue.max;
     o->wait_mean = sim_hist_mean(&s->wait_hist);
     o->wait_p99 = sim_hist_quantile(&s->wait_hist, 0.99);
-    o->residence_mean = s->resid_n ? s->resid_sum / (double)s->resid_n : NAN;
+    double rsum = 0;
+    uint64_t rn = 0;
+    for (uint32_t j = 0; s->ep_stats && j < s->neps; j++) {
+        rsum += s->ep_stats[j].resid.sum;
+        rn += s->ep_stats[j].resid.count;
+    }
+    o->residence_mean = rn ? rsum / (double)rn : NAN;
     o->threads_working = sim_tw_mean(&s->tw_working, end);
     o->threads_blocked = busy - o->threads_working;
     o->cores_busy = sim_service_cpu_mean(s, end);
@@ -248,10 +322,12 @@ static int flow_result(const sim_engine *e, uint32_t i, uint64_t incomplete,
     x->m[F_INCOMPLETE].count = incomplete;
     const double reals[] = {
         [F_THROUGHPUT] = s.throughput, [F_LAT_MEAN] = s.latency_mean,
-        [F_LAT_P50] = s.latency_p50,   [F_LAT_P90] = s.latency_p90,
-        [F_LAT_P99] = s.latency_p99,   [F_LAT_P999] = s.latency_p999,
+        [F_LAT_P50] = sim_result_quantile(s.latency_p50),
+        [F_LAT_P90] = sim_result_quantile(s.latency_p90),
+        [F_LAT_P99] = sim_result_quantile(s.latency_p99),
+        [F_LAT_P999] = sim_result_quantile(s.latency_p999),
         [F_LAT_MAX] = s.latency_max,   [F_COMPL_MEAN] = s.completion_mean,
-        [F_COMPL_P99] = s.completion_p99,
+        [F_COMPL_P99] = sim_result_quantile(s.completion_p99),
     };
     for (size_t k = F_THROUGHPUT; k <= F_COMPL_P99; k++)
         x->m[k].real = reals[k];
@@ -271,11 +347,11 @@ static int service_result(const sim_engine *e, uint32_t i, sim_entity_result *x)
     for (int k = 0; k < SIM_NCAUSES; k++)
         x->m[service_col[k]].count = n[k];
     x->m[S_ARRIVALS].count = service_arrivals(&v->win);
-    x->m[S_IN_FLIGHT].count = v->in_flight;
+    x->m[S_IN_FLIGHT].count = cohort_in_flight(&v->win);
     const double reals[] = {
         [S_THROUGHPUT] = s.throughput, [S_UTIL] = s.utilization,
         [S_QUEUE_MEAN] = s.queue_mean, [S_QUEUE_MAX] = s.queue_max,
-        [S_WAIT_MEAN] = s.wait_mean,   [S_WAIT_P99] = s.wait_p99,
+        [S_WAIT_MEAN] = s.wait_mean,   [S_WAIT_P99] = sim_result_quantile(s.wait_p99),
         [S_RESID_MEAN] = s.residence_mean,
         [S_WORKING] = s.threads_working, [S_BLOCKED] = s.threads_blocked,
         [S_CORES] = s.cores_busy,        [S_CPU_UTIL] = s.cpu_utilization,
@@ -283,6 +359,99 @@ static int service_result(const sim_engine *e, uint32_t i, sim_entity_result *x)
     for (size_t k = S_THROUGHPUT; k <= S_CPU_UTIL; k++)
         x->m[k].real = reals[k];
     return SIM_OK;
+}
+
+/* ---- parts of a service: replicas and endpoints ------------------------------------------ */
+
+static int part_init(sim_entity_result *x, const sim_result_kind *k, const char *name,
+                     const char *part)
+{
+    int rc = entity_init(x, k, name);
+    if (rc == SIM_OK && !(x->part = sim_strdup(part)))
+        rc = SIM_ENOMEM;
+    return rc;
+}
+
+static void counts_out(const sim_svc_counts *w, const long *col, size_t arrivals_col,
+                       size_t in_flight_col, sim_entity_result *x)
+{
+    for (int k = 0; k < SIM_NCAUSES; k++)
+        x->m[col[k]].count = w->by[k];
+    x->m[arrivals_col].count = w->arrivals;
+    x->m[in_flight_col].count = cohort_in_flight(w);
+}
+
+/* One replica. With one replica the service's own figures are its replica's. */
+static int replica_result(const sim_engine *e, const sim_service *v, uint32_t j,
+                          sim_entity_result *x)
+{
+    char num[16];
+    snprintf(num, sizeof num, "%u", j);
+    int rc = part_init(x, sim_result_kind_replica(), v->name, num);
+    if (rc != SIM_OK)
+        return rc;
+    const sim_instance *in = &v->inst[j];
+    const sim_inst_stats *st = in->st;
+    const double end = e->cfg.duration;
+    const sim_svc_counts *w = st ? &st->win : &v->win;
+    const sim_tw *busy = st ? &st->tw_busy : &v->tw_busy;
+    const sim_tw *queue = st ? &st->tw_queue : &v->tw_queue;
+    const sim_tw *working = st ? &st->tw_working : &v->tw_working;
+    counts_out(w, replica_col, P_ARRIVALS, P_IN_FLIGHT, x);
+    double held = sim_tw_mean(busy, end), work = sim_tw_mean(working, end);
+    double span = end - busy->start;
+    double cores_busy = span > 0 ? sim_service_inst_cpu_area(in, end) / span
+                                 : sim_tw_mean(&v->tw_cpu, end);
+    double cores = v->cfg.host ? e->hosts[v->cfg.host - 1]->cores : v->cfg.cores;
+    int inf = v->threads == SIM_WORKERS_INF;
+    x->m[P_THROUGHPUT].real = (double)w->by[SIM_CAUSE_OK] / window(e);
+    x->m[P_UTIL].real = inf ? NAN : held / (double)v->threads;
+    x->m[P_QUEUE_MEAN].real = sim_tw_mean(queue, end);
+    x->m[P_QUEUE_MAX].real = queue->max;
+    x->m[P_WORKING].real = work;
+    x->m[P_BLOCKED].real = held - work;
+    x->m[P_IDLE].real = inf ? NAN : (double)v->threads - held;
+    x->m[P_CORES].real = cores_busy;
+    x->m[P_CPU_UTIL].real = cores > 0 ? cores_busy / cores : NAN;
+    return SIM_OK;
+}
+
+static int endpoint_result(const sim_engine *e, const sim_service *v, uint32_t j,
+                           sim_entity_result *x)
+{
+    int rc = part_init(x, sim_result_kind_endpoint(), v->name, v->eps[j].name);
+    if (rc != SIM_OK)
+        return rc;
+    const sim_ep_stats *st = &v->ep_stats[j];
+    counts_out(&st->win, endpoint_col, E_ARRIVALS, E_IN_FLIGHT, x);
+    x->m[E_THROUGHPUT].real = (double)st->win.by[SIM_CAUSE_OK] / window(e);
+    x->m[E_RESID_MEAN].real = sim_hist_mean(&st->resid);
+    x->m[E_RESID_P50].real = sim_result_quantile(sim_hist_quantile(&st->resid, 0.50));
+    x->m[E_RESID_P99].real = sim_result_quantile(sim_hist_quantile(&st->resid, 0.99));
+    x->m[E_RESID_MAX].real = st->resid.count ? st->resid.max : NAN;
+    return SIM_OK;
+}
+
+/* The number of replica and endpoint entries of the engine's services. */
+static size_t parts_count(const sim_engine *e)
+{
+    size_t n = 0;
+    for (uint32_t i = 0; i < e->nsvcs; i++)
+        n += (size_t)e->svcs[i].cfg.replicas + (e->svcs[i].ep_stats ? e->svcs[i].neps : 0);
+    return n;
+}
+
+static int parts_result(const sim_engine *e, sim_rep_result *out)
+{
+    int rc = SIM_OK;
+    for (uint32_t i = 0; rc == SIM_OK && i < e->nsvcs; i++)
+        for (uint32_t j = 0; rc == SIM_OK && j < e->svcs[i].cfg.replicas; j++, out->nentities++)
+            rc = replica_result(e, &e->svcs[i], j, &out->entities[out->nentities]);
+    for (uint32_t i = 0; rc == SIM_OK && i < e->nsvcs; i++)
+        for (uint32_t j = 0; rc == SIM_OK && e->svcs[i].ep_stats && j < e->svcs[i].neps;
+             j++, out->nentities++)
+            rc = endpoint_result(e, &e->svcs[i], j, &out->entities[out->nentities]);
+    return rc;
 }
 
 int sim_engine_result(const sim_engine *e, sim_rep_result *out)
@@ -293,7 +462,7 @@ int sim_engine_result(const sim_engine *e, sim_rep_result *out)
     out->rep = e->cfg.rep;
     out->events = e->nevents;
     out->ledger = e->err;
-    size_t n = (size_t)e->nclients + e->nsvcs;
+    size_t n = (size_t)e->nclients + e->nsvcs + parts_count(e);
     uint64_t *incomplete = sim_calloc((size_t)e->nclients + 1, sizeof *incomplete);
     out->entities = sim_calloc(n + 1, sizeof *out->entities);
     int rc = incomplete && out->entities ? SIM_OK : SIM_ENOMEM;
@@ -303,6 +472,8 @@ int sim_engine_result(const sim_engine *e, sim_rep_result *out)
         rc = flow_result(e, i, incomplete[i], &out->entities[out->nentities]);
     for (uint32_t i = 0; rc == SIM_OK && i < e->nsvcs; i++, out->nentities++)
         rc = service_result(e, i, &out->entities[out->nentities]);
+    if (rc == SIM_OK)
+        rc = parts_result(e, out);
     sim_free(incomplete);
     if (rc != SIM_OK)
         sim_rep_result_fini(out);   /* the entry that failed is counted: it may hold memory */
@@ -313,6 +484,7 @@ void sim_rep_result_fini(sim_rep_result *r)
 {
     for (size_t i = 0; i < r->nentities; i++) {
         sim_free(r->entities[i].name);
+        sim_free(r->entities[i].part);
         sim_free(r->entities[i].m);
         sim_free(r->entities[i].buckets);
     }

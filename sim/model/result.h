@@ -1,7 +1,8 @@
 /* result: the outcome of one replication as a plain value, so the engine can be freed at once.
  *
  * After sim_engine_run, sim_engine_result copies out everything the outputs need: one entry per
- * entity (flows, then services; later other kinds), each with a kind, a name and typed named
+ * entity (flows, then services, then the parts of services: each replica, each endpoint; later
+ * other kinds), each with a kind, a name (and for a part, the part's name) and typed named
  * metrics, plus the sparse response-time histogram of each flow, the ledger verdict and the
  * number of events. The value owns its memory and holds no pointer into the engine.
  *
@@ -25,13 +26,18 @@ typedef struct sim_metric_def {
 
 /* A kind of entity and its metrics, in column order. Kinds are static; compare by pointer. */
 typedef struct sim_result_kind {
-    const char *name;        /* "flow", "service" */
+    const char *name;        /* "flow", "service", "replica", "endpoint" */
     const sim_metric_def *metrics;
     size_t nmetrics;
+    const char *part;        /* the column naming a part of the entity ("replica", "endpoint"),
+                              * written after its name; NULL for whole entities */
 } sim_result_kind;
 
 const sim_result_kind *sim_result_kind_flow(void);
 const sim_result_kind *sim_result_kind_service(void);
+/* Parts of a service: one entry per replica, one per endpoint (named by the service). */
+const sim_result_kind *sim_result_kind_replica(void);
+const sim_result_kind *sim_result_kind_endpoint(void);
 /* The index of the metric called name in k, or -1. */
 long sim_result_kind_metric(const sim_result_kind *k, const char *name);
 
@@ -49,6 +55,7 @@ typedef struct sim_bucket {
 typedef struct sim_entity_result {
     const sim_result_kind *kind;
     char *name;
+    char *part;              /* the replica's number or the endpoint's name; NULL for a whole */
     sim_metric *m;           /* kind->nmetrics values, in the kind's order */
     sim_bucket *buckets;     /* flows: response times of the ok requests; else none */
     size_t nbuckets;
@@ -59,7 +66,8 @@ typedef struct sim_rep_result {
     uint64_t events;         /* calendar events processed */
     double wall_seconds;     /* set by whoever timed the run (0 otherwise) */
     int ledger;              /* SIM_OK: balanced */
-    sim_entity_result *entities;   /* flows first, then services, each in order of addition */
+    sim_entity_result *entities;   /* flows, services, replicas, endpoints; each in order of
+                                    * addition (a service's replicas and endpoints in its order) */
     size_t nentities;
 } sim_rep_result;
 
@@ -68,6 +76,13 @@ typedef struct sim_rep_result {
 int sim_engine_result(const sim_engine *e, sim_rep_result *out);
 /* Frees what a result owns and empties it; safe on an emptied or zeroed result. */
 void sim_rep_result_fini(sim_rep_result *r);
+
+/* A histogram quantile as written: rounded to SIM_QUANTILE_DIGITS significant digits. The
+ * histogram's buckets give a quantile a relative error of up to 2^-8 (0.39%); four digits round
+ * it by at most 0.05% more, so nothing the histogram knows is lost and no digit is pure noise.
+ * NaN and infinities pass unchanged. */
+#define SIM_QUANTILE_DIGITS 4
+double sim_result_quantile(double q);
 
 /* Shorthands: the value of metric `name` of entity x as a double (NaN for an unknown name). */
 double sim_entity_value(const sim_entity_result *x, const char *name);

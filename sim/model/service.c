@@ -80,27 +80,49 @@ void sim_service_fini(sim_service *s)
     sim_free(s->inst);
     s->inst = NULL;
     sim_hist_fini(&s->wait_hist);
+    if (s->ep_stats)
+        for (uint32_t j = 0; j < s->neps; j++)
+            sim_hist_fini(&s->ep_stats[j].resid);
+    sim_free(s->ep_stats);
+    s->ep_stats = NULL;
+    sim_free(s->inst_stats);
+    s->inst_stats = NULL;
 }
 
 /* ---- counters ----------------------------------------------------------------------- */
 
-static inline void count(sim_service *s, sim_cause c)
+/* How r ended at its instance. The statistics window follows cohorts, as flows do: r counts
+ * there (service, replica, endpoint) when it arrived in the window (docs/outputs.md). */
+static inline void count(sim_service *s, sim_req *r, sim_cause c)
 {
     s->all.by[c]++;
-    s->win.by[c]++;
     s->tick.by[c]++;
+    if (SIM_LIKELY(r->counted)) {
+        s->win.by[c]++;
+        sim_service_ep_stats(r)->win.by[c]++;
+        if (SIM_UNLIKELY(r->inst->st))
+            r->inst->st->win.by[c]++;
+    }
 }
 
-static inline void set_busy(sim_engine *e, sim_service *s, int delta)
+static inline void set_busy(sim_engine *e, sim_instance *in, int delta)
 {
+    sim_service *s = in->svc;
     s->busy = (uint32_t)((int)s->busy + delta);
     sim_tw_set(&s->tw_busy, e->now, s->busy);
+    if (SIM_UNLIKELY(in->st))
+        sim_tw_set(&in->st->tw_busy, e->now, in->busy);
 }
 
-static inline void set_queued(sim_engine *e, sim_service *s, int delta)
+static inline void set_queued(sim_engine *e, sim_instance *in, int delta)
 {
+    sim_service *s = in->svc;
     s->queued = (uint32_t)((int)s->queued + delta);
     sim_tw_set(&s->tw_queue, e->now, s->queued);
+    if (SIM_UNLIKELY(in->st)) {
+        in->st->queued = (uint32_t)((int)in->st->queued + delta);
+        sim_tw_set(&in->st->tw_queue, e->now, in->st->queued);
+    }
 }
 
 /* ---- the admitted list -------------------------------------------------------------- */
@@ -141,7 +163,7 @@ static void take_worker(sim_engine *e, sim_req *r)
     in->busy++;
     SIM_INVARIANT(in->busy <= in->svc->threads && !r->holds_worker);
     r->holds_worker = 1;
-    set_busy(e, in->svc, +1);
+    set_busy(e, in, +1);
 }
 
 /* A new request gets a worker: its waiting time ends and its program starts. */
@@ -165,7 +187,7 @@ static void dispatch(sim_engine *e, sim_instance *in)
     in->dispatching = 1;
     while (in->busy < in->svc->threads && sim_waitq_len(&in->q) > 0) {
         sim_req *r = (sim_req *)sim_waitq_pop(&in->q);
-        set_queued(e, in->svc, -1);
+        set_queued(e, in, -1);
         if (r->resume) {
             r->resume = 0;
             r->state = SIM_REQ_RUNNING;
@@ -192,7 +214,7 @@ void sim_service_release_worker(sim_engine *e, sim_req *r)
     r->holds_worker = 0;
     if (ALWAYS(r->inst->busy > 0))
         r->inst->busy--;
-    set_busy(e, r->inst->svc, -1);
+    set_busy(e, r->inst, -1);
     dispatch(e, r->inst);
 }
 
@@ -213,7 +235,7 @@ void sim_service_reacquire(sim_engine *e, sim_req *r)
         sim_engine_fail(e, SIM_ENOMEM, "out of memory for a waiting room");
         return;
     }
-    set_queued(e, in->svc, +1);
+    set_queued(e, in, +1);
     dispatch(e, in);
 }
 
@@ -234,9 +256,16 @@ void sim_service_work_change_(sim_time now, sim_req *r, int delta)
     if (delta > 0 ? o->nwork++ == 0 : (ALWAYS(o->nwork > 0) && --o->nwork == 0)) {
         s->working = (uint32_t)((int)s->working + delta);
         sim_tw_set(&s->tw_working, now, s->working);
+        if (SIM_UNLIKELY(r->inst->st))
+            sim_service_inst_working(now, r->inst, delta);
     } else if (!r->inst->host) {   /* another branch working on the same thread: one more core */
         s->overlap = (uint32_t)((int)s->overlap + delta);
         sim_tw_set(&s->tw_overlap, now, s->overlap);
+        sim_inst_stats *st = r->inst->st;
+        if (SIM_UNLIKELY(st)) {
+            st->overlap = (uint32_t)((int)st->overlap + delta);
+            sim_tw_set(&st->tw_overlap, now, st->overlap);
+        }
     }
 }
 
@@ -248,6 +277,17 @@ double sim_service_cpu_area(const sim_service *s, sim_time now)
     if (!s->cfg.host && !(s->cfg.cores > 0))
         return sim_tw_area(&s->tw_working, now) + sim_tw_area(&s->tw_overlap, now);
     return sim_tw_area(&s->tw_cpu, now);
+}
+
+double sim_service_inst_cpu_area(const sim_instance *in, sim_time now)
+{
+    const sim_service *s = in->svc;
+    const sim_inst_stats *st = in->st;
+    if (!st)
+        return sim_service_cpu_area(s, now);
+    if (!s->cfg.host && !(s->cfg.cores > 0))
+        return sim_tw_area(&st->tw_working, now) + sim_tw_area(&st->tw_overlap, now);
+    return sim_tw_area(&st->tw_cpu, now);
 }
 
 double sim_service_cpu_mean(const sim_service *s, sim_time now)
@@ -267,12 +307,46 @@ void sim_service_cpu_changed(sim_engine *e, sim_instance *in)
         s->cpu_now = s->cpu_now < 1e-9 ? 0 : s->cpu_now;   /* rounding of the sums */
     in->cpu_use = use;
     sim_tw_set(&s->tw_cpu, e->now, s->cpu_now);
+    if (in->st)
+        sim_tw_set(&in->st->tw_cpu, e->now, use);
+}
+
+/* The statistics of each endpoint, and of each replica when there are several. */
+static int stats_make(sim_service *s)
+{
+    s->ep_stats = sim_calloc((size_t)s->neps + 1, sizeof *s->ep_stats);
+    if (!s->ep_stats)
+        return SIM_ENOMEM;
+    for (uint32_t j = 0; j < s->neps; j++) {
+        sim_hist_init(&s->ep_stats[j].resid);   /* no memory until its first value */
+        s->eps[j].stats = &s->ep_stats[j];
+    }
+    if (s->cfg.replicas < 2)
+        return SIM_OK;
+    s->inst_stats = sim_calloc(s->cfg.replicas, sizeof *s->inst_stats);
+    if (!s->inst_stats)
+        return SIM_ENOMEM;
+    for (uint32_t j = 0; j < s->cfg.replicas; j++) {
+        sim_inst_stats *st = &s->inst_stats[j];
+        sim_tw_init(&st->tw_busy, 0, 0);
+        sim_tw_init(&st->tw_queue, 0, 0);
+        sim_tw_init(&st->tw_working, 0, 0);
+        sim_tw_init(&st->tw_overlap, 0, 0);
+        sim_tw_init(&st->tw_cpu, 0, 0);
+        s->inst[j].st = st;
+    }
+    return SIM_OK;
 }
 
 int sim_services_place(sim_engine *e)
 {
     for (uint32_t i = 0; i < e->nsvcs; i++) {
         sim_service *s = &e->svcs[i];
+        if (stats_make(s) != SIM_OK) {
+            sim_engine_fail(e, SIM_ENOMEM, "out of memory for the statistics of service '%s'",
+                            s->name);
+            return SIM_ENOMEM;
+        }
         for (uint32_t j = 0; j < s->cfg.replicas; j++) {
             sim_instance *in = &s->inst[j];
             sim_host *h = NULL;
@@ -309,9 +383,15 @@ void sim_service_arrive(sim_engine *e, sim_event *ev)
     sim_instance *in = r->inst;
     sim_service *s = in->svc;
     s->all.arrivals++;
-    s->win.arrivals++;
     s->tick.arrivals++;
     r->t_arrived = e->now;
+    r->counted = e->now >= e->cfg.warmup;
+    if (SIM_LIKELY(r->counted)) {
+        s->win.arrivals++;
+        sim_service_ep_stats(r)->win.arrivals++;
+        if (SIM_UNLIKELY(in->st))
+            in->st->win.arrivals++;
+    }
     if (in->busy < s->threads && sim_waitq_len(&in->q) == 0) {
         s->in_flight++;
         sim_service_admit(in, r);
@@ -326,10 +406,10 @@ void sim_service_arrive(sim_engine *e, sim_event *ev)
         s->in_flight++;
         sim_service_admit(in, r);
         r->state = SIM_REQ_QUEUED;
-        set_queued(e, s, +1);
+        set_queued(e, in, +1);
         return;
     }
-    count(s, SIM_CAUSE_DROPPED);
+    count(s, r, SIM_CAUSE_DROPPED);
     r->outcome = SIM_CAUSE_DROPPED;
     send_reply(e, r);
 }
@@ -351,11 +431,9 @@ void sim_service_finish(sim_engine *e, sim_req *r, sim_cause out)
     r->outcome = (uint8_t)out;
     if (ALWAYS(s->in_flight > 0))
         s->in_flight--;
-    count(s, out);
-    if (out == SIM_CAUSE_OK) {
-        s->resid_sum += e->now - r->t_arrived;
-        s->resid_n++;
-    }
+    count(s, r, out);
+    if (out == SIM_CAUSE_OK && SIM_LIKELY(r->counted))
+        sim_hist_add(&sim_service_ep_stats(r)->resid, e->now - r->t_arrived);
     sim_service_unadmit(in, r);
     /* The worker goes back first, so a request waiting for it starts now. */
     sim_service_release_worker(e, r);
@@ -395,8 +473,7 @@ static void service_sample(sim_engine *e, uint32_t i, double span, sim_series_ro
 static void service_reset_window(sim_engine *e, uint32_t i)
 {
     sim_service *s = &e->svcs[i];
-    memset(&s->win, 0, sizeof s->win);
-    /* The sampling integrals are relative to the window's: shift them with it. */
+    /* Counts follow cohorts (nothing to reset); the time averages restart here. The sampling integrals are relative to the window's: shift them with it. */
     s->tick_busy -= sim_tw_area(&s->tw_busy, e->now);
     s->tick_queue -= sim_tw_area(&s->tw_queue, e->now);
     s->tick_working -= sim_tw_area(&s->tw_working, e->now);
@@ -406,9 +483,15 @@ static void service_reset_window(sim_engine *e, uint32_t i)
     sim_tw_reset(&s->tw_working, e->now);
     sim_tw_reset(&s->tw_overlap, e->now);
     sim_tw_reset(&s->tw_cpu, e->now);
-    s->resid_sum = 0;
-    s->resid_n = 0;
     sim_hist_reset(&s->wait_hist);
+    for (uint32_t j = 0; s->inst_stats && j < s->cfg.replicas; j++) {
+        sim_inst_stats *st = &s->inst_stats[j];
+        sim_tw_reset(&st->tw_busy, e->now);
+        sim_tw_reset(&st->tw_queue, e->now);
+        sim_tw_reset(&st->tw_working, e->now);
+        sim_tw_reset(&st->tw_overlap, e->now);
+        sim_tw_reset(&st->tw_cpu, e->now);
+    }
 }
 
 static int service_ledger(sim_engine *e, uint32_t i, uint64_t live)
@@ -421,7 +504,10 @@ static int service_ledger(sim_engine *e, uint32_t i, uint64_t live)
     for (uint32_t j = 0; j < s->cfg.replicas; j++)
         for (const sim_req *r = s->inst[j].admitted; r; r = r->inext)
             admitted += r->kind == SIM_REQ_CALL;
-    if (s->wait_hist.lost) {
+    int lost = s->wait_hist.lost;
+    for (uint32_t j = 0; s->ep_stats && j < s->neps; j++)
+        lost |= s->ep_stats[j].resid.lost;
+    if (lost) {
         sim_engine_fail(e, SIM_ENOMEM, "out of memory for the statistics of service '%s'",
                         s->name);
         return SIM_ENOMEM;

@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 
+#include "core/check.h"
 #include "core/rng.h"
 #include "core/time.h"
 #include "model/cause.h"
@@ -36,6 +37,7 @@ typedef struct sim_instance {
     struct sim_host *own_host;  /* its private host (cores = N), owned */
     uint32_t cpu_jobs;          /* its work steps using a core now (or sharing them) */
     double cpu_use;             /* cores those jobs use now */
+    struct sim_inst_stats *st;  /* its own statistics; NULL with one replica (the service's) */
 } sim_instance;
 
 /* Counters of one window: the whole run (ledger), the statistics window, or one sample. */
@@ -43,6 +45,20 @@ typedef struct sim_svc_counts {
     uint64_t arrivals;
     uint64_t by[SIM_NCAUSES];   /* how admitted or refused requests ended; [OK] = completed */
 } sim_svc_counts;
+
+/* One replica's statistics window, kept only when a service has more than one replica (with
+ * one, the service's figures are its replica's, and the hot path pays a predictable branch). */
+typedef struct sim_inst_stats {
+    sim_svc_counts win;         /* the cohort of requests that arrived in the window */
+    uint32_t queued, working, overlap;
+    sim_tw tw_busy, tw_queue, tw_working, tw_overlap, tw_cpu;   /* since the warm-up */
+} sim_inst_stats;
+
+/* One endpoint's statistics window (the cohort of calls that arrived in the window). */
+typedef struct sim_ep_stats {
+    sim_svc_counts win;
+    sim_hist resid;             /* residence times of its completed calls */
+} sim_ep_stats;
 
 typedef struct sim_service {
     char *name;
@@ -63,10 +79,13 @@ typedef struct sim_service {
     double cpu_now;             /* on hosts: cores in use by its work steps */
     sim_tw tw_busy, tw_queue, tw_working, tw_overlap, tw_cpu;   /* since the warm-up */
     double tick_busy, tick_queue, tick_working, tick_cpu;  /* integrals at the last sample */
-    double resid_sum;           /* residence times of completed requests */
-    uint64_t resid_n;
     sim_hist wait_hist;
+    sim_ep_stats *ep_stats;     /* per endpoint (made when the run starts), in eps' order */
+    sim_inst_stats *inst_stats; /* per replica when replicas > 1, else NULL */
 } sim_service;
+
+/* The statistics of the endpoint r runs. */
+static inline sim_ep_stats *sim_service_ep_stats(const sim_req *r) { return r->ep->stats; }
 
 /* service.c */
 void sim_service_arrive(struct sim_engine *e, sim_event *ev);   /* a hop's handler */
@@ -77,6 +96,12 @@ void sim_service_admit(sim_instance *in, sim_req *r);
 /* A work step of r begins or ends: the thread r runs on is working while any of its steps (its
  * own, or its parallel branches') is. Inline: every work step comes through here. */
 void sim_service_work_change_(sim_time now, sim_req *r, int delta);
+static inline void sim_service_inst_working(sim_time now, sim_instance *in, int delta)
+{
+    sim_inst_stats *st = in->st;
+    st->working = (uint32_t)((int)st->working + delta);
+    sim_tw_set(&st->tw_working, now, st->working);
+}
 static inline void sim_service_work_begin(sim_time now, sim_req *r)
 {
     r->working = 1;
@@ -85,6 +110,8 @@ static inline void sim_service_work_begin(sim_time now, sim_req *r)
         r->nwork = 1;
         s->working++;
         sim_tw_set(&s->tw_working, now, s->working);
+        if (SIM_UNLIKELY(r->inst->st))
+            sim_service_inst_working(now, r->inst, +1);
         return;
     }
     sim_service_work_change_(now, r, +1);
@@ -97,6 +124,8 @@ static inline void sim_service_work_end(sim_time now, sim_req *r)
         r->nwork = 0;
         s->working--;
         sim_tw_set(&s->tw_working, now, s->working);
+        if (SIM_UNLIKELY(r->inst->st))
+            sim_service_inst_working(now, r->inst, -1);
         return;
     }
     sim_service_work_change_(now, r, -1);
@@ -104,6 +133,8 @@ static inline void sim_service_work_end(sim_time now, sim_req *r)
 /* Cores in use: their integral since the window's start, and their mean. */
 double sim_service_cpu_area(const sim_service *s, sim_time now);
 double sim_service_cpu_mean(const sim_service *s, sim_time now);
+/* The same for one replica (its own statistics when replicas > 1, else the service's). */
+double sim_service_inst_cpu_area(const sim_instance *in, sim_time now);
 /* in's jobs on cores changed (or the rate of its host did). */
 void sim_service_cpu_changed(struct sim_engine *e, sim_instance *in);
 /* Places every instance on its host (run start). SIM_OK or an error after failing. */

@@ -10,10 +10,11 @@
 #include "core/error.h"
 
 static const char *const table_names[SIM_OUT_NTABLES] = {
-    "flows.csv", "services.csv", "timeseries.csv", "latency.csv",
+    "flows.csv", "services.csv", "timeseries.csv", "latency.csv", "replicas.csv", "endpoints.csv",
 };
 static const char *const set_names[] = {
-    "flows.csv", "services.csv", "timeseries.csv", "latency.csv", SIM_OUT_RUN_JSON,
+    "flows.csv", "services.csv", "timeseries.csv", "latency.csv", "replicas.csv",
+    "endpoints.csv", SIM_OUT_RUN_JSON,
     "point.csv",   /* a sweep's point: its rows of sweep.csv (sim/cli/sweep.c) */
     "batches.csv", /* dessa run --batches (sim/cli/batches.c) */
 };
@@ -33,11 +34,13 @@ static const char *const series_columns[] = {
 };
 static const char *const latency_columns[] = { "flow", "lower", "upper", "count", "cdf" };
 
-/* Header: the context columns, then `first` (or the fixed list), then the kind's metrics. */
+/* Header: the context columns, then `first` (or the fixed list), the kind's part column if it
+ * has one, then the kind's metrics. */
 static int header(sim_file *f, const char *first, const sim_result_kind *k,
                   const char *const *fixed, size_t nfixed)
 {
-    size_t n = NCONTEXT + (first ? 1 : 0) + (k ? k->nmetrics : 0) + nfixed, j = 0;
+    int part = k && k->part;
+    size_t n = NCONTEXT + (first ? 1 : 0) + part + (k ? k->nmetrics : 0) + nfixed, j = 0;
     const char **names = sim_calloc(n, sizeof *names);
     if (!names)
         return SIM_ENOMEM;
@@ -45,6 +48,8 @@ static int header(sim_file *f, const char *first, const sim_result_kind *k,
         names[j++] = context_columns[i];
     if (first)
         names[j++] = first;
+    if (part)
+        names[j++] = k->part;
     for (size_t i = 0; k && i < k->nmetrics; i++)
         names[j++] = k->metrics[i].name;
     for (size_t i = 0; i < nfixed; i++)
@@ -78,6 +83,15 @@ int sim_results_close(sim_results *r, sim_file *f)
     return sim_file_close(f) == SIM_OK ? SIM_OK : file_failed(r, f);
 }
 
+/* replicas.csv and endpoints.csv: parts of a service, named by the service and the part. */
+static int parts_headers(sim_results *r)
+{
+    int rc = header(&r->files[SIM_OUT_REPLICAS], "service", sim_result_kind_replica(), NULL, 0);
+    if (rc == SIM_OK)
+        rc = header(&r->files[SIM_OUT_ENDPOINTS], "service", sim_result_kind_endpoint(), NULL, 0);
+    return rc;
+}
+
 int sim_results_open(sim_results *r, const char *target)
 {
     memset(r, 0, sizeof *r);
@@ -94,6 +108,8 @@ int sim_results_open(sim_results *r, const char *target)
     if (rc == SIM_OK)
         rc = header(&r->files[SIM_OUT_LATENCY], NULL, NULL, latency_columns,
                     sizeof latency_columns / sizeof latency_columns[0]);
+    if (rc == SIM_OK)
+        rc = parts_headers(r);
     if (rc != SIM_OK)
         sim_results_abort(r);
     return rc;
@@ -123,6 +139,8 @@ static void entity_row(sim_file *f, const sim_context *ctx, const sim_entity_res
 {
     write_context(f, ctx);
     sim_csv_str(f, x->name);
+    if (x->kind->part)
+        sim_csv_str(f, x->part ? x->part : "");
     for (size_t i = 0; i < x->kind->nmetrics; i++) {
         if (x->kind->metrics[i].type == SIM_METRIC_COUNT)
             sim_csv_u64(f, x->m[i].count);
@@ -159,6 +177,10 @@ int sim_results_add(sim_results *r, const sim_context *ctx, const sim_rep_result
             latency_rows(&r->files[SIM_OUT_LATENCY], ctx, x);
         } else if (x->kind == sim_result_kind_service()) {
             entity_row(&r->files[SIM_OUT_SERVICES], ctx, x);
+        } else if (x->kind == sim_result_kind_replica()) {
+            entity_row(&r->files[SIM_OUT_REPLICAS], ctx, x);
+        } else if (x->kind == sim_result_kind_endpoint()) {
+            entity_row(&r->files[SIM_OUT_ENDPOINTS], ctx, x);
         }
     }
     for (int i = 0; i < SIM_OUT_NTABLES; i++)
@@ -187,8 +209,8 @@ int sim_series_write(void *sink, const sim_series_row *row)
     sim_csv_str(f, row->kind);
     sim_csv_real(f, row->throughput);
     sim_csv_real(f, row->latency_mean);
-    sim_csv_real(f, row->latency_p50);
-    sim_csv_real(f, row->latency_p99);
+    sim_csv_real(f, sim_result_quantile(row->latency_p50));
+    sim_csv_real(f, sim_result_quantile(row->latency_p99));
     sim_csv_real(f, row->queue);
     sim_csv_real(f, row->utilization);
     sim_csv_real(f, row->threads_working);

@@ -1,11 +1,12 @@
-/* results: the files of a run — flows.csv, services.csv, timeseries.csv, latency.csv and run.json
+/* results: the files of a run — flows.csv, services.csv, timeseries.csv, latency.csv,
+ * replicas.csv, endpoints.csv and run.json
  * — written from replication results (model/result.h), never from an engine, into a staging
  * directory that is put in place all at once (out/outdir.h). Columns: docs/outputs.md.
  *
  * Open once; for each replication, in order, add its result and its time series; write run.json
  * through sim_results_file; then commit (every file appears) or abort (none does). Every row
- * starts with the context columns (today `rep`), then the entity's name, then its metrics in the
- * order of its kind. */
+ * starts with the context columns (today `rep`), then the entity's name (and for a part of a
+ * service, the replica or endpoint), then its metrics in the order of its kind. */
 #ifndef SIM_RESULTS_H
 #define SIM_RESULTS_H
 
@@ -14,7 +15,8 @@
 #include "out/csv.h"
 #include "out/outdir.h"
 
-enum { SIM_OUT_FLOWS, SIM_OUT_SERVICES, SIM_OUT_TIMESERIES, SIM_OUT_LATENCY, SIM_OUT_NTABLES };
+enum { SIM_OUT_FLOWS, SIM_OUT_SERVICES, SIM_OUT_TIMESERIES, SIM_OUT_LATENCY,
+       SIM_OUT_REPLICAS, SIM_OUT_ENDPOINTS, SIM_OUT_NTABLES };
 #define SIM_OUT_RUN_JSON "run.json"
 
 /* Where a row comes from: the context columns. */
@@ -30,7 +32,8 @@ typedef struct sim_results {
 /* Makes the staging directory beside `target` and writes the headers. SIM_OK, or an error with
  * the message in sim_results_error. */
 int sim_results_open(sim_results *r, const char *target);
-/* Writes one replication's rows of flows.csv, services.csv and latency.csv. */
+/* Writes one replication's rows of flows.csv, services.csv, latency.csv, replicas.csv and
+ * endpoints.csv. */
 int sim_results_add(sim_results *r, const sim_context *ctx, const sim_rep_result *res);
 /* Opens another file of the set (run.json) in the staging directory. */
 int sim_results_file(sim_results *r, const char *name, sim_file *f);

@@ -29,6 +29,23 @@ int sim_hist_alloc_(sim_hist *h)
     return h->b ? 0 : -1;
 }
 
+void sim_hist_add_slow_(sim_hist *h, double v)
+{
+    if (v != v)
+        return;
+    if (!h->b && sim_hist_alloc_(h) != 0) {
+        h->lost++;   /* the owner checks `lost` and reports the shortage */
+        return;
+    }
+    h->b[sim_hist_index(v)]++;
+    h->count++;
+    h->sum += v;
+    if (v < h->min)
+        h->min = v;
+    if (v > h->max)
+        h->max = v;
+}
+
 void sim_hist_fini(sim_hist *h)
 {
     sim_free(h->b);

@@ -68,16 +68,24 @@ static inline long sim_hist_index(double v)
     return key - (long)(1023 + SIM_HIST_MIN_EXP) * SIM_HIST_SUB + 1;
 }
 
-/* Adds one value. NaN is ignored. The hot path: no branches beyond range and min/max checks. */
+/* The slow path of sim_hist_add: NaN, values outside the covered range, the first value. */
+void sim_hist_add_slow_(struct sim_hist *h, double v);
+
+/* Adds one value. NaN is ignored. The hot path: one predictable branch (a value inside the
+ * covered range, buckets allocated) and the min/max checks. The bucket is read off the bits
+ * directly: any value outside [2^-30, 2^20) -- zero, negatives, NaN, +inf included -- gives an
+ * index outside [1, NBUCKETS - 2] (as an unsigned number) and takes the slow path. */
 static inline void sim_hist_add(sim_hist *h, double v)
 {
-    if (v != v)
-        return;
-    if (!h->b && sim_hist_alloc_(h) != 0) {
-        h->lost++;   /* the owner checks `lost` and reports the shortage */
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    uint64_t i = (bits >> (52 - SIM_HIST_SUB_BITS)) -
+                 (uint64_t)((1023 + SIM_HIST_MIN_EXP) * SIM_HIST_SUB) + 1;
+    if (__builtin_expect(i - 1 >= (uint64_t)SIM_HIST_NBUCKETS - 2 || !h->b, 0)) {
+        sim_hist_add_slow_(h, v);
         return;
     }
-    h->b[sim_hist_index(v)]++;
+    h->b[i]++;
     h->count++;
     h->sum += v;
     if (v < h->min)

@@ -40,7 +40,7 @@ static void check_heap(const sim_calendar *c)
         assert_true(x->ev->time == x->time);
         assert_true(x->ev->seq == x->seq);
         if (i > 0) {
-            const sim_cal_entry *p = &c->heap[(i - 1) / 2];
+            const sim_cal_entry *p = &c->heap[(i - 1) / SIM_CAL_ARITY];
             int ok = p->time < x->time || (p->time == x->time && p->seq < x->seq);
             if (!ok)
                 fail_msg("heap order broken at slot %zu: parent (%g,%llu) child (%g,%llu)", i,

@@ -332,9 +332,33 @@ static void test_lazy_buckets_and_enomem(void **state)
     sim_hist_fini(&h);
 }
 
+/* The hot path of sim_hist_add reads the bucket off the bits with one range check: every value,
+ * inside the range, at its edges or outside it (zero, negatives, infinities), lands in the bucket
+ * that sim_hist_index names, and NaN is ignored. */
+static void test_add_fast_path_edges(void **state)
+{
+    (void)state;
+    const double v[] = { 0.0, -0.0, -1.0, 0x1p-1074, nextafter(SIM_HIST_LOWEST, 0.0),
+                         SIM_HIST_LOWEST, 1e-3, 1.0, 3.5, nextafter(SIM_HIST_HIGHEST, 0.0),
+                         SIM_HIST_HIGHEST, 1e300, INFINITY, -INFINITY };
+    for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
+        sim_hist h;
+        sim_hist_init(&h);
+        sim_hist_add(&h, v[k]);   /* the first value allocates the buckets: the slow path */
+        sim_hist_add(&h, v[k]);   /* then the fast one, for values inside the range */
+        sim_hist_add(&h, NAN);
+        assert_int_equal(h.count, 2);
+        assert_non_null(h.b);
+        assert_int_equal(h.b[sim_hist_index(v[k])], 2);
+        assert_true(h.min == v[k] && h.max == v[k]);
+        sim_hist_fini(&h);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_add_fast_path_edges),
         cmocka_unit_test(test_layout),
         cmocka_unit_test(test_empty),
         cmocka_unit_test(test_known_small),

@@ -100,7 +100,23 @@ static void test_result_and_incomplete(void **state)
         OK(sim_engine_run(e));
         OK(sim_engine_result(e, &r));
         sim_engine_free(e);   /* the result stands alone */
-        assert_int_equal(r.nentities, 2);
+        assert_int_equal(r.nentities, 4);   /* the flow, the service, its replica, its endpoint */
+        assert_ptr_equal(r.entities[2].kind, sim_result_kind_replica());
+        assert_string_equal(r.entities[2].name, "s");
+        assert_string_equal(r.entities[2].part, "0");
+        assert_ptr_equal(r.entities[3].kind, sim_result_kind_endpoint());
+        assert_string_equal(r.entities[3].name, "s");
+        assert_string_equal(r.entities[3].part, "ep");
+        /* With one replica and one endpoint, both repeat the service's counts. */
+        for (int k = 2; k < 4; k++)
+            for (const char *const *m = (const char *const[]){ "arrivals", "completed",
+                                                                "in_flight", NULL }; *m; m++)
+                assert_true(sim_entity_value(&r.entities[k], *m) ==
+                            sim_entity_value(&r.entities[1], *m));
+        assert_true(sim_entity_value(&r.entities[2], "utilization") ==
+                    sim_entity_value(&r.entities[1], "utilization"));
+        assert_true(sim_entity_value(&r.entities[3], "residence_mean") ==
+                    sim_entity_value(&r.entities[1], "residence_mean"));
         assert_string_equal(r.entities[0].name, "c");
         assert_ptr_equal(r.entities[0].kind, sim_result_kind_flow());
         assert_string_equal(r.entities[1].name, "s");
