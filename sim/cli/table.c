@@ -2,6 +2,7 @@
  * across replications with its 95% t half-width. The statistics live in stats/summary; this file
  * only picks the columns and formats them. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +31,14 @@ static const column service_cols[] = {
     { "util", "utilization", 1, 3, 8 },   { "working", "threads_working", 1, 2, 8 },
     { "blocked", "threads_blocked", 1, 2, 8 }, { "cores", "cores_busy", 1, 2, 7 },
     { "queue", "queue_mean", 1, 2, 9 },   { "wait ms", "wait_mean", 1e3, 2, 9 },
+};
+/* Brokers: a row per broker, and one per topic group. */
+static const column broker_cols[] = {
+    { "published", "published", 1, 0, 9 }, { "acked", "acked", 1, 0, 9 },
+    { "dropped", "dropped", 1, 0, 7 },     { "lost", "lost", 1, 0, 7 },
+    { "depth", "depth_mean", 1, 2, 8 },    { "max", "depth_max", 1, 0, 7 },
+    { "lag", "lag_mean", 1, 2, 8 },        { "age ms", "age_mean", 1e3, 2, 9 },
+    { "sojourn ms", "sojourn_mean", 1e3, 2, 10 }, { "cons util", "consumer_utilization", 1, 3, 9 },
 };
 #define NCOLS(c) (sizeof(c) / sizeof((c)[0]))
 #define MAX_COLS (NCOLS(flow_cols) > NCOLS(service_cols) ? NCOLS(flow_cols) : NCOLS(service_cols))
@@ -66,6 +75,10 @@ static const column *columns_of(const sim_result_kind *k, size_t *n)
         *n = NCOLS(service_cols);
         return service_cols;
     }
+    if (k == sim_result_kind_broker()) {
+        *n = NCOLS(broker_cols);
+        return broker_cols;
+    }
     *n = 0;
     return NULL;
 }
@@ -84,8 +97,16 @@ static int first_result(cli_table *t, const sim_rep_result *res)
     if (!t->names || !t->kinds || sim_summary_init(&t->cells, res->nentities, MAX_COLS))
         return SIM_ENOMEM;
     for (; t->nrows < res->nentities; t->nrows++) {
-        t->kinds[t->nrows] = res->entities[t->nrows].kind;
-        if (!(t->names[t->nrows] = strdup(res->entities[t->nrows].name)))
+        const sim_entity_result *x = &res->entities[t->nrows];
+        t->kinds[t->nrows] = x->kind;
+        if (x->sub && x->sub[0]) {   /* a broker's group: "broker/group" */
+            size_t len = strlen(x->name) + strlen(x->sub) + 2;
+            if ((t->names[t->nrows] = malloc(len)))
+                snprintf(t->names[t->nrows], len, "%s/%s", x->name, x->sub);
+        } else {
+            t->names[t->nrows] = strdup(x->name);
+        }
+        if (!t->names[t->nrows])
             return SIM_ENOMEM;
     }
     return SIM_OK;
@@ -153,6 +174,12 @@ void cli_table_print(const cli_table *t, FILE *f, const char *scenario, uint64_t
     part(f, t, sim_result_kind_flow());
     fprintf(f, "\n");
     part(f, t, sim_result_kind_service());
+    for (size_t i = 0; i < t->nrows; i++)
+        if (t->kinds[i] == sim_result_kind_broker()) {
+            fprintf(f, "\n");
+            part(f, t, sim_result_kind_broker());
+            break;
+        }
     fprintf(f, "\nresults in %s/ (flows.csv services.csv timeseries.csv latency.csv run.json)\n",
             dir);
 }

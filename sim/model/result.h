@@ -32,6 +32,7 @@ typedef struct sim_result_kind {
 
 const sim_result_kind *sim_result_kind_flow(void);
 const sim_result_kind *sim_result_kind_service(void);
+const sim_result_kind *sim_result_kind_broker(void);
 /* The index of the metric called name in k, or -1. */
 long sim_result_kind_metric(const sim_result_kind *k, const char *name);
 
@@ -49,6 +50,7 @@ typedef struct sim_bucket {
 typedef struct sim_entity_result {
     const sim_result_kind *kind;
     char *name;
+    char *sub;               /* brokers: the group ("" for the broker's own row); else NULL */
     sim_metric *m;           /* kind->nmetrics values, in the kind's order */
     sim_bucket *buckets;     /* flows: response times of the ok requests; else none */
     size_t nbuckets;
@@ -59,7 +61,7 @@ typedef struct sim_rep_result {
     uint64_t events;         /* calendar events processed */
     double wall_seconds;     /* set by whoever timed the run (0 otherwise) */
     int ledger;              /* SIM_OK: balanced */
-    sim_entity_result *entities;   /* flows first, then services, each in order of addition */
+    sim_entity_result *entities;   /* flows, services, then broker rows, in order of addition */
     size_t nentities;
 } sim_rep_result;
 
@@ -78,7 +80,7 @@ double sim_entity_value(const sim_entity_result *x, const char *name);
 #define SIM_FLOW_FIELDS(X)                                                                   \
     X(sent) X(ok) X(failed) X(timeouts) X(dropped) X(in_flight) X(throughput)                \
     X(latency_mean) X(latency_p50) X(latency_p90) X(latency_p99) X(latency_p999)             \
-    X(latency_max) X(completion_mean) X(completion_p99)
+    X(latency_max) X(completion_mean) X(completion_p50) X(completion_p99)
 #define SIM_SERVICE_FIELDS(X)                                                                \
     X(arrivals) X(completed) X(failed) X(dropped) X(in_flight) X(throughput) X(utilization)  \
     X(queue_mean) X(queue_max) X(wait_mean) X(wait_p99) X(residence_mean)                   \

@@ -10,10 +10,11 @@
 #include "core/error.h"
 
 static const char *const table_names[SIM_OUT_NTABLES] = {
-    "flows.csv", "services.csv", "timeseries.csv", "latency.csv",
+    "flows.csv", "services.csv", "timeseries.csv", "latency.csv", "brokers.csv",
 };
 static const char *const set_names[] = {
-    "flows.csv", "services.csv", "timeseries.csv", "latency.csv", SIM_OUT_RUN_JSON,
+    "flows.csv", "services.csv", "timeseries.csv", "latency.csv", "brokers.csv",
+    SIM_OUT_RUN_JSON,
 };
 
 /* The context columns, first in every row. */
@@ -28,6 +29,7 @@ static void write_context(sim_file *f, const sim_context *ctx)
 static const char *const series_columns[] = {
     "time", "entity", "kind", "throughput", "latency_mean", "latency_p50", "latency_p99",
     "queue", "utilization", "threads_working", "threads_blocked", "cores_busy", "errors",
+    "lag",
 };
 static const char *const latency_columns[] = { "flow", "lower", "upper", "count", "cdf" };
 
@@ -47,6 +49,25 @@ static int header(sim_file *f, const char *first, const sim_result_kind *k,
         names[j++] = k->metrics[i].name;
     for (size_t i = 0; i < nfixed; i++)
         names[j++] = fixed[i];
+    sim_csv_header(f, names, n);
+    sim_free((void *)names);
+    return SIM_OK;
+}
+
+/* brokers.csv: rep, broker, group, then the broker kind's metrics. */
+static int broker_header(sim_file *f)
+{
+    const sim_result_kind *k = sim_result_kind_broker();
+    size_t n = NCONTEXT + 2 + k->nmetrics, j = 0;
+    const char **names = sim_calloc(n, sizeof *names);
+    if (!names)
+        return SIM_ENOMEM;
+    for (size_t i = 0; i < NCONTEXT; i++)
+        names[j++] = context_columns[i];
+    names[j++] = "broker";
+    names[j++] = "group";
+    for (size_t i = 0; i < k->nmetrics; i++)
+        names[j++] = k->metrics[i].name;
     sim_csv_header(f, names, n);
     sim_free((void *)names);
     return SIM_OK;
@@ -87,6 +108,8 @@ int sim_results_open(sim_results *r, const char *target)
     if (rc == SIM_OK)
         rc = header(&r->files[SIM_OUT_SERVICES], "service", sim_result_kind_service(), NULL, 0);
     if (rc == SIM_OK)
+        rc = broker_header(&r->files[SIM_OUT_BROKERS]);
+    if (rc == SIM_OK)
         rc = header(&r->files[SIM_OUT_TIMESERIES], NULL, NULL, series_columns,
                     sizeof series_columns / sizeof series_columns[0]);
     if (rc == SIM_OK)
@@ -121,6 +144,8 @@ static void entity_row(sim_file *f, const sim_context *ctx, const sim_entity_res
 {
     write_context(f, ctx);
     sim_csv_str(f, x->name);
+    if (x->sub)   /* brokers: the group */
+        sim_csv_str(f, x->sub);
     for (size_t i = 0; i < x->kind->nmetrics; i++) {
         if (x->kind->metrics[i].type == SIM_METRIC_COUNT)
             sim_csv_u64(f, x->m[i].count);
@@ -157,6 +182,8 @@ int sim_results_add(sim_results *r, const sim_context *ctx, const sim_rep_result
             latency_rows(&r->files[SIM_OUT_LATENCY], ctx, x);
         } else if (x->kind == sim_result_kind_service()) {
             entity_row(&r->files[SIM_OUT_SERVICES], ctx, x);
+        } else if (x->kind == sim_result_kind_broker()) {
+            entity_row(&r->files[SIM_OUT_BROKERS], ctx, x);
         }
     }
     for (int i = 0; i < SIM_OUT_NTABLES; i++)
@@ -193,6 +220,7 @@ int sim_series_write(void *sink, const sim_series_row *row)
     sim_csv_real(f, row->threads_blocked);
     sim_csv_real(f, row->cores_busy);
     sim_csv_u64(f, row->errors);
+    sim_csv_real(f, row->lag);
     sim_csv_end(f);
     return f->err ? SIM_EIO : SIM_OK;
 }

@@ -1,4 +1,5 @@
-/* results: the files of a run — flows.csv, services.csv, timeseries.csv, latency.csv and run.json
+/* results: the files of a run — flows.csv, services.csv, timeseries.csv, latency.csv, brokers.csv
+ * and run.json
  * — written from replication results (model/result.h), never from an engine, into a staging
  * directory that is put in place all at once (out/outdir.h). Columns: docs/outputs.md.
  *
@@ -14,7 +15,8 @@
 #include "out/csv.h"
 #include "out/outdir.h"
 
-enum { SIM_OUT_FLOWS, SIM_OUT_SERVICES, SIM_OUT_TIMESERIES, SIM_OUT_LATENCY, SIM_OUT_NTABLES };
+enum { SIM_OUT_FLOWS, SIM_OUT_SERVICES, SIM_OUT_TIMESERIES, SIM_OUT_LATENCY, SIM_OUT_BROKERS,
+       SIM_OUT_NTABLES };
 #define SIM_OUT_RUN_JSON "run.json"
 
 /* Where a row comes from: the context columns. */
