@@ -47,6 +47,7 @@ struct cli_table {
     size_t nrows;
     char **names;
     const sim_result_kind **kinds;
+    unsigned char *hide;  /* rows not printed: a queue's one group repeats the queue's row */
     uint64_t reps;
     sim_summary cells;   /* nrows x MAX_COLS */
 };
@@ -61,6 +62,7 @@ void cli_table_free(cli_table *t)
         free(t->names[i]);
     free(t->names);
     free(t->kinds);
+    free(t->hide);
     sim_summary_fini(&t->cells);
     free(t);
 }
@@ -94,11 +96,13 @@ static int first_result(cli_table *t, const sim_rep_result *res)
 {
     t->names = calloc(res->nentities + 1, sizeof *t->names);
     t->kinds = calloc(res->nentities + 1, sizeof *t->kinds);
-    if (!t->names || !t->kinds || sim_summary_init(&t->cells, res->nentities, MAX_COLS))
+    t->hide = calloc(res->nentities + 1, 1);
+    if (!t->names || !t->kinds || !t->hide || sim_summary_init(&t->cells, res->nentities, MAX_COLS))
         return SIM_ENOMEM;
     for (; t->nrows < res->nentities; t->nrows++) {
         const sim_entity_result *x = &res->entities[t->nrows];
         t->kinds[t->nrows] = x->kind;
+        t->hide[t->nrows] = x->sub && !strcmp(x->sub, x->name);
         if (x->sub && x->sub[0]) {   /* a broker's group: "broker/group" */
             size_t len = strlen(x->name) + strlen(x->sub) + 2;
             if ((t->names[t->nrows] = malloc(len)))
@@ -155,7 +159,7 @@ static void part(FILE *f, const cli_table *t, const sim_result_kind *k)
         fprintf(f, " %*s", cols[c].width + (t->reps > 1 ? 7 : 0), cols[c].head);
     fprintf(f, "\n");
     for (size_t i = 0; i < t->nrows; i++) {
-        if (t->kinds[i] != k)
+        if (t->kinds[i] != k || t->hide[i])
             continue;
         fprintf(f, "%-14.14s", t->names[i]);
         for (size_t c = 0; c < n; c++)
