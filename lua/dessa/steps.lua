@@ -101,6 +101,18 @@ local function check_depth(label, where, lists)
   return d
 end
 
+-- Where a reply() step is inside the lists, or nil. Each step carries reply_at (its own, or the
+-- first of the steps nested in it), so this looks at the lists' direct entries only: shared
+-- sub-lists are not walked again for every use.
+local function reply_in(lists)
+  for _, list in ipairs_(lists) do
+    for _, st in ipairs_(list) do
+      if st.reply_at then return st.reply_at end
+    end
+  end
+  return nil
+end
+
 -- The first work or io step anywhere inside the lists (nested parallels and branches included).
 local function find_work(lists)
   for _, list in ipairs_(lists) do
@@ -184,7 +196,7 @@ end
 function API.reply(...)
   local where = here()
   if select_("#", ...) ~= 0 then fail(where, "reply: takes no arguments, as in reply()") end
-  return step({ op = "reply", where = where })
+  return step({ op = "reply", where = where, reply_at = where })
 end
 
 local PARALLEL_SCHEMA = {
@@ -227,20 +239,10 @@ function API.parallel(t)
     quorum = (join == "all") and n or 1
   end
   local depth = check_depth("parallel", where, branches)
-  local function find_reply(lists)
-    for _, list in ipairs_(lists) do
-      for _, st in ipairs_(list) do
-        if st.op == "reply" then return st end
-        local found = (st.op == "parallel" and find_reply(st.branches))
-          or (st.op == "branch" and find_reply(st.arms))
-        if found then return found end
-      end
-    end
-  end
-  local rp = find_reply(branches)
+  local rp = reply_in(branches)
   if rp then
     fail(where, "parallel: reply() at %s is inside a parallel; only the endpoint's own steps "
-      .. "can answer its caller", rp.where)
+      .. "can answer its caller", rp)
   end
   if f.blocking == false then
     local w = find_work(branches)
@@ -296,6 +298,7 @@ function API.branch(t)
     fail(where, "branch: probabilities must sum to 1, got %s", tostring_(total))
   end
   return step({ op = "branch", probs = probs, arms = arms, where = where,
+                reply_at = reply_in(arms),
                 depth = check_depth("branch", where, arms),
                 size = lists_size("branch", where, arms) })
 end
