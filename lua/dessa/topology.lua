@@ -289,15 +289,16 @@ function API.subscribe(broker, service, opts)
       .. 'queue "name" { ... }), got %s', describe(broker))
   end
   if service == nil then
-    fail(where, 'subscribe: the service is nil (for a service defined further down, use its name: subscribe(q, "worker"))')
+    fail(where, "subscribe: the service is nil (for a service defined further down, use its "
+      .. 'name: subscribe(q, "worker"))')
   end
   local ok, tgt = C.target.fn(service)
   if not ok then
     fail(where, "subscribe: the service must be %s, got %s", C.target.desc, describe(service))
   end
   if opts ~= nil and not is_plain_table(opts) then
-    fail(where, "subscribe: options must be a table, as in subscribe(q, worker, { consumers = 4 }), got %s",
-      describe(opts))
+    fail(where, "subscribe: options must be a table, as in subscribe(q, worker, "
+      .. "{ consumers = 4 }), got %s", describe(opts))
   end
   local f = check_fields("subscribe", where, opts or {}, SUBSCRIBE_SCHEMA)
   local rec = DATA[broker]

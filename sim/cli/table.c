@@ -184,6 +184,7 @@ void cli_table_print(const cli_table *t, FILE *f, const char *scenario, uint64_t
             part(f, t, sim_result_kind_broker());
             break;
         }
-    fprintf(f, "\nresults in %s/ (flows.csv services.csv timeseries.csv latency.csv run.json)\n",
+    fprintf(f, "\nresults in %s/ (flows.csv services.csv timeseries.csv latency.csv brokers.csv "
+               "run.json)\n",
             dir);
 }
