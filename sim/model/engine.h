@@ -17,7 +17,7 @@
  *  - The loop stops with SIM_ESTALL when too many events happen without the clock moving,
  *    naming what loops, and calls the progress hook every SIM_PROGRESS_EVERY events.
  *
- * Component kinds (clients, services; later brokers) register their hooks in one table
+ * Component kinds (clients, services, brokers) register their hooks in one table
  * (engine.c): time-series rows, the warm-up reset and the end-of-run ledger iterate over it. */
 #ifndef SIM_ENGINE_H
 #define SIM_ENGINE_H

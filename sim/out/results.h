@@ -32,7 +32,7 @@ typedef struct sim_results {
 /* Makes the staging directory beside `target` and writes the headers. SIM_OK, or an error with
  * the message in sim_results_error. */
 int sim_results_open(sim_results *r, const char *target);
-/* Writes one replication's rows of flows.csv, services.csv and latency.csv. */
+/* Writes one replication's rows of flows.csv, services.csv, latency.csv and brokers.csv. */
 int sim_results_add(sim_results *r, const sim_context *ctx, const sim_rep_result *res);
 /* Opens another file of the set (run.json) in the staging directory. */
 int sim_results_file(sim_results *r, const char *name, sim_file *f);
