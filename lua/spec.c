@@ -34,6 +34,7 @@ typedef struct reader {
     lua_State *L;
     spec *s;
     int names;        /* stack index: service name -> { index, endpoints = { name -> index } } */
+    int bnames;       /* stack index: broker name -> index */
 } reader;
 
 /* A zeroed block of count * size bytes from the arena; raises "out of memory" on failure. */
@@ -385,6 +386,9 @@ static const fdesc S_PARALLEL[] = {
     { "quorum", F_INT, 1, 1, U32, 0, "an integer between 1 and 4294967295" }, BLOCKING
 };
 static const fdesc S_BRANCH[] = { OP, WHERE, TAB("probs"), TAB("arms") };
+static const fdesc S_PUBLISH[] = { OP, WHERE, { "broker", F_STR, 1, 0, 0, 0, NULL },
+                                   { "ack", F_BOOL, 0, 0, 0, 0, NULL } };
+static const fdesc S_REPLY[] = { OP, WHERE };
 
 static void read_seq(reader *r, int t, spec_seq *seq, int depth);
 
@@ -423,7 +427,7 @@ static void resolve(reader *r, const char *where, const char *what, const char *
 static void read_step(reader *r, int t, spec_step *st, int depth)
 {
     static const char *const ops[] = { "work", "sleep", "call", "parallel", "branch", "io",
-                                       NULL };
+                                       "publish", "reply", NULL };
     static const char *const joins[] = { "all", "any", "quorum", NULL };
     lua_State *L = r->L;
     t = lua_absindex(L, t);
@@ -465,6 +469,18 @@ static void read_step(reader *r, int t, spec_step *st, int depth)
         st->subs = read_subs(r, t, "branches", st->n, depth);
         break;
     }
+    case SS_PUBLISH:
+        read_record(r, t, opname, S_PUBLISH, NDESC(S_PUBLISH), v);
+        lua_getfield(L, r->bnames, v[2].str);
+        if (!lua_isinteger(L, -1))
+            fail(r, where, opname, "unknown broker '%s'", v[2].str);
+        st->service = (uint32_t)lua_tointeger(L, -1);
+        lua_pop(L, 1);
+        st->blocking = v[3].set && v[3].b;
+        break;
+    case SS_REPLY:
+        read_record(r, t, opname, S_REPLY, NDESC(S_REPLY), v);
+        break;
     case SS_BRANCH: {
         read_record(r, t, opname, S_BRANCH, NDESC(S_BRANCH), v);
         size_t n;
@@ -540,7 +556,19 @@ static const fdesc R_PARAM[] = { NAME, { "default", F_ANY, 1, 0, 0, 0, NULL },
 static const fdesc R_TOP[] = { TAB("params"), TAB("run"), TAB("link"), TAB("links"),
                                TAB("services"), TAB("clients"),
                                { "hosts", F_TAB, 0, 0, 0, 0, NULL },
-                               { "sweep", F_TAB, 0, 0, 0, 0, NULL } };
+                               { "sweep", F_TAB, 0, 0, 0, 0, NULL },
+
+                               { "brokers", F_TAB, 0, 0, 0, 0, NULL } };
+static const fdesc R_BROKER[] = {
+    NAME, WHERE, { "kind", F_STR, 1, 0, 0, 0, NULL },
+    { "capacity", F_INT, 1, -1, I64, 0, "-1 (unbounded) or a positive integer" },
+    { "on_full", F_STR, 1, 0, 0, 0, NULL }, { "workers", F_ANY, 1, 0, 0, 0, NULL },
+    { "publish_cost", F_TAB, 0, 0, 0, 0, NULL }, TAB("subs")
+};
+static const fdesc R_SUB[] = {
+    WHERE, { "service", F_STR, 1, 0, 0, 0, NULL }, { "endpoint", F_STR, 1, 0, 0, 0, NULL },
+    { "group", F_STR, 0, 0, 0, 0, NULL }, COUNT("consumers", 1), COUNT("prefetch", 1)
+};
 
 /* Most rows of time series one entity may produce (duration / sample). */
 #define MAX_SAMPLES 1e8
@@ -677,6 +705,99 @@ static void read_services(reader *r, int top)
             push_field(L, -1, "steps");
             read_seq(r, -1, &s->services[i].eps[k].steps, 0);
             lua_pop(L, 2);
+        }
+        lua_pop(L, 2);
+    }
+    lua_pop(L, 1);
+}
+
+/* Pass 1, before the services: names and configurations, so that publishes can name any
+ * broker. [-0, +0, error] */
+static void read_brokers(reader *r, int top)
+{
+    static const char *const kinds[] = { "queue", "topic", NULL };
+    static const char *const full[] = { "drop_new", "drop_oldest", "block", NULL };
+    lua_State *L = r->L;
+    spec *s = r->s;
+    if (push_field(L, top, "brokers") == LUA_TNIL) {
+        lua_pop(L, 1);
+        return;
+    }
+    int list = lua_gettop(L);
+    size_t n = lua_rawlen(L, list);
+    if (n > UINT32_MAX - 1)
+        fail(r, NULL, "brokers", "too many brokers");
+    s->brokers = arena_alloc(r, n, sizeof *s->brokers);
+    s->nbrokers = n;
+    for (size_t i = 0; i < n; i++) {
+        spec_broker *b = &s->brokers[i];
+        lua_rawgeti(L, list, (lua_Integer)i + 1);
+        int t = lua_gettop(L);
+        fval v[8];
+        const char *where = read_record(r, t, "broker", R_BROKER, NDESC(R_BROKER), v);
+        b->name = arena_strdup(r, v[0].str, strlen(v[0].str));
+        b->where = dup_where(r, where);
+        b->cfg.type = (sim_broker_type)pick(r, where, "broker", "kind", v[2].str, kinds);
+        if (v[3].i == 0)
+            fail(r, where, "broker", "field 'capacity' must be -1 (unbounded) or a positive "
+                 "integer, got 0");
+        b->cfg.capacity = v[3].i;
+        b->cfg.on_full = (sim_on_full)pick(r, where, "broker", "on_full", v[4].str, full);
+        push_field(L, t, "workers");
+        if (lua_type(L, -1) == LUA_TSTRING && !strcmp(lua_tostring(L, -1), "inf")) {
+            b->cfg.workers = SIM_WORKERS_INF;
+        } else {
+            lua_Integer w = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : 0;
+            if (w < 1 || w > (lua_Integer)UINT32_MAX - 1)
+                fail(r, where, "broker", "field 'workers' must be an integer between 1 and "
+                     "4294967294, or \"inf\"");
+            b->cfg.workers = (uint32_t)w;
+        }
+        lua_pop(L, 1);
+        b->cost = read_field_dist(r, t, "broker", "publish_cost");
+        lua_getfield(L, r->bnames, b->name);
+        if (!lua_isnil(L, -1))
+            fail(r, where, "broker", "duplicate broker '%s'", b->name);
+        lua_pop(L, 1);
+        lua_pushinteger(L, (lua_Integer)i);
+        lua_setfield(L, r->bnames, b->name);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+}
+
+/* Pass 2, after the services: the subscriptions. [-0, +0, error] */
+static void read_subscriptions(reader *r, int top)
+{
+    lua_State *L = r->L;
+    spec *s = r->s;
+    if (s->nbrokers == 0)
+        return;
+    push_field(L, top, "brokers");
+    int list = lua_gettop(L);
+    for (size_t i = 0; i < s->nbrokers; i++) {
+        spec_broker *b = &s->brokers[i];
+        lua_rawgeti(L, list, (lua_Integer)i + 1);
+        push_field(L, -1, "subs");
+        int subs = lua_gettop(L);
+        size_t n = lua_rawlen(L, subs);
+        if (n > UINT32_MAX)
+            fail(r, b->where, "broker", "too many subscriptions");
+        b->subs = arena_alloc(r, n, sizeof *b->subs);
+        b->nsubs = n;
+        for (size_t k = 0; k < n; k++) {
+            spec_sub *u = &b->subs[k];
+            lua_rawgeti(L, subs, (lua_Integer)k + 1);
+            fval v[6];
+            const char *where = read_record(r, -1, "subscribe", R_SUB, NDESC(R_SUB), v);
+            u->where = dup_where(r, where);
+            resolve(r, where, "subscribe", v[1].str, v[2].str, &u->service, &u->endpoint);
+            u->group = v[3].set ? arena_strdup(r, v[3].str, strlen(v[3].str)) : NULL;
+            u->consumers = (uint32_t)v[4].i;
+            u->prefetch = (uint32_t)v[5].i;
+            if (u->prefetch < u->consumers)
+                fail(r, where, "subscribe", "prefetch must be at least consumers");
+            lua_pop(L, 1);
         }
         lua_pop(L, 2);
     }
@@ -883,19 +1004,23 @@ static void read_sweep(reader *r, int top)
 void spec_read(lua_State *L, int idx, spec *s)
 {
     idx = lua_absindex(L, idx);
-    reader r = { L, s, 0 };
-    fval v[7];
+    reader r = { L, s, 0, 0 };
+    fval v[8];
     read_record(&r, idx, "specification", R_TOP, NDESC(R_TOP), v);
     lua_newtable(L);                       /* the names table */
     r.names = lua_gettop(L);
+    lua_newtable(L);                       /* the broker names table */
+    r.bnames = lua_gettop(L);
     read_params(&r, idx);
     read_run(&r, idx);
     read_hosts(&r, idx);
+    read_brokers(&r, idx);
     read_services(&r, idx);
+    read_subscriptions(&r, idx);
     read_clients(&r, idx);
     read_links(&r, idx);
     read_sweep(&r, idx);
-    lua_pop(L, 1);
+    lua_pop(L, 2);
 }
 
 /* ---- building --------------------------------------------------------------------------- */
@@ -1006,6 +1131,12 @@ static int compile_step(builder *b, uint32_t s, uint32_t ep, const spec_step *st
         if (rc == SIM_OK)
             rc = sim_op_set_target(e, s, ep, pc, st->n, sim_op_next_pc(e, s, ep));
         return rc == SIM_OK ? rc : step_fail(b, st, rc, "invalid parallel step");
+    case SS_PUBLISH:
+        rc = sim_op_publish(e, s, ep, st->service, st->blocking);
+        return rc == SIM_OK ? rc : step_fail(b, st, rc, "cannot add the publish");
+    case SS_REPLY:
+        rc = sim_op_reply(e, s, ep);
+        return rc == SIM_OK ? rc : step_fail(b, st, rc, "cannot add the reply");
     case SS_BRANCH: {
         uint32_t *jumps = sim_calloc(st->n ? st->n : 1, sizeof *jumps);
         if (!jumps)
@@ -1082,6 +1213,36 @@ static int build_services(builder *b, const spec *sp)
     return SIM_OK;
 }
 
+static int build_brokers(builder *b, const spec *sp)
+{
+    for (size_t i = 0; i < sp->nbrokers; i++) {
+        const spec_broker *k = &sp->brokers[i];
+        sim_broker_config cfg = k->cfg;
+        int rc = build_dist(b, k->cost, &cfg.cost);
+        if (rc != SIM_OK)
+            return rc;
+        rc = sim_broker_add(b->e, k->name, &cfg, NULL);   /* owns the cost from here on */
+        if (rc != SIM_OK)
+            return say(b, k->where, rc, "broker '%s': %s", k->name,
+                       rc == SIM_ENOMEM ? "out of memory" : "invalid configuration");
+    }
+    return SIM_OK;
+}
+
+static int build_subscriptions(builder *b, const spec *sp)
+{
+    for (size_t i = 0; i < sp->nbrokers; i++)
+        for (size_t k = 0; k < sp->brokers[i].nsubs; k++) {
+            const spec_sub *u = &sp->brokers[i].subs[k];
+            int rc = sim_subscribe(b->e, (uint32_t)i, u->group, u->service, u->endpoint,
+                                   u->consumers, u->prefetch);
+            if (rc != SIM_OK)
+                return say(b, u->where, rc, "subscribe: %s",
+                           rc == SIM_ENOMEM ? "out of memory" : "invalid subscription");
+        }
+    return SIM_OK;
+}
+
 static int build_clients(builder *b, const spec *sp)
 {
     for (size_t i = 0; i < sp->nclients; i++) {
@@ -1142,7 +1303,11 @@ int spec_build(const spec *sp, uint64_t seed, uint64_t rep, sim_engine **out, ch
     }
     int rc = build_hosts(&b, sp);
     if (rc == SIM_OK)
+        rc = build_brokers(&b, sp);
+    if (rc == SIM_OK)
         rc = build_services(&b, sp);
+    if (rc == SIM_OK)
+        rc = build_subscriptions(&b, sp);
     if (rc == SIM_OK)
         rc = build_clients(&b, sp);
     if (rc == SIM_OK)

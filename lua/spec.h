@@ -39,7 +39,8 @@ typedef struct spec_dist {
     const char *where;
 } spec_dist;
 
-typedef enum { SS_WORK, SS_SLEEP, SS_CALL, SS_PARALLEL, SS_BRANCH, SS_IO } spec_step_op;
+typedef enum { SS_WORK, SS_SLEEP, SS_CALL, SS_PARALLEL, SS_BRANCH, SS_IO, SS_PUBLISH,
+               SS_REPLY } spec_step_op;
 
 typedef struct spec_seq {
     size_t n;
@@ -49,8 +50,8 @@ typedef struct spec_seq {
 typedef struct spec_step {
     spec_step_op op;
     spec_dist *dist;               /* work, sleep, io */
-    uint32_t service, endpoint;    /* call: resolved indices */
-    int blocking;                  /* call, parallel */
+    uint32_t service, endpoint;    /* call: resolved indices; publish: service = broker */
+    int blocking;                  /* call, parallel; publish: ack */
     sim_join join;                 /* parallel */
     uint32_t quorum;
     uint32_t n;                    /* parallel branches, branch arms */
@@ -89,6 +90,19 @@ typedef struct spec_link {
     spec_dist *latency;
 } spec_link;
 
+typedef struct spec_sub {
+    const char *group, *where;     /* group NULL: the service's name (a queue: its own) */
+    uint32_t service, endpoint, consumers, prefetch;
+} spec_sub;
+
+typedef struct spec_broker {
+    const char *name, *where;
+    sim_broker_config cfg;         /* cfg.cost unset: see cost */
+    spec_dist *cost;
+    size_t nsubs;
+    spec_sub *subs;
+} spec_broker;
+
 typedef struct spec_param {
     const char *name, *value;      /* value as text */
     const char *type;              /* "number", "string" or "boolean" (the default's type) */
@@ -111,7 +125,8 @@ typedef struct spec {
     int has_seed;
     uint64_t seed;                 /* run { seed } when has_seed */
     const char *run_where;
-    size_t nhosts, nservices, nclients, nlinks, nparams;
+    size_t nhosts, nservices, nclients, nlinks, nparams, nbrokers;
+    spec_broker *brokers;
     spec_host *hosts;
     spec_service *services;
     spec_client *clients;

@@ -398,9 +398,9 @@ C.host = { desc = "a host or a host name", fn = function(v)
 end }
 
 -- A node of the network (for links): a service or client handle, or a name.
-C.node = { desc = "a service, a client or a name", fn = function(v)
+C.node = { desc = "a service, a client, a broker or a name", fn = function(v)
   local kind = KIND[v]
-  if kind == "service" or kind == "client" then return true, DATA[v].name end
+  if kind == "service" or kind == "client" or kind == "broker" then return true, DATA[v].name end
   if valid_name(v) then return true, v end
   return false
 end }

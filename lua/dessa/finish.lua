@@ -88,6 +88,21 @@ local function steps_spec(list, edges)
       for j, b in ipairs_(s.branches) do branches[j] = steps_spec(b, edges) end
       out[i] = { op = "parallel", branches = branches, join = s.join, quorum = s.quorum,
                  blocking = s.blocking, where = s.where }
+    elseif op == "publish" then
+      local b = S.broker_by_name and S.broker_by_name[s.broker]
+      if not b then
+        local node = S.nodes[s.broker]
+        if node then
+          fail(s.where, "publish: '%s' is a %s, not a queue or a topic", s.broker, node.kind)
+        end
+        local names = {}
+        for j, x in ipairs_(S.brokers or {}) do names[j] = x.name end
+        fail(s.where, "publish: unknown queue or topic '%s'%s", s.broker,
+          did_you_mean(s.broker, names))
+      end
+      out[i] = { op = "publish", broker = b.name, ack = s.ack, where = s.where }
+    elseif op == "reply" then
+      out[i] = { op = "reply", where = s.where }
     elseif op == "branch" then
       local arms = {}
       for j, a in ipairs_(s.arms) do arms[j] = steps_spec(a, edges) end
@@ -255,6 +270,29 @@ local function finish()
     }
   end
   check_cycles(order, edges)
+
+  -- Brokers and their subscriptions (after the services, whose endpoints they name).
+  if S.brokers and #S.brokers > 0 then
+    spec.brokers = {}
+    for i, b in ipairs_(S.brokers) do
+      local subs = {}
+      for j, sub in ipairs_(b.subs) do
+        local svc, ep = resolve_target(sub.target, sub.where, "subscribe: ")
+        subs[j] = { service = svc, endpoint = ep, group = sub.group, consumers = sub.consumers,
+                    prefetch = sub.prefetch, where = sub.where }
+      end
+      if #subs == 0 then
+        warn(b.where, '%s "%s" has no subscribers: %s', b.kind, b.name,
+          b.kind == "queue" and "its messages stay buffered" or "its messages go nowhere")
+      end
+      spec.brokers[i] = {
+        name = b.name, kind = b.kind, capacity = b.capacity, on_full = b.on_full,
+        workers = b.workers,
+        publish_cost = b.publish_cost and dist_spec(b.publish_cost) or nil,
+        subs = subs, where = b.where,
+      }
+    end
+  end
 
   for i, c in ipairs_(S.clients) do
     local svc, ep = resolve_target(c.target, c.where, fmt('client "%s": target: ', c.name))

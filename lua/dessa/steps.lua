@@ -8,6 +8,7 @@ local need = ...
 local fmt = string.format
 local mabs = math.abs
 local select_ = select
+local type_ = type
 local tostring_ = tostring
 local sum = need("dist").sum
 local ipairs_ = ipairs
@@ -100,6 +101,18 @@ local function check_depth(label, where, lists)
   return d
 end
 
+-- Where a reply() step is inside the lists, or nil. Each step carries reply_at (its own, or the
+-- first of the steps nested in it), so this looks at the lists' direct entries only: shared
+-- sub-lists are not walked again for every use.
+local function reply_in(lists)
+  for _, list in ipairs_(lists) do
+    for _, st in ipairs_(list) do
+      if st.reply_at then return st.reply_at end
+    end
+  end
+  return nil
+end
+
 -- The first work or io step anywhere inside the lists (nested parallels and branches included).
 local function find_work(lists)
   for _, list in ipairs_(lists) do
@@ -155,6 +168,38 @@ function API.call(target, opts)
   return step({ op = "call", target = tgt, blocking = o.blocking, where = where })
 end
 
+local PUBLISH_SCHEMA = {
+  { "ack", C.bool, default = false },
+}
+
+-- publish(broker, { ack = true }): a message to a queue or topic; with ack the producer waits
+-- (holding its thread) for the broker's acknowledgement.
+function API.publish(broker, opts)
+  local where = here()
+  local name
+  if KIND[broker] == "broker" then
+    name = DATA[broker].name
+  elseif type_(broker) == "string" and broker ~= "" then
+    name = broker
+  else
+    fail(where, 'publish: expected a queue or a topic (or its name), as in publish(jobs), got %s',
+      describe(broker))
+  end
+  if opts ~= nil and not is_plain_table(opts) then
+    fail(where, "publish: options must be a table, as in publish(jobs, { ack = true }), got %s",
+      describe(opts))
+  end
+  local o = check_fields("publish", where, opts or {}, PUBLISH_SCHEMA)
+  return step({ op = "publish", broker = name, ack = o.ack, where = where })
+end
+
+-- reply(): answers the caller now; the endpoint goes on with its remaining steps.
+function API.reply(...)
+  local where = here()
+  if select_("#", ...) ~= 0 then fail(where, "reply: takes no arguments, as in reply()") end
+  return step({ op = "reply", where = where, reply_at = where })
+end
+
 local PARALLEL_SCHEMA = {
   { "join", C.oneof({ "all", "any", "quorum" }) },
   { "quorum", C.pos_int },
@@ -195,6 +240,11 @@ function API.parallel(t)
     quorum = (join == "all") and n or 1
   end
   local depth = check_depth("parallel", where, branches)
+  local rp = reply_in(branches)
+  if rp then
+    fail(where, "parallel: reply() at %s is inside a parallel; only the endpoint's own steps "
+      .. "can answer its caller", rp)
+  end
   if f.blocking == false then
     local w = find_work(branches)
     if w then
@@ -249,6 +299,7 @@ function API.branch(t)
     fail(where, "branch: probabilities must sum to 1, got %s", tostring_(total))
   end
   return step({ op = "branch", probs = probs, arms = arms, where = where,
+                reply_at = reply_in(arms),
                 depth = check_depth("branch", where, arms),
                 size = lists_size("branch", where, arms) })
 end

@@ -295,6 +295,88 @@ API.client = named_ctor("client", function(name, title, where, t)
   return make_object("client", rec)
 end)
 
+-- Brokers: queue "name" { ... } (one group of competing consumers) and topic "name" { ... }
+-- (every group gets every message). S.brokers is made on first use.
+local BROKER_SCHEMA = {
+  { "capacity", C.pos_int },
+  { "on_full", C.oneof({ "drop_new", "drop_oldest", "block" }), default = "drop_new" },
+  { "workers", C.workers, default = "inf" },
+  { "publish_cost", C.dist },
+}
+
+local function broker_ctor(kind)
+  return named_ctor(kind, function(name, title, where, t)
+    local f = check_fields(title, where, t, BROKER_SCHEMA)
+    if f.on_full ~= "drop_new" and not f.capacity then
+      fail(where, '%s: on_full = "%s" needs a capacity (the broker is unbounded without one)',
+        title, f.on_full)
+    end
+    if f.workers ~= "inf" and not f.publish_cost then
+      fail(where, "%s: workers = %s limits nothing without a publish_cost", title,
+        tostring_(f.workers))
+    end
+    claim_name(name, title, kind, where)
+    S.brokers = S.brokers or {}
+    S.broker_by_name = S.broker_by_name or {}
+    local rec = { name = name, kind = kind, where = where, capacity = f.capacity or -1,
+                  on_full = f.on_full, workers = f.workers, publish_cost = f.publish_cost,
+                  subs = {} }
+    S.brokers[#S.brokers + 1] = rec
+    S.broker_by_name[name] = rec
+    return make_object("broker", rec)
+  end)
+end
+API.queue = broker_ctor("queue")
+API.topic = broker_ctor("topic")
+
+local SUBSCRIBE_SCHEMA = {
+  { "group", C.name },
+  { "consumers", C.count, default = 1 },
+  { "endpoint", C.name },
+  { "prefetch", C.count },
+}
+
+-- subscribe(broker, service, { group =, consumers =, endpoint =, prefetch = })
+function API.subscribe(broker, service, opts)
+  local where = here()
+  if KIND[broker] ~= "broker" then
+    fail(where, 'subscribe: the first argument must be a queue or a topic (the value of '
+      .. 'queue "name" { ... }), got %s', describe(broker))
+  end
+  if service == nil then
+    fail(where, "subscribe: the service is nil (for a service defined further down, use its "
+      .. 'name: subscribe(q, "worker"))')
+  end
+  local ok, tgt = C.target.fn(service)
+  if not ok then
+    fail(where, "subscribe: the service must be %s, got %s", C.target.desc, describe(service))
+  end
+  if opts ~= nil and not is_plain_table(opts) then
+    fail(where, "subscribe: options must be a table, as in subscribe(q, worker, "
+      .. "{ consumers = 4 }), got %s", describe(opts))
+  end
+  local f = check_fields("subscribe", where, opts or {}, SUBSCRIBE_SCHEMA)
+  local rec = DATA[broker]
+  if f.group and rec.kind == "queue" then
+    fail(where, 'subscribe: queue "%s" has one group of competing consumers; group is for topics',
+      rec.name)
+  end
+  if f.endpoint then
+    if tgt.endpoint and tgt.endpoint ~= f.endpoint then
+      fail(where, "subscribe: the endpoint is given twice ('%s' and '%s')", tgt.endpoint,
+        f.endpoint)
+    end
+    tgt.endpoint = f.endpoint
+  end
+  local prefetch = f.prefetch or f.consumers
+  if prefetch < f.consumers then
+    fail(where, "subscribe: prefetch (%d) must be at least consumers (%d): each consumer "
+      .. "needs a message delivered to work on", prefetch, f.consumers)
+  end
+  rec.subs[#rec.subs + 1] = { target = tgt, group = f.group, consumers = f.consumers,
+                              prefetch = prefetch, where = where }
+end
+
 local LINK_SCHEMA = {
   { "from", C.node },
   { "to", C.node },

@@ -9,6 +9,7 @@
  * completed + failed + dropped + in_flight for a service; an `other` column (the causes that
  * have no column of their own here) appears when one of them is not zero. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,7 +30,7 @@ typedef struct column {
     int format, prec;
 } column;
 
-static const char LATENCY[] = "latency ms", THREADS[] = "threads";
+static const char LATENCY[] = "latency ms", COMPLETION[] = "completion ms", THREADS[] = "threads";
 
 static const column flow_cols[] = {
     { NULL, "sent", "sent", 1, FIXED, 0 },
@@ -44,6 +45,9 @@ static const column flow_cols[] = {
     { LATENCY, "p50", "latency_p50", 1e3, SIG3, 0 },
     { LATENCY, "p99", "latency_p99", 1e3, SIG3, 0 },
     { LATENCY, "max", "latency_max", 1e3, FIXED, 2 },
+    /* until the last work the request caused has ended (asynchronous consumers included) */
+    { COMPLETION, "mean", "completion_mean", 1e3, FIXED, 2 },
+    { COMPLETION, "p99", "completion_p99", 1e3, SIG3, 0 },
 };
 static const column service_cols[] = {
     { NULL, "arrivals", "arrivals", 1, FIXED, 0 },
@@ -60,13 +64,29 @@ static const column service_cols[] = {
     { NULL, "queue_mean", "queue_mean", 1, FIXED, 2 },
     { "ms", "wait_mean", "wait_mean", 1e3, FIXED, 2 },
 };
+/* Brokers: a row per broker, and one per topic group ("broker/group"). */
+static const char DEPTH[] = "depth", MS[] = "ms";
+static const column broker_cols[] = {
+    { NULL, "published", "published", 1, FIXED, 0 },
+    { NULL, "acked", "acked", 1, FIXED, 0 },
+    { NULL, "dropped", "dropped", 1, FIXED, 0 },
+    { NULL, "lost", "lost", 1, FIXED, 0 },
+    { DEPTH, "mean", "depth_mean", 1, FIXED, 2 },
+    { DEPTH, "max", "depth_max", 1, FIXED, 0 },
+    { NULL, "lag_mean", "lag_mean", 1, FIXED, 2 },
+    { MS, "age_mean", "age_mean", 1e3, FIXED, 2 },
+    { MS, "sojourn_mean", "sojourn_mean", 1e3, FIXED, 2 },
+    { "%", "consumer_utilization", "consumer_utilization", 100, FIXED, 1 },
+};
 #define NCOLS(c) (sizeof(c) / sizeof((c)[0]))
-#define MAX_COLS (NCOLS(flow_cols) > NCOLS(service_cols) ? NCOLS(flow_cols) : NCOLS(service_cols))
+#define MAX2(a, b) ((a) > (b) ? (a) : (b))
+#define MAX_COLS MAX2(MAX2(NCOLS(flow_cols), NCOLS(service_cols)), NCOLS(broker_cols))
 
 struct cli_table {
     size_t nrows;
     char **names;
     const sim_result_kind **kinds;
+    unsigned char *hide;  /* rows not printed: a queue's one group repeats the queue's row */
     uint64_t reps;
     sim_summary cells;   /* nrows x MAX_COLS */
 };
@@ -81,6 +101,7 @@ void cli_table_free(cli_table *t)
         free(t->names[i]);
     free(t->names);
     free(t->kinds);
+    free(t->hide);
     sim_summary_fini(&t->cells);
     free(t);
 }
@@ -94,6 +115,10 @@ static const column *columns_of(const sim_result_kind *k, size_t *n)
     if (k == sim_result_kind_service()) {
         *n = NCOLS(service_cols);
         return service_cols;
+    }
+    if (k == sim_result_kind_broker()) {
+        *n = NCOLS(broker_cols);
+        return broker_cols;
     }
     *n = 0;
     return NULL;
@@ -127,11 +152,22 @@ static int first_result(cli_table *t, const sim_rep_result *res)
 {
     t->names = calloc(res->nentities + 1, sizeof *t->names);
     t->kinds = calloc(res->nentities + 1, sizeof *t->kinds);
-    if (!t->names || !t->kinds || sim_summary_init(&t->cells, res->nentities, MAX_COLS))
+    t->hide = calloc(res->nentities + 1, 1);
+    if (!t->names || !t->kinds || !t->hide || sim_summary_init(&t->cells, res->nentities, MAX_COLS))
         return SIM_ENOMEM;
     for (; t->nrows < res->nentities; t->nrows++) {
-        t->kinds[t->nrows] = res->entities[t->nrows].kind;
-        if (!(t->names[t->nrows] = strdup(res->entities[t->nrows].name)))
+        const sim_entity_result *x = &res->entities[t->nrows];
+        t->kinds[t->nrows] = x->kind;
+        int group = x->kind == sim_result_kind_broker() && x->part && x->part[0];
+        t->hide[t->nrows] = group && !strcmp(x->part, x->name);
+        if (group) {   /* a broker's group: "broker/group" */
+            size_t len = strlen(x->name) + strlen(x->part) + 2;
+            if ((t->names[t->nrows] = malloc(len)))
+                snprintf(t->names[t->nrows], len, "%s/%s", x->name, x->part);
+        } else {
+            t->names[t->nrows] = strdup(x->name);
+        }
+        if (!t->names[t->nrows])
             return SIM_ENOMEM;
     }
     return SIM_OK;
@@ -276,7 +312,7 @@ static void part(FILE *f, const cli_table *t, const sim_result_kind *k)
             fprintf(f, " %*s", w[c], cols[c].head);
     fprintf(f, "\n");
     for (size_t i = 0; i < t->nrows; i++) {
-        if (t->kinds[i] != k)
+        if (t->kinds[i] != k || t->hide[i])
             continue;
         fprintf(f, "%-14.14s", t->names[i]);
         for (size_t c = 0; c < n; c++) {
@@ -304,6 +340,12 @@ void cli_table_print(const cli_table *t, FILE *f, const char *scenario, uint64_t
     part(f, t, sim_result_kind_flow());
     fprintf(f, "\n");
     part(f, t, sim_result_kind_service());
+    for (size_t i = 0; i < t->nrows; i++)
+        if (t->kinds[i] == sim_result_kind_broker()) {
+            fprintf(f, "\n");
+            part(f, t, sim_result_kind_broker());
+            break;
+        }
     size_t nf, ns;
     const column *fc = columns_of(sim_result_kind_flow(), &nf),
                  *sc = columns_of(sim_result_kind_service(), &ns);
@@ -320,6 +362,6 @@ void cli_table_print(const cli_table *t, FILE *f, const char *scenario, uint64_t
         fprintf(f, " (timeouts: services only); a column each in the CSV files\n");
     }
     fprintf(f, "\nresults in %s/ (flows.csv services.csv replicas.csv endpoints.csv "
-               "timeseries.csv latency.csv run.json)\n",
+               "brokers.csv timeseries.csv latency.csv run.json)\n",
             dir);
 }

@@ -10,6 +10,7 @@
 #include "core/alloc.h"
 #include "core/check.h"
 #include "core/error.h"
+#include "model/broker.h"
 #include "model/host.h"
 
 /* Events at one instant before the run is declared stalled: a floor of ten million, raised to
@@ -61,6 +62,7 @@ void sim_engine_free(sim_engine *e)
         sim_free(e->hosts[i]);
     }
     sim_free(e->hosts);
+    sim_brokers_fini(e);
     sim_nodes_fini(e);
     sim_free(e->samples);
     sim_free(e->imm);
@@ -251,7 +253,8 @@ void sim_engine_rearm(sim_engine *e, sim_event *ev, sim_time t)
 /* ---- component kinds ---------------------------------------------------------------- */
 
 /* Every kind, in the order its rows appear in the outputs. */
-const sim_kind_ops *const sim_kinds[] = { &sim_client_kind, &sim_service_kind };
+const sim_kind_ops *const sim_kinds[] = { &sim_client_kind, &sim_service_kind,
+                                           &sim_broker_kind };
 const uint32_t sim_nkinds = sizeof sim_kinds / sizeof sim_kinds[0];
 
 /* ---- the run ------------------------------------------------------------------------ */
@@ -269,6 +272,8 @@ int sim_engine_run(sim_engine *e)
         rc = sim_nodes_build(e);
     if (rc == SIM_OK)
         rc = sim_services_place(e);
+    if (rc == SIM_OK)
+        rc = sim_brokers_start(e);
     if (rc == SIM_OK)
         rc = sim_sample_start(e);
     for (uint32_t i = 0; rc == SIM_OK && i < e->nclients; i++)

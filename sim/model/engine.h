@@ -17,7 +17,7 @@
  *  - The loop stops with SIM_ESTALL when too many events happen without the clock moving,
  *    naming what loops, and calls the progress hook every SIM_PROGRESS_EVERY events.
  *
- * Component kinds (clients, services; later brokers) register their hooks in one table
+ * Component kinds (clients, services, brokers) register their hooks in one table
  * (engine.c): time-series rows, the warm-up reset and the end-of-run ledger iterate over it. */
 #ifndef SIM_ENGINE_H
 #define SIM_ENGINE_H
@@ -47,7 +47,7 @@ typedef struct sim_kind_ops {
     int (*ledger)(struct sim_engine *e, uint32_t i, uint64_t live);
 } sim_kind_ops;
 
-extern const sim_kind_ops sim_client_kind, sim_service_kind;
+extern const sim_kind_ops sim_client_kind, sim_service_kind, sim_broker_kind;
 
 struct sim_engine {
     sim_config cfg;
@@ -89,6 +89,13 @@ struct sim_engine {
     uint32_t nnodes;
     void *pairs;                /* node.c: entity pairs -> link */
     int has_latency;            /* some link has a latency (else every hop is immediate) */
+
+    /* brokers (broker.c) */
+    struct sim_broker *brokers;
+    uint32_t nbrokers;
+    struct sim_brow *brows;     /* the broker kind's rows: each broker, then its groups */
+    uint32_t nbrows;
+    sim_pool msgs;              /* messages (sized on the first broker) */
 
     /* time series (sample.c) */
     sim_series_row *samples;    /* kept only when no sink is set */

@@ -4,6 +4,7 @@
 #ifndef SIM_MODEL_INTERNAL_H
 #define SIM_MODEL_INTERNAL_H
 
+#include "model/broker.h"
 #include "model/client.h"
 #include "model/engine.h"
 #include "model/node.h"

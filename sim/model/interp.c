@@ -10,6 +10,7 @@
 #include "core/check.h"
 #include "core/error.h"
 #include "model/engine.h"
+#include "model/broker.h"
 #include "model/host.h"
 
 static void fiber_end(sim_engine *e, sim_req *f, sim_cause out);
@@ -113,6 +114,36 @@ void sim_interp_reply_arrived(sim_engine *e, sim_event *ev)
     sim_req_release(e, c);
 }
 
+/* ---- reply early ------------------------------------------------------------------- */
+
+/* reply(): the caller gets its answer now, carried by a stand-in child that replies in r's
+ * place (with r's token, so a caller that gave up ignores it); r leaves its caller and goes on
+ * with nobody to reply to, still counted in its client request's tree (completion). A request
+ * with no caller (a message's consumer, or one that replied already) just goes on. */
+static void reply_early(sim_engine *e, sim_req *r)
+{
+    sim_req *p = r->parent;
+    if (r->kind != SIM_REQ_CALL || !p)
+        return;
+    sim_req *proxy = sim_req_new(e, SIM_REQ_CALL, p, r->root);
+    if (!proxy)
+        return;
+    proxy->pgen = r->pgen;
+    proxy->inst = r->inst;
+    proxy->ep = r->ep;
+    proxy->state = SIM_REQ_REPLYING;
+    r->parent = NULL;
+    sim_req_release(e, p);   /* r's reference on its caller: the stand-in holds one */
+    uint32_t to = p->kind == SIM_REQ_ROOT ? p->client->node : p->inst->node;
+    proxy->ev = sim_engine_hop(e, r->inst->node, to, sim_interp_reply_arrived, proxy, 0);
+}
+
+void sim_interp_resume(sim_engine *e, sim_req *r)
+{
+    r->pc++;
+    proceed(e, r);
+}
+
 /* ---- fork and join ------------------------------------------------------------------ */
 
 static void on_fiber_start(sim_engine *e, sim_event *ev)
@@ -212,6 +243,17 @@ void sim_interp_exec(sim_engine *e, sim_req *r)
         case SIM_OP_RETURN:
             sim_service_finish(e, r, SIM_CAUSE_OK);
             return;
+        case SIM_OP_PUBLISH:
+            if (sim_broker_publish(e, r, op->target, op->blocking) || e->err)
+                return;   /* waits for the broker's acknowledgement */
+            r->pc++;
+            continue;
+        case SIM_OP_REPLY:
+            reply_early(e, r);
+            if (e->err)
+                return;
+            r->pc++;
+            continue;
         }
         (void)NEVER(1);   /* the verifier admits no other opcode */
         return;

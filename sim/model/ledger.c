@@ -45,7 +45,8 @@ static void visit(void *obj, void *ud)
          * on a host's cores, or (a client request) a pending timeout */
         r->mark = r->ev != NULL || r->state == SIM_REQ_QUEUED || r->cpu_slot != 0 ||
                   sim_waitq_parked(&r->wait) ||
-                  (r->state == SIM_REQ_ROOT_WAIT && r->timer != NULL);
+                  (r->state == SIM_REQ_ROOT_WAIT && r->timer != NULL) ||
+                  r->waits_msg;   /* a broker's acknowledgement is on its way or will be */
         break;
     case 1:   /* a movable request makes the parent waiting for it movable, up the chain */
         for (sim_req *c = r; c->mark && c->parent && !c->parent->mark &&
@@ -93,9 +94,12 @@ int sim_ledger_check(sim_engine *e)
     }
     for (uint32_t k = 0; k < sim_nkinds && rc == SIM_OK; k++) {
         const sim_kind_ops *ops = sim_kinds[k];
-        const uint64_t *live = ops == &sim_client_kind ? sc.client_live : sc.svc_live;
+        /* Kinds other than clients and services count their own live objects. */
+        const uint64_t *live = ops == &sim_client_kind    ? sc.client_live
+                               : ops == &sim_service_kind ? sc.svc_live
+                                                          : NULL;
         for (uint32_t i = 0; i < ops->count(e) && rc == SIM_OK; i++)
-            rc = ops->ledger(e, i, live[i]);
+            rc = ops->ledger(e, i, live ? live[i] : 0);
     }
 done:
     sim_free(sc.svc_live);

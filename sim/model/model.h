@@ -77,6 +77,7 @@ typedef struct sim_series_row {
     const char *entity, *kind;
     double throughput, latency_mean, latency_p50, latency_p99, queue, utilization;
     double threads_working, threads_blocked, cores_busy;   /* services */
+    double lag;                                            /* brokers */
     uint64_t errors;
 } sim_series_row;
 /* SIM_OK, or an error code that stops the run. */
@@ -126,6 +127,32 @@ uint32_t sim_op_next_pc(const sim_engine *e, uint32_t s, uint32_t ep);
 int sim_op_return(sim_engine *e, uint32_t s, uint32_t ep);
 
 int sim_client_add(sim_engine *e, const char *name, const sim_client_config *cfg);
+
+/* Brokers (model/broker.h): a queue (one group of competing consumers) or a topic (every group
+ * gets every message). capacity is per group, in buffered messages (-1: unbounded); a full
+ * group drops the new message, drops its oldest, or blocks the producer until there is room.
+ * A publish arriving at the broker waits for one of its `workers` (SIM_WORKERS_INF: none
+ * waits) and holds it for `cost` (NULL: none; owned by the engine). */
+typedef enum { SIM_BROKER_QUEUE, SIM_BROKER_TOPIC } sim_broker_type;
+typedef enum { SIM_FULL_DROP_NEW, SIM_FULL_DROP_OLDEST, SIM_FULL_BLOCK } sim_on_full;
+typedef struct sim_broker_config {
+    sim_broker_type type;
+    int64_t capacity;
+    sim_on_full on_full;
+    uint32_t workers;
+    sim_dist *cost;
+} sim_broker_config;
+int sim_broker_add(sim_engine *e, const char *name, const sim_broker_config *cfg,
+                   uint32_t *index);
+/* Endpoint `endpoint` of `service` consumes the broker's messages in `group` (a queue's only
+ * group whatever is given; NULL = the service's name), with `consumers` at once (>= 1) and at
+ * most `prefetch` (>= consumers) delivered and not yet acknowledged. */
+int sim_subscribe(sim_engine *e, uint32_t broker, const char *group, uint32_t service,
+                  uint32_t endpoint, uint32_t consumers, uint32_t prefetch);
+/* publish(broker): with ack the producer waits for the broker's acknowledgement. */
+int sim_op_publish(sim_engine *e, uint32_t s, uint32_t ep, uint32_t broker, bool ack);
+/* reply(): answers the caller now; the endpoint goes on with its next steps. */
+int sim_op_reply(sim_engine *e, uint32_t s, uint32_t ep);
 
 /* Links: a default latency for every hop, and overrides for unordered pairs of node names
  * (services or clients). NULL latency means zero. */

@@ -6,6 +6,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "model/broker.h"
 #include "model/engine.h"
 
 /* Pair links by entity pair: open addressing over 64-bit keys (lo << 32 | hi). */
@@ -54,14 +55,17 @@ typedef struct name_table {
 
 static int names_build(const sim_engine *e, name_table *t)
 {
-    size_t size = table_size((size_t)e->nclients + e->nsvcs);
+    size_t size = table_size((size_t)e->nclients + e->nsvcs + e->nbrokers);
     t->names = sim_calloc(size, sizeof *t->names);
     t->ids = sim_calloc(size, sizeof *t->ids);
     t->mask = size - 1;
     if (!t->names || !t->ids)
         return SIM_ENOMEM;
-    for (uint32_t id = 0; id < e->nclients + e->nsvcs; id++) {
-        const char *name = id < e->nclients ? e->clients[id].name : e->svcs[id - e->nclients].name;
+    for (uint32_t id = 0; id < e->nclients + e->nsvcs + e->nbrokers; id++) {
+        const char *name = id < e->nclients             ? e->clients[id].name
+                           : id < e->nclients + e->nsvcs ? e->svcs[id - e->nclients].name
+                                                         : e->brokers[id - e->nclients -
+                                                                      e->nsvcs].name;
         size_t i = name_hash(name) & t->mask;
         while (t->names[i] && strcmp(t->names[i], name))
             i = (i + 1) & t->mask;
@@ -103,7 +107,7 @@ static int pairs_build(sim_engine *e, uint8_t *has_pair)
         uint32_t a, b;
         const sim_link *l = &e->links[k];
         if (!names_find(&names, l->a, &a) || !names_find(&names, l->b, &b)) {
-            sim_engine_fail(e, SIM_EINVAL, "a link names '%s', which is no client or service",
+            sim_engine_fail(e, SIM_EINVAL, "a link names '%s', which is no client, service or broker",
                             names_find(&names, l->a, &a) ? l->b : l->a);
             rc = SIM_EINVAL;
             break;
@@ -123,14 +127,14 @@ static int pairs_build(sim_engine *e, uint8_t *has_pair)
 
 int sim_nodes_build(sim_engine *e)
 {
-    uint64_t n = e->nclients;
+    uint64_t n = (uint64_t)e->nclients + e->nbrokers;
     for (uint32_t i = 0; i < e->nsvcs; i++)
         n += e->svcs[i].cfg.replicas;
     if (n >= UINT32_MAX) {
         sim_engine_fail(e, SIM_EINVAL, "too many nodes (%llu)", (unsigned long long)n);
         return SIM_EINVAL;
     }
-    uint32_t nentities = e->nclients + e->nsvcs;
+    uint32_t nentities = e->nclients + e->nsvcs + e->nbrokers;
     uint8_t *has_pair = sim_calloc(nentities + 1, 1);
     e->nodes = sim_calloc(n ? n : 1, sizeof *e->nodes);
     if (!has_pair || !e->nodes) {
@@ -164,6 +168,15 @@ int sim_nodes_build(sim_engine *e)
             e->svcs[i].inst[j].svc = &e->svcs[i];
             e->svcs[i].inst[j].node = k;
         }
+    for (uint32_t i = 0; rc == SIM_OK && i < e->nbrokers; i++, k++) {
+        sim_node *nd = &e->nodes[k];
+        nd->kind = SIM_NODE_BROKER;
+        nd->index = i;
+        nd->replica = 0;
+        nd->entity = e->nclients + e->nsvcs + i;
+        nd->name = e->brokers[i].name;
+        e->brokers[i].node = k;
+    }
     for (uint32_t i = 0; rc == SIM_OK && i < n; i++) {
         char rep[16];
         snprintf(rep, sizeof rep, "%u", e->nodes[i].replica);

@@ -1,6 +1,6 @@
 /* node: the network's nodes and links.
  *
- * Every client and every service replica is a node with a kind, an index (of the client or
+ * Every client, every service replica and every broker is a node with a kind, an index (of the client or
  * service), a replica number and a name; the table is built once when the run starts. Links
  * carry latencies between nodes: a default for every hop, and overrides for unordered pairs of
  * names, resolved to pairs of entities (a client, or a service with all its replicas) once,
@@ -18,15 +18,15 @@
 
 struct sim_engine;
 
-typedef enum { SIM_NODE_CLIENT, SIM_NODE_SERVICE } sim_node_kind;
+typedef enum { SIM_NODE_CLIENT, SIM_NODE_SERVICE, SIM_NODE_BROKER } sim_node_kind;
 
 typedef struct sim_node {
     uint8_t kind;           /* sim_node_kind */
     uint8_t has_pair;       /* its entity is named by some pair link */
-    uint32_t index;         /* client or service index */
+    uint32_t index;         /* client, service or broker index */
     uint32_t replica;       /* 0 for clients */
-    uint32_t entity;        /* clients 0..nclients-1, then services */
-    const char *name;       /* owned by the client or service */
+    uint32_t entity;        /* clients 0..nclients-1, then services, then brokers */
+    const char *name;       /* owned by the client, service or broker */
     sim_rng rng;            /* latencies of hops from this node */
 } sim_node;
 

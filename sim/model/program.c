@@ -117,6 +117,25 @@ int sim_op_call(sim_engine *e, uint32_t s, uint32_t ep, uint32_t target, uint32_
     return SIM_OK;
 }
 
+int sim_op_publish(sim_engine *e, uint32_t s, uint32_t ep, uint32_t broker, bool ack)
+{
+    if (broker >= e->nbrokers)
+        return SIM_EINVAL;
+    int rc;
+    sim_op *op = op_append(e, s, ep, SIM_OP_PUBLISH, &rc);
+    if (!op)
+        return rc;
+    op->target = broker;
+    op->blocking = ack;
+    return SIM_OK;
+}
+
+int sim_op_reply(sim_engine *e, uint32_t s, uint32_t ep)
+{
+    int rc;
+    return op_append(e, s, ep, SIM_OP_REPLY, &rc) ? SIM_OK : rc;
+}
+
 static sim_op *op_multi(sim_engine *e, uint32_t s, uint32_t ep, sim_opcode code, uint32_t n,
                         uint32_t ntargets, uint32_t *pc, int *rc)
 {
@@ -307,6 +326,11 @@ static int check_structure(const sim_endpoint *ep, uint32_t pc, char *why, size_
             return BAD("instruction %u: branch %u does not end where the next one starts", pc, i);
         prev = stop;
     }
+    if (fork)
+        for (uint32_t j = pc + 1; j < end; j++)
+            if (ep->ops[j].code == SIM_OP_REPLY)
+                return BAD("instruction %u: 'reply' inside a parallel (only the endpoint's own "
+                           "steps can answer its caller)", j);
     if (fork && !op->blocking)
         for (uint32_t j = pc + 1; j < end; j++)
             if (ep->ops[j].code == SIM_OP_WORK || ep->ops[j].code == SIM_OP_IO)
@@ -347,6 +371,8 @@ int sim_program_verify(const sim_endpoint *ep, char *why, size_t n)
         }
         case SIM_OP_BRANCH_END:
         case SIM_OP_RETURN:
+        case SIM_OP_PUBLISH:
+        case SIM_OP_REPLY:
             break;
         default:
             return BAD("instruction %u: unknown opcode %u", pc, op->code);
@@ -355,12 +381,23 @@ int sim_program_verify(const sim_endpoint *ep, char *why, size_t n)
     return SIM_OK;
 }
 
+static int bad_publish(char *why, size_t n, uint32_t pc)
+{
+    snprintf(why, n, "instruction %u: a publish to no broker", pc);
+    return SIM_EMODEL;
+}
+
 int sim_programs_verify(sim_engine *e)
 {
     for (uint32_t i = 0; i < e->nsvcs; i++)
         for (uint32_t j = 0; j < e->svcs[i].neps; j++) {
             char why[200];
-            if (sim_program_verify(&e->svcs[i].eps[j], why, sizeof why) != SIM_OK) {
+            const sim_endpoint *ep = &e->svcs[i].eps[j];
+            int rc = sim_program_verify(ep, why, sizeof why);
+            for (uint32_t pc = 0; rc == SIM_OK && pc < ep->nops; pc++)
+                if (ep->ops[pc].code == SIM_OP_PUBLISH && ep->ops[pc].target >= e->nbrokers)
+                    rc = bad_publish(why, sizeof why, pc);
+            if (rc != SIM_OK) {
                 sim_engine_fail(e, SIM_EMODEL, "service '%s', endpoint '%s': %s",
                                 e->svcs[i].name, e->svcs[i].eps[j].name, why);
                 return SIM_EMODEL;

@@ -23,6 +23,8 @@ typedef enum {
     SIM_OP_BRANCH_END,  /* a fiber's end */
     SIM_OP_RETURN,      /* the endpoint is done: reply to the caller */
     SIM_OP_IO,          /* hold the worker, but no core, for dist (blocking I/O) */
+    SIM_OP_PUBLISH,     /* send a message to broker `target`; blocking: wait for its ack */
+    SIM_OP_REPLY,       /* answer the caller now and go on */
 } sim_opcode;
 
 #define SIM_PC_NONE UINT32_MAX   /* no address: a failed call fails the request */
@@ -33,7 +35,7 @@ typedef struct sim_op {
     uint8_t join;           /* sim_join, for a fork */
     uint32_t n;             /* fork/choose arity */
     uint32_t quorum;        /* successes a fork needs */
-    uint32_t target;        /* call: service; jump: pc */
+    uint32_t target;        /* call: service; jump: pc; publish: broker */
     uint32_t endpoint;      /* call: endpoint of the target */
     uint32_t fail_pc;       /* call: where a failed call continues (SIM_PC_NONE: fail) */
     uint32_t policy;        /* call: resilience policy (0 = none; see the resilience issue) */

@@ -23,6 +23,8 @@ sim_req *sim_req_new(sim_engine *e, sim_req_kind kind, sim_req *parent, sim_req 
     r->outcome = SIM_CAUSE_OK;
     r->holds_worker = r->resume = r->join_done = r->counted = r->admitted = r->working = 0;
     r->nwork = 0;
+    r->waits_msg = 0;
+    r->msg = NULL;
     r->cpu_slot = 0;
     r->pc = 0;
     r->refs = 1;
@@ -107,4 +109,12 @@ void sim_req_release(sim_engine *e, sim_req *r)
             req_free(e, root);
         return;
     }
+}
+
+void sim_req_unpin(sim_engine *e, sim_req *root)
+{
+    if (NEVER(root->kind != SIM_REQ_ROOT || root->tree == 0))
+        return;
+    if (--root->tree == 0 && root->refs == 0)
+        req_free(e, root);   /* its completion */
 }

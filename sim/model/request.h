@@ -55,6 +55,7 @@ struct sim_req {
     uint8_t admitted;           /* on the admitted list of inst */
     uint8_t mark;               /* scratch for the end-of-run ledger */
     uint8_t working;            /* in a work step (CPU demand) */
+    uint8_t waits_msg;          /* waits for a broker's acknowledgement of its publish */
     uint16_t nwork;             /* a call: its work steps running (its own and its fibers') */
     uint32_t pc;                /* next instruction */
     uint32_t refs;              /* own life + children that reply here */
@@ -78,6 +79,7 @@ struct sim_req {
     double vfin;                /* on a host: virtual finish (PS) or demand (FCFS) */
     uint32_t cpu_slot;          /* on a PS host: heap slot + 1 */
     sim_req *cpu_next;          /* a host's list of jobs done at one instant */
+    struct sim_msg *msg;        /* a consumer's request: the message it processes */
 };
 
 /* A new request of kind `kind` replying to `parent` (NULL: nobody) in the tree of `root` (NULL:
@@ -85,6 +87,10 @@ struct sim_req {
 sim_req *sim_req_new(struct sim_engine *e, sim_req_kind kind, sim_req *parent, sim_req *root);
 /* Drops one reference; frees the request, and then what it held, when none is left. */
 void sim_req_release(struct sim_engine *e, sim_req *r);
+/* A message pins its client request (root->tree) while nothing else of it may live; unpin frees
+ * the root when that was the last thing it waited for (its completion). */
+static inline void sim_req_pin(sim_req *root) { root->tree++; }
+void sim_req_unpin(struct sim_engine *e, sim_req *root);
 /* Starts a new wait: abandons the current one (its wakes become stale, its own event is
  * cancelled, a work step gives its core up) and returns the new token. */
 uint32_t sim_req_abandon_(struct sim_engine *e, sim_req *r);

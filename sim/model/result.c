@@ -20,8 +20,8 @@
 
 /* Flows: the columns before the causes that are not among the first ones. */
 enum { F_SENT, F_OK, F_FAILED, F_TIMEOUTS, F_DROPPED, F_IN_FLIGHT, F_THROUGHPUT, F_LAT_MEAN,
-       F_LAT_P50, F_LAT_P90, F_LAT_P99, F_LAT_P999, F_LAT_MAX, F_COMPL_MEAN, F_COMPL_P99,
-       F_INCOMPLETE, F_HEAD };
+       F_LAT_P50, F_LAT_P90, F_LAT_P99, F_LAT_P999, F_LAT_MAX, F_COMPL_MEAN, F_COMPL_P50,
+       F_COMPL_P99, F_INCOMPLETE, F_HEAD };
 /* Services likewise. */
 enum { S_ARRIVALS, S_COMPLETED, S_FAILED, S_DROPPED, S_IN_FLIGHT, S_THROUGHPUT, S_UTIL,
        S_QUEUE_MEAN, S_QUEUE_MAX, S_WAIT_MEAN, S_WAIT_P99, S_RESID_MEAN, S_WORKING, S_BLOCKED,
@@ -35,6 +35,7 @@ static sim_metric_def flow_defs[F_HEAD + SIM_NCAUSES] = {
     [F_LAT_P50] = { "latency_p50", R },   [F_LAT_P90] = { "latency_p90", R },
     [F_LAT_P99] = { "latency_p99", R },   [F_LAT_P999] = { "latency_p999", R },
     [F_LAT_MAX] = { "latency_max", R },   [F_COMPL_MEAN] = { "completion_mean", R },
+    [F_COMPL_P50] = { "completion_p50", R },
     [F_COMPL_P99] = { "completion_p99", R }, [F_INCOMPLETE] = { "incomplete", C },
 };
 static sim_metric_def service_defs[S_HEAD + SIM_NCAUSES] = {
@@ -66,6 +67,23 @@ static sim_metric_def endpoint_defs[E_HEAD + SIM_NCAUSES] = {
     [E_RESID_MEAN] = { "residence_mean", R }, [E_RESID_P50] = { "residence_p50", R },
     [E_RESID_P99] = { "residence_p99", R },   [E_RESID_MAX] = { "residence_max", R },
 };
+/* Brokers: one row per broker and per group (see docs/outputs.md, brokers.csv). */
+enum { B_PUBLISHED, B_DELIVERED, B_ACKED, B_REDELIVERED, B_DUPLICATES, B_DEAD, B_LOST,
+       B_DROPPED, B_BUFFERED, B_IN_FLIGHT, B_DEPTH_MEAN, B_DEPTH_MAX, B_LAG_MEAN, B_LAG_P99,
+       B_OUT_OF_ORDER, B_AGE_MEAN, B_AGE_P99, B_SOJ_MEAN, B_SOJ_P99, B_CONS_UTIL, B_HEAD };
+static const sim_metric_def broker_defs[B_HEAD] = {
+    [B_PUBLISHED] = { "published", C },   [B_DELIVERED] = { "delivered", C },
+    [B_ACKED] = { "acked", C },           [B_REDELIVERED] = { "redelivered", C },
+    [B_DUPLICATES] = { "duplicates", C }, [B_DEAD] = { "dead_lettered", C },
+    [B_LOST] = { "lost", C },             [B_DROPPED] = { "dropped", C },
+    [B_BUFFERED] = { "buffered", C },     [B_IN_FLIGHT] = { "in_flight", C },
+    [B_DEPTH_MEAN] = { "depth_mean", R }, [B_DEPTH_MAX] = { "depth_max", R },
+    [B_LAG_MEAN] = { "lag_mean", R },     [B_LAG_P99] = { "lag_p99", R },
+    [B_OUT_OF_ORDER] = { "out_of_order", C }, [B_AGE_MEAN] = { "age_mean", R },
+    [B_AGE_P99] = { "age_p99", R },       [B_SOJ_MEAN] = { "sojourn_mean", R },
+    [B_SOJ_P99] = { "sojourn_p99", R },   [B_CONS_UTIL] = { "consumer_utilization", R },
+};
+static const sim_result_kind broker_kind = { "broker", broker_defs, B_HEAD, "group" };
 #undef C
 #undef R
 
@@ -141,6 +159,8 @@ const sim_result_kind *sim_result_kind_endpoint(void)
     pthread_once(&kinds_once, kinds_init);
     return &endpoint_kind;
 }
+
+const sim_result_kind *sim_result_kind_broker(void) { return &broker_kind; }
 
 long sim_result_kind_metric(const sim_result_kind *k, const char *name)
 {
@@ -223,6 +243,7 @@ void sim_results_flow(const sim_engine *e, uint32_t i, sim_flow_summary *o)
     o->latency_p999 = sim_hist_quantile(&c->lat_hist, 0.999);
     o->latency_max = c->lat_hist.count ? c->lat_hist.max : NAN;
     o->completion_mean = sim_hist_mean(&c->compl_hist);
+    o->completion_p50 = sim_hist_quantile(&c->compl_hist, 0.50);
     o->completion_p99 = sim_hist_quantile(&c->compl_hist, 0.99);
 }
 
@@ -327,6 +348,7 @@ static int flow_result(const sim_engine *e, uint32_t i, uint64_t incomplete,
         [F_LAT_P99] = sim_result_quantile(s.latency_p99),
         [F_LAT_P999] = sim_result_quantile(s.latency_p999),
         [F_LAT_MAX] = s.latency_max,   [F_COMPL_MEAN] = s.completion_mean,
+        [F_COMPL_P50] = sim_result_quantile(s.completion_p50),
         [F_COMPL_P99] = sim_result_quantile(s.completion_p99),
     };
     for (size_t k = F_THROUGHPUT; k <= F_COMPL_P99; k++)
@@ -454,6 +476,43 @@ static int parts_result(const sim_engine *e, sim_rep_result *out)
     return rc;
 }
 
+/* A broker's row (w->g NULL) or one of its groups'. Counts are of the statistics window except
+ * buffered and in_flight, which are the state at the end. */
+static int broker_result(const sim_engine *e, const sim_brow *w, sim_entity_result *x)
+{
+    const sim_broker *b = w->b;
+    const sim_bstats *st = w->g ? &w->g->st : &b->st;
+    int rc = entity_init(x, sim_result_kind_broker(), b->name);
+    if (rc != SIM_OK)
+        return rc;
+    x->part = sim_strdup(w->g ? w->g->name : "");
+    if (!x->part)
+        return SIM_ENOMEM;
+    const double end = e->cfg.duration;
+    const sim_bcounts *c = &st->win;
+    sim_metric *m = x->m;
+    m[B_PUBLISHED].count = w->g ? c->published : c->sent;
+    m[B_DELIVERED].count = c->delivered;
+    m[B_ACKED].count = c->acked;
+    m[B_REDELIVERED].count = m[B_DUPLICATES].count = m[B_DEAD].count = 0;
+    m[B_LOST].count = c->lost;
+    m[B_DROPPED].count = c->dropped;
+    m[B_BUFFERED].count = st->depth;
+    /* a group: delivered and not acknowledged; the broker: publishes not yet accepted */
+    m[B_IN_FLIGHT].count = w->g ? st->lag - st->depth : b->st.all.sent - b->st.all.accepted;
+    m[B_DEPTH_MEAN].real = sim_tw_mean(&st->tw_depth, end);
+    m[B_DEPTH_MAX].real = st->tw_depth.max;
+    m[B_LAG_MEAN].real = sim_tw_mean(&st->tw_lag, end);
+    m[B_LAG_P99].real = sim_result_quantile(sim_hist_quantile(&st->lag_seen, 0.99));
+    m[B_OUT_OF_ORDER].count = c->out_of_order;
+    m[B_AGE_MEAN].real = sim_hist_mean(&st->age);
+    m[B_AGE_P99].real = sim_result_quantile(sim_hist_quantile(&st->age, 0.99));
+    m[B_SOJ_MEAN].real = sim_hist_mean(&st->sojourn);
+    m[B_SOJ_P99].real = sim_result_quantile(sim_hist_quantile(&st->sojourn, 0.99));
+    m[B_CONS_UTIL].real = st->consumers ? sim_tw_mean(&st->tw_busy, end) / st->consumers : NAN;
+    return SIM_OK;
+}
+
 int sim_engine_result(const sim_engine *e, sim_rep_result *out)
 {
     memset(out, 0, sizeof *out);
@@ -462,7 +521,7 @@ int sim_engine_result(const sim_engine *e, sim_rep_result *out)
     out->rep = e->cfg.rep;
     out->events = e->nevents;
     out->ledger = e->err;
-    size_t n = (size_t)e->nclients + e->nsvcs + parts_count(e);
+    size_t n = (size_t)e->nclients + e->nsvcs + parts_count(e) + e->nbrows;
     uint64_t *incomplete = sim_calloc((size_t)e->nclients + 1, sizeof *incomplete);
     out->entities = sim_calloc(n + 1, sizeof *out->entities);
     int rc = incomplete && out->entities ? SIM_OK : SIM_ENOMEM;
@@ -474,6 +533,8 @@ int sim_engine_result(const sim_engine *e, sim_rep_result *out)
         rc = service_result(e, i, &out->entities[out->nentities]);
     if (rc == SIM_OK)
         rc = parts_result(e, out);
+    for (uint32_t i = 0; rc == SIM_OK && i < e->nbrows; i++, out->nentities++)
+        rc = broker_result(e, &e->brows[i], &out->entities[out->nentities]);
     sim_free(incomplete);
     if (rc != SIM_OK)
         sim_rep_result_fini(out);   /* the entry that failed is counted: it may hold memory */

@@ -38,6 +38,7 @@ const sim_result_kind *sim_result_kind_service(void);
 /* Parts of a service: one entry per replica, one per endpoint (named by the service). */
 const sim_result_kind *sim_result_kind_replica(void);
 const sim_result_kind *sim_result_kind_endpoint(void);
+const sim_result_kind *sim_result_kind_broker(void);
 /* The index of the metric called name in k, or -1. */
 long sim_result_kind_metric(const sim_result_kind *k, const char *name);
 
@@ -55,7 +56,8 @@ typedef struct sim_bucket {
 typedef struct sim_entity_result {
     const sim_result_kind *kind;
     char *name;
-    char *part;              /* the replica's number or the endpoint's name; NULL for a whole */
+    char *part;              /* the replica's number or the endpoint's name; NULL for a whole;
+                                * brokers: the group, "" for the broker's own row */
     sim_metric *m;           /* kind->nmetrics values, in the kind's order */
     sim_bucket *buckets;     /* flows: response times of the ok requests; else none */
     size_t nbuckets;
@@ -66,8 +68,9 @@ typedef struct sim_rep_result {
     uint64_t events;         /* calendar events processed */
     double wall_seconds;     /* set by whoever timed the run (0 otherwise) */
     int ledger;              /* SIM_OK: balanced */
-    sim_entity_result *entities;   /* flows, services, replicas, endpoints; each in order of
-                                    * addition (a service's replicas and endpoints in its order) */
+    sim_entity_result *entities;   /* flows, services, replicas, endpoints, then broker rows;
+                                    * each in order of addition (a service's replicas and
+                                    * endpoints in its order) */
     size_t nentities;
 } sim_rep_result;
 
@@ -93,7 +96,7 @@ double sim_entity_value(const sim_entity_result *x, const char *name);
 #define SIM_FLOW_FIELDS(X)                                                                   \
     X(sent) X(ok) X(failed) X(timeouts) X(dropped) X(in_flight) X(throughput)                \
     X(latency_mean) X(latency_p50) X(latency_p90) X(latency_p99) X(latency_p999)             \
-    X(latency_max) X(completion_mean) X(completion_p99)
+    X(latency_max) X(completion_mean) X(completion_p50) X(completion_p99)
 #define SIM_SERVICE_FIELDS(X)                                                                \
     X(arrivals) X(completed) X(failed) X(dropped) X(in_flight) X(throughput) X(utilization)  \
     X(queue_mean) X(queue_max) X(wait_mean) X(wait_p99) X(residence_mean)                   \

@@ -2,6 +2,7 @@
  * its window; every `sample` seconds each component fills one row, which goes to the sink set
  * with sim_engine_set_series (or, without one, into memory). One sampling event is in the
  * calendar at a time, and its times are multiples of the interval, so they do not drift. */
+#include <math.h>
 #include <string.h>
 
 #include "core/alloc.h"
@@ -44,6 +45,7 @@ static void on_sample(sim_engine *e, sim_event *ev)
             row.time = e->now;
             row.entity = ops->name_of(e, i);
             row.kind = ops->name;
+            row.lag = NAN;
             ops->sample(e, i, span, &row);
             int rc = e->series ? e->series(e->series_ud, &row) : keep_row(e, &row);
             if (rc != SIM_OK) {

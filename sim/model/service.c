@@ -9,6 +9,7 @@
 #include "core/check.h"
 #include "core/error.h"
 #include "model/engine.h"
+#include "model/broker.h"
 #include "model/host.h"
 
 static sim_waitq_order order_of(sim_discipline d)
@@ -420,6 +421,10 @@ static void send_reply(sim_engine *e, sim_req *r)
     if (ALWAYS(r->inst->outstanding > 0))
         r->inst->outstanding--;
     const sim_req *p = r->parent;
+    if (!p) {   /* nobody waits for a reply: a message's consumer, or it replied early */
+        sim_broker_request_end(e, r);
+        return;
+    }
     uint32_t to = p->kind == SIM_REQ_ROOT ? p->client->node : p->inst->node;
     r->ev = sim_engine_hop(e, r->inst->node, to, sim_interp_reply_arrived, r, 0);
 }

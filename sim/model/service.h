@@ -149,6 +149,8 @@ void sim_interp_exec(struct sim_engine *e, sim_req *r);
 void sim_interp_step_done(struct sim_engine *e, sim_req *r);
 /* The handler of a reply's hop back to the caller. */
 void sim_interp_reply_arrived(struct sim_engine *e, sim_event *ev);
+/* r's wait for a broker's acknowledgement ended: the next step. */
+void sim_interp_resume(struct sim_engine *e, sim_req *r);
 /* Sends a new call from `from` to endpoint ep of s. SIM_OK or SIM_ENOMEM. */
 int sim_interp_call(struct sim_engine *e, sim_req *from, sim_service *s, uint32_t ep);
 

@@ -11,10 +11,11 @@
 
 static const char *const table_names[SIM_OUT_NTABLES] = {
     "flows.csv", "services.csv", "timeseries.csv", "latency.csv", "replicas.csv", "endpoints.csv",
+    "brokers.csv",
 };
 static const char *const set_names[] = {
     "flows.csv", "services.csv", "timeseries.csv", "latency.csv", "replicas.csv",
-    "endpoints.csv", SIM_OUT_RUN_JSON,
+    "endpoints.csv", "brokers.csv", SIM_OUT_RUN_JSON,
     "point.csv",   /* a sweep's point: its rows of sweep.csv (sim/cli/sweep.c) */
     "batches.csv", /* dessa run --batches (sim/cli/batches.c) */
 };
@@ -31,6 +32,7 @@ static void write_context(sim_file *f, const sim_context *ctx)
 static const char *const series_columns[] = {
     "time", "entity", "kind", "throughput", "latency_mean", "latency_p50", "latency_p99",
     "queue", "utilization", "threads_working", "threads_blocked", "cores_busy", "errors",
+    "lag",
 };
 static const char *const latency_columns[] = { "flow", "lower", "upper", "count", "cdf" };
 
@@ -102,6 +104,8 @@ int sim_results_open(sim_results *r, const char *target)
         rc = header(&r->files[SIM_OUT_FLOWS], "flow", sim_result_kind_flow(), NULL, 0);
     if (rc == SIM_OK)
         rc = header(&r->files[SIM_OUT_SERVICES], "service", sim_result_kind_service(), NULL, 0);
+    if (rc == SIM_OK)
+        rc = header(&r->files[SIM_OUT_BROKERS], "broker", sim_result_kind_broker(), NULL, 0);
     if (rc == SIM_OK)
         rc = header(&r->files[SIM_OUT_TIMESERIES], NULL, NULL, series_columns,
                     sizeof series_columns / sizeof series_columns[0]);
@@ -181,6 +185,8 @@ int sim_results_add(sim_results *r, const sim_context *ctx, const sim_rep_result
             entity_row(&r->files[SIM_OUT_REPLICAS], ctx, x);
         } else if (x->kind == sim_result_kind_endpoint()) {
             entity_row(&r->files[SIM_OUT_ENDPOINTS], ctx, x);
+        } else if (x->kind == sim_result_kind_broker()) {
+            entity_row(&r->files[SIM_OUT_BROKERS], ctx, x);
         }
     }
     for (int i = 0; i < SIM_OUT_NTABLES; i++)
@@ -217,6 +223,7 @@ int sim_series_write(void *sink, const sim_series_row *row)
     sim_csv_real(f, row->threads_blocked);
     sim_csv_real(f, row->cores_busy);
     sim_csv_u64(f, row->errors);
+    sim_csv_real(f, row->lag);
     sim_csv_end(f);
     return f->err ? SIM_EIO : SIM_OK;
 }

@@ -1,5 +1,5 @@
 /* results: the files of a run — flows.csv, services.csv, timeseries.csv, latency.csv,
- * replicas.csv, endpoints.csv and run.json
+ * replicas.csv, endpoints.csv, brokers.csv and run.json
  * — written from replication results (model/result.h), never from an engine, into a staging
  * directory that is put in place all at once (out/outdir.h). Columns: docs/outputs.md.
  *
@@ -16,7 +16,7 @@
 #include "out/outdir.h"
 
 enum { SIM_OUT_FLOWS, SIM_OUT_SERVICES, SIM_OUT_TIMESERIES, SIM_OUT_LATENCY,
-       SIM_OUT_REPLICAS, SIM_OUT_ENDPOINTS, SIM_OUT_NTABLES };
+       SIM_OUT_REPLICAS, SIM_OUT_ENDPOINTS, SIM_OUT_BROKERS, SIM_OUT_NTABLES };
 #define SIM_OUT_RUN_JSON "run.json"
 
 /* Where a row comes from: the context columns. */
@@ -32,8 +32,8 @@ typedef struct sim_results {
 /* Makes the staging directory beside `target` and writes the headers. SIM_OK, or an error with
  * the message in sim_results_error. */
 int sim_results_open(sim_results *r, const char *target);
-/* Writes one replication's rows of flows.csv, services.csv, latency.csv, replicas.csv and
- * endpoints.csv. */
+/* Writes one replication's rows of flows.csv, services.csv, latency.csv, replicas.csv,
+ * endpoints.csv and brokers.csv. */
 int sim_results_add(sim_results *r, const sim_context *ctx, const sim_rep_result *res);
 /* Opens another file of the set (run.json) in the staging directory. */
 int sim_results_file(sim_results *r, const char *name, sim_file *f);

@@ -1,0 +1,646 @@
+/* broker: queues and topics — publish, acceptance, buffers, delivery to consumer groups,
+ * acknowledgements, the broker kind's hooks and its ledger. See broker.h. */
+#include "model/broker.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/check.h"
+#include "core/error.h"
+#include "model/engine.h"
+
+/* ---- lists and counters ----------------------------------------------------------------- */
+
+static inline void push(sim_mlist *l, sim_msg *m)
+{
+    m->next = NULL;
+    if (l->tail)
+        l->tail->next = m;
+    else
+        l->head = m;
+    l->tail = m;
+    l->n++;
+}
+
+static inline sim_msg *pop(sim_mlist *l)
+{
+    sim_msg *m = l->head;
+    l->head = m->next;
+    if (!l->head)
+        l->tail = NULL;
+    l->n--;
+    m->next = NULL;
+    return m;
+}
+
+#define COUNT(st, f) ((st)->all.f++, (st)->win.f++, (st)->tick.f++)
+
+/* A change of a group's buffer, lag or busy consumers, mirrored in its broker's sums. */
+static inline void set_depth(sim_engine *e, sim_broker *b, sim_group *g, int d)
+{
+    g->st.depth += (uint64_t)(int64_t)d;
+    b->st.depth += (uint64_t)(int64_t)d;
+    sim_tw_set(&g->st.tw_depth, e->now, (double)g->st.depth);
+    sim_tw_set(&b->st.tw_depth, e->now, (double)b->st.depth);
+}
+
+static inline void set_lag(sim_engine *e, sim_broker *b, sim_group *g, int d)
+{
+    g->st.lag += (uint64_t)(int64_t)d;
+    b->st.lag += (uint64_t)(int64_t)d;
+    sim_tw_set(&g->st.tw_lag, e->now, (double)g->st.lag);
+    sim_tw_set(&b->st.tw_lag, e->now, (double)b->st.lag);
+}
+
+static inline void set_busy(sim_engine *e, sim_broker *b, sim_group *g, int d)
+{
+    g->st.busy = (uint32_t)((int)g->st.busy + d);
+    b->st.busy = (uint32_t)((int)b->st.busy + d);
+    sim_tw_set(&g->st.tw_busy, e->now, g->st.busy);
+    sim_tw_set(&b->st.tw_busy, e->now, b->st.busy);
+}
+
+static void msg_free(sim_engine *e, sim_msg *m)
+{
+    m->state = SIM_MSG_FREE;
+    sim_pool_put(&e->msgs, m);
+}
+
+/* ---- builders (model.h) ----------------------------------------------------------------- */
+
+static void stats_init(sim_bstats *st)
+{
+    memset(st, 0, sizeof *st);
+    sim_hist_init(&st->age);
+    sim_hist_init(&st->sojourn);
+    sim_hist_init(&st->lag_seen);
+}
+
+static void stats_fini(sim_bstats *st)
+{
+    sim_hist_fini(&st->age);
+    sim_hist_fini(&st->sojourn);
+    sim_hist_fini(&st->lag_seen);
+}
+
+static int group_add(sim_broker *b, const char *name)
+{
+    if (sim_grow((void **)&b->groups, b->ngroups, sizeof *b->groups) != 0)
+        return SIM_ENOMEM;
+    sim_group *g = &b->groups[b->ngroups];
+    memset(g, 0, sizeof *g);
+    stats_init(&g->st);
+    size_t n = strlen(b->name) + strlen(name) + 2;
+    g->name = sim_strdup(name);
+    g->label = sim_malloc(n);
+    b->ngroups++;   /* counted even on ENOMEM so that the broker's fini frees the parts */
+    if (!g->name || !g->label)
+        return SIM_ENOMEM;
+    snprintf(g->label, n, "%s/%s", b->name, name);
+    return SIM_OK;
+}
+
+int sim_broker_add(sim_engine *e, const char *name, const sim_broker_config *cfg,
+                   uint32_t *index)
+{
+    if (e->ran) {
+        sim_dist_free(cfg->cost);
+        return SIM_ESTATE;
+    }
+    if (!name || (unsigned)cfg->type > SIM_BROKER_TOPIC || cfg->capacity < -1 ||
+        cfg->capacity == 0 || (unsigned)cfg->on_full > SIM_FULL_BLOCK || cfg->workers < 1) {
+        sim_dist_free(cfg->cost);
+        return SIM_EINVAL;
+    }
+    if (sim_grow((void **)&e->brokers, e->nbrokers, sizeof *e->brokers) != 0) {
+        sim_dist_free(cfg->cost);
+        return SIM_ENOMEM;
+    }
+    if (e->nbrokers == 0)
+        sim_pool_init(&e->msgs, sizeof(sim_msg), 1024);
+    sim_broker *b = &e->brokers[e->nbrokers];
+    memset(b, 0, sizeof *b);
+    b->cfg = *cfg;
+    b->index = e->nbrokers;
+    stats_init(&b->st);
+    b->name = sim_strdup(name);
+    e->nbrokers++;   /* counted at once: sim_brokers_fini frees what it holds */
+    if (!b->name)
+        return SIM_ENOMEM;
+    sim_engine_stream(e, &b->rng_cost, "broker", name, "cost");
+    if (cfg->type == SIM_BROKER_QUEUE && group_add(b, name) != SIM_OK)
+        return SIM_ENOMEM;
+    if (index)
+        *index = b->index;
+    return SIM_OK;
+}
+
+int sim_subscribe(sim_engine *e, uint32_t broker, const char *group, uint32_t service,
+                  uint32_t endpoint, uint32_t consumers, uint32_t prefetch)
+{
+    if (e->ran)
+        return SIM_ESTATE;
+    if (broker >= e->nbrokers || service >= e->nsvcs || endpoint >= e->svcs[service].neps ||
+        consumers < 1 || prefetch < consumers)
+        return SIM_EINVAL;
+    sim_broker *b = &e->brokers[broker];
+    if (!group)
+        group = e->svcs[service].name;
+    uint32_t gi = 0;
+    if (b->cfg.type == SIM_BROKER_TOPIC) {
+        while (gi < b->ngroups && strcmp(b->groups[gi].name, group))
+            gi++;
+        if (gi == b->ngroups && group_add(b, group) != SIM_OK)
+            return SIM_ENOMEM;
+    }
+    sim_group *g = &b->groups[gi];
+    if (sim_grow((void **)&g->members, g->nmembers, sizeof *g->members) != 0)
+        return SIM_ENOMEM;
+    sim_member *mb = &g->members[g->nmembers++];
+    memset(mb, 0, sizeof *mb);
+    mb->service = service;
+    mb->endpoint = endpoint;
+    mb->consumers = consumers;
+    mb->prefetch = prefetch;
+    g->st.consumers += consumers;
+    b->st.consumers += consumers;
+    return SIM_OK;
+}
+
+void sim_brokers_fini(sim_engine *e)
+{
+    for (uint32_t i = 0; i < e->nbrokers; i++) {
+        sim_broker *b = &e->brokers[i];
+        for (uint32_t k = 0; k < b->ngroups; k++) {
+            sim_group *g = &b->groups[k];
+            sim_free(g->name);
+            sim_free(g->label);
+            sim_free(g->members);
+            stats_fini(&g->st);
+        }
+        sim_free(b->groups);
+        sim_dist_free(b->cfg.cost);
+        stats_fini(&b->st);
+        sim_free(b->name);
+    }
+    if (e->nbrokers)
+        sim_pool_fini(&e->msgs);
+    sim_free(e->brokers);
+    sim_free(e->brows);
+}
+
+int sim_brokers_start(sim_engine *e)
+{
+    if (e->nbrokers == 0)
+        return SIM_OK;
+    uint64_t n = e->nbrokers;
+    for (uint32_t i = 0; i < e->nbrokers; i++)
+        n += e->brokers[i].ngroups;
+    e->brows = n < UINT32_MAX ? sim_calloc(n, sizeof *e->brows) : NULL;
+    if (!e->brows) {
+        sim_engine_fail(e, SIM_ENOMEM, "out of memory for the brokers");
+        return SIM_ENOMEM;
+    }
+    for (uint32_t i = 0; i < e->nbrokers; i++) {
+        sim_broker *b = &e->brokers[i];
+        e->brows[e->nbrows++] = (sim_brow){ b, NULL };
+        for (uint32_t k = 0; k < b->ngroups; k++)
+            e->brows[e->nbrows++] = (sim_brow){ b, &b->groups[k] };
+    }
+    return SIM_OK;
+}
+
+/* ---- publish and acceptance ------------------------------------------------------------- */
+
+static void on_arrive(sim_engine *e, sim_event *ev);
+static void on_published(sim_engine *e, sim_event *ev);
+static void on_at_consumer(sim_engine *e, sim_event *ev);
+static void on_ack(sim_engine *e, sim_event *ev);
+static void on_pub_ack(sim_engine *e, sim_event *ev);
+static void pump(sim_engine *e, sim_broker *b);
+
+int sim_broker_publish(sim_engine *e, sim_req *r, uint32_t broker, int ack)
+{
+    sim_broker *b = &e->brokers[broker];
+    sim_msg *m = sim_pool_get(&e->msgs);
+    if (!m) {
+        sim_engine_fail(e, SIM_ENOMEM, "out of memory for messages");
+        return 0;
+    }
+    m->next = NULL;
+    m->state = SIM_MSG_TO_BROKER;
+    m->outcome = SIM_CAUSE_OK;
+    m->group = m->member = 0;
+    m->b = b;
+    m->root = r->root;
+    m->producer = NULL;
+    m->inst = NULL;
+    m->seq = 0;
+    sim_req_pin(m->root);
+    COUNT(&b->st, sent);
+    int wait = ack || b->cfg.on_full == SIM_FULL_BLOCK;
+    if (wait) {   /* the producer's life is kept until the acknowledgement is back */
+        m->producer = r;
+        r->refs++;
+        m->pgen = sim_req_new_wait(e, r);
+        r->waits_msg = 1;
+    }
+    sim_engine_hop(e, r->inst->node, b->node, on_arrive, m, 0);
+    return wait;
+}
+
+static void start_cost(sim_engine *e, sim_broker *b, sim_msg *m)
+{
+    b->busy++;
+    m->state = SIM_MSG_PUBLISHING;
+    sim_engine_after(e, sim_dist_sample(b->cfg.cost, &b->rng_cost), on_published, m, 0);
+}
+
+static int full(const sim_broker *b)
+{
+    if (b->cfg.capacity < 0)
+        return 0;
+    for (uint32_t k = 0; k < b->ngroups; k++)
+        if (b->groups[k].buf.n >= (uint64_t)b->cfg.capacity)
+            return 1;
+    return 0;
+}
+
+static void drop(sim_engine *e, sim_broker *b, sim_group *g, sim_msg *m)
+{
+    COUNT(&g->st, dropped);
+    COUNT(&b->st, dropped);
+    sim_req_unpin(e, m->root);
+    msg_free(e, m);
+}
+
+/* Offers copy c to group g: its buffer, or a drop when it is full. */
+static void offer(sim_engine *e, sim_broker *b, sim_group *g, sim_msg *c)
+{
+    COUNT(&g->st, published);
+    COUNT(&b->st, published);
+    c->state = SIM_MSG_BUFFERED;
+    sim_hist_add(&g->st.lag_seen, (double)g->st.lag);
+    if (b->cfg.capacity >= 0 && g->buf.n >= (uint64_t)b->cfg.capacity) {
+        if (b->cfg.on_full != SIM_FULL_DROP_OLDEST) {
+            drop(e, b, g, c);   /* drop_new (block never offers to a full group) */
+            return;
+        }
+        sim_msg *old = pop(&g->buf);
+        set_depth(e, b, g, -1);
+        set_lag(e, b, g, -1);
+        drop(e, b, g, old);
+    }
+    push(&g->buf, c);
+    set_depth(e, b, g, +1);
+    set_lag(e, b, g, +1);
+}
+
+static void accept(sim_engine *e, sim_broker *b, sim_msg *m)
+{
+    sim_req *producer = m->producer;
+    uint32_t pgen = m->pgen;
+    m->producer = NULL;
+    m->seq = ++b->seq;
+    m->t_acc = e->now;
+    COUNT(&b->st, accepted);
+    sim_hist_add(&b->st.lag_seen, (double)b->st.lag);
+    if (b->ngroups == 0) {   /* a topic nobody subscribes to: the message goes nowhere */
+        COUNT(&b->st, dropped);
+        sim_req_unpin(e, m->root);
+        msg_free(e, m);
+    }
+    /* The copies for the other groups first: offering m may drop it. */
+    for (uint32_t k = b->ngroups; k-- > 1;) {
+        sim_msg *c = sim_pool_get(&e->msgs);
+        if (!c) {
+            sim_engine_fail(e, SIM_ENOMEM, "out of memory for messages");
+            return;
+        }
+        *c = *m;
+        c->next = NULL;
+        c->group = k;
+        sim_req_pin(c->root);
+        offer(e, b, &b->groups[k], c);
+    }
+    if (b->ngroups > 0) {
+        m->group = 0;
+        offer(e, b, &b->groups[0], m);
+    }
+    if (producer)
+        sim_engine_hop(e, b->node, producer->inst->node, on_pub_ack, producer, pgen);
+}
+
+/* A publish arrived (or paid its cost): accepted, or parked behind earlier blocked ones. */
+static void admit(sim_engine *e, sim_broker *b, sim_msg *m)
+{
+    if (b->blocked.n > 0 || (b->cfg.on_full == SIM_FULL_BLOCK && full(b))) {
+        m->state = SIM_MSG_BLOCKED;
+        push(&b->blocked, m);
+        return;
+    }
+    accept(e, b, m);
+}
+
+static void on_arrive(sim_engine *e, sim_event *ev)
+{
+    sim_msg *m = ev->a;
+    sim_broker *b = m->b;
+    COUNT(&b->st, arrived);
+    if (!b->cfg.cost) {
+        admit(e, b, m);
+    } else if (b->cfg.workers == SIM_WORKERS_INF || b->busy < b->cfg.workers) {
+        start_cost(e, b, m);
+        return;
+    } else {
+        m->state = SIM_MSG_WAITING;
+        push(&b->waiting, m);
+        return;
+    }
+    pump(e, b);
+}
+
+static void on_published(sim_engine *e, sim_event *ev)
+{
+    sim_msg *m = ev->a;
+    sim_broker *b = m->b;
+    if (ALWAYS(b->busy > 0))
+        b->busy--;
+    admit(e, b, m);
+    if (b->waiting.n > 0)
+        start_cost(e, b, pop(&b->waiting));
+    pump(e, b);
+}
+
+static void on_pub_ack(sim_engine *e, sim_event *ev)
+{
+    sim_req *r = ev->a;
+    if (r->waits_msg && ev->u32 == r->gen && r->state == SIM_REQ_RUNNING) {
+        r->waits_msg = 0;
+        sim_interp_resume(e, r);
+    }
+    sim_req_release(e, r);   /* the reference the publish took */
+}
+
+/* ---- delivery --------------------------------------------------------------------------- */
+
+/* Hands buffered messages to members with room, round robin over the members. */
+static void deliver(sim_engine *e, sim_broker *b, sim_group *g)
+{
+    uint32_t n = g->nmembers;
+    while (g->buf.n > 0 && n > 0) {
+        uint32_t j = g->rr, k = 0;
+        while (k < n && g->members[j].outstanding >= g->members[j].prefetch) {
+            j = j + 1 == n ? 0 : j + 1;
+            k++;
+        }
+        if (k == n)
+            return;   /* every member has its prefetch out */
+        g->rr = j + 1 == n ? 0 : j + 1;
+        sim_member *mb = &g->members[j];
+        sim_msg *m = pop(&g->buf);
+        set_depth(e, b, g, -1);
+        mb->outstanding++;
+        m->member = j;
+        COUNT(&g->st, delivered);
+        COUNT(&b->st, delivered);
+        sim_service *s = &e->svcs[mb->service];
+        m->inst = sim_balancer_pick(s);
+        m->inst->outstanding++;
+        m->state = SIM_MSG_TO_CONSUMER;
+        sim_engine_hop(e, b->node, m->inst->node, on_at_consumer, m, 0);
+        if (e->err)
+            return;
+    }
+}
+
+/* Delivers what it can and lets blocked publishes in while there is room. */
+static void pump(sim_engine *e, sim_broker *b)
+{
+    if (b->pumping)
+        return;
+    b->pumping = 1;
+    for (;;) {
+        for (uint32_t k = 0; k < b->ngroups && !e->err; k++)
+            deliver(e, b, &b->groups[k]);
+        if (e->err || b->blocked.n == 0 || full(b))
+            break;
+        accept(e, b, pop(&b->blocked));
+    }
+    b->pumping = 0;
+}
+
+/* One of the member's consumers takes m: a request of the subscribing service. */
+static void process(sim_engine *e, sim_broker *b, sim_group *g, sim_member *mb, sim_msg *m)
+{
+    mb->busy++;
+    set_busy(e, b, g, +1);
+    if (m->seq < g->max_started) {
+        COUNT(&g->st, out_of_order);
+        COUNT(&b->st, out_of_order);
+    } else {
+        g->max_started = m->seq;
+    }
+    sim_hist_add(&g->st.age, e->now - m->t_acc);
+    sim_hist_add(&b->st.age, e->now - m->t_acc);
+    sim_service *s = &e->svcs[mb->service];
+    sim_req *r = sim_req_new(e, SIM_REQ_CALL, NULL, m->root);
+    if (!r)
+        return;
+    r->ep = &s->eps[mb->endpoint];
+    r->inst = m->inst;
+    r->msg = m;
+    r->state = SIM_REQ_TRANSIT;
+    sim_req_unpin(e, m->root);   /* the request pins the root from here on */
+    m->state = SIM_MSG_PROCESSING;
+    sim_engine_soon(e, sim_service_arrive, r, r->gen);
+}
+
+static void on_at_consumer(sim_engine *e, sim_event *ev)
+{
+    sim_msg *m = ev->a;
+    sim_broker *b = m->b;
+    sim_group *g = &b->groups[m->group];
+    sim_member *mb = &g->members[m->member];
+    if (mb->busy < mb->consumers) {
+        process(e, b, g, mb, m);
+        return;
+    }
+    m->state = SIM_MSG_PREFETCHED;
+    push(&mb->local, m);
+}
+
+void sim_broker_request_end(sim_engine *e, sim_req *r)
+{
+    sim_msg *m = r->msg;
+    if (m) {
+        r->msg = NULL;
+        sim_broker *b = m->b;
+        sim_group *g = &b->groups[m->group];
+        sim_member *mb = &g->members[m->member];
+        m->outcome = r->outcome;
+        if (ALWAYS(mb->busy > 0))
+            mb->busy--;
+        set_busy(e, b, g, -1);
+        if (r->outcome == SIM_CAUSE_OK) {
+            sim_hist_add(&g->st.sojourn, e->now - m->t_acc);
+            sim_hist_add(&b->st.sojourn, e->now - m->t_acc);
+        }
+        m->state = SIM_MSG_ACKING;
+        sim_engine_hop(e, r->inst->node, b->node, on_ack, m, 0);
+        if (mb->local.n > 0 && !e->err)
+            process(e, b, g, mb, pop(&mb->local));
+    }
+    sim_req_release(e, r);   /* its own life: nobody holds a reply reference */
+}
+
+static void on_ack(sim_engine *e, sim_event *ev)
+{
+    sim_msg *m = ev->a;
+    sim_broker *b = m->b;
+    sim_group *g = &b->groups[m->group];
+    sim_member *mb = &g->members[m->member];
+    if (ALWAYS(mb->outstanding > 0))
+        mb->outstanding--;
+    set_lag(e, b, g, -1);
+    if (m->outcome == SIM_CAUSE_OK) {
+        COUNT(&g->st, acked);
+        COUNT(&b->st, acked);
+    } else {   /* no redelivery yet: a failed processing loses the message */
+        COUNT(&g->st, lost);
+        COUNT(&b->st, lost);
+    }
+    msg_free(e, m);
+    pump(e, b);
+}
+
+/* ---- the broker kind ------------------------------------------------------------------- */
+
+static uint32_t broker_count(const sim_engine *e) { return e->nbrows; }
+
+static const char *broker_name(const sim_engine *e, uint32_t i)
+{
+    const sim_brow *w = &e->brows[i];
+    return w->g ? w->g->label : w->b->name;
+}
+
+static sim_bstats *row_stats(const sim_engine *e, uint32_t i)
+{
+    const sim_brow *w = &e->brows[i];
+    return w->g ? &w->g->st : &w->b->st;
+}
+
+static void broker_sample(sim_engine *e, uint32_t i, double span, sim_series_row *row)
+{
+    sim_bstats *st = row_stats(e, i);
+    double depth = sim_tw_area(&st->tw_depth, e->now), lag = sim_tw_area(&st->tw_lag, e->now);
+    double busy = sim_tw_area(&st->tw_busy, e->now);
+    row->throughput = (double)st->tick.acked / span;
+    row->latency_mean = row->latency_p50 = row->latency_p99 = NAN;
+    row->queue = (depth - st->tick_depth) / span;
+    row->lag = (lag - st->tick_lag) / span;
+    row->utilization = st->consumers ? (busy - st->tick_busy) / span / st->consumers : NAN;
+    row->threads_working = row->threads_blocked = row->cores_busy = NAN;
+    row->errors = st->tick.dropped + st->tick.lost;
+    st->tick_depth = depth;
+    st->tick_lag = lag;
+    st->tick_busy = busy;
+    memset(&st->tick, 0, sizeof st->tick);
+}
+
+static void broker_reset_window(sim_engine *e, uint32_t i)
+{
+    sim_bstats *st = row_stats(e, i);
+    memset(&st->win, 0, sizeof st->win);
+    st->tick_depth -= sim_tw_area(&st->tw_depth, e->now);
+    st->tick_lag -= sim_tw_area(&st->tw_lag, e->now);
+    st->tick_busy -= sim_tw_area(&st->tw_busy, e->now);
+    sim_tw_reset(&st->tw_depth, e->now);
+    sim_tw_reset(&st->tw_lag, e->now);
+    sim_tw_reset(&st->tw_busy, e->now);
+    sim_hist_reset(&st->age);
+    sim_hist_reset(&st->sojourn);
+    sim_hist_reset(&st->lag_seen);
+}
+
+/* Live messages of one broker by state, and of one of its groups, from the pool's slots: a
+ * count independent of the counters. */
+typedef struct msg_scan {
+    const sim_broker *b;
+    uint32_t group;
+    uint64_t broker[SIM_MSG_ACKING + 1], in_group[SIM_MSG_ACKING + 1];
+} msg_scan;
+
+static void scan_msg(void *obj, void *ud)
+{
+    const sim_msg *m = obj;
+    msg_scan *sc = ud;
+    if (m->state == SIM_MSG_FREE || m->b != sc->b || m->state > SIM_MSG_ACKING)
+        return;
+    sc->broker[m->state]++;
+    if (m->state >= SIM_MSG_BUFFERED && m->group == sc->group)
+        sc->in_group[m->state]++;
+}
+
+static int broker_ledger(sim_engine *e, uint32_t i, uint64_t unused)
+{
+    (void)unused;
+    const sim_brow *w = &e->brows[i];
+    const sim_broker *b = w->b;
+    const sim_group *g = w->g;
+    const sim_bstats *st = g ? &g->st : &b->st;
+    if (st->age.lost || st->sojourn.lost || st->lag_seen.lost) {
+        sim_engine_fail(e, SIM_ENOMEM, "out of memory for the statistics of broker '%s'",
+                        b->name);
+        return SIM_ENOMEM;
+    }
+    msg_scan sc;
+    memset(&sc, 0, sizeof sc);
+    sc.b = b;
+    sc.group = g ? (uint32_t)(g - b->groups) : UINT32_MAX;
+    sim_pool_each(&e->msgs, scan_msg, &sc);
+    const sim_bcounts *a = &st->all;
+    if (!g) {
+        uint64_t to = sc.broker[SIM_MSG_TO_BROKER], held = sc.broker[SIM_MSG_WAITING] +
+                                                          sc.broker[SIM_MSG_PUBLISHING] +
+                                                          sc.broker[SIM_MSG_BLOCKED];
+        if (a->sent == a->arrived + to && a->arrived == a->accepted + held &&
+            sc.broker[SIM_MSG_WAITING] == b->waiting.n &&
+            sc.broker[SIM_MSG_BLOCKED] == b->blocked.n)
+            return SIM_OK;
+        sim_engine_fail(e, SIM_ELEDGER,
+                        "broker '%s': published %llu != arrived %llu + travelling %llu, or "
+                        "arrived != accepted %llu + waiting or blocked %llu",
+                        b->name, (unsigned long long)a->sent, (unsigned long long)a->arrived,
+                        (unsigned long long)to, (unsigned long long)a->accepted,
+                        (unsigned long long)held);
+        return SIM_ELEDGER;
+    }
+    const uint64_t *n = sc.in_group;
+    uint64_t buffered = n[SIM_MSG_BUFFERED];
+    uint64_t delivering = n[SIM_MSG_TO_CONSUMER] + n[SIM_MSG_PREFETCHED] +
+                          n[SIM_MSG_PROCESSING] + n[SIM_MSG_ACKING];
+    if (a->published == b->st.all.accepted &&
+        a->published == a->acked + a->lost + a->dropped + buffered + delivering &&
+        buffered == g->buf.n && buffered == st->depth && buffered + delivering == st->lag)
+        return SIM_OK;
+    sim_engine_fail(e, SIM_ELEDGER,
+                    "broker '%s', group '%s': published %llu (broker accepted %llu) != acked "
+                    "%llu + lost %llu + dropped %llu + buffered %llu + in delivery %llu",
+                    b->name, g->name, (unsigned long long)a->published,
+                    (unsigned long long)b->st.all.accepted, (unsigned long long)a->acked,
+                    (unsigned long long)a->lost, (unsigned long long)a->dropped,
+                    (unsigned long long)buffered, (unsigned long long)delivering);
+    return SIM_ELEDGER;
+}
+
+const sim_kind_ops sim_broker_kind = {
+    .name = "broker",
+    .count = broker_count,
+    .name_of = broker_name,
+    .sample = broker_sample,
+    .reset_window = broker_reset_window,
+    .ledger = broker_ledger,
+};

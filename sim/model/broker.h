@@ -1,0 +1,144 @@
+/* broker (internal): message brokers — queues (competing consumers) and topics (every group
+ * gets every message) — their buffers, consumer groups, deliveries and acknowledgements.
+ *
+ * A broker is a node. A publish is a message (sim_msg, from the engine's message pool) that
+ * travels the link from the producer to the broker, may wait for a broker worker and pay the
+ * publish cost, and is then accepted: it gets a sequence number and one copy per group. A queue
+ * has exactly one group (named after the queue); a topic has one per distinct `group` of its
+ * subscriptions. Subscriptions naming the same group are its members and compete for its
+ * messages. A group's buffer is a FIFO list threaded through the messages (O(1) push, pop and
+ * drop of the oldest); nothing ever walks it.
+ *
+ * Delivery: a member takes messages while it has fewer than `prefetch` delivered and not yet
+ * acknowledged; each travels the link to a replica of the subscribing service and waits there
+ * for one of the member's `consumers`, which runs the subscription's endpoint as a request of
+ * that service (queueing, threads, calls and further publishes as for any request). The
+ * request's end (ok, failed or dropped by the service) acknowledges the message back over the
+ * link; with no redelivery yet, a message whose processing failed is counted lost.
+ *
+ * Completion: every copy pins its client request (root->tree, see request.h) until its
+ * consumer's request exists; that request pins the root in turn until it ends, so a client
+ * request completes only when all the work its messages caused has finished.
+ *
+ * Producer acknowledgement: publish(b, { ack = true }) holds the producer (and its thread) until
+ * the broker's acknowledgement comes back over the link; on_full = "block" implies it, and the
+ * acknowledgement of a blocked message waits until there is room (backpressure). */
+#ifndef SIM_BROKER_H
+#define SIM_BROKER_H
+
+#include <stdint.h>
+
+#include "core/dist.h"
+#include "core/rng.h"
+#include "core/time.h"
+#include "model/model.h"
+#include "model/request.h"
+#include "stats/hist.h"
+#include "stats/tally.h"
+
+struct sim_engine;
+struct sim_instance;
+struct sim_broker;
+
+typedef enum {
+    SIM_MSG_FREE = 0,
+    SIM_MSG_TO_BROKER,     /* travelling from the producer */
+    SIM_MSG_WAITING,       /* waiting for a broker worker */
+    SIM_MSG_PUBLISHING,    /* paying the publish cost */
+    SIM_MSG_BLOCKED,       /* waiting for room (on_full = "block") */
+    SIM_MSG_BUFFERED,      /* in a group's buffer */
+    SIM_MSG_TO_CONSUMER,   /* delivered, travelling to the consumer */
+    SIM_MSG_PREFETCHED,    /* at the consumer, waiting for one of its consumers */
+    SIM_MSG_PROCESSING,    /* its consumer's request runs */
+    SIM_MSG_ACKING,        /* processed; the acknowledgement travels back */
+} sim_msg_state;
+
+typedef struct sim_msg sim_msg;
+struct sim_msg {
+    sim_msg *next;              /* first: the FIFO it is in (the pool's link when free) */
+    uint8_t state;              /* sim_msg_state */
+    uint8_t outcome;            /* of its processing (sim_cause) */
+    uint32_t group, member;     /* its copy's group, and the member it was delivered to */
+    uint32_t pgen;              /* the producer's wait token */
+    struct sim_broker *b;
+    sim_req *root;              /* the client request it belongs to */
+    sim_req *producer;          /* waits for the broker's acknowledgement, or NULL */
+    struct sim_instance *inst;  /* the consumer's replica */
+    uint64_t seq;               /* acceptance order in the broker, from 1 */
+    sim_time t_acc;             /* accepted */
+};
+
+typedef struct sim_mlist {
+    sim_msg *head, *tail;
+    uint64_t n;
+} sim_mlist;
+
+/* Counters of one window (the whole run for the ledger, the statistics window, one sample). */
+typedef struct sim_bcounts {
+    uint64_t sent;          /* broker: publishes made by producers */
+    uint64_t arrived;       /* broker: publishes that reached it */
+    uint64_t accepted;      /* broker: given a sequence number (and a copy per group) */
+    uint64_t published;     /* copies offered to groups (a group: to it) */
+    uint64_t delivered, acked, lost, dropped, out_of_order;
+} sim_bcounts;
+
+typedef struct sim_member {
+    uint32_t service, endpoint;
+    uint32_t consumers;     /* concurrent deliveries being processed */
+    uint32_t prefetch;      /* delivered and not acknowledged, at most */
+    uint32_t busy;          /* consumers processing now */
+    uint32_t outstanding;   /* delivered, not acknowledged */
+    sim_mlist local;        /* arrived at the consumer, waiting for a consumer */
+} sim_member;
+
+/* What both a group and its broker keep: counts and their statistics. */
+typedef struct sim_bstats {
+    sim_bcounts all, win, tick;
+    sim_tw tw_depth, tw_lag, tw_busy;
+    double tick_depth, tick_lag, tick_busy;
+    uint64_t depth, lag;    /* buffered; buffered + delivered and not acknowledged */
+    uint32_t busy, consumers;
+    sim_hist age, sojourn, lag_seen;
+} sim_bstats;
+
+typedef struct sim_group {
+    char *name;             /* the group's name (a queue's: the queue's) */
+    char *label;            /* "broker/group", the time series' entity */
+    sim_member *members;
+    uint32_t nmembers, rr;
+    sim_mlist buf;
+    uint64_t max_started;   /* highest sequence number whose processing started */
+    sim_bstats st;
+} sim_group;
+
+typedef struct sim_broker {
+    char *name;
+    uint32_t index, node;
+    sim_broker_config cfg;
+    sim_group *groups;
+    uint32_t ngroups;
+    sim_rng rng_cost;
+    uint32_t busy;          /* workers paying a publish cost */
+    sim_mlist waiting;      /* arrived, waiting for a worker */
+    sim_mlist blocked;      /* waiting for room */
+    uint64_t seq;
+    int pumping;
+    sim_bstats st;          /* the broker's whole: sums over its groups */
+} sim_broker;
+
+/* One row of the broker kind: a broker (g NULL) or one of its groups. */
+typedef struct sim_brow {
+    sim_broker *b;
+    sim_group *g;
+} sim_brow;
+
+/* Run start: pools, pointers, rows. SIM_OK or an error after failing the engine. */
+int sim_brokers_start(struct sim_engine *e);
+void sim_brokers_fini(struct sim_engine *e);
+/* A publish by r (interp.c): 1 when r now waits for the broker's acknowledgement. */
+int sim_broker_publish(struct sim_engine *e, sim_req *r, uint32_t broker, int ack);
+/* A request with nobody to reply to ended (service.c): a delivered message is processed, or a
+ * request that replied early has finished its second phase. Releases r. */
+void sim_broker_request_end(struct sim_engine *e, sim_req *r);
+
+#endif

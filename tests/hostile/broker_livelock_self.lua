@@ -1,0 +1,8 @@
+-- attacks: zero-time livelock through a queue: the consumer republishes every message to its own queue at once, with no work and no latency
+-- must: end: the guard against events that never advance the clock names the loop
+local q = queue "loop" { }
+local w = service "w" { workers = 1, endpoint "e" { publish("loop") } }
+subscribe(q, w)
+local front = service "front" { endpoint "in" { publish(q) } }
+client "c" { target = front, limit = 1, arrivals = poisson(1) }
+run { duration = 10 }

@@ -1,0 +1,292 @@
+/* test_brokers: queues and topics against independent answers.
+ *
+ * Each case writes a small scenario, runs R replications (rep = 0..R-1, one seed), takes one
+ * figure per replication from the result value and compares the 99% Student t interval of its
+ * mean with the answer computed here from the parameters (M/M/1 formulas), or checks an exact
+ * property in every replication (copies per group, capacity under backpressure). The central
+ * claim (asynchronous: lower response, higher completion) is a paired comparison of the same
+ * arrivals (common random numbers: the client's stream does not depend on the mode). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "binding.h"
+#include "core/error.h"
+#include "model/model.h"
+#include "model/result.h"
+#include "stats/ci.h"
+#include "stats/hist.h"
+#include "stats/tally.h"
+
+#define LEVEL 0.99
+#define REPS 20
+
+/* Writes text to a fresh file and loads it as a scenario with the given overrides. */
+static dessa_scenario *load(const char *text, const dessa_override *ov, size_t nov)
+{
+    char path[] = "/tmp/dessa_brokers_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    char err[1024];
+    dessa_load_opts lo = { .overrides = ov, .noverrides = nov, .seed = 7, .has_seed = 1,
+                           .quiet = 1 };
+    dessa_scenario *sc = dessa_scenario_load(path, &lo, err, sizeof err);
+    unlink(path);
+    if (!sc)
+        fail_msg("%s", err);
+    return sc;
+}
+
+static void run_rep(dessa_scenario *sc, uint64_t rep, sim_rep_result *res)
+{
+    char err[1024];
+    sim_engine *e = NULL;
+    if (dessa_scenario_build(sc, 7, rep, &e, err, sizeof err) != SIM_OK)
+        fail_msg("%s", err);
+    if (sim_engine_run(e) != SIM_OK)
+        fail_msg("replication %llu: %s", (unsigned long long)rep, sim_engine_error(e));
+    assert_int_equal(sim_engine_result(e, res), SIM_OK);
+    sim_engine_free(e);
+}
+
+/* The entity of kind k named name (and group sub, for brokers). */
+static const sim_entity_result *find(const sim_rep_result *r, const sim_result_kind *k,
+                                     const char *name, const char *sub)
+{
+    for (size_t i = 0; i < r->nentities; i++) {
+        const sim_entity_result *x = &r->entities[i];
+        if (x->kind == k && !strcmp(x->name, name) && (!sub || !strcmp(x->part, sub)))
+            return x;
+    }
+    fail_msg("no entity '%s'", name);
+    return NULL;
+}
+
+static void expect_in(const char *what, const sim_tally *t, double expected, double rel_tol)
+{
+    double mean = sim_tally_mean(t), half = sim_ci_t_halfwidth(t, LEVEL);
+    double slack = half + rel_tol * fabs(expected);
+    printf("  %-34s expected %10.5f  measured %10.5f ± %.5f\n", what, expected, mean, half);
+    if (!(fabs(mean - expected) <= slack))
+        fail_msg("%s: %g is outside %g ± %g", what, expected, mean, slack);
+}
+
+/* ---- M/M/1 behind a queue --------------------------------------------------------------- */
+
+static const char *const MM1 =
+    "local lambda = param('lambda', 1.0)\n"
+    "local s = param('s', 0.5)\n"
+    "local front_s = param('front_s', 0.2)\n"
+    "local back = service 'back' { workers = 1, work = exp(s) }\n"
+    "local jobs = queue 'jobs' { }\n"
+    "subscribe(jobs, back, { consumers = 1 })\n"
+    "local front = service 'front' { workers = 'inf',\n"
+    "  endpoint 'req' { work(exp(front_s)), publish(jobs) } }\n"
+    "client 'load' { target = front, arrivals = poisson(lambda) }\n"
+    "run { duration = 20100, warmup = 100 }\n";
+
+/* One consumer and Poisson publishes: the message's sojourn (accepted to processed) is the
+ * M/M/1 response time, mean 1/(mu - lambda) and p99 ln(100)/(mu - lambda). A publish-only front
+ * (an infinite server) answers in its own work alone, and the request completes when the
+ * consumer is done: completion = front + the M/M/1 sojourn. */
+static void test_queue_mm1(void **state)
+{
+    (void)state;
+    const double lambda = 1.0, s = 0.5, front_s = 0.2, mu = 1.0 / s;
+    dessa_scenario *sc = load(MM1, NULL, 0);
+    sim_tally soj, soj99, resp, compl, util;
+    sim_tally_reset(&soj);
+    sim_tally_reset(&soj99);
+    sim_tally_reset(&resp);
+    sim_tally_reset(&compl);
+    sim_tally_reset(&util);
+    for (uint64_t rep = 0; rep < REPS; rep++) {
+        sim_rep_result r;
+        run_rep(sc, rep, &r);
+        const sim_entity_result *g = find(&r, sim_result_kind_broker(), "jobs", "jobs");
+        const sim_entity_result *f = find(&r, sim_result_kind_flow(), "load", NULL);
+        sim_tally_add(&soj, sim_entity_value(g, "sojourn_mean"));
+        sim_tally_add(&soj99, sim_entity_value(g, "sojourn_p99"));
+        sim_tally_add(&util, sim_entity_value(g, "consumer_utilization"));
+        sim_tally_add(&resp, sim_entity_value(f, "latency_mean"));
+        sim_tally_add(&compl, sim_entity_value(f, "completion_mean"));
+        sim_rep_result_fini(&r);
+    }
+    dessa_scenario_free(sc);
+    expect_in("message sojourn mean (M/M/1)", &soj, 1.0 / (mu - lambda), 0);
+    expect_in("message sojourn p99 (M/M/1)", &soj99, log(100.0) / (mu - lambda),
+              SIM_HIST_REL_ERROR);
+    expect_in("consumer utilization (rho)", &util, lambda / mu, 0);
+    expect_in("response = front alone", &resp, front_s, 0);
+    expect_in("completion = front + sojourn", &compl, front_s + 1.0 / (mu - lambda), 0);
+}
+
+/* ---- a topic delivers every message to every group -------------------------------------- */
+
+static const char *const FANOUT =
+    "local t = topic 'events' { }\n"
+    "for i, mean in ipairs({ 0.1, 0.3, 0.6 }) do\n"
+    "  subscribe(t, service('g' .. i) { workers = 2, work = exp(mean) }, { consumers = 2 })\n"
+    "end\n"
+    "local front = service 'front' { workers = 'inf', endpoint 'req' { work(0.01), publish(t) } }\n"
+    "client 'load' { target = front, arrivals = poisson(2) }\n"
+    "link { latency = exp(0.001) }\n"
+    "run { duration = 2000 }\n";
+
+static void test_topic_copies(void **state)
+{
+    (void)state;
+    dessa_scenario *sc = load(FANOUT, NULL, 0);
+    for (uint64_t rep = 0; rep < 5; rep++) {
+        sim_rep_result r;
+        run_rep(sc, rep, &r);
+        const sim_entity_result *b = find(&r, sim_result_kind_broker(), "events", "");
+        double accepted = sim_entity_value(b, "published") - sim_entity_value(b, "in_flight");
+        double total = 0;
+        for (int i = 1; i <= 3; i++) {
+            char g[8];
+            snprintf(g, sizeof g, "g%d", i);
+            const sim_entity_result *x = find(&r, sim_result_kind_broker(), "events", g);
+            double pub = sim_entity_value(x, "published");
+            /* every accepted message, once, in every group */
+            assert_true(pub == accepted);
+            assert_true(sim_entity_value(x, "acked") + sim_entity_value(x, "buffered") +
+                            sim_entity_value(x, "in_flight") == pub);
+            assert_true(sim_entity_value(x, "dropped") == 0);
+            total += sim_entity_value(x, "delivered");
+        }
+        assert_true(total <= 3 * accepted && total >= 3 * accepted - 3 * 2 * 3);
+        assert_true(accepted > 3500);
+        sim_rep_result_fini(&r);
+    }
+    dessa_scenario_free(sc);
+}
+
+/* ---- backpressure ----------------------------------------------------------------------- */
+
+static const char *const BLOCK =
+    "local back = service 'back' { workers = 1, work = exp(1.0) }\n"
+    "local jobs = queue 'jobs' { capacity = 5, on_full = 'block' }\n"
+    "subscribe(jobs, back, { consumers = 1, prefetch = 2 })\n"
+    "local front = service 'front' { workers = 8, endpoint 'req' { work(exp(0.05)), publish(jobs) } }\n"
+    "client 'load' { target = front, arrivals = poisson(3) }\n"
+    "link { latency = exp(0.01) }\n"
+    "run { duration = 3000 }\n";
+
+/* Offered three times what the consumer can do: the queue fills and holds its producers. It
+ * never buffers more than its capacity, drops nothing, and the producers' threads are held. */
+static void test_backpressure(void **state)
+{
+    (void)state;
+    dessa_scenario *sc = load(BLOCK, NULL, 0);
+    for (uint64_t rep = 0; rep < 5; rep++) {
+        sim_rep_result r;
+        run_rep(sc, rep, &r);
+        const sim_entity_result *g = find(&r, sim_result_kind_broker(), "jobs", "jobs");
+        const sim_entity_result *f = find(&r, sim_result_kind_service(), "front", NULL);
+        assert_true(sim_entity_value(g, "depth_max") <= 5);
+        assert_true(sim_entity_value(g, "depth_max") == 5);
+        assert_true(sim_entity_value(g, "dropped") == 0);
+        assert_true(sim_entity_value(f, "threads_blocked") > 7.0);
+        sim_rep_result_fini(&r);
+    }
+    dessa_scenario_free(sc);
+}
+
+/* ---- the central claim: sync vs async ----------------------------------------------------- */
+
+static const char *const CHAIN =
+    "local mode = param('mode', 'sync')\n"
+    "local back = service 'back' { workers = 1, work = exp(0.5) }\n"
+    "local jobs = queue 'jobs' { }\n"
+    "subscribe(jobs, back, { consumers = 1 })\n"
+    "local front = service 'front' { workers = 'inf', endpoint 'req' { work(exp(0.2)),\n"
+    "  mode == 'sync' and call(back) or publish(jobs) } }\n"
+    "client 'load' { target = front, arrivals = poisson(1) }\n"
+    "link { latency = 0.01 }\n"
+    "run { duration = 10100, warmup = 100 }\n";
+
+/* Same seed, same arrivals: the asynchronous version answers sooner (the client waits for the
+ * front only) and completes later (the message's extra hops, and the consumer idle while its
+ * acknowledgement and the next message travel). Paired differences per replication. */
+static void test_sync_vs_async(void **state)
+{
+    (void)state;
+    dessa_override sync = { "mode", "sync" }, async = { "mode", "async" };
+    dessa_scenario *s1 = load(CHAIN, &sync, 1), *s2 = load(CHAIN, &async, 1);
+    sim_tally dresp, dcompl;
+    sim_tally_reset(&dresp);
+    sim_tally_reset(&dcompl);
+    for (uint64_t rep = 0; rep < REPS; rep++) {
+        sim_rep_result a, b;
+        run_rep(s1, rep, &a);
+        run_rep(s2, rep, &b);
+        const sim_entity_result *fa = find(&a, sim_result_kind_flow(), "load", NULL);
+        const sim_entity_result *fb = find(&b, sim_result_kind_flow(), "load", NULL);
+        assert_true(sim_entity_value(fa, "sent") == sim_entity_value(fb, "sent"));
+        sim_tally_add(&dresp, sim_entity_value(fb, "latency_mean") -
+                                  sim_entity_value(fa, "latency_mean"));
+        sim_tally_add(&dcompl, sim_entity_value(fb, "completion_mean") -
+                                   sim_entity_value(fa, "completion_mean"));
+        sim_rep_result_fini(&a);
+        sim_rep_result_fini(&b);
+    }
+    dessa_scenario_free(s1);
+    dessa_scenario_free(s2);
+    double h1 = sim_ci_t_halfwidth(&dresp, LEVEL), h2 = sim_ci_t_halfwidth(&dcompl, LEVEL);
+    printf("  async - sync response   %9.5f ± %.5f\n", sim_tally_mean(&dresp), h1);
+    printf("  async - sync completion %9.5f ± %.5f\n", sim_tally_mean(&dcompl), h2);
+    assert_true(sim_tally_mean(&dresp) + h1 < 0);
+    assert_true(sim_tally_mean(&dcompl) - h2 > 0);
+}
+
+/* ---- reply() ------------------------------------------------------------------------------ */
+
+static const char *const REPLY =
+    "local front = service 'front' { workers = 'inf',\n"
+    "  endpoint 'req' { work(exp(0.1)), reply(), io(exp(0.3)) } }\n"
+    "client 'load' { target = front, arrivals = poisson(2) }\n"
+    "run { duration = 5100, warmup = 100 }\n";
+
+/* Reply early: the response is the first phase (0.1), the completion both phases (0.4). */
+static void test_reply(void **state)
+{
+    (void)state;
+    dessa_scenario *sc = load(REPLY, NULL, 0);
+    sim_tally resp, compl;
+    sim_tally_reset(&resp);
+    sim_tally_reset(&compl);
+    for (uint64_t rep = 0; rep < REPS; rep++) {
+        sim_rep_result r;
+        run_rep(sc, rep, &r);
+        const sim_entity_result *f = find(&r, sim_result_kind_flow(), "load", NULL);
+        sim_tally_add(&resp, sim_entity_value(f, "latency_mean"));
+        sim_tally_add(&compl, sim_entity_value(f, "completion_mean"));
+        sim_rep_result_fini(&r);
+    }
+    dessa_scenario_free(sc);
+    expect_in("response = first phase", &resp, 0.1, 0);
+    expect_in("completion = both phases", &compl, 0.4, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_queue_mm1),     cmocka_unit_test(test_topic_copies),
+        cmocka_unit_test(test_backpressure),  cmocka_unit_test(test_sync_vs_async),
+        cmocka_unit_test(test_reply),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
