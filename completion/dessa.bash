@@ -17,7 +17,7 @@ _dessa()
     prev=${COMP_WORDS[COMP_CWORD - 1]}
     COMPREPLY=()
     if [ "$COMP_CWORD" -eq 1 ]; then
-        COMPREPLY=($(compgen -W "run sweep merge check plot report help --help --version" -- "$cur"))
+        COMPREPLY=($(compgen -W "run sweep merge check plot report warmup help --help --version" -- "$cur"))
         return
     fi
     cmd=${COMP_WORDS[1]}
@@ -28,12 +28,12 @@ _dessa()
     done
     case $cmd in
     help)
-        [ "$COMP_CWORD" -eq 2 ] && COMPREPLY=($(compgen -W "run sweep merge check plot report" -- "$cur"))
+        [ "$COMP_CWORD" -eq 2 ] && COMPREPLY=($(compgen -W "run sweep merge check plot report warmup" -- "$cur"))
         return
         ;;
-    plot | report)   # a results directory
+    plot | report | warmup)   # a results directory
         case $cur in
-        -*) COMPREPLY=($(compgen -W "--format --rep --no-charts --quiet --help" -- "$cur")) ;;
+        -*) COMPREPLY=($(compgen -W "--format --rep --no-charts --metric --window --quiet --help" -- "$cur")) ;;
         *) COMPREPLY=($(compgen -d -- "$cur")) ;;
         esac
         return

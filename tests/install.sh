@@ -67,9 +67,9 @@ bash "$tmp/comp.sh" "$comp" "$tmp/files" > "$tmp/comp.out" 2>&1
 check "completion script sources: $(head -2 "$tmp/comp.out")" $?
 got() { sed -n "s/^$1: //p" "$tmp/comp.out"; }
 grep -q "^complete -F _dessa dessa$" "$tmp/comp.out"; check "complete -p dessa" $?
-[ "$(got commands)" = "run sweep merge check plot report help --help --version" ]; check "commands: $(got commands)" $?
+[ "$(got commands)" = "run sweep merge check plot report warmup help --help --version" ]; check "commands: $(got commands)" $?
 [ "$(got r)" = "run" ]; check "r -> run: $(got r)" $?
-[ "$(got help)" = "run sweep merge check plot report" ]; check "help -> commands: $(got help)" $?
+[ "$(got help)" = "run sweep merge check plot report warmup" ]; check "help -> commands: $(got help)" $?
 [ "$(got --fo)" = "--force" ]; check "run --fo -> --force: $(got --fo)" $?
 [ "$(got "check --fo")" = "" ]; check "check has no --force: $(got "check --fo")" $?
 [ "$(got --progress=a)" = "auto always" ]; check "--progress=a: $(got --progress=a)" $?

@@ -139,6 +139,16 @@ const char *const *cli_batches_columns(size_t *n);
 int cli_batches_rows(sim_file *f, const cli_batches *b, uint64_t rep);
 void cli_batches_fini(cli_batches *b);
 
+/* sweep.c: reading dessa's own CSV files line by line. cli_split_csv splits an RFC 4180 line
+ * (no line break inside a field) in place and returns the number of fields (at most max);
+ * cli_chomp drops the line end. */
+size_t cli_split_csv(char *line, char **fields, size_t max);
+void cli_chomp(char *s);
+
+/* warmup.c: dessa warmup DIR — the warm-up a run needs, from its time series. */
+int cli_warmup(int argc, char **argv);
+extern const char cli_warmup_help[];
+
 /* sweep.c: a point's rows of sweep.csv, written beside its results. */
 #define CLI_POINT_CSV "point.csv"
 /* Writes replication rep's row (the header first, for rep 0); 0, or -1 with f->err set. */

@@ -61,6 +61,7 @@ static const char overview[] =
     "       dessa check SCENARIO.lua [options]   load and validate a scenario, without running\n"
     "       dessa plot DIR [--format png|svg]    charts of a run's results\n"
     "       dessa report DIR                     DIR/report.html: tables, charts, the scenario\n"
+    "       dessa warmup DIR                     the warm-up a run needs, from its time series\n"
     "       dessa help [COMMAND]                 this text, or the help of one command\n"
     "       dessa --help | --version\n"
     "\n"
@@ -153,6 +154,7 @@ static const command commands[] = {
     { "check", check_help, check_main },
     { "plot", cli_plot_help, cli_plot },
     { "report", cli_report_help, cli_report },
+    { "warmup", cli_warmup_help, cli_warmup },
 };
 #define NCOMMANDS (sizeof commands / sizeof *commands)
 

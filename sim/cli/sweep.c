@@ -102,7 +102,7 @@ void cli_sweep_abort(void)
 
 /* Splits an RFC 4180 line (no line break inside fields: dessa never writes one in these files)
  * in place; returns the number of fields, at most max. */
-static size_t split_csv(char *line, char **fields, size_t max)
+size_t cli_split_csv(char *line, char **fields, size_t max)
 {
     size_t n = 0;
     char *p = line;
@@ -140,7 +140,7 @@ static size_t split_csv(char *line, char **fields, size_t max)
     }
 }
 
-static void chomp(char *s)
+void cli_chomp(char *s)
 {
     size_t n = strlen(s);
     while (n && (s[n - 1] == '\n' || s[n - 1] == '\r'))
@@ -447,7 +447,7 @@ static size_t point_header(const char *line0, size_t nparams, columns *u, long *
     if (!line)
         return 0;
     char **f = malloc(MAX_FIELDS * sizeof *f);
-    size_t n = f ? split_csv(line, f, MAX_FIELDS) : 0;
+    size_t n = f ? cli_split_csv(line, f, MAX_FIELDS) : 0;
     for (size_t i = nparams + 2; i < n; i++)
         if ((map[i] = column_add(u, f[i])) < 0)
             n = 0;
@@ -520,7 +520,7 @@ static int assemble(const sources *s)
             goto done;
         }
         fclose(in);
-        chomp(line);
+        cli_chomp(line);
         if (header && !strcmp(header, line))
             continue;
         free(header);
@@ -573,7 +573,7 @@ static int assemble(const sources *s)
         for (size_t i = 0; i < a.u.n; i++)
             sim_tally_reset(&a.tally[i]);
         for (uint64_t row = 0; getline(&line, &cap, in) >= 0; row++) {
-            chomp(line);
+            cli_chomp(line);
             if (row == 0) {
                 if (!header || strcmp(header, line)) {
                     free(header);
@@ -585,7 +585,7 @@ static int assemble(const sources *s)
                 }
                 continue;
             }
-            size_t n = split_csv(line, f, MAX_FIELDS);
+            size_t n = cli_split_csv(line, f, MAX_FIELDS);
             if (n != width) {
                 fprintf(stderr, "dessa: '%s': row %" PRIu64 " has %zu fields, expected %zu\n",
                         path, row, n, width);
@@ -698,8 +698,8 @@ static void print_points(const sources *s, const char *scenario, uint64_t reps)
            "latency_p99 ms");
     char thr[64] = "", mean[64] = "", p99[64] = "";
     for (int first = 1; getline(&line, &cap, in) >= 0; first = 0) {
-        chomp(line);
-        size_t n = split_csv(line, f, np + 6);
+        cli_chomp(line);
+        size_t n = cli_split_csv(line, f, np + 6);
         if (first || n != np + 6)
             continue;
         const char *metric = f[np + 1], *dot = strrchr(metric, '.');
@@ -756,11 +756,11 @@ static int assemble_dir(const char *dir, size_t npoints, const int *failed, cons
             goto done;
         }
         fclose(in);
-        chomp(line);
+        cli_chomp(line);
         if (!(hdr = strdup(line)))
             goto oom;
         char *f[MAX_SETS + 2];
-        size_t n = split_csv(hdr, f, MAX_SETS + 2), r = 1;
+        size_t n = cli_split_csv(hdr, f, MAX_SETS + 2), r = 1;
         while (r < n && strcmp(f[r], "rep"))
             r++;
         if (r == n) {
@@ -833,7 +833,7 @@ static int rows_read(const char *dir, rows *r)
     size_t cap = 0;
     int rc = 0;
     while (rc == 0 && getline(&line, &cap, in) >= 0) {
-        chomp(line);
+        cli_chomp(line);
         char **f = malloc(MAX_FIELDS * sizeof *f);
         char *copy = strdup(line);
         if (!f || !copy) {
@@ -842,7 +842,7 @@ static int rows_read(const char *dir, rows *r)
             rc = -1;
             break;
         }
-        size_t n = split_csv(copy, f, MAX_FIELDS);
+        size_t n = cli_split_csv(copy, f, MAX_FIELDS);
         if (!r->header) {
             r->header = copy;
             r->cols = f;
