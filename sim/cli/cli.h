@@ -45,6 +45,29 @@ dessa_load_opts cli_load_opts(const options *o, int quiet);
 int cli_run(const options *o);
 int cli_check(const options *o);
 
+/* Warnings about a model or a run (check.c): printed on stderr as "warning: MESSAGE" and listed
+ * in run.json's "warnings". kind: "overloaded", "overloaded_at_peak", "not_steady",
+ * "in_flight_at_end"; entity: what it is about ("service 'web'", "host 'vm'", "flow 'users'");
+ * value: the figure behind it (a utilization, a growth factor, a share in flight). */
+typedef struct cli_warning {
+    char kind[32];
+    char entity[256];
+    double value;
+    char message[1024];
+} cli_warning;
+typedef struct cli_warnings {
+    cli_warning *w;
+    size_t n, cap;
+} cli_warnings;
+/* Appends a warning (dropped silently when memory runs out: warnings never stop a run). */
+void cli_warn(cli_warnings *l, const char *kind, const char *entity, double value,
+              const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void cli_warnings_print(const cli_warnings *l, size_t from, FILE *f);
+void cli_warnings_free(cli_warnings *l);
+/* The overload warnings of a built model (static analysis, model/capacity.h); SIM_OK or
+ * SIM_ENOMEM. With f, also prints the model summary there. */
+int cli_overload(const sim_engine *e, cli_warnings *out, FILE *f);
+
 /* table.c: the summary across replications, one cell per entity and column. */
 typedef struct cli_table cli_table;
 cli_table *cli_table_new(void);
