@@ -56,7 +56,7 @@ static const char *pct(double u, char *buf, size_t n)
     if (!isfinite(u))
         snprintf(buf, n, "-");
     else
-        snprintf(buf, n, "%.1f%%", 100 * u);
+        snprintf(buf, n, u >= 0.1 ? "%.1f%%" : "%.2g%%", 100 * u);
     return buf;
 }
 

@@ -37,6 +37,11 @@ typedef struct ctx {
     /* per service: wait for a thread per acquisition (mean, variance), stretch of work */
     double *wq, *wqvar, *stretch, *host_stretch;
     uint8_t *saturated;      /* per service: its threads are busy all the time (no estimate) */
+    /* per resource: the closed clients' load divided by their populations. A request of a
+     * closed client finds the system as its N - 1 fellows leave it (the arrival theorem), so
+     * the queue it meets is that much shorter than an open arrival's (Bard-Schweitzer). */
+    double *closed_disc, *demand;
+    int64_t *res_threads, *res_cores, *res_host;   /* resource index of each, or -1 */
     int nominal;             /* a pass without queueing (for D and R0) */
     /* links sorted by their pair of names */
     struct link_key *links;
@@ -632,14 +637,30 @@ static double host_load(const ctx *x, uint32_t h)
     return a;
 }
 
+/* The share of the queueing an arrival at resource r meets (1 for open clients alone). */
+static double seen(const ctx *x, int64_t r)
+{
+    if (r < 0)
+        return 1.0;
+    double load = x->c->res[r].load, f = load > 0 ? 1 - x->closed_disc[r] / load : 1.0;
+    return f < 0 ? 0 : f > 1 ? 1 : f;
+}
+
 /* The factor by which waiting for a core stretches the work of each service (1 when its cores
  * are unlimited or overloaded: an overload is reported where it is). */
 static void stretches(ctx *x)
 {
     const sim_engine *e = x->e;
     for (uint32_t h = 0; h < e->nhosts; h++) {
-        double a = host_load(x, h), n = bd_mean(a, e->hosts[h]->cores);
-        x->host_stretch[h] = a > 0 && isfinite(n) ? n / a : 1.0;
+        /* Threads are what run work: no more of them than cores, no wait for a core. */
+        double threads = 0;
+        for (uint32_t s = 0; s < e->nsvcs; s++)
+            if (e->svcs[s].cfg.host == h + 1)
+                threads += (double)e->svcs[s].threads * e->svcs[s].cfg.replicas;
+        double a = host_load(x, h);
+        double n = threads <= e->hosts[h]->cores ? a : bd_mean(a, e->hosts[h]->cores);
+        x->host_stretch[h] = a > 0 && isfinite(n) ? 1 + (n / a - 1) * seen(x, x->res_host[h])
+                                                  : 1.0;
     }
     for (uint32_t s = 0; s < e->nsvcs; s++) {
         const sim_service *v = &e->svcs[s];
@@ -651,8 +672,8 @@ static void stretches(ctx *x)
             for (uint32_t i = x->c->first[s]; i < x->c->first[s + 1]; i++)
                 a += x->c->eps[i].arrivals * x->c->eps[i].cpu;
             a /= v->cfg.replicas;
-            double n = bd_mean(a, v->cfg.cores);
-            f = a > 0 && isfinite(n) ? n / a : 1.0;
+            double n = v->threads <= v->cfg.cores ? a : bd_mean(a, v->cfg.cores);
+            f = a > 0 && isfinite(n) ? 1 + (n / a - 1) * seen(x, x->res_cores[s]) : 1.0;
         }
         x->stretch[s] = f;
     }
@@ -680,7 +701,7 @@ static void thread_wait(ctx *x, uint32_t s)
     double n = bd_mean(a, (double)v->threads);
     if (!(acq > 0) || !isfinite(n) || n - a <= 0)
         return;
-    double wq = (n - a) / acq, rho = a / v->threads;
+    double wq = (n - a) / acq * seen(x, x->res_threads[s]), rho = a / v->threads;
     double pw = (n - a) * (1 - rho) / rho;   /* the chance to wait, as in M/M/c */
     pw = pw > 1 ? 1 : pw < 1e-9 ? 1e-9 : pw;
     x->wq[s] = wq;
@@ -733,6 +754,7 @@ static double closed_bounds(ctx *x)
     const sim_engine *e = x->e;
     sim_capacity *c = x->c;
     double change = 0;
+    memset(x->closed_disc, 0, (c->nresources + 1) * sizeof *x->closed_disc);
     for (uint32_t k = 0; k < e->nclients; k++) {
         sim_cap_client *cc = &c->clients[k];
         if (!cc->closed)
@@ -753,6 +775,7 @@ static double closed_bounds(ctx *x)
                     d += x->scratch[i] *
                          (res->kind == SIM_RES_THREADS ? c->eps[i].hold : c->eps[i].cpu);
             }
+            x->demand[r] = d;
             if (!(d > 0))
                 continue;
             double others = res->load - cc->throughput * d;
@@ -769,6 +792,8 @@ static double closed_bounds(ctx *x)
         double d = fabs(x_new - cc->throughput) / (x_new > 0 ? x_new : 1);
         change = d > change ? d : change;
         cc->throughput = x_new;
+        for (size_t r = 0; r < c->nresources; r++)
+            x->closed_disc[r] += x_new * x->demand[r] / cc->users;
     }
     return change;
 }
@@ -849,6 +874,11 @@ static void ctx_free(ctx *x)
     sim_free(x->stretch);
     sim_free(x->host_stretch);
     sim_free(x->saturated);
+    sim_free(x->closed_disc);
+    sim_free(x->demand);
+    sim_free(x->res_threads);
+    sim_free(x->res_cores);
+    sim_free(x->res_host);
     sim_free(x->links);
 }
 
@@ -916,6 +946,26 @@ int sim_capacity_analyze(const sim_engine *e, sim_capacity *out)
         rc = graph_build(&x);
     if (rc == SIM_OK)
         rc = resources_list(&x);
+    if (rc == SIM_OK) {
+        x.closed_disc = sim_calloc(out->nresources + 1, sizeof(double));
+        x.demand = sim_calloc(out->nresources + 1, sizeof(double));
+        x.res_threads = sim_calloc(ns, sizeof(int64_t));
+        x.res_cores = sim_calloc(ns, sizeof(int64_t));
+        x.res_host = sim_calloc((size_t)e->nhosts + 1, sizeof(int64_t));
+        rc = x.closed_disc && x.demand && x.res_threads && x.res_cores && x.res_host
+                 ? SIM_OK : SIM_ENOMEM;
+        for (uint32_t s = 0; rc == SIM_OK && s < e->nsvcs; s++)
+            x.res_threads[s] = x.res_cores[s] = -1;
+        for (uint32_t h = 0; rc == SIM_OK && h < e->nhosts; h++)
+            x.res_host[h] = -1;
+        for (size_t r = 0; rc == SIM_OK && r < out->nresources; r++) {
+            const sim_cap_resource *res = &out->res[r];
+            int64_t *slot = res->kind == SIM_RES_THREADS ? &x.res_threads[res->index]
+                            : res->kind == SIM_RES_CORES ? &x.res_cores[res->index]
+                                                         : &x.res_host[res->index];
+            *slot = (int64_t)r;
+        }
+    }
     if (rc == SIM_OK) {
         open_rates(&x);
         x.nominal = 1;   /* responses without any queueing: D of the closed clients */
