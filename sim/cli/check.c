@@ -99,7 +99,8 @@ static void print_clients(const sim_capacity *c, FILE *f)
         sim_capacity_endpoint_name(c, cc->target, ep, sizeof ep);
         if (cc->closed) {
             fprintf(f, "  %s: closed, %u users, think %.4g s, D = %.4g ms without queueing: "
-                       "at most %.4g requests/s (", cc->name, cc->users, cc->think, 1e3 * cc->demand,
+                       "at most %.4g requests/s (",
+                    cc->name, cc->users, cc->think, 1e3 * cc->demand,
                     cc->throughput);
             if (cc->binding >= 0 && cc->bound_resource < cc->bound_think) {
                 char rn[300];
@@ -210,9 +211,10 @@ int cli_overload(const sim_engine *e, cli_warnings *out, FILE *f)
             continue;
         char rn[300], chain[1024], ep[512];
         sim_capacity_resource_name(&c, res, rn, sizeof rn);
-        sim_capacity_chain(&c, res->top, chain, sizeof chain);
-        sim_capacity_endpoint_name(&c, res->top, ep, sizeof ep);
-        const sim_cap_endpoint *p = &c.eps[res->top];
+        uint32_t top = peak ? res->top_peak : res->top;
+        sim_capacity_chain(&c, top, peak, chain, sizeof chain);
+        sim_capacity_endpoint_name(&c, top, ep, sizeof ep);
+        const sim_cap_endpoint *p = &c.eps[top];
         double load = peak ? res->load_peak : res->load;
         double arr = peak ? p->arrivals_peak : p->arrivals;
         int threads = res->kind == SIM_RES_THREADS;

@@ -86,6 +86,7 @@ typedef struct cli_json_run {
     const dessa_scenario *sc;        /* for the parameters */
     uint64_t events;
     double wall;
+    const struct cli_warnings *warnings;   /* run.json's "warnings" (NULL: none) */
 } cli_json_run;
 /* One replication's line (no trailing comma or newline), in a malloc'd string; NULL on ENOMEM. */
 char *cli_json_rep(const sim_rep_result *res);

@@ -120,6 +120,24 @@ char *cli_json_rep(const sim_rep_result *res)
     return sb_done(&b);
 }
 
+/* "warnings": the model's and the run's (cli.h), each with its kind, entity, figure and text. */
+static void sb_json_warnings(strbuf *b, const cli_warnings *w)
+{
+    sb_printf(b, "  \"warnings\": [");
+    for (size_t i = 0; w && i < w->n; i++) {
+        sb_printf(b, "%s\n    { \"kind\": ", i ? "," : "");
+        sb_json_str(b, w->w[i].kind);
+        sb_printf(b, ", \"entity\": ");
+        sb_json_str(b, w->w[i].entity);
+        sb_printf(b, ", \"value\": ");
+        sb_json_real(b, w->w[i].value);
+        sb_printf(b, ", \"message\": ");
+        sb_json_str(b, w->w[i].message);
+        sb_printf(b, " }");
+    }
+    sb_printf(b, "%s],\n", w && w->n ? "\n  " : "");
+}
+
 char *cli_json_head(const cli_json_run *r)
 {
     strbuf b = { 0 };
@@ -150,6 +168,7 @@ char *cli_json_head(const cli_json_run *r)
     struct rusage ru;
     if (getrusage(RUSAGE_SELF, &ru) == 0)
         sb_printf(&b, "  \"peak_rss_kb\": %ld,\n", (long)ru.ru_maxrss);
+    sb_json_warnings(&b, r->warnings);
     sb_printf(&b, "  \"replications\": [\n");
     return sb_done(&b);
 }

@@ -28,14 +28,41 @@
 #define MAX_JOBS 1024
 #define SERIES_WARN_ROWS 5e7   /* about 2 GB of timeseries.csv */
 
+/* What the time series of one replication says about its services, for the warnings after the
+ * run: per service, the sums of the sampled queue and threads held over each third of the
+ * statistics window (a few additions per row, outside the event loop). */
+typedef struct watch_svc {
+    double queue[3], held[3];
+    uint32_t n[3];
+} watch_svc;
+
+typedef struct run_watch {
+    sim_series_sink *series;     /* where the rows go on to */
+    double warmup, duration, sample;
+    double last_time;            /* the rows of one sample share their time */
+    uint32_t next;               /* the service the next service row is about */
+    uint32_t nsvcs;
+    watch_svc *svc;
+} run_watch;
+
 /* A replication between its run and its turn to be written. */
 typedef struct rep_done {
     int ready;
     int rc;                  /* SIM_OK, or the error in err */
     sim_rep_result res;
     sim_series_sink series;
+    run_watch watch;
     char err[1024];
 } rep_done;
+
+/* Across replications: how often each entity looked unsteady, and the first numbers seen. */
+typedef struct watch_total {
+    uint64_t growing, stuck;     /* replications where it grew / was mostly in flight */
+    double a, b, c;              /* growing: the means of the thirds (first time seen) */
+    const char *what;            /* "its queue" or "its threads held" */
+    char *name;                  /* the entity's name */
+    uint64_t sent, in_flight;    /* stuck: the numbers (first time seen) */
+} watch_total;
 
 typedef struct runner {
     const options *o;
@@ -53,6 +80,9 @@ typedef struct runner {
     sim_file reps_file;      /* run.json's lines of the replications, staged */
     cli_table *table;
     uint64_t events;
+    cli_warnings warnings;   /* before the run (overload), then after it (watch) */
+    watch_total *totals;     /* per entity of the results, in their order */
+    size_t ntotals;
 } runner;
 
 static double wall_clock(void)
@@ -81,6 +111,150 @@ static void fail_output(runner *p)
     fail(p, msg);
 }
 
+/* ---- warnings: overload before the run, unsteady queues and stuck requests after it ----
+ * Warnings are not progress: -q does not silence them. They go to stderr and to run.json. */
+
+/* The static check (model/capacity.h) on one built model, before anything runs. */
+static void warn_before_run(runner *p)
+{
+    sim_engine *e = NULL;
+    char err[256];
+    if (dessa_scenario_build(p->sc, p->seed, 0, &e, err, sizeof err) != SIM_OK)
+        return;   /* the run reports it */
+    if (cli_overload(e, &p->warnings, NULL) != SIM_OK)
+        fprintf(stderr, "warning: out of memory: the model's load was not checked\n");
+    sim_engine_free(e);
+    cli_warnings_print(&p->warnings, 0, stderr);
+}
+
+/* The series sink of a replication: notes each service row, then writes it. */
+static int watch_row(void *ud, const sim_series_row *row)
+{
+    run_watch *w = ud;
+    if (row->time != w->last_time) {
+        w->last_time = row->time;
+        w->next = 0;
+    }
+    if (w->svc && !strcmp(row->kind, "service") && w->next < w->nsvcs) {
+        watch_svc *v = &w->svc[w->next++];
+        double mid = row->time - w->sample / 2, span = w->duration - w->warmup;
+        if (mid >= w->warmup && span > 0) {
+            int k = (int)(3 * (mid - w->warmup) / span);
+            k = k < 0 ? 0 : k > 2 ? 2 : k;
+            double held = row->threads_working + row->threads_blocked;
+            v->queue[k] += isfinite(row->queue) ? row->queue : 0;
+            v->held[k] += isfinite(held) ? held : 0;
+            v->n[k]++;
+        }
+    }
+    return sim_series_write(w->series, row);
+}
+
+static void watch_start(runner *p, sim_engine *e, rep_done *d)
+{
+    sim_config cfg;
+    int has_seed;
+    dessa_scenario_run_config(p->sc, &cfg, &has_seed);
+    run_watch *w = &d->watch;
+    *w = (run_watch){ &d->series, cfg.warmup, cfg.duration, cfg.sample, NAN, 0,
+                      sim_results_nservices(e), NULL };
+    w->svc = calloc(w->nsvcs + 1, sizeof *w->svc);   /* without it, no watch: the run goes on */
+    sim_engine_set_series(e, watch_row, w);
+}
+
+/* Grew through the whole run: the thirds' means rise, the last is half as large again as the
+ * first and at least 2 more. A steady queue's thirds differ by noise, well inside that. */
+static int grew(const double *sum, const uint32_t *n, double *a, double *b, double *c)
+{
+    if (n[0] < 2 || n[1] < 2 || n[2] < 2)
+        return 0;   /* too few samples to tell */
+    *a = sum[0] / n[0];
+    *b = sum[1] / n[1];
+    *c = sum[2] / n[2];
+    return *a < *b && *b < *c && *c >= 1.5 * *a + 2;
+}
+
+/* Judges replication d as it is written (lock held, replications in order). */
+static void watch_judge(runner *p, const rep_done *d)
+{
+    const sim_rep_result *res = &d->res;
+    if (!p->totals) {
+        p->totals = calloc(res->nentities + 1, sizeof *p->totals);
+        p->ntotals = p->totals ? res->nentities : 0;
+        for (size_t i = 0; i < p->ntotals; i++)
+            p->totals[i].name = strdup(res->entities[i].name);
+    }
+    uint32_t svc = 0;
+    for (size_t i = 0; i < res->nentities && i < p->ntotals; i++) {
+        const sim_entity_result *x = &res->entities[i];
+        watch_total *t = &p->totals[i];
+        if (x->kind == sim_result_kind_flow()) {
+            double sent = sim_entity_value(x, "sent"), fl = sim_entity_value(x, "in_flight");
+            if (sent >= 10 && fl > 0.5 * sent && !t->stuck++) {
+                t->sent = (uint64_t)sent;
+                t->in_flight = (uint64_t)fl;
+            }
+        } else if (x->kind == sim_result_kind_service()) {
+            const watch_svc *v = d->watch.svc && svc < d->watch.nsvcs ? &d->watch.svc[svc] : NULL;
+            svc++;
+            double a, b, c;
+            if (!v)
+                continue;
+            if (grew(v->queue, v->n, &a, &b, &c)) {
+                if (!t->growing++)
+                    t->a = a, t->b = b, t->c = c, t->what = "its queue";
+            } else if (grew(v->held, v->n, &a, &b, &c)) {
+                if (!t->growing++)
+                    t->a = a, t->b = b, t->c = c, t->what = "its threads held";
+            }
+        }
+    }
+}
+
+/* The warnings after the run, from the totals; printed and kept for run.json. */
+static void warn_after_run(runner *p)
+{
+    size_t from = p->warnings.n;
+    char reps[64] = "";
+    for (size_t i = 0; i < p->ntotals; i++) {
+        const watch_total *t = &p->totals[i];
+        const char *name = t->name ? t->name : "?";
+        char entity[300];
+        reps[0] = 0;
+        if (t->growing) {
+            if (p->reps > 1)
+                snprintf(reps, sizeof reps, " in %" PRIu64 " of %" PRIu64 " replications",
+                         t->growing, p->reps);
+            snprintf(entity, sizeof entity, "service '%s'", name);
+            cli_warn(&p->warnings, "not_steady", entity, t->c / (t->a > 0 ? t->a : 1),
+                     "%s was not steady%s: %s grew through the whole run (mean %.4g in the "
+                     "first third of the statistics window, %.4g in the second, %.4g in the "
+                     "last): it is overloaded, or the run is too short to settle",
+                     entity, reps, t->what, t->a, t->b, t->c);
+        }
+        if (t->stuck) {
+            if (p->reps > 1)
+                snprintf(reps, sizeof reps, " in %" PRIu64 " of %" PRIu64 " replications",
+                         t->stuck, p->reps);
+            snprintf(entity, sizeof entity, "flow '%s'", name);
+            cli_warn(&p->warnings, "in_flight_at_end", entity,
+                     (double)t->in_flight / (double)t->sent,
+                     "%s: most requests were still in flight at the end%s (%" PRIu64 " of %"
+                     PRIu64 " sent after the warm-up): the load never drained, or the run is "
+                     "shorter than their response time", entity, reps, t->in_flight, t->sent);
+        }
+    }
+    cli_warnings_print(&p->warnings, from, stderr);
+}
+
+static void warnings_fini(runner *p)
+{
+    for (size_t i = 0; i < p->ntotals; i++)
+        free(p->totals[i].name);
+    free(p->totals);
+    cli_warnings_free(&p->warnings);
+}
+
 /* Runs replication rep with scenario sc into d (outside the lock, but for the file's creation). */
 static void run_one(runner *p, dessa_scenario *sc, uint64_t rep, rep_done *d)
 {
@@ -97,7 +271,7 @@ static void run_one(runner *p, dessa_scenario *sc, uint64_t rep, rep_done *d)
                  sim_results_error(&p->out));
     pthread_mutex_unlock(&p->lock);
     if (d->rc == SIM_OK) {
-        sim_engine_set_series(e, sim_series_write, &d->series);
+        watch_start(p, e, d);
         double t0 = wall_clock();
         d->rc = sim_engine_run(e);
         double wall = wall_clock() - t0;
@@ -114,6 +288,12 @@ static void run_one(runner *p, dessa_scenario *sc, uint64_t rep, rep_done *d)
         d->res.wall_seconds = wall;
     }
     sim_engine_free(e);
+}
+
+static void watch_fini(rep_done *d)
+{
+    free(d->watch.svc);
+    d->watch.svc = NULL;
 }
 
 /* Writes replication d (the next in order). Called with the lock held. */
@@ -147,6 +327,7 @@ static int write_one(runner *p, rep_done *d)
         return -1;
     }
     p->events += d->res.events;
+    watch_judge(p, d);
     return 0;
 }
 
@@ -162,6 +343,7 @@ static void finish_one(runner *p, uint64_t rep, rep_done *d)
             break;
         int rc = write_one(p, w);
         sim_series_discard(&w->series);
+        watch_fini(w);
         sim_rep_result_fini(&w->res);
         w->ready = 0;
         if (rc != 0)
@@ -186,6 +368,7 @@ static void work(runner *p, dessa_scenario *sc)
         pthread_mutex_lock(&p->lock);
         if (p->failed) {   /* an earlier replication failed: this one is not written */
             sim_series_discard(&d.series);
+            watch_fini(&d);
             sim_rep_result_fini(&d.res);
             break;
         }
@@ -250,7 +433,7 @@ static void default_out(const char *scenario, char *dir, size_t n)
 static int write_run_json(runner *p, const sim_config *cfg, double wall)
 {
     cli_json_run jr = { p->o->scenario, p->seed, p->reps, p->jobs, cfg->duration, cfg->warmup,
-                        cfg->sample, p->sc, p->events, wall };
+                        cfg->sample, p->sc, p->events, wall, &p->warnings };
     char *head = cli_json_head(&jr);
     if (!head) {
         fail(p, "error: out of memory (run.json)");
@@ -338,6 +521,8 @@ int cli_run(const options *o)
         goto done;
     }
 
+    warn_before_run(&p);
+
     /* Signals go to the signal thread only: every other thread inherits the mask. */
     sigset_t set, old;
     sigemptyset(&set);
@@ -368,6 +553,8 @@ int cli_run(const options *o)
         pthread_join(th[i], NULL);
 
     pthread_mutex_lock(&p.lock);
+    if (!p.failed && p.written == p.reps)
+        warn_after_run(&p);
     if (!p.failed && p.written == p.reps && write_run_json(&p, &cfg, wall_clock() - t0) == 0) {
         sim_file_fini(&p.reps_file, 1);
         if (sim_results_commit(&p.out) != SIM_OK)
@@ -393,7 +580,9 @@ done:
     for (uint64_t i = 0; p.pending && i < p.window; i++) {
         sim_series_discard(&p.pending[i].series);
         sim_rep_result_fini(&p.pending[i].res);
+        watch_fini(&p.pending[i]);
     }
+    warnings_fini(&p);
     free(p.pending);
     cli_table_free(p.table);
     pthread_cond_destroy(&p.turn);

@@ -33,6 +33,7 @@ typedef struct ctx {
     /* per endpoint: the current response estimate (mean, variance), and R without queueing */
     double *rmean, *rvar, *r0;
     double *ext, *ext_peak;  /* external arrivals per second (open mean, open peak + closed) */
+    double *rvar_scratch;    /* propagate's second scratch (the largest contributor at peak) */
     double *scratch;         /* a closed client's visits */
     /* per service: wait for a thread per acquisition (mean, variance), stretch of work */
     double *wq, *wqvar, *stretch, *host_stretch;
@@ -537,19 +538,24 @@ static void set_external(ctx *x);
 static void propagate(ctx *x)
 {
     sim_capacity *c = x->c;
-    double *best = x->scratch;
+    double *best = x->scratch, *bestp = x->rvar_scratch;
     for (size_t i = 0; i < x->neps; i++) {
         c->eps[i].arrivals = x->ext[i];
         c->eps[i].arrivals_peak = x->ext_peak[i];
-        c->eps[i].from = INT64_MIN;
-        best[i] = 0;
+        c->eps[i].from = c->eps[i].from_peak = INT64_MIN;
+        best[i] = bestp[i] = 0;
     }
     for (uint32_t k = 0; k < x->e->nclients; k++) {
         const sim_cap_client *cc = &c->clients[k];
         double r = cc->closed ? cc->throughput : cc->rate;
+        double rp = cc->closed ? cc->throughput : cc->peak;
         if (r > best[cc->target]) {
             best[cc->target] = r;
             c->eps[cc->target].from = -1 - (int64_t)k;
+        }
+        if (rp > bestp[cc->target]) {
+            bestp[cc->target] = rp;
+            c->eps[cc->target].from_peak = -1 - (int64_t)k;
         }
     }
     /* Brokers: a consumer group's endpoint will get its messages per second here, as an
@@ -559,11 +565,16 @@ static void propagate(ctx *x)
         for (size_t k = x->estart[u]; k < x->estart[u + 1]; k++) {
             const edge *g = &x->edges[k];
             double add = c->eps[u].arrivals * g->count;
+            double addp = c->eps[u].arrivals_peak * g->count;
             c->eps[g->to].arrivals += add;
-            c->eps[g->to].arrivals_peak += c->eps[u].arrivals_peak * g->count;
+            c->eps[g->to].arrivals_peak += addp;
             if (add > best[g->to]) {
                 best[g->to] = add;
                 c->eps[g->to].from = u;
+            }
+            if (addp > bestp[g->to]) {
+                bestp[g->to] = addp;
+                c->eps[g->to].from_peak = u;
             }
         }
     }
@@ -576,7 +587,7 @@ static void resource_loads(ctx *x)
     for (size_t r = 0; r < c->nresources; r++) {
         sim_cap_resource *res = &c->res[r];
         res->load = res->load_peak = 0;
-        double top = -1;
+        double top = -1, topp = -1;
         for (uint32_t s = 0; s < e->nsvcs; s++) {
             if (res->kind == SIM_RES_HOST ? e->svcs[s].cfg.host != res->index + 1
                                           : s != res->index)
@@ -589,6 +600,10 @@ static void resource_loads(ctx *x)
                 if (p->arrivals * d > top) {
                     top = p->arrivals * d;
                     res->top = i;
+                }
+                if (p->arrivals_peak * d > topp) {
+                    topp = p->arrivals_peak * d;
+                    res->top_peak = i;
                 }
             }
         }
@@ -844,15 +859,15 @@ static int resources_list(ctx *x)
         const sim_service *v = &e->svcs[s];
         if (v->threads != SIM_WORKERS_INF)
             c->res[c->nresources++] = (sim_cap_resource){
-                SIM_RES_THREADS, s, (double)v->threads * v->cfg.replicas, 0, 0, 0,
-                c->first[s] };
+                .kind = SIM_RES_THREADS, .index = s,
+                .capacity = (double)v->threads * v->cfg.replicas };
         if (v->cfg.cores > 0 && !v->cfg.host)
             c->res[c->nresources++] = (sim_cap_resource){
-                SIM_RES_CORES, s, v->cfg.cores * v->cfg.replicas, 0, 0, 0, c->first[s] };
+                .kind = SIM_RES_CORES, .index = s, .capacity = v->cfg.cores * v->cfg.replicas };
     }
     for (uint32_t h = 0; h < e->nhosts; h++)
         c->res[c->nresources++] =
-            (sim_cap_resource){ SIM_RES_HOST, h, e->hosts[h]->cores, 0, 0, 0, 0 };
+            (sim_cap_resource){ .kind = SIM_RES_HOST, .index = h, .capacity = e->hosts[h]->cores };
     return SIM_OK;
 }
 
@@ -869,6 +884,7 @@ static void ctx_free(ctx *x)
     sim_free(x->ext);
     sim_free(x->ext_peak);
     sim_free(x->scratch);
+    sim_free(x->rvar_scratch);
     sim_free(x->wq);
     sim_free(x->wqvar);
     sim_free(x->stretch);
@@ -910,14 +926,16 @@ int sim_capacity_analyze(const sim_engine *e, sim_capacity *out)
     x.ext = sim_calloc(m, sizeof(double));
     x.ext_peak = sim_calloc(m, sizeof(double));
     x.scratch = sim_calloc(m, sizeof(double));
+    x.rvar_scratch = sim_calloc(m, sizeof(double));
     x.wq = sim_calloc(ns, sizeof(double));
     x.wqvar = sim_calloc(ns, sizeof(double));
     x.stretch = sim_calloc(ns, sizeof(double));
     x.host_stretch = sim_calloc((size_t)e->nhosts + 1, sizeof(double));
     x.saturated = sim_calloc(ns, 1);
-    int rc = out->svcs && out->hosts && out->eps && out->first && out->clients && x.ep_service && x.order && x.pos &&
-                     x.rmean && x.rvar && x.r0 && x.ext && x.ext_peak && x.scratch && x.wq &&
-                     x.wqvar && x.stretch && x.host_stretch && x.saturated
+    int rc = out->svcs && out->hosts && out->eps && out->first && out->clients &&
+                     x.ep_service && x.order && x.pos && x.rmean && x.rvar && x.r0 && x.ext &&
+                     x.ext_peak && x.scratch && x.rvar_scratch && x.wq && x.wqvar &&
+                     x.stretch && x.host_stretch && x.saturated
                  ? SIM_OK
                  : SIM_ENOMEM;
     if (rc == SIM_OK) {
@@ -1048,7 +1066,7 @@ const char *sim_capacity_endpoint_name(const sim_capacity *c, uint32_t i, char *
     return buf;
 }
 
-const char *sim_capacity_chain(const sim_capacity *c, uint32_t i, char *buf, size_t n)
+const char *sim_capacity_chain(const sim_capacity *c, uint32_t i, int peak, char *buf, size_t n)
 {
     /* Walk back to the source, then print from it. */
     uint32_t path[64];
@@ -1056,7 +1074,7 @@ const char *sim_capacity_chain(const sim_capacity *c, uint32_t i, char *buf, siz
     int64_t at = i, client = -1;
     while (at >= 0 && len < 64) {
         path[len++] = (uint32_t)at;
-        int64_t f = c->eps[at].from;
+        int64_t f = peak ? c->eps[at].from_peak : c->eps[at].from;
         if (f == INT64_MIN)
             break;
         if (f < 0) {

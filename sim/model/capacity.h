@@ -66,6 +66,7 @@ typedef struct sim_cap_endpoint {
     double segments;          /* thread acquisitions per visit (1 + releases) */
     int64_t from;             /* largest contributor of arrivals: >= 0 an endpoint index,
                                * -1 - c the client c, INT64_MIN none */
+    int64_t from_peak;        /* the same at the peak rates */
 } sim_cap_endpoint;
 
 typedef struct sim_cap_resource {
@@ -74,7 +75,7 @@ typedef struct sim_cap_resource {
     double capacity;          /* threads or cores in all */
     double load, load_peak;   /* threads held or cores busy, mean; at the peak rates */
     double open_load;         /* the part from open clients (mean rates) */
-    uint32_t top;             /* the endpoint contributing most load */
+    uint32_t top, top_peak;   /* the endpoint contributing most load (mean, peak rates) */
 } sim_cap_resource;
 
 typedef struct sim_cap_client {
@@ -125,10 +126,10 @@ double sim_capacity_util(const sim_cap_resource *r, int peak);
 
 /* Names for output: a resource ("threads of service 'web'", "host 'vm'"), an endpoint ("web" for
  * a service's only `default` endpoint, else "web.page"), and the chain of calls that brings the
- * most load to endpoint i ("users -> web.page -> db.query"). Each writes at most n bytes, always
- * terminated, and returns buf. */
+ * most load to endpoint i ("users -> web.page -> db.query"), at the mean or the peak rates.
+ * Each writes at most n bytes, always * terminated, and returns buf. */
 const char *sim_capacity_endpoint_name(const sim_capacity *c, uint32_t i, char *buf, size_t n);
-const char *sim_capacity_chain(const sim_capacity *c, uint32_t i, char *buf, size_t n);
+const char *sim_capacity_chain(const sim_capacity *c, uint32_t i, int peak, char *buf, size_t n);
 const char *sim_capacity_resource_name(const sim_capacity *c, const sim_cap_resource *r,
                                        char *buf, size_t n);
 
