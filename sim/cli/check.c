@@ -98,23 +98,23 @@ static void print_clients(const sim_capacity *c, FILE *f)
         char ep[512];
         sim_capacity_endpoint_name(c, cc->target, ep, sizeof ep);
         if (cc->closed) {
-            fprintf(f, "  %s: closed, %u users, think %.4g s, D = %.4g ms without queueing: "
-                       "at most %.4g requests/s (",
-                    cc->name, cc->users, cc->think, 1e3 * cc->demand,
-                    cc->throughput);
-            if (cc->binding >= 0 && cc->bound_resource < cc->bound_think) {
+            fprintf(f, "  %s -> %s: closed, %u users, think %.4g s: about %.4g requests/s; "
+                       "bounds: N / (Z + D) = %.4g with D = %.4g ms without queueing",
+                    cc->name, ep, cc->users, cc->think, cc->throughput, cc->bound_think,
+                    1e3 * cc->demand);
+            if (cc->binding >= 0) {
                 char rn[300];
-                fprintf(f, "bound by %s; N / (Z + D) = %.4g)", sim_capacity_resource_name(
-                            c, &c->res[cc->binding], rn, sizeof rn), cc->bound_think);
-            } else {
-                fprintf(f, "N / (Z + D))");
+                fprintf(f, ", %.4g from %s", cc->bound_resource, sim_capacity_resource_name(
+                            c, &c->res[cc->binding], rn, sizeof rn));
+                if (cc->bound_resource < cc->bound_think)
+                    fprintf(f, " (the binding one)");
             }
         } else {
-            fprintf(f, "  %s: open, %.6g requests/s", cc->name, cc->rate);
+            fprintf(f, "  %s -> %s: open, %.6g requests/s", cc->name, ep, cc->rate);
             if (cc->peak > cc->rate * (1 + 1e-9))
                 fprintf(f, " on average over the statistics window, %.6g at peak", cc->peak);
         }
-        fprintf(f, " -> %s\n", ep);
+        fprintf(f, "\n");
         if (!v)
             continue;
         sim_capacity_visits(c, cc->target, v);
@@ -139,7 +139,8 @@ static void print_summary(const sim_capacity *c, FILE *f)
 {
     char a[64], b[64], u[64];
     fprintf(f, "\nmodel summary: open clients at their mean rate, closed clients at their "
-               "throughput bound;\nutilization = load / capacity (threads held, cores busy)\n\n");
+               "estimated throughput;\nutilization = load / capacity (threads held, cores busy)"
+               "\n\n");
     print_clients(c, f);
     fprintf(f, "\n%-24s %12s  %-28s %8s  %-30s %8s\n", "service / endpoint", "arrivals/s",
             "threads held / threads", "util", "cores busy / cores", "cpu util");

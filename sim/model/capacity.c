@@ -440,6 +440,30 @@ static int topo_order(ctx *x)
     return rc;
 }
 
+static int edge_cmp(const void *a, const void *b)
+{
+    const edge *x = a, *y = b;
+    return x->to < y->to ? -1 : x->to > y->to;
+}
+
+/* Merges the calls from one endpoint to the same callee (a parallel's branches, a call in two
+ * arms): the chain then follows the caller that brings the most load, all its calls together. */
+static void edges_merge(ctx *x, size_t from)
+{
+    size_t n = x->nedges - from, k = 0;
+    if (n < 2)
+        return;
+    edge *g = &x->edges[from];
+    qsort(g, n, sizeof *g, edge_cmp);
+    for (size_t i = 1; i < n; i++) {
+        if (g[i].to == g[k].to)
+            g[k].count += g[i].count;
+        else
+            g[++k] = g[i];
+    }
+    x->nedges = from + k + 1;
+}
+
 static int graph_build(ctx *x)
 {
     const sim_engine *e = x->e;
@@ -454,6 +478,7 @@ static int graph_build(ctx *x)
             const sim_endpoint *ep = &e->svcs[s].eps[k];
             if (ep->nops && walk_calls(x, ep, 0, 1.0) == SIM_PC_NONE)
                 return SIM_ENOMEM;
+            edges_merge(x, x->estart[i]);
         }
     x->estart[x->neps] = x->nedges;
     return topo_order(x);
@@ -803,7 +828,16 @@ static double closed_bounds(ctx *x)
         }
         cc->bound_resource = best;
         cc->binding = binding;
-        double x_new = cc->bound_think < best ? cc->bound_think : best;
+        /* The estimate: N / (Z + R) with R the response including the queueing estimated
+         * below (no more than the bound N / (Z + D)), unless a resource bounds it first. The
+         * update is damped: X and R pull each other back. */
+        const sim_client *cl = &e->clients[k];
+        double resp = cc->demand - x->r0[cc->target] + x->rmean[cc->target];
+        double z = dmean(cl->cfg.think), est = cc->bound_think;
+        if (isfinite(resp) && resp > cc->demand && z + resp > 0)
+            est = cl->cfg.users / (z + resp);
+        double x_new = est < best ? est : best;
+        x_new = 0.5 * (x_new + (cc->throughput < INFINITY ? cc->throughput : x_new));
         double d = fabs(x_new - cc->throughput) / (x_new > 0 ? x_new : 1);
         change = d > change ? d : change;
         cc->throughput = x_new;

@@ -127,7 +127,7 @@ double sim_capacity_util(const sim_cap_resource *r, int peak);
 /* Names for output: a resource ("threads of service 'web'", "host 'vm'"), an endpoint ("web" for
  * a service's only `default` endpoint, else "web.page"), and the chain of calls that brings the
  * most load to endpoint i ("users -> web.page -> db.query"), at the mean or the peak rates.
- * Each writes at most n bytes, always * terminated, and returns buf. */
+ * Each writes at most n bytes, always terminated, and returns buf. */
 const char *sim_capacity_endpoint_name(const sim_capacity *c, uint32_t i, char *buf, size_t n);
 const char *sim_capacity_chain(const sim_capacity *c, uint32_t i, int peak, char *buf, size_t n);
 const char *sim_capacity_resource_name(const sim_capacity *c, const sim_cap_resource *r,
