@@ -29,8 +29,10 @@ compare() {
         return
     fi
     "$dessa" run "$scen" "$@" -q --reps 3 -j 2 --seed 11 -o "$tmp/cmp" 2>"$tmp/run.err"
-    check "$label: run failed: $(head -2 "$tmp/run.err")" $?
-    [ ! -s "$tmp/run.err" ]; check "$label: run warned on a stable model: $(head -2 "$tmp/run.err")" $?
+    st=$?
+    check "$label: run failed: $(head -2 "$tmp/run.err")" $st
+    [ ! -s "$tmp/run.err" ]; st=$?
+    check "$label: run warned on a stable model: $(head -2 "$tmp/run.err")" $st
     python3 - "$tmp/check.txt" "$tmp/cmp/services.csv" "$label" >"$tmp/cmp.txt" <<'EOF'
 import csv, sys
 check, services, label = sys.argv[1:4]
@@ -95,18 +97,22 @@ flagged() {
     "$dessa" check "$scen" "$@" >"$tmp/check.txt" 2>&1
     check "$label: check exits 0 on an overloaded model (exit $?)" $?
     grep -q "^warning: .* $word" "$tmp/check.txt"
-    check "$label: check does not say '$word': $(tail -3 "$tmp/check.txt")" $?
+    st=$?
+    check "$label: check does not say '$word': $(tail -3 "$tmp/check.txt")" $st
     "$dessa" run "$scen" "$@" -q -o "$tmp/over" 2>"$tmp/run.err"
-    check "$label: run failed: $(head -2 "$tmp/run.err")" $?
+    st=$?
+    check "$label: run failed: $(head -2 "$tmp/run.err")" $st
     grep -q "^warning: .* $word" "$tmp/run.err"
-    check "$label: run does not warn '$word' on stderr: $(head -2 "$tmp/run.err")" $?
+    st=$?
+    check "$label: run does not warn '$word' on stderr: $(head -2 "$tmp/run.err")" $st
     python3 -c 'import json,sys; w=json.load(open(sys.argv[1]))["warnings"]; sys.exit(0 if any(x["kind"].startswith("overloaded") for x in w) else 1)' "$tmp/over/run.json"
     check "$label: run.json has no overloaded warning" $?
 }
 
 flagged "unit slip" "overloaded:" "$tmp/slip.lua"
 grep -q "threads of service 'db' overloaded: .*load from users -> web.page -> db$" "$tmp/check.txt"
-check "unit slip: the chain of calls: $(grep -m1 '^warning' "$tmp/check.txt")" $?
+st=$?
+check "unit slip: the chain of calls: $(grep -m1 '^warning' "$tmp/check.txt")" $st
 flagged "thread_pool threads=8" "overloaded:" scenarios/thread_pool.lua --set threads=8
 flagged "thread_pool threads=16" "overloaded:" scenarios/thread_pool.lua --set threads=16
 flagged "guide_shop threads=2" "overloaded:" "$tmp/docs-guide_shop.lua" --set threads=2
@@ -124,13 +130,15 @@ run { duration = 60, warmup = 10, sample = 1 }
 EOF
 flagged "shared host" "overloaded:" "$tmp/host.lua"
 grep -q "host 'vm' overloaded: 115% busy (2.3 cores busy of 2" "$tmp/check.txt"
-check "shared host: 0.8 + 1.5 = 2.3 cores of 2: $(grep -m1 '^warning' "$tmp/check.txt")" $?
+st=$?
+check "shared host: 0.8 + 1.5 = 2.3 cores of 2: $(grep -m1 '^warning' "$tmp/check.txt")" $st
 
 # After the run: an unbounded queue that grows all run...
 "$dessa" run scenarios/mm1.lua --set rate=1.2 -q -o "$tmp/grow" --reps 2 2>"$tmp/run.err"
 grep -q "^warning: service 'server' was not steady in 2 of 2 replications: its queue grew" \
     "$tmp/run.err"
-check "a growing queue: $(cat "$tmp/run.err")" $?
+st=$?
+check "a growing queue: $(cat "$tmp/run.err")" $st
 python3 -c 'import json,sys; w=json.load(open(sys.argv[1]))["warnings"]; sys.exit(0 if [x["kind"] for x in w] == ["overloaded", "not_steady"] else 1)' "$tmp/grow/run.json"
 check "run.json: overloaded then not_steady" $?
 # ... and a flow whose requests mostly never come back within the run.
@@ -141,7 +149,8 @@ run { duration = 60, sample = 1 }
 EOF
 "$dessa" run "$tmp/stuck.lua" -q -o "$tmp/stuck" 2>"$tmp/run.err"
 grep -q "^warning: flow 'users': most requests were still in flight at the end" "$tmp/run.err"
-check "requests left in flight: $(cat "$tmp/run.err")" $?
+st=$?
+check "requests left in flight: $(cat "$tmp/run.err")" $st
 "$dessa" check "$tmp/stuck.lua" | grep -q overloaded
 [ $? -ne 0 ]; check "an infinite server is never overloaded" $?
 
@@ -151,12 +160,14 @@ for f in scenarios/*.lua "$tmp"/docs-*.lua; do
     for seed in 1 2 3 4; do
         "$dessa" run "$f" -q --seed $seed -o "$tmp/fa" 2>"$tmp/run.err" >/dev/null
         [ ! -s "$tmp/run.err" ]
-        check "false alarm: $(basename "$f") seed $seed: $(head -2 "$tmp/run.err")" $?
+        st=$?
+        check "false alarm: $(basename "$f") seed $seed: $(head -2 "$tmp/run.err")" $st
     done
 done
 for t in 16 32 64; do
     "$dessa" run scenarios/sync_chain.lua --set threads=$t -o "$tmp/fa" >/dev/null 2>"$tmp/run.err"
-    [ ! -s "$tmp/run.err" ]; check "false alarm: sync_chain threads=$t: $(head -2 "$tmp/run.err")" $?
+    [ ! -s "$tmp/run.err" ]; st=$?
+    check "false alarm: sync_chain threads=$t: $(head -2 "$tmp/run.err")" $st
 done
 python3 -c 'import json,sys; sys.exit(0 if json.load(open(sys.argv[1]))["warnings"] == [] else 1)' "$tmp/fa/run.json"
 check "run.json: an empty warnings list for a stable run" $?
