@@ -69,6 +69,18 @@ static const char *count(double v, char *buf, size_t n)
     return buf;
 }
 
+/* A duration for people: "54.04 ms", "12.5 s". */
+static const char *dur(double s, char *buf, size_t n)
+{
+    if (!isfinite(s))
+        snprintf(buf, n, "unbounded (no steady state)");
+    else if (s >= 1)
+        snprintf(buf, n, "%.4g s", s);
+    else
+        snprintf(buf, n, "%.4g ms", 1e3 * s);
+    return buf;
+}
+
 /* The resource of kind k for service s (its threads or its private cores), or NULL. */
 static const sim_cap_resource *resource_of(const sim_capacity *c, sim_res_kind k, uint32_t s)
 {
@@ -172,13 +184,10 @@ static void print_summary(const sim_capacity *c, FILE *f)
             const sim_cap_endpoint *p = &c->eps[i];
             char name[512];
             sim_capacity_endpoint_name(c, i, name, sizeof name);
-            char resp[64];
-            if (isfinite(p->response))
-                snprintf(resp, sizeof resp, "%.4g ms", 1e3 * p->response);
-            else
-                snprintf(resp, sizeof resp, "unbounded (no steady state)");
-            fprintf(f, "  %-22s %12.6g  per visit: holds a thread %.4g ms, cpu %.4g ms, "
-                       "response %s\n", name, p->arrivals, 1e3 * p->hold, 1e3 * p->cpu, resp);
+            char hold[64], cpu[64], resp[64];
+            fprintf(f, "  %-22s %12.6g  per visit: holds a thread %s, cpu %s, response %s\n",
+                    name, p->arrivals, dur(p->hold, hold, sizeof hold),
+                    dur(p->cpu, cpu, sizeof cpu), dur(p->response, resp, sizeof resp));
         }
     }
     for (size_t r = 0; r < c->nresources; r++) {
@@ -220,17 +229,18 @@ int cli_overload(const sim_engine *e, cli_warnings *out, FILE *f)
         double arr = peak ? p->arrivals_peak : p->arrivals;
         int threads = res->kind == SIM_RES_THREADS;
         double per = threads ? p->hold : p->cpu;
-        char entity[300];
+        char entity[300], per_s[64];
         if (res->kind == SIM_RES_HOST)
             snprintf(entity, sizeof entity, "host '%s'", c.hosts[res->index].name);
         else
             snprintf(entity, sizeof entity, "service '%s'", c.svcs[res->index].name);
         cli_warn(out, peak ? "overloaded_at_peak" : "overloaded", entity, load / res->capacity,
-                 "%s %s: %.0f%% busy%s (%.4g %s of %.6g; %s: %.4g requests/s x %.4g ms %s each); "
+                 "%s %s: %.0f%% busy%s (%.4g %s of %.6g; %s: %.4g requests/s x %s %s each); "
                  "load from %s",
                  rn, peak ? "overloaded at peak rates" : "overloaded", 100 * load / res->capacity,
                  peak ? " at the clients' peak rates" : "", load,
-                 threads ? "threads held" : "cores busy", res->capacity, ep, arr, 1e3 * per,
+                 threads ? "threads held" : "cores busy", res->capacity, ep, arr,
+                 dur(per, per_s, sizeof per_s),
                  threads ? "held" : "of work", chain);
     }
     sim_capacity_fini(&c);
