@@ -14,7 +14,8 @@
 #include "model/internal.h"
 
 #define PASSES 60            /* fixed-point passes at most (queueing estimates, closed bounds) */
-#define FORK_EXACT_MAX 64    /* forks wider than this take the largest mean as their duration */
+#define FORK_EXACT_MAX 32    /* forks wider than this take the largest mean as their duration */
+#define WORK_BUDGET 2e8      /* elementary steps of the passes: more, and they stop converging */
 #define BD_LOOP_MAX 2000000  /* birth-death sums longer than this are treated as no wait */
 
 typedef sim_cap_call edge;
@@ -42,8 +43,11 @@ typedef struct ctx {
      * closed client finds the system as its N - 1 fellows leave it (the arrival theorem), so
      * the queue it meets is that much shorter than an open arrival's (Bard-Schweitzer). */
     double *closed_disc, *demand;
+    double *rl;              /* scratch of 4 x (resources + hosts) */
+    uint32_t *rtop;          /* scratch of 2 x resources */
     int64_t *res_threads, *res_cores, *res_host;   /* resource index of each, or -1 */
     int nominal;             /* a pass without queueing (for D and R0) */
+    double work;             /* elementary steps done so far (against WORK_BUDGET) */
     /* links sorted by their pair of names */
     struct link_key *links;
 } ctx;
@@ -206,7 +210,7 @@ static void order_stat(const double *m, const double *v, uint32_t n, uint32_t k,
     }
     /* E[X] = int P(X > t) dt, E[X^2] = int 2t P(X > t) dt; P(X_(k) > t) = P(fewer than k of
      * the n are done by t), a Poisson-binomial sum. */
-    enum { STEPS = 2000 };
+    enum { STEPS = 500 };
     double p[FORK_EXACT_MAX + 1];
     double dt = hi / STEPS, e1 = 0, e2 = 0;
     for (int s = 0; s <= STEPS; s++) {
@@ -304,13 +308,14 @@ static void call_time(const ctx *x, uint32_t s, const sim_op *op, double *m, dou
 /* The statistics of the sequence at pc of endpoint ep of service s. top: the request itself runs
  * it (a sleep or a non-blocking wait lets its thread go); else a branch of a parallel, on a
  * thread its parent holds. Returns where it ended, as walk_calls. */
-static uint32_t walk_times(const ctx *x, uint32_t s, const sim_endpoint *ep, uint32_t pc,
+static uint32_t walk_times(ctx *x, uint32_t s, const sim_endpoint *ep, uint32_t pc,
                            int top, seq_stat *st)
 {
     memset(st, 0, sizeof *st);
     double stretch = x->nominal ? 1.0 : x->stretch[s];
     for (;;) {
         const sim_op *op = &ep->ops[pc];
+        x->work++;
         switch ((sim_opcode)op->code) {
         case SIM_OP_WORK: {
             double m = dmean(op->dist);
@@ -358,8 +363,10 @@ static uint32_t walk_times(const ctx *x, uint32_t s, const sim_endpoint *ep, uin
                 maxm = b.t > maxm ? b.t : maxm;
             }
             double m = maxm, v = 0;
-            if (op->n <= FORK_EXACT_MAX)
+            if (op->n <= FORK_EXACT_MAX) {
                 order_stat(bm, bv, op->n, op->quorum ? op->quorum : op->n, &m, &v);
+                x->work += 500.0 * op->n * op->n;
+            }
             st->t += m;
             st->v += v;
             if (op->blocking)
@@ -605,33 +612,55 @@ static void propagate(ctx *x)
     }
 }
 
+/* Adds, for every resource, what service s's endpoints bring it: thread-seconds or core-seconds
+ * per second, at the mean and the peak rates (w: visits per second, or NULL for the arrivals). */
+static void service_loads(const ctx *x, uint32_t s, int64_t r, int threads, double *load,
+                          double *peak, uint32_t *top, uint32_t *top_peak, double *best,
+                          double *bestp)
+{
+    const sim_capacity *c = x->c;
+    if (r < 0)
+        return;
+    for (uint32_t i = c->first[s]; i < c->first[s + 1]; i++) {
+        const sim_cap_endpoint *p = &c->eps[i];
+        double d = threads ? p->hold : p->cpu;
+        load[r] += p->arrivals * d;
+        peak[r] += p->arrivals_peak * d;
+        if (top && p->arrivals * d > best[r]) {
+            best[r] = p->arrivals * d;
+            top[r] = i;
+        }
+        if (top_peak && p->arrivals_peak * d > bestp[r]) {
+            bestp[r] = p->arrivals_peak * d;
+            top_peak[r] = i;
+        }
+    }
+}
+
 static void resource_loads(ctx *x)
 {
     const sim_engine *e = x->e;
     sim_capacity *c = x->c;
-    for (size_t r = 0; r < c->nresources; r++) {
-        sim_cap_resource *res = &c->res[r];
-        res->load = res->load_peak = 0;
-        double top = -1, topp = -1;
-        for (uint32_t s = 0; s < e->nsvcs; s++) {
-            if (res->kind == SIM_RES_HOST ? e->svcs[s].cfg.host != res->index + 1
-                                          : s != res->index)
-                continue;
-            for (uint32_t i = c->first[s]; i < c->first[s + 1]; i++) {
-                const sim_cap_endpoint *p = &c->eps[i];
-                double d = res->kind == SIM_RES_THREADS ? p->hold : p->cpu;
-                res->load += p->arrivals * d;
-                res->load_peak += p->arrivals_peak * d;
-                if (p->arrivals * d > top) {
-                    top = p->arrivals * d;
-                    res->top = i;
-                }
-                if (p->arrivals_peak * d > topp) {
-                    topp = p->arrivals_peak * d;
-                    res->top_peak = i;
-                }
-            }
-        }
+    size_t n = c->nresources;
+    double *load = x->rl, *peak = x->rl + n, *best = x->rl + 2 * n, *bestp = x->rl + 3 * n;
+    uint32_t *top = x->rtop, *top_peak = x->rtop + n;
+    for (size_t r = 0; r < n; r++) {
+        load[r] = peak[r] = 0;
+        best[r] = bestp[r] = -1;
+        top[r] = top_peak[r] = 0;
+    }
+    for (uint32_t s = 0; s < e->nsvcs; s++) {
+        uint32_t h = e->svcs[s].cfg.host;
+        service_loads(x, s, x->res_threads[s], 1, load, peak, top, top_peak, best, bestp);
+        service_loads(x, s, x->res_cores[s], 0, load, peak, top, top_peak, best, bestp);
+        if (h)
+            service_loads(x, s, x->res_host[h - 1], 0, load, peak, top, top_peak, best, bestp);
+    }
+    for (size_t r = 0; r < n; r++) {
+        c->res[r].load = load[r];
+        c->res[r].load_peak = peak[r];
+        c->res[r].top = top[r];
+        c->res[r].top_peak = top_peak[r];
     }
 }
 
@@ -666,17 +695,6 @@ static void open_loads(ctx *x)
 
 /* ---- one pass of the estimates ------------------------------------------------------- */
 
-static double host_load(const ctx *x, uint32_t h)
-{
-    const sim_engine *e = x->e;
-    double a = 0;
-    for (uint32_t s = 0; s < e->nsvcs; s++)
-        if (e->svcs[s].cfg.host == h + 1)
-            for (uint32_t i = x->c->first[s]; i < x->c->first[s + 1]; i++)
-                a += x->c->eps[i].arrivals * x->c->eps[i].cpu;
-    return a;
-}
-
 /* The share of the queueing an arrival at resource r meets (1 for open clients alone). */
 static double seen(const ctx *x, int64_t r)
 {
@@ -691,16 +709,24 @@ static double seen(const ctx *x, int64_t r)
 static void stretches(ctx *x)
 {
     const sim_engine *e = x->e;
+    /* Per host: its load and the threads that can run work on it, in one walk. */
+    double *ha = x->rl, *threads = x->rl + e->nhosts;
+    for (uint32_t h = 0; h < e->nhosts; h++)
+        ha[h] = threads[h] = 0;
+    for (uint32_t s = 0; s < e->nsvcs; s++) {
+        uint32_t h = e->svcs[s].cfg.host;
+        if (!h)
+            continue;
+        threads[h - 1] += (double)e->svcs[s].threads * e->svcs[s].cfg.replicas;
+        for (uint32_t i = x->c->first[s]; i < x->c->first[s + 1]; i++)
+            ha[h - 1] += x->c->eps[i].arrivals * x->c->eps[i].cpu;
+    }
     for (uint32_t h = 0; h < e->nhosts; h++) {
         /* Threads are what run work: no more of them than cores, no wait for a core. */
-        double threads = 0;
-        for (uint32_t s = 0; s < e->nsvcs; s++)
-            if (e->svcs[s].cfg.host == h + 1)
-                threads += (double)e->svcs[s].threads * e->svcs[s].cfg.replicas;
-        double a = host_load(x, h);
-        double n = threads <= e->hosts[h]->cores ? a : bd_mean(a, e->hosts[h]->cores);
-        x->host_stretch[h] = a > 0 && isfinite(n) ? 1 + (n / a - 1) * seen(x, x->res_host[h])
-                                                  : 1.0;
+        double n = threads[h] <= e->hosts[h]->cores ? ha[h] : bd_mean(ha[h], e->hosts[h]->cores);
+        x->host_stretch[h] = ha[h] > 0 && isfinite(n)
+                                 ? 1 + (n / ha[h] - 1) * seen(x, x->res_host[h])
+                                 : 1.0;
     }
     for (uint32_t s = 0; s < e->nsvcs; s++) {
         const sim_service *v = &e->svcs[s];
@@ -802,20 +828,27 @@ static double closed_bounds(ctx *x)
         sim_capacity visits = { .nendpoints = x->neps, .calls = x->edges,
                                 .call_start = x->estart, .order = x->order, .pos = x->pos };
         sim_capacity_visits(&visits, cc->target, x->scratch);
+        x->work += (double)(x->neps + x->nedges + e->nsvcs + c->nresources);
         double best = INFINITY;
         int64_t binding = -1;
+        for (size_t r = 0; r < c->nresources; r++)
+            x->demand[r] = 0;
+        for (uint32_t s = 0; s < e->nsvcs; s++) {
+            double th = 0, cpu = 0;
+            for (uint32_t i = c->first[s]; i < c->first[s + 1]; i++) {
+                th += x->scratch[i] * c->eps[i].hold;
+                cpu += x->scratch[i] * c->eps[i].cpu;
+            }
+            if (x->res_threads[s] >= 0)
+                x->demand[x->res_threads[s]] += th;
+            if (x->res_cores[s] >= 0)
+                x->demand[x->res_cores[s]] += cpu;
+            if (e->svcs[s].cfg.host)
+                x->demand[x->res_host[e->svcs[s].cfg.host - 1]] += cpu;
+        }
         for (size_t r = 0; r < c->nresources; r++) {
             const sim_cap_resource *res = &c->res[r];
-            double d = 0;
-            for (uint32_t s = 0; s < e->nsvcs; s++) {
-                if (res->kind == SIM_RES_HOST ? e->svcs[s].cfg.host != res->index + 1
-                                              : s != res->index)
-                    continue;
-                for (uint32_t i = c->first[s]; i < c->first[s + 1]; i++)
-                    d += x->scratch[i] *
-                         (res->kind == SIM_RES_THREADS ? c->eps[i].hold : c->eps[i].cpu);
-            }
-            x->demand[r] = d;
+            double d = x->demand[r];
             if (!(d > 0))
                 continue;
             double others = res->load - cc->throughput * d;
@@ -929,6 +962,8 @@ static void ctx_free(ctx *x)
     sim_free(x->res_threads);
     sim_free(x->res_cores);
     sim_free(x->res_host);
+    sim_free(x->rl);
+    sim_free(x->rtop);
     sim_free(x->links);
 }
 
@@ -1004,7 +1039,10 @@ int sim_capacity_analyze(const sim_engine *e, sim_capacity *out)
         x.res_threads = sim_calloc(ns, sizeof(int64_t));
         x.res_cores = sim_calloc(ns, sizeof(int64_t));
         x.res_host = sim_calloc((size_t)e->nhosts + 1, sizeof(int64_t));
-        rc = x.closed_disc && x.demand && x.res_threads && x.res_cores && x.res_host
+        x.rl = sim_calloc(4 * (out->nresources + e->nhosts) + 1, sizeof(double));
+        x.rtop = sim_calloc(2 * out->nresources + 1, sizeof(uint32_t));
+        rc = x.rl && x.rtop && x.closed_disc && x.demand && x.res_threads && x.res_cores &&
+                     x.res_host
                  ? SIM_OK : SIM_ENOMEM;
         for (uint32_t s = 0; rc == SIM_OK && s < e->nsvcs; s++)
             x.res_threads[s] = x.res_cores[s] = -1;
@@ -1030,8 +1068,8 @@ int sim_capacity_analyze(const sim_engine *e, sim_capacity *out)
             double change = pass(&x);
             resource_loads(&x);
             change += closed_bounds(&x);
-            if (k > 0 && change < 1e-10)
-                break;
+            if ((k > 0 && change < 1e-10) || x.work > WORK_BUDGET)
+                break;   /* converged, or too large a model to refine further */
         }
         set_external(&x);
         propagate(&x);
