@@ -14,6 +14,9 @@
 #include "core/error.h"
 #include "model/capacity.h"
 
+/* The summary lists at most this many clients and services (the warnings cover them all). */
+#define SUMMARY_ROWS 200
+
 /* ---- the warnings list ---------------------------------------------------------------- */
 
 void cli_warn(cli_warnings *l, const char *kind, const char *entity, double value,
@@ -107,6 +110,10 @@ static void print_clients(const sim_capacity *c, FILE *f)
     fprintf(f, "clients (visits per request of every endpoint it reaches):\n");
     for (size_t k = 0; k < c->nclients; k++) {
         const sim_cap_client *cc = &c->clients[k];
+        if (k == SUMMARY_ROWS) {
+            fprintf(f, "  ... and %zu more clients\n", c->nclients - k);
+            break;
+        }
         char ep[512];
         sim_capacity_endpoint_name(c, cc->target, ep, sizeof ep);
         if (cc->closed) {
@@ -158,6 +165,10 @@ static void print_summary(const sim_capacity *c, FILE *f)
             "threads held / threads", "util", "cores busy / cores", "cpu util");
     for (uint32_t s = 0; s < c->nservices; s++) {
         const sim_cap_service *v = &c->svcs[s];
+        if (s == SUMMARY_ROWS) {
+            fprintf(f, "... and %zu more services\n", c->nservices - s);
+            break;
+        }
         const sim_cap_resource *th = resource_of(c, SIM_RES_THREADS, s);
         const sim_cap_resource *co = resource_of(c, SIM_RES_CORES, s);
         double arr = 0, held = 0, busy = 0;
