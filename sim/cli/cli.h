@@ -87,6 +87,7 @@ typedef struct cli_job {
     cli_table *table;                /* the summary, or NULL */
     const cli_point *point;          /* a sweep's point: its rows go to CLI_POINT_CSV */
     int progress;                    /* show the progress line (per o->progress) */
+    int quiet_warnings;              /* keep the warnings for run.json only (sweep points) */
     uint64_t reps_done;              /* out: replications written (fewer than reps when
                                         o->precision stopped early) */
 } cli_job;
@@ -156,6 +157,29 @@ int cli_point_row(sim_file *f, const cli_point *pt, uint64_t rep, const sim_rep_
 /* Called by the signal thread: removes the sweep's files in progress. */
 void cli_sweep_abort(void);
 
+/* Warnings about a model or a run (check.c): printed on stderr as "warning: MESSAGE" and listed
+ * in run.json's "warnings". kind: "overloaded", "overloaded_at_peak", "not_steady",
+ * "in_flight_at_end"; entity: what it is about ("service 'web'", "host 'vm'", "flow 'users'");
+ * value: the figure behind it (a utilization, a growth factor, a share in flight). */
+typedef struct cli_warning {
+    char kind[32];
+    char entity[256];
+    double value;
+    char message[1024];
+} cli_warning;
+typedef struct cli_warnings {
+    cli_warning *w;
+    size_t n, cap;
+} cli_warnings;
+/* Appends a warning (dropped silently when memory runs out: warnings never stop a run). */
+void cli_warn(cli_warnings *l, const char *kind, const char *entity, double value,
+              const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void cli_warnings_print(const cli_warnings *l, size_t from, FILE *f);
+void cli_warnings_free(cli_warnings *l);
+/* The overload warnings of a built model (static analysis, model/capacity.h); SIM_OK or
+ * SIM_ENOMEM. With f, also prints the model summary there. */
+int cli_overload(const sim_engine *e, cli_warnings *out, FILE *f);
+
 /* table.c: the summary across replications, one cell per entity and column. */
 cli_table *cli_table_new(void);
 /* Adds a replication's result; SIM_OK or SIM_ENOMEM. The first one fixes the rows. */
@@ -191,6 +215,7 @@ typedef struct cli_json_run {
     size_t nsets;
     uint64_t events;
     double wall;
+    const struct cli_warnings *warnings;   /* run.json's "warnings" (NULL: none) */
 } cli_json_run;
 /* One replication's line (no trailing comma or newline), in a malloc'd string; NULL on ENOMEM. */
 char *cli_json_rep(const sim_rep_result *res);

@@ -199,6 +199,24 @@ static char *scenario_source(const char *path)
     return s;
 }
 
+/* "warnings": the model's and the run's (cli.h), each with its kind, entity, figure and text. */
+static void sb_json_warnings(strbuf *b, const cli_warnings *w)
+{
+    sb_printf(b, "  \"warnings\": [");
+    for (size_t i = 0; w && i < w->n; i++) {
+        sb_printf(b, "%s\n    { \"kind\": ", i ? "," : "");
+        sb_json_str(b, w->w[i].kind);
+        sb_printf(b, ", \"entity\": ");
+        sb_json_str(b, w->w[i].entity);
+        sb_printf(b, ", \"value\": ");
+        sb_json_real(b, w->w[i].value);
+        sb_printf(b, ", \"message\": ");
+        sb_json_str(b, w->w[i].message);
+        sb_printf(b, " }");
+    }
+    sb_printf(b, "%s],\n", w && w->n ? "\n  " : "");
+}
+
 char *cli_json_head(const cli_json_run *r)
 {
     strbuf b = { 0 };
@@ -232,6 +250,7 @@ char *cli_json_head(const cli_json_run *r)
         sb_printf(&b, ",\n");
         free(source);
     }
+    sb_json_warnings(&b, r->warnings);
     sb_printf(&b, "  \"replications\": [\n");
     return sb_done(&b);
 }

@@ -30,6 +30,24 @@
 #define MAX_JOBS 1024
 #define SERIES_WARN_ROWS 5e7   /* about 2 GB of timeseries.csv */
 
+/* What the time series of one replication says about its services, for the warnings after the
+ * run: per service, the sums of the sampled queue and threads held over each third of the
+ * statistics window (a few additions per row, outside the event loop). */
+typedef struct watch_svc {
+    double queue[3], held[3];
+    uint32_t n[3];
+} watch_svc;
+
+typedef struct run_watch {
+    sim_series_fn out;           /* where the rows go on to */
+    void *out_ud;
+    double warmup, duration, sample;
+    double last_time;            /* the rows of one sample share their time */
+    uint32_t next;               /* the service the next service row is about */
+    uint32_t nsvcs;
+    watch_svc *svc;
+} run_watch;
+
 /* A replication between its run and its turn to be written. */
 typedef struct rep_done {
     int ready;
@@ -37,8 +55,18 @@ typedef struct rep_done {
     sim_rep_result res;
     sim_series_sink series;
     cli_batches batches;     /* --batches: in front of the series sink */
+    run_watch watch;
     char err[1024];
 } rep_done;
+
+/* Across replications: how often each entity looked unsteady, and the first numbers seen. */
+typedef struct watch_total {
+    uint64_t growing, stuck;     /* replications where it grew / was mostly in flight */
+    double a, b, c;              /* growing: the means of the thirds (first time seen) */
+    const char *what;            /* "its queue" or "its threads held" */
+    char *name;                  /* the entity's name */
+    uint64_t sent, in_flight;    /* stuck: the numbers (first time seen) */
+} watch_total;
 
 typedef struct runner {
     const options *o;
@@ -67,6 +95,9 @@ typedef struct runner {
     sim_tally target_tally[64];
     cli_progress *progress;  /* NULL: no progress line */
     int committed;           /* the results are in place */
+    cli_warnings warnings;   /* before the run (overload), then after it (watch) */
+    watch_total *totals;     /* per entity of the results, in their order */
+    size_t ntotals;
 } runner;
 
 /* What a worker thread needs: the runner and its slot of the progress line. */
@@ -103,6 +134,157 @@ static void fail_output(runner *p)
     fail(p, msg);
 }
 
+/* ---- warnings: overload before the run, unsteady queues and stuck requests after it ----
+ * Warnings are not progress: -q does not silence them. They go to stderr and to run.json. */
+
+/* The static check (model/capacity.h) on one built model, before anything runs. */
+static void warn_before_run(runner *p)
+{
+    sim_engine *e = NULL;
+    char err[256];
+    if (dessa_scenario_build(p->sc, p->seed, 0, &e, err, sizeof err) != SIM_OK)
+        return;   /* the run reports it */
+    if (cli_overload(e, &p->warnings, NULL) != SIM_OK)
+        fprintf(stderr, "warning: out of memory: the model's load was not checked\n");
+    sim_engine_free(e);
+    if (!p->job->quiet_warnings)
+        cli_warnings_print(&p->warnings, 0, stderr);
+}
+
+/* The series sink of a replication: notes each service row, then writes it. */
+static int watch_row(void *ud, const sim_series_row *row)
+{
+    run_watch *w = ud;
+    if (row->time != w->last_time) {
+        w->last_time = row->time;
+        w->next = 0;
+    }
+    if (w->svc && !strcmp(row->kind, "service") && w->next < w->nsvcs) {
+        watch_svc *v = &w->svc[w->next++];
+        double mid = row->time - w->sample / 2, span = w->duration - w->warmup;
+        if (mid >= w->warmup && span > 0) {
+            int k = (int)(3 * (mid - w->warmup) / span);
+            k = k < 0 ? 0 : k > 2 ? 2 : k;
+            double held = row->threads_working + row->threads_blocked;
+            v->queue[k] += isfinite(row->queue) ? row->queue : 0;
+            v->held[k] += isfinite(held) ? held : 0;
+            v->n[k]++;
+        }
+    }
+    return w->out(w->out_ud, row);
+}
+
+static void watch_start(runner *p, sim_engine *e, rep_done *d)
+{
+    sim_config cfg;
+    int has_seed;
+    dessa_scenario_run_config(p->sc, &cfg, &has_seed);
+    run_watch *w = &d->watch;
+    *w = (run_watch){ sim_series_write, &d->series, cfg.warmup, cfg.duration, cfg.sample, NAN, 0,
+                      sim_results_nservices(e), NULL };
+    if (p->o->batches) {   /* --batches sits between the watch and the file */
+        cli_batches_init(&d->batches, p->warmup, p->sample, sim_series_write, &d->series);
+        w->out = cli_batches_write;
+        w->out_ud = &d->batches;
+    }
+    w->svc = calloc(w->nsvcs + 1, sizeof *w->svc);   /* without it, no watch: the run goes on */
+    sim_engine_set_series(e, watch_row, w);
+}
+
+/* Grew through the whole run: the thirds' means rise, the last is half as large again as the
+ * first and at least 2 more. A steady queue's thirds differ by noise, well inside that. */
+static int grew(const double *sum, const uint32_t *n, double *a, double *b, double *c)
+{
+    if (n[0] < 2 || n[1] < 2 || n[2] < 2)
+        return 0;   /* too few samples to tell */
+    *a = sum[0] / n[0];
+    *b = sum[1] / n[1];
+    *c = sum[2] / n[2];
+    return *a < *b && *b < *c && *c >= 1.5 * *a + 2;
+}
+
+/* Judges replication d as it is written (lock held, replications in order). */
+static void watch_judge(runner *p, const rep_done *d)
+{
+    const sim_rep_result *res = &d->res;
+    if (!p->totals) {
+        p->totals = calloc(res->nentities + 1, sizeof *p->totals);
+        p->ntotals = p->totals ? res->nentities : 0;
+        for (size_t i = 0; i < p->ntotals; i++)
+            p->totals[i].name = strdup(res->entities[i].name);
+    }
+    uint32_t svc = 0;
+    for (size_t i = 0; i < res->nentities && i < p->ntotals; i++) {
+        const sim_entity_result *x = &res->entities[i];
+        watch_total *t = &p->totals[i];
+        if (x->kind == sim_result_kind_flow()) {
+            double sent = sim_entity_value(x, "sent"), fl = sim_entity_value(x, "in_flight");
+            if (sent >= 10 && fl > 0.5 * sent && !t->stuck++) {
+                t->sent = (uint64_t)sent;
+                t->in_flight = (uint64_t)fl;
+            }
+        } else if (x->kind == sim_result_kind_service()) {
+            const watch_svc *v = d->watch.svc && svc < d->watch.nsvcs ? &d->watch.svc[svc] : NULL;
+            svc++;
+            double a, b, c;
+            if (!v)
+                continue;
+            if (grew(v->queue, v->n, &a, &b, &c)) {
+                if (!t->growing++)
+                    t->a = a, t->b = b, t->c = c, t->what = "its queue";
+            } else if (grew(v->held, v->n, &a, &b, &c)) {
+                if (!t->growing++)
+                    t->a = a, t->b = b, t->c = c, t->what = "its threads held";
+            }
+        }
+    }
+}
+
+/* The warnings after the run, from the totals; printed and kept for run.json. */
+static void warn_after_run(runner *p)
+{
+    size_t from = p->warnings.n;
+    char reps[64] = "";
+    for (size_t i = 0; i < p->ntotals; i++) {
+        const watch_total *t = &p->totals[i];
+        const char *name = t->name ? t->name : "?";
+        char entity[300];
+        reps[0] = 0;
+        if (t->growing) {
+            if (p->reps > 1)
+                snprintf(reps, sizeof reps, " in %" PRIu64 " of %" PRIu64 " replications",
+                         t->growing, p->reps);
+            snprintf(entity, sizeof entity, "service '%s'", name);
+            cli_warn(&p->warnings, "not_steady", entity, t->c / (t->a > 0 ? t->a : 1),
+                     "%s was not steady%s: %s grew through the whole run (mean %.4g in the "
+                     "first third of the statistics window, %.4g in the second, %.4g in the "
+                     "last): it is overloaded, or the run is too short to settle",
+                     entity, reps, t->what, t->a, t->b, t->c);
+        }
+        if (t->stuck) {
+            if (p->reps > 1)
+                snprintf(reps, sizeof reps, " in %" PRIu64 " of %" PRIu64 " replications",
+                         t->stuck, p->reps);
+            snprintf(entity, sizeof entity, "flow '%s'", name);
+            cli_warn(&p->warnings, "in_flight_at_end", entity,
+                     (double)t->in_flight / (double)t->sent,
+                     "%s: most requests were still in flight at the end%s (%" PRIu64 " of %"
+                     PRIu64 " sent after the warm-up): the load never drained, or the run is "
+                     "shorter than their response time", entity, reps, t->in_flight, t->sent);
+        }
+    }
+    if (!p->job->quiet_warnings)
+        cli_warnings_print(&p->warnings, from, stderr);
+}
+
+static void warnings_fini(runner *p)
+{
+    for (size_t i = 0; i < p->ntotals; i++)
+        free(p->totals[i].name);
+    free(p->totals);
+    cli_warnings_free(&p->warnings);
+}
+
 /* Runs replication rep with scenario sc into d (outside the lock, but for the file's creation). */
 static void run_one(runner *p, dessa_scenario *sc, uint64_t rep, rep_done *d, unsigned slot)
 {
@@ -119,12 +301,7 @@ static void run_one(runner *p, dessa_scenario *sc, uint64_t rep, rep_done *d, un
                  sim_results_error(&p->out));
     pthread_mutex_unlock(&p->lock);
     if (d->rc == SIM_OK) {
-        if (p->o->batches) {
-            cli_batches_init(&d->batches, p->warmup, p->sample, sim_series_write, &d->series);
-            sim_engine_set_series(e, cli_batches_write, &d->batches);
-        } else {
-            sim_engine_set_series(e, sim_series_write, &d->series);
-        }
+        watch_start(p, e, d);
         cli_progress_attach(p->progress, e, slot);
         double t0 = wall_clock();
         d->rc = sim_engine_run(e);
@@ -206,6 +383,12 @@ static int precise_enough(runner *p, const sim_rep_result *res)
     return ok;
 }
 
+static void watch_fini(rep_done *d)
+{
+    free(d->watch.svc);
+    d->watch.svc = NULL;
+}
+
 /* Writes replication d (the next in order). Called with the lock held. */
 static int write_one(runner *p, rep_done *d)
 {
@@ -244,6 +427,7 @@ static int write_one(runner *p, rep_done *d)
         return -1;
     }
     p->events += d->res.events;
+    watch_judge(p, d);
     if (p->o->precision > 0) {
         if (p->written == 0 && resolve_targets(p, &d->res) != 0)
             return -1;
@@ -265,6 +449,7 @@ static void finish_one(runner *p, uint64_t rep, rep_done *d)
             break;
         int rc = write_one(p, w);
         sim_series_discard(&w->series);
+        watch_fini(w);
         sim_rep_result_fini(&w->res);
         cli_batches_fini(&w->batches);
         w->ready = 0;
@@ -291,6 +476,7 @@ static void work(runner *p, dessa_scenario *sc, unsigned slot)
         if (p->failed || rep >= p->reps) {   /* an earlier one failed, or --precision was met:
                                                 this one is not written */
             sim_series_discard(&d.series);
+            watch_fini(&d);
             sim_rep_result_fini(&d.res);
             cli_batches_fini(&d.batches);
             break;
@@ -428,7 +614,8 @@ void cli_default_out(const char *scenario, char *dir, size_t n)
 static int write_run_json(runner *p, const sim_config *cfg, double wall)
 {
     cli_json_run jr = { p->o->scenario, p->seed, p->reps, p->jobs, cfg->duration, cfg->warmup,
-                        cfg->sample, p->sc, p->job->sets, p->job->nsets, p->events, wall };
+                        cfg->sample, p->sc, p->job->sets, p->job->nsets, p->events, wall,
+                        &p->warnings };
     char *head = cli_json_head(&jr);
     if (!head) {
         fail(p, "dessa: out of memory (run.json)");
@@ -504,6 +691,7 @@ int cli_run_job(cli_job *job)
         goto done;
     }
     activate(&p, 1);
+    warn_before_run(&p);   /* before the progress line starts */
     if (job->progress)   /* after the signals were taken: its printer inherits the mask */
         p.progress = start_progress(o, &cfg, p.reps, p.jobs);
 
@@ -540,6 +728,8 @@ int cli_run_job(cli_job *job)
         pthread_join(th[i], NULL);
 
     pthread_mutex_lock(&p.lock);
+    if (!p.failed && p.written == p.reps)
+        warn_after_run(&p);
     if (!p.failed && job->point && sim_results_close(&p.out, &p.point_file) != SIM_OK)
         fail_output(&p);
     if (!p.failed && o->batches && sim_results_close(&p.out, &p.batches_file) != SIM_OK)
@@ -569,7 +759,9 @@ done:
         sim_series_discard(&p.pending[i].series);
         sim_rep_result_fini(&p.pending[i].res);
         cli_batches_fini(&p.pending[i].batches);
+        watch_fini(&p.pending[i]);
     }
+    warnings_fini(&p);
     free(p.pending);
     pthread_cond_destroy(&p.turn);
     pthread_mutex_destroy(&p.lock);

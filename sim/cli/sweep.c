@@ -201,7 +201,8 @@ static int run_point(sweep *s, size_t k)
     } else {
         cli_point pt = { k, &s->sw };
         cli_job job = { .o = o, .sc = sc, .sets = sets, .nsets = nsets, .dir = dir,
-                        .reps = s->reps, .jobs = s->point_jobs, .point = &pt };
+                        .reps = s->reps, .jobs = s->point_jobs, .point = &pt,
+                        .quiet_warnings = 1 };
         status = cli_run_job(&job);
         if (status == 0 && o->precision > 0 && job.reps_done == s->reps) {
             pthread_mutex_lock(&s->print);
