@@ -144,7 +144,7 @@ is_time(m) = m[1:7] eq 'latency' || m[1:10] eq 'completion' || m[1:4] eq 'wait' 
     m[1:9] eq 'residence'
 unit_scale(m) = is_time(m) ? 1000.0 : 1.0
 unit_name(m) = is_time(m) ? 'ms' : m eq 'throughput' ? 'per second' : \
-    m[1:7] eq 'threads' ? 'threads' : m[1:5] eq 'queue' ? 'requests' : \
+    m[1:7] eq 'threads' ? 'time-average' : m[1:5] eq 'queue' ? 'requests' : \
     strstrt(m, 'utilization') ? 'share' : m eq 'cores_busy' ? 'cores' : 'count'
 # The half-width as a number (empty with one replication: no error bar).
 hw_or_0(v) = v == v ? v : 0

@@ -45,7 +45,19 @@ do for [i = 1:nf] {
     } else {
         unset logscale y; set yrange [0:*]
     }
+    # The points where nothing was answered (no latency): named beside the x axis label.
+    none = ''
+    do for [k = 1:nl] {
+        names_acc = ''
+        stats sw_f using (strcol("metric") eq fl . '.latency_p99' && sw_line(k) && \
+            strcol("mean") eq '' ? add_name(strcol(sw_x)) : 0) nooutput
+        if (names_acc ne '') {
+            none = none . (none eq '' ? '' : ';  ') . (by eq '' ? '' : sw_linetitle(k) . ' at ') . \
+                sw_x . ' ' . str_replace(names_acc, ' ', ', ')
+        }
+    }
     set title "flow " . fl font ",11"
+    set xlabel sw_x . (none eq '' ? '' : '        (no response, nothing answered: ' . none . ')')
     plot for [k = 1:nl] for [p = 1:3] sw_f using \
         (strcol("metric") eq fl . '.' . word(pcts, p) && sw_line(k) ? column(sw_x) : NaN):(1000 * column("mean")):(1000 * hw_or_0(column("half_width"))) \
         with yerrorlines lt k dt pct_dt(p) title (sw_linetitle(k) eq '' ? '' : sw_linetitle(k) . ' ') . pct_title(p)

@@ -36,7 +36,7 @@ set offsets graph 0.03, graph 0.03, graph 0.05, 0
 set yrange [0:*]
 do for [i = 1:nm] {
     m = word(ms_list, i)
-    set ylabel sprintf("%s (%s)", metric_of(m), unit_name(metric_of(m)))
+    set ylabel sprintf("%s (%s)", str_replace(metric_of(m), '_', ' '), unit_name(metric_of(m)))
     set title m font ",11"
     plot for [k = 1:nl] sw_f using \
         (strcol("metric") eq m && sw_line(k) ? column(sw_x) : NaN):(scale * column("mean")):(scale * hw_or_0(column("half_width"))) \
