@@ -40,7 +40,9 @@ do for [i = 1:nf] {
     # Log scale when the positive means span more than two decades.
     eval sprintf(stats_of, sprintf('column("point") >= 0 && (%s || %s || %s) && column("mean") > 0 ? column("mean") : NaN', \
         is_fl(1), is_fl(2), is_fl(3)))
-    if (exists("STATS_min") && STATS_min > 0 && STATS_max / STATS_min > 100) {
+    # (No answer at any point: an invisible line at 0 keeps the panel, axes and note valid.)
+    has_data = exists("STATS_min")
+    if (has_data && STATS_min > 0 && STATS_max / STATS_min > 100) {
         set logscale y; set yrange [*:*]
     } else {
         unset logscale y; set yrange [0:*]
@@ -60,7 +62,8 @@ do for [i = 1:nf] {
     set xlabel sw_x . (none eq '' ? '' : '        (no response, nothing answered: ' . none . ')')
     plot for [k = 1:nl] for [p = 1:3] sw_f using \
         (strcol("metric") eq fl . '.' . word(pcts, p) && sw_line(k) ? column(sw_x) : NaN):(1000 * column("mean")):(1000 * hw_or_0(column("half_width"))) \
-        with yerrorlines lt k dt pct_dt(p) title (sw_linetitle(k) eq '' ? '' : sw_linetitle(k) . ' ') . pct_title(p)
+        with yerrorlines lt k dt pct_dt(p) title (sw_linetitle(k) eq '' ? '' : sw_linetitle(k) . ' ') . pct_title(p), \
+        (has_data ? NaN : 0) with lines lc rgb invisible notitle
 }
 unset multiplot
 unset output

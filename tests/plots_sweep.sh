@@ -107,7 +107,7 @@ if has_gnuplot; then
     check "--y latency_p99 (every flow): $(head -2 "$tmp/err")" $?
     f="$tmp/s/metric-latency_p99.svg"
     svg "$f" && grep -q '>users.latency_p99<' "$f" && grep -q '>batch.latency_p99<' "$f" &&
-        grep -q 'latency_p99 (ms)' "$f"
+        grep -q 'latency p99 (ms)' "$f"
     check "--y METRIC: a panel per flow, in ms" $?
 
     # The scripts on their own, the caption read from sweep.json.
@@ -170,6 +170,19 @@ LUA
     # A third param is held at its value in point 0, and the title says so.
     grep -q "size=1" "$tmp/t/latency_load.svg"; check "the held param is named in the title" $?
     for c in latency_load metric-throughput; do png "$tmp/t/$c.png"; check "40-point $c.png" $?; done
+
+    # A sweep where no point answers anything: the panel is drawn, empty, and says why.
+    cat > "$tmp/none.lua" <<'LUA'
+local rate = param("rate", 1)
+local s = service "s" { workers = 1, endpoint "e" { work(10) } }
+client "c" { target = s, arrivals = poisson(rate), timeout = 0.1 }
+run { duration = 20 }
+sweep { rate = { 1, 2, 3 }, reps = 2 }
+LUA
+    "$dessa" sweep "$tmp/none.lua" -q -o "$tmp/none" && "$dessa" plot "$tmp/none" --format svg -q
+    check "plot a sweep without any answer" $?
+    svg "$tmp/none/latency_load.svg" && grep -q "nothing answered: rate 1, 2, 3" "$tmp/none/latency_load.svg"
+    check "latency_load names the points without answers" $?
 
     # gnuplot missing: exit 1 with the hint, nothing drawn.
     mkdir -p "$tmp/empty"
