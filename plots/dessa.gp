@@ -10,9 +10,12 @@
 #   warmup   seconds shaded as the warm-up in time series (default: read from dir/run.json)
 #   shade    more intervals to shade, "start end label;start end label;..." (failures, outages)
 #   width, height   in pixels (each chart has its own default)
+# Sweep charts (latency_load.gp, metric.gp; dir is a sweep's directory) also read:
+#   x, by    the swept params on the x axis and one line per value (default: the first numeric
+#            param and the next one); y (metric.gp) a metric; params, the swept params
 # `dessa plot DIR` sets them all; run standalone, a chart needs only dir.
 if (!exists("dir")) {
-    print "usage: gnuplot -e \"dir='out/NAME'\" plots/CHART.gp   (dir: a results directory of dessa run)"
+    print "usage: gnuplot -e \"dir='out/NAME'\" plots/CHART.gp   (dir: a results directory of dessa run or sweep)"
     exit status 2
 }
 dessa_loaded = 1

@@ -141,6 +141,22 @@ if has_gnuplot; then
     check "the report refers to nothing outside itself" $?
     grep -q 'local mode = param(' "$r"; check "the report shows the scenario" $?
     no_leftovers "$tmp/s"; check "no temporary files after the report" $?
+    if command -v python3 >/dev/null 2>&1; then
+        python3 - "$r" <<'PY'
+import sys, html.parser
+class P(html.parser.HTMLParser):
+    def __init__(s): super().__init__(); s.stack = []
+    def handle_starttag(s, t, a):
+        if t not in ("meta", "br", "path", "use", "rect", "circle", "line", "polygon", "image"): s.stack.append(t)
+    def handle_endtag(s, t):
+        if t in ("path", "use", "rect", "circle", "line", "polygon", "image"): return
+        if not s.stack or s.stack[-1] != t: sys.exit("unbalanced </%s>, open: %s" % (t, s.stack[-3:]))
+        s.stack.pop()
+p = P(); p.feed(open(sys.argv[1]).read())
+sys.exit(0 if not p.stack else "unclosed: %s" % p.stack)
+PY
+        check "the sweep report's tags are balanced" $?
+    fi
     # The mean of the points table is the mean of the replications in sweep.csv.
     want=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "users.throughput") c = i }
                     NR > 1 && $2 == 100 && $3 == "async" { s += $c; n++ }
