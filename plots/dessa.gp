@@ -10,9 +10,12 @@
 #   warmup   seconds shaded as the warm-up in time series (default: read from dir/run.json)
 #   shade    more intervals to shade, "start end label;start end label;..." (failures, outages)
 #   width, height   in pixels (each chart has its own default)
+# Sweep charts (latency_load.gp, metric.gp; dir is a sweep's directory) also read:
+#   x, by    the swept params on the x axis and one line per value (default: the first numeric
+#            param and the next one); y (metric.gp) a metric; params, the swept params
 # `dessa plot DIR` sets them all; run standalone, a chart needs only dir.
 if (!exists("dir")) {
-    print "usage: gnuplot -e \"dir='out/NAME'\" plots/CHART.gp   (dir: a results directory of dessa run)"
+    print "usage: gnuplot -e \"dir='out/NAME'\" plots/CHART.gp   (dir: a results directory of dessa run or sweep)"
     exit status 2
 }
 dessa_loaded = 1
@@ -104,3 +107,47 @@ ms(x) = 1000.0 * x
 # skipped; NaN when none is left). EXPR is text, e.g. 'is("web") ? column("queue") : NaN'.
 mean_of(expr) = sprintf('undefine STATS_*; stats f using (%s) nooutput; ' . \
     'stat_v = exists("STATS_mean") ? STATS_mean : NaN', expr)
+
+# --- sweeps (dessa sweep: sweep_summary.csv, sweep.json) -------------------------------------------
+# eval sweep_setup: sw_f is DIR/sweep_summary.csv; sw_params the swept params, space-separated
+# (dessa plot passes params; standalone, the columns between point and metric of the header);
+# x, by default to the first numeric param and the first other one (by = '' for one line); sw_x
+# is x for plot commands, where x is gnuplot's dummy variable;
+# sw_heldp and sw_heldv: every other param, held at its value in point 0;
+# sw_byvals the values of by in order of first appearance; the caption from sweep.json.
+sweep_setup = 'sw_f = dir . "/sweep_summary.csv"; ' . \
+    'if (!exists("params")) { sw_h = system("head -1 ''" . sw_f . "'' 2>/dev/null"); ' . \
+    '  params = strstrt(sw_h, ",metric,") > 7 ? str_replace(sw_h[7:strstrt(sw_h, ",metric,") - 1], ",", " ") : "" }; ' . \
+    'sw_params = params; ' . \
+    'if (!exists("x") || x eq "") { x = ""; do for [sw_i = 1:words(sw_params)] { ' . \
+    '  if (x eq "") { sw_n = 0; stats sw_f using (column("point") >= 0 && column(word(sw_params, sw_i)) == column(word(sw_params, sw_i)) ? sw_n = sw_n + 1 : 0) nooutput; ' . \
+    '    if (sw_n > 0) { x = word(sw_params, sw_i) } } } }; ' . \
+    'if (x eq "") { print "no numeric swept parameter in " . sw_f . " to put on the x axis"; exit status 1 }; ' . \
+    'if (!exists("by")) { by = ""; do for [sw_i = 1:words(sw_params)] { ' . \
+    '  if (by eq "" && word(sw_params, sw_i) ne x) { by = word(sw_params, sw_i) } } }; ' . \
+    'sw_x = x; sw_heldp = ""; sw_heldv = ""; sw_heldtext = ""; do for [sw_i = 1:words(sw_params)] { sw_p = word(sw_params, sw_i); ' . \
+    '  if (sw_p ne x && sw_p ne by) { names_acc = ""; stats sw_f using (column("point") == 0 ? add_name(strcol(sw_p)) : 0) nooutput; ' . \
+    '    sw_heldp = sw_heldp . " " . sw_p; sw_heldv = sw_heldv . " " . word(names_acc, 1); ' . \
+    '    sw_heldtext = sw_heldtext . sprintf(" %s=%s", sw_p, word(names_acc, 1)) } }; ' . \
+    'names_acc = ""; if (by ne "") { stats sw_f using (column("point") >= 0 ? add_name(strcol(by)) : 0) nooutput }; ' . \
+    'sw_byvals = by eq "" ? "-" : names_acc; ' . \
+    'if (caption eq dir) { json_text = system("cat ''" . dir . "/sweep.json'' 2>/dev/null"); ' . \
+    '  caption = json_text eq "" ? dir : sprintf("%s  |  sweep of %s  |  seed %s  |  %s replications per point", ' . \
+    '    json_after("scenario"), sw_params, json_after("seed"), json_after("reps")) }'
+# Whether the current row is a point (not the header) of line k (a value of by), with the other
+# params at their held values.
+sw_held(i) = i > words(sw_heldp) ? 1 : strcol(word(sw_heldp, i)) eq word(sw_heldv, i) && sw_held(i + 1)
+sw_line(k) = column("point") >= 0 && (by eq '' || strcol(by) eq word(sw_byvals, k)) && sw_held(1)
+sw_linetitle(k) = by eq '' ? '' : by . '=' . word(sw_byvals, k)
+# Whether s ends with t; the part of a metric name after its entity (ENTITY.METRIC).
+ends_with(s, t) = strlen(s) > strlen(t) && s[strlen(s) - strlen(t) + 1:] eq t
+metric_of(m) = (mo_i = strstrt(m, '.')) == 0 ? m : metric_of(m[mo_i + 1:])
+# Scale and unit of a metric: times in ms, rates per second, shares and counts as they are.
+is_time(m) = m[1:7] eq 'latency' || m[1:10] eq 'completion' || m[1:4] eq 'wait' || \
+    m[1:9] eq 'residence'
+unit_scale(m) = is_time(m) ? 1000.0 : 1.0
+unit_name(m) = is_time(m) ? 'ms' : m eq 'throughput' ? 'per second' : \
+    m[1:7] eq 'threads' ? 'time-average' : m[1:5] eq 'queue' ? 'requests' : \
+    strstrt(m, 'utilization') ? 'share' : m eq 'cores_busy' ? 'cores' : 'count'
+# The half-width as a number (empty with one replication: no error bar).
+hw_or_0(v) = v == v ? v : 0

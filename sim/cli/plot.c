@@ -29,8 +29,8 @@ extern const size_t dessa_nplot_scripts;
 #define GNUPLOT_MAJOR 5
 #define GNUPLOT_MINOR 2
 
-/* The charts of a run. A sweep (sweep.csv, sweep_summary.csv) will get its own list, chosen the
- * same way by the file it needs (docs/design.md, "Charts"). */
+/* The charts of a run. A sweep (sweep.csv, sweep_summary.csv) has its own list below, chosen
+ * when the directory holds sweep_summary.csv (docs/design.md, "Charts"). */
 const plot_chart plot_run_charts[] = {
     { "timeseries", "timeseries.csv", "Over time",
       "Answers per second and p99 response time of each flow, requests waiting and threads "
@@ -275,6 +275,13 @@ int plot_fits(const char *dir, const plot_chart *c, const char **why)
 int plot_start(plot_job *j, const char *dir, const plot_chart *c, const char *fmt,
                const char *dest, const char *caption, double warmup, long rep)
 {
+    return plot_start_vars(j, dir, c, fmt, dest, caption, warmup, rep, NULL);
+}
+
+int plot_start_vars(plot_job *j, const char *dir, const plot_chart *c, const char *fmt,
+                    const char *dest, const char *caption, double warmup, long rep,
+                    const char *vars)
+{
     memset(j, 0, sizeof *j);
     j->c = c;
     j->pid = -1;
@@ -300,6 +307,7 @@ int plot_start(plot_job *j, const char *dir, const plot_chart *c, const char *fm
               put_text(&b, &n, &cap, "\ncaption = ", 11) || put_quoted(&b, &n, &cap, caption);
     snprintf(num, sizeof num, "\nwarmup = %.17g\nrep = %ld\n", warmup, rep);
     bad = bad || put_text(&b, &n, &cap, num, strlen(num)) ||
+          (vars && put_text(&b, &n, &cap, vars, strlen(vars))) ||
           put_text(&b, &n, &cap, (const char *)common->src, common->len) ||
           put_text(&b, &n, &cap, (const char *)chart->src, chart->len);
     j->errf = bad ? NULL : tmpfile();
@@ -351,16 +359,387 @@ int plot_finish(plot_job *j)
     return 1;
 }
 
+/* --- sweeps ------------------------------------------------------------------------------ */
+
+const plot_chart plot_sweep_charts[] = {
+    { "latency_load", "sweep_summary.csv", "Response time against load",
+      "The p99, p50 and mean response time of each flow against the first swept parameter, one "
+      "colour per value of the second, with 95% error bars: where a design saturates, its p99 "
+      "turns up sharply. A point where nothing was answered has no latency and is absent." },
+    { "metric", "sweep_summary.csv", "A metric against a parameter",
+      "The mean across replications with its 95% error bars, one panel per entity." },
+};
+const size_t plot_nsweep_charts = sizeof plot_sweep_charts / sizeof plot_sweep_charts[0];
+
+int plot_is_sweep(const char *dir)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/sweep_summary.csv", dir);
+    return access(path, F_OK) == 0;
+}
+
+void plot_sweep_free(plot_sweep *s)
+{
+    csv_free(&s->summary);
+    for (size_t i = 0; i < s->ncols; i++)
+        free(s->cols[i]);
+    free(s->cols);
+    json_free(s->json);
+    free(s->caption);
+    memset(s, 0, sizeof *s);
+}
+
+/* The caption of a sweep: scenario, the swept params and how many points, seed, replications,
+ * and the version from point 0's run.json. */
+static char *sweep_caption(const char *dir, const plot_sweep *s)
+{
+    char buf[2048], ver[128] = "";
+    const char *sc = json_str(s->json, "scenario");
+    int k = snprintf(buf, sizeof buf, "%s  |  sweep of", sc ? sc : dir);
+    for (size_t i = 0; i < s->nparams && k > 0 && (size_t)k < sizeof buf; i++)
+        k += snprintf(buf + k, sizeof buf - (size_t)k, "%s%s", i ? " x " : " ",
+                      s->summary.head[1 + i]);
+    const json_val *np = json_get(s->json, "npoints"), *seed = json_get(s->json, "seed"),
+                   *reps = json_get(s->json, "reps");
+    if (np && np->type == JSON_NUM && k > 0 && (size_t)k < sizeof buf)
+        k += snprintf(buf + k, sizeof buf - (size_t)k, " (%.0f points)", np->num);
+    if (seed && seed->type == JSON_NUM && k > 0 && (size_t)k < sizeof buf)
+        k += snprintf(buf + k, sizeof buf - (size_t)k, "  |  seed %.0f", seed->num);
+    if (reps && reps->type == JSON_NUM && k > 0 && (size_t)k < sizeof buf)
+        k += snprintf(buf + k, sizeof buf - (size_t)k, "  |  %.0f replication%s per point",
+                      reps->num, reps->num == 1 ? "" : "s");
+    char path[4096], err[256];
+    snprintf(path, sizeof path, "%s/points/0/run.json", dir);
+    char *text = rundir_slurp(path, NULL);
+    json_val *run = text ? json_parse(text, err, sizeof err) : NULL;
+    const char *v = json_str(run, "version");
+    if (v)
+        snprintf(ver, sizeof ver, "  |  dessa %s", v);
+    json_free(run);
+    free(text);
+    if (k > 0 && (size_t)k < sizeof buf)
+        snprintf(buf + k, sizeof buf - (size_t)k, "%s", ver);
+    return strdup(buf);
+}
+
+int plot_sweep_read(const char *dir, plot_sweep *s)
+{
+    memset(s, 0, sizeof *s);
+    char path[4096], err[512];
+    snprintf(path, sizeof path, "%s/sweep_summary.csv", dir);
+    if (csv_read(path, &s->summary, err, sizeof err)) {
+        fprintf(stderr, "dessa: %s\n", err);
+        return 1;
+    }
+    s->metric = csv_col(&s->summary, "metric");
+    s->mean = csv_col(&s->summary, "mean");
+    s->hw = csv_col(&s->summary, "half_width");
+    if (csv_col(&s->summary, "point") != 0 || s->metric < 1 || s->mean < 0 || s->hw < 0) {
+        fprintf(stderr, "dessa: '%s' is not a sweep summary (expected the columns point, the "
+                "swept params, metric, n, mean, sd, half_width)\n", path);
+        plot_sweep_free(s);
+        return 1;
+    }
+    s->nparams = (size_t)s->metric - 1;
+    /* The metric columns of sweep.csv: the header after rep. */
+    snprintf(path, sizeof path, "%s/sweep.csv", dir);
+    FILE *f = fopen(path, "r");
+    char line[65536];
+    if (!f || !fgets(line, sizeof line, f)) {
+        fprintf(stderr, "dessa: '%s': %s\n", path, f ? "empty" : strerror(errno));
+        if (f)
+            fclose(f);
+        plot_sweep_free(s);
+        return 1;
+    }
+    fclose(f);
+    line[strcspn(line, "\r\n")] = 0;
+    int after_rep = 0;
+    for (char *tok = strtok(line, ","); tok; tok = strtok(NULL, ",")) {
+        if (after_rep) {
+            char **nc = realloc(s->cols, (s->ncols + 1) * sizeof *nc);
+            if (!nc || !(nc[s->ncols] = strdup(tok))) {
+                s->cols = nc ? nc : s->cols;
+                fprintf(stderr, "dessa: out of memory\n");
+                plot_sweep_free(s);
+                return 1;
+            }
+            s->cols = nc;
+            s->ncols++;
+        }
+        after_rep |= !strcmp(tok, "rep");
+    }
+    snprintf(path, sizeof path, "%s/sweep.json", dir);
+    char *text = rundir_slurp(path, NULL);
+    if (text)
+        s->json = json_parse(text, err, sizeof err);
+    free(text);
+    if (!(s->caption = sweep_caption(dir, s))) {
+        fprintf(stderr, "dessa: out of memory\n");
+        plot_sweep_free(s);
+        return 1;
+    }
+    return 0;
+}
+
+int plot_sweep_numeric(const plot_sweep *s, size_t i)
+{
+    int any = 0;
+    for (size_t r = 0; r < s->summary.nrows; r++) {
+        const char *v = csv_cell(&s->summary, r, (int)i + 1);
+        char *end;
+        if (!*v)
+            continue;
+        strtod(v, &end);
+        if (*end)
+            return 0;
+        any = 1;
+    }
+    return any;
+}
+
+/* The index of swept param name, or -1. */
+static int param_index(const plot_sweep *s, const char *name)
+{
+    for (size_t i = 0; i < s->nparams; i++)
+        if (!strcmp(s->summary.head[1 + i], name))
+            return (int)i;
+    return -1;
+}
+
+/* The swept params as "a, b, c" (numeric only when numeric is set). */
+static void list_params(const plot_sweep *s, int numeric, char *buf, size_t n)
+{
+    size_t k = 0;
+    buf[0] = 0;
+    for (size_t i = 0; i < s->nparams && k < n; i++)
+        if (!numeric || plot_sweep_numeric(s, i))
+            k += (size_t)snprintf(buf + k, n - k, "%s%s", k ? ", " : "", s->summary.head[1 + i]);
+    if (!buf[0])
+        snprintf(buf, n, "none");
+}
+
+/* Whether metric y is a column of sweep.csv (ENTITY.METRIC) or the METRIC of one. */
+static int has_metric(const plot_sweep *s, const char *y)
+{
+    size_t ly = strlen(y);
+    for (size_t i = 0; i < s->ncols; i++) {
+        size_t lc = strlen(s->cols[i]);
+        if (!strcmp(s->cols[i], y) ||
+            (lc > ly + 1 && s->cols[i][lc - ly - 1] == '.' && !strcmp(s->cols[i] + lc - ly, y)))
+            return 1;
+    }
+    return 0;
+}
+
+/* Prints the metrics of the sweep (the distinct METRIC parts) and its entities. */
+static void list_metrics(const plot_sweep *s)
+{
+    fprintf(stderr, "  metrics (give METRIC for every entity, or ENTITY.METRIC):");
+    for (size_t i = 0; i < s->ncols; i++) {
+        const char *m = strrchr(s->cols[i], '.');
+        m = m ? m + 1 : s->cols[i];
+        size_t j = 0;
+        for (; j < i; j++) {
+            const char *o = strrchr(s->cols[j], '.');
+            if (!strcmp(o ? o + 1 : s->cols[j], m))
+                break;
+        }
+        if (j == i)
+            fprintf(stderr, " %s", m);
+    }
+    fprintf(stderr, "\n  entities:");
+    for (size_t i = 0; i < s->ncols; i++) {
+        const char *d = strrchr(s->cols[i], '.');
+        int len = d ? (int)(d - s->cols[i]) : 0;
+        size_t j = 0;
+        for (; j < i; j++) {
+            const char *o = strrchr(s->cols[j], '.');
+            if (o && (int)(o - s->cols[j]) == len && !strncmp(s->cols[j], s->cols[i], (size_t)len))
+                break;
+        }
+        if (d && j == i)
+            fprintf(stderr, " %.*s", len, s->cols[i]);
+    }
+    fprintf(stderr, "\n");
+}
+
+/* Whether some metric of the summary ends in .name. */
+static int entity_has(const plot_sweep *s, const char *name)
+{
+    char suffix[128];
+    snprintf(suffix, sizeof suffix, ".%s", name);
+    size_t ls = strlen(suffix);
+    for (size_t i = 0; i < s->ncols; i++) {
+        size_t lc = strlen(s->cols[i]);
+        if (lc > ls && !strcmp(s->cols[i] + lc - ls, suffix))
+            return 1;
+    }
+    return 0;
+}
+
+/* Appends name = 'value' (quoted for gnuplot) to vars. */
+static void add_var(char *vars, size_t n, const char *name, const char *value)
+{
+    size_t k = strlen(vars);
+    k += (size_t)snprintf(vars + k, k < n ? n - k : 0, "%s = '", name);
+    for (const char *p = value; *p && k + 3 < n; p++) {
+        if (*p == '\'')
+            vars[k++] = '\'';
+        vars[k++] = *p == '\n' ? ' ' : *p;
+    }
+    if (k + 2 < n) {
+        vars[k++] = '\'';
+        vars[k++] = '\n';
+        vars[k] = 0;
+    }
+}
+
+int plot_sweep_specs(const plot_sweep *s, const char *x, const char *y, const char *by,
+                     plot_spec *out)
+{
+    char names[1024];
+    int xi = -1;
+    if (x) {
+        if ((xi = param_index(s, x)) < 0) {
+            list_params(s, 0, names, sizeof names);
+            fprintf(stderr, "dessa: --x '%s' is not a swept parameter of this sweep; the swept "
+                    "parameters are: %s\n", x, names);
+            return -2;
+        }
+        if (!plot_sweep_numeric(s, (size_t)xi)) {
+            list_params(s, 1, names, sizeof names);
+            fprintf(stderr, "dessa: --x '%s': its values are not numbers, so it cannot be an "
+                    "axis; numeric swept parameters: %s (use it as --by instead)\n", x, names);
+            return -2;
+        }
+    } else {
+        for (size_t i = 0; i < s->nparams && xi < 0; i++)
+            if (plot_sweep_numeric(s, i))
+                xi = (int)i;
+        if (xi < 0) {
+            list_params(s, 0, names, sizeof names);
+            fprintf(stderr, "dessa: no sweep chart: no swept parameter has numbers to put on the "
+                    "x axis (swept: %s)\n", names);
+            return 0;
+        }
+        x = s->summary.head[1 + xi];
+    }
+    if (by) {
+        int bi = param_index(s, by);
+        if (bi < 0 || bi == xi) {
+            list_params(s, 0, names, sizeof names);
+            fprintf(stderr, "dessa: --by '%s' %s; the swept parameters are: %s\n", by,
+                    bi < 0 ? "is not a swept parameter of this sweep" : "is already the x axis",
+                    names);
+            return -2;
+        }
+    } else {
+        by = "";
+        for (size_t i = 0; i < s->nparams && !*by; i++)
+            if ((int)i != xi)
+                by = s->summary.head[1 + i];
+    }
+    if (y && !has_metric(s, y)) {
+        fprintf(stderr, "dessa: --y '%s' is not a column of sweep.csv, nor the metric of one\n", y);
+        list_metrics(s);
+        return -2;
+    }
+    char common[1024] = "", params[1024] = "";
+    for (size_t i = 0; i < s->nparams; i++) {
+        size_t k = strlen(params);
+        snprintf(params + k, sizeof params - k, "%s%s", i ? " " : "", s->summary.head[1 + i]);
+    }
+    add_var(common, sizeof common, "params", params);
+    add_var(common, sizeof common, "x", x);
+    add_var(common, sizeof common, "by", by);
+    int n = 0;
+    const char *metrics[] = { "throughput", "threads_working", "threads_blocked" };
+    if (!y && entity_has(s, "latency_p99")) {
+        out[n].c = &plot_sweep_charts[0];
+        snprintf(out[n].name, sizeof out[n].name, "latency_load");
+        snprintf(out[n].vars, sizeof out[n].vars, "%s", common);
+        n++;
+    }
+    for (size_t i = 0; i < (y ? 1 : sizeof metrics / sizeof metrics[0]); i++) {
+        const char *m = y ? y : metrics[i];
+        if (!y && !entity_has(s, m))
+            continue;
+        out[n].c = &plot_sweep_charts[1];
+        snprintf(out[n].name, sizeof out[n].name, "metric-%s", m);
+        snprintf(out[n].vars, sizeof out[n].vars, "%s", common);
+        add_var(out[n].vars, sizeof out[n].vars, "y", m);
+        n++;
+    }
+    if (!n)
+        fprintf(stderr, "dessa: no sweep chart: the sweep has no flow latency nor throughput\n");
+    return n;
+}
+
+/* dessa plot SWEEPDIR: the sweep charts. */
+static int plot_sweep_dir(const char *dir, const char *x, const char *y, const char *by,
+                          int png, int svg, int quiet)
+{
+    plot_sweep s;
+    if (plot_sweep_read(dir, &s))
+        return 1;
+    plot_spec specs[PLOT_MAX_SPECS];
+    int n = plot_sweep_specs(&s, x, y, by, specs);
+    if (n <= 0) {
+        plot_sweep_free(&s);
+        return n == -2 ? 2 : 1;
+    }
+    if (plot_check_gnuplot(png)) {
+        plot_sweep_free(&s);
+        return 1;
+    }
+    watch_signals();
+    plot_job jobs[PLOT_MAX_JOBS];
+    size_t njobs = 0;
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < 2 && njobs < PLOT_MAX_JOBS; k++) {
+            if (!(k == 0 ? png : svg))
+                continue;
+            const char *fmt = k == 0 ? "png" : "svg";
+            char dest[4096];
+            snprintf(dest, sizeof dest, "%s/%s.%s", dir, specs[i].name, fmt);
+            plot_start_vars(&jobs[njobs++], dir, specs[i].c, fmt, dest, s.caption, 0, -1,
+                            specs[i].vars);
+        }
+    int failed = 0;
+    if (!quiet)
+        printf("charts in %s/:", dir);
+    for (size_t i = 0; i < njobs; i++) {
+        if (plot_finish(&jobs[i]))
+            failed = 1;
+        else if (!quiet)
+            printf(" %s", strrchr(jobs[i].dest, '/') + 1);
+        fflush(stdout);
+    }
+    if (!quiet)
+        printf("\n");
+    plot_sweep_free(&s);
+    return failed;
+}
+
 /* --- dessa plot ---------------------------------------------------------------------------- */
 
 const char cli_plot_help[] =
     "usage: dessa plot DIR [--format png|svg|png,svg] [--rep N] [-q]\n"
+    "       dessa plot SWEEPDIR [--x PARAM] [--y METRIC] [--by PARAM] [--format F] [-q]\n"
     "\n"
     "Draws the charts that fit the results in DIR (from dessa run) with gnuplot 5.2 or newer,\n"
     "next to the CSV files: DIR/timeseries.png, latency_cdf.png, flows.png, services.png.\n"
+    "For a sweep (dessa sweep: DIR holds sweep_summary.csv): latency_load.png, p50, p99 and mean\n"
+    "response time of each flow against a swept parameter, and metric-throughput.png,\n"
+    "metric-threads_working.png, metric-threads_blocked.png, with 95% error bars.\n"
     "  --format F   png (default), svg, or both: png,svg\n"
     "  --rep N      draw replication N only (default: the mean across replications; latency\n"
     "               histograms are pooled)\n"
+    "  --x PARAM    sweep: the parameter on the x axis (default: the first numeric one)\n"
+    "  --y METRIC   sweep: draw only metric-METRIC.png, a column of sweep.csv (web.throughput)\n"
+    "               or a metric of every entity that has it (throughput)\n"
+    "  --by PARAM   sweep: one line per value of PARAM (default: the next swept parameter)\n"
     "  -q, --quiet  print nothing but errors\n"
     "The scripts also run on their own: gnuplot -e \"dir='DIR'\" plots/timeseries.gp\n"
     "(docs/charts.md).\n";
@@ -428,7 +807,7 @@ static int parse_rep(const char *s, const json_val *run, long *rep)
 
 int cli_plot(int argc, char **argv)
 {
-    const char *dir = NULL, *format = "png", *rep_arg = NULL;
+    const char *dir = NULL, *format = "png", *rep_arg = NULL, *x = NULL, *y = NULL, *by = NULL;
     int quiet = 0;
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
@@ -443,6 +822,13 @@ int cli_plot(int argc, char **argv)
         } else if (is_opt(a, "--rep")) {
             if (!(rep_arg = opt_value(argc, argv, &i, "--rep")))
                 return usage_error("%s needs a replication number", "--rep");
+        } else if (is_opt(a, "--x") || is_opt(a, "--y") || is_opt(a, "--by")) {
+            const char *name = a[2] == 'b' ? "--by" : a[2] == 'x' ? "--x" : "--y";
+            const char *v = opt_value(argc, argv, &i, name);
+            if (!v || !*v)
+                return usage_error("%s needs a value: a swept parameter (--x, --by) or a metric "
+                                   "(--y)", name);
+            *(name[2] == 'x' ? &x : name[2] == 'y' ? &y : &by) = v;
         } else if (a[0] == '-' && a[1]) {
             return usage_error("unknown option '%s' for plot", a);
         } else if (dir) {
@@ -473,6 +859,15 @@ int cli_plot(int argc, char **argv)
         fprintf(stderr, "dessa: '%s': %s\n", dir, stat(dir, &st) ? strerror(errno) : "not a directory");
         return 1;
     }
+    if (plot_is_sweep(dir)) {
+        if (rep_arg)
+            return usage_error("--rep applies to a run; '%s' holds a sweep (plot one point with "
+                               "dessa plot DIR/points/N --rep R)", dir);
+        return plot_sweep_dir(dir, x, y, by, png, svg, quiet);
+    }
+    if (x || y || by)
+        return usage_error("--x, --y and --by apply to a sweep (a directory of dessa sweep); '%s' "
+                           "holds no sweep_summary.csv", dir);
     json_val *run = read_run_json(dir);
     if (!run)
         return 1;

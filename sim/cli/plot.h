@@ -78,6 +78,40 @@ typedef struct plot_chart {
 extern const plot_chart plot_run_charts[];
 extern const size_t plot_nrun_charts;
 
+/* The charts of a sweep (a directory with sweep_summary.csv): latency_load and metric. */
+extern const plot_chart plot_sweep_charts[];
+extern const size_t plot_nsweep_charts;
+
+/* What the sweep charts need to know about a sweep directory. */
+typedef struct plot_sweep {
+    csv_table summary;          /* sweep_summary.csv */
+    size_t nparams;             /* the swept params: columns 1..nparams of the summary */
+    int metric, mean, hw;       /* columns of the summary */
+    char **cols;                /* the metric columns of sweep.csv (after rep), ncols */
+    size_t ncols;
+    json_val *json;             /* sweep.json, or NULL */
+    char *caption;              /* "scenario | sweep of ... | seed | replications | dessa V" */
+} plot_sweep;
+/* Whether dir holds a sweep (sweep_summary.csv). */
+int plot_is_sweep(const char *dir);
+/* Reads the sweep in dir; 0, or 1 after printing why. */
+int plot_sweep_read(const char *dir, plot_sweep *s);
+void plot_sweep_free(plot_sweep *s);
+/* Whether swept param i (0-based) has numbers only. */
+int plot_sweep_numeric(const plot_sweep *s, size_t i);
+/* One sweep chart to draw: its script, the file name (without .fmt) and the variables. */
+typedef struct plot_spec {
+    const plot_chart *c;
+    char name[256];
+    char vars[2048];
+} plot_spec;
+#define PLOT_MAX_SPECS 8
+/* The charts for x, y, by (each NULL for the default): latency_load and the default metrics, or
+ * the metric y alone. Returns how many (0 after printing why), or -2 after printing a usage
+ * error (a name that is not a column). */
+int plot_sweep_specs(const plot_sweep *s, const char *x, const char *y, const char *by,
+                     plot_spec *out);
+
 /* Checks that gnuplot is there, recent enough, and (png) has pngcairo; prints why not and
  * returns 1, else 0. */
 int plot_check_gnuplot(int need_png);
@@ -97,6 +131,11 @@ typedef struct plot_job {
  * 1 after printing why (plot_finish then returns 1 too). */
 int plot_start(plot_job *j, const char *dir, const plot_chart *c, const char *fmt,
                const char *dest, const char *caption, double warmup, long rep);
+/* The same with more gnuplot variables (text of assignments, lines ending in \n), set before
+ * the scripts. */
+int plot_start_vars(plot_job *j, const char *dir, const plot_chart *c, const char *fmt,
+                    const char *dest, const char *caption, double warmup, long rep,
+                    const char *vars);
 /* Waits for j; the file is put in place only when gnuplot succeeded. 0, or 1 after printing
  * why (and nothing left behind). */
 int plot_finish(plot_job *j);

@@ -419,13 +419,231 @@ static void scenario_text(html *h, const json_val *run, const char *dir)
     (void)dir;
 }
 
+/* Puts the page in DIR/report.html in one rename; frees it. */
+static int write_report(const char *dir, html *hp, int quiet)
+{
+    html h = *hp;
+    if (h.failed) {
+        fprintf(stderr, "dessa: out of memory writing the report\n");
+        free(h.s);
+        return 1;
+    }
+    char dest[4096], tmp[4200];
+    snprintf(dest, sizeof dest, "%s/report.html", dir);
+    snprintf(tmp, sizeof tmp, "%s.tmp-%ld", dest, (long)getpid());
+    FILE *f = fopen(tmp, "wb");
+    int ok = f && fwrite(h.s, 1, h.n, f) == h.n;
+    ok = f && fclose(f) == 0 && ok;
+    if (!ok || rename(tmp, dest)) {
+        fprintf(stderr, "dessa: cannot write '%s': %s\n", f ? dest : tmp, strerror(errno));
+        unlink(tmp);
+        free(h.s);
+        return 1;
+    }
+    free(h.s);
+    if (!quiet)
+        printf("report in %s\n", dest);
+    return 0;
+}
+
+/* --- a sweep ------------------------------------------------------------------------------ */
+
+/* The row of the summary for point p (its text) and metric m, or -1. */
+static long summary_row(const plot_sweep *s, const char *point, const char *metric)
+{
+    for (size_t r = 0; r < s->summary.nrows; r++)
+        if (!strcmp(csv_cell(&s->summary, r, 0), point) &&
+            !strcmp(csv_cell(&s->summary, r, s->metric), metric))
+            return (long)r;
+    return -1;
+}
+
+/* A cell of the points table: mean ± half-width of metric m at a point, scaled. */
+static void summary_cell(html *h, const plot_sweep *s, const char *point, const char *m,
+                         double scale, int prec)
+{
+    long r = summary_row(s, point, m);
+    const char *mean = r < 0 ? "" : csv_cell(&s->summary, (size_t)r, s->mean);
+    const char *hw = r < 0 ? "" : csv_cell(&s->summary, (size_t)r, s->hw);
+    if (!*mean) {
+        hprintf(h, "<td>&mdash;</td>");
+        return;
+    }
+    hprintf(h, "<td>%.*f", prec, strtod(mean, NULL) * scale);
+    if (*hw)
+        hprintf(h, " <span class=\"hw\">&plusmn;%.*f</span>", prec, strtod(hw, NULL) * scale);
+    hprintf(h, "</td>");
+}
+
+/* The points table of one flow: point, the params, throughput, latency mean and p99. */
+static void sweep_flow_table(html *h, const plot_sweep *s, const char *flow)
+{
+    static const col cols[] = { { "throughput", "answers/s", 1, 2 },
+                                { "latency_mean", "mean ms", 1e3, 2 },
+                                { "latency_p99", "p99 ms", 1e3, 2 } };
+    hprintf(h, "<table><caption style=\"text-align:left;font-weight:600\">Flow ");
+    hesc(h, flow);
+    hprintf(h, "</caption>\n<tr><th>point</th>");
+    for (size_t i = 0; i < s->nparams; i++) {
+        hprintf(h, "<th>");
+        hesc(h, s->summary.head[1 + i]);
+        hprintf(h, "</th>");
+    }
+    for (size_t i = 0; i < N(cols); i++)
+        hprintf(h, "<th>%s</th>", cols[i].head);
+    hprintf(h, "</tr>\n");
+    const char *last = NULL;
+    for (size_t r = 0; r < s->summary.nrows; r++) {
+        const char *point = csv_cell(&s->summary, r, 0);
+        if (last && !strcmp(last, point))
+            continue;
+        last = point;
+        hprintf(h, "<tr><td>");
+        hesc(h, point);
+        hprintf(h, "</td>");
+        for (size_t i = 0; i < s->nparams; i++) {
+            hprintf(h, "<td>");
+            hesc(h, csv_cell(&s->summary, r, 1 + (int)i));
+            hprintf(h, "</td>");
+        }
+        for (size_t i = 0; i < N(cols); i++) {
+            char m[512];
+            snprintf(m, sizeof m, "%s.%s", flow, cols[i].name);
+            summary_cell(h, s, point, m, cols[i].scale, cols[i].prec);
+        }
+        hprintf(h, "</tr>\n");
+    }
+    hprintf(h, "</table>\n");
+}
+
+/* dessa report SWEEPDIR: what was swept, the points table of each flow, the sweep charts. */
+static int report_sweep(const char *dir, int charts, int quiet)
+{
+    plot_sweep s;
+    if (plot_sweep_read(dir, &s))
+        return 1;
+    plot_spec specs[PLOT_MAX_SPECS];
+    int nspec = 0;
+    if (charts) {
+        if (strpbrk(dir, "\n\r")) {
+            fprintf(stderr, "dessa: cannot chart a directory whose name holds a line break "
+                    "(gnuplot cannot take it): rename it, or use --no-charts\n");
+            plot_sweep_free(&s);
+            return 1;
+        }
+        if (plot_check_gnuplot(0)) {
+            fprintf(stderr, "  (dessa report --no-charts writes the report without charts)\n");
+            plot_sweep_free(&s);
+            return 1;
+        }
+        nspec = plot_sweep_specs(&s, NULL, NULL, NULL, specs);
+        if (nspec < 0)
+            nspec = 0;
+    }
+    html h = { 0 };
+    int rc = 0;
+    const char *sc = json_str(s.json, "scenario");
+    hprintf(&h, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+    hesc(&h, sc ? sc : dir);
+    hprintf(&h, " &mdash; dessa sweep report</title>\n");
+    hput(&h, style, sizeof style - 1);
+    hprintf(&h, "</head>\n<body>\n<h1>");
+    hesc(&h, sc ? sc : dir);
+    hprintf(&h, " (sweep)</h1>\n<p class=\"sub\">");
+    hesc(&h, s.caption);
+    hprintf(&h, "</p>\n<h2>What was swept</h2>\n<table class=\"facts\">\n");
+    static const char *const keys[] = { "scenario", "seed", "reps", "npoints", "sets" };
+    static const char *const heads[] = { "scenario", "seed", "replications per point", "points",
+                                         "--set" };
+    for (size_t i = 0; i < N(keys); i++) {
+        const json_val *v = json_get(s.json, keys[i]);
+        if (!v || (v->type == JSON_OBJ && !v->n))
+            continue;
+        hprintf(&h, "<tr><th>%s</th><td>", heads[i]);
+        json_inline(&h, v);
+        hprintf(&h, "</td></tr>\n");
+    }
+    /* Each swept param with its values, in order of first appearance. */
+    for (size_t i = 0; i < s.nparams; i++) {
+        hprintf(&h, "<tr><th>parameter <code>");
+        hesc(&h, s.summary.head[1 + i]);
+        hprintf(&h, "</code></th><td>");
+        for (size_t r = 0; r < s.summary.nrows; r++) {
+            const char *v = csv_cell(&s.summary, r, 1 + (int)i);
+            size_t q = 0;
+            while (q < r && strcmp(csv_cell(&s.summary, q, 1 + (int)i), v))
+                q++;
+            if (q < r)
+                continue;
+            hprintf(&h, "%s", r ? ", " : "");
+            hesc(&h, v);
+        }
+        hprintf(&h, "</td></tr>\n");
+    }
+    hprintf(&h, "</table>\n");
+
+    hprintf(&h, "<h2>Points</h2>\n<p class=\"note\">Each cell is the mean across the "
+                "replications of the point with its 95%% confidence half-width (&plusmn;); "
+                "&mdash;: no replication had a value (nothing was answered). Every metric of "
+                "every point is in sweep_summary.csv.</p>\n");
+    /* The flows: entities with a latency_p99 column, in the order of sweep.csv. */
+    for (size_t i = 0; i < s.ncols; i++) {
+        size_t lc = strlen(s.cols[i]);
+        if (lc > 12 && !strcmp(s.cols[i] + lc - 12, ".latency_p99")) {
+            char flow[256];
+            snprintf(flow, sizeof flow, "%.*s", (int)(lc - 12), s.cols[i]);
+            sweep_flow_table(&h, &s, flow);
+        }
+    }
+
+    if (nspec > 0) {
+        hprintf(&h, "<h2 class=\"charts\">Charts</h2>\n");
+        plot_job jobs[PLOT_MAX_SPECS];
+        char tmps[PLOT_MAX_SPECS][4200];
+        for (int i = 0; i < nspec; i++) {
+            snprintf(tmps[i], sizeof tmps[i], "%s/.%s.svg.report-%ld", dir, specs[i].name,
+                     (long)getpid());
+            plot_start_vars(&jobs[i], dir, specs[i].c, "svg", tmps[i], s.caption, 0, -1,
+                            specs[i].vars);
+        }
+        for (int i = 0; i < nspec; i++) {
+            hprintf(&h, "<figure>\n<h3>");
+            hesc(&h, specs[i].c == &plot_sweep_charts[0] ? specs[i].c->title : specs[i].name + 7);
+            hprintf(&h, "</h3>\n");
+            if (plot_finish(&jobs[i]) || inline_svg(&h, tmps[i], specs[i].name))
+                rc = 1;
+            unlink(tmps[i]);
+            hprintf(&h, "<figcaption>");
+            hesc(&h, specs[i].c->what);
+            hprintf(&h, "</figcaption>\n</figure>\n");
+        }
+    }
+    /* The scenario's text, from the first point's run.json. */
+    char path[4096], err[256];
+    snprintf(path, sizeof path, "%s/points/0/run.json", dir);
+    char *text = rundir_slurp(path, NULL);
+    json_val *run = text ? json_parse(text, err, sizeof err) : NULL;
+    free(text);
+    if (run)
+        scenario_text(&h, run, dir);
+    json_free(run);
+    hprintf(&h, "<p class=\"note\">Written by dessa report from the files in ");
+    hesc(&h, dir);
+    hprintf(&h, " (sweep.json, sweep.csv, sweep_summary.csv).</p>\n</body>\n</html>\n");
+    plot_sweep_free(&s);
+    return rc ? (free(h.s), 1) : write_report(dir, &h, quiet);
+}
+
 const char cli_report_help[] =
     "usage: dessa report DIR [--no-charts] [-q]\n"
     "\n"
     "Writes DIR/report.html, one self-contained page for a design review or for print: what was\n"
     "run, warnings, summary tables of flows and services (mean and 95% half-width across\n"
     "replications), the charts of dessa plot as inline SVG (gnuplot 5.2 or newer), and the\n"
-    "scenario's text.\n"
+    "scenario's text. For a sweep (DIR from dessa sweep, with sweep_summary.csv): what was swept,\n"
+    "the points table of each flow (throughput, mean and p99 response time with half-widths) and\n"
+    "the sweep charts of dessa plot.\n"
     "  --no-charts  tables and text only (no gnuplot needed)\n"
     "  -q, --quiet  print nothing but errors\n";
 
@@ -463,6 +681,8 @@ int cli_report(int argc, char **argv)
         fprintf(stderr, "dessa: '%s': %s\n", dir, stat(dir, &st) ? strerror(errno) : "not a directory");
         return 1;
     }
+    if (plot_is_sweep(dir))
+        return report_sweep(dir, charts, quiet);
     char path[4096], err[512];
     snprintf(path, sizeof path, "%s/run.json", dir);
     char *jtext = rundir_slurp(path, NULL);
@@ -597,25 +817,5 @@ int cli_report(int argc, char **argv)
         free(h.s);
         return 1;
     }
-    if (h.failed) {
-        fprintf(stderr, "dessa: out of memory writing the report\n");
-        free(h.s);
-        return 1;
-    }
-    char dest[4096], tmp[4200];
-    snprintf(dest, sizeof dest, "%s/report.html", dir);
-    snprintf(tmp, sizeof tmp, "%s.tmp-%ld", dest, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
-    int ok = f && fwrite(h.s, 1, h.n, f) == h.n;
-    ok = f && fclose(f) == 0 && ok;
-    if (!ok || rename(tmp, dest)) {
-        fprintf(stderr, "dessa: cannot write '%s': %s\n", f ? dest : tmp, strerror(errno));
-        unlink(tmp);
-        free(h.s);
-        return 1;
-    }
-    free(h.s);
-    if (!quiet)
-        printf("report in %s\n", dest);
-    return 0;
+    return write_report(dir, &h, quiet);
 }
