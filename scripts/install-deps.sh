@@ -5,5 +5,5 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 apt-get update
 apt-get install -y --no-install-recommends \
-    build-essential cmake pkg-config liblua5.4-dev lua5.4 libcmocka-dev libgsl-dev gnuplot-nox \
+    build-essential cmake pkg-config liblua5.4-dev lua5.4 libcmocka-dev libgsl-dev gnuplot-nox python3 \
     clang libclang-rt-14-dev jq

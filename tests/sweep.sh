@@ -108,6 +108,14 @@ check "an unused param: every paired difference is 0" $?
 [ $? -eq 1 ] && grep -q "no pair of points differs only in users" "$tmp/err"
 check "--compare with no pair says so" $?
 
+# An unstable point is marked: rate 1.5 overloads the one-thread server (check: 150%), and the
+# run sees its queue grow; rate 0.3 is clean.
+"$dessa" sweep "$tmp/m.lua" -q -o "$tmp/unst" --param rate=0.3,1.5 --param mode=a --param users=1 \
+    --param think=10 --reps 2 2> /dev/null
+awk -F, 'NR > 1 && $7 == "c.latency_mean" { print $2, $NF }' "$tmp/unst/sweep_summary.csv" > "$tmp/got"
+grep -q '^0.3 $' "$tmp/got" && grep -q '^1.5 .*overloaded' "$tmp/got"
+check "sweep_summary marks the overloaded point: $(tr '\n' ';' < "$tmp/got")" $?
+
 # --param replaces a dimension; a new one is added.
 "$dessa" sweep "$tmp/m.lua" -q -o "$tmp/p" --param rate=0.2,0.4 --reps 1
 [ "$(cut -d, -f2 "$tmp/p/sweep.csv" | sort -u | tr '\n' ' ')" = "0.2 0.4 rate " ]
@@ -122,7 +130,7 @@ run { duration = 2e5 }
 sweep { rate = range(0.1, 0.8, 0.1), reps = 2 }
 LUA
 "$dessa" sweep "$tmp/slow.lua" -q -o "$tmp/whole" -j 1
-"$dessa" sweep "$tmp/slow.lua" -q -o "$tmp/cut" -j 1 &
+"$dessa" sweep "$tmp/slow.lua" -q -o "$tmp/cut" -j 1 2> /dev/null &
 pid=$!
 for _ in $(seq 200); do [ -d "$tmp/cut/points/2" ] && break; sleep 0.05; done
 kill -INT $pid

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "plot.h"
 #include "core/error.h"
 #include "stats/ci.h"
 #include "stats/tally.h"
@@ -407,6 +408,32 @@ static int point_done(const sweep *s, size_t k)
 
 /* ---- assembly: sweep.csv and sweep_summary.csv ------------------------------------------------ */
 
+/* The kinds of the warnings in a point's run.json (overloaded, not_steady, ...), each once,
+ * joined by spaces into buf ("" when the point ran without one). */
+static void point_warnings(const char *pdir, char *buf, size_t n)
+{
+    char path[4300], err[128];
+    buf[0] = 0;
+    snprintf(path, sizeof path, "%s/run.json", pdir);
+    char *text = rundir_slurp(path, NULL);
+    json_val *run = text ? json_parse(text, err, sizeof err) : NULL;
+    const json_val *w = json_get(run, "warnings");
+    size_t used = 0;
+    for (size_t i = 0; w && w->type == JSON_ARR && i < w->n; i++) {
+        const char *kind = json_str(&w->items[i], "kind");
+        if (!kind)
+            continue;
+        size_t len = strlen(kind);
+        int seen = 0;
+        for (const char *p = buf; !seen && (p = strstr(p, kind)); p += len)
+            seen = (p == buf || p[-1] == ' ') && (p[len] == ' ' || !p[len]);
+        if (!seen && used + len + 2 < n)
+            used += (size_t)snprintf(buf + used, n - used, "%s%s", used ? " " : "", kind);
+    }
+    json_free(run);
+    free(text);
+}
+
 typedef struct columns {
     char **names;
     size_t n, cap;
@@ -553,8 +580,9 @@ static int assemble(const sources *s)
     for (size_t i = 0; i < a.u.n; i++)
         sim_csv_str(&out, a.u.names[i]);
     sim_csv_end(&out);
-    static const char *const sum_cols[] = { "metric", "n", "mean", "sd", "half_width" };
-    for (size_t i = 0; i < 5; i++)
+    static const char *const sum_cols[] = { "metric", "n", "mean", "sd", "half_width",
+                                            "warnings" };
+    for (size_t i = 0; i < 6; i++)
         sim_csv_str(&sum, sum_cols[i]);
     sim_csv_end(&sum);
 
@@ -617,6 +645,8 @@ static int assemble(const sources *s)
             sim_csv_end(&out);
         }
         fclose(in);
+        char warnings[256];
+        point_warnings(s->pdirs[k], warnings, sizeof warnings);
         for (size_t i = 0; i < a.u.n; i++) {
             const sim_tally *t = &a.tally[i];
             sim_csv_u64(&sum, k);
@@ -627,6 +657,7 @@ static int assemble(const sources *s)
             sim_csv_real(&sum, t->n ? sim_tally_mean(t) : NAN);
             sim_csv_real(&sum, t->n > 1 ? sim_tally_sd(t) : NAN);
             sim_csv_real(&sum, t->n > 1 ? sim_ci_t_halfwidth(t, 0.95) : NAN);
+            sim_csv_str(&sum, warnings);
             sim_csv_end(&sum);
         }
     }
@@ -698,11 +729,14 @@ static void print_points(const sources *s, const char *scenario, uint64_t reps)
     printf("  %-12s %20s %20s %20s\n", "flow", "throughput /s", "latency_mean ms",
            "latency_p99 ms");
     char thr[64] = "", mean[64] = "", p99[64] = "";
+    int marked = 0;
     for (int first = 1; getline(&line, &cap, in) >= 0; first = 0) {
         cli_chomp(line);
-        size_t n = cli_split_csv(line, f, np + 6);
-        if (first || n != np + 6)
+        size_t n = cli_split_csv(line, f, np + 7);
+        if (first || n != np + 7)
             continue;
+        if (*f[np + 6])
+            marked = 1;
         const char *metric = f[np + 1], *dot = strrchr(metric, '.');
         if (!dot)
             continue;
@@ -717,12 +751,16 @@ static void print_points(const sources *s, const char *scenario, uint64_t reps)
             printf("%5s", f[0]);
             for (size_t j = 0; j < np; j++)
                 printf(" %10.10s", f[1 + j]);
-            printf("  %-12.*s %20s %20s %20s\n", (int)(dot - metric), metric, thr, mean, p99);
+            printf("  %-12.*s %20s %20s %20s%s%s\n", (int)(dot - metric), metric, thr, mean, p99,
+                   *f[np + 6] ? "  ! " : "", f[np + 6]);
             mean[0] = 0;
         }
     }
     free(line);
     fclose(in);
+    if (marked)
+        printf("\n! a point whose run warned (its kinds; the messages are in points/N/run.json):\n"
+               "  its means are of a model that did not reach a steady state, or is overloaded\n");
     printf("\nresults in %s/ (sweep.csv sweep_summary.csv; each point in points/N/)\n", s->dir);
 }
 
