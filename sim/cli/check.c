@@ -260,13 +260,10 @@ int cli_overload(const sim_engine *e, cli_warnings *out, FILE *f)
 
 int cli_check(const options *o)
 {
-    char err[1024];
-    dessa_load_opts lo = cli_load_opts(o, 0);
-    dessa_scenario *sc = dessa_scenario_load(o->scenario, &lo, err, sizeof err);
-    if (!sc) {
-        cli_print_error(err);
+    dessa_scenario *sc = cli_load(o);
+    if (!sc)
         return EXIT_MODEL;
-    }
+    char err[1024];
     sim_engine *e = NULL;
     int rc = dessa_scenario_build(sc, dessa_scenario_seed(sc), 0, &e, err, sizeof err);
     if (rc != SIM_OK) {

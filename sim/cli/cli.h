@@ -62,6 +62,8 @@ void cli_print_error(const char *msg);
 int cli_parse_args(int argc, char **argv, options *o);
 /* The load options of o (quiet for the copies loaded per thread). */
 dessa_load_opts cli_load_opts(const options *o, int quiet);
+/* Loads o's scenario with its --set values; NULL after printing why. */
+dessa_scenario *cli_load(const options *o);
 
 /* overwrite.c: 0 when dessa run may write its results in dir (nothing there, the same run, or
  * --force); else EXIT_USAGE after saying what differs. */

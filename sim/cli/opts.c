@@ -217,3 +217,13 @@ dessa_load_opts cli_load_opts(const options *o, int quiet)
     return (dessa_load_opts){ .overrides = o->sets, .noverrides = o->nsets, .seed = o->seed,
                               .has_seed = o->has_seed, .unsafe = o->unsafe, .quiet = quiet };
 }
+
+dessa_scenario *cli_load(const options *o)
+{
+    char err[1024];
+    dessa_load_opts lo = cli_load_opts(o, 0);
+    dessa_scenario *sc = dessa_scenario_load(o->scenario, &lo, err, sizeof err);
+    if (!sc)
+        cli_print_error(err);
+    return sc;
+}

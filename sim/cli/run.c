@@ -806,13 +806,9 @@ void cli_precision_note(const options *o, uint64_t done, uint64_t max)
 
 int cli_run(const options *o)
 {
-    char err[1024];
-    dessa_load_opts lo = cli_load_opts(o, 0);
-    dessa_scenario *sc = dessa_scenario_load(o->scenario, &lo, err, sizeof err);
-    if (!sc) {
-        cli_print_error(err);
+    dessa_scenario *sc = cli_load(o);
+    if (!sc)
         return EXIT_MODEL;
-    }
     sim_config cfg;
     int scenario_seed;
     dessa_scenario_run_config(sc, &cfg, &scenario_seed);
