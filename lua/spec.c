@@ -1005,7 +1005,7 @@ void spec_read(lua_State *L, int idx, spec *s)
 {
     idx = lua_absindex(L, idx);
     reader r = { L, s, 0, 0 };
-    fval v[8];
+    fval v[NDESC(R_TOP)];
     read_record(&r, idx, "specification", R_TOP, NDESC(R_TOP), v);
     lua_newtable(L);                       /* the names table */
     r.names = lua_gettop(L);

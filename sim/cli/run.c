@@ -526,14 +526,17 @@ static void activate(runner *p, int on)
     pthread_mutex_unlock(&active_lock);
 }
 
-static const char *signal_note;   /* what an interruption keeps, said after "interrupted" */
+static const char *signal_note;
+static atomic_int signal_quit;     /* set before the thread is woken to end (no cancellation:
+                                      a thread cancelled inside sigwait leaves its frame to the
+                                      sanitizers' stack checks) */   /* what an interruption keeps, said after "interrupted" */
 
 static void *signal_thread(void *arg)
 {
     const sigset_t *set = arg;
     int sig;
-    if (sigwait(set, &sig) != 0)
-        return NULL;
+    if (sigwait(set, &sig) != 0 || atomic_load(&signal_quit))
+        return NULL;   /* cli_signals_release woke it up to end */
     pthread_mutex_lock(&active_lock);   /* no run starts or ends from here on */
     int uncommitted = 0;
     for (size_t i = 0; i < MAX_ACTIVE; i++) {
@@ -579,9 +582,11 @@ void cli_signals_take(const char *note)
 void cli_signals_release(void)
 {
     if (have_signal_th) {
-        pthread_cancel(signal_th);
+        atomic_store(&signal_quit, 1);
+        pthread_kill(signal_th, SIGTERM);   /* blocked everywhere: its sigwait takes it */
         pthread_join(signal_th, NULL);
         have_signal_th = 0;
+        atomic_store(&signal_quit, 0);
     }
     pthread_sigmask(SIG_SETMASK, &signal_old, NULL);
 }
