@@ -1,5 +1,5 @@
 # timeseries.gp — a run over time, from timeseries.csv: five panels sharing the time axis, six
-# when the run has brokers.
+# when the run has brokers (the plots then leave a little more room for the longer legend).
 #   answers per second and p99 response time of each flow; requests waiting and threads working
 #   and blocked at each service; messages waiting (depth) and lag of each broker and group (a
 #   queue's single group repeats its broker's row and is drawn once); errors per second of each flow.
@@ -52,7 +52,7 @@ do for [k = 1:nshade] {
         fc rgb "#F6D5D5" fs solid 1.0 noborder behind
 }
 
-set multiplot layout npanels, 1 margins 0.10, 0.82, 0.07, 0.94 spacing 0, 0.025 \
+set multiplot layout npanels, 1 margins 0.10, nb > 0 ? 0.80 : 0.82, 0.07, 0.94 spacing 0, 0.025 \
     title sprintf("Over time: %s", rep < 0 ? "each point the mean across replications" : \
     sprintf("replication %d", rep)) font ",13"
 set xrange [0:tmax]
