@@ -107,12 +107,14 @@ static const col flow_counts[] = {
     { "sent", "sent", 1, 0, 0 }, { "ok", "ok", 1, 0, 0 }, { "failed", "failed", 1, 0, 0 },
     { "timeouts", "timeouts", 1, 0, 0 }, { "dropped", "dropped", 1, 0, 0 },
     { "in_flight", "in flight", 1, 0, 0 }, { "throughput", "answers/s", 1, 2, 0 },
+    { "incomplete", "incomplete", 1, 0, 1 },
 };
 static const col flow_times[] = {
     { "latency_mean", "mean", 1e3, 2, 0 }, { "latency_p50", "p50", 1e3, 2, 0 },
     { "latency_p90", "p90", 1e3, 2, 0 }, { "latency_p99", "p99", 1e3, 2, 0 },
     { "latency_p999", "p99.9", 1e3, 2, 0 }, { "latency_max", "max", 1e3, 2, 0 },
     { "completion_mean", "completion mean", 1e3, 2, 0 },
+    { "completion_p50", "completion p50", 1e3, 2, 0 },
     { "completion_p99", "completion p99", 1e3, 2, 0 },
 };
 static const col service_counts[] = {
@@ -138,13 +140,14 @@ static const col broker_counts[] = {
     { "buffered", "buffered", 1, 0, 0 }, { "in_flight", "in flight", 1, 0, 0 },
     { "out_of_order", "out of order", 1, 0, 1 },
 };
-static const col broker_times[] = {
+static const col broker_depths[] = {
     { "depth_mean", "depth mean", 1, 2, 0 }, { "depth_max", "depth max", 1, 0, 0 },
     { "lag_mean", "lag mean", 1, 2, 0 }, { "lag_p99", "lag p99", 1, 2, 0 },
-    { "age_mean", "age mean ms", 1e3, 2, 0 }, { "age_p99", "age p99 ms", 1e3, 2, 0 },
-    { "sojourn_mean", "sojourn mean ms", 1e3, 2, 0 },
-    { "sojourn_p99", "sojourn p99 ms", 1e3, 2, 0 },
     { "consumer_utilization", "consumers busy (share)", 1, 3, 0 },
+};
+static const col broker_times[] = {
+    { "age_mean", "age mean", 1e3, 2, 0 }, { "age_p99", "age p99", 1e3, 2, 0 },
+    { "sojourn_mean", "sojourn mean", 1e3, 2, 0 }, { "sojourn_p99", "sojourn p99", 1e3, 2, 0 },
 };
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -791,7 +794,7 @@ int cli_report(int argc, char **argv)
     static const char *const flow_known[] = {
         "sent", "ok", "failed", "timeouts", "dropped", "in_flight", "throughput", "latency_mean",
         "latency_p50", "latency_p90", "latency_p99", "latency_p999", "latency_max",
-        "completion_mean", "completion_p99", NULL };
+        "completion_mean", "completion_p50", "completion_p99", "incomplete", NULL };
     static const char *const service_known[] = {
         "arrivals", "completed", "failed", "dropped", "in_flight", "throughput", "utilization",
         "queue_mean", "queue_max", "wait_mean", "wait_p99", "residence_mean", "threads_working",
@@ -821,8 +824,11 @@ int cli_report(int argc, char **argv)
                   "Brokers and their groups (broker/group): messages; a broker's row counts all "
                   "its groups together",
                   broker_counts, N(broker_counts), 1, broker_known);
-            table(&h, &brokers, "broker", "Brokers and their groups: depth and lag (messages), "
-                  "age and sojourn (ms)", broker_times, N(broker_times), 0, NULL);
+            table(&h, &brokers, "broker", "Brokers and their groups: depth and lag (messages, "
+                  "time-averages and p99)", broker_depths, N(broker_depths), 0, NULL);
+            table(&h, &brokers, "broker", "Brokers and their groups: message age when its "
+                  "processing started, sojourn until it ended (ms)", broker_times,
+                  N(broker_times), 0, NULL);
         } else {
             h.failed = 1;
         }
