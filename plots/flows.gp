@@ -2,7 +2,9 @@
 # Response time is what the client waits for; completion time runs until the last piece of work
 # the request caused has finished (asynchronous work included). In a purely synchronous design the
 # two are equal; the gap is the work done after the answer. Bars: the mean and the p99 of each,
-# averaged across replications (rep = -1) or from one replication (rep = N).
+# averaged across replications (rep = -1) or from one replication (rep = N). Each completion bar
+# names the gap over its response bar ("+41 ms after the answer"): in an asynchronous design the
+# gap is the point of the chart.
 #   gnuplot -e "dir='out/sync_chain'" plots/flows.gp             -> out/sync_chain/flows.png
 dessa_dir(p) = (dd_i = strstrt(p, '/')) == 0 ? '' : p[1:dd_i] . dessa_dir(p[dd_i + 1:])
 if (!exists("dessa_loaded")) load dessa_dir(ARG0) . 'dessa.gp'
@@ -34,7 +36,7 @@ eval sprintf(dessa_term, dessa_w(900), dessa_h(520), font)
 set output dessa_out('flows')
 eval dessa_caption
 set title sprintf("Response and completion time of each flow (%s)", \
-    rep < 0 ? "mean across replications" : sprintf("replication %d", rep)) font ",13"
+    rep < 0 ? "mean across replications" : sprintf("replication %d", rep)) font ",13" offset 0, 1.5
 set bmargin 5
 set boxwidth 0.18
 set xrange [0.4:nf + 0.6]
@@ -46,10 +48,23 @@ set ylabel "time (ms)"
 do for [k = 1:4 * nf] {     # no answer, or no request finished its work: say so
     if (val[k] != val[k]) { set label (100 + k) "none" at bx(k), 0 center offset 0, 0.7 font ",8" }
 }
-set key top right
+# The legend in one row between the title and the bars, where no bar can reach it.
+set tmargin 5
+set key at screen 0.5, screen 0.9 center top horizontal samplen 1.5 width 2
+# The label over bar k: its value in ms; over a completion bar also the gap over the response bar
+# beside it, when there is one (asynchronous work after the answer).
+gap(k) = val[int(k) - 1] == val[int(k) - 1] ? $2 - val[int(k) - 1] : 0
+# Spelled out while the bars are wide enough for it.
+gap_words = nf <= 2 ? " after the answer" : ""
+two_lines(k) = bm(k) % 2 == 0 && gap(k) >= 0.005 * $2
+bar_label(k) = two_lines(k) ? sprintf("%.3g ms\n+%.3g ms%s", $2, gap(k), gap_words) : \
+    sprintf("%.3g ms", $2)
 set datafile separator whitespace      # arrays are read like whitespace-separated data
 plot for [m = 1:4] val using (bm($1) == m ? bx($1) : NaN):2 with boxes fc rgb colour(m) \
         title legend(m), \
-     val using (bx($1)):2:(sprintf("%.3g", $2)) with labels offset 0, 0.7 font ",8" notitle, \
+     val using (bx($1)):2:(two_lines($1) ? NaN : bar_label($1)) with labels offset 0, 0.8 \
+        font ",9" notitle, \
+     val using (bx($1)):2:(two_lines($1) ? bar_label($1) : NaN) with labels offset 0, 1.5 \
+        font ",9" notitle, \
      0 with lines lc rgb invisible notitle
 unset output

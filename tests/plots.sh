@@ -43,6 +43,11 @@ check "run sync_chain" $?
 check "run thread_pool" $?
 "$dessa" run scenarios/mm1.lua -q -o "$tmp/mm1" --reps 2
 check "run mm1" $?
+# Brokers: a queue (2 replications) and a topic with three groups.
+"$dessa" run scenarios/async_queue.lua -q -o "$tmp/aq" --reps 2 -j 2
+check "run async_queue" $?
+"$dessa" run scenarios/pubsub_fanout.lua -q -o "$tmp/fan"
+check "run pubsub_fanout" $?
 charts="timeseries latency_cdf flows services"
 
 if has_gnuplot; then
@@ -86,6 +91,28 @@ if has_gnuplot; then
     png "$tmp/mm1/services.png"; check "standalone default output next to the CSVs" $?
     grep -q "scenarios/mm1.lua" "$tmp/alone-flows.svg"; check "standalone caption from run.json" $?
 
+    # The panels of the time series (gnuplot_plot_1a, 1b, ... in the SVG, one letter per panel):
+    # five without brokers, six with, the sixth naming each broker and group (a queue's single
+    # group repeats its broker and is drawn once).
+    panels() { grep -o 'id="gnuplot_plot_1[a-z]"' "$1" | sort -u | wc -l; }
+    [ "$(panels "$tmp/chain/timeseries.svg")" -eq 5 ] && ! grep -q '>messages<' "$tmp/chain/timeseries.svg"
+    check "timeseries without brokers: 5 panels ($(panels "$tmp/chain/timeseries.svg"))" $?
+    "$dessa" plot "$tmp/aq" --format svg -q 2> "$tmp/err"
+    check "dessa plot async_queue: $(head -3 "$tmp/err")" $?
+    ts="$tmp/aq/timeseries.svg"
+    svg "$ts"; check "async_queue timeseries.svg valid" $?
+    [ "$(panels "$ts")" -eq 6 ]; check "timeseries with a broker: 6 panels ($(panels "$ts"))" $?
+    grep -q '>messages<' "$ts" && grep -q '>orders_q<' "$ts" && grep -q '>waiting (depth)<' "$ts" &&
+        grep -q '>lag<' "$ts"
+    check "the broker panel names orders_q, depth and lag" $?
+    ! grep -q 'orders_q/orders_q' "$ts"; check "a queue's single group is drawn once" $?
+    gnuplot -e "dir='$tmp/fan'; fmt='svg'; out='$tmp/fan-ts.svg'" plots/timeseries.gp 2>/dev/null
+    for e in orders orders/email orders/analytics orders/invoicing; do
+        grep -q ">$e<" "$tmp/fan-ts.svg"; check "the topic's panel names $e" $?
+    done
+    # The completion bar of the asynchronous flow names its gap over the response.
+    grep -q 'ms after the answer' "$tmp/aq/flows.svg"; check "flows chart names the gap" $?
+
     # The report.
     start=$(date +%s.%N)
     "$dessa" report "$tmp/chain" > "$tmp/out" 2> "$tmp/err"
@@ -118,6 +145,28 @@ sys.exit(0 if not p.stack else "unclosed: %s" % p.stack)
 EOF
         check "the report's tags are balanced" $?
     fi
+    # Brokers: a row per broker and per group (broker/group), never averaged together.
+    "$dessa" report "$tmp/fan" --no-charts -q; check "report pubsub_fanout" $?
+    r="$tmp/fan/report.html"
+    for e in orders orders/email orders/analytics orders/invoicing; do
+        grep -q "<tr><td>$e</td>" "$r"; check "the report has a broker row $e" $?
+    done
+    # The topic's own row acknowledges every group's copy: 3 x published (brokers.csv, not the
+    # average of the broker and group rows).
+    acked=$(awk -F, 'NR > 1 && $2 == "orders" && $3 == "" { print $6 }' "$tmp/fan/brokers.csv")
+    grep -q "<tr><td>orders</td><td>[0-9]*</td><td>[0-9]*</td><td>$acked</td>" "$r"
+    check "the topic row's acked is brokers.csv's ($acked)" $?
+    # The invoicing group's mean sojourn in ms, as brokers.csv has it in seconds.
+    soj=$(awk -F, 'NR > 1 && $3 == "invoicing" { printf "%.2f", $21 * 1000 }' "$tmp/fan/brokers.csv")
+    grep -q "<tr><td>orders/invoicing</td>.*<td>$soj</td>" "$r"; check "broker times in ms ($soj)" $?
+    "$dessa" report "$tmp/aq" -q; check "report async_queue" $?
+    grep -q "<tr><td>orders_q</td>" "$tmp/aq/report.html"; check "the report names orders_q" $?
+    # Completion times in ms like the others (not a raw column in seconds), incomplete as a count.
+    grep -q '<th>completion p50</th>' "$tmp/aq/report.html" &&
+        ! grep -q '<th>completion_p50</th>' "$tmp/aq/report.html"
+    check "the report's completion p50 is a known column" $?
+    grep -q '<th>age mean</th>' "$tmp/aq/report.html" && grep -q '<th>sojourn p99</th>' "$tmp/aq/report.html"
+    check "the report's broker times" $?
     # Warnings in run.json (another part of dessa adds them) are shown.
     cp -r "$tmp/mm1" "$tmp/warn"
     sed -i 's/^{$/{ "warnings": [ "service server: offered load 0.9 of its capacity" ],/' "$tmp/warn/run.json"
@@ -209,4 +258,4 @@ check "a directory name with a line break: exit 1" $?
 printf '{ "scenario": ' > "$tmp/empty/run.json"
 "$dessa" report "$tmp/empty" 2> "$tmp/err"; [ $? -eq 1 ] && grep -q "not valid JSON" "$tmp/err"
 check "a broken run.json: exit 1" $?
-finish 40
+finish 50

@@ -94,39 +94,62 @@ static const char style[] =
 
 /* --- summary tables ------------------------------------------------------------------------- */
 
-/* A column: the CSV name, the heading, a scale, decimals. */
+/* A column: the CSV name, the heading, a scale, decimals, and whether it is shown only when it
+ * is nonzero somewhere (counts of events most runs never have). */
 typedef struct col {
     const char *name, *head;
     double scale;
     int prec;
+    int if_nonzero;
 } col;
 
 static const col flow_counts[] = {
-    { "sent", "sent", 1, 0 }, { "ok", "ok", 1, 0 }, { "failed", "failed", 1, 0 },
-    { "timeouts", "timeouts", 1, 0 }, { "dropped", "dropped", 1, 0 },
-    { "in_flight", "in flight", 1, 0 }, { "throughput", "answers/s", 1, 2 },
+    { "sent", "sent", 1, 0, 0 }, { "ok", "ok", 1, 0, 0 }, { "failed", "failed", 1, 0, 0 },
+    { "timeouts", "timeouts", 1, 0, 0 }, { "dropped", "dropped", 1, 0, 0 },
+    { "in_flight", "in flight", 1, 0, 0 }, { "throughput", "answers/s", 1, 2, 0 },
+    { "incomplete", "incomplete", 1, 0, 1 },
 };
 static const col flow_times[] = {
-    { "latency_mean", "mean", 1e3, 2 }, { "latency_p50", "p50", 1e3, 2 },
-    { "latency_p90", "p90", 1e3, 2 }, { "latency_p99", "p99", 1e3, 2 },
-    { "latency_p999", "p99.9", 1e3, 2 }, { "latency_max", "max", 1e3, 2 },
-    { "completion_mean", "completion mean", 1e3, 2 },
-    { "completion_p99", "completion p99", 1e3, 2 },
+    { "latency_mean", "mean", 1e3, 2, 0 }, { "latency_p50", "p50", 1e3, 2, 0 },
+    { "latency_p90", "p90", 1e3, 2, 0 }, { "latency_p99", "p99", 1e3, 2, 0 },
+    { "latency_p999", "p99.9", 1e3, 2, 0 }, { "latency_max", "max", 1e3, 2, 0 },
+};
+static const col flow_completion[] = {
+    { "completion_mean", "completion mean", 1e3, 2, 0 },
+    { "completion_p50", "completion p50", 1e3, 2, 0 },
+    { "completion_p99", "completion p99", 1e3, 2, 0 },
 };
 static const col service_counts[] = {
-    { "arrivals", "arrivals", 1, 0 }, { "completed", "completed", 1, 0 },
-    { "failed", "failed", 1, 0 }, { "dropped", "dropped", 1, 0 },
-    { "in_flight", "in flight", 1, 0 }, { "throughput", "completed/s", 1, 2 },
+    { "arrivals", "arrivals", 1, 0, 0 }, { "completed", "completed", 1, 0, 0 },
+    { "failed", "failed", 1, 0, 0 }, { "dropped", "dropped", 1, 0, 0 },
+    { "in_flight", "in flight", 1, 0, 0 }, { "throughput", "completed/s", 1, 2, 0 },
 };
 static const col service_queues[] = {
-    { "queue_mean", "queue mean", 1, 2 }, { "queue_max", "queue max", 1, 0 },
-    { "wait_mean", "wait mean ms", 1e3, 2 }, { "wait_p99", "wait p99 ms", 1e3, 2 },
-    { "residence_mean", "residence mean ms", 1e3, 2 },
+    { "queue_mean", "queue mean", 1, 2, 0 }, { "queue_max", "queue max", 1, 0, 0 },
+    { "wait_mean", "wait mean ms", 1e3, 2, 0 }, { "wait_p99", "wait p99 ms", 1e3, 2, 0 },
+    { "residence_mean", "residence mean ms", 1e3, 2, 0 },
 };
 static const col service_threads[] = {
-    { "utilization", "threads held (share)", 1, 3 },
-    { "threads_working", "working", 1, 2 }, { "threads_blocked", "blocked", 1, 2 },
-    { "cores_busy", "cores busy", 1, 2 }, { "cpu_utilization", "CPU utilisation", 1, 3 },
+    { "utilization", "threads held (share)", 1, 3, 0 },
+    { "threads_working", "working", 1, 2, 0 }, { "threads_blocked", "blocked", 1, 2, 0 },
+    { "cores_busy", "cores busy", 1, 2, 0 }, { "cpu_utilization", "CPU utilisation", 1, 3, 0 },
+};
+static const col broker_counts[] = {
+    { "published", "published", 1, 0, 0 }, { "delivered", "delivered", 1, 0, 0 },
+    { "acked", "acked", 1, 0, 0 }, { "redelivered", "redelivered", 1, 0, 1 },
+    { "duplicates", "duplicates", 1, 0, 1 }, { "dead_lettered", "dead-lettered", 1, 0, 1 },
+    { "lost", "lost", 1, 0, 0 }, { "dropped", "dropped", 1, 0, 0 },
+    { "buffered", "buffered", 1, 0, 0 }, { "in_flight", "in flight", 1, 0, 0 },
+    { "out_of_order", "out of order", 1, 0, 1 },
+};
+static const col broker_depths[] = {
+    { "depth_mean", "depth mean", 1, 2, 0 }, { "depth_max", "depth max", 1, 0, 0 },
+    { "lag_mean", "lag mean", 1, 2, 0 }, { "lag_p99", "lag p99", 1, 2, 0 },
+    { "consumer_utilization", "consumers busy (share)", 1, 3, 0 },
+};
+static const col broker_times[] = {
+    { "age_mean", "age mean", 1e3, 2, 0 }, { "age_p99", "age p99", 1e3, 2, 0 },
+    { "sojourn_mean", "sojourn mean", 1e3, 2, 0 }, { "sojourn_p99", "sojourn p99", 1e3, 2, 0 },
 };
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -200,9 +223,11 @@ static void table(html *h, const csv_table *t, const char *key_name, const char 
         return;
     int use[256];
     size_t nuse = 0;
-    for (size_t i = 0; i < ncols && nuse < N(use); i++)
-        if (csv_col(t, cols[i].name) >= 0)
+    for (size_t i = 0; i < ncols && nuse < N(use); i++) {
+        int c = csv_col(t, cols[i].name);
+        if (c >= 0 && (!cols[i].if_nonzero || nonzero(t, c)))
             use[nuse++] = (int)i;
+    }
     int more[256];
     size_t nmore = 0;
     for (size_t c = 0; extras && c < t->ncols && nmore < N(more); c++) {
@@ -252,6 +277,28 @@ static void table(html *h, const csv_table *t, const char *key_name, const char 
     }
     hprintf(h, "</table>\n");
     free(first);
+}
+
+/* Names each group row of brokers.csv broker/group in its broker column; 0, or -1 out of
+ * memory. */
+static int broker_names(csv_table *t)
+{
+    int b = csv_col(t, "broker"), g = csv_col(t, "group");
+    if (b < 0 || g < 0)
+        return 0;
+    for (size_t r = 0; r < t->nrows; r++) {
+        const char *broker = csv_cell(t, r, b), *group = csv_cell(t, r, g);
+        if (!*group)
+            continue;
+        size_t n = strlen(broker) + strlen(group) + 2;
+        char *name = malloc(n);
+        if (!name)
+            return -1;
+        snprintf(name, n, "%s/%s", broker, group);
+        free(t->cells[r * t->ncols + (size_t)b]);
+        t->cells[r * t->ncols + (size_t)b] = name;
+    }
+    return 0;
 }
 
 /* --- the parts of the page ------------------------------------------------------------------- */
@@ -478,9 +525,9 @@ static void summary_cell(html *h, const plot_sweep *s, const char *point, const 
 /* The points table of one flow: point, the params, throughput, latency mean and p99. */
 static void sweep_flow_table(html *h, const plot_sweep *s, const char *flow)
 {
-    static const col cols[] = { { "throughput", "answers/s", 1, 2 },
-                                { "latency_mean", "mean ms", 1e3, 2 },
-                                { "latency_p99", "p99 ms", 1e3, 2 } };
+    static const col cols[] = { { "throughput", "answers/s", 1, 2, 0 },
+                                { "latency_mean", "mean ms", 1e3, 2, 0 },
+                                { "latency_p99", "p99 ms", 1e3, 2, 0 } };
     hprintf(h, "<table><caption style=\"text-align:left;font-weight:600\">Flow ");
     hesc(h, flow);
     hprintf(h, "</caption>\n<tr><th>point</th>");
@@ -749,7 +796,7 @@ int cli_report(int argc, char **argv)
     static const char *const flow_known[] = {
         "sent", "ok", "failed", "timeouts", "dropped", "in_flight", "throughput", "latency_mean",
         "latency_p50", "latency_p90", "latency_p99", "latency_p999", "latency_max",
-        "completion_mean", "completion_p99", NULL };
+        "completion_mean", "completion_p50", "completion_p99", "incomplete", NULL };
     static const char *const service_known[] = {
         "arrivals", "completed", "failed", "dropped", "in_flight", "throughput", "utilization",
         "queue_mean", "queue_max", "wait_mean", "wait_p99", "residence_mean", "threads_working",
@@ -757,18 +804,36 @@ int cli_report(int argc, char **argv)
     table(&h, &flows, "flow", "Flows: requests (other outcomes appear when nonzero)", flow_counts,
           N(flow_counts), 1, flow_known);
     table(&h, &flows, "flow", "Flows: response time (ms)", flow_times, N(flow_times), 0, NULL);
+    table(&h, &flows, "flow", "Flows: completion time (ms)", flow_completion,
+          N(flow_completion), 0, NULL);
     table(&h, &services, "service", "Services: requests (other outcomes appear when nonzero)",
           service_counts, N(service_counts), 1, service_known);
     table(&h, &services, "service", "Services: queues", service_queues, N(service_queues), 0,
           NULL);
     table(&h, &services, "service", "Services: threads and CPU (time-averages)", service_threads,
           N(service_threads), 0, NULL);
-    /* Brokers and any other per-entity table a later version writes: every nonzero column. */
+    /* Brokers: a row for each broker and one for each of its groups, named broker/group as in
+     * timeseries.csv (the rows of one entity are its replications, never a broker and its groups
+     * mixed). */
     snprintf(path, sizeof path, "%s/brokers.csv", dir);
     csv_table brokers = { 0 };
     if (access(path, R_OK) == 0 && csv_read(path, &brokers, err, sizeof err) == 0) {
-        static const char *const none[] = { NULL };
-        table(&h, &brokers, "broker", "Brokers", NULL, 0, 1, none);
+        if (broker_names(&brokers) == 0) {
+            static const char *const broker_known[] = {
+                "group", "published", "delivered", "acked", "redelivered", "duplicates",
+                "dead_lettered", "lost", "dropped", "buffered", "in_flight", "out_of_order",
+                "depth_mean", "depth_max", "lag_mean", "lag_p99", "age_mean", "age_p99",
+                "sojourn_mean", "sojourn_p99", "consumer_utilization", NULL };
+            table(&h, &brokers, "broker",
+                  "Brokers and their groups (broker/group): messages",
+                  broker_counts, N(broker_counts), 1, broker_known);
+            table(&h, &brokers, "broker", "Brokers and their groups: depth and lag (messages, "
+                  "time-averages and p99)", broker_depths, N(broker_depths), 0, NULL);
+            table(&h, &brokers, "broker", "Brokers and their groups: message age and sojourn (ms)",
+                  broker_times, N(broker_times), 0, NULL);
+        } else {
+            h.failed = 1;
+        }
         csv_free(&brokers);
     }
 
