@@ -157,6 +157,8 @@ grep -Eq '^reps 3/3 \| t 100000/100000 s \| [0-9.]+[kMG]? events/s \| done in [0
 check "final progress line: $(tail -1 "$tmp/stderr")" $?
 [ ! -s "$tmp/stdout" ]; check "progress never on stdout" $?
 expect 2 "--progress=sometimes" "$dessa" run scenarios/mm1.lua -q -o "$tmp/pg" --progress=sometimes
+expect 2 "sweep --progress=sometimes" "$dessa" sweep scenarios/thread_pool.lua -q -o "$tmp/pgs" --progress=sometimes
+[ ! -e "$tmp/pgs" ]; check "a usage error runs no sweep" $?
 if command -v script >/dev/null; then
     # A pseudo-terminal: the line is rewritten in place (CR ... erase) and erased at the end.
     cat > "$tmp/slow.lua" <<'EOF'

@@ -285,4 +285,45 @@ check "range(0.1, 0.5, 0.1) is 0.1 0.2 0.3 0.4 0.5" $?
 printf 'local x = param("x", 1)\nrun { duration = 10 }\nsweep { x = geometric(1, 1000, 4) }\n' > "$tmp/g.lua"
 "$dessa" sweep "$tmp/g.lua" -q -o "$tmp/g" && [ "$(awk -F, 'NR > 1 { printf "%s ", $2 }' "$tmp/g/sweep.csv")" = "1 10 100 1000 " ]
 check "geometric(1, 1000, 4) is 1 10 100 1000" $?
+# Progress: a line per finished point when stderr is not a terminal; --progress=always adds the
+# sweep's progress line (points and replications done, a last line with the total time), and
+# --progress=never or -q keep stderr empty.
+printf 'local x = param("x", 1)\nrun { duration = 1000 }\nsweep { x = { 1, 2, 3 }, reps = 2 }\n' > "$tmp/p.lua"
+"$dessa" sweep "$tmp/p.lua" -o "$tmp/p1" -j 2 > "$tmp/out" 2> "$tmp/err"
+[ "$(grep -c '^point [0-9] (x=[0-9]) done, [1-3]/3$' "$tmp/err")" -eq 3 ] && ! grep -q '^points ' "$tmp/err"
+check "a line per finished point, no progress line, without a terminal: $(head -c 200 "$tmp/err")" $?
+"$dessa" sweep "$tmp/p.lua" -o "$tmp/p2" -j 2 --progress=always > "$tmp/out" 2> "$tmp/err"
+tail -1 "$tmp/err" | grep -Eq '^points 3/3 \| reps 6/6 \| [0-9.]+[kMG]? events/s \| done in [0-9]+ s$'
+check "--progress=always: the final line: $(tail -1 "$tmp/err")" $?
+[ "$(grep -c '^point [0-9] (x=[0-9]) done' "$tmp/err")" -eq 3 ] && ! grep -q '^points' "$tmp/out"
+check "--progress=always into a file keeps the lines per point; stdout has no progress" $?
+"$dessa" sweep "$tmp/p.lua" -o "$tmp/p3" -j 2 -q --progress=always > /dev/null 2> "$tmp/err"
+[ "$(wc -l < "$tmp/err")" -ge 1 ] && ! grep -qv '^points [0-9]/3 | reps [0-9]/6 | ' "$tmp/err"
+check "-q --progress=always: the progress line only: $(head -c 200 "$tmp/err")" $?
+"$dessa" sweep "$tmp/p.lua" -o "$tmp/p4" -j 2 --progress=never > /dev/null 2> "$tmp/err"
+[ ! -s "$tmp/err" ]; check "--progress=never: nothing on stderr: $(head -c 100 "$tmp/err")" $?
+cmp -s "$tmp/p1/sweep.csv" "$tmp/p2/sweep.csv" && cmp -s "$tmp/p1/sweep.csv" "$tmp/p4/sweep.csv"
+check "the progress line changes no result" $?
+# A failed point's replications still count: the line ends at every point done.
+printf 'local x = param("x", 1)\nif x == 2 then error("no x = 2") end\nrun { duration = 1000 }\nsweep { x = { 1, 2, 3 }, reps = 2 }\n' > "$tmp/pf.lua"
+"$dessa" sweep "$tmp/pf.lua" -o "$tmp/pf" -j 2 --progress=always > /dev/null 2> "$tmp/err"
+[ $? -eq 1 ] && grep -q 'point 1 (x=2) failed' "$tmp/err" &&
+    grep -Eq '^points 3/3 \| reps 4/4 \| .* \| done in ' "$tmp/err"
+check "a failed point: reported, and the line ends at 3/3: $(grep '^points' "$tmp/err" | tail -1)" $?
+if command -v script >/dev/null; then
+    # On a pseudo-terminal the line replaces the lines per point: rewritten in place (CR ...
+    # erase to the end of the line), with an ETA, and erased before the table. Two points at
+    # once (one replication each, -j 2): the views of two point threads add up.
+    printf 'local r = param("r", 1)\nservice "s" { workers = 2, work = exp(1) }\nclient "c" { target = "s", arrivals = poisson(r) }\nrun { duration = 2e6, sample = 4e4 }\nsweep { r = { 1, 1.1, 1.2, 1.3 } }\n' > "$tmp/slow.lua"
+    script -qfec "'$dessa' sweep '$tmp/slow.lua' -o '$tmp/slow' -j 2" /dev/null > "$tmp/tty" 2>&1
+    check "sweep on a terminal" $?
+    tr '\r' '\n' < "$tmp/tty" | grep -Eq '^points [0-4]/4 \| reps [0-4]/4 \| [0-9.]+[kMG]? events/s \| ETA '
+    check "progress line rewritten on the terminal: $(tr '\r' '\n' < "$tmp/tty" | grep -a points | head -2)" $?
+    grep -Eq $'\r\e\\[K[^\r]*slow.lua: 4 points' "$tmp/tty"; check "line erased before the table" $?
+    ! grep -aq 'done, [0-9]/4' "$tmp/tty"; check "no lines per point on the terminal" $?
+    script -qfec "'$dessa' sweep '$tmp/slow.lua' -o '$tmp/slow2' -j 2 -q" /dev/null > "$tmp/tty" 2>&1
+    [ ! -s "$tmp/tty" ]; check "-q: nothing on the terminal: $(head -c 100 "$tmp/tty" | cat -v)" $?
+else
+    echo "SKIP sweep progress on a terminal: no script(1)"
+fi
 finish 62

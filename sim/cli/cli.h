@@ -89,6 +89,7 @@ typedef struct cli_job {
     cli_table *table;                /* the summary, or NULL */
     const cli_point *point;          /* a sweep's point: its rows go to CLI_POINT_CSV */
     int progress;                    /* show the progress line (per o->progress) */
+    struct cli_progress *progress_view; /* else a sweep's line, or NULL (cli_progress_point) */
     int quiet_warnings;              /* keep the warnings for run.json only (sweep points) */
     uint64_t reps_done;              /* out: replications written (fewer than reps when
                                         o->precision stopped early) */
@@ -203,8 +204,23 @@ void cli_progress_attach(cli_progress *pr, sim_engine *e, unsigned i);
 void cli_progress_rep_done(cli_progress *pr, unsigned i, uint64_t events);
 /* Erases the line and prints no more (before an error message). */
 void cli_progress_pause(cli_progress *pr);
-/* Stops the printer; erases the line on a terminal, writes the final one elsewhere (when ok). */
+/* Stops the printer; erases the line on a terminal, writes the final one elsewhere (when ok).
+ * On a view (below) pause only erases the line for a moment and stop does nothing. */
 void cli_progress_stop(cli_progress *pr, int ok);
+/* A sweep's line over points points of reps replications, run by threads threads of
+ * point_jobs replication threads each. */
+cli_progress *cli_progress_sweep(int mode, uint64_t points, uint64_t reps, unsigned threads,
+                                 unsigned point_jobs);
+/* The view of point thread t (0..threads-1) for its next point, whose run lasts duration:
+ * given to cli_run_job as job.progress_view, it counts into the sweep's line. */
+cli_progress *cli_progress_point(cli_progress *pr, unsigned t, double duration);
+/* The view's point has ended with reps_done of its reps replications (fewer: --precision). */
+void cli_progress_point_done(cli_progress *view, uint64_t reps, uint64_t reps_done);
+/* 1 when the line is rewritten in place on a terminal. */
+int cli_progress_tty(const cli_progress *pr);
+/* Erase the line and keep it off while the caller writes to stderr, until release. */
+void cli_progress_hold(cli_progress *pr);
+void cli_progress_release(cli_progress *pr);
 
 /* json.c: run.json, written around the replications' lines. */
 typedef struct cli_json_run {

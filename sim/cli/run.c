@@ -699,6 +699,8 @@ int cli_run_job(cli_job *job)
     warn_before_run(&p);   /* before the progress line starts */
     if (job->progress)   /* after the signals were taken: its printer inherits the mask */
         p.progress = start_progress(o, &cfg, p.reps, p.jobs);
+    else
+        p.progress = job->progress_view;   /* a sweep's line (its point's part of it) */
 
     pthread_mutex_lock(&p.lock);
     int rc = sim_results_open(&p.out, p.dir);

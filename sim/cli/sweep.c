@@ -82,6 +82,8 @@ int cli_point_row(sim_file *f, const cli_point *pt, uint64_t rep, const sim_rep_
 /* ---- files in progress (for the signal thread) --------------------------------------------- */
 
 static pthread_mutex_t tmp_lock = PTHREAD_MUTEX_INITIALIZER;
+/* The progress line, for the signal thread (erased before "interrupted"); under tmp_lock. */
+static cli_progress *sweep_progress;
 static char tmp_paths[2][4200];
 
 static void tmp_set(int i, const char *path)
@@ -94,6 +96,7 @@ static void tmp_set(int i, const char *path)
 void cli_sweep_abort(void)
 {
     pthread_mutex_lock(&tmp_lock);   /* kept: the process is ending */
+    cli_progress_pause(sweep_progress);   /* the terminal's line is left clean */
     for (int i = 0; i < 2; i++)
         if (tmp_paths[i][0])
             unlink(tmp_paths[i]);
@@ -161,8 +164,29 @@ typedef struct sweep {
     atomic_size_t next;
     atomic_size_t done;
     int *failed;                 /* per point */
-    pthread_mutex_t print;
+    pthread_mutex_t print;       /* then the progress line's hold, around writes to stderr */
+    cli_progress *progress;      /* the progress line, or NULL */
+    int point_lines;             /* a line per finished point */
 } sweep;
+
+/* The thread running points and its index (its view of the progress line). */
+typedef struct point_thread {
+    sweep *s;
+    unsigned t;
+} point_thread;
+
+
+static void say_begin(sweep *s)
+{
+    pthread_mutex_lock(&s->print);
+    cli_progress_hold(s->progress);
+}
+
+static void say_end(sweep *s)
+{
+    cli_progress_release(s->progress);
+    pthread_mutex_unlock(&s->print);
+}
 
 static void point_dir(const sweep *s, size_t k, char *buf, size_t n)
 {
@@ -178,7 +202,7 @@ static void describe_point(const sweep *s, size_t k, char *buf, size_t n)
                                  s->sw.values[k * s->sw.nnames + j]);
 }
 
-static int run_point(sweep *s, size_t k)
+static int run_point(sweep *s, size_t k, unsigned t)
 {
     const options *o = s->o;
     dessa_override sets[2 * MAX_SETS];
@@ -195,42 +219,55 @@ static int run_point(sweep *s, size_t k)
     lo.noverrides = nsets;
     dessa_scenario *sc = dessa_scenario_load(o->scenario, &lo, err, sizeof err);
     int status = EXIT_MODEL;
+    uint64_t reps_done = 0;
+    cli_progress *view = NULL;
     if (!sc) {
-        pthread_mutex_lock(&s->print);
+        say_begin(s);
         cli_print_error(err);
-        pthread_mutex_unlock(&s->print);
+        say_end(s);
     } else {
+        sim_config cfg;
+        int has_seed;
+        dessa_scenario_run_config(sc, &cfg, &has_seed);
+        view = cli_progress_point(s->progress, t, cfg.duration);
         cli_point pt = { k, &s->sw };
         cli_job job = { .o = o, .sc = sc, .sets = sets, .nsets = nsets, .dir = dir,
                         .reps = s->reps, .jobs = s->point_jobs, .point = &pt,
-                        .quiet_warnings = 1 };
+                        .progress_view = view, .quiet_warnings = 1 };
         status = cli_run_job(&job);
+        reps_done = job.reps_done;
         if (status == 0 && o->precision > 0 && job.reps_done == s->reps) {
-            pthread_mutex_lock(&s->print);
+            say_begin(s);
             fprintf(stderr, "warning: point %zu (%s): --precision %g not met after the maximum "
                             "of %" PRIu64 " replications\n", k, what, o->precision, s->reps);
-            pthread_mutex_unlock(&s->print);
+            say_end(s);
         }
         dessa_scenario_free(sc);
     }
     size_t done = atomic_fetch_add(&s->done, 1) + 1;
-    pthread_mutex_lock(&s->print);
-    if (status != 0)
-        fprintf(stderr, "dessa: point %zu (%s) failed; the other points go on\n", k, what);
-    else if (!o->quiet)
-        fprintf(stderr, "point %zu (%s) done, %zu/%zu\n", k, what, done, s->ntodo);
-    pthread_mutex_unlock(&s->print);
+    if (status != 0 || s->point_lines) {
+        say_begin(s);
+        if (status != 0)
+            fprintf(stderr, "dessa: point %zu (%s) failed; the other points go on\n", k, what);
+        else
+            fprintf(stderr, "point %zu (%s) done, %zu/%zu\n", k, what, done, s->ntodo);
+        say_end(s);
+    }
+    /* (a point that did not load counts through a view of its own) */
+    cli_progress_point_done(view ? view : cli_progress_point(s->progress, t, 0), s->reps,
+                            reps_done);
     return status;
 }
 
 static void *point_worker(void *arg)
 {
-    sweep *s = arg;
+    sweep *s = ((point_thread *)arg)->s;
+    unsigned t = ((point_thread *)arg)->t;
     for (;;) {
         size_t i = atomic_fetch_add(&s->next, 1);
         if (i >= s->ntodo)
             return NULL;
-        s->failed[s->todo[i]] = run_point(s, s->todo[i]) != 0;
+        s->failed[s->todo[i]] = run_point(s, s->todo[i], t) != 0;
     }
 }
 
@@ -1124,14 +1161,33 @@ int cli_sweep(const options *o)
     atomic_init(&s.next, 0);
     atomic_init(&s.done, 0);
     cli_signals_take(": the finished points are kept (dessa sweep --resume goes on)");
+    /* The progress line (after the signals were taken: its printer inherits the mask). -q
+     * and --progress=never silence it and the lines per point; on a terminal the line
+     * replaces them; elsewhere (--progress=always into a log) both are written. */
+    int mode = o->quiet && !o->progress_given ? CLI_PROGRESS_NEVER : o->progress;
+    s.progress = cli_progress_sweep(mode, s.ntodo, s.reps, threads, s.point_jobs);
+    s.point_lines = !o->quiet && o->progress != CLI_PROGRESS_NEVER &&
+                    !cli_progress_tty(s.progress);
+    pthread_mutex_lock(&tmp_lock);
+    sweep_progress = s.progress;
+    pthread_mutex_unlock(&tmp_lock);
     pthread_t th[1024];
+    point_thread pts[1024];
     unsigned started = 0;
-    for (unsigned i = 1; i < threads; i++)
-        if (pthread_create(&th[started], NULL, point_worker, &s) == 0)
+    for (unsigned i = 1; i < threads && i < 1024; i++) {
+        pts[started] = (point_thread){ &s, started + 1 };
+        if (pthread_create(&th[started], NULL, point_worker, &pts[started]) == 0)
             started++;
-    point_worker(&s);
+    }
+    point_thread first = { &s, 0 };
+    point_worker(&first);
     for (unsigned i = 0; i < started; i++)
         pthread_join(th[i], NULL);
+    pthread_mutex_lock(&tmp_lock);
+    sweep_progress = NULL;
+    pthread_mutex_unlock(&tmp_lock);
+    cli_progress_stop(s.progress, 1);   /* erased before the table */
+    s.progress = NULL;
     cli_mpi_max(s.failed, s.sw.npoints);   /* every rank's failures, on every rank */
     size_t nfailed = 0;
     for (size_t k = 0; k < s.sw.npoints; k++)
