@@ -110,8 +110,7 @@ check "--compare with no pair says so" $?
 
 # An unstable point is marked: rate 1.5 overloads the one-thread server (check: 150%), and the
 # run sees its queue grow; rate 0.3 is clean.
-"$dessa" sweep "$tmp/m.lua" -q -o "$tmp/unst" --param rate=0.3,1.5 --param mode=a --param users=1 \
-    --param think=10 --reps 2 2> /dev/null
+"$dessa" sweep "$tmp/m.lua" -q -o "$tmp/unst" --param rate=0.3,1.5 --param mode=a --reps 2 2> /dev/null
 awk -F, 'NR > 1 && $7 == "c.latency_mean" { print $2, $NF }' "$tmp/unst/sweep_summary.csv" > "$tmp/got"
 grep -q '^0.3 $' "$tmp/got" && grep -q '^1.5 .*overloaded' "$tmp/got"
 check "sweep_summary marks the overloaded point: $(tr '\n' ';' < "$tmp/got")" $?

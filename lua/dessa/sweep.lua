@@ -226,8 +226,12 @@ local function points(convert)
     if d then d.from_cli = d.from_cli or {}; d.from_cli[c.name] = true end
     if d and #d.names > 1 then
       if #values ~= #d.lists[c.name] then
+        local others = {}
+        for _, n in ipairs_(d.names) do
+          if n ~= c.name then others[#others + 1] = n end
+        end
         fail(nil, "--param %s: %s varies together with %s (zip at %s): give %d values, got %d",
-          c.name, c.name, concat(d.names, ", "), d.where, #d.lists[c.name], #values)
+          c.name, c.name, concat(others, ", "), d.where, #d.lists[c.name], #values)
       end
       d.lists[c.name] = values
     elseif d then
