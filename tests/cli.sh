@@ -78,14 +78,14 @@ grep -q "options come after the command" "$tmp/stderr"; check "option before the
 # One prefix: 'dessa: ' for every message without a scenario line.
 expect 1 "missing scenario, dessa: prefix" "$dessa" check "$tmp/none.lua"
 grep -q "^dessa: cannot read scenario '$tmp/none.lua': No such file or directory$" "$tmp/stderr"
-check "missing scenario message: $(head -1 "$tmp/stderr")" $?
+st=$?; check "missing scenario message: $(head -1 "$tmp/stderr")" $st
 touch "$tmp/afile"
 expect 1 "-o on a file, dessa: prefix" "$dessa" run scenarios/mm1.lua -q -o "$tmp/afile"
 grep -q "^dessa: cannot write the results in '$tmp/afile': '$tmp/afile' exists and is not a directory$" "$tmp/stderr"
-check "-o on a file message: $(head -1 "$tmp/stderr")" $?
+st=$?; check "-o on a file message: $(head -1 "$tmp/stderr")" $st
 expect 1 "unknown --set name, dessa: prefix" "$dessa" run scenarios/mm1.lua -q -o "$tmp/x" --set rat=1
 grep -q "^dessa: --set rat: the scenario has no param 'rat' (did you mean 'rate'?)$" "$tmp/stderr"
-check "--set name message: $(head -1 "$tmp/stderr")" $?
+st=$?; check "--set name message: $(head -1 "$tmp/stderr")" $st
 expect 2 "dessa help of no command" "$dessa" help frob
 expect 2 "a flag with a value" "$dessa" run scenarios/mm1.lua --quiet=1
 # The summary table: a row per flow and service, mean and half-width across replications.
@@ -124,7 +124,7 @@ cp "$tmp/typed.lua" "$tmp/ow.lua"
 expect 2 "a different run into the default directory is refused" \
     bash -c "cd '$tmp' && '$dessa' run ow.lua -q --set rate=0.6"
 grep -q "^dessa: 'out/ow' holds the results of a different run (rate = 0.4 there, 0.6 here); give -o DIR to keep both, or --force to replace them$" "$tmp/stderr"
-check "refusal names the difference: $(cat "$tmp/stderr")" $?
+st=$?; check "refusal names the difference: $(cat "$tmp/stderr")" $st
 grep -q '"rate": 0.4' "$tmp/out/ow/run.json"; check "refused run left the results alone" $?
 ! ls -a "$tmp/out" | grep -q 'tmp-'; check "refused run left no staging directory" $?
 expect 0 "the same run again replaces (more reps, another seed)" \
@@ -154,7 +154,7 @@ expect 0 "no progress line when stderr is not a terminal" "$dessa" run scenarios
 [ ! -s "$tmp/stderr" ]; check "stderr empty without a terminal" $?
 expect 0 "--progress=always" "$dessa" run scenarios/mm1.lua -q -o "$tmp/pg" --reps 3 -j2 --progress=always
 grep -Eq '^reps 3/3 \| t 100000/100000 s \| [0-9.]+[kMG]? events/s \| done in [0-9]+ s$' "$tmp/stderr"
-check "final progress line: $(tail -1 "$tmp/stderr")" $?
+st=$?; check "final progress line: $(tail -1 "$tmp/stderr")" $st
 [ ! -s "$tmp/stdout" ]; check "progress never on stdout" $?
 expect 2 "--progress=sometimes" "$dessa" run scenarios/mm1.lua -q -o "$tmp/pg" --progress=sometimes
 expect 2 "sweep --progress=sometimes" "$dessa" sweep scenarios/thread_pool.lua -q -o "$tmp/pgs" --progress=sometimes
@@ -170,11 +170,11 @@ EOF
     check "run on a terminal" $?
     head -c 300 "$tmp/tty" | grep -q "slow.lua: 2 replications, seed 1"; check "header printed first" $?
     tr '\r' '\n' < "$tmp/tty" | grep -Eq '^reps [0-9]/2 \| t [0-9]+/4000000 s \| .* \| ETA '
-    check "progress line rewritten on the terminal: $(tr '\r' '\n' < "$tmp/tty" | grep -a reps | head -2)" $?
+    st=$?; check "progress line rewritten on the terminal: $(tr '\r' '\n' < "$tmp/tty" | grep -a reps | head -2)" $st
     # (the table starts with its line of group headings, or with "flow" when it has none)
     grep -Eq $'\r\e\\[K( +[-/%a-z ]+\r?$|flow )' "$tmp/tty"; check "line erased before the table" $?
     script -qfec "'$dessa' run '$tmp/slow.lua' -o '$tmp/slow' --reps 2 -j 2 -q" /dev/null > "$tmp/tty" 2>&1
-    [ ! -s "$tmp/tty" ]; check "-q: nothing on the terminal: $(head -c 100 "$tmp/tty" | cat -v)" $?
+    [ ! -s "$tmp/tty" ]; st=$?; check "-q: nothing on the terminal: $(head -c 100 "$tmp/tty" | cat -v)" $st
 else
     echo "SKIP progress on a terminal: no script(1)"
 fi

@@ -10,7 +10,7 @@ if [ ! -f "$build/cmake_install.cmake" ]; then
 fi
 dest=$tmp/dest
 DESTDIR=$dest cmake --install "$build" --prefix /usr/local >"$tmp/install.log" 2>&1
-check "cmake --install with DESTDIR: $(tail -2 "$tmp/install.log")" $?
+st=$?; check "cmake --install with DESTDIR: $(tail -2 "$tmp/install.log")" $st
 # make install passes PREFIX and DESTDIR on to cmake --install.
 make -n -C "$root" install BUILD="$build" PREFIX=/opt/dessa DESTDIR=/tmp/stage 2>/dev/null |
     grep -qx "DESTDIR=\"/tmp/stage\" cmake --install $build --prefix \"/opt/dessa\""
@@ -35,7 +35,7 @@ done
 grep -q '^\.TH DESSA 1 .*dessa [0-9]' "$page"; check "man page header with the version" $?
 if command -v groff >/dev/null; then
     groff -man -Tutf8 -ww -z "$page" 2>"$tmp/groff.err" && [ ! -s "$tmp/groff.err" ]
-    check "groff finds no problem in the page: $(head -2 "$tmp/groff.err")" $?
+    st=$?; check "groff finds no problem in the page: $(head -2 "$tmp/groff.err")" $st
 fi
 if command -v man >/dev/null; then
     MANWIDTH=80 man -l "$page" 2>/dev/null | col -b > "$tmp/page.txt"
@@ -64,17 +64,17 @@ echo "-o: $(cd "$2" && comp dessa run a.lua -o "")"
 EOF
 mkdir -p "$tmp/files/sub" && touch "$tmp/files/a.lua" "$tmp/files/notes.txt"
 bash "$tmp/comp.sh" "$comp" "$tmp/files" > "$tmp/comp.out" 2>&1
-check "completion script sources: $(head -2 "$tmp/comp.out")" $?
+st=$?; check "completion script sources: $(head -2 "$tmp/comp.out")" $st
 got() { sed -n "s/^$1: //p" "$tmp/comp.out"; }
 grep -q "^complete -F _dessa dessa$" "$tmp/comp.out"; check "complete -p dessa" $?
-[ "$(got commands)" = "run sweep merge check plot report warmup help --help --version" ]; check "commands: $(got commands)" $?
-[ "$(got r)" = "run" ]; check "r -> run: $(got r)" $?
-[ "$(got help)" = "run sweep merge check plot report warmup" ]; check "help -> commands: $(got help)" $?
-[ "$(got --fo)" = "--force" ]; check "run --fo -> --force: $(got --fo)" $?
-[ "$(got "check --fo")" = "" ]; check "check has no --force: $(got "check --fo")" $?
-[ "$(got --progress=a)" = "auto always" ]; check "--progress=a: $(got --progress=a)" $?
-[ "$(got --set)" = "rate= service=" ]; check "--set names from the scenario: $(got --set)" $?
-[ "$(got --set=r)" = "rate=" ]; check "--set=r: $(got --set=r)" $?
-[ "$(got files)" = "a.lua sub" ]; check "scenario files and directories: $(got files)" $?
-[ "$(got -o)" = "sub" ]; check "-o completes directories: $(got -o)" $?
+[ "$(got commands)" = "run sweep merge check plot report warmup help --help --version" ]; st=$?; check "commands: $(got commands)" $st
+[ "$(got r)" = "run report" ]; st=$?; check "r -> run report: $(got r)" $st
+[ "$(got help)" = "run sweep merge check plot report warmup" ]; st=$?; check "help -> commands: $(got help)" $st
+[ "$(got --fo)" = "--force" ]; st=$?; check "run --fo -> --force: $(got --fo)" $st
+[ "$(got "check --fo")" = "" ]; st=$?; check "check has no --force: $(got "check --fo")" $st
+[ "$(got --progress=a)" = "auto always" ]; st=$?; check "--progress=a: $(got --progress=a)" $st
+[ "$(got --set)" = "rate= service=" ]; st=$?; check "--set names from the scenario: $(got --set)" $st
+[ "$(got --set=r)" = "rate=" ]; st=$?; check "--set=r: $(got --set=r)" $st
+[ "$(got files)" = "a.lua sub" ]; st=$?; check "scenario files and directories: $(got files)" $st
+[ "$(got -o)" = "sub" ]; st=$?; check "-o completes directories: $(got -o)" $st
 finish 20

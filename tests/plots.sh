@@ -53,7 +53,7 @@ charts="timeseries latency_cdf flows services"
 if has_gnuplot; then
     start=$(date +%s.%N)
     "$dessa" plot "$tmp/chain" --format png,svg > "$tmp/out" 2> "$tmp/err"
-    check "dessa plot png,svg: $(head -3 "$tmp/err")" $?
+    st=$?; check "dessa plot png,svg: $(head -3 "$tmp/err")" $st
     secs=$(echo "$(date +%s.%N) - $start" | bc)
     echo "timing: all 4 charts of a 3-replication run, PNG and SVG (8 files): $secs s"
     for c in $charts; do
@@ -65,13 +65,13 @@ if has_gnuplot; then
 
     # One replication instead of the mean; a replication the run does not have.
     "$dessa" plot "$tmp/chain" --rep 2 -q 2> "$tmp/err"
-    check "--rep 2: $(head -2 "$tmp/err")" $?
+    st=$?; check "--rep 2: $(head -2 "$tmp/err")" $st
     "$dessa" plot "$tmp/chain" --rep 3 -q 2> "$tmp/err"
     [ $? -eq 1 ] && grep -q "3 replications" "$tmp/err"; check "--rep 3 of 3 refused" $?
 
     # No request answered: the CDF is skipped with a reason, the other charts drawn.
     "$dessa" plot "$tmp/pool" > "$tmp/out" 2> "$tmp/err"
-    check "plot a run without answers: $(head -3 "$tmp/err")" $?
+    st=$?; check "plot a run without answers: $(head -3 "$tmp/err")" $st
     grep -q "no latency_cdf chart: no request was answered" "$tmp/out"
     check "the skipped CDF is explained" $?
     for c in timeseries flows services; do png "$tmp/pool/$c.png"; check "pool $c.png" $?; done
@@ -80,7 +80,7 @@ if has_gnuplot; then
     # The scripts on their own, as docs/charts.md shows them.
     for c in $charts; do
         gnuplot -e "dir='$tmp/mm1'; out='$tmp/alone-$c.svg'; fmt='svg'" "plots/$c.gp" 2> "$tmp/err"
-        check "gnuplot plots/$c.gp on its own: $(grep -iv warning "$tmp/err" | head -2)" $?
+        st=$?; check "gnuplot plots/$c.gp on its own: $(grep -iv warning "$tmp/err" | head -2)" $st
         svg "$tmp/alone-$c.svg"; check "standalone $c.svg valid" $?
     done
     # The hook for failures: intervals shaded on the time axis, with their labels.
@@ -96,12 +96,12 @@ if has_gnuplot; then
     # group repeats its broker and is drawn once).
     panels() { grep -o 'id="gnuplot_plot_1[a-z]"' "$1" | sort -u | wc -l; }
     [ "$(panels "$tmp/chain/timeseries.svg")" -eq 5 ] && ! grep -q '>messages<' "$tmp/chain/timeseries.svg"
-    check "timeseries without brokers: 5 panels ($(panels "$tmp/chain/timeseries.svg"))" $?
+    st=$?; check "timeseries without brokers: 5 panels ($(panels "$tmp/chain/timeseries.svg"))" $st
     "$dessa" plot "$tmp/aq" --format svg -q 2> "$tmp/err"
-    check "dessa plot async_queue: $(head -3 "$tmp/err")" $?
+    st=$?; check "dessa plot async_queue: $(head -3 "$tmp/err")" $st
     ts="$tmp/aq/timeseries.svg"
     svg "$ts"; check "async_queue timeseries.svg valid" $?
-    [ "$(panels "$ts")" -eq 6 ]; check "timeseries with a broker: 6 panels ($(panels "$ts"))" $?
+    [ "$(panels "$ts")" -eq 6 ]; st=$?; check "timeseries with a broker: 6 panels ($(panels "$ts"))" $st
     grep -q '>messages<' "$ts" && grep -q '>orders_q<' "$ts" && grep -q '>waiting (depth)<' "$ts" &&
         grep -q '>lag<' "$ts"
     check "the broker panel names orders_q, depth and lag" $?
@@ -116,7 +116,7 @@ if has_gnuplot; then
     # The report.
     start=$(date +%s.%N)
     "$dessa" report "$tmp/chain" > "$tmp/out" 2> "$tmp/err"
-    check "dessa report: $(head -3 "$tmp/err")" $?
+    st=$?; check "dessa report: $(head -3 "$tmp/err")" $st
     echo "timing: report.html of a 3-replication run: $(echo "$(date +%s.%N) - $start" | bc) s"
     r="$tmp/chain/report.html"
     for name in $(tail -n +2 "$tmp/chain/flows.csv" | cut -d, -f2 | sort -u) \
@@ -184,7 +184,7 @@ EOF
         png "$tmp/shot.png"; check "the screenshot is a PNG" $?
         # A blank page compresses to a few kB; tables and four charts do not.
         [ "$(wc -c < "$tmp/shot.png")" -gt 60000 ]
-        check "the page rendered ($(wc -c < "$tmp/shot.png") bytes of screenshot)" $?
+        st=$?; check "the page rendered ($(wc -c < "$tmp/shot.png") bytes of screenshot)" $st
         echo "timing: chromium screenshot: $(echo "$(date +%s.%N) - $start" | bc) s"
     else
         echo "SKIP report screenshot: Chromium is not installed (apt-get install chromium; CI does)"
@@ -197,7 +197,7 @@ rm -f "$tmp/mm1/"*.png
 env -u DESSA_GNUPLOT PATH="$tmp/empty" "$dessa" plot "$tmp/mm1" > "$tmp/out" 2> "$tmp/err"
 [ $? -eq 1 ]; check "plot without gnuplot: exit 1" $?
 grep -q "cannot run gnuplot" "$tmp/err" && grep -q "apt-get install gnuplot" "$tmp/err"
-check "plot without gnuplot: the message says how to install it: $(head -2 "$tmp/err")" $?
+st=$?; check "plot without gnuplot: the message says how to install it: $(head -2 "$tmp/err")" $st
 ! ls "$tmp/mm1" | grep -q '\.png'; check "plot without gnuplot wrote nothing" $?
 env -u DESSA_GNUPLOT PATH="$tmp/empty" "$dessa" report "$tmp/mm1" 2> "$tmp/err"
 [ $? -eq 1 ] && grep -q -- "--no-charts" "$tmp/err"; check "report without gnuplot: exit 1, hint" $?
@@ -215,11 +215,11 @@ printf '#!/bin/sh\ncat >/dev/null\necho "version 4.6" >&2\necho "pngcairo yes" >
 chmod +x "$tmp/bin/gnuplot"
 DESSA_GNUPLOT="$tmp/bin/gnuplot" "$dessa" plot "$tmp/mm1" 2> "$tmp/err"
 [ $? -eq 1 ] && grep -q "gnuplot 4.6 is too old" "$tmp/err"
-check "old gnuplot refused: $(head -1 "$tmp/err")" $?
+st=$?; check "old gnuplot refused: $(head -1 "$tmp/err")" $st
 # gnuplot without pngcairo.
 sed -i 's/version 4.6/version 5.4/; s/pngcairo yes/pngcairo no/' "$tmp/bin/gnuplot"
 DESSA_GNUPLOT="$tmp/bin/gnuplot" "$dessa" plot "$tmp/mm1" 2> "$tmp/err"
-[ $? -eq 1 ] && grep -q "no pngcairo" "$tmp/err"; check "gnuplot without pngcairo: $(head -1 "$tmp/err")" $?
+[ $? -eq 1 ] && grep -q "no pngcairo" "$tmp/err"; st=$?; check "gnuplot without pngcairo: $(head -1 "$tmp/err")" $st
 # gnuplot that writes half a file and fails: the file is removed, the old one kept.
 cat > "$tmp/bin/gnuplot" <<'EOF'
 #!/bin/sh
@@ -233,7 +233,7 @@ EOF
 echo "old chart" > "$tmp/mm1/flows.png"
 DESSA_GNUPLOT="$tmp/bin/gnuplot" "$dessa" plot "$tmp/mm1" 2> "$tmp/err"
 [ $? -eq 1 ] && grep -q "gnuplot failed to draw" "$tmp/err" && grep -q "something went wrong" "$tmp/err"
-check "failing gnuplot reported: $(head -1 "$tmp/err")" $?
+st=$?; check "failing gnuplot reported: $(head -1 "$tmp/err")" $st
 [ "$(cat "$tmp/mm1/flows.png")" = "old chart" ]; check "a failed chart leaves the old file" $?
 no_leftovers "$tmp/mm1"; check "a failed chart leaves no temporary file" $?
 [ ! -e "$tmp/mm1/timeseries.png" ]; check "a failed chart leaves no new file" $?
@@ -246,7 +246,7 @@ check "--format gif: exit 2" $?
 "$dessa" plot "$tmp/nowhere" 2> "$tmp/err"; [ $? -eq 1 ] && grep -q "nowhere" "$tmp/err"
 check "missing DIR: exit 1 naming it" $?
 "$dessa" plot "$tmp/empty" 2> "$tmp/err"; [ $? -eq 1 ] && grep -q "run.json" "$tmp/err"
-check "a directory without results: exit 1: $(head -1 "$tmp/err")" $?
+st=$?; check "a directory without results: exit 1: $(head -1 "$tmp/err")" $st
 nl="$tmp/line
 break"
 mkdir -p "$nl"

@@ -53,7 +53,7 @@ usage() {   # usage DESCRIPTION EXPECTED-TEXT ARGS...
     local what=$1 want=$2
     shift 2
     "$dessa" plot "$@" > "$tmp/out" 2> "$tmp/err"
-    [ $? -eq 2 ] && grep -q -- "$want" "$tmp/err"; check "$what: $(head -1 "$tmp/err")" $?
+    [ $? -eq 2 ] && grep -q -- "$want" "$tmp/err"; st=$?; check "$what: $(head -1 "$tmp/err")" $st
 }
 usage "--x not a param" "swept parameters are: rate, mode" "$tmp/s" --x threads
 usage "--x not numeric" "numeric swept parameters: rate" "$tmp/s" --x mode
@@ -69,7 +69,7 @@ ls "$tmp/s" | grep -q '\.png\|\.svg'; [ $? -ne 0 ]; check "usage errors drew not
 
 if has_gnuplot; then
     "$dessa" plot "$tmp/s" --format png,svg > "$tmp/out" 2> "$tmp/err"
-    check "dessa plot SWEEPDIR: $(head -3 "$tmp/err")" $?
+    st=$?; check "dessa plot SWEEPDIR: $(head -3 "$tmp/err")" $st
     charts="latency_load metric-throughput metric-threads_working metric-threads_blocked"
     for c in $charts; do
         png "$tmp/s/$c.png"; check "$c.png valid" $?
@@ -101,10 +101,10 @@ if has_gnuplot; then
 
     # --x, --y, --by.
     "$dessa" plot "$tmp/s" --x rate --y web.threads_blocked --by mode -q 2> "$tmp/err"
-    check "--x rate --y web.threads_blocked --by mode: $(head -2 "$tmp/err")" $?
+    st=$?; check "--x rate --y web.threads_blocked --by mode: $(head -2 "$tmp/err")" $st
     png "$tmp/s/metric-web.threads_blocked.png"; check "metric-web.threads_blocked.png" $?
     "$dessa" plot "$tmp/s" --y latency_p99 --format svg -q 2> "$tmp/err"
-    check "--y latency_p99 (every flow): $(head -2 "$tmp/err")" $?
+    st=$?; check "--y latency_p99 (every flow): $(head -2 "$tmp/err")" $st
     f="$tmp/s/metric-latency_p99.svg"
     svg "$f" && grep -q '>users.latency_p99<' "$f" && grep -q '>batch.latency_p99<' "$f" &&
         grep -q 'latency p99 (ms)' "$f"
@@ -114,7 +114,7 @@ if has_gnuplot; then
     for c in latency_load metric; do
         gnuplot -e "dir='$tmp/s'; fmt='svg'; out='$tmp/alone-$c.svg'; y='throughput'" \
             "plots/$c.gp" 2> "$tmp/err"
-        check "gnuplot plots/$c.gp on its own: $(grep -iv warning "$tmp/err" | head -2)" $?
+        st=$?; check "gnuplot plots/$c.gp on its own: $(grep -iv warning "$tmp/err" | head -2)" $st
         svg "$tmp/alone-$c.svg"; check "standalone $c.svg valid" $?
         grep -q "m.lua  |  sweep of rate mode" "$tmp/alone-$c.svg"
         check "standalone $c caption from sweep.json" $?
@@ -125,7 +125,7 @@ if has_gnuplot; then
 
     # The report.
     "$dessa" report "$tmp/s" > "$tmp/out" 2> "$tmp/err"
-    check "dessa report SWEEPDIR: $(head -3 "$tmp/err")" $?
+    st=$?; check "dessa report SWEEPDIR: $(head -3 "$tmp/err")" $st
     r="$tmp/s/report.html"
     for name in users batch; do
         grep -q "Flow $name<" "$r"; check "the report has the points of flow $name" $?
@@ -179,7 +179,7 @@ LUA
     [ "$(tail -n +2 "$tmp/t/sweep.csv" | wc -l)" -eq 80 ]; check "40 points x 2 replications" $?
     start=$(date +%s.%N)
     "$dessa" plot "$tmp/t" --format png,svg -q 2> "$tmp/err"
-    check "plot the 40-point sweep: $(head -2 "$tmp/err")" $?
+    st=$?; check "plot the 40-point sweep: $(head -2 "$tmp/err")" $st
     secs=$(echo "$(date +%s.%N) - $start" | bc)
     echo "timing: every chart of a 40-point sweep (2 replications), PNG and SVG ($(ls "$tmp/t" | grep -c '\.png\|\.svg') files): $secs s"
     [ "$(echo "$secs < 60" | bc)" = 1 ]; check "seconds, not minutes ($secs s)" $?

@@ -99,7 +99,7 @@ for sig in INT TERM; do
     wait $pid; rc=$?
     [ $rc -gt 128 ]; check "SIG$sig: exit $rc" $?
     grep -q "^dessa: \(interrupted\|terminated\): no results written" "$tmp/sig.err"
-    check "SIG$sig: says so: $(cat "$tmp/sig.err")" $?
+    st=$?; check "SIG$sig: says so: $(cat "$tmp/sig.err")" $st
     [ ! -e "$tmp/slow" ] && no_temporaries "$tmp"; st=$?
     check "SIG$sig left files: $(ls -a "$tmp")" $st
 done

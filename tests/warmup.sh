@@ -12,7 +12,7 @@ LUA
 "$dessa" warmup "$tmp/r" > "$tmp/out"
 check "warmup exits 0" $?
 grep -q "c.latency_mean over 10 replications, 300 samples of 10 s: suggested warm-up" "$tmp/out"
-check "warmup says what it measured ($(head -1 "$tmp/out"))" $?
+st=$?; check "warmup says what it measured ($(head -1 "$tmp/out"))" $st
 
 # The mean across replications at each time, from timeseries.csv (k-th row of c per rep).
 awk -F, 'NR > 1 && $3 == "c" { if ($1 != r) { r = $1; k = 0 } k++; t[k] = $2
@@ -56,7 +56,7 @@ err() {   # err DESCRIPTION STATUS PATTERN ARGS...
     "$dessa" warmup "$@" > /dev/null 2> "$tmp/err"
     local st=$?
     [ "$st" -eq "$want" ] && grep -q -- "$pat" "$tmp/err"
-    check "$what (exit $st: $(head -1 "$tmp/err"))" $?
+    st=$?; check "$what (exit $st: $(head -1 "$tmp/err"))" $st
 }
 err "no directory" 2 "warmup needs a results directory"
 err "no time series" 1 "cannot read" "$tmp/none"

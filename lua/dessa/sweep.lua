@@ -18,6 +18,7 @@ local need = ...
 local fmt = string.format
 local getmetatable_, setmetatable_ = getmetatable, setmetatable
 local concat = table.concat
+local sort = table.sort
 local floor = math.floor
 local ipairs_, pairs_ = ipairs, pairs
 local mtype = math.type
@@ -128,6 +129,7 @@ function API.zip(t)
   if #z.names < 2 then
     fail(where, "zip: expected at least two parameters that vary together, got %d", #z.names)
   end
+  sort(z.names)   -- the order of a table's keys is no order: messages name them sorted
   return setmetatable_(z, ZIP_MT)
 end
 

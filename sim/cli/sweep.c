@@ -56,7 +56,15 @@ int cli_point_row(sim_file *f, const cli_point *pt, uint64_t rep, const sim_rep_
             const sim_entity_result *x = &res->entities[i];
             for (size_t m = 0; m < x->kind->nmetrics; m++) {
                 char col[512];
-                snprintf(col, sizeof col, "%s.%s", x->name, x->kind->metrics[m].name);
+                /* a service's replica: s[0].metric; an endpoint or a broker's group:
+                 * s/e.metric (the time series names groups the same way) */
+                const char *mn = x->kind->metrics[m].name;
+                if (x->kind == sim_result_kind_replica())
+                    snprintf(col, sizeof col, "%s[%s].%s", x->name, x->part, mn);
+                else if (x->part && x->part[0])
+                    snprintf(col, sizeof col, "%s/%s.%s", x->name, x->part, mn);
+                else
+                    snprintf(col, sizeof col, "%s.%s", x->name, mn);
                 sim_csv_str(f, col);
             }
         }
