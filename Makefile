@@ -39,7 +39,7 @@ bench: build
 asan:
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DDESSA_SANITIZE=ON
 	cmake --build build-asan -j $(JOBS)
-	cd build-asan && ctest --output-on-failure -j $(JOBS)
+	cd build-asan && ctest --output-on-failure -j $(JOBS) $(ASAN_CTEST_ARGS)
 
 # The scenario-loader fuzz target (tests/fuzz/, clang and libFuzzer): FUZZ_SECONDS of fuzzing from
 # the seed corpus; findings are saved in tests/fuzz/found/. Timeouts and out-of-memory inputs are
