@@ -252,6 +252,26 @@ check "batch means of one M/M/1 run hold the exact 2 s ($m ± $hw)" $?
 [ $? -eq 2 ] && grep -q -- "--batches needs a whole number from 2" "$tmp/err"
 check "--batches 1 is a usage error" $?
 
+# The job-array script of docs/sweeps.md, as written, for each of its 8 array tasks (what Slurm
+# would do, with SLURM_ARRAY_TASK_ID set), on the docs' own pool.lua; then merged: the bytes of
+# one sweep.
+mkdir -p "$tmp/slurm/bin"
+ln -s "$dessa" "$tmp/slurm/bin/dessa"
+awk '/^```lua/ { inb = 1; next } /^```/ { if (inb && ok) exit; inb = 0; next }
+     inb && /^-- example: pool_sweep/ { ok = 1 } inb && ok { print }' docs/sweeps.md > "$tmp/slurm/pool.lua"
+awk '/^```sh/ { inb = 1; next } /^```/ { if (ok) exit; inb = 0; next }
+     inb && /^#!\/bin\/bash/ { ok = 1 } inb && ok { print }' docs/sweeps.md > "$tmp/slurm/sweep.sbatch"
+grep -q -- '--shard "$SLURM_ARRAY_TASK_ID/8"' "$tmp/slurm/sweep.sbatch" && grep -q '^sweep' "$tmp/slurm/pool.lua"
+check "the docs' job-array script and pool.lua are found" $?
+(cd "$tmp/slurm" && export PATH="$tmp/slurm/bin:$PATH" &&
+    for t in 1 2 3 4 5 6 7 8; do SLURM_ARRAY_TASK_ID=$t bash sweep.sbatch || exit 1; done &&
+    dessa merge out/pool-sweep -q && dessa sweep pool.lua -o whole -q -j 2)
+check "the job-array script's 8 tasks and the merge run" $?
+for f in sweep.csv sweep_summary.csv; do
+    cmp -s "$tmp/slurm/out/pool-sweep/$f" "$tmp/slurm/whole/$f"
+    check "$f: the docs' job array merged = one sweep" $?
+done
+
 # Errors: a message, a non-zero exit, nothing written.
 err() {   # err DESCRIPTION EXPECTED-STATUS PATTERN ARGS...
     local what=$1 want=$2 pat=$3
