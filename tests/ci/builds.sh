@@ -17,7 +17,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0
 for s in "${scenarios[@]}"; do
-    name=$(basename "$s" .lua)
+    name=$(printf %s "${s%.lua}" | tr / _)   # scenarios/mm1 and tests/validation/mm1 apart
     ok=1
     for run in "A $a 1" "A $a 2" "B $b 1" "B $b 2"; do
         read -r tag prog jobs <<<"$run"
