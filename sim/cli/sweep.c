@@ -9,9 +9,9 @@
  * back are the numbers computed: reals are written in the shortest form that reads back
  * exactly (out/csv.h).
  *
- * Parallelism: with at least as many replications per point as threads, the points run one
- * after the other with their replications spread over the threads; otherwise several points
- * run at once. The files do not depend on -j either way. The random streams depend on the seed,
+ * Parallelism: the points run on the threads, each point's replications one after the other;
+ * a sweep of fewer points than threads also spreads each point's replications. The files do not
+ * depend on -j either way. The random streams depend on the seed,
  * the replication and the component's name, not on the point: the points of a sweep see common
  * random numbers. */
 #include <errno.h>
@@ -1162,7 +1162,10 @@ int cli_sweep(const options *o)
     }
 
     unsigned jobs = o->jobs;
-    unsigned threads = s.reps >= jobs ? 1 : jobs;
+    /* Points in parallel first: a point on one thread loads its scenario once, while spreading a
+     * point's replications over threads loads a copy per thread per point (a few ms each, more
+     * than a short replication). Only a sweep of fewer points than threads spreads them. */
+    unsigned threads = jobs;
     if (threads > s.ntodo)
         threads = s.ntodo ? (unsigned)s.ntodo : 1;
     s.point_jobs = jobs / threads ? jobs / threads : 1;
