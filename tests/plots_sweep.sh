@@ -5,29 +5,8 @@
 # percentile); the report names every flow and swept param; --x, --y and --by errors; the time to
 # draw every chart of a 40-point sweep.
 . "$2/tests/lib/common.sh" "$@"
-has_gnuplot() { command -v gnuplot >/dev/null 2>&1; }
+. "$2/tests/lib/charts.sh"
 has_gnuplot || echo "SKIP charts: gnuplot is not installed (apt-get install gnuplot-nox); errors only"
-
-# png FILE, svg FILE: as in tests/plots.sh.
-png() {
-    local sig w h
-    sig=$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')
-    [ "$sig" = 89504e470d0a1a0a ] || { echo "  $1: not a PNG ($sig)"; return 1; }
-    w=$((16#$(head -c 20 "$1" | tail -c 4 | od -An -tx1 | tr -d ' \n')))
-    h=$((16#$(head -c 24 "$1" | tail -c 4 | od -An -tx1 | tr -d ' \n')))
-    [ "$w" -ge 400 ] && [ "$w" -le 4000 ] && [ "$h" -ge 300 ] && [ "$h" -le 4000 ] ||
-        { echo "  $1: ${w}x$h"; return 1; }
-    [ "$(wc -c < "$1")" -gt 5000 ] || { echo "  $1: only $(wc -c < "$1") bytes"; return 1; }
-}
-svg() {
-    [ "$(wc -c < "$1")" -gt 5000 ] || { echo "  $1: only $(wc -c < "$1") bytes"; return 1; }
-    grep -q '<path' "$1" || { echo "  $1: nothing drawn"; return 1; }
-    if command -v python3 >/dev/null 2>&1; then
-        python3 -c 'import sys, xml.etree.ElementTree as E; r = E.parse(sys.argv[1]).getroot()
-sys.exit(0 if r.tag.endswith("svg") else 1)' "$1" || { echo "  $1: not SVG XML"; return 1; }
-    fi
-}
-no_leftovers() { ! ls -a "$1" | grep -q 'tmp-\|report-'; }
 
 # Two flows into a web tier of 4 threads that calls a database of 20 ms: synchronous calls hold
 # a thread (capacity 4 / 20 ms = 200/s, so the last rate saturates), asynchronous ones do not.
@@ -142,19 +121,7 @@ if has_gnuplot; then
     grep -q 'local mode = param(' "$r"; check "the report shows the scenario" $?
     no_leftovers "$tmp/s"; check "no temporary files after the report" $?
     if command -v python3 >/dev/null 2>&1; then
-        python3 - "$r" <<'PY'
-import sys, html.parser
-class P(html.parser.HTMLParser):
-    def __init__(s): super().__init__(); s.stack = []
-    def handle_starttag(s, t, a):
-        if t not in ("meta", "br", "path", "use", "rect", "circle", "line", "polygon", "image"): s.stack.append(t)
-    def handle_endtag(s, t):
-        if t in ("path", "use", "rect", "circle", "line", "polygon", "image"): return
-        if not s.stack or s.stack[-1] != t: sys.exit("unbalanced </%s>, open: %s" % (t, s.stack[-3:]))
-        s.stack.pop()
-p = P(); p.feed(open(sys.argv[1]).read())
-sys.exit(0 if not p.stack else "unclosed: %s" % p.stack)
-PY
+        balanced_html "$r"
         check "the sweep report's tags are balanced" $?
     fi
     # The mean of the points table is the mean of the replications in sweep.csv.
