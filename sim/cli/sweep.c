@@ -346,33 +346,6 @@ static char *sweep_json(const sweep *s, uint64_t seed)
     return b;
 }
 
-static char *read_all(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 4096, len = 0;
-    char *b = malloc(cap + 1);
-    while (b) {
-        size_t n = fread(b + len, 1, cap - len, f);
-        len += n;
-        if (len < cap)
-            break;
-        char *nb = realloc(b, cap * 2 + 1);
-        if (!nb) {
-            free(b);
-            b = NULL;
-            break;
-        }
-        b = nb;
-        cap *= 2;
-    }
-    fclose(f);
-    if (b)
-        b[len] = 0;
-    return b;
-}
-
 /* Writes text to DIR/name through a temporary file and a rename. 0, or -1 after printing why. */
 static int write_whole(const char *dir, const char *name, const char *text)
 {
@@ -1080,7 +1053,7 @@ static int prepare(sweep *s, const char *json, int shard)
     const options *o = s->o;
     char path[4300];
     snprintf(path, sizeof path, "%s/%s", s->dir, SWEEP_JSON);
-    char *old = read_all(path);
+    char *old = rundir_slurp(path, NULL);
     int rc = -1;
     if (o->resume && !old)
         fprintf(stderr, "dessa: --resume: '%s' holds no sweep to resume\n", s->dir);
@@ -1232,15 +1205,6 @@ done:
 
 /* ---- dessa merge ------------------------------------------------------------------------- */
 
-/* The number after "key": in a sweep.json text, or -1. */
-static long long json_number(const char *json, const char *key)
-{
-    char pat[64];
-    snprintf(pat, sizeof pat, "\"%s\": ", key);
-    const char *p = strstr(json, pat);
-    return p ? strtoll(p + strlen(pat), NULL, 10) : -1;
-}
-
 /* Copies the regular files of directory from into directory to (made). 0 or -1 with errno. */
 static int copy_dir(const char *from, const char *to)
 {
@@ -1309,7 +1273,7 @@ int cli_merge(int argc, char **argv)
     int status = EXIT_MODEL;
     for (size_t i = 0; i < ndirs; i++) {
         snprintf(path, sizeof path, "%s/%s", dirs[i], SWEEP_JSON);
-        char *j = read_all(path);
+        char *j = rundir_slurp(path, NULL);
         if (!j) {
             fprintf(stderr, "dessa: merge: '%s' holds no sweep (no readable %s)\n", dirs[i],
                     SWEEP_JSON);
@@ -1328,8 +1292,13 @@ int cli_merge(int argc, char **argv)
         else
             json = j;
     }
-    long long npoints = json_number(json, "npoints"), reps = json_number(json, "reps");
+    char err[128];
+    json_val *desc = json_parse(json, err, sizeof err);
+    const json_val *np = json_get(desc, "npoints"), *nr = json_get(desc, "reps");
+    long long npoints = np && np->type == JSON_NUM ? (long long)np->num : -1;
+    long long reps = nr && nr->type == JSON_NUM ? (long long)nr->num : -1;
     if (npoints < 1 || reps < 1) {
+        json_free(desc);
         fprintf(stderr, "dessa: merge: '%s/%s' is not a sweep description\n", dirs[0],
                 SWEEP_JSON);
         free(json);
@@ -1370,13 +1339,12 @@ int cli_merge(int argc, char **argv)
             goto done;
         }
     }
-    char scenario[4096] = "";
-    const char *p = strstr(json, "\"scenario\": \"");
-    if (p)
-        sscanf(p + 13, "%4095[^\"]", scenario);
-    if (assemble_dir(out, (size_t)npoints, NULL, scenario, (uint64_t)reps, quiet) == 0)
+    const char *scenario = json_str(desc, "scenario");
+    if (assemble_dir(out, (size_t)npoints, NULL, scenario ? scenario : "", (uint64_t)reps,
+                     quiet) == 0)
         status = 0;
 done:
+    json_free(desc);
     free(json);
     return status;
 }
