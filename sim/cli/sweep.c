@@ -524,6 +524,25 @@ static const char *nth_value(const char *b, size_t j)
     return b;
 }
 
+/* The header line of point directory pdir's point.csv into *line (getline's buffer), without
+ * its line end; 0, or -1 after saying why. */
+static int read_header_line(const char *pdir, char **line, size_t *cap)
+{
+    char path[4300];
+    snprintf(path, sizeof path, "%s/%s", pdir, CLI_POINT_CSV);
+    FILE *in = fopen(path, "r");
+    errno = 0;
+    if (!in || getline(line, cap, in) < 0) {
+        fprintf(stderr, "dessa: cannot read '%s': %s\n", path, strerror(errno ? errno : EIO));
+        if (in)
+            fclose(in);
+        return -1;
+    }
+    fclose(in);
+    cli_chomp(*line);
+    return 0;
+}
+
 /* What the assembly reads: point k's rows in pdirs[k]/point.csv (NULL: a point that failed,
  * left out); nnames params named names[]; sweep.csv and sweep_summary.csv go to dir. */
 typedef struct sources {
@@ -557,16 +576,8 @@ static int assemble(const sources *s)
     for (size_t k = 0; k < s->npoints; k++) {
         if (!s->pdirs[k])
             continue;
-        snprintf(path, sizeof path, "%s/%s", s->pdirs[k], CLI_POINT_CSV);
-        FILE *in = fopen(path, "r");
-        if (!in || getline(&line, &cap, in) < 0) {
-            fprintf(stderr, "dessa: cannot read '%s': %s\n", path, strerror(errno ? errno : EIO));
-            if (in)
-                fclose(in);
+        if (read_header_line(s->pdirs[k], &line, &cap) != 0)
             goto done;
-        }
-        fclose(in);
-        cli_chomp(line);
         if (header && !strcmp(header, line))
             continue;
         free(header);
@@ -803,17 +814,8 @@ static int assemble_dir(const char *dir, size_t npoints, const int *failed, cons
         if (hdr)
             continue;
         /* The params' names: the first point's header, between point and rep. */
-        char path[4300];
-        snprintf(path, sizeof path, "%s/%s", buf, CLI_POINT_CSV);
-        FILE *in = fopen(path, "r");
-        if (!in || getline(&line, &cap, in) < 0) {
-            fprintf(stderr, "dessa: cannot read '%s': %s\n", path, strerror(errno ? errno : EIO));
-            if (in)
-                fclose(in);
+        if (read_header_line(buf, &line, &cap) != 0)
             goto done;
-        }
-        fclose(in);
-        cli_chomp(line);
         if (!(hdr = strdup(line)))
             goto oom;
         char *f[MAX_SETS + 2];
@@ -821,7 +823,7 @@ static int assemble_dir(const char *dir, size_t npoints, const int *failed, cons
         while (r < n && strcmp(f[r], "rep"))
             r++;
         if (r == n) {
-            fprintf(stderr, "dessa: '%s': no rep column\n", path);
+            fprintf(stderr, "dessa: '%s/%s': no rep column\n", buf, CLI_POINT_CSV);
             goto done;
         }
         if (!(names = calloc(r, sizeof *names)))
