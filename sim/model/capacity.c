@@ -28,7 +28,7 @@ typedef struct ctx {
     uint32_t *ep_service;    /* the service of each endpoint */
     /* call edges, CSR: edges[estart[i] .. estart[i + 1]) leave endpoint i */
     edge *edges;
-    size_t nedges, edges_cap;
+    size_t nedges;
     size_t *estart;
     uint32_t *order;         /* callee-first (every endpoint after the ones it calls) */
     uint32_t *pos;           /* pos[i]: i's place in order */
@@ -239,14 +239,9 @@ static void order_stat(const double *m, const double *v, uint32_t n, uint32_t k,
 
 static int edge_add(ctx *x, uint32_t to, double count)
 {
-    if (x->nedges == x->edges_cap) {
-        size_t cap = x->edges_cap ? 2 * x->edges_cap : 64;
-        edge *p = sim_realloc(x->edges, cap * sizeof *p);
-        if (!p)
-            return SIM_ENOMEM;
-        x->edges = p;
-        x->edges_cap = cap;
-    }
+    if (x->nedges >= UINT32_MAX ||
+        sim_grow((void **)&x->edges, (uint32_t)x->nedges, sizeof *x->edges) != 0)
+        return SIM_ENOMEM;
     x->edges[x->nedges++] = (edge){ to, count };
     return SIM_OK;
 }
