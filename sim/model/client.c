@@ -183,7 +183,6 @@ static void send_request(sim_engine *e, sim_client *c, uint32_t user)
     c->created++;
     c->in_flight++;
     c->all.sent++;
-    c->tick.sent++;
     if (root->counted)
         c->win.sent++;
     if (c->cfg.timeout > 0)
@@ -255,7 +254,6 @@ static void resolve(sim_engine *e, sim_req *root, sim_cause out)
         c->in_flight--;
     double lat = e->now - root->t_created;
     c->all.by[out]++;
-    c->tick.by[out]++;
     if (root->counted)
         c->win.by[out]++;
     if (out == SIM_CAUSE_OK) {
@@ -307,7 +305,7 @@ static const char *client_name(const sim_engine *e, uint32_t i) { return e->clie
 static void client_sample(sim_engine *e, uint32_t i, double span, sim_series_row *row)
 {
     sim_client *c = &e->clients[i];
-    row->throughput = (double)c->tick.by[SIM_CAUSE_OK] / span;
+    row->throughput = (double)(c->all.by[SIM_CAUSE_OK] - c->at_tick.by[SIM_CAUSE_OK]) / span;
     row->latency_mean = sim_hist_mean(&c->tick_hist);
     row->latency_p50 = sim_hist_quantile(&c->tick_hist, 0.50);
     row->latency_p99 = sim_hist_quantile(&c->tick_hist, 0.99);
@@ -315,9 +313,9 @@ static void client_sample(sim_engine *e, uint32_t i, double span, sim_series_row
     row->threads_working = row->threads_blocked = row->cores_busy = NAN;
     uint64_t errors = 0;
     for (int k = 1; k < SIM_NCAUSES; k++)
-        errors += c->tick.by[k];
+        errors += c->all.by[k] - c->at_tick.by[k];
     row->errors = errors;
-    memset(&c->tick, 0, sizeof c->tick);
+    c->at_tick = c->all;
     sim_hist_reset(&c->tick_hist);
 }
 

@@ -30,7 +30,7 @@ typedef struct sim_client {
     sim_rng rng_arrival, rng_think;
     uint64_t created;           /* requests made so far (limit) */
     sim_time on_until;          /* bursty: end of the current on period */
-    sim_flow_counts all, win, tick;
+    sim_flow_counts all, win, at_tick;   /* since the start, its cohort, at the last sample */
     uint64_t in_flight;
     sim_hist lat_hist, compl_hist, tick_hist;
 } sim_client;

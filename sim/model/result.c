@@ -252,13 +252,15 @@ void sim_results_service(const sim_engine *e, uint32_t i, sim_service_summary *o
     const sim_service *s = &e->svcs[i];
     const double end = e->cfg.duration;
     uint64_t n[SIM_NCAUSES];
-    service_causes(&s->win, n);
+    sim_svc_counts win;
+    sim_service_win(s, &win);
+    service_causes(&win, n);
     o->name = s->name;
-    o->arrivals = (double)service_arrivals(&s->win);
+    o->arrivals = (double)service_arrivals(&win);
     o->completed = (double)n[SIM_CAUSE_OK];
     o->failed = (double)n[SIM_CAUSE_FAILED];
     o->dropped = (double)n[SIM_CAUSE_DROPPED];
-    o->in_flight = (double)cohort_in_flight(&s->win);
+    o->in_flight = (double)cohort_in_flight(&win);
     o->throughput = (double)n[SIM_CAUSE_OK] / window(e);
     double busy = sim_tw_mean(&s->tw_busy, end);
     o->utilization = s->threads == SIM_WORKERS_INF
@@ -365,11 +367,13 @@ static int service_result(const sim_engine *e, uint32_t i, sim_entity_result *x)
     sim_service_summary s;
     sim_results_service(e, i, &s);
     uint64_t n[SIM_NCAUSES];
-    service_causes(&v->win, n);
+    sim_svc_counts win;
+    sim_service_win(v, &win);
+    service_causes(&win, n);
     for (int k = 0; k < SIM_NCAUSES; k++)
         x->m[service_col[k]].count = n[k];
-    x->m[S_ARRIVALS].count = service_arrivals(&v->win);
-    x->m[S_IN_FLIGHT].count = cohort_in_flight(&v->win);
+    x->m[S_ARRIVALS].count = service_arrivals(&win);
+    x->m[S_IN_FLIGHT].count = cohort_in_flight(&win);
     const double reals[] = {
         [S_THROUGHPUT] = s.throughput, [S_UTIL] = s.utilization,
         [S_QUEUE_MEAN] = s.queue_mean, [S_QUEUE_MAX] = s.queue_max,
@@ -415,7 +419,10 @@ static int replica_result(const sim_engine *e, const sim_service *v, uint32_t j,
     const sim_instance *in = &v->inst[j];
     const sim_inst_stats *st = in->st;
     const double end = e->cfg.duration;
-    const sim_svc_counts *w = st ? &st->win : &v->win;
+    sim_svc_counts win;
+    if (!st)
+        sim_service_win(v, &win);
+    const sim_svc_counts *w = st ? &st->win : &win;
     const sim_tw *busy = st ? &st->tw_busy : &v->tw_busy;
     const sim_tw *queue = st ? &st->tw_queue : &v->tw_queue;
     const sim_tw *working = st ? &st->tw_working : &v->tw_working;

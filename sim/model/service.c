@@ -97,9 +97,7 @@ void sim_service_fini(sim_service *s)
 static inline void count(sim_service *s, sim_req *r, sim_cause c)
 {
     s->all.by[c]++;
-    s->tick.by[c]++;
     if (SIM_LIKELY(r->counted)) {
-        s->win.by[c]++;
         sim_service_ep_stats(r)->win.by[c]++;
         if (SIM_UNLIKELY(r->inst->st))
             r->inst->st->win.by[c]++;
@@ -384,11 +382,9 @@ void sim_service_arrive(sim_engine *e, sim_event *ev)
     sim_instance *in = r->inst;
     sim_service *s = in->svc;
     s->all.arrivals++;
-    s->tick.arrivals++;
     r->t_arrived = e->now;
     r->counted = e->now >= e->cfg.warmup;
     if (SIM_LIKELY(r->counted)) {
-        s->win.arrivals++;
         sim_service_ep_stats(r)->win.arrivals++;
         if (SIM_UNLIKELY(in->st))
             in->st->win.arrivals++;
@@ -445,6 +441,17 @@ void sim_service_finish(sim_engine *e, sim_req *r, sim_cause out)
     send_reply(e, r);
 }
 
+void sim_service_win(const sim_service *s, sim_svc_counts *w)
+{
+    memset(w, 0, sizeof *w);
+    for (uint32_t j = 0; s->ep_stats && j < s->neps; j++) {
+        const sim_svc_counts *x = &s->ep_stats[j].win;
+        w->arrivals += x->arrivals;
+        for (int c = 0; c < SIM_NCAUSES; c++)
+            w->by[c] += x->by[c];
+    }
+}
+
 /* ---- component hooks ---------------------------------------------------------------- */
 
 static uint32_t service_count(const sim_engine *e) { return e->nsvcs; }
@@ -453,7 +460,7 @@ static const char *service_name(const sim_engine *e, uint32_t i) { return e->svc
 static void service_sample(sim_engine *e, uint32_t i, double span, sim_series_row *row)
 {
     sim_service *v = &e->svcs[i];
-    row->throughput = (double)v->tick.by[SIM_CAUSE_OK] / span;
+    row->throughput = (double)(v->all.by[SIM_CAUSE_OK] - v->at_tick.by[SIM_CAUSE_OK]) / span;
     row->latency_mean = row->latency_p50 = row->latency_p99 = NAN;
     double busy = sim_tw_area(&v->tw_busy, e->now), queue = sim_tw_area(&v->tw_queue, e->now);
     double working = sim_tw_area(&v->tw_working, e->now), cpu = sim_service_cpu_area(v, e->now);
@@ -468,9 +475,9 @@ static void service_sample(sim_engine *e, uint32_t i, double span, sim_series_ro
     v->tick_cpu = cpu;
     uint64_t errors = 0;
     for (int c = 1; c < SIM_NCAUSES; c++)
-        errors += v->tick.by[c];
+        errors += v->all.by[c] - v->at_tick.by[c];
     row->errors = errors;
-    memset(&v->tick, 0, sizeof v->tick);
+    v->at_tick = v->all;
     v->tick_busy = busy;
     v->tick_queue = queue;
 }

@@ -70,7 +70,9 @@ typedef struct sim_service {
     uint32_t rr;                /* round-robin cursor */
     sim_rng rng_lb;              /* balancer draws */
     /* accounting and statistics */
-    sim_svc_counts all, win, tick;
+    /* Counts since the start and at the last sample (a sample's counts are the difference); the
+     * statistics window's are the sum of its endpoints' (sim_service_win), kept once. */
+    sim_svc_counts all, at_tick;
     uint64_t in_flight;         /* admitted and not finished */
     uint32_t threads;           /* threads per replica (SIM_WORKERS_INF: one per request) */
     uint32_t busy, queued;      /* over all replicas */
@@ -88,6 +90,8 @@ typedef struct sim_service {
 static inline sim_ep_stats *sim_service_ep_stats(const sim_req *r) { return r->ep->stats; }
 
 /* service.c */
+/* The service's counts in the statistics window: the sum of its endpoints'. */
+void sim_service_win(const sim_service *s, sim_svc_counts *w);
 void sim_service_arrive(struct sim_engine *e, sim_event *ev);   /* a hop's handler */
 void sim_service_finish(struct sim_engine *e, sim_req *r, sim_cause out);
 void sim_service_reacquire(struct sim_engine *e, sim_req *r);
