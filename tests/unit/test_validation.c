@@ -24,6 +24,10 @@
  *   DESSA_VALIDATION_SCALE multiply every statistics window (the run after the warm-up) by
  *                          this factor (default 1): < 1 for a quick look, > 1 for tighter
  *                          intervals
+ *   DESSA_VALIDATION_JUDGE 0: print the verdicts but do not fail on them. The sanitizer build
+ *                          runs the cases so (with a scale of 0.1, tests/CMakeLists.txt): there
+ *                          it looks for memory and undefined-behaviour errors on every model,
+ *                          while the statistics are judged on the Release build
  *
  * See docs/validation.md for the method and the figures. */
 #include <setjmp.h>
@@ -256,6 +260,7 @@ static char root[4096];
 static FILE *csv;
 static uint64_t base_seed = 1;
 static double scale = 1.0;
+static int judge = 1;   /* fail a case whose checks fall outside their intervals */
 
 static int is_dir(const char *path)
 {
@@ -333,6 +338,9 @@ static int group_setup(void **state)
     s = getenv("DESSA_VALIDATION_SCALE");
     if (s && *s && atof(s) > 0)
         scale = atof(s);
+    s = getenv("DESSA_VALIDATION_JUDGE");
+    if (s && !strcmp(s, "0"))
+        judge = 0;
     s = getenv("DESSA_VALIDATION_CSV");
     if (s && *s) {
         csv = fopen(s, "w");
@@ -512,7 +520,10 @@ static void run_case(void **state)
     fflush(stdout);
     if (csv)
         fflush(csv);
-    if (failures)
+    if (failures && !judge)
+        printf("%s: %d of %d checks outside the %.0f%% interval, not judged here "
+               "(DESSA_VALIDATION_JUDGE=0)\n", c->id, failures, c->nchecks, LEVEL * 100);
+    else if (failures)
         fail_msg("%s: %d of %d checks outside the %.0f%% interval", c->id, failures, c->nchecks,
                  LEVEL * 100);
 }
