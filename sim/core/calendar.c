@@ -3,7 +3,9 @@
  * Four children per node rather than two: half the levels, so a push climbs half as far and a
  * pop sinks through half as many levels, and the four children of a node are contiguous (96
  * bytes, within two cache lines), so the extra comparisons at each level are cheap. The
- * comparison is written without short-circuit branches, which mispredict on random keys. */
+ * comparison is written without short-circuit branches, which mispredict on random keys, and on
+ * integers (sim_cal_time_key), which need none of the floating-point compare's unordered
+ * cases. */
 #include "core/calendar.h"
 
 #include "core/alloc.h"
@@ -12,30 +14,41 @@
 
 #define ARITY SIM_CAL_ARITY
 
+/* (key, seq) as one 128-bit number where the compiler has them: a compare and a subtract with
+ * borrow, no branch. */
+#ifdef __SIZEOF_INT128__
+__extension__ typedef unsigned __int128 u128;
+#endif
+
 static inline int entry_less(const sim_cal_entry *x, const sim_cal_entry *y)
 {
-    return (x->time < y->time) | ((x->time == y->time) & (x->seq < y->seq));
+#ifdef __SIZEOF_INT128__
+    return ((u128)x->key << 64 | x->seq) < ((u128)y->key << 64 | y->seq);
+#else
+    return (x->key < y->key) | ((x->key == y->key) & (x->seq < y->seq));
+#endif
 }
 
-static inline void place(sim_calendar *c, size_t i, sim_cal_entry e)
+static inline void place(sim_calendar *c, size_t i, const sim_cal_entry *e)
 {
-    c->heap[i] = e;
-    e.ev->slot = (uint32_t)i + 1;
+    c->heap[i] = *e;
+    e->ev->slot = (uint32_t)i + 1;
 }
 
-static void sift_up(sim_calendar *c, size_t i, sim_cal_entry e)
+static inline void sift_up(sim_calendar *c, size_t i, const sim_cal_entry *e)
 {
     while (i > 0) {
         size_t p = (i - 1) / ARITY;
-        if (!entry_less(&e, &c->heap[p]))
+        if (!entry_less(e, &c->heap[p]))
             break;
-        place(c, i, c->heap[p]);
+        place(c, i, &c->heap[p]);
         i = p;
     }
     place(c, i, e);
 }
 
-static void sift_down(sim_calendar *c, size_t i, sim_cal_entry e)
+/* e (a copy, not a slot of the heap) sinks from slot i. */
+static inline void sift_down(sim_calendar *c, size_t i, const sim_cal_entry *e)
 {
     size_t n = c->n;
     for (;;) {
@@ -52,9 +65,9 @@ static void sift_down(sim_calendar *c, size_t i, sim_cal_entry e)
                 if (entry_less(&c->heap[k], &c->heap[m]))
                     m = k;
         }
-        if (!entry_less(&c->heap[m], &e))
+        if (!entry_less(&c->heap[m], e))
             break;
-        place(c, i, c->heap[m]);
+        place(c, i, &c->heap[m]);
         i = m;
     }
     place(c, i, e);
@@ -86,10 +99,11 @@ int sim_calendar_push(sim_calendar *c, sim_event *ev, double t)
         c->heap = h;
         c->cap = cap;
     }
+    t += 0.0;   /* -0 becomes +0, so that equal times are equal keys */
     ev->time = t;
     ev->seq = c->seq++;
-    sim_cal_entry e = { t, ev->seq, ev };
-    sift_up(c, c->n++, e);
+    sim_cal_entry e = { sim_cal_time_key(t), ev->seq, ev };
+    sift_up(c, c->n++, &e);
     return SIM_OK;
 }
 
@@ -99,8 +113,10 @@ sim_event *sim_calendar_pop(sim_calendar *c)
         return NULL;
     sim_event *ev = c->heap[0].ev;
     ev->slot = 0;
-    if (--c->n > 0)
-        sift_down(c, 0, c->heap[c->n]);
+    if (--c->n > 0) {
+        sim_cal_entry last = c->heap[c->n];
+        sift_down(c, 0, &last);
+    }
     return ev;
 }
 
@@ -114,7 +130,7 @@ void sim_calendar_cancel(sim_calendar *c, sim_event *ev)
         return;
     sim_cal_entry last = c->heap[c->n];
     if (i > 0 && entry_less(&last, &c->heap[(i - 1) / ARITY]))
-        sift_up(c, i, last);
+        sift_up(c, i, &last);
     else
-        sift_down(c, i, last);
+        sift_down(c, i, &last);
 }

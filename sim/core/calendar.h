@@ -11,6 +11,7 @@
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct sim_engine;
 typedef struct sim_event sim_event;
@@ -37,11 +38,22 @@ struct sim_event {
 /* Children per heap node: the parent of slot i is slot (i - 1) / SIM_CAL_ARITY. */
 #define SIM_CAL_ARITY 4
 
+/* A heap entry: the event's time as an unsigned integer that orders as the times do
+ * (sim_cal_time_key), its insertion number, and the event. */
 typedef struct sim_cal_entry {
-    double time;
+    uint64_t key;
     uint64_t seq;
     sim_event *ev;
 } sim_cal_entry;
+
+/* The bits of t, turned so that unsigned order is numeric order for every time but NaN
+ * (negative times included; -0 sorts just before +0, and the calendar stores -0 as +0). */
+static inline uint64_t sim_cal_time_key(double t)
+{
+    uint64_t b;
+    memcpy(&b, &t, sizeof b);
+    return b ^ ((uint64_t)((int64_t)b >> 63) | (UINT64_C(1) << 63));
+}
 
 typedef struct sim_calendar {
     sim_cal_entry *heap;
@@ -60,7 +72,7 @@ void sim_calendar_cancel(sim_calendar *c, sim_event *ev);
 static inline size_t sim_calendar_size(const sim_calendar *c) { return c->n; }
 static inline double sim_calendar_next_time(const sim_calendar *c)
 {
-    return c->n ? c->heap[0].time : (double)INFINITY;
+    return c->n ? c->heap[0].ev->time : (double)INFINITY;
 }
 
 #endif

@@ -37,14 +37,15 @@ static void check_heap(const sim_calendar *c)
         const sim_cal_entry *x = &c->heap[i];
         assert_non_null(x->ev);
         assert_int_equal(x->ev->slot, i + 1);
-        assert_true(x->ev->time == x->time);
+        assert_true(x->key == sim_cal_time_key(x->ev->time));
         assert_true(x->ev->seq == x->seq);
         if (i > 0) {
             const sim_cal_entry *p = &c->heap[(i - 1) / SIM_CAL_ARITY];
-            int ok = p->time < x->time || (p->time == x->time && p->seq < x->seq);
+            double pt = p->ev->time, xt = x->ev->time;
+            int ok = pt < xt || (pt == xt && p->seq < x->seq);
             if (!ok)
                 fail_msg("heap order broken at slot %zu: parent (%g,%llu) child (%g,%llu)", i,
-                         p->time, (unsigned long long)p->seq, x->time,
+                         pt, (unsigned long long)p->seq, xt,
                          (unsigned long long)x->seq);
         }
     }
@@ -138,6 +139,31 @@ static void test_ties_fifo(void **state)
     assert_int_equal(sim_calendar_pop(&c)->u32, 1);
     assert_int_equal(sim_calendar_pop(&c)->u32, 3);
     assert_null(sim_calendar_pop(&c));
+    sim_calendar_fini(&c);
+}
+
+/* The keys are the times' bits turned into unsigned order: negative times, both zeros,
+ * subnormals and infinity come out in numeric order, and -0 ties with +0 in push order. */
+static void test_signs_and_extremes(void **state)
+{
+    (void)state;
+    static const double times[] = { 1e-310, -0.0, INFINITY, -2.5, 0.0, -1e-310, 1e300, -1e300, 3.0 };
+    /* numeric order, -0 (pushed 2nd) before +0 (pushed 5th) as they are equal */
+    static const int want[] = { 7, 3, 5, 1, 4, 0, 8, 6, 2 };
+    enum { N = sizeof times / sizeof times[0] };
+    sim_event ev[N];
+    init_events(ev, N);
+    sim_calendar c;
+    assert_int_equal(sim_calendar_init(&c), SIM_OK);
+    for (int i = 0; i < N; i++)
+        assert_int_equal(sim_calendar_push(&c, &ev[i], times[i]), SIM_OK);
+    check_heap(&c);
+    assert_false(signbit(ev[1].time));   /* stored as +0 */
+    for (int i = 0; i < N; i++) {
+        sim_event *x = sim_calendar_pop(&c);
+        assert_ptr_equal(x, &ev[want[i]]);
+        check_heap(&c);
+    }
     sim_calendar_fini(&c);
 }
 
@@ -452,6 +478,7 @@ int main(void)
         cmocka_unit_test(test_time_order),
         cmocka_unit_test(test_ties_fifo),
         cmocka_unit_test(test_seq_increases),
+        cmocka_unit_test(test_signs_and_extremes),
         cmocka_unit_test(test_cancel_head),
         cmocka_unit_test(test_cancel_middle),
         cmocka_unit_test(test_cancel_last_slot),
