@@ -4,7 +4,8 @@
  *
  * Words and units: a column is named as in the CSV files (docs/outputs.md), shortened only under
  * a group heading (`latency` over mean, p50, p99, max; `threads` over working, blocked, idle), and
- * the line above the names gives the unit of every column that has one (ms, /s, %). Counts add
+ * the line above the names gives the unit of every column that has one (ms, s or h for times,
+ * whichever reads best for the largest of a group; /s; %). Counts add
  * up on every row: sent = ok + failed + timeouts + dropped + in_flight for a flow, arrivals =
  * completed + failed + dropped + in_flight for a service; an `other` column (the causes that
  * have no column of their own here) appears when one of them is not zero. */
@@ -18,65 +19,69 @@
 #include "model/cause.h"
 #include "stats/summary.h"
 
-/* How a cell is printed: fixed decimals, or three significant digits (a histogram quantile:
- * its buckets give it a relative error of up to 0.39%, so a fourth digit would be noise). */
-enum { FIXED, SIG3 };
+/* How a cell is printed: fixed decimals; three significant digits (a histogram quantile: its
+ * buckets give it a relative error of up to 0.39%, so a fourth digit would be noise); or fixed
+ * decimals that become three significant digits below 1 (a rate of 0.004/s is not 0.00). */
+enum { FIXED, SIG3, RATE };
 
-/* One column: the group (or unit) heading above it, its name, the metric shown (NULL: `other`,
- * the causes without a column), a scale applied to the value and the format. */
+/* One column: the group heading above it (several columns in a row with the same group share
+ * it), its unit, its name, the metric shown (NULL: `other`, the causes without a column), a
+ * scale applied to the value and the format. Times are kept in ms (unit MS) and printed in ms,
+ * s or h, whichever suits the largest of their group (pick_units). */
 typedef struct column {
-    const char *group, *head, *metric;
+    const char *group, *unit, *head, *metric;
     double scale;
     int format, prec;
 } column;
 
-static const char LATENCY[] = "latency ms", COMPLETION[] = "completion ms", THREADS[] = "threads";
+static const char LATENCY[] = "latency", COMPLETION[] = "completion", THREADS[] = "threads",
+                  DEPTH[] = "depth", WAIT[] = "", AGE[] = "", MS[] = "ms", RATE_U[] = "/s",
+                  PCT[] = "%";
 
 static const column flow_cols[] = {
-    { NULL, "sent", "sent", 1, FIXED, 0 },
-    { NULL, "ok", "ok", 1, FIXED, 0 },
-    { NULL, "failed", "failed", 1, FIXED, 0 },
-    { NULL, "timeouts", "timeouts", 1, FIXED, 0 },
-    { NULL, "dropped", "dropped", 1, FIXED, 0 },
-    { NULL, "in_flight", "in_flight", 1, FIXED, 0 },
-    { NULL, "other", NULL, 1, FIXED, 0 },
-    { "/s", "throughput", "throughput", 1, FIXED, 2 },
-    { LATENCY, "mean", "latency_mean", 1e3, FIXED, 2 },
-    { LATENCY, "p50", "latency_p50", 1e3, SIG3, 0 },
-    { LATENCY, "p99", "latency_p99", 1e3, SIG3, 0 },
-    { LATENCY, "max", "latency_max", 1e3, FIXED, 2 },
+    { NULL, NULL, "sent", "sent", 1, FIXED, 0 },
+    { NULL, NULL, "ok", "ok", 1, FIXED, 0 },
+    { NULL, NULL, "failed", "failed", 1, FIXED, 0 },
+    { NULL, NULL, "timeouts", "timeouts", 1, FIXED, 0 },
+    { NULL, NULL, "dropped", "dropped", 1, FIXED, 0 },
+    { NULL, NULL, "in_flight", "in_flight", 1, FIXED, 0 },
+    { NULL, NULL, "other", NULL, 1, FIXED, 0 },
+    { NULL, RATE_U, "throughput", "throughput", 1, RATE, 2 },
+    { LATENCY, MS, "mean", "latency_mean", 1e3, FIXED, 2 },
+    { LATENCY, MS, "p50", "latency_p50", 1e3, SIG3, 0 },
+    { LATENCY, MS, "p99", "latency_p99", 1e3, SIG3, 0 },
+    { LATENCY, MS, "max", "latency_max", 1e3, FIXED, 2 },
     /* until the last work the request caused has ended (asynchronous consumers included) */
-    { COMPLETION, "mean", "completion_mean", 1e3, FIXED, 2 },
-    { COMPLETION, "p99", "completion_p99", 1e3, SIG3, 0 },
+    { COMPLETION, MS, "mean", "completion_mean", 1e3, FIXED, 2 },
+    { COMPLETION, MS, "p99", "completion_p99", 1e3, SIG3, 0 },
 };
 static const column service_cols[] = {
-    { NULL, "arrivals", "arrivals", 1, FIXED, 0 },
-    { NULL, "completed", "completed", 1, FIXED, 0 },
-    { NULL, "failed", "failed", 1, FIXED, 0 },
-    { NULL, "dropped", "dropped", 1, FIXED, 0 },
-    { NULL, "in_flight", "in_flight", 1, FIXED, 0 },
-    { NULL, "other", NULL, 1, FIXED, 0 },
-    { "%", "utilization", "utilization", 100, FIXED, 1 },
-    { THREADS, "working", "threads_working", 1, FIXED, 2 },
-    { THREADS, "blocked", "threads_blocked", 1, FIXED, 2 },
-    { THREADS, "idle", "threads_idle", 1, FIXED, 2 },
-    { NULL, "cores_busy", "cores_busy", 1, FIXED, 2 },
-    { NULL, "queue_mean", "queue_mean", 1, FIXED, 2 },
-    { "ms", "wait_mean", "wait_mean", 1e3, FIXED, 2 },
+    { NULL, NULL, "arrivals", "arrivals", 1, FIXED, 0 },
+    { NULL, NULL, "completed", "completed", 1, FIXED, 0 },
+    { NULL, NULL, "failed", "failed", 1, FIXED, 0 },
+    { NULL, NULL, "dropped", "dropped", 1, FIXED, 0 },
+    { NULL, NULL, "in_flight", "in_flight", 1, FIXED, 0 },
+    { NULL, NULL, "other", NULL, 1, FIXED, 0 },
+    { NULL, PCT, "utilization", "utilization", 100, FIXED, 1 },
+    { THREADS, NULL, "working", "threads_working", 1, FIXED, 2 },
+    { THREADS, NULL, "blocked", "threads_blocked", 1, FIXED, 2 },
+    { THREADS, NULL, "idle", "threads_idle", 1, FIXED, 2 },
+    { NULL, NULL, "cores_busy", "cores_busy", 1, FIXED, 2 },
+    { NULL, NULL, "queue_mean", "queue_mean", 1, FIXED, 2 },
+    { WAIT, MS, "wait_mean", "wait_mean", 1e3, FIXED, 2 },
 };
 /* Brokers: a row per broker, and one per topic group ("broker/group"). */
-static const char DEPTH[] = "depth", MS[] = "ms";
 static const column broker_cols[] = {
-    { NULL, "published", "published", 1, FIXED, 0 },
-    { NULL, "acked", "acked", 1, FIXED, 0 },
-    { NULL, "dropped", "dropped", 1, FIXED, 0 },
-    { NULL, "lost", "lost", 1, FIXED, 0 },
-    { DEPTH, "mean", "depth_mean", 1, FIXED, 2 },
-    { DEPTH, "max", "depth_max", 1, FIXED, 0 },
-    { NULL, "lag_mean", "lag_mean", 1, FIXED, 2 },
-    { MS, "age_mean", "age_mean", 1e3, FIXED, 2 },
-    { MS, "sojourn_mean", "sojourn_mean", 1e3, FIXED, 2 },
-    { "%", "consumer_utilization", "consumer_utilization", 100, FIXED, 1 },
+    { NULL, NULL, "published", "published", 1, FIXED, 0 },
+    { NULL, NULL, "acked", "acked", 1, FIXED, 0 },
+    { NULL, NULL, "dropped", "dropped", 1, FIXED, 0 },
+    { NULL, NULL, "lost", "lost", 1, FIXED, 0 },
+    { DEPTH, NULL, "mean", "depth_mean", 1, FIXED, 2 },
+    { DEPTH, NULL, "max", "depth_max", 1, FIXED, 0 },
+    { NULL, NULL, "lag_mean", "lag_mean", 1, FIXED, 2 },
+    { AGE, MS, "age_mean", "age_mean", 1e3, FIXED, 2 },
+    { AGE, MS, "sojourn_mean", "sojourn_mean", 1e3, FIXED, 2 },
+    { NULL, PCT, "consumer_utilization", "consumer_utilization", 100, FIXED, 1 },
 };
 #define NCOLS(c) (sizeof(c) / sizeof((c)[0]))
 #define MAX2(a, b) ((a) > (b) ? (a) : (b))
@@ -197,26 +202,28 @@ int cli_table_add(cli_table *t, const sim_rep_result *res)
 /* Decimals for v: fixed, or enough for three significant digits (none above 100). */
 static int decimals(const column *c, double v)
 {
-    if (c->format == FIXED)
-        return c->prec;
     double a = fabs(v);
+    if (c->format == FIXED || (c->format == RATE && !(a < 1)))
+        return c->prec;
     if (!(a > 0) || isinf(a))
-        return 0;
+        return c->format == RATE ? c->prec : 0;
     int d = 2 - (int)floor(log10(a));
     return d < 0 ? 0 : d > 9 ? 9 : d;
 }
 
-/* Formats "mean" (one replication) or "mean±half" (the 95% t half-width across several) into
- * buf; returns its width on a terminal (± is two bytes, one column). */
-static int format_cell(char *buf, size_t n, sim_summary_stat s, uint64_t reps, const column *c)
+/* Formats "mean" (one replication) or "mean±half" (the 95% t half-width across several), divided
+ * by div, into buf; returns its width on a terminal (± is two bytes, one column). */
+static int format_cell(char *buf, size_t n, sim_summary_stat s, uint64_t reps, const column *c,
+                       double div)
 {
-    int d = decimals(c, s.mean);
+    double mean = s.mean / div, half = isnan(s.half) ? 0.0 : s.half / div;
+    int d = decimals(c, mean);
     if (s.n == 0)
         snprintf(buf, n, "-");
     else if (reps < 2)
-        snprintf(buf, n, "%.*f", d, s.mean);
+        snprintf(buf, n, "%.*f", d, mean);
     else
-        snprintf(buf, n, "%.*f±%.*f", d, s.mean, d, isnan(s.half) ? 0.0 : s.half);
+        snprintf(buf, n, "%.*f±%.*f", d, mean, d, half);
     return (int)strlen(buf) - (strstr(buf, "±") ? 1 : 0);
 }
 
@@ -233,9 +240,45 @@ static int shown(const cli_table *t, const sim_result_kind *k, const column *c, 
     return 0;
 }
 
+/* The end of the run of columns that starts at c: the columns that share c's group. */
+static size_t run_end(const column *cols, size_t n, size_t c)
+{
+    size_t e = c + 1;
+    while (cols[c].group && e < n && cols[e].group == cols[c].group)
+        e++;
+    return e;
+}
+
+/* How each column is printed: its unit and the divisor from the stored value. Times (stored in
+ * ms) take, per run of columns, the unit that keeps the largest mean shown under 10 000: ms, s or
+ * h, so that a 10-minute report reads 571.80 s, not 571798.08 ms. */
+static void pick_units(const cli_table *t, const sim_result_kind *k, const column *cols, size_t n,
+                       const char **unit, double *div)
+{
+    for (size_t c = 0; c < n;) {
+        size_t e = run_end(cols, n, c);
+        double top = 0;
+        for (size_t j = c; j < e && cols[j].unit == MS; j++)
+            for (size_t i = 0; i < t->nrows; i++) {
+                sim_summary_stat s = sim_summary_get(&t->cells, i, j, 0.95);
+                if (t->kinds[i] == k && s.n > 0 && fabs(s.mean) > top)
+                    top = fabs(s.mean);
+            }
+        for (size_t j = c; j < e; j++) {
+            unit[j] = cols[j].unit;
+            div[j] = 1;
+            if (cols[j].unit != MS || top < 1e4)
+                continue;
+            unit[j] = top < 1e7 ? "s" : "h";
+            div[j] = top < 1e7 ? 1e3 : 3.6e6;
+        }
+        c = e;
+    }
+}
+
 /* The width of each column of kind k: its name's or its widest cell's (0: not shown). */
 static void widths(const cli_table *t, const sim_result_kind *k, const column *cols, size_t n,
-                   int *w)
+                   const char *const *unit, const double *div, int *w)
 {
     char buf[96];
     for (size_t c = 0; c < n; c++) {
@@ -244,18 +287,20 @@ static void widths(const cli_table *t, const sim_result_kind *k, const column *c
             if (t->kinds[i] != k)
                 continue;
             int cw = format_cell(buf, sizeof buf, sim_summary_get(&t->cells, i, c, 0.95),
-                                 t->reps, &cols[c]);
+                                 t->reps, &cols[c], div[c]);
             if (cw > w[c])
                 w[c] = cw;
         }
     }
-    /* A group heading wider than its columns widens the last of them. */
+    /* A heading wider than its columns widens the last of them. */
     for (size_t c = 0; c < n;) {
-        size_t e = c + 1;
+        size_t e = run_end(cols, n, c);
         int span = w[c];
-        while (cols[c].group && e < n && cols[e].group == cols[c].group)
-            span += (w[e] ? 1 : 0) + w[e], e++;
-        int need = cols[c].group ? (int)strlen(cols[c].group) + (e - c > 1 ? 2 : 0) : 0;
+        for (size_t j = c + 1; j < e; j++)
+            span += (w[j] ? 1 : 0) + w[j];
+        const char *g = cols[c].group ? cols[c].group : "";
+        int need = (int)strlen(g) + (g[0] && unit[c] ? 1 : 0) + (unit[c] ? (int)strlen(unit[c]) : 0);
+        need += e - c > 1 && need ? 2 : 0;
         if (span && need > span)
             w[e - 1] += need - span;
         c = e;
@@ -264,32 +309,34 @@ static void widths(const cli_table *t, const sim_result_kind *k, const column *c
 
 /* The line of group and unit headings: a group spans its columns, centred between dashes; a unit
  * sits right-aligned over its column. */
-static void groups(FILE *f, const column *cols, size_t n, const int *w)
+static void groups(FILE *f, const column *cols, size_t n, const char *const *unit, const int *w)
 {
-    char line[2048];
+    char line[2048], head[64];
     int len = snprintf(line, sizeof line, "%-14s", "");
     for (size_t c = 0; c < n && len < (int)sizeof line - 256;) {
         if (!w[c]) {
             c++;
             continue;
         }
-        size_t e = c + 1;
+        size_t e = run_end(cols, n, c);
         int span = w[c];
-        while (cols[c].group && e < n && cols[e].group == cols[c].group)
-            span += w[e] ? 1 + w[e] : 0, e++;
+        for (size_t j = c + 1; j < e; j++)
+            span += w[j] ? 1 + w[j] : 0;
         const char *g = cols[c].group ? cols[c].group : "";
-        int gl = (int)strlen(g);
+        snprintf(head, sizeof head, "%s%s%s", g, g[0] && unit[c] ? " " : "",
+                 unit[c] ? unit[c] : "");
+        int gl = (int)strlen(head);
         if (e - c > 1) {   /* " --- latency ms --- " */
             int left = (span - gl - 2) / 2, right = span - gl - 2 - left;
             line[len++] = ' ';
             for (int i = 0; i < left; i++)
                 line[len++] = '-';
-            len += snprintf(line + len, sizeof line - (size_t)len, " %s ", g);
+            len += snprintf(line + len, sizeof line - (size_t)len, " %s ", head);
             for (int i = 0; i < right; i++)
                 line[len++] = '-';
             line[len] = '\0';
         } else {
-            len += snprintf(line + len, sizeof line - (size_t)len, " %*s", span, g);
+            len += snprintf(line + len, sizeof line - (size_t)len, " %*s", span, head);
         }
         c = e;
     }
@@ -303,9 +350,12 @@ static void part(FILE *f, const cli_table *t, const sim_result_kind *k)
     size_t n;
     const column *cols = columns_of(k, &n);
     int w[MAX_COLS];
+    const char *unit[MAX_COLS];
+    double div[MAX_COLS];
     char buf[96];
-    widths(t, k, cols, n, w);
-    groups(f, cols, n, w);
+    pick_units(t, k, cols, n, unit, div);
+    widths(t, k, cols, n, unit, div, w);
+    groups(f, cols, n, unit, w);
     fprintf(f, "%-14s", k->name);
     for (size_t c = 0; c < n; c++)
         if (w[c])
@@ -319,7 +369,7 @@ static void part(FILE *f, const cli_table *t, const sim_result_kind *k)
             if (!w[c])
                 continue;
             int cw = format_cell(buf, sizeof buf, sim_summary_get(&t->cells, i, c, 0.95),
-                                 t->reps, &cols[c]);
+                                 t->reps, &cols[c], div[c]);
             fprintf(f, " %*s%s", w[c] - cw, "", buf);
         }
         fprintf(f, "\n");
