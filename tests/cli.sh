@@ -92,6 +92,17 @@ expect 2 "a flag with a value" "$dessa" run scenarios/mm1.lua --quiet=1
 expect 0 "summary" "$dessa" run scenarios/mm1.lua -o "$tmp/t" --reps 3
 grep -q "^arrivals .*±" "$tmp/stdout" && grep -q "^server .*±" "$tmp/stdout"
 check "summary rows" $?
+# Units that suit the numbers: minutes of latency in s, a rare flow's throughput in 3 digits.
+cat > "$tmp/slow.lua" <<'EOF'
+service "s" { workers = "inf", work = exp(600) }
+client "c" { target = "s", arrivals = poisson(0.004) }
+run { duration = 400000 }
+EOF
+expect 0 "long latencies" "$dessa" run "$tmp/slow.lua" -o "$tmp/slow" --reps 2
+grep -Eq -- '-+ latency s -+' "$tmp/stdout"
+st=$?; check "latency in s: $(grep latency "$tmp/stdout")" $st
+grep -Eq '^c +.* 0\.00[0-9]{3}±' "$tmp/stdout"
+st=$?; check "throughput 0.004/s in 3 digits: $(grep '^c ' "$tmp/stdout")" $st
 # Parameters keep their types in run.json: numbers, booleans, strings; infinity as "inf".
 cat > "$tmp/typed.lua" <<'EOF'
 local rate = param("rate", 0.5)
