@@ -80,6 +80,10 @@ compare "sync_chain threads=32" scenarios/sync_chain.lua --set threads=32
 compare thread_pool scenarios/thread_pool.lua
 compare "thread_pool threads=64" scenarios/thread_pool.lua --set threads=64
 compare "thread_pool non-blocking threads=4" scenarios/thread_pool.lua --set threads=4 --set blocking=false
+compare async_queue scenarios/async_queue.lua
+compare pubsub_fanout scenarios/pubsub_fanout.lua
+compare logging_offload scenarios/logging_offload.lua
+compare report_generation scenarios/report_generation.lua
 for f in "$tmp"/docs-*.lua; do
     case $f in *docs-clients.lua) continue ;; esac   # bursts above capacity: flagged below
     compare "$(basename "$f" .lua)" "$f"
