@@ -28,6 +28,12 @@ do for [i = 1:nf] {
         val[4 * (i - 1) + m] = stat_v
     }
 }
+# Times in ms, or in s or h when the tallest bar would pass 10 000 ms (as the summary table).
+vmax = 0
+do for [k = 1:4 * nf] { if (val[k] == val[k] && val[k] > vmax) { vmax = val[k] } }
+tdiv = vmax < 1e4 ? 1 : vmax < 1e7 ? 1e3 : 3.6e6
+tunit = vmax < 1e4 ? "ms" : vmax < 1e7 ? "s" : "h"
+do for [k = 1:4 * nf] { val[k] = val[k] / tdiv }
 # The bar of flow i, metric m: its x position and its height.
 bx(k) = int(k - 1) / 4 + 1 + ((int(k - 1) % 4) - 1.5) * 0.2
 bm(k) = int(k - 1) % 4 + 1
@@ -44,21 +50,22 @@ set yrange [0:*]
 set offsets 0, 0, graph 0.12, 0
 set xtics () scale 0
 do for [i = 1:nf] { set xtics add (word(flows, i) i) }
-set ylabel "time (ms)"
+set ylabel sprintf("time (%s)", tunit)
 do for [k = 1:4 * nf] {     # no answer, or no request finished its work: say so
     if (val[k] != val[k]) { set label (100 + k) "none" at bx(k), 0 center offset 0, 0.7 font ",8" }
 }
 # The legend in one row between the title and the bars, where no bar can reach it.
 set tmargin 5
 set key at screen 0.5, screen 0.9 center top horizontal samplen 1.5 width 2
-# The label over bar k: its value in ms; over a completion bar also the gap over the response bar
+# The label over bar k: its value; over a completion bar also the gap over the response bar
 # beside it, when there is one (asynchronous work after the answer).
 gap(k) = val[int(k) - 1] == val[int(k) - 1] ? $2 - val[int(k) - 1] : 0
 # Spelled out while the bars are wide enough for it.
 gap_words = nf <= 2 ? " after the answer" : ""
 two_lines(k) = bm(k) % 2 == 0 && gap(k) >= 0.005 * $2
-bar_label(k) = two_lines(k) ? sprintf("%.3g ms\n+%.3g ms%s", $2, gap(k), gap_words) : \
-    sprintf("%.3g ms", $2)
+num3(x) = abs(x) >= 1000 ? sprintf("%.0f", x) : sprintf("%.3g", x)   # 2162, not 2.16e+03
+bar_label(k) = two_lines(k) ? sprintf("%s %s\n+%s %s%s", num3($2), tunit, num3(gap(k)), tunit, \
+    gap_words) : sprintf("%s %s", num3($2), tunit)
 set datafile separator whitespace      # arrays are read like whitespace-separated data
 plot for [m = 1:4] val using (bm($1) == m ? bx($1) : NaN):2 with boxes fc rgb colour(m) \
         title legend(m), \

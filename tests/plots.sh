@@ -87,6 +87,19 @@ if has_gnuplot; then
     done
     # The completion bar of the asynchronous flow names its gap over the response.
     grep -q 'ms after the answer' "$tmp/aq/flows.svg"; check "flows chart names the gap" $?
+    # Minutes of latency are drawn in s, and the labels are plain numbers (2162, not 2.16e+03);
+    # the caption gives a param as written (rate=0.01, not 0.010000000000000000).
+    printf '%s\n' 'service "s" { workers = "inf", work = exp(600) }' \
+        'client "c" { target = "s", arrivals = poisson(param("rate", 0.01)) }' \
+        'run { duration = 100000 }' \
+        > "$tmp/slow.lua"
+    "$dessa" run "$tmp/slow.lua" -q -o "$tmp/slow" && "$dessa" plot "$tmp/slow" -q --format svg
+    st=$?; check "plot a run of minutes-long requests" $st
+    grep -q '>time (s)<' "$tmp/slow/flows.svg" && grep -Eq '>[0-9]+ s<' "$tmp/slow/flows.svg" &&
+        ! grep -q 'e+0' "$tmp/slow/flows.svg"
+    st=$?; check "flows chart in s: $(grep -o '>time ([a-z]*)<' "$tmp/slow/flows.svg")" $st
+    grep -q 'rate=0.01  |' "$tmp/slow/flows.svg"
+    st=$?; check "caption: a param in its shortest form: $(grep -o 'rate=[^ ]*' "$tmp/slow/flows.svg")" $st
 
     # The report.
     start=$(date +%s.%N)
@@ -221,4 +234,4 @@ check "a directory name with a line break: exit 1" $?
 printf '{ "scenario": ' > "$tmp/empty/run.json"
 "$dessa" report "$tmp/empty" 2> "$tmp/err"; [ $? -eq 1 ] && grep -q "not valid JSON" "$tmp/err"
 check "a broken run.json: exit 1" $?
-finish 50
+finish 52

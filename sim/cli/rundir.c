@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "plot.h"
+#include "out/csv.h"
 
 #define JSON_MAX_DEPTH 64
 
@@ -365,8 +366,11 @@ char *rundir_caption(const json_val *run, long rep)
             const json_val *v = &params->items[i];
             if (v->type == JSON_STR)
                 tprintf(&t, "%s%s=%s", i ? " " : "", params->keys[i], v->str);
-            else if (v->type == JSON_NUM)
-                tprintf(&t, "%s%s=%.17g", i ? " " : "", params->keys[i], v->num);
+            else if (v->type == JSON_NUM) {   /* 0.004, not 0.0040000000000000001 */
+                char num[SIM_REAL_LEN];
+                sim_format_real(num, v->num);
+                tprintf(&t, "%s%s=%s", i ? " " : "", params->keys[i], num);
+            }
         }
     }
     const json_val *seed = json_get(run, "seed"), *reps = json_get(run, "reps");
