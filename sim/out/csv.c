@@ -16,6 +16,38 @@ static void failed(sim_file *sf)
         sf->err = errno ? errno : EIO;
 }
 
+static void put_raw(sim_file *sf, const char *s, size_t n)
+{
+    if (sf->err || !sf->f || !n)
+        return;
+    errno = 0;
+    if (fwrite(s, 1, n, sf->f) != n)
+        failed(sf);
+}
+
+/* Writes out the row kept so far. */
+static void row_flush(sim_file *sf)
+{
+    size_t n = sf->rown;
+    sf->rown = 0;
+    put_raw(sf, sf->row, n);
+}
+
+/* Appends to the current row (written out when full; a piece larger than the buffer goes on
+ * its own). */
+static void put_n(sim_file *sf, const char *s, size_t n)
+{
+    if (n > sizeof sf->row - sf->rown) {
+        row_flush(sf);
+        if (n > sizeof sf->row) {
+            put_raw(sf, s, n);
+            return;
+        }
+    }
+    memcpy(sf->row + sf->rown, s, n);
+    sf->rown += (unsigned)n;
+}
+
 int sim_file_open(sim_file *sf, const char *path)
 {
     memset(sf, 0, sizeof *sf);
@@ -34,6 +66,7 @@ int sim_file_open(sim_file *sf, const char *path)
 int sim_file_close(sim_file *sf)
 {
     if (sf->f) {
+        row_flush(sf);
         errno = 0;
         if (fflush(sf->f) != 0 || ferror(sf->f))
             failed(sf);
@@ -61,6 +94,7 @@ void sim_file_fini(sim_file *sf, int remove)
 
 void sim_file_puts(sim_file *sf, const char *s)
 {
+    row_flush(sf);
     if (sf->err || !sf->f)
         return;
     errno = 0;
@@ -72,6 +106,7 @@ int sim_file_append(sim_file *sf, FILE *src, const atomic_int *stop)
 {
     char buf[1 << 16];
     size_t n;
+    row_flush(sf);
     while (!sf->err && !(stop && atomic_load(stop)) && (n = fread(buf, 1, sizeof buf, src)) > 0) {
         errno = 0;
         if (fwrite(buf, 1, n, sf->f) != n)
@@ -88,37 +123,94 @@ int sim_file_append(sim_file *sf, FILE *src, const atomic_int *stop)
     return sf->err ? SIM_EIO : SIM_OK;
 }
 
-static void put_n(sim_file *sf, const char *s, size_t n)
-{
-    if (sf->err || !sf->f || !n)
-        return;
-    errno = 0;
-    if (fwrite(s, 1, n, sf->f) != n)
-        failed(sf);
-}
-
 static void sep(sim_file *sf)
 {
     if (sf->col++)
-        sim_file_puts(sf, ",");
+        put_n(sf, ",", 1);
 }
 
 void sim_csv_str(sim_file *sf, const char *s)
 {
     sep(sf);
     if (!strpbrk(s, ",\"\r\n")) {
-        sim_file_puts(sf, s);
+        put_n(sf, s, strlen(s));
         return;
     }
-    sim_file_puts(sf, "\"");
+    put_n(sf, "\"", 1);
     for (const char *q; (q = strchr(s, '"')); s = q + 1) {
         put_n(sf, s, (size_t)(q - s) + 1);   /* up to and including the quote */
         put_n(sf, "\"", 1);                  /* which is doubled */
     }
-    sim_file_puts(sf, s);
-    sim_file_puts(sf, "\"");
+    put_n(sf, s, strlen(s));
+    put_n(sf, "\"", 1);
 }
 
+/* The value of the decimal m x 10^k: exactly from two doubles when both are exact (Clinger's
+ * fast path: one correctly rounded product or quotient is then the correctly rounded value),
+ * otherwise by strtod on text, its spelling. */
+static double decimal_value(uint64_t m, int k, const char *text)
+{
+    static const double pow10[] = { 1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                     1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                     1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
+    if (m <= (UINT64_C(1) << 53) && k >= -22 && k <= 22)
+        return k >= 0 ? (double)m * pow10[k] : (double)m / pow10[-k];
+    double x = strtod(text, NULL);
+    return x < 0 ? -x : x;
+}
+
+/* Spells the significant digits d[0..p) of a value d.ddd x 10^x as printf's "%.<p>g" does:
+ * fixed notation when -4 <= x < p, else d.ddde+XX (two exponent digits at least); trailing
+ * zeros dropped, and the point when nothing follows it. */
+static void put_g(char *buf, int neg, const char *d, int p, int x)
+{
+    int n = p;
+    while (n > 1 && d[n - 1] == '0')
+        n--;
+    char *o = buf;
+    if (neg)
+        *o++ = '-';
+    if (x >= -4 && x < p) {
+        if (x < 0) {   /* 0.00ddd */
+            *o++ = '0';
+            *o++ = '.';
+            for (int i = -1; i > x; i--)
+                *o++ = '0';
+            memcpy(o, d, (size_t)n);
+            o += n;
+        } else {
+            for (int i = 0; i <= x; i++)
+                *o++ = i < n ? d[i] : '0';
+            if (n > x + 1) {
+                *o++ = '.';
+                memcpy(o, d + x + 1, (size_t)(n - x - 1));
+                o += n - x - 1;
+            }
+        }
+    } else {
+        *o++ = d[0];
+        if (n > 1) {
+            *o++ = '.';
+            memcpy(o, d + 1, (size_t)(n - 1));
+            o += n - 1;
+        }
+        *o++ = 'e';
+        *o++ = x < 0 ? '-' : '+';
+        int a = x < 0 ? -x : x;
+        if (a >= 100)
+            *o++ = (char)('0' + a / 100);
+        *o++ = (char)('0' + a / 10 % 10);
+        *o++ = (char)('0' + a % 10);
+    }
+    *o = '\0';
+}
+
+/* The shortest of "%.15g", "%.16g" and "%.17g" that reads back as v, with one call to snprintf:
+ * the 17 correctly rounded digits of v ("%.16e") are rounded again to 16 and 15, which gives
+ * the correctly rounded digits unless the dropped digits are exactly a half ("5" or "50": the
+ * exact value may lie on either side of it, so snprintf decides); and a candidate is read back
+ * exactly by decimal_value, without strtod for almost every value. Identical, byte for byte, to
+ * trying snprintf and strtod at 15, 16 and 17 digits (test_csv compares them). */
 void sim_format_real(char *buf, double v)
 {
     if (isnan(v)) {
@@ -129,13 +221,53 @@ void sim_format_real(char *buf, double v)
         strcpy(buf, v > 0 ? "inf" : "-inf");
         return;
     }
-    if (v == 0)
-        v = 0.0;   /* no "-0" */
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(buf, SIM_REAL_LEN, "%.*g", prec, v);
-        if (prec == 17 || strtod(buf, NULL) == v)
+    if (v == 0) {   /* no "-0" */
+        strcpy(buf, "0");
+        return;
+    }
+    char e[40];
+    snprintf(e, sizeof e, "%.16e", v);   /* [-]d.dddddddddddddddde[+-]xx[x] */
+    int neg = e[0] == '-';
+    const char *q = e + neg;
+    char d[17];
+    d[0] = q[0];
+    memcpy(d + 1, q + 2, 16);
+    int x = atoi(q + 19);
+    double mag = v < 0 ? -v : v;
+    for (int p = 15; p <= 16; p++) {
+        /* the dropped digits d[p..17) against a half: "5", "50" */
+        int cmp = d[p] != '5' ? d[p] - '5' : p == 15 ? d[16] - '0' : 0;
+        if (cmp == 0) {   /* a half as far as 17 digits tell: ask snprintf */
+            snprintf(buf, SIM_REAL_LEN, "%.*g", p, v);
+            if (strtod(buf, NULL) == v)
+                return;
+            continue;
+        }
+        char r[17];
+        memcpy(r, d, (size_t)p);
+        int rx = x;
+        if (cmp > 0) {   /* round up, carrying */
+            int i = p - 1;
+            while (i >= 0 && r[i] == '9')
+                r[i--] = '0';
+            if (i >= 0) {
+                r[i]++;
+            } else {
+                r[0] = '1';
+                rx++;
+            }
+        }
+        put_g(buf, neg, r, p, rx);
+        int n = p;
+        while (n > 1 && r[n - 1] == '0')
+            n--;
+        uint64_t m = 0;
+        for (int i = 0; i < n; i++)
+            m = m * 10 + (uint64_t)(r[i] - '0');
+        if (decimal_value(m, rx - (n - 1), buf) == mag)
             return;
     }
+    put_g(buf, neg, d, 17, x);
 }
 
 void sim_csv_real(sim_file *sf, double v)
@@ -143,20 +275,23 @@ void sim_csv_real(sim_file *sf, double v)
     char buf[SIM_REAL_LEN];
     sim_format_real(buf, v);
     sep(sf);
-    sim_file_puts(sf, buf);
+    put_n(sf, buf, strlen(buf));
 }
 
 void sim_csv_u64(sim_file *sf, uint64_t v)
 {
-    char buf[24];
-    snprintf(buf, sizeof buf, "%llu", (unsigned long long)v);
+    char buf[24], *o = buf + sizeof buf;
+    do
+        *--o = (char)('0' + v % 10);
+    while (v /= 10);
     sep(sf);
-    sim_file_puts(sf, buf);
+    put_n(sf, o, (size_t)(buf + sizeof buf - o));
 }
 
 void sim_csv_end(sim_file *sf)
 {
-    sim_file_puts(sf, "\n");
+    put_n(sf, "\n", 1);
+    row_flush(sf);
     sf->col = 0;
 }
 

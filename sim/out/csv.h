@@ -21,6 +21,10 @@ typedef struct sim_file {
     char *path;
     int col;          /* fields written on the current row */
     int err;          /* errno of the first failure, 0 while all is well */
+    /* The current CSV row, written to f in one call when it ends (or when it outgrows this);
+     * empty between rows, so f itself is always up to date there. */
+    unsigned rown;
+    char row[240];
 } sim_file;
 
 /* Creates (truncates) path for writing. SIM_OK, SIM_ENOMEM, or SIM_EIO with sf->err set. */

@@ -49,6 +49,72 @@ static void test_reals_read_back(void **state)
     }
 }
 
+/* The formatter as first written: snprintf and strtod at 15, 16 and 17 digits. The fast one must
+ * spell every value exactly as it did. */
+static void reference_real(char *buf, double v)
+{
+    if (isnan(v)) {
+        buf[0] = 0;
+        return;
+    }
+    if (isinf(v)) {
+        strcpy(buf, v > 0 ? "inf" : "-inf");
+        return;
+    }
+    if (v == 0)
+        v = 0.0;
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, SIM_REAL_LEN, "%.*g", prec, v);
+        if (prec == 17 || strtod(buf, NULL) == v)
+            return;
+    }
+}
+
+static void same_as_reference(double v)
+{
+    char fast[SIM_REAL_LEN], ref[SIM_REAL_LEN];
+    sim_format_real(fast, v);
+    reference_real(ref, v);
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    if (strcmp(fast, ref))
+        fail_msg("%.17g (bits %016llx): '%s', expected '%s'", v, (unsigned long long)bits, fast,
+                 ref);
+}
+
+static void test_reals_as_printf(void **state)
+{
+    (void)state;
+    const double fixed[] = { 0.1, 0.5, 1.5, 2.5, 0.25, 0.125, 1e-5, 1.5e-5, 2.5e-4, 1e-4, 1e15,
+                             1e16, 1e17, 123456789012345.0, 1234567890123456.0,
+                             12345678901234567.0, 9.9999999999999995e-5, 99999.999999999993,
+                             0.99999999999999989, 9999999999999998.0, 5e-324, 2.2250738585072014e-308,
+                             1.7976931348623157e308, 1e22, 1e23, 4.35, 0.3, 2.675, 1.005,
+                             1e-4 * 3, 0.000123456789012345678, 1e100, 1e-100, 65.5, 0.015625 };
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
+        same_as_reference(fixed[i]);
+        same_as_reference(-fixed[i]);
+    }
+    sim_rng r;
+    sim_rng_init(&r, 7, 0, "test/csv/printf");
+    for (int i = 0; i < 300000; i++) {
+        uint64_t bits = sim_rng_next(&r);
+        double v;
+        memcpy(&v, &bits, sizeof v);
+        if (isfinite(v))
+            same_as_reference(v);
+        same_as_reference(sim_rng_uniform(&r) * pow(10, (double)(i % 50) - 25));
+        /* short decimals and halves: k / 10^j, (2k + 1) / 2^j, integers, and their neighbours */
+        double k = (double)(sim_rng_next(&r) % 2000000);
+        double dec = k / pow(10, (double)(i % 12)), half = (2 * k + 1) / ldexp(1, i % 60);
+        same_as_reference(dec);
+        same_as_reference(nextafter(dec, 0));
+        same_as_reference(nextafter(dec, INFINITY));
+        same_as_reference(half);
+        same_as_reference(k * pow(10, (double)(i % 20)));
+    }
+}
+
 static void test_reals_short(void **state)
 {
     (void)state;
@@ -137,6 +203,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_reals_read_back),
         cmocka_unit_test(test_reals_short),
+        cmocka_unit_test(test_reals_as_printf),
         cmocka_unit_test(test_rows_and_long_header),
         cmocka_unit_test(test_errors_keep_errno),
     };
