@@ -530,7 +530,10 @@ static const fdesc R_HOST[] = {
     NAME, WHERE, { "cores", F_NUM, 1, 0, 1e9, 1, "a positive number" },
     { "cpu", F_STR, 1, 0, 0, 0, NULL }
 };
-static const fdesc R_ENDPOINT[] = { NAME, WHERE, TAB("steps") };
+static const fdesc R_ENDPOINT[] = {
+    NAME, WHERE, TAB("steps"),
+    { "error_rate", F_NUM, 0, 0, 1, 0, "a number between 0 and 1" }
+};
 static const fdesc R_CLIENT[] = {
     NAME, WHERE, { "target", F_STR, 1, 0, 0, 0, NULL }, { "endpoint", F_STR, 1, 0, 0, 0, NULL },
     { "kind", F_STR, 1, 0, 0, 0, NULL }, { "arrivals", F_TAB, 0, 0, 0, 0, NULL },
@@ -684,9 +687,10 @@ static void read_services(reader *r, int top)
         sv->neps = ne;
         for (size_t k = 0; k < ne; k++) {
             lua_rawgeti(L, -1, (lua_Integer)k + 1);
-            fval e[3];
+            fval e[4];
             const char *ew = read_record(r, -1, "endpoint", R_ENDPOINT, NDESC(R_ENDPOINT), e);
             sv->eps[k].name = arena_strdup(r, e[0].str, strlen(e[0].str));
+            sv->eps[k].error_rate = e[3].set ? e[3].num : 0;
             sv->eps[k].where = dup_where(r, ew);
             lua_pop(L, 1);
             lua_pushinteger(L, (lua_Integer)k);   /* names entry [ep] = k */
@@ -1196,6 +1200,8 @@ static int build_services(builder *b, const spec *sp)
             return say(b, sv->where, rc, "service '%s': invalid configuration", sv->name);
         for (size_t k = 0; k < sv->neps; k++) {
             rc = sim_endpoint_add(b->e, si, sv->eps[k].name, &ei);
+            if (rc == SIM_OK && sv->eps[k].error_rate > 0)
+                rc = sim_endpoint_set_error_rate(b->e, si, ei, sv->eps[k].error_rate);
             if (rc != SIM_OK)
                 return say(b, sv->eps[k].where, rc, "endpoint '%s': %s", sv->eps[k].name,
                            rc == SIM_ENOMEM ? "out of memory" : "invalid endpoint");

@@ -63,6 +63,7 @@ typedef struct spec_step {
 typedef struct spec_endpoint {
     const char *name, *where;
     spec_seq steps;
+    double error_rate;             /* 0: none */
 } spec_endpoint;
 
 typedef struct spec_host {

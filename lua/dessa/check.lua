@@ -259,6 +259,7 @@ end
 C.num = number_checker("a number", function() return true end)
 C.pos_num = number_checker("a positive number", function(v) return v > 0 end)
 C.nonneg_num = number_checker("a non-negative number", function(v) return v >= 0 end)
+C.probability = number_checker("a number between 0 and 1", function(v) return v >= 0 and v <= 1 end)
 C.pos_int = integer_checker("a positive integer", function(v) return v > 0 end)
 -- Counts stored in 32 bits by the engine (workers, replicas, users, erlang k).
 C.count = { desc = "a positive integer", fn = function(v)

@@ -261,7 +261,11 @@ local function finish()
       local node = s.name .. "." .. ep.name
       order[#order + 1] = node
       edges[node] = edges[node] or {}
-      eps[j] = { name = ep.name, where = ep.where, steps = steps_spec(ep.steps, edges[node]) }
+      -- An endpoint's error_rate overrides its service's.
+      local er = ep.error_rate
+      if er == nil then er = s.error_rate end
+      eps[j] = { name = ep.name, where = ep.where, steps = steps_spec(ep.steps, edges[node]),
+                 error_rate = er }
     end
     spec.services[i] = {
       name = s.name, workers = s.workers, queue = s.queue, discipline = s.discipline,

@@ -81,7 +81,11 @@ end
 local STEP_FIELDS = { work = true, io = true, sleep = true, call = true, parallel = true,
                       branch = true, steps = true }
 
--- endpoint "name" { steps... }
+local ENDPOINT_SCHEMA = {
+  { "error_rate", C.probability },
+}
+
+-- endpoint "name" { steps..., error_rate = p }
 API.endpoint = named_ctor("endpoint", function(name, title, where, t)
   for k in next_, t do
     if STEP_FIELDS[k] then
@@ -90,9 +94,15 @@ API.endpoint = named_ctor("endpoint", function(name, title, where, t)
         .. "as in endpoint \"%s\" { work(exp(ms(5))), call(db) })", title, k, op, name)
     end
   end
-  local steps = to_sequence(t, title, where, false)
+  -- The one named field (error_rate); the rest of the table is the list of steps.
+  local f, pos, npos = check_fields(title, where, t, ENDPOINT_SCHEMA, { positional = true })
+  _check.check_holes(title, where, pos, npos)
+  local list = {}
+  for i = 1, npos do list[i] = pos[i] end
+  local steps = to_sequence(list, title, where, false)
   _steps.check_size(title, where, _steps.list_size(steps))
-  return make_object("endpoint", { name = name, where = where, steps = steps })
+  return make_object("endpoint", { name = name, where = where, steps = steps,
+                                   error_rate = f.error_rate })
 end)
 
 local CPU = C.oneof({ "ps", "fcfs" })
@@ -132,6 +142,7 @@ local SERVICE_SCHEMA = {
   { "cores", C.cores },
   { "cpu", CPU },
   { "host", C.host },
+  { "error_rate", C.probability },
 }
 
 -- Hints for the usual slips in a service (field names from other tools).
@@ -224,7 +235,7 @@ API.service = named_ctor("service", function(name, title, where, t)
   local rec = {
     name = name, where = where, workers = f.workers, queue = f.queue or -1,
     discipline = f.discipline, replicas = f.replicas, balancer = f.balancer,
-    cores = f.cores or 0, cpu = f.cpu or "ps", host = f.host,
+    cores = f.cores or 0, cpu = f.cpu or "ps", host = f.host, error_rate = f.error_rate,
     endpoints = endpoints, by_ep = by_ep, ep_names = ep_names,
   }
   S.services[#S.services + 1] = rec

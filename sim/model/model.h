@@ -94,6 +94,11 @@ void sim_engine_free(sim_engine *e);                 /* NULL is a no-op */
 int sim_service_add(sim_engine *e, const char *name, const sim_service_config *cfg,
                     uint32_t *index);
 int sim_endpoint_add(sim_engine *e, uint32_t service, const char *name, uint32_t *index);
+/* A fraction p (0 <= p <= 1) of the requests the endpoint serves fail once served: they run
+ * every step, then end with outcome FAILED instead of OK (their caller sees a failure, a
+ * message's processing fails). Drawn from the endpoint's own stream ".../error", so setting it
+ * moves no other draw. */
+int sim_endpoint_set_error_rate(sim_engine *e, uint32_t service, uint32_t ep, double p);
 
 /* A host whose `cores` (> 0; whole under FCFS) the services placed on it share. */
 int sim_host_add(sim_engine *e, const char *name, double cores, sim_cpu_sched sched,
