@@ -92,8 +92,8 @@ typedef struct spec_link {
 } spec_link;
 
 typedef struct spec_sub {
-    const char *group, *where;     /* group NULL: the service's name (a queue: its own) */
-    uint32_t service, endpoint, consumers, prefetch;
+    const char *where;
+    sim_subscription cfg;          /* cfg.group NULL: the service's name (a queue: its own) */
 } spec_sub;
 
 typedef struct spec_broker {

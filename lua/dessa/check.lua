@@ -406,6 +406,12 @@ C.node = { desc = "a service, a client, a broker or a name", fn = function(v)
   return false
 end }
 
+C.broker = { desc = "a queue or a topic (or its name)", fn = function(v)
+  if KIND[v] == "broker" then return true, DATA[v].name end
+  if KIND[v] == nil and valid_name(v) then return true, v end
+  return false
+end }
+
 C.arrivals = { desc = "an arrival process (poisson, constant, schedule or bursty)",
   fn = function(v)
     if KIND[v] == "arrival" then return true, DATA[v] end

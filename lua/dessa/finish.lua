@@ -282,8 +282,24 @@ local function finish()
       local subs = {}
       for j, sub in ipairs_(b.subs) do
         local svc, ep = resolve_target(sub.target, sub.where, "subscribe: ")
+        local dl = sub.dead_letter
+        if dl and not S.broker_by_name[dl] then
+          local node = S.nodes[dl]
+          if node then
+            fail(sub.where, "subscribe: dead_letter: '%s' is a %s, not a queue or a topic", dl,
+              node.kind)
+          end
+          local names = {}
+          for k, x in ipairs_(S.brokers) do names[k] = x.name end
+          fail(sub.where, "subscribe: dead_letter: unknown queue or topic '%s'%s", dl,
+            did_you_mean(dl, names))
+        end
         subs[j] = { service = svc, endpoint = ep, group = sub.group, consumers = sub.consumers,
-                    prefetch = sub.prefetch, where = sub.where }
+                    prefetch = sub.prefetch, delivery = sub.delivery,
+                    visibility_timeout = sub.visibility_timeout,
+                    max_deliveries = sub.max_deliveries, dead_letter = dl,
+                    idempotent = sub.idempotent, dedupe_window = sub.dedupe_window,
+                    where = sub.where }
       end
       if #subs == 0 then
         warn(b.where, '%s "%s" has no subscribers: %s', b.kind, b.name,

@@ -345,7 +345,24 @@ local SUBSCRIBE_SCHEMA = {
   { "consumers", C.count, default = 1 },
   { "endpoint", C.name },
   { "prefetch", C.count },
+  { "delivery", C.oneof({ "at_least_once", "at_most_once" }), default = "at_least_once" },
+  { "visibility_timeout", C.pos_num },
+  { "max_deliveries", C.count },
+  { "dead_letter", C.broker },
+  { "idempotent", C.bool, default = false },
+  { "dedupe_window", C.pos_num },
 }
+SUBSCRIBE_SCHEMA.hints = {
+  ack = 'acknowledgements follow delivery = "at_least_once" (after processing) or '
+    .. '"at_most_once" (on receipt)',
+  dlq = "did you mean dead_letter = broker?", dead_letter_queue = "did you mean dead_letter?",
+  max_retries = "did you mean max_deliveries? (deliveries, the first one included)",
+  max_receives = "did you mean max_deliveries?",
+  visibility = "did you mean visibility_timeout?",
+}
+
+-- The default window of an idempotent consumer's memory (seconds).
+local DEDUPE_WINDOW = 300
 
 -- subscribe(broker, service, { group =, consumers =, endpoint =, prefetch = })
 function API.subscribe(broker, service, opts)
@@ -384,8 +401,32 @@ function API.subscribe(broker, service, opts)
     fail(where, "subscribe: prefetch (%d) must be at least consumers (%d): each consumer "
       .. "needs a message delivered to work on", prefetch, f.consumers)
   end
+  if f.delivery == "at_most_once" then
+    for _, k in ipairs_({ "visibility_timeout", "max_deliveries", "idempotent" }) do
+      if f[k] then
+        fail(where, 'subscribe: %s does not apply to delivery = "at_most_once" (acknowledged '
+          .. "on receipt, a message is never redelivered)", k)
+      end
+    end
+  end
+  if f.dead_letter and not f.max_deliveries then
+    fail(where, "subscribe: dead_letter needs max_deliveries = n (the deliveries after which a "
+      .. "message goes there)")
+  end
+  if f.dead_letter == rec.name then
+    fail(where, 'subscribe: dead_letter must be another queue or topic than %s "%s"', rec.kind,
+      rec.name)
+  end
+  if f.dedupe_window and not f.idempotent then
+    fail(where, "subscribe: dedupe_window is the memory of an idempotent consumer: give "
+      .. "idempotent = true")
+  end
   rec.subs[#rec.subs + 1] = { target = tgt, group = f.group, consumers = f.consumers,
-                              prefetch = prefetch, where = where }
+                              prefetch = prefetch, delivery = f.delivery,
+                              visibility_timeout = f.visibility_timeout,
+                              max_deliveries = f.max_deliveries, dead_letter = f.dead_letter,
+                              idempotent = f.idempotent,
+                              dedupe_window = f.dedupe_window or DEDUPE_WINDOW, where = where }
 end
 
 local LINK_SCHEMA = {
