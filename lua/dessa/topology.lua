@@ -313,6 +313,7 @@ local BROKER_SCHEMA = {
   { "on_full", C.oneof({ "drop_new", "drop_oldest", "block" }), default = "drop_new" },
   { "workers", C.workers, default = "inf" },
   { "publish_cost", C.dist },
+  { "delivery", C.oneof({ "at_least_once", "at_most_once" }) },   -- its subscriptions' default
 }
 
 local function broker_ctor(kind)
@@ -331,7 +332,7 @@ local function broker_ctor(kind)
     S.broker_by_name = S.broker_by_name or {}
     local rec = { name = name, kind = kind, where = where, capacity = f.capacity or -1,
                   on_full = f.on_full, workers = f.workers, publish_cost = f.publish_cost,
-                  subs = {} }
+                  delivery = f.delivery, subs = {} }
     S.brokers[#S.brokers + 1] = rec
     S.broker_by_name[name] = rec
     return make_object("broker", rec)
@@ -345,7 +346,7 @@ local SUBSCRIBE_SCHEMA = {
   { "consumers", C.count, default = 1 },
   { "endpoint", C.name },
   { "prefetch", C.count },
-  { "delivery", C.oneof({ "at_least_once", "at_most_once" }), default = "at_least_once" },
+  { "delivery", C.oneof({ "at_least_once", "at_most_once" }) },
   { "visibility_timeout", C.pos_num },
   { "max_deliveries", C.count },
   { "dead_letter", C.broker },
@@ -385,6 +386,7 @@ function API.subscribe(broker, service, opts)
   end
   local f = check_fields("subscribe", where, opts or {}, SUBSCRIBE_SCHEMA)
   local rec = DATA[broker]
+  f.delivery = f.delivery or rec.delivery or "at_least_once"
   if f.group and rec.kind == "queue" then
     fail(where, 'subscribe: queue "%s" has one group of competing consumers; group is for topics',
       rec.name)
