@@ -530,7 +530,10 @@ static const fdesc R_HOST[] = {
     NAME, WHERE, { "cores", F_NUM, 1, 0, 1e9, 1, "a positive number" },
     { "cpu", F_STR, 1, 0, 0, 0, NULL }
 };
-static const fdesc R_ENDPOINT[] = { NAME, WHERE, TAB("steps") };
+static const fdesc R_ENDPOINT[] = {
+    NAME, WHERE, TAB("steps"),
+    { "error_rate", F_NUM, 0, 0, 1, 0, "a number between 0 and 1" }
+};
 static const fdesc R_CLIENT[] = {
     NAME, WHERE, { "target", F_STR, 1, 0, 0, 0, NULL }, { "endpoint", F_STR, 1, 0, 0, 0, NULL },
     { "kind", F_STR, 1, 0, 0, 0, NULL }, { "arrivals", F_TAB, 0, 0, 0, 0, NULL },
@@ -567,7 +570,12 @@ static const fdesc R_BROKER[] = {
 };
 static const fdesc R_SUB[] = {
     WHERE, { "service", F_STR, 1, 0, 0, 0, NULL }, { "endpoint", F_STR, 1, 0, 0, 0, NULL },
-    { "group", F_STR, 0, 0, 0, 0, NULL }, COUNT("consumers", 1), COUNT("prefetch", 1)
+    { "group", F_STR, 0, 0, 0, 0, NULL }, COUNT("consumers", 1), COUNT("prefetch", 1),
+    { "delivery", F_STR, 1, 0, 0, 0, NULL },
+    { "visibility_timeout", F_NUM, 0, 0, 1e10, 1, "a positive number of at most 1e10 s" },
+    COUNT("max_deliveries", 0), { "dead_letter", F_STR, 0, 0, 0, 0, NULL },
+    { "idempotent", F_BOOL, 1, 0, 0, 0, NULL },
+    { "dedupe_window", F_NUM, 1, 0, 1e10, 1, "a positive number of at most 1e10 s" }
 };
 
 /* Most rows of time series one entity may produce (duration / sample). */
@@ -579,6 +587,7 @@ static const char *dup_where(reader *r, const char *w)
 }
 
 static const char *const CPU_NAMES[] = { "ps", "fcfs", NULL };
+static const char *const DELIVERY_NAMES[] = { "at_least_once", "at_most_once", NULL };
 
 /* The optional list of hosts; names are unique. [-0, +0, error] */
 static void read_hosts(reader *r, int top)
@@ -684,9 +693,10 @@ static void read_services(reader *r, int top)
         sv->neps = ne;
         for (size_t k = 0; k < ne; k++) {
             lua_rawgeti(L, -1, (lua_Integer)k + 1);
-            fval e[3];
+            fval e[4];
             const char *ew = read_record(r, -1, "endpoint", R_ENDPOINT, NDESC(R_ENDPOINT), e);
             sv->eps[k].name = arena_strdup(r, e[0].str, strlen(e[0].str));
+            sv->eps[k].error_rate = e[3].set ? e[3].num : 0;
             sv->eps[k].where = dup_where(r, ew);
             lua_pop(L, 1);
             lua_pushinteger(L, (lua_Integer)k);   /* names entry [ep] = k */
@@ -788,15 +798,38 @@ static void read_subscriptions(reader *r, int top)
         for (size_t k = 0; k < n; k++) {
             spec_sub *u = &b->subs[k];
             lua_rawgeti(L, subs, (lua_Integer)k + 1);
-            fval v[6];
+            fval v[12];
             const char *where = read_record(r, -1, "subscribe", R_SUB, NDESC(R_SUB), v);
+            sim_subscription *c = &u->cfg;
             u->where = dup_where(r, where);
-            resolve(r, where, "subscribe", v[1].str, v[2].str, &u->service, &u->endpoint);
-            u->group = v[3].set ? arena_strdup(r, v[3].str, strlen(v[3].str)) : NULL;
-            u->consumers = (uint32_t)v[4].i;
-            u->prefetch = (uint32_t)v[5].i;
-            if (u->prefetch < u->consumers)
+            resolve(r, where, "subscribe", v[1].str, v[2].str, &c->service, &c->endpoint);
+            c->group = v[3].set ? arena_strdup(r, v[3].str, strlen(v[3].str)) : NULL;
+            c->consumers = (uint32_t)v[4].i;
+            c->prefetch = (uint32_t)v[5].i;
+            if (c->prefetch < c->consumers)
                 fail(r, where, "subscribe", "prefetch must be at least consumers");
+            c->delivery = (sim_delivery)pick(r, where, "subscribe", "delivery", v[6].str,
+                                             DELIVERY_NAMES);
+            c->visibility_timeout = v[7].set ? v[7].num : 0;
+            c->max_deliveries = v[8].set ? (uint32_t)v[8].i : 0;
+            c->dead_letter = 0;
+            if (v[9].set) {
+                lua_getfield(L, r->bnames, v[9].str);
+                if (!lua_isinteger(L, -1))
+                    fail(r, where, "subscribe", "dead_letter: unknown broker '%s'", v[9].str);
+                c->dead_letter = (uint32_t)lua_tointeger(L, -1) + 1;
+                lua_pop(L, 1);
+                if (c->dead_letter == i + 1)
+                    fail(r, where, "subscribe", "dead_letter must be another broker");
+                if (!c->max_deliveries)
+                    fail(r, where, "subscribe", "dead_letter needs max_deliveries");
+            }
+            c->idempotent = v[10].b;
+            c->dedupe_window = v[11].num;
+            if (c->delivery == SIM_AT_MOST_ONCE &&
+                (c->visibility_timeout > 0 || c->max_deliveries || c->idempotent))
+                fail(r, where, "subscribe", "at_most_once never redelivers: visibility_timeout, "
+                     "max_deliveries and idempotent do not apply");
             lua_pop(L, 1);
         }
         lua_pop(L, 2);
@@ -1196,6 +1229,8 @@ static int build_services(builder *b, const spec *sp)
             return say(b, sv->where, rc, "service '%s': invalid configuration", sv->name);
         for (size_t k = 0; k < sv->neps; k++) {
             rc = sim_endpoint_add(b->e, si, sv->eps[k].name, &ei);
+            if (rc == SIM_OK && sv->eps[k].error_rate > 0)
+                rc = sim_endpoint_set_error_rate(b->e, si, ei, sv->eps[k].error_rate);
             if (rc != SIM_OK)
                 return say(b, sv->eps[k].where, rc, "endpoint '%s': %s", sv->eps[k].name,
                            rc == SIM_ENOMEM ? "out of memory" : "invalid endpoint");
@@ -1234,8 +1269,7 @@ static int build_subscriptions(builder *b, const spec *sp)
     for (size_t i = 0; i < sp->nbrokers; i++)
         for (size_t k = 0; k < sp->brokers[i].nsubs; k++) {
             const spec_sub *u = &sp->brokers[i].subs[k];
-            int rc = sim_subscribe(b->e, (uint32_t)i, u->group, u->service, u->endpoint,
-                                   u->consumers, u->prefetch);
+            int rc = sim_subscribe(b->e, (uint32_t)i, &u->cfg);
             if (rc != SIM_OK)
                 return say(b, u->where, rc, "subscribe: %s",
                            rc == SIM_ENOMEM ? "out of memory" : "invalid subscription");

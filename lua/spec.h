@@ -63,6 +63,7 @@ typedef struct spec_step {
 typedef struct spec_endpoint {
     const char *name, *where;
     spec_seq steps;
+    double error_rate;             /* 0: none */
 } spec_endpoint;
 
 typedef struct spec_host {
@@ -91,8 +92,8 @@ typedef struct spec_link {
 } spec_link;
 
 typedef struct spec_sub {
-    const char *group, *where;     /* group NULL: the service's name (a queue: its own) */
-    uint32_t service, endpoint, consumers, prefetch;
+    const char *where;
+    sim_subscription cfg;          /* cfg.group NULL: the service's name (a queue: its own) */
 } spec_sub;
 
 typedef struct spec_broker {

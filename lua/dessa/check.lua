@@ -259,6 +259,7 @@ end
 C.num = number_checker("a number", function() return true end)
 C.pos_num = number_checker("a positive number", function(v) return v > 0 end)
 C.nonneg_num = number_checker("a non-negative number", function(v) return v >= 0 end)
+C.probability = number_checker("a number between 0 and 1", function(v) return v >= 0 and v <= 1 end)
 C.pos_int = integer_checker("a positive integer", function(v) return v > 0 end)
 -- Counts stored in 32 bits by the engine (workers, replicas, users, erlang k).
 C.count = { desc = "a positive integer", fn = function(v)
@@ -402,6 +403,12 @@ C.node = { desc = "a service, a client, a broker or a name", fn = function(v)
   local kind = KIND[v]
   if kind == "service" or kind == "client" or kind == "broker" then return true, DATA[v].name end
   if valid_name(v) then return true, v end
+  return false
+end }
+
+C.broker = { desc = "a queue or a topic (or its name)", fn = function(v)
+  if KIND[v] == "broker" then return true, DATA[v].name end
+  if KIND[v] == nil and valid_name(v) then return true, v end
   return false
 end }
 

@@ -261,7 +261,11 @@ local function finish()
       local node = s.name .. "." .. ep.name
       order[#order + 1] = node
       edges[node] = edges[node] or {}
-      eps[j] = { name = ep.name, where = ep.where, steps = steps_spec(ep.steps, edges[node]) }
+      -- An endpoint's error_rate overrides its service's.
+      local er = ep.error_rate
+      if er == nil then er = s.error_rate end
+      eps[j] = { name = ep.name, where = ep.where, steps = steps_spec(ep.steps, edges[node]),
+                 error_rate = er }
     end
     spec.services[i] = {
       name = s.name, workers = s.workers, queue = s.queue, discipline = s.discipline,
@@ -278,8 +282,24 @@ local function finish()
       local subs = {}
       for j, sub in ipairs_(b.subs) do
         local svc, ep = resolve_target(sub.target, sub.where, "subscribe: ")
+        local dl = sub.dead_letter
+        if dl and not S.broker_by_name[dl] then
+          local node = S.nodes[dl]
+          if node then
+            fail(sub.where, "subscribe: dead_letter: '%s' is a %s, not a queue or a topic", dl,
+              node.kind)
+          end
+          local names = {}
+          for k, x in ipairs_(S.brokers) do names[k] = x.name end
+          fail(sub.where, "subscribe: dead_letter: unknown queue or topic '%s'%s", dl,
+            did_you_mean(dl, names))
+        end
         subs[j] = { service = svc, endpoint = ep, group = sub.group, consumers = sub.consumers,
-                    prefetch = sub.prefetch, where = sub.where }
+                    prefetch = sub.prefetch, delivery = sub.delivery,
+                    visibility_timeout = sub.visibility_timeout,
+                    max_deliveries = sub.max_deliveries, dead_letter = dl,
+                    idempotent = sub.idempotent, dedupe_window = sub.dedupe_window,
+                    where = sub.where }
       end
       if #subs == 0 then
         warn(b.where, '%s "%s" has no subscribers: %s', b.kind, b.name,

@@ -81,7 +81,11 @@ end
 local STEP_FIELDS = { work = true, io = true, sleep = true, call = true, parallel = true,
                       branch = true, steps = true }
 
--- endpoint "name" { steps... }
+local ENDPOINT_SCHEMA = {
+  { "error_rate", C.probability },
+}
+
+-- endpoint "name" { steps..., error_rate = p }
 API.endpoint = named_ctor("endpoint", function(name, title, where, t)
   for k in next_, t do
     if STEP_FIELDS[k] then
@@ -90,9 +94,15 @@ API.endpoint = named_ctor("endpoint", function(name, title, where, t)
         .. "as in endpoint \"%s\" { work(exp(ms(5))), call(db) })", title, k, op, name)
     end
   end
-  local steps = to_sequence(t, title, where, false)
+  -- The one named field (error_rate); the rest of the table is the list of steps.
+  local f, pos, npos = check_fields(title, where, t, ENDPOINT_SCHEMA, { positional = true })
+  _check.check_holes(title, where, pos, npos)
+  local list = {}
+  for i = 1, npos do list[i] = pos[i] end
+  local steps = to_sequence(list, title, where, false)
   _steps.check_size(title, where, _steps.list_size(steps))
-  return make_object("endpoint", { name = name, where = where, steps = steps })
+  return make_object("endpoint", { name = name, where = where, steps = steps,
+                                   error_rate = f.error_rate })
 end)
 
 local CPU = C.oneof({ "ps", "fcfs" })
@@ -132,6 +142,7 @@ local SERVICE_SCHEMA = {
   { "cores", C.cores },
   { "cpu", CPU },
   { "host", C.host },
+  { "error_rate", C.probability },
 }
 
 -- Hints for the usual slips in a service (field names from other tools).
@@ -224,7 +235,7 @@ API.service = named_ctor("service", function(name, title, where, t)
   local rec = {
     name = name, where = where, workers = f.workers, queue = f.queue or -1,
     discipline = f.discipline, replicas = f.replicas, balancer = f.balancer,
-    cores = f.cores or 0, cpu = f.cpu or "ps", host = f.host,
+    cores = f.cores or 0, cpu = f.cpu or "ps", host = f.host, error_rate = f.error_rate,
     endpoints = endpoints, by_ep = by_ep, ep_names = ep_names,
   }
   S.services[#S.services + 1] = rec
@@ -302,6 +313,7 @@ local BROKER_SCHEMA = {
   { "on_full", C.oneof({ "drop_new", "drop_oldest", "block" }), default = "drop_new" },
   { "workers", C.workers, default = "inf" },
   { "publish_cost", C.dist },
+  { "delivery", C.oneof({ "at_least_once", "at_most_once" }) },   -- its subscriptions' default
 }
 
 local function broker_ctor(kind)
@@ -320,7 +332,7 @@ local function broker_ctor(kind)
     S.broker_by_name = S.broker_by_name or {}
     local rec = { name = name, kind = kind, where = where, capacity = f.capacity or -1,
                   on_full = f.on_full, workers = f.workers, publish_cost = f.publish_cost,
-                  subs = {} }
+                  delivery = f.delivery, subs = {} }
     S.brokers[#S.brokers + 1] = rec
     S.broker_by_name[name] = rec
     return make_object("broker", rec)
@@ -334,7 +346,24 @@ local SUBSCRIBE_SCHEMA = {
   { "consumers", C.count, default = 1 },
   { "endpoint", C.name },
   { "prefetch", C.count },
+  { "delivery", C.oneof({ "at_least_once", "at_most_once" }) },
+  { "visibility_timeout", C.pos_num },
+  { "max_deliveries", C.count },
+  { "dead_letter", C.broker },
+  { "idempotent", C.bool, default = false },
+  { "dedupe_window", C.pos_num },
 }
+SUBSCRIBE_SCHEMA.hints = {
+  ack = 'acknowledgements follow delivery = "at_least_once" (after processing) or '
+    .. '"at_most_once" (on receipt)',
+  dlq = "did you mean dead_letter = broker?", dead_letter_queue = "did you mean dead_letter?",
+  max_retries = "did you mean max_deliveries? (deliveries, the first one included)",
+  max_receives = "did you mean max_deliveries?",
+  visibility = "did you mean visibility_timeout?",
+}
+
+-- The default window of an idempotent consumer's memory (seconds).
+local DEDUPE_WINDOW = 300
 
 -- subscribe(broker, service, { group =, consumers =, endpoint =, prefetch = })
 function API.subscribe(broker, service, opts)
@@ -357,6 +386,7 @@ function API.subscribe(broker, service, opts)
   end
   local f = check_fields("subscribe", where, opts or {}, SUBSCRIBE_SCHEMA)
   local rec = DATA[broker]
+  f.delivery = f.delivery or rec.delivery or "at_least_once"
   if f.group and rec.kind == "queue" then
     fail(where, 'subscribe: queue "%s" has one group of competing consumers; group is for topics',
       rec.name)
@@ -373,8 +403,32 @@ function API.subscribe(broker, service, opts)
     fail(where, "subscribe: prefetch (%d) must be at least consumers (%d): each consumer "
       .. "needs a message delivered to work on", prefetch, f.consumers)
   end
+  if f.delivery == "at_most_once" then
+    for _, k in ipairs_({ "visibility_timeout", "max_deliveries", "idempotent" }) do
+      if f[k] then
+        fail(where, 'subscribe: %s does not apply to delivery = "at_most_once" (acknowledged '
+          .. "on receipt, a message is never redelivered)", k)
+      end
+    end
+  end
+  if f.dead_letter and not f.max_deliveries then
+    fail(where, "subscribe: dead_letter needs max_deliveries = n (the deliveries after which a "
+      .. "message goes there)")
+  end
+  if f.dead_letter == rec.name then
+    fail(where, 'subscribe: dead_letter must be another queue or topic than %s "%s"', rec.kind,
+      rec.name)
+  end
+  if f.dedupe_window and not f.idempotent then
+    fail(where, "subscribe: dedupe_window is the memory of an idempotent consumer: give "
+      .. "idempotent = true")
+  end
   rec.subs[#rec.subs + 1] = { target = tgt, group = f.group, consumers = f.consumers,
-                              prefetch = prefetch, where = where }
+                              prefetch = prefetch, delivery = f.delivery,
+                              visibility_timeout = f.visibility_timeout,
+                              max_deliveries = f.max_deliveries, dead_letter = f.dead_letter,
+                              idempotent = f.idempotent,
+                              dedupe_window = f.dedupe_window or DEDUPE_WINDOW, where = where }
 end
 
 local LINK_SCHEMA = {

@@ -35,7 +35,18 @@ static inline sim_msg *pop(sim_mlist *l)
     return m;
 }
 
+static inline void push_front(sim_mlist *l, sim_msg *m)
+{
+    m->next = l->head;
+    l->head = m;
+    if (!l->tail)
+        l->tail = m;
+    l->n++;
+}
+
 #define COUNT(st, f) ((st)->all.f++, (st)->win.f++, (st)->tick.f++)
+/* A count of a group that its broker's row sums. */
+#define COUNT2(b, g, f) (COUNT(&(g)->st, f), COUNT(&(b)->st, f))
 
 /* A change of a group's buffer, lag or busy consumers, mirrored in its broker's sums. */
 static inline void set_depth(sim_engine *e, sim_broker *b, sim_group *g, int d)
@@ -66,6 +77,127 @@ static void msg_free(sim_engine *e, sim_msg *m)
 {
     m->state = SIM_MSG_FREE;
     sim_pool_put(&e->msgs, m);
+}
+
+static inline void msg_pin(sim_msg *m)
+{
+    if (!m->pinned) {
+        m->pinned = 1;
+        sim_req_pin(m->root);
+    }
+}
+
+static inline void msg_unpin(sim_engine *e, sim_msg *m)
+{
+    if (m->pinned) {
+        m->pinned = 0;
+        sim_req_unpin(e, m->root);
+    }
+}
+
+/* ---- the dedupe set of an idempotent group ------------------------------------------------ */
+
+static inline uint32_t dd_slot(const sim_dedupe *d, uint64_t key)
+{
+    return (uint32_t)((key * 0x9E3779B97F4A7C15u) >> d->shift);
+}
+
+static int dd_has(const sim_dedupe *d, uint64_t key)
+{
+    if (d->n == 0)
+        return 0;
+    for (uint32_t i = dd_slot(d, key);; i = (i + 1) & (d->cap - 1)) {
+        if (d->keys[i] == key)
+            return 1;
+        if (d->keys[i] == 0)
+            return 0;
+    }
+}
+
+/* Removes key (present) and shifts back the entries of its probe run behind it. */
+static void dd_del(sim_dedupe *d, uint64_t key)
+{
+    uint32_t mask = d->cap - 1, i = dd_slot(d, key);
+    while (d->keys[i] != key)
+        i = (i + 1) & mask;
+    for (uint32_t j = i;;) {
+        d->keys[i] = 0;
+        for (;;) {
+            j = (j + 1) & mask;
+            if (d->keys[j] == 0) {
+                d->n--;
+                return;
+            }
+            uint32_t h = dd_slot(d, d->keys[j]);
+            /* the entry at j may move to i when its home h is not in (i, j] (cyclically) */
+            if (i <= j ? (h <= i || h > j) : (h <= i && h > j))
+                break;
+        }
+        d->keys[i] = d->keys[j];
+        i = j;
+    }
+}
+
+static void dd_expire(sim_dedupe *d, sim_time now)
+{
+    while (d->rn > 0 && d->ring[d->rhead].expires <= now) {
+        dd_del(d, d->ring[d->rhead].key);
+        d->rhead = (d->rhead + 1) & (d->rcap - 1);
+        d->rn--;
+    }
+}
+
+static void dd_put(sim_dedupe *d, uint64_t key)
+{
+    uint32_t i = dd_slot(d, key);
+    while (d->keys[i] != 0)
+        i = (i + 1) & (d->cap - 1);
+    d->keys[i] = key;
+    d->n++;
+}
+
+/* Remembers key until now + window. SIM_OK or SIM_ENOMEM (the set is unchanged). */
+static int dd_add(sim_dedupe *d, uint64_t key, sim_time now)
+{
+    if (d->rn == d->rcap) {   /* the ring doubles, its entries in order from 0 */
+        uint32_t cap = d->rcap ? d->rcap * 2 : 64;
+        struct sim_dd_entry *r = cap > d->rcap ? sim_malloc((size_t)cap * sizeof *r) : NULL;
+        if (!r)
+            return SIM_ENOMEM;
+        for (uint32_t k = 0; k < d->rn; k++)
+            r[k] = d->ring[(d->rhead + k) & (d->rcap - 1)];
+        sim_free(d->ring);
+        d->ring = r;
+        d->rcap = cap;
+        d->rhead = 0;
+    }
+    if ((uint64_t)(d->n + 1) * 4 > (uint64_t)d->cap * 3) {   /* the table doubles: rehash */
+        uint32_t cap = d->cap ? d->cap * 2 : 128, shift = d->cap ? d->shift - 1 : 64 - 7;
+        uint64_t *old = d->keys, *keys = cap > d->cap ? sim_calloc(cap, sizeof *keys) : NULL;
+        if (!keys)
+            return SIM_ENOMEM;
+        uint32_t oldcap = d->cap;
+        d->keys = keys;
+        d->cap = cap;
+        d->shift = shift;
+        d->n = 0;
+        for (uint32_t k = 0; k < oldcap; k++)
+            if (old[k])
+                dd_put(d, old[k]);
+        sim_free(old);
+    }
+    dd_put(d, key);
+    d->ring[(d->rhead + d->rn++) & (d->rcap - 1)] = (struct sim_dd_entry){ key, now + d->window };
+    return SIM_OK;
+}
+
+static void dd_free(sim_dedupe *d)
+{
+    if (!d)
+        return;
+    sim_free(d->keys);
+    sim_free(d->ring);
+    sim_free(d);
 }
 
 /* ---- builders (model.h) ----------------------------------------------------------------- */
@@ -137,17 +269,22 @@ int sim_broker_add(sim_engine *e, const char *name, const sim_broker_config *cfg
     return SIM_OK;
 }
 
-int sim_subscribe(sim_engine *e, uint32_t broker, const char *group, uint32_t service,
-                  uint32_t endpoint, uint32_t consumers, uint32_t prefetch)
+int sim_subscribe(sim_engine *e, uint32_t broker, const sim_subscription *sub)
 {
     if (e->ran)
         return SIM_ESTATE;
-    if (broker >= e->nbrokers || service >= e->nsvcs || endpoint >= e->svcs[service].neps ||
-        consumers < 1 || prefetch < consumers)
+    if (broker >= e->nbrokers || sub->service >= e->nsvcs ||
+        sub->endpoint >= e->svcs[sub->service].neps || sub->consumers < 1 ||
+        sub->prefetch < sub->consumers || (unsigned)sub->delivery > SIM_AT_MOST_ONCE ||
+        !(sub->visibility_timeout >= 0) || sub->visibility_timeout == INFINITY ||
+        sub->dead_letter > e->nbrokers || sub->dead_letter == broker + 1 ||
+        (sub->dead_letter && !sub->max_deliveries) ||
+        (sub->idempotent && !(sub->dedupe_window > 0)) ||
+        (sub->delivery == SIM_AT_MOST_ONCE &&
+         (sub->visibility_timeout > 0 || sub->max_deliveries || sub->idempotent)))
         return SIM_EINVAL;
     sim_broker *b = &e->brokers[broker];
-    if (!group)
-        group = e->svcs[service].name;
+    const char *group = sub->group ? sub->group : e->svcs[sub->service].name;
     uint32_t gi = 0;
     if (b->cfg.type == SIM_BROKER_TOPIC) {
         while (gi < b->ngroups && strcmp(b->groups[gi].name, group))
@@ -156,16 +293,26 @@ int sim_subscribe(sim_engine *e, uint32_t broker, const char *group, uint32_t se
             return SIM_ENOMEM;
     }
     sim_group *g = &b->groups[gi];
+    if (sub->idempotent && !g->dd && !(g->dd = sim_calloc(1, sizeof *g->dd)))
+        return SIM_ENOMEM;
     if (sim_grow((void **)&g->members, g->nmembers, sizeof *g->members) != 0)
         return SIM_ENOMEM;
     sim_member *mb = &g->members[g->nmembers++];
     memset(mb, 0, sizeof *mb);
-    mb->service = service;
-    mb->endpoint = endpoint;
-    mb->consumers = consumers;
-    mb->prefetch = prefetch;
-    g->st.consumers += consumers;
-    b->st.consumers += consumers;
+    mb->service = sub->service;
+    mb->endpoint = sub->endpoint;
+    mb->consumers = sub->consumers;
+    mb->prefetch = sub->prefetch;
+    mb->at_most_once = sub->delivery == SIM_AT_MOST_ONCE;
+    mb->idempotent = sub->idempotent;
+    mb->max_deliveries = sub->max_deliveries;
+    mb->dead_letter = sub->dead_letter;
+    mb->visibility = sub->visibility_timeout;
+    /* the group remembers for the longest window of its idempotent members */
+    if (sub->idempotent && sub->dedupe_window > g->dd->window)
+        g->dd->window = sub->dedupe_window;
+    g->st.consumers += sub->consumers;
+    b->st.consumers += sub->consumers;
     return SIM_OK;
 }
 
@@ -178,6 +325,7 @@ void sim_brokers_fini(sim_engine *e)
             sim_free(g->name);
             sim_free(g->label);
             sim_free(g->members);
+            dd_free(g->dd);
             stats_fini(&g->st);
         }
         sim_free(b->groups);
@@ -238,7 +386,11 @@ int sim_broker_publish(sim_engine *e, sim_req *r, uint32_t broker, int ack)
     m->producer = NULL;
     m->inst = NULL;
     m->seq = 0;
-    sim_req_pin(m->root);
+    m->pinned = 0;
+    m->ghost = m->released = m->suppressed = 0;
+    m->deliveries = 0;
+    m->vt = NULL;
+    msg_pin(m);
     COUNT(&b->st, sent);
     int wait = ack || b->cfg.on_full == SIM_FULL_BLOCK;
     if (wait) {   /* the producer's life is kept until the acknowledgement is back */
@@ -272,7 +424,7 @@ static void drop(sim_engine *e, sim_broker *b, sim_group *g, sim_msg *m)
 {
     COUNT(&g->st, dropped);
     COUNT(&b->st, dropped);
-    sim_req_unpin(e, m->root);
+    msg_unpin(e, m);
     msg_free(e, m);
 }
 
@@ -309,7 +461,7 @@ static void accept(sim_engine *e, sim_broker *b, sim_msg *m)
     sim_hist_add(&b->st.lag_seen, (double)b->st.lag);
     if (b->ngroups == 0) {   /* a topic nobody subscribes to: the message goes nowhere */
         COUNT(&b->st, dropped);
-        sim_req_unpin(e, m->root);
+        msg_unpin(e, m);
         msg_free(e, m);
     }
     /* The copies for the other groups first: offering m may drop it. */
@@ -322,7 +474,8 @@ static void accept(sim_engine *e, sim_broker *b, sim_msg *m)
         *c = *m;
         c->next = NULL;
         c->group = k;
-        sim_req_pin(c->root);
+        c->pinned = 0;
+        msg_pin(c);
         offer(e, b, &b->groups[k], c);
     }
     if (b->ngroups > 0) {
@@ -386,6 +539,8 @@ static void on_pub_ack(sim_engine *e, sim_event *ev)
 
 /* ---- delivery --------------------------------------------------------------------------- */
 
+static void on_visible(sim_engine *e, sim_event *ev);
+
 /* Hands buffered messages to members with room, round robin over the members. */
 static void deliver(sim_engine *e, sim_broker *b, sim_group *g)
 {
@@ -404,8 +559,10 @@ static void deliver(sim_engine *e, sim_broker *b, sim_group *g)
         set_depth(e, b, g, -1);
         mb->outstanding++;
         m->member = j;
-        COUNT(&g->st, delivered);
-        COUNT(&b->st, delivered);
+        m->deliveries++;
+        COUNT2(b, g, delivered);
+        if (mb->visibility > 0)
+            m->vt = sim_engine_after(e, mb->visibility, on_visible, m, 0);
         sim_service *s = &e->svcs[mb->service];
         m->inst = sim_balancer_pick(s);
         m->inst->outstanding++;
@@ -432,30 +589,158 @@ static void pump(sim_engine *e, sim_broker *b)
     b->pumping = 0;
 }
 
-/* One of the member's consumers takes m: a request of the subscribing service. */
-static void process(sim_engine *e, sim_broker *b, sim_group *g, sim_member *mb, sim_msg *m)
+/* m, its group's message (in the lag, neither buffered nor delivered any more), failed a
+ * delivery: back to the head of the buffer, or after max_deliveries to the dead-letter broker
+ * (a publish from this broker; the message keeps its pin on the client request) or lost. */
+static void redeliver(sim_engine *e, sim_broker *b, sim_group *g, const sim_member *mb,
+                      sim_msg *m)
 {
-    mb->busy++;
-    set_busy(e, b, g, +1);
-    if (m->seq < g->max_started) {
-        COUNT(&g->st, out_of_order);
-        COUNT(&b->st, out_of_order);
-    } else {
-        g->max_started = m->seq;
+    if (mb->max_deliveries && m->deliveries >= mb->max_deliveries) {
+        set_lag(e, b, g, -1);
+        if (!mb->dead_letter) {
+            COUNT2(b, g, lost);
+            msg_unpin(e, m);
+            msg_free(e, m);
+            return;
+        }
+        COUNT2(b, g, dead_lettered);
+        sim_broker *d = &e->brokers[mb->dead_letter - 1];
+        m->state = SIM_MSG_TO_BROKER;
+        m->b = d;
+        m->outcome = SIM_CAUSE_OK;
+        m->group = m->member = 0;
+        m->producer = NULL;
+        m->inst = NULL;
+        m->seq = 0;
+        m->ghost = m->released = m->suppressed = 0;
+        m->deliveries = 0;
+        COUNT(&d->st, sent);
+        sim_engine_hop(e, b->node, d->node, on_arrive, m, 0);
+        return;
     }
+    COUNT2(b, g, redelivered);
+    m->state = SIM_MSG_BUFFERED;
+    push_front(&g->buf, m);   /* even past the capacity: it was accepted already */
+    set_depth(e, b, g, +1);
+}
+
+/* A delivery's visibility timeout: the broker redelivers a copy of the message; the delivery
+ * goes on as a ghost, no longer the group's message (its acknowledgement will be late). */
+static void on_visible(sim_engine *e, sim_event *ev)
+{
+    sim_msg *m = ev->a;
+    m->vt = NULL;
+    sim_broker *b = m->b;
+    sim_group *g = &b->groups[m->group];
+    sim_member *mb = &g->members[m->member];
+    sim_msg *c = sim_pool_get(&e->msgs);
+    if (!c) {
+        sim_engine_fail(e, SIM_ENOMEM, "out of memory for messages");
+        return;
+    }
+    *c = *m;
+    c->next = NULL;
+    c->inst = NULL;
+    c->outcome = SIM_CAUSE_OK;
+    c->suppressed = 0;
+    c->pinned = 0;
+    msg_pin(c);   /* the root is alive: m or its processing pins it */
+    m->ghost = 1;
+    COUNT2(b, g, expired);
+    if (ALWAYS(mb->outstanding > 0))
+        mb->outstanding--;
+    redeliver(e, b, g, mb, c);
+    pump(e, b);
+}
+
+/* An idempotent member: has the group processed this message (within its window)? */
+static int seen(sim_engine *e, sim_group *g, const sim_msg *m)
+{
+    dd_expire(g->dd, e->now);
+    return dd_has(g->dd, m->seq);
+}
+
+/* The consumer is done with m (processed, failed, or skipped as a duplicate): at_most_once
+ * settles it here; otherwise its acknowledgement travels back from node. The message keeps its
+ * client request alive while it may come back (a failure, or a timeout that may fire). */
+static void consumer_done(sim_engine *e, sim_broker *b, sim_group *g, sim_member *mb,
+                          sim_msg *m, uint32_t node)
+{
+    if (mb->at_most_once) {   /* acknowledged already */
+        if (m->outcome == SIM_CAUSE_OK)
+            COUNT2(b, g, acked);
+        else
+            COUNT2(b, g, lost);
+        msg_unpin(e, m);
+        msg_free(e, m);
+        return;
+    }
+    if (m->outcome == SIM_CAUSE_OK && mb->idempotent && !m->suppressed) {
+        if (seen(e, g, m)) {   /* another delivery applied it first: not applied again */
+            m->suppressed = 1;
+            COUNT2(b, g, suppressed);
+        } else if (dd_add(g->dd, m->seq, e->now) != SIM_OK) {
+            sim_engine_fail(e, SIM_ENOMEM, "out of memory for the dedupe window of '%s'",
+                            g->label);
+            return;
+        }
+    }
+    if (!m->ghost && (m->outcome != SIM_CAUSE_OK || m->vt))
+        msg_pin(m);
+    else
+        msg_unpin(e, m);
+    m->state = SIM_MSG_ACKING;
+    sim_engine_hop(e, node, b->node, on_ack, m, 0);
+}
+
+/* One of the member's consumers takes m: a request of the subscribing service; or an idempotent
+ * member skips a message its group has processed. 1 when a consumer is now busy with it. */
+static int process(sim_engine *e, sim_broker *b, sim_group *g, sim_member *mb, sim_msg *m)
+{
+    if (m->seq < g->max_started)
+        COUNT2(b, g, out_of_order);
+    else
+        g->max_started = m->seq;
     sim_hist_add(&g->st.age, e->now - m->t_acc);
     sim_hist_add(&b->st.age, e->now - m->t_acc);
+    if (mb->idempotent && seen(e, g, m)) {
+        m->outcome = SIM_CAUSE_OK;
+        m->suppressed = 1;
+        COUNT2(b, g, suppressed);
+        if (ALWAYS(m->inst->outstanding > 0))
+            m->inst->outstanding--;
+        consumer_done(e, b, g, mb, m, m->inst->node);
+        return 0;
+    }
+    mb->busy++;
+    set_busy(e, b, g, +1);
+    if (mb->at_most_once) {   /* acknowledged on receipt */
+        m->released = 1;
+        if (ALWAYS(mb->outstanding > 0))
+            mb->outstanding--;
+        set_lag(e, b, g, -1);
+    }
     sim_service *s = &e->svcs[mb->service];
     sim_req *r = sim_req_new(e, SIM_REQ_CALL, NULL, m->root);
     if (!r)
-        return;
+        return 1;
     r->ep = &s->eps[mb->endpoint];
     r->inst = m->inst;
     r->msg = m;
     r->state = SIM_REQ_TRANSIT;
-    sim_req_unpin(e, m->root);   /* the request pins the root from here on */
+    msg_unpin(e, m);   /* the request pins the root from here on */
     m->state = SIM_MSG_PROCESSING;
     sim_engine_soon(e, sim_service_arrive, r, r->gen);
+    return 1;
+}
+
+/* The member's free consumers take what has arrived at it, in order. */
+static void consume(sim_engine *e, sim_broker *b, sim_group *g, sim_member *mb)
+{
+    while (mb->busy < mb->consumers && mb->local.n > 0 && !e->err)
+        process(e, b, g, mb, pop(&mb->local));
+    if (mb->at_most_once)
+        pump(e, b);   /* receipts freed prefetch room */
 }
 
 static void on_at_consumer(sim_engine *e, sim_event *ev)
@@ -464,12 +749,9 @@ static void on_at_consumer(sim_engine *e, sim_event *ev)
     sim_broker *b = m->b;
     sim_group *g = &b->groups[m->group];
     sim_member *mb = &g->members[m->member];
-    if (mb->busy < mb->consumers) {
-        process(e, b, g, mb, m);
-        return;
-    }
     m->state = SIM_MSG_PREFETCHED;
     push(&mb->local, m);
+    consume(e, b, g, mb);
 }
 
 void sim_broker_request_end(sim_engine *e, sim_req *r)
@@ -484,14 +766,13 @@ void sim_broker_request_end(sim_engine *e, sim_req *r)
         if (ALWAYS(mb->busy > 0))
             mb->busy--;
         set_busy(e, b, g, -1);
-        if (r->outcome == SIM_CAUSE_OK) {
+        if (r->outcome == SIM_CAUSE_OK && !m->ghost) {
             sim_hist_add(&g->st.sojourn, e->now - m->t_acc);
             sim_hist_add(&b->st.sojourn, e->now - m->t_acc);
         }
-        m->state = SIM_MSG_ACKING;
-        sim_engine_hop(e, r->inst->node, b->node, on_ack, m, 0);
-        if (mb->local.n > 0 && !e->err)
-            process(e, b, g, mb, pop(&mb->local));
+        consumer_done(e, b, g, mb, m, r->inst->node);
+        if (!e->err)
+            consume(e, b, g, mb);
     }
     sim_req_release(e, r);   /* its own life: nobody holds a reply reference */
 }
@@ -502,17 +783,28 @@ static void on_ack(sim_engine *e, sim_event *ev)
     sim_broker *b = m->b;
     sim_group *g = &b->groups[m->group];
     sim_member *mb = &g->members[m->member];
+    if (m->ghost) {   /* late: the message was redelivered meanwhile */
+        COUNT2(b, g, late);
+        if (m->outcome == SIM_CAUSE_OK && !m->suppressed && !mb->idempotent)
+            COUNT2(b, g, duplicates);
+        msg_unpin(e, m);
+        msg_free(e, m);
+        return;
+    }
+    if (m->vt) {
+        sim_engine_cancel(e, m->vt);
+        m->vt = NULL;
+    }
     if (ALWAYS(mb->outstanding > 0))
         mb->outstanding--;
-    set_lag(e, b, g, -1);
     if (m->outcome == SIM_CAUSE_OK) {
-        COUNT(&g->st, acked);
-        COUNT(&b->st, acked);
-    } else {   /* no redelivery yet: a failed processing loses the message */
-        COUNT(&g->st, lost);
-        COUNT(&b->st, lost);
+        set_lag(e, b, g, -1);
+        COUNT2(b, g, acked);
+        msg_unpin(e, m);
+        msg_free(e, m);
+    } else {
+        redeliver(e, b, g, mb, m);
     }
-    msg_free(e, m);
     pump(e, b);
 }
 
@@ -543,7 +835,7 @@ static void broker_sample(sim_engine *e, uint32_t i, double span, sim_series_row
     row->lag = (lag - st->tick_lag) / span;
     row->utilization = st->consumers ? (busy - st->tick_busy) / span / st->consumers : NAN;
     row->threads_working = row->threads_blocked = row->cores_busy = NAN;
-    row->errors = st->tick.dropped + st->tick.lost;
+    row->errors = st->tick.dropped + st->tick.lost + st->tick.dead_lettered;
     st->tick_depth = depth;
     st->tick_lag = lag;
     st->tick_busy = busy;
@@ -571,6 +863,7 @@ typedef struct msg_scan {
     const sim_broker *b;
     uint32_t group;
     uint64_t broker[SIM_MSG_ACKING + 1], in_group[SIM_MSG_ACKING + 1];
+    uint64_t ghosts, released;   /* of the group: late deliveries; at_most_once receipts */
 } msg_scan;
 
 static void scan_msg(void *obj, void *ud)
@@ -580,8 +873,14 @@ static void scan_msg(void *obj, void *ud)
     if (m->state == SIM_MSG_FREE || m->b != sc->b || m->state > SIM_MSG_ACKING)
         return;
     sc->broker[m->state]++;
-    if (m->state >= SIM_MSG_BUFFERED && m->group == sc->group)
-        sc->in_group[m->state]++;
+    if (m->state < SIM_MSG_BUFFERED || m->group != sc->group)
+        return;
+    if (m->ghost) {
+        sc->ghosts++;
+        return;
+    }
+    sc->in_group[m->state]++;
+    sc->released += m->released;
 }
 
 static int broker_ledger(sim_engine *e, uint32_t i, uint64_t unused)
@@ -623,16 +922,21 @@ static int broker_ledger(sim_engine *e, uint32_t i, uint64_t unused)
     uint64_t delivering = n[SIM_MSG_TO_CONSUMER] + n[SIM_MSG_PREFETCHED] +
                           n[SIM_MSG_PROCESSING] + n[SIM_MSG_ACKING];
     if (a->published == b->st.all.accepted &&
-        a->published == a->acked + a->lost + a->dropped + buffered + delivering &&
-        buffered == g->buf.n && buffered == st->depth && buffered + delivering == st->lag)
+        a->published == a->acked + a->lost + a->dead_lettered + a->dropped + buffered +
+                            delivering &&
+        buffered == g->buf.n && buffered == st->depth &&
+        buffered + delivering - sc.released == st->lag && sc.ghosts == a->expired - a->late)
         return SIM_OK;
     sim_engine_fail(e, SIM_ELEDGER,
                     "broker '%s', group '%s': published %llu (broker accepted %llu) != acked "
-                    "%llu + lost %llu + dropped %llu + buffered %llu + in delivery %llu",
+                    "%llu + lost %llu + dead-lettered %llu + dropped %llu + buffered %llu + in "
+                    "delivery %llu, or late deliveries %llu != timed out %llu - acknowledged %llu",
                     b->name, g->name, (unsigned long long)a->published,
                     (unsigned long long)b->st.all.accepted, (unsigned long long)a->acked,
-                    (unsigned long long)a->lost, (unsigned long long)a->dropped,
-                    (unsigned long long)buffered, (unsigned long long)delivering);
+                    (unsigned long long)a->lost, (unsigned long long)a->dead_lettered,
+                    (unsigned long long)a->dropped, (unsigned long long)buffered,
+                    (unsigned long long)delivering, (unsigned long long)sc.ghosts,
+                    (unsigned long long)a->expired, (unsigned long long)a->late);
     return SIM_ELEDGER;
 }
 

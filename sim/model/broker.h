@@ -14,7 +14,17 @@
  * for one of the member's `consumers`, which runs the subscription's endpoint as a request of
  * that service (queueing, threads, calls and further publishes as for any request). The
  * request's end (ok, failed or dropped by the service) acknowledges the message back over the
- * link; with no redelivery yet, a message whose processing failed is counted lost.
+ * link.
+ *
+ * Delivery semantics, per subscription. at_least_once (the default): a failed processing's
+ * negative acknowledgement puts the message back at the head of its group's buffer
+ * (redelivered); a visibility timeout (a calendar event per delivery, cancelled by the ack)
+ * does the same with a copy while the first delivery goes on as a ghost, whose later successful
+ * ack is a duplicate; after max_deliveries the message goes to the dead-letter broker (a publish
+ * from the broker, keeping its pin on the client request) or, without one, is lost.
+ * at_most_once: the message is acknowledged when its processing starts; a failure loses it.
+ * Idempotent members remember what their group processed (sim_dedupe) and skip, or do not
+ * apply, a message processed already (duplicates suppressed).
  *
  * Completion: every copy pins its client request (root->tree, see request.h) until its
  * consumer's request exists; that request pins the root in turn until it ends, so a client
@@ -58,6 +68,13 @@ struct sim_msg {
     sim_msg *next;              /* first: the FIFO it is in (the pool's link when free) */
     uint8_t state;              /* sim_msg_state */
     uint8_t outcome;            /* of its processing (sim_cause) */
+    uint8_t pinned;             /* holds a pin on root (sim_req_pin) */
+    uint8_t ghost;              /* a delivery whose visibility timeout expired: its group's
+                                   message is a copy, this is only the processing going on */
+    uint8_t released;           /* at_most_once: acknowledged when its processing started */
+    uint8_t suppressed;         /* an idempotent consumer recognised it as a duplicate */
+    uint32_t deliveries;        /* times delivered (redeliveries included) */
+    sim_event *vt;              /* its visibility timeout, or NULL */
     uint32_t group, member;     /* its copy's group, and the member it was delivered to */
     uint32_t pgen;              /* the producer's wait token */
     struct sim_broker *b;
@@ -80,7 +97,29 @@ typedef struct sim_bcounts {
     uint64_t accepted;      /* broker: given a sequence number (and a copy per group) */
     uint64_t published;     /* copies offered to groups (a group: to it) */
     uint64_t delivered, acked, lost, dropped, out_of_order;
+    uint64_t redelivered;   /* put back at the head of the buffer (failure or timeout) */
+    uint64_t duplicates;    /* successful processings acknowledged after their visibility
+                               timeout had redelivered the message */
+    uint64_t suppressed;    /* duplicates an idempotent consumer recognised */
+    uint64_t dead_lettered; /* sent to the dead-letter broker after max_deliveries */
+    uint64_t expired;       /* visibility timeouts (each leaves a ghost delivery) */
+    uint64_t late;          /* ghost deliveries whose acknowledgement came back */
 } sim_bcounts;
+
+/* An idempotent group's memory of the messages it has processed: a hash set of sequence
+ * numbers (open addressing, linear probing, deletion by backward shift) and a ring of the same
+ * keys in order of insertion, which is their order of expiry (one window per group): expiring
+ * pops from the ring's head, so nothing is ever scanned. */
+typedef struct sim_dedupe {
+    uint64_t *keys;             /* 0: an empty slot (sequence numbers start at 1) */
+    uint32_t cap, n, shift;     /* cap a power of two; shift = 64 - log2(cap) */
+    struct sim_dd_entry {
+        uint64_t key;
+        sim_time expires;
+    } *ring;
+    uint32_t rcap, rhead, rn;   /* rcap a power of two */
+    double window;
+} sim_dedupe;
 
 typedef struct sim_member {
     uint32_t service, endpoint;
@@ -89,6 +128,11 @@ typedef struct sim_member {
     uint32_t busy;          /* consumers processing now */
     uint32_t outstanding;   /* delivered, not acknowledged */
     sim_mlist local;        /* arrived at the consumer, waiting for a consumer */
+    /* delivery semantics (sim_subscription) */
+    uint8_t at_most_once, idempotent;
+    uint32_t max_deliveries;    /* 0: unlimited */
+    uint32_t dead_letter;       /* broker index + 1; 0: none */
+    double visibility;          /* visibility timeout; 0: none */
 } sim_member;
 
 /* What both a group and its broker keep: counts and their statistics. */
@@ -108,6 +152,7 @@ typedef struct sim_group {
     uint32_t nmembers, rr;
     sim_mlist buf;
     uint64_t max_started;   /* highest sequence number whose processing started */
+    sim_dedupe *dd;         /* with an idempotent member: what the group has processed */
     sim_bstats st;
 } sim_group;
 

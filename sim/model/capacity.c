@@ -248,6 +248,38 @@ static int edge_add(ctx *x, uint32_t to, double count)
 
 /* Collects the calls of the sequence at pc with weight w; returns where it ended (the target of
  * an arm's closing jump, or the address of its end), or SIM_PC_NONE on ENOMEM. */
+/* w messages a second published to broker `broker`. Every group of the broker gets every
+ * message; in a group, the members (the subscribed services) take turns. A message is a visit
+ * to the consumer's endpoint that no thread of the publisher waits for (docs/model.md,
+ * "Overload"); at least once, a consumer endpoint failing with its error_rate q is visited
+ * (1 - q^n) / (1 - q) times a message (n = max_deliveries; 1 / (1 - q) without), and the
+ * fraction q^n goes on to the dead-letter broker. Redeliveries after visibility timeouts and
+ * failures from further down are not known before the run. */
+static int publish_load(ctx *x, uint32_t broker, double w, uint32_t depth)
+{
+    const struct sim_broker *b = &x->e->brokers[broker];
+    for (uint32_t g = 0; g < b->ngroups; g++) {
+        const sim_group *gr = &b->groups[g];
+        for (uint32_t m = 0; m < gr->nmembers; m++) {
+            const sim_member *mb = &gr->members[m];
+            double v = w / gr->nmembers, q = x->e->svcs[mb->service].eps[mb->endpoint].error_rate;
+            double visits = 1, rest = 0;   /* deliveries a message; fraction dead-lettered */
+            if (!mb->at_most_once && q > 0) {
+                uint32_t n = mb->max_deliveries;
+                rest = n ? pow(q, n) : 0;
+                visits = n ? (q < 1 ? (1 - rest) / (1 - q) : n) : (q < 1 ? 1 / (1 - q) : INFINITY);
+            }
+            if (edge_add(x, x->c->first[mb->service] + mb->endpoint, v * visits) != SIM_OK)
+                return SIM_ENOMEM;
+            /* a cycle of dead-letter brokers thins out by q^n a turn: stop when negligible */
+            if (mb->dead_letter && v * rest > 1e-12 * w && depth < 64 &&
+                publish_load(x, mb->dead_letter - 1, v * rest, depth + 1) != SIM_OK)
+                return SIM_ENOMEM;
+        }
+    }
+    return SIM_OK;
+}
+
 static uint32_t walk_calls(ctx *x, const sim_endpoint *ep, uint32_t pc, double w)
 {
     for (;;) {
@@ -263,23 +295,11 @@ static uint32_t walk_calls(ctx *x, const sim_endpoint *ep, uint32_t pc, double w
                 return SIM_PC_NONE;
             pc++;
             break;
-        case SIM_OP_PUBLISH: {
-            /* Every group of the broker gets every message; in a group, the members (the
-             * subscribed services) take turns. A message is a visit to the consumer's endpoint
-             * that no thread of the publisher waits for (docs/model.md, "Overload"). */
-            const struct sim_broker *b = &x->e->brokers[op->target];
-            for (uint32_t g = 0; w > 0 && g < b->ngroups; g++) {
-                const sim_group *gr = &b->groups[g];
-                for (uint32_t m = 0; m < gr->nmembers; m++) {
-                    const sim_member *mb = &gr->members[m];
-                    if (edge_add(x, x->c->first[mb->service] + mb->endpoint,
-                                 w / gr->nmembers) != SIM_OK)
-                        return SIM_PC_NONE;
-                }
-            }
+        case SIM_OP_PUBLISH:
+            if (w > 0 && publish_load(x, op->target, w, 0) != SIM_OK)
+                return SIM_PC_NONE;
             pc++;
             break;
-        }
         case SIM_OP_REPLY:
             pc++;
             break;

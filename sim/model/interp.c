@@ -200,6 +200,14 @@ static void fiber_end(sim_engine *e, sim_req *f, sim_cause out)
 
 /* ---- the interpreter ---------------------------------------------------------------- */
 
+/* The outcome of a request that ran its whole program: OK, or FAILED with the endpoint's
+ * error_rate (its own stream: only endpoints with an error rate draw). */
+static sim_cause served(sim_req *r)
+{
+    sim_endpoint *ep = r->ep;
+    return sim_rng_uniform(&ep->rng_error) < ep->error_rate ? SIM_CAUSE_FAILED : SIM_CAUSE_OK;
+}
+
 void sim_interp_exec(sim_engine *e, sim_req *r)
 {
     const sim_op *ops = r->ep->ops;
@@ -241,7 +249,8 @@ void sim_interp_exec(sim_engine *e, sim_req *r)
             fiber_end(e, r, SIM_CAUSE_OK);
             return;
         case SIM_OP_RETURN:
-            sim_service_finish(e, r, SIM_CAUSE_OK);
+            sim_service_finish(e, r, SIM_UNLIKELY(r->ep->error_rate > 0) ? served(r)
+                                                                         : SIM_CAUSE_OK);
             return;
         case SIM_OP_PUBLISH:
             if (sim_broker_publish(e, r, op->target, op->blocking) || e->err)

@@ -94,6 +94,11 @@ void sim_engine_free(sim_engine *e);                 /* NULL is a no-op */
 int sim_service_add(sim_engine *e, const char *name, const sim_service_config *cfg,
                     uint32_t *index);
 int sim_endpoint_add(sim_engine *e, uint32_t service, const char *name, uint32_t *index);
+/* A fraction p (0 <= p <= 1) of the requests the endpoint serves fail once served: they run
+ * every step, then end with outcome FAILED instead of OK (their caller sees a failure, a
+ * message's processing fails). Drawn from the endpoint's own stream ".../error", so setting it
+ * moves no other draw. */
+int sim_endpoint_set_error_rate(sim_engine *e, uint32_t service, uint32_t ep, double p);
 
 /* A host whose `cores` (> 0; whole under FCFS) the services placed on it share. */
 int sim_host_add(sim_engine *e, const char *name, double cores, sim_cpu_sched sched,
@@ -146,9 +151,26 @@ int sim_broker_add(sim_engine *e, const char *name, const sim_broker_config *cfg
                    uint32_t *index);
 /* Endpoint `endpoint` of `service` consumes the broker's messages in `group` (a queue's only
  * group whatever is given; NULL = the service's name), with `consumers` at once (>= 1) and at
- * most `prefetch` (>= consumers) delivered and not yet acknowledged. */
-int sim_subscribe(sim_engine *e, uint32_t broker, const char *group, uint32_t service,
-                  uint32_t endpoint, uint32_t consumers, uint32_t prefetch);
+ * most `prefetch` (>= consumers) delivered and not yet acknowledged.
+ *
+ * Delivery: at_least_once acknowledges after processing; a failed processing, or a delivery
+ * not acknowledged within `visibility_timeout` (> 0; 0 = none), is redelivered from the head of
+ * the group's buffer, and after `max_deliveries` deliveries (0 = unlimited) the message goes to
+ * broker `dead_letter` - 1 (0 = none: it is lost). at_most_once acknowledges when processing
+ * starts and never redelivers (the last three must be unset). `idempotent` consumers skip a
+ * message their group processed successfully in the last `dedupe_window` seconds (> 0). */
+typedef enum { SIM_AT_LEAST_ONCE, SIM_AT_MOST_ONCE } sim_delivery;
+typedef struct sim_subscription {
+    const char *group;
+    uint32_t service, endpoint, consumers, prefetch;
+    sim_delivery delivery;
+    double visibility_timeout;
+    uint32_t max_deliveries;
+    uint32_t dead_letter;
+    bool idempotent;
+    double dedupe_window;
+} sim_subscription;
+int sim_subscribe(sim_engine *e, uint32_t broker, const sim_subscription *sub);
 /* publish(broker): with ack the producer waits for the broker's acknowledgement. */
 int sim_op_publish(sim_engine *e, uint32_t s, uint32_t ep, uint32_t broker, bool ack);
 /* reply(): answers the caller now; the endpoint goes on with its next steps. */

@@ -48,6 +48,25 @@ int sim_endpoint_add(sim_engine *e, uint32_t service, const char *name, uint32_t
     return SIM_OK;
 }
 
+int sim_endpoint_set_error_rate(sim_engine *e, uint32_t service, uint32_t ep, double p)
+{
+    if (e->ran)
+        return SIM_ESTATE;
+    if (service >= e->nsvcs || ep >= e->svcs[service].neps || !(p >= 0 && p <= 1))
+        return SIM_EINVAL;
+    sim_service *s = &e->svcs[service];
+    sim_endpoint *x = &s->eps[ep];
+    size_t n = strlen(s->name) + strlen(x->name) + 2;
+    char *both = sim_malloc(n);
+    if (!both)
+        return SIM_ENOMEM;
+    snprintf(both, n, "%s/%s", s->name, x->name);
+    sim_engine_stream(e, &x->rng_error, "service", both, "error");
+    sim_free(both);
+    x->error_rate = p;
+    return SIM_OK;
+}
+
 static sim_endpoint *endpoint_of(sim_engine *e, uint32_t s, uint32_t ep)
 {
     if (e->ran || s >= e->nsvcs || ep >= e->svcs[s].neps || e->svcs[s].eps[ep].closed)

@@ -52,7 +52,9 @@ typedef struct sim_endpoint {
     sim_op *ops;
     uint32_t nops, cap;
     int closed;             /* the program ended with RETURN */
+    double error_rate;      /* served requests that then fail (sim_endpoint_set_error_rate) */
     sim_rng rng_work, rng_choose;
+    sim_rng rng_error;      /* ".../error", seeded only when error_rate is set */
     struct sim_ep_stats *stats;   /* its statistics (service.c), set when the run starts */
 } sim_endpoint;
 

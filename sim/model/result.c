@@ -68,13 +68,15 @@ static sim_metric_def endpoint_defs[E_HEAD + SIM_NCAUSES] = {
     [E_RESID_P99] = { "residence_p99", R },   [E_RESID_MAX] = { "residence_max", R },
 };
 /* Brokers: one row per broker and per group (see docs/outputs.md, brokers.csv). */
-enum { B_PUBLISHED, B_DELIVERED, B_ACKED, B_REDELIVERED, B_DUPLICATES, B_DEAD, B_LOST,
+enum { B_PUBLISHED, B_DELIVERED, B_ACKED, B_REDELIVERED, B_DUPLICATES, B_SUPPRESSED, B_DEAD,
+       B_LOST,
        B_DROPPED, B_BUFFERED, B_IN_FLIGHT, B_DEPTH_MEAN, B_DEPTH_MAX, B_LAG_MEAN, B_LAG_P99,
        B_OUT_OF_ORDER, B_AGE_MEAN, B_AGE_P99, B_SOJ_MEAN, B_SOJ_P99, B_CONS_UTIL, B_HEAD };
 static const sim_metric_def broker_defs[B_HEAD] = {
     [B_PUBLISHED] = { "published", C },   [B_DELIVERED] = { "delivered", C },
     [B_ACKED] = { "acked", C },           [B_REDELIVERED] = { "redelivered", C },
-    [B_DUPLICATES] = { "duplicates", C }, [B_DEAD] = { "dead_lettered", C },
+    [B_DUPLICATES] = { "duplicates", C }, [B_SUPPRESSED] = { "duplicates_suppressed", C },
+    [B_DEAD] = { "dead_lettered", C },
     [B_LOST] = { "lost", C },             [B_DROPPED] = { "dropped", C },
     [B_BUFFERED] = { "buffered", C },     [B_IN_FLIGHT] = { "in_flight", C },
     [B_DEPTH_MEAN] = { "depth_mean", R }, [B_DEPTH_MAX] = { "depth_max", R },
@@ -501,12 +503,18 @@ static int broker_result(const sim_engine *e, const sim_brow *w, sim_entity_resu
     m[B_PUBLISHED].count = w->g ? c->published : c->sent;
     m[B_DELIVERED].count = c->delivered;
     m[B_ACKED].count = c->acked;
-    m[B_REDELIVERED].count = m[B_DUPLICATES].count = m[B_DEAD].count = 0;
+    m[B_REDELIVERED].count = c->redelivered;
+    m[B_DUPLICATES].count = c->duplicates;
+    m[B_SUPPRESSED].count = c->suppressed;
+    m[B_DEAD].count = c->dead_lettered;
     m[B_LOST].count = c->lost;
     m[B_DROPPED].count = c->dropped;
     m[B_BUFFERED].count = st->depth;
     /* a group: delivered and not acknowledged; the broker: publishes not yet accepted */
-    m[B_IN_FLIGHT].count = w->g ? st->lag - st->depth : b->st.all.sent - b->st.all.accepted;
+    const sim_bcounts *a = &st->all;
+    m[B_IN_FLIGHT].count = w->g ? a->published - a->acked - a->lost - a->dead_lettered -
+                                      a->dropped - st->depth
+                                : b->st.all.sent - b->st.all.accepted;
     m[B_DEPTH_MEAN].real = sim_tw_mean(&st->tw_depth, end);
     m[B_DEPTH_MAX].real = st->tw_depth.max;
     m[B_LAG_MEAN].real = sim_tw_mean(&st->tw_lag, end);

@@ -281,12 +281,290 @@ static void test_reply(void **state)
     expect_in("completion = both phases", &compl, 0.4, 0);
 }
 
+/* ---- delivery semantics ------------------------------------------------------------------ */
+
+/* The figure of a broker's group (or of the broker, sub ""). */
+static double bval(const sim_rep_result *r, const char *broker, const char *group, const char *m)
+{
+    return sim_entity_value(find(r, sim_result_kind_broker(), broker, group), m);
+}
+
+/* Every message of the group accounted for: published = acked + lost + dead-lettered + dropped
+ * + buffered + in flight (the run has no warm-up, so the window is the whole run). */
+static void expect_balance(const sim_rep_result *r, const char *broker, const char *group)
+{
+    double pub = bval(r, broker, group, "published");
+    double sum = bval(r, broker, group, "acked") + bval(r, broker, group, "lost") +
+                 bval(r, broker, group, "dead_lettered") + bval(r, broker, group, "dropped") +
+                 bval(r, broker, group, "buffered") + bval(r, broker, group, "in_flight");
+    if (pub != sum)
+        fail_msg("%s/%s: published %g != %g", broker, group, pub, sum);
+}
+
+/* A consumer failing with probability p after its work. Publishing stops after `n` requests
+ * and the run is long enough for every message to be settled, so each replication sees every
+ * message to its end. */
+static const char *const FAILING =
+    "local p = param('p', 0.25)\n"
+    "local mode = param('mode', 'at_least_once')\n"
+    "local n = param('n', 0)\n"
+    "local back = service 'back' { workers = 2, work = exp(0.2), error_rate = p }\n"
+    "local jobs = queue 'jobs' { }\n"
+    "local dlq = queue 'dlq' { }\n"
+    "local o = { consumers = 2, delivery = mode }\n"
+    "if n > 0 then o.max_deliveries = n; o.dead_letter = dlq end\n"
+    "subscribe(jobs, back, o)\n"
+    "subscribe(dlq, service 'sink' { workers = 1, work = exp(0.01) })\n"
+    "local front = service 'front' { workers = 'inf', endpoint 'req' { work(exp(0.1)),\n"
+    "  publish(jobs) } }\n"
+    "client 'load' { target = front, arrivals = poisson(4), limit = 3000 }\n"
+    "link { latency = exp(0.002) }\n"
+    "run { duration = 5000 }\n";
+
+/* at_least_once with error rate p: nothing is lost, every message is acknowledged once, and the
+ * deliveries of a message are geometric: mean 1/(1 - p), so redeliveries p/(1 - p) per
+ * message. A failed processing is not a completed one: no duplicates. */
+static void test_at_least_once(void **state)
+{
+    (void)state;
+    const double p = 0.25;
+    dessa_override ov[] = { { "p", "0.25" } };
+    dessa_scenario *sc = load(FAILING, ov, 1);
+    sim_tally deliveries, redelivered;
+    sim_tally_reset(&deliveries);
+    sim_tally_reset(&redelivered);
+    for (uint64_t rep = 0; rep < REPS; rep++) {
+        sim_rep_result r;
+        run_rep(sc, rep, &r);
+        double pub = bval(&r, "jobs", "jobs", "published");
+        assert_true(pub == 3000);
+        assert_true(bval(&r, "jobs", "jobs", "acked") == pub);
+        assert_true(bval(&r, "jobs", "jobs", "lost") == 0);
+        assert_true(bval(&r, "jobs", "jobs", "duplicates") == 0);
+        assert_true(bval(&r, "jobs", "jobs", "dead_lettered") == 0);
+        expect_balance(&r, "jobs", "jobs");
+        sim_tally_add(&deliveries, bval(&r, "jobs", "jobs", "delivered") / pub);
+        sim_tally_add(&redelivered, bval(&r, "jobs", "jobs", "redelivered") / pub);
+        sim_rep_result_fini(&r);
+    }
+    dessa_scenario_free(sc);
+    expect_in("deliveries per message 1/(1-p)", &deliveries, 1 / (1 - p), 0);
+    expect_in("redeliveries per message p/(1-p)", &redelivered, p / (1 - p), 0);
+}
+
+/* at_most_once: acknowledged on receipt, a failed processing loses its message (a fraction p),
+ * and nothing is delivered twice. */
+static void test_at_most_once(void **state)
+{
+    (void)state;
+    dessa_override ov[] = { { "p", "0.25" }, { "mode", "at_most_once" } };
+    dessa_scenario *sc = load(FAILING, ov, 2);
+    sim_tally lost;
+    sim_tally_reset(&lost);
+    for (uint64_t rep = 0; rep < REPS; rep++) {
+        sim_rep_result r;
+        run_rep(sc, rep, &r);
+        double pub = bval(&r, "jobs", "jobs", "published");
+        assert_true(bval(&r, "jobs", "jobs", "delivered") == pub);
+        assert_true(bval(&r, "jobs", "jobs", "redelivered") == 0);
+        assert_true(bval(&r, "jobs", "jobs", "duplicates") == 0);
+        assert_true(bval(&r, "jobs", "jobs", "acked") + bval(&r, "jobs", "jobs", "lost") == pub);
+        expect_balance(&r, "jobs", "jobs");
+        sim_tally_add(&lost, bval(&r, "jobs", "jobs", "lost") / pub);
+        sim_rep_result_fini(&r);
+    }
+    dessa_scenario_free(sc);
+    expect_in("lost fraction p", &lost, 0.25, 0);
+}
+
+/* max_deliveries n with error rate p: a message fails all its n deliveries with probability
+ * p^n and goes to the dead-letter queue, whose own consumer then processes it; the others are
+ * acknowledged. Deliveries per message: (1 - p^n) / (1 - p). */
+static void test_dead_letter(void **state)
+{
+    (void)state;
+    const double p = 0.4;
+    const int n = 2;
+    dessa_override ov[] = { { "p", "0.4" }, { "n", "2" } };
+    dessa_scenario *sc = load(FAILING, ov, 2);
+    sim_tally dead, deliveries;
+    sim_tally_reset(&dead);
+    sim_tally_reset(&deliveries);
+    for (uint64_t rep = 0; rep < REPS; rep++) {
+        sim_rep_result r;
+        run_rep(sc, rep, &r);
+        double pub = bval(&r, "jobs", "jobs", "published");
+        double dl = bval(&r, "jobs", "jobs", "dead_lettered");
+        assert_true(bval(&r, "jobs", "jobs", "acked") + dl == pub);
+        assert_true(bval(&r, "jobs", "jobs", "lost") == 0);
+        /* the dead-letter queue got them all, and its subscriber processed them */
+        assert_true(bval(&r, "dlq", "", "published") == dl);
+        assert_true(bval(&r, "dlq", "dlq", "acked") == dl);
+        expect_balance(&r, "jobs", "jobs");
+        expect_balance(&r, "dlq", "dlq");
+        sim_tally_add(&dead, dl / pub);
+        sim_tally_add(&deliveries, bval(&r, "jobs", "jobs", "delivered") / pub);
+        sim_rep_result_fini(&r);
+    }
+    dessa_scenario_free(sc);
+    expect_in("dead-lettered fraction p^n", &dead, pow(p, n), 0);
+    expect_in("deliveries per message (1-p^n)/(1-p)", &deliveries, (1 - pow(p, n)) / (1 - p), 0);
+}
+
+/* Visibility timeouts shorter than many processings: a delivery not acknowledged within 1.5 s
+ * is redelivered while its processing goes on. Without idempotency, every late successful
+ * acknowledgement is a duplicate, so the consumer's successful requests (counted by the
+ * service, not the broker) are the acknowledged messages plus the duplicates. Idempotent
+ * consumers apply each message exactly once: the requests that completed, less those that
+ * found the message applied when they finished, plus none for those skipped before starting,
+ * are exactly the messages. */
+static const char *const VISIBILITY =
+    "local idem = param('idem', false)\n"
+    "local window = param('window', 300)\n"
+    "local back = service 'back' { workers = 4, work = exp(1.0) }\n"
+    "local jobs = queue 'jobs' { }\n"
+    "subscribe(jobs, back, { consumers = 4, visibility_timeout = 1.5, idempotent = idem,\n"
+    "  dedupe_window = idem and window or nil })\n"
+    "local front = service 'front' { workers = 'inf', endpoint 'req' { work(exp(0.2)),\n"
+    "  publish(jobs) } }\n"
+    "client 'load' { target = front, arrivals = poisson(2), limit = 2000 }\n"
+    "link { latency = exp(0.01) }\n"
+    "run { duration = 5000 }\n";
+
+static void test_idempotent(void **state)
+{
+    (void)state;
+    dessa_override plain = { "idem", "false" }, idem = { "idem", "true" };
+    dessa_scenario *s1 = load(VISIBILITY, &plain, 1), *s2 = load(VISIBILITY, &idem, 1);
+    for (uint64_t rep = 0; rep < 5; rep++) {
+        sim_rep_result a, b;
+        run_rep(s1, rep, &a);
+        run_rep(s2, rep, &b);
+        const sim_result_kind *svc = sim_result_kind_service();
+        /* plain: duplicates happen and are all seen by the consumer */
+        double done = sim_entity_value(find(&a, svc, "back", NULL), "completed");
+        assert_true(bval(&a, "jobs", "jobs", "acked") == 2000);
+        assert_true(bval(&a, "jobs", "jobs", "duplicates") > 50);
+        assert_true(bval(&a, "jobs", "jobs", "redelivered") > 50);
+        assert_true(done == 2000 + bval(&a, "jobs", "jobs", "duplicates"));
+        expect_balance(&a, "jobs", "jobs");
+        /* idempotent: the same redeliveries, no duplicate applied */
+        double arrived = sim_entity_value(find(&b, svc, "back", NULL), "arrivals");
+        double completed = sim_entity_value(find(&b, svc, "back", NULL), "completed");
+        double delivered = bval(&b, "jobs", "jobs", "delivered");
+        double supp = bval(&b, "jobs", "jobs", "duplicates_suppressed");
+        double skipped = delivered - arrived;   /* recognised before processing */
+        printf("  rep %llu: duplicates %g without, suppressed %g (%g before processing) with\n",
+               (unsigned long long)rep, bval(&a, "jobs", "jobs", "duplicates"), supp, skipped);
+        assert_true(bval(&b, "jobs", "jobs", "acked") == 2000);
+        assert_true(bval(&b, "jobs", "jobs", "duplicates") == 0);
+        assert_true(bval(&b, "jobs", "jobs", "redelivered") > 50);
+        assert_true(supp > 0 && skipped >= 0);
+        assert_true(completed - (supp - skipped) == 2000);   /* applied exactly once each */
+        expect_balance(&b, "jobs", "jobs");
+        sim_rep_result_fini(&a);
+        sim_rep_result_fini(&b);
+    }
+    dessa_scenario_free(s1);
+    dessa_scenario_free(s2);
+    /* A window far shorter than a redelivery's delay forgets every message before its repeat
+     * comes: the repeats are applied again (and, as documented, not counted anywhere). */
+    dessa_override brief[] = { { "idem", "true" }, { "window", "0.001" } };
+    dessa_scenario *s3 = load(VISIBILITY, brief, 2);
+    sim_rep_result c;
+    run_rep(s3, 0, &c);
+    const sim_result_kind *svc = sim_result_kind_service();
+    double applied = sim_entity_value(find(&c, svc, "back", NULL), "completed") -
+                     bval(&c, "jobs", "jobs", "duplicates_suppressed") +
+                     bval(&c, "jobs", "jobs", "delivered") -
+                     sim_entity_value(find(&c, svc, "back", NULL), "arrivals");
+    printf("  window 1 ms: applied %g for 2000 messages\n", applied);
+    assert_true(applied > 2050);
+    sim_rep_result_fini(&c);
+    dessa_scenario_free(s3);
+}
+
+/* A topic with k = 3 groups, one of which fails a third of its processings: every group still
+ * gets and acknowledges every message once (k copies), the failing one after redeliveries. */
+static const char *const TOPIC_FAIL =
+    "local t = topic 'events' { }\n"
+    "subscribe(t, service 'a' { workers = 2, work = exp(0.1) }, { consumers = 2 })\n"
+    "subscribe(t, service 'b' { workers = 2, work = exp(0.1), error_rate = 0.3 },\n"
+    "  { consumers = 2 })\n"
+    "subscribe(t, service 'c' { workers = 2, work = exp(0.1) }, { consumers = 2,\n"
+    "  delivery = 'at_most_once' })\n"
+    "local front = service 'front' { workers = 'inf', endpoint 'req' { work(0.01), publish(t) } }\n"
+    "client 'load' { target = front, arrivals = poisson(3), limit = 2000 }\n"
+    "link { latency = exp(0.001) }\n"
+    "run { duration = 3000 }\n";
+
+static void test_topic_delivery(void **state)
+{
+    (void)state;
+    dessa_scenario *sc = load(TOPIC_FAIL, NULL, 0);
+    for (uint64_t rep = 0; rep < 5; rep++) {
+        sim_rep_result r;
+        run_rep(sc, rep, &r);
+        const char *groups[] = { "a", "b", "c" };
+        for (int i = 0; i < 3; i++) {
+            assert_true(bval(&r, "events", groups[i], "published") == 2000);
+            assert_true(bval(&r, "events", groups[i], "acked") == 2000);
+            expect_balance(&r, "events", groups[i]);
+        }
+        assert_true(bval(&r, "events", "b", "redelivered") > 0);
+        assert_true(bval(&r, "events", "a", "redelivered") == 0);
+        assert_true(bval(&r, "events", "", "acked") == 3 * 2000);
+        sim_rep_result_fini(&r);
+    }
+    dessa_scenario_free(sc);
+}
+
+/* Competing consumers (four, eight messages prefetched, over a link of random latency) start
+ * messages out of their publish order; one consumer taking one message at a time never does. */
+static const char *const ORDER =
+    "local c = param('c', 4)\n"
+    "local pf = param('pf', 8)\n"
+    "local back = service 'back' { workers = 'inf', work = exp(0.1) }\n"
+    "local jobs = queue 'jobs' { }\n"
+    "subscribe(jobs, back, { consumers = c, prefetch = pf })\n"
+    "local front = service 'front' { workers = 'inf', endpoint 'req' { work(0.01),\n"
+    "  publish(jobs) } }\n"
+    "client 'load' { target = front, arrivals = poisson(5), limit = 3000 }\n"
+    "link { latency = exp(0.005) }\n"
+    "run { duration = 3000 }\n";
+
+static void test_out_of_order(void **state)
+{
+    (void)state;
+    dessa_override one[] = { { "c", "1" }, { "pf", "1" } };
+    dessa_scenario *many = load(ORDER, NULL, 0), *single = load(ORDER, one, 2);
+    for (uint64_t rep = 0; rep < 5; rep++) {
+        sim_rep_result a, b;
+        run_rep(many, rep, &a);
+        run_rep(single, rep, &b);
+        printf("  rep %llu: out of order %g with 4 consumers, %g with one\n",
+               (unsigned long long)rep, bval(&a, "jobs", "jobs", "out_of_order"),
+               bval(&b, "jobs", "jobs", "out_of_order"));
+        assert_true(bval(&a, "jobs", "jobs", "out_of_order") > 0);
+        assert_true(bval(&b, "jobs", "jobs", "out_of_order") == 0);
+        expect_balance(&a, "jobs", "jobs");
+        expect_balance(&b, "jobs", "jobs");
+        sim_rep_result_fini(&a);
+        sim_rep_result_fini(&b);
+    }
+    dessa_scenario_free(many);
+    dessa_scenario_free(single);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_queue_mm1),     cmocka_unit_test(test_topic_copies),
         cmocka_unit_test(test_backpressure),  cmocka_unit_test(test_sync_vs_async),
-        cmocka_unit_test(test_reply),
+        cmocka_unit_test(test_reply),         cmocka_unit_test(test_at_least_once),
+        cmocka_unit_test(test_at_most_once),  cmocka_unit_test(test_dead_letter),
+        cmocka_unit_test(test_idempotent),    cmocka_unit_test(test_topic_delivery),
+        cmocka_unit_test(test_out_of_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
