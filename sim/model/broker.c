@@ -44,9 +44,11 @@ static inline void push_front(sim_mlist *l, sim_msg *m)
     l->n++;
 }
 
-#define COUNT(st, f) ((st)->all.f++, (st)->win.f++, (st)->tick.f++)
+/* Counts of the whole run, of the sample, and of the window, which follows cohorts as flows and
+ * services do: a message counts there when it was published in the window (docs/outputs.md). */
+#define COUNT(st, m, f) ((st)->all.f++, (st)->tick.f++, (st)->win.f += (m)->counted)
 /* A count of a group that its broker's row sums. */
-#define COUNT2(b, g, f) (COUNT(&(g)->st, f), COUNT(&(b)->st, f))
+#define COUNT2(b, g, m, f) (COUNT(&(g)->st, m, f), COUNT(&(b)->st, m, f))
 
 /* A change of a group's buffer, lag or busy consumers, mirrored in its broker's sums. */
 static inline void set_depth(sim_engine *e, sim_broker *b, sim_group *g, int d)
@@ -390,8 +392,9 @@ int sim_broker_publish(sim_engine *e, sim_req *r, uint32_t broker, int ack)
     m->ghost = m->released = m->suppressed = 0;
     m->deliveries = 0;
     m->vt = NULL;
+    m->counted = e->now >= e->cfg.warmup;
     msg_pin(m);
-    COUNT(&b->st, sent);
+    COUNT(&b->st, m, sent);
     int wait = ack || b->cfg.on_full == SIM_FULL_BLOCK;
     if (wait) {   /* the producer's life is kept until the acknowledgement is back */
         m->producer = r;
@@ -422,8 +425,8 @@ static int full(const sim_broker *b)
 
 static void drop(sim_engine *e, sim_broker *b, sim_group *g, sim_msg *m)
 {
-    COUNT(&g->st, dropped);
-    COUNT(&b->st, dropped);
+    COUNT(&g->st, m, dropped);
+    COUNT(&b->st, m, dropped);
     msg_unpin(e, m);
     msg_free(e, m);
 }
@@ -431,10 +434,11 @@ static void drop(sim_engine *e, sim_broker *b, sim_group *g, sim_msg *m)
 /* Offers copy c to group g: its buffer, or a drop when it is full. */
 static void offer(sim_engine *e, sim_broker *b, sim_group *g, sim_msg *c)
 {
-    COUNT(&g->st, published);
-    COUNT(&b->st, published);
+    COUNT(&g->st, c, published);
+    COUNT(&b->st, c, published);
     c->state = SIM_MSG_BUFFERED;
-    sim_hist_add(&g->st.lag_seen, (double)g->st.lag);
+    if (c->counted)
+        sim_hist_add(&g->st.lag_seen, (double)g->st.lag);
     if (b->cfg.capacity >= 0 && g->buf.n >= (uint64_t)b->cfg.capacity) {
         if (b->cfg.on_full != SIM_FULL_DROP_OLDEST) {
             drop(e, b, g, c);   /* drop_new (block never offers to a full group) */
@@ -457,10 +461,11 @@ static void accept(sim_engine *e, sim_broker *b, sim_msg *m)
     m->producer = NULL;
     m->seq = ++b->seq;
     m->t_acc = e->now;
-    COUNT(&b->st, accepted);
-    sim_hist_add(&b->st.lag_seen, (double)b->st.lag);
+    COUNT(&b->st, m, accepted);
+    if (m->counted)
+        sim_hist_add(&b->st.lag_seen, (double)b->st.lag);
     if (b->ngroups == 0) {   /* a topic nobody subscribes to: the message goes nowhere */
-        COUNT(&b->st, dropped);
+        COUNT(&b->st, m, dropped);
         msg_unpin(e, m);
         msg_free(e, m);
     }
@@ -501,7 +506,7 @@ static void on_arrive(sim_engine *e, sim_event *ev)
 {
     sim_msg *m = ev->a;
     sim_broker *b = m->b;
-    COUNT(&b->st, arrived);
+    COUNT(&b->st, m, arrived);
     if (!b->cfg.cost) {
         admit(e, b, m);
     } else if (b->cfg.workers == SIM_WORKERS_INF || b->busy < b->cfg.workers) {
@@ -560,7 +565,7 @@ static void deliver(sim_engine *e, sim_broker *b, sim_group *g)
         mb->outstanding++;
         m->member = j;
         m->deliveries++;
-        COUNT2(b, g, delivered);
+        COUNT2(b, g, m, delivered);
         if (mb->visibility > 0)
             m->vt = sim_engine_after(e, mb->visibility, on_visible, m, 0);
         sim_service *s = &e->svcs[mb->service];
@@ -598,12 +603,12 @@ static void redeliver(sim_engine *e, sim_broker *b, sim_group *g, const sim_memb
     if (mb->max_deliveries && m->deliveries >= mb->max_deliveries) {
         set_lag(e, b, g, -1);
         if (!mb->dead_letter) {
-            COUNT2(b, g, lost);
+            COUNT2(b, g, m, lost);
             msg_unpin(e, m);
             msg_free(e, m);
             return;
         }
-        COUNT2(b, g, dead_lettered);
+        COUNT2(b, g, m, dead_lettered);
         sim_broker *d = &e->brokers[mb->dead_letter - 1];
         m->state = SIM_MSG_TO_BROKER;
         m->b = d;
@@ -614,11 +619,11 @@ static void redeliver(sim_engine *e, sim_broker *b, sim_group *g, const sim_memb
         m->seq = 0;
         m->ghost = m->released = m->suppressed = 0;
         m->deliveries = 0;
-        COUNT(&d->st, sent);
+        COUNT(&d->st, m, sent);
         sim_engine_hop(e, b->node, d->node, on_arrive, m, 0);
         return;
     }
-    COUNT2(b, g, redelivered);
+    COUNT2(b, g, m, redelivered);
     m->state = SIM_MSG_BUFFERED;
     push_front(&g->buf, m);   /* even past the capacity: it was accepted already */
     set_depth(e, b, g, +1);
@@ -646,7 +651,7 @@ static void on_visible(sim_engine *e, sim_event *ev)
     c->pinned = 0;
     msg_pin(c);   /* the root is alive: m or its processing pins it */
     m->ghost = 1;
-    COUNT2(b, g, expired);
+    COUNT2(b, g, m, expired);
     if (ALWAYS(mb->outstanding > 0))
         mb->outstanding--;
     redeliver(e, b, g, mb, c);
@@ -668,9 +673,9 @@ static void consumer_done(sim_engine *e, sim_broker *b, sim_group *g, sim_member
 {
     if (mb->at_most_once) {   /* acknowledged already */
         if (m->outcome == SIM_CAUSE_OK)
-            COUNT2(b, g, acked);
+            COUNT2(b, g, m, acked);
         else
-            COUNT2(b, g, lost);
+            COUNT2(b, g, m, lost);
         msg_unpin(e, m);
         msg_free(e, m);
         return;
@@ -678,7 +683,7 @@ static void consumer_done(sim_engine *e, sim_broker *b, sim_group *g, sim_member
     if (m->outcome == SIM_CAUSE_OK && mb->idempotent && !m->suppressed) {
         if (seen(e, g, m)) {   /* another delivery applied it first: not applied again */
             m->suppressed = 1;
-            COUNT2(b, g, suppressed);
+            COUNT2(b, g, m, suppressed);
         } else if (dd_add(g->dd, m->seq, e->now) != SIM_OK) {
             sim_engine_fail(e, SIM_ENOMEM, "out of memory for the dedupe window of '%s'",
                             g->label);
@@ -698,15 +703,17 @@ static void consumer_done(sim_engine *e, sim_broker *b, sim_group *g, sim_member
 static int process(sim_engine *e, sim_broker *b, sim_group *g, sim_member *mb, sim_msg *m)
 {
     if (m->seq < g->max_started)
-        COUNT2(b, g, out_of_order);
+        COUNT2(b, g, m, out_of_order);
     else
         g->max_started = m->seq;
-    sim_hist_add(&g->st.age, e->now - m->t_acc);
-    sim_hist_add(&b->st.age, e->now - m->t_acc);
+    if (m->counted) {
+        sim_hist_add(&g->st.age, e->now - m->t_acc);
+        sim_hist_add(&b->st.age, e->now - m->t_acc);
+    }
     if (mb->idempotent && seen(e, g, m)) {
         m->outcome = SIM_CAUSE_OK;
         m->suppressed = 1;
-        COUNT2(b, g, suppressed);
+        COUNT2(b, g, m, suppressed);
         if (ALWAYS(m->inst->outstanding > 0))
             m->inst->outstanding--;
         consumer_done(e, b, g, mb, m, m->inst->node);
@@ -766,7 +773,7 @@ void sim_broker_request_end(sim_engine *e, sim_req *r)
         if (ALWAYS(mb->busy > 0))
             mb->busy--;
         set_busy(e, b, g, -1);
-        if (r->outcome == SIM_CAUSE_OK && !m->ghost) {
+        if (r->outcome == SIM_CAUSE_OK && !m->ghost && m->counted) {
             sim_hist_add(&g->st.sojourn, e->now - m->t_acc);
             sim_hist_add(&b->st.sojourn, e->now - m->t_acc);
         }
@@ -784,9 +791,9 @@ static void on_ack(sim_engine *e, sim_event *ev)
     sim_group *g = &b->groups[m->group];
     sim_member *mb = &g->members[m->member];
     if (m->ghost) {   /* late: the message was redelivered meanwhile */
-        COUNT2(b, g, late);
+        COUNT2(b, g, m, late);
         if (m->outcome == SIM_CAUSE_OK && !m->suppressed && !mb->idempotent)
-            COUNT2(b, g, duplicates);
+            COUNT2(b, g, m, duplicates);
         msg_unpin(e, m);
         msg_free(e, m);
         return;
@@ -799,7 +806,7 @@ static void on_ack(sim_engine *e, sim_event *ev)
         mb->outstanding--;
     if (m->outcome == SIM_CAUSE_OK) {
         set_lag(e, b, g, -1);
-        COUNT2(b, g, acked);
+        COUNT2(b, g, m, acked);
         msg_unpin(e, m);
         msg_free(e, m);
     } else {
@@ -845,16 +852,14 @@ static void broker_sample(sim_engine *e, uint32_t i, double span, sim_series_row
 static void broker_reset_window(sim_engine *e, uint32_t i)
 {
     sim_bstats *st = row_stats(e, i);
-    memset(&st->win, 0, sizeof st->win);
+    /* Counts, ages, sojourns and the lags seen follow cohorts (nothing to reset); the time
+     * averages restart here, and their sampling integrals shift with them. */
     st->tick_depth -= sim_tw_area(&st->tw_depth, e->now);
     st->tick_lag -= sim_tw_area(&st->tw_lag, e->now);
     st->tick_busy -= sim_tw_area(&st->tw_busy, e->now);
     sim_tw_reset(&st->tw_depth, e->now);
     sim_tw_reset(&st->tw_lag, e->now);
     sim_tw_reset(&st->tw_busy, e->now);
-    sim_hist_reset(&st->age);
-    sim_hist_reset(&st->sojourn);
-    sim_hist_reset(&st->lag_seen);
 }
 
 /* Live messages of one broker by state, and of one of its groups, from the pool's slots: a

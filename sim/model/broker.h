@@ -73,6 +73,9 @@ struct sim_msg {
                                    message is a copy, this is only the processing going on */
     uint8_t released;           /* at_most_once: acknowledged when its processing started */
     uint8_t suppressed;         /* an idempotent consumer recognised it as a duplicate */
+    uint8_t counted;            /* published in the statistics window: its cohort's counts,
+                                   ages and sojourns are the window's (copies and dead letters
+                                   keep it) */
     uint32_t deliveries;        /* times delivered (redeliveries included) */
     sim_event *vt;              /* its visibility timeout, or NULL */
     uint32_t group, member;     /* its copy's group, and the member it was delivered to */

@@ -509,12 +509,18 @@ static int broker_result(const sim_engine *e, const sim_brow *w, sim_entity_resu
     m[B_DEAD].count = c->dead_lettered;
     m[B_LOST].count = c->lost;
     m[B_DROPPED].count = c->dropped;
-    m[B_BUFFERED].count = st->depth;
-    /* a group: delivered and not acknowledged; the broker: publishes not yet accepted */
-    const sim_bcounts *a = &st->all;
-    m[B_IN_FLIGHT].count = w->g ? a->published - a->acked - a->lost - a->dead_lettered -
-                                      a->dropped - st->depth
-                                : b->st.all.sent - b->st.all.accepted;
+    /* Of the window's cohort (published after the warm-up), as every count of the row: those
+     * still in a buffer (read off the buffers once, at the end); of a group, those delivered
+     * and not yet settled; of the broker, publishes not yet accepted. */
+    uint64_t buffered = 0;
+    for (uint32_t k = 0; k < b->ngroups; k++)
+        if (!w->g || w->g == &b->groups[k])
+            for (const sim_msg *q = b->groups[k].buf.head; q; q = q->next)
+                buffered += q->counted;
+    m[B_BUFFERED].count = buffered;
+    m[B_IN_FLIGHT].count = w->g ? c->published - c->acked - c->lost - c->dead_lettered -
+                                      c->dropped - buffered
+                                : c->sent - c->accepted;
     m[B_DEPTH_MEAN].real = sim_tw_mean(&st->tw_depth, end);
     m[B_DEPTH_MAX].real = st->tw_depth.max;
     m[B_LAG_MEAN].real = sim_tw_mean(&st->tw_lag, end);
