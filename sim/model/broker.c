@@ -406,6 +406,22 @@ int sim_broker_publish(sim_engine *e, sim_req *r, uint32_t broker, int ack)
     return wait;
 }
 
+/* A new record with m's contents, in no list, with a pin of its own on m's client request;
+ * NULL (the run failed) when the pool is exhausted. */
+static sim_msg *msg_copy(sim_engine *e, const sim_msg *m)
+{
+    sim_msg *c = sim_pool_get(&e->msgs);
+    if (!c) {
+        sim_engine_fail(e, SIM_ENOMEM, "out of memory for messages");
+        return NULL;
+    }
+    *c = *m;
+    c->next = NULL;
+    c->pinned = 0;
+    msg_pin(c);
+    return c;
+}
+
 static void start_cost(sim_engine *e, sim_broker *b, sim_msg *m)
 {
     b->busy++;
@@ -471,16 +487,10 @@ static void accept(sim_engine *e, sim_broker *b, sim_msg *m)
     }
     /* The copies for the other groups first: offering m may drop it. */
     for (uint32_t k = b->ngroups; k-- > 1;) {
-        sim_msg *c = sim_pool_get(&e->msgs);
-        if (!c) {
-            sim_engine_fail(e, SIM_ENOMEM, "out of memory for messages");
+        sim_msg *c = msg_copy(e, m);
+        if (!c)
             return;
-        }
-        *c = *m;
-        c->next = NULL;
         c->group = k;
-        c->pinned = 0;
-        msg_pin(c);
         offer(e, b, &b->groups[k], c);
     }
     if (b->ngroups > 0) {
@@ -638,18 +648,12 @@ static void on_visible(sim_engine *e, sim_event *ev)
     sim_broker *b = m->b;
     sim_group *g = &b->groups[m->group];
     sim_member *mb = &g->members[m->member];
-    sim_msg *c = sim_pool_get(&e->msgs);
-    if (!c) {
-        sim_engine_fail(e, SIM_ENOMEM, "out of memory for messages");
+    sim_msg *c = msg_copy(e, m);   /* the root is alive: m or its processing pins it */
+    if (!c)
         return;
-    }
-    *c = *m;
-    c->next = NULL;
     c->inst = NULL;
     c->outcome = SIM_CAUSE_OK;
     c->suppressed = 0;
-    c->pinned = 0;
-    msg_pin(c);   /* the root is alive: m or its processing pins it */
     m->ghost = 1;
     COUNT2(b, g, m, expired);
     if (ALWAYS(mb->outstanding > 0))
