@@ -103,6 +103,15 @@ grep -Eq -- '-+ latency s -+' "$tmp/stdout"
 st=$?; check "latency in s: $(grep latency "$tmp/stdout")" $st
 grep -Eq '^c +.* 0\.00[0-9]{3}±' "$tmp/stdout"
 st=$?; check "throughput 0.004/s in 3 digits: $(grep '^c ' "$tmp/stdout")" $st
+# Names are not cut: a topic's group row reads "broker/group" in full.
+printf '%s\n' 'local a = service "a_rather_long_consumer" { work = exp(0.01) }' \
+    'local t = topic "events_of_the_shop" { }' 'subscribe(t, a, { group = "analytics_pipeline" })' \
+    'service "front" { endpoint "p" { publish(t) } }' \
+    'client "c" { target = "front", arrivals = poisson(5) }' 'run { duration = 20 }' > "$tmp/names.lua"
+expect 0 "long names" "$dessa" run "$tmp/names.lua" -o "$tmp/names"
+grep -q '^events_of_the_shop/analytics_pipeline ' "$tmp/stdout" &&
+    grep -q '^a_rather_long_consumer ' "$tmp/stdout"
+st=$?; check "long names in full: $(grep -c events "$tmp/stdout")" $st
 # Parameters keep their types in run.json: numbers, booleans, strings; infinity as "inf".
 cat > "$tmp/typed.lua" <<'EOF'
 local rate = param("rate", 0.5)

@@ -309,10 +309,11 @@ static void widths(const cli_table *t, const sim_result_kind *k, const column *c
 
 /* The line of group and unit headings: a group spans its columns, centred between dashes; a unit
  * sits right-aligned over its column. */
-static void groups(FILE *f, const column *cols, size_t n, const char *const *unit, const int *w)
+static void groups(FILE *f, const column *cols, size_t n, const char *const *unit, const int *w,
+                   int nw)
 {
     char line[2048], head[64];
-    int len = snprintf(line, sizeof line, "%-14s", "");
+    int len = snprintf(line, sizeof line, "%-*s", nw, "");
     for (size_t c = 0; c < n && len < (int)sizeof line - 256;) {
         if (!w[c]) {
             c++;
@@ -326,7 +327,7 @@ static void groups(FILE *f, const column *cols, size_t n, const char *const *uni
         snprintf(head, sizeof head, "%s%s%s", g, g[0] && unit[c] ? " " : "",
                  unit[c] ? unit[c] : "");
         int gl = (int)strlen(head);
-        if (e - c > 1) {   /* " --- latency ms --- " */
+        if (e - c > 1 && span - gl - 2 >= 2) {   /* " --- latency ms --- " */
             int left = (span - gl - 2) / 2, right = span - gl - 2 - left;
             line[len++] = ' ';
             for (int i = 0; i < left; i++)
@@ -335,6 +336,10 @@ static void groups(FILE *f, const column *cols, size_t n, const char *const *uni
             for (int i = 0; i < right; i++)
                 line[len++] = '-';
             line[len] = '\0';
+        } else if (e - c > 1) {   /* no room for dashes: the heading centred */
+            int left = (span - gl) / 2;
+            len += snprintf(line + len, sizeof line - (size_t)len, " %*s%-*s", left, "",
+                            span - left, head);
         } else {
             len += snprintf(line + len, sizeof line - (size_t)len, " %*s", span, head);
         }
@@ -345,7 +350,7 @@ static void groups(FILE *f, const column *cols, size_t n, const char *const *uni
     fprintf(f, "%s\n", line);
 }
 
-static void part(FILE *f, const cli_table *t, const sim_result_kind *k)
+static void part(FILE *f, const cli_table *t, const sim_result_kind *k, int nw)
 {
     size_t n;
     const column *cols = columns_of(k, &n);
@@ -355,8 +360,8 @@ static void part(FILE *f, const cli_table *t, const sim_result_kind *k)
     char buf[96];
     pick_units(t, k, cols, n, unit, div);
     widths(t, k, cols, n, unit, div, w);
-    groups(f, cols, n, unit, w);
-    fprintf(f, "%-14s", k->name);
+    groups(f, cols, n, unit, w, nw);
+    fprintf(f, "%-*s", nw, k->name);
     for (size_t c = 0; c < n; c++)
         if (w[c])
             fprintf(f, " %*s", w[c], cols[c].head);
@@ -364,7 +369,7 @@ static void part(FILE *f, const cli_table *t, const sim_result_kind *k)
     for (size_t i = 0; i < t->nrows; i++) {
         if (t->kinds[i] != k || t->hide[i])
             continue;
-        fprintf(f, "%-14.14s", t->names[i]);
+        fprintf(f, "%-*.*s", nw, nw, t->names[i]);
         for (size_t c = 0; c < n; c++) {
             if (!w[c])
                 continue;
@@ -387,13 +392,20 @@ void cli_table_print_header(FILE *f, const char *scenario, uint64_t reps, uint64
 void cli_table_print(const cli_table *t, FILE *f, const char *scenario, uint64_t seed,
                      const char *dir)
 {
-    part(f, t, sim_result_kind_flow());
+    /* The names' column: as wide as the longest name ("orders/analytics"), 14 at least, 40 at
+     * most (longer names are cut there). */
+    int nw = 14;
+    for (size_t i = 0; i < t->nrows; i++) {
+        int len = (int)strlen(t->names[i]);
+        nw = len > nw ? (len < 40 ? len : 40) : nw;
+    }
+    part(f, t, sim_result_kind_flow(), nw);
     fprintf(f, "\n");
-    part(f, t, sim_result_kind_service());
+    part(f, t, sim_result_kind_service(), nw);
     for (size_t i = 0; i < t->nrows; i++)
         if (t->kinds[i] == sim_result_kind_broker()) {
             fprintf(f, "\n");
-            part(f, t, sim_result_kind_broker());
+            part(f, t, sim_result_kind_broker(), nw);
             break;
         }
     size_t nf, ns;
