@@ -18,26 +18,47 @@ static void clear_summary(sim_hist *h)
 int sim_hist_init(sim_hist *h)
 {
     clear_summary(h);
-    h->b = NULL;   /* allocated at the first value */
+    memset(h->oct, 0, sizeof h->oct);   /* each octave allocated at its first value */
+    h->under = h->over = 0;
     h->lost = 0;
     return SIM_OK;
 }
 
-int sim_hist_alloc_(sim_hist *h)
+size_t sim_hist_memory(const sim_hist *h)
 {
-    h->b = sim_calloc(SIM_HIST_NBUCKETS, sizeof *h->b);
-    return h->b ? 0 : -1;
+    size_t n = 0;
+    for (int o = 0; o < SIM_HIST_OCTAVES; o++)
+        n += h->oct[o] ? SIM_HIST_SUB * sizeof *h->oct[o] : 0;
+    return n;
+}
+
+/* The counter of bucket i (inside the covered range), its octave allocated if need be; NULL
+ * when out of memory. */
+static uint64_t *counter(sim_hist *h, long i)
+{
+    long o = (i - 1) / SIM_HIST_SUB;
+    if (!h->oct[o] && !(h->oct[o] = sim_calloc(SIM_HIST_SUB, sizeof *h->oct[o])))
+        return NULL;
+    return &h->oct[o][(i - 1) % SIM_HIST_SUB];
 }
 
 void sim_hist_add_slow_(sim_hist *h, double v)
 {
     if (v != v)
         return;
-    if (!h->b && sim_hist_alloc_(h) != 0) {
-        h->lost++;   /* the owner checks `lost` and reports the shortage */
-        return;
+    long i = sim_hist_index(v);
+    if (i == SIM_HIST_UNDERFLOW) {
+        h->under++;
+    } else if (i == SIM_HIST_OVERFLOW) {
+        h->over++;
+    } else {
+        uint64_t *c = counter(h, i);
+        if (!c) {
+            h->lost++;   /* the owner checks `lost` and reports the shortage */
+            return;
+        }
+        (*c)++;
     }
-    h->b[sim_hist_index(v)]++;
     h->count++;
     h->sum += v;
     if (v < h->min)
@@ -48,17 +69,33 @@ void sim_hist_add_slow_(sim_hist *h, double v)
 
 void sim_hist_fini(sim_hist *h)
 {
-    sim_free(h->b);
-    h->b = NULL;
+    for (int o = 0; o < SIM_HIST_OCTAVES; o++) {
+        sim_free(h->oct[o]);
+        h->oct[o] = NULL;
+    }
+    h->under = h->over = 0;
     clear_summary(h);
+}
+
+/* The octaves [*first, *last] that the buckets lo..hi fall in (the covered part of them). */
+static void octaves(long lo, long hi, long *first, long *last)
+{
+    lo = lo < 1 ? 1 : lo;
+    hi = hi > SIM_HIST_NBUCKETS - 2 ? SIM_HIST_NBUCKETS - 2 : hi;
+    *first = (lo - 1) / SIM_HIST_SUB;
+    *last = hi >= lo ? (hi - 1) / SIM_HIST_SUB : *first - 1;
 }
 
 void sim_hist_reset(sim_hist *h)
 {
     if (h->count > 0) {
-        long lo = sim_hist_index(h->min), hi = sim_hist_index(h->max);
-        memset(h->b + lo, 0, (size_t)(hi - lo + 1) * sizeof *h->b);
+        long first, last;
+        octaves(sim_hist_index(h->min), sim_hist_index(h->max), &first, &last);
+        for (long o = first; o <= last; o++)
+            if (h->oct[o])
+                memset(h->oct[o], 0, SIM_HIST_SUB * sizeof *h->oct[o]);
     }
+    h->under = h->over = 0;
     clear_summary(h);
 }
 
@@ -66,13 +103,20 @@ void sim_hist_merge(sim_hist *dst, const sim_hist *src)
 {
     if (src->count == 0)
         return;
-    if (!dst->b && sim_hist_alloc_(dst) != 0) {
-        dst->lost += src->count;
-        return;
-    }
-    long lo = sim_hist_index(src->min), hi = sim_hist_index(src->max);
-    for (long i = lo; i <= hi; i++)
-        dst->b[i] += src->b[i];
+    long first, last;
+    octaves(sim_hist_index(src->min), sim_hist_index(src->max), &first, &last);
+    for (long o = first; o <= last; o++)   /* every octave needed first: all or nothing */
+        if (src->oct[o] && !dst->oct[o] &&
+            !(dst->oct[o] = sim_calloc(SIM_HIST_SUB, sizeof *dst->oct[o]))) {
+            dst->lost += src->count;
+            return;
+        }
+    for (long o = first; o <= last; o++)
+        if (src->oct[o])
+            for (int k = 0; k < SIM_HIST_SUB; k++)
+                dst->oct[o][k] += src->oct[o][k];
+    dst->under += src->under;
+    dst->over += src->over;
     dst->count += src->count;
     dst->sum += src->sum;
     if (src->min < dst->min)
@@ -116,7 +160,12 @@ double sim_hist_quantile(const sim_hist *h, double q)
     long i = sim_hist_index(h->min), last = sim_hist_index(h->max);
     uint64_t seen = 0;
     for (; i < last; i++) {
-        seen += h->b[i];
+        if (i > SIM_HIST_UNDERFLOW && i < SIM_HIST_OVERFLOW && (i - 1) % SIM_HIST_SUB == 0 &&
+            !h->oct[(i - 1) / SIM_HIST_SUB] && i + SIM_HIST_SUB <= last) {
+            i += SIM_HIST_SUB - 1;   /* an octave never touched: nothing in it */
+            continue;
+        }
+        seen += sim_hist_bucket(h, i);
         if (seen >= rank)
             break;
     }
@@ -142,7 +191,8 @@ long sim_hist_next(const sim_hist *h, long i, double *lo, double *hi, uint64_t *
     long first = sim_hist_index(h->min), last = sim_hist_index(h->max);
     long j = i < first ? first : i + 1;
     for (; j <= last; j++) {
-        if (h->b[j] == 0)
+        uint64_t c = sim_hist_bucket(h, j);
+        if (c == 0)
             continue;
         double l, u;
         bucket_bounds(h, j, &l, &u);
@@ -151,7 +201,7 @@ long sim_hist_next(const sim_hist *h, long i, double *lo, double *hi, uint64_t *
         if (hi)
             *hi = u;
         if (count)
-            *count = h->b[j];
+            *count = c;
         return j;
     }
     return -1;

@@ -12,11 +12,16 @@
  * the exact order statistic. Ranks falling in the underflow or overflow bucket carry no such bound
  * (they are still clamped into [min, max]); rank 1 and rank count are answered exactly (min, max).
  *
- * The touched buckets always lie between the buckets of min and max, so reset and merge only visit
- * that span: resetting a histogram every sample interval costs little when values are clustered. */
+ * The buckets come in blocks of one octave (128 counters, 1 KB), each allocated when a value
+ * first falls in it: a histogram costs its fixed record until it is used, and then an octave per
+ * power of two its values span (latencies between 1 ms and 1 s touch 10), instead of the 51 KB
+ * of every bucket. The touched buckets always lie between the buckets of min and max, so reset
+ * and merge only visit that span: resetting a histogram every sample interval costs little when
+ * values are clustered. */
 #ifndef SIM_HIST_H
 #define SIM_HIST_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -36,22 +41,36 @@ typedef struct sim_hist {
     uint64_t count;   /* values added (NaNs are ignored and not counted) */
     double sum;       /* exact sum of the values added */
     double min, max;  /* +inf / -inf while empty */
-    uint64_t *b;      /* SIM_HIST_NBUCKETS counters, index 0 = underflow, last = overflow;
-                       * allocated at the first value, so an unused histogram costs nothing */
-    uint64_t lost;    /* values not recorded because the buckets could not be allocated */
+    uint64_t *oct[SIM_HIST_OCTAVES];   /* the octaves' SIM_HIST_SUB counters, or NULL while none
+                                          of its values came */
+    uint64_t under, over;   /* the underflow and overflow buckets */
+    uint64_t lost;    /* values not recorded because an octave could not be allocated */
 } sim_hist;
 
-/* Allocates the buckets (at the first value): 0, or -1 when out of memory. */
-int sim_hist_alloc_(sim_hist *h);
+/* The count in bucket i (the layout above: 0 underflow, then SIM_HIST_SUB per octave, then
+ * overflow). */
+static inline uint64_t sim_hist_bucket(const sim_hist *h, long i)
+{
+    if (i <= SIM_HIST_UNDERFLOW)
+        return h->under;
+    if (i >= SIM_HIST_OVERFLOW)
+        return h->over;
+    const uint64_t *o = h->oct[(i - 1) / SIM_HIST_SUB];
+    return o ? o[(i - 1) % SIM_HIST_SUB] : 0;
+}
 
-/* Empties the histogram; the buckets come with the first value (a failure to allocate them then
- * counts the value in `lost`). Returns SIM_OK. */
+/* Bytes of counters allocated (the octaves touched so far). */
+size_t sim_hist_memory(const sim_hist *h);
+
+/* Empties the histogram; an octave's buckets come with its first value (a failure to allocate
+ * them then counts the value in `lost`). Returns SIM_OK. */
 int sim_hist_init(sim_hist *h);
 
-/* Releases the buckets; h must be re-initialised before further use. Safe after a failed init. */
+/* Releases the octaves; h must be re-initialised before further use. Safe after a failed init. */
 void sim_hist_fini(sim_hist *h);
 
-/* Empties an initialised histogram; costs O(buckets between min and max). */
+/* Empties an initialised histogram (its octaves stay allocated, zeroed); costs O(buckets
+ * between min and max). */
 void sim_hist_reset(sim_hist *h);
 
 /* Bucket index of a non-NaN value (the bucket layout described above). */
@@ -68,24 +87,27 @@ static inline long sim_hist_index(double v)
     return key - (long)(1023 + SIM_HIST_MIN_EXP) * SIM_HIST_SUB + 1;
 }
 
-/* The slow path of sim_hist_add: NaN, values outside the covered range, the first value. */
+/* The slow path of sim_hist_add: NaN, values outside the covered range, an octave's first
+ * value. */
 void sim_hist_add_slow_(struct sim_hist *h, double v);
 
 /* Adds one value. NaN is ignored. The hot path: one predictable branch (a value inside the
- * covered range, buckets allocated) and the min/max checks. The bucket is read off the bits
- * directly: any value outside [2^-30, 2^20) -- zero, negatives, NaN, +inf included -- gives an
- * index outside [1, NBUCKETS - 2] (as an unsigned number) and takes the slow path. */
+ * covered range, its octave allocated) and the min/max checks. The bucket is read off the bits
+ * directly: any value outside [2^-30, 2^20) -- zero, negatives, NaN, +inf included -- gives a
+ * position outside [0, OCTAVES x SUB) (as an unsigned number) and takes the slow path. */
 static inline void sim_hist_add(sim_hist *h, double v)
 {
     uint64_t bits;
     memcpy(&bits, &v, sizeof bits);
-    uint64_t i = (bits >> (52 - SIM_HIST_SUB_BITS)) -
-                 (uint64_t)((1023 + SIM_HIST_MIN_EXP) * SIM_HIST_SUB) + 1;
-    if (__builtin_expect(i - 1 >= (uint64_t)SIM_HIST_NBUCKETS - 2 || !h->b, 0)) {
+    uint64_t j = (bits >> (52 - SIM_HIST_SUB_BITS)) -
+                 (uint64_t)((1023 + SIM_HIST_MIN_EXP) * SIM_HIST_SUB);
+    uint64_t *o;
+    if (__builtin_expect(j >= (uint64_t)SIM_HIST_OCTAVES * SIM_HIST_SUB ||
+                             !(o = h->oct[j / SIM_HIST_SUB]), 0)) {
         sim_hist_add_slow_(h, v);
         return;
     }
-    h->b[i]++;
+    o[j % SIM_HIST_SUB]++;
     h->count++;
     h->sum += v;
     if (v < h->min)
