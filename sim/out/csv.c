@@ -2,6 +2,7 @@
 #include "out/csv.h"
 
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -205,8 +206,57 @@ static void put_g(char *buf, int neg, const char *d, int p, int x)
     *o = '\0';
 }
 
-/* The shortest of "%.15g", "%.16g" and "%.17g" that reads back as v, with one call to snprintf:
- * the 17 correctly rounded digits of v ("%.16e") are rounded again to 16 and 15, which gives
+/* The 17 significant digits of v > 0, correctly rounded, and its decimal exponent x (v is about
+ * d.dddddddddddddddd x 10^x), from one multiplication or division in long double: 1. Or 0 when
+ * that cannot be sure, and snprintf gives them. With a 64-bit significand and 10^k exact
+ * (k <= 27), the scaled value y in [10^16, 10^17) is within a quarter of 2^-7 of v x 10^k, so
+ * its rounding to an integer is the exact one unless its fraction is within 0.01 of a half. */
+static int digits17(double v, char *d, int *x)
+{
+#if LDBL_MANT_DIG >= 64
+    static const long double pow10[] = {
+        1e0L,  1e1L,  1e2L,  1e3L,  1e4L,  1e5L,  1e6L,  1e7L,  1e8L,  1e9L,
+        1e10L, 1e11L, 1e12L, 1e13L, 1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L,
+        1e20L, 1e21L, 1e22L, 1e23L, 1e24L, 1e25L, 1e26L, 1e27L };
+    if (!(v >= 1e-11 && v < 1e43))
+        return 0;
+    int e = (int)floor(log10(v));
+    long double y = 0;
+    for (int tries = 0; tries < 3; tries++) {   /* log10 may be one off near a power of ten */
+        int k = 16 - e;
+        if (k < -27 || k > 27)
+            return 0;
+        y = k >= 0 ? (long double)v * pow10[k] : (long double)v / pow10[-k];
+        if (y < 1e16L)
+            e--;
+        else if (y >= 1e17L)
+            e++;
+        else
+            break;
+    }
+    if (!(y >= 1e16L && y < 1e17L))
+        return 0;
+    long double r = floorl(y), f = y - r;
+    if (fabsl(f - 0.5L) < 0.01L)
+        return 0;
+    uint64_t n = (uint64_t)r + (f > 0.5L);
+    if (n == UINT64_C(100000000000000000)) {   /* rounded up to 10^17 */
+        n /= 10;
+        e++;
+    }
+    for (int i = 16; i >= 0; i--, n /= 10)
+        d[i] = (char)('0' + n % 10);
+    *x = e;
+    return 1;
+#else
+    (void)v, (void)d, (void)x;
+    return 0;
+#endif
+}
+
+/* The shortest of "%.15g", "%.16g" and "%.17g" that reads back as v, without snprintf for almost
+ * every value: the 17 correctly rounded digits of v (digits17, or "%.16e") are rounded again to
+ * 16 and 15, which gives
  * the correctly rounded digits unless the dropped digits are exactly a half ("5" or "50": the
  * exact value may lie on either side of it, so snprintf decides); and a candidate is read back
  * exactly by decimal_value, without strtod for almost every value. Identical, byte for byte, to
@@ -225,15 +275,16 @@ void sim_format_real(char *buf, double v)
         strcpy(buf, "0");
         return;
     }
-    char e[40];
-    snprintf(e, sizeof e, "%.16e", v);   /* [-]d.dddddddddddddddde[+-]xx[x] */
-    int neg = e[0] == '-';
-    const char *q = e + neg;
+    int neg = v < 0, x;
+    double mag = neg ? -v : v;
     char d[17];
-    d[0] = q[0];
-    memcpy(d + 1, q + 2, 16);
-    int x = atoi(q + 19);
-    double mag = v < 0 ? -v : v;
+    if (!digits17(mag, d, &x)) {
+        char e[40];
+        snprintf(e, sizeof e, "%.16e", mag);   /* d.dddddddddddddddde[+-]xx[x] */
+        d[0] = e[0];
+        memcpy(d + 1, e + 2, 16);
+        x = atoi(e + 19);
+    }
     for (int p = 15; p <= 16; p++) {
         /* the dropped digits d[p..17) against a half: "5", "50" */
         int cmp = d[p] != '5' ? d[p] - '5' : p == 15 ? d[16] - '0' : 0;
