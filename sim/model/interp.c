@@ -79,13 +79,13 @@ static void work(sim_engine *e, sim_req *r, const sim_op *op)
 
 /* ---- calls -------------------------------------------------------------------------- */
 
-int sim_interp_call(sim_engine *e, sim_req *from, sim_service *s, uint32_t ep, int retry)
+int sim_interp_call(sim_engine *e, sim_req *from, sim_service *s, uint32_t ep)
 {
     sim_req *c = sim_req_new(e, SIM_REQ_CALL, from,
                              from->kind == SIM_REQ_ROOT ? from : from->root);
     if (!c)
         return SIM_ENOMEM;
-    c->retry = (uint8_t)retry;
+    c->retry = from->attempt > 0;
     c->ep = &s->eps[ep];
     c->inst = sim_balancer_pick(s);
     c->inst->outstanding++;
@@ -101,7 +101,7 @@ static void call_attempt(sim_engine *e, sim_req *r, const sim_op *op)
     uint32_t token = sim_req_new_wait(e, r);
     if (!op->blocking && r->kind == SIM_REQ_CALL)
         sim_service_release_worker(e, r);
-    if (sim_interp_call(e, r, &e->svcs[op->target], op->endpoint, r->attempt > 0) != SIM_OK)
+    if (sim_interp_call(e, r, &e->svcs[op->target], op->endpoint) != SIM_OK)
         return;
     if (SIM_UNLIKELY(op->policy)) {
         sim_retry *p = &r->ep->retries[op->policy - 1];

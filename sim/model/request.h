@@ -78,8 +78,11 @@ struct sim_req {
     struct sim_client *client;  /* root: its flow */
     sim_event *ev;              /* its pending own event, or NULL */
     sim_event *timer;           /* root: the timeout event, or NULL */
-    double backoff;             /* the last retry's delay (decorrelated jitter) */
-    double vfin;                /* on a host: virtual finish (PS) or demand (FCFS) */
+    union {
+        double vfin;            /* in a work step on a host: virtual finish (PS) or demand (FCFS) */
+        double backoff;         /* between the attempts of a call (no work step then): the last
+                                 * retry's delay, for decorrelated jitter */
+    };
     uint32_t cpu_slot;          /* on a PS host: heap slot + 1 */
     sim_req *cpu_next;          /* a host's list of jobs done at one instant */
     struct sim_msg *msg;        /* a consumer's request: the message it processes */

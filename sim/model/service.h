@@ -28,6 +28,8 @@ typedef struct sim_instance {
     uint32_t index;             /* replica number */
     uint32_t node;              /* its node (model/node.h) */
     uint32_t busy;              /* workers held */
+    uint32_t down;              /* failures holding it down now: arrivals get no service */
+    double slow;                /* work steps take this many times as long (1 normally) */
     uint32_t outstanding;       /* picked by a balancer and not yet replied */
     int dispatching;            /* dispatch() is running for this instance */
     sim_waitq q;                /* the waiting room */
@@ -38,11 +40,9 @@ typedef struct sim_instance {
     uint32_t cpu_jobs;          /* its work steps using a core now (or sharing them) */
     double cpu_use;             /* cores those jobs use now */
     struct sim_inst_stats *st;  /* its own statistics; NULL with one replica (the service's) */
-    /* failures (fault.c) */
-    uint32_t down;              /* failures holding it down now: arrivals get no service */
+    /* failures (fault.c; `down` and `slow` above, with what the hot path reads) */
     uint8_t silent;             /* while down, arrivals get no answer (else a refusal) */
     uint32_t slowdowns;         /* slowdowns in force */
-    double slow;                /* work steps take this many times as long (1 normally) */
 } sim_instance;
 
 /* Counters of one window: the whole run (ledger), the statistics window, or one sample. */
@@ -171,9 +171,9 @@ void sim_interp_step_done(struct sim_engine *e, sim_req *r);
 void sim_interp_reply_arrived(struct sim_engine *e, sim_event *ev);
 /* r's wait for a broker's acknowledgement ended: the next step. */
 void sim_interp_resume(struct sim_engine *e, sim_req *r);
-/* Sends a new call from `from` to endpoint ep of s (a retry when `retry`). SIM_OK or
+/* Sends a new call from `from` to endpoint ep of s (a retry when from->attempt > 0). SIM_OK or
  * SIM_ENOMEM. */
-int sim_interp_call(struct sim_engine *e, sim_req *from, sim_service *s, uint32_t ep, int retry);
+int sim_interp_call(struct sim_engine *e, sim_req *from, sim_service *s, uint32_t ep);
 
 /* balancer.c */
 sim_instance *sim_balancer_pick(sim_service *s);
