@@ -184,7 +184,7 @@ static void attempt(sim_engine *e, sim_req *root)
     if (c->cfg.timeout > 0)
         root->timer = sim_engine_after(e, c->cfg.timeout, on_timeout, root, 0);
     sim_req_new_wait(e, root);
-    sim_interp_call(e, root, &e->svcs[c->cfg.service], c->cfg.endpoint, root->attempt > 0);
+    sim_interp_call(e, root, &e->svcs[c->cfg.service], c->cfg.endpoint);
 }
 
 static void send_request(sim_engine *e, sim_client *c, uint32_t user)
