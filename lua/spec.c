@@ -1389,9 +1389,10 @@ static int build_faults(builder *b, const spec *sp)
             sim_dist_free(cfg.mttf);
             return rc;
         }
+        static const char *const kinds[] = { "outage", "crash", "slowdown" };
         rc = sim_fault_add(b->e, &cfg);   /* owns the laws from here on */
         if (rc != SIM_OK)
-            return say(b, f->where, rc, "%s: %s", cfg.kind == SIM_FAULT_CRASH ? "crash" : cfg.kind == SIM_FAULT_OUTAGE ? "outage" : "slowdown",
+            return say(b, f->where, rc, "%s: %s", kinds[cfg.kind],
                        rc == SIM_ENOMEM ? "out of memory" : "invalid configuration");
     }
     return SIM_OK;

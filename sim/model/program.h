@@ -39,7 +39,7 @@ typedef struct sim_op {
     uint32_t target;        /* call: service; jump: pc; publish: broker */
     uint32_t endpoint;      /* call: endpoint of the target */
     uint32_t fail_pc;       /* call: where a failed call continues (SIM_PC_NONE: fail) */
-    uint32_t policy;        /* call: its retry policy, the endpoint's retries[policy - 1]; 0 = none */
+    uint32_t policy;        /* call: its retry policy, ep->retries[policy - 1]; 0: none */
     sim_dist *dist;         /* work, sleep */
     uint32_t *targets;      /* fork, choose: n (+1 for fork) addresses */
     double *cum;            /* choose: cumulative probabilities */
