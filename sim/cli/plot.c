@@ -279,7 +279,7 @@ int plot_fits(const char *dir, const plot_chart *c, const char **why)
  * PLOT_MAX_SHADE in all. NULL when there are none or on out of memory. */
 #define PLOT_MAX_SHADE 400
 #define PLOT_LABEL_SHADE 6
-static char *fault_shade(const char *dir, long rep, double end)
+char *plot_fault_shade(const char *dir, long rep, double end)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/faults.csv", dir);
@@ -971,7 +971,7 @@ int cli_plot(int argc, char **argv)
     const json_val *rj = json_get(run, "run"), *wj = json_get(rj, "warmup"),
                    *dj = json_get(rj, "duration");
     double warmup = wj && wj->type == JSON_NUM ? wj->num : 0;
-    char *shade = fault_shade(dir, rep, dj && dj->type == JSON_NUM ? dj->num : 0);
+    char *shade = plot_fault_shade(dir, rep, dj && dj->type == JSON_NUM ? dj->num : 0);
     json_free(run);
     if (!caption) {
         fprintf(stderr, "dessa: out of memory\n");
