@@ -117,7 +117,7 @@ cat > "$tmp/outage.lua" <<'LUA'
 local s = service "s" { workers = 8, work = exp(ms(10)) }
 client "load" { target = s, arrivals = poisson(100) }
 outage { target = s, at = 20, duration = 5 }
-run { duration = 60 }
+run { duration = 60, sample = 1 }
 LUA
 run outage "$tmp/outage.lua" --reps 10
 out=$(stat "$tmp/outage" '
@@ -126,6 +126,9 @@ m, h = ci(ref); want("refused %.1f +- %.1f vs 500" % (m, h), abs(m - 500) <= h)
 want("flows see the refusals", [int(f["refused"]) for f in flows] == ref)
 want("uptime 55/60", all(abs(float(r["uptime"]) - 55 / 60) < 1e-12 for r in services))
 want("faults.csv: a start and an end per replication", [(r["time"], r["kind"], r["event"], r["replica"]) for r in faults] == [("20", "outage", "start", ""), ("25", "outage", "end", "")] * 10)
+ts = [r for r in rows("timeseries") if r["entity"] == "s" and r["rep"] == "0"]
+want("timeseries down: 1 in (20, 25], else 0", len(ts) == 60 and all(float(r["down"]) == (1 if 20 < float(r["time"]) <= 25 else 0) for r in ts))
+want("timeseries down: empty for flows", all(r["down"] == "" for r in rows("timeseries") if r["kind"] == "flow"))
 ')
 [ -z "$out" ]; check "outage: $out" $?
 
