@@ -240,5 +240,6 @@ want("some of everything", sum(int(s["crashed"]) for s in services) > 0 and sum(
 ')
 [ -z "$out" ]; check "stress: $out" $?
 
+# KEEP=DIR keeps the runs' outputs (the figures of docs/validation.md come from them).
 [ -n "${KEEP:-}" ] && cp -r "$tmp" "$KEEP"
 finish 15
