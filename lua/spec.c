@@ -379,8 +379,18 @@ static spec_dist *read_field_dist(reader *r, int t, const char *what, const char
 #define OP { "op", F_STR, 1, 0, 0, 0, NULL }
 #define BLOCKING { "blocking", F_BOOL, 0, 0, 0, 0, NULL }
 static const fdesc S_DIST[] = { OP, WHERE, TAB("dist") };
+/* Retries of a call or a client (the same fields in both, at the end of their records). */
+#define RETRY_FIELDS                                                                         \
+    { "retries", F_INT, 0, 0, SIM_RETRIES_MAX, 0, "an integer between 0 and 1000" },         \
+    { "backoff", F_TAB, 0, 0, 0, 0, NULL }, { "jitter", F_STR, 0, 0, 0, 0, NULL },            \
+    { "retry_budget", F_NUM, 0, 0, 1e9, 0, "a non-negative number" }
+#define NRETRY_FIELDS 4
 static const fdesc S_CALL[] = { OP, WHERE, { "service", F_STR, 1, 0, 0, 0, NULL },
-                                { "endpoint", F_STR, 1, 0, 0, 0, NULL }, BLOCKING };
+                                { "endpoint", F_STR, 1, 0, 0, 0, NULL }, BLOCKING,
+                                { "timeout", F_NUM, 0, 0, 1e10, 1, "a positive number" },
+                                RETRY_FIELDS };
+static const fdesc R_BACKOFF[] = { KIND, WHERE, NONNEG("base"),
+                                   { "cap", F_NUM, 0, 0, INF, 0, "a non-negative number" } };
 static const fdesc S_PARALLEL[] = {
     OP, WHERE, TAB("branches"), { "join", F_STR, 1, 0, 0, 0, NULL },
     { "quorum", F_INT, 1, 1, U32, 0, "an integer between 1 and 4294967295" }, BLOCKING
@@ -424,6 +434,27 @@ static void resolve(reader *r, const char *where, const char *what, const char *
     lua_pop(L, 3);
 }
 
+/* The retry fields of the record at t, read by read_record into v[0..NRETRY_FIELDS). */
+static void read_retry(reader *r, int t, const char *where, const char *what, const fval *v,
+                       sim_retry_config *c)
+{
+    static const char *const jitters[] = { "none", "full", "equal", "decorrelated", NULL };
+    static const char *const kinds[] = { "none", "constant", "exponential", NULL };
+    c->retries = v[0].set ? (uint32_t)v[0].i : 0;
+    c->jitter = v[2].set ? (sim_jitter)pick(r, where, what, "jitter", v[2].str, jitters)
+                         : SIM_JITTER_NONE;
+    c->budget = v[3].set ? v[3].num : 0;
+    if (v[1].set) {
+        push_field(r->L, t, "backoff");
+        fval b[4];
+        const char *bw = read_record(r, -1, "backoff", R_BACKOFF, NDESC(R_BACKOFF), b);
+        c->backoff = (sim_backoff)pick(r, bw ? bw : where, "backoff", "kind", b[0].str, kinds);
+        c->base = b[2].num;
+        c->cap = b[3].set ? b[3].num : 0;
+        lua_pop(r->L, 1);
+    }
+}
+
 static void read_step(reader *r, int t, spec_step *st, int depth)
 {
     static const char *const ops[] = { "work", "sleep", "call", "parallel", "branch", "io",
@@ -440,7 +471,7 @@ static void read_step(reader *r, int t, spec_step *st, int depth)
     st->where = where ? arena_strdup(r, where, strlen(where)) : NULL;
     if (depth > SPEC_MAX_DEPTH)
         fail(r, where, opname, "steps nested too deeply (more than %d levels)", SPEC_MAX_DEPTH);
-    fval v[6];
+    fval v[10];
     switch (st->op) {
     case SS_WORK:
     case SS_SLEEP:
@@ -452,6 +483,9 @@ static void read_step(reader *r, int t, spec_step *st, int depth)
         read_record(r, t, opname, S_CALL, NDESC(S_CALL), v);
         resolve(r, where, opname, v[2].str, v[3].str, &st->service, &st->endpoint);
         st->blocking = v[4].set ? v[4].b : 1;
+        st->retry.timeout = v[5].set ? v[5].num : 0;
+        read_retry(r, t, where, opname, &v[6], &st->retry);
+        st->has_retry = st->retry.timeout > 0 || st->retry.retries > 0;
         break;
     case SS_PARALLEL: {
         read_record(r, t, opname, S_PARALLEL, NDESC(S_PARALLEL), v);
@@ -541,7 +575,7 @@ static const fdesc R_CLIENT[] = {
     { "timeout", F_NUM, 0, 0, INF, 1, "a positive number" },
     { "limit", F_INT, 0, 1, I64, 0, "a positive integer" },
     { "priority", F_INT, 1, -2147483648.0, 2147483647.0, 0, "a 32-bit integer" },
-    NONNEG("start")
+    NONNEG("start"), RETRY_FIELDS
 };
 static const fdesc R_RATE[] = { KIND, WHERE, POS("rate") };
 static const fdesc R_SCHEDULE[] = { KIND, WHERE, TAB("times"), TAB("rates") };
@@ -560,6 +594,7 @@ static const fdesc R_TOP[] = { TAB("params"), TAB("run"), TAB("link"), TAB("link
                                TAB("services"), TAB("clients"),
                                { "hosts", F_TAB, 0, 0, 0, 0, NULL },
                                { "sweep", F_TAB, 0, 0, 0, 0, NULL },
+                               { "faults", F_TAB, 0, 0, 0, 0, NULL },
 
                                { "brokers", F_TAB, 0, 0, 0, 0, NULL } };
 static const fdesc R_BROKER[] = {
@@ -851,8 +886,9 @@ static void read_clients(reader *r, int top)
         spec_client *c = &s->clients[i];
         lua_rawgeti(L, list, (lua_Integer)i + 1);
         int t = lua_gettop(L);
-        fval v[12];
+        fval v[16];
         const char *where = read_record(r, t, "client", R_CLIENT, NDESC(R_CLIENT), v);
+        read_retry(r, t, where, "client", &v[12], &c->cfg.retry);
         c->name = arena_strdup(r, v[0].str, strlen(v[0].str));
         c->where = dup_where(r, where);
         resolve(r, where, "client", v[2].str, v[3].str, &c->cfg.service, &c->cfg.endpoint);
@@ -898,6 +934,75 @@ static void read_clients(reader *r, int top)
                 c->cfg.rate = av[2].num;
             }
             lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+}
+
+static const fdesc R_FAULT[] = {
+    KIND, WHERE, { "service", F_STR, 1, 0, 0, 0, NULL },
+    { "replica", F_INT, 0, 0, U32, 0, "a non-negative integer" },
+    { "at", F_NUM, 0, 0, 1e10, 0, "a non-negative number" },
+    { "duration", F_NUM, 0, 0, 1e10, 1, "a positive number" },
+    { "mttf", F_TAB, 0, 0, 0, 0, NULL }, { "mttr", F_TAB, 0, 0, 0, 0, NULL },
+    { "factor", F_NUM, 0, 0, 1e9, 1, "a positive number" },
+    { "on_down", F_STR, 0, 0, 0, 0, NULL }
+};
+
+/* The optional list of faults (after the services, which they name). [-0, +0, error] */
+static void read_faults(reader *r, int top)
+{
+    static const char *const kinds[] = { "outage", "crash", "slowdown", NULL };
+    static const char *const modes[] = { "refuse", "silence", NULL };
+    lua_State *L = r->L;
+    spec *s = r->s;
+    if (push_field(L, top, "faults") == LUA_TNIL) {
+        lua_pop(L, 1);
+        return;
+    }
+    int list = lua_gettop(L);
+    size_t n = lua_rawlen(L, list);
+    if (n > UINT32_MAX)
+        fail(r, NULL, "faults", "too many faults");
+    s->faults = arena_alloc(r, n, sizeof *s->faults);
+    s->nfaults = n;
+    for (size_t i = 0; i < n; i++) {
+        spec_fault *f = &s->faults[i];
+        lua_rawgeti(L, list, (lua_Integer)i + 1);
+        int t = lua_gettop(L);
+        fval v[10];
+        const char *where = read_record(r, t, "fault", R_FAULT, NDESC(R_FAULT), v);
+        f->where = dup_where(r, where);
+        const char *kind = v[0].str;
+        f->cfg.kind = (sim_fault_kind)pick(r, where, "fault", "kind", kind, kinds);
+        lua_getfield(L, r->names, v[2].str);
+        if (!lua_istable(L, -1))
+            fail(r, where, kind, "unknown service '%s'", v[2].str);
+        lua_rawgeti(L, -1, 1);
+        f->cfg.service = (uint32_t)lua_tointeger(L, -1);
+        lua_pop(L, 2);
+        f->cfg.replica = v[3].set ? v[3].i : -1;
+        if (f->cfg.replica >= 0 &&
+            (uint64_t)f->cfg.replica >= s->services[f->cfg.service].cfg.replicas)
+            fail(r, where, kind, "service '%s' has no replica %lld", v[2].str,
+                 (long long)f->cfg.replica);
+        f->cfg.silent = v[9].set && pick(r, where, kind, "on_down", v[9].str, modes) == 1;
+        if (f->cfg.kind == SIM_FAULT_CRASH) {
+            f->mttf = read_field_dist(r, t, kind, "mttf");
+            f->mttr = read_field_dist(r, t, kind, "mttr");
+            if (!f->mttf || !f->mttr)
+                fail(r, where, kind, "a crash needs mttf and mttr");
+        } else {
+            if (!v[4].set || !v[5].set)
+                fail(r, where, kind, "needs at and duration");
+            f->cfg.at = v[4].num;
+            f->cfg.duration = v[5].num;
+        }
+        if (f->cfg.kind == SIM_FAULT_SLOWDOWN) {
+            if (!v[8].set)
+                fail(r, where, kind, "a slowdown needs a factor");
+            f->cfg.factor = v[8].num;
         }
         lua_pop(L, 1);
     }
@@ -1051,6 +1156,7 @@ void spec_read(lua_State *L, int idx, spec *s)
     read_services(&r, idx);
     read_subscriptions(&r, idx);
     read_clients(&r, idx);
+    read_faults(&r, idx);
     read_links(&r, idx);
     read_sweep(&r, idx);
     lua_pop(L, 2);
@@ -1151,6 +1257,8 @@ static int compile_step(builder *b, uint32_t s, uint32_t ep, const spec_step *st
     }
     case SS_CALL:
         rc = sim_op_call(e, s, ep, st->service, st->endpoint, st->blocking);
+        if (rc == SIM_OK && st->has_retry)
+            rc = sim_op_call_retry(e, s, ep, &st->retry);
         return rc == SIM_OK ? rc : step_fail(b, st, rc, "cannot add the call");
     case SS_PARALLEL:
         rc = sim_op_fork(e, s, ep, st->n, st->join, st->quorum, st->blocking, &pc);
@@ -1303,6 +1411,27 @@ static int build_clients(builder *b, const spec *sp)
     return SIM_OK;
 }
 
+static int build_faults(builder *b, const spec *sp)
+{
+    for (size_t i = 0; i < sp->nfaults; i++) {
+        const spec_fault *f = &sp->faults[i];
+        sim_fault_config cfg = f->cfg;
+        int rc = build_dist(b, f->mttf, &cfg.mttf);
+        if (rc == SIM_OK)
+            rc = build_dist(b, f->mttr, &cfg.mttr);
+        if (rc != SIM_OK) {
+            sim_dist_free(cfg.mttf);
+            return rc;
+        }
+        static const char *const kinds[] = { "outage", "crash", "slowdown" };
+        rc = sim_fault_add(b->e, &cfg);   /* owns the laws from here on */
+        if (rc != SIM_OK)
+            return say(b, f->where, rc, "%s: %s", kinds[cfg.kind],
+                       rc == SIM_ENOMEM ? "out of memory" : "invalid configuration");
+    }
+    return SIM_OK;
+}
+
 static int build_links(builder *b, const spec *sp)
 {
     sim_dist *d;
@@ -1344,6 +1473,8 @@ int spec_build(const spec *sp, uint64_t seed, uint64_t rep, sim_engine **out, ch
         rc = build_subscriptions(&b, sp);
     if (rc == SIM_OK)
         rc = build_clients(&b, sp);
+    if (rc == SIM_OK)
+        rc = build_faults(&b, sp);
     if (rc == SIM_OK)
         rc = build_links(&b, sp);
     if (rc != SIM_OK) {

@@ -58,6 +58,8 @@ typedef struct spec_step {
     double *probs;                 /* branch */
     spec_seq *subs;                /* n sub-sequences */
     const char *where;
+    int has_retry;                 /* call: a timeout or retries */
+    sim_retry_config retry;
 } spec_step;
 
 typedef struct spec_endpoint {
@@ -85,6 +87,12 @@ typedef struct spec_client {
     spec_dist *think, *on, *off;
     double *times, *rates;
 } spec_client;
+
+typedef struct spec_fault {
+    const char *where;
+    sim_fault_config cfg;          /* cfg.mttf, cfg.mttr unset: see below */
+    spec_dist *mttf, *mttr;
+} spec_fault;
 
 typedef struct spec_link {
     const char *from, *to, *where;
@@ -131,6 +139,8 @@ typedef struct spec {
     spec_host *hosts;
     spec_service *services;
     spec_client *clients;
+    size_t nfaults;
+    spec_fault *faults;
     spec_dist *link_default;       /* NULL: zero latency */
     spec_link *links;
     spec_param *params;

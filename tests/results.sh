@@ -54,7 +54,7 @@ mkdir "$tmp/real"; ln -s "$tmp/real" "$tmp/link"
 "$dessa" run $mm1 -q -o "$tmp/link"; check "-o on a link" $?
 [ -L "$tmp/link" ] && [ -s "$tmp/real/flows.csv" ]; check "link followed" $?
 
-# A full disk and a target that is a mount point, in a 64 KB file system of our own (needs a
+# A full disk and a target that is a mount point, in a 128 KB file system of our own (needs a
 # private mount namespace; skipped where the system gives none).
 if unshare -rm true 2>/dev/null; then
     mkdir "$tmp/mnt"
@@ -65,7 +65,7 @@ run { duration = 20, sample = 5 }
 LUA
     cat > "$tmp/full.sh" <<'SH'
 dessa=$1 m=$2 tiny=$3
-mount -t tmpfs -o size=64k tmpfs "$m" || exit 99
+mount -t tmpfs -o size=128k tmpfs "$m" || exit 99
 "$dessa" run "$tiny" -q -o "$m/out" --seed 1 || echo "FAIL small run"
 "$dessa" run scenarios/mm1.lua -q -o "$m/out" --seed 2 --force 2>"$m/../full.err"
 [ $? -eq 1 ] || echo "FAIL disk full: exit status"

@@ -71,6 +71,30 @@ local function resolve_target(tgt, where, prefix)
   return svc.name, ep
 end
 
+-- Services that can be down without answering (on_down = "silence"): name -> where.
+local silent = {}
+
+-- A request to a silent service with no timeout would wait forever.
+local function check_patience(svc, timeout, where, what)
+  if silent[svc] and not timeout then
+    fail(where, '%s: \'%s\' can be down without answering (on_down = "silence" at %s) and %s '
+      .. "has no timeout: it would wait forever; give it a timeout", what, svc, silent[svc],
+      what == "call" and "this call" or "this client")
+  end
+end
+
+-- The retry fields of a call or a client record, into its SPEC record out.
+local function put_retry(out, rec)
+  local r = rec.retry
+  if not r then return out end
+  out.retries, out.jitter, out.retry_budget = r.retries, r.jitter, r.retry_budget
+  if r.backoff then
+    local b = r.backoff
+    out.backoff = { kind = b.kind, base = b.base, cap = b.cap, where = b.where or rec.where }
+  end
+  return out
+end
+
 -- SPEC steps for a list of step records; call edges are appended to edges.
 local function steps_spec(list, edges)
   local out = {}
@@ -81,8 +105,9 @@ local function steps_spec(list, edges)
     elseif op == "call" then
       local svc, ep = resolve_target(s.target, s.where, "")
       edges[#edges + 1] = { to = svc .. "." .. ep, where = s.where }
-      out[i] = { op = "call", service = svc, endpoint = ep, blocking = s.blocking,
-                 where = s.where }
+      check_patience(svc, s.timeout, s.where, "call")
+      out[i] = put_retry({ op = "call", service = svc, endpoint = ep, blocking = s.blocking,
+                           timeout = s.timeout, where = s.where }, s)
     elseif op == "parallel" then
       local branches = {}
       for j, b in ipairs_(s.branches) do branches[j] = steps_spec(b, edges) end
@@ -253,6 +278,36 @@ local function finish()
     end
   end
 
+  -- Failures: targets must be services (and their replicas exist).
+  for k in pairs_(silent) do silent[k] = nil end
+  if S.faults and #S.faults > 0 then
+    spec.faults = {}
+    local names = {}
+    for j, x in ipairs_(S.services) do names[j] = x.name end
+    for i, f in ipairs_(S.faults) do
+      local svc = S.service_by_name[f.target]
+      if not svc then
+        local node = S.nodes[f.target]
+        if node then
+          fail(f.where, "%s: target: '%s' is a %s, not a service", f.kind, f.target, node.kind)
+        end
+        fail(f.where, "%s: target: unknown service '%s'%s", f.kind, f.target,
+          did_you_mean(f.target, names))
+      end
+      if f.replica and f.replica >= svc.replicas then
+        fail(f.where, "%s: service '%s' has %d replica%s (0 to %d), got replica = %d", f.kind,
+          svc.name, svc.replicas, svc.replicas == 1 and "" or "s", svc.replicas - 1, f.replica)
+      end
+      if f.on_down == "silence" and not silent[svc.name] then silent[svc.name] = f.where end
+      spec.faults[i] = {
+        kind = f.kind, service = svc.name, replica = f.replica, at = f.at,
+        duration = f.duration, factor = f.factor, on_down = f.on_down,
+        mttf = f.mttf and dist_spec(f.mttf) or nil, mttr = f.mttr and dist_spec(f.mttr) or nil,
+        where = f.where,
+      }
+    end
+  end
+
   -- Services, with call targets resolved and the call graph collected.
   local order, edges = {}, {}
   for i, s in ipairs_(S.services) do
@@ -320,13 +375,14 @@ local function finish()
       warn(c.where, 'client "%s": start = %s is not before the end of the run (duration = %s): '
         .. "it sends nothing", c.name, tostring_(c.start), tostring_(r.duration))
     end
-    spec.clients[i] = {
+    check_patience(svc, c.timeout, c.where, fmt('client "%s"', c.name))
+    spec.clients[i] = put_retry({
       name = c.name, target = svc, endpoint = ep, kind = c.kind,
       arrivals = c.arrivals and arrivals_spec(c.arrivals) or nil,
       users = c.users, think = c.think and dist_spec(c.think) or nil,
       timeout = c.timeout, limit = c.limit, priority = c.priority, start = c.start,
       where = c.where,
-    }
+    }, c)
   end
   return spec
 end

@@ -31,6 +31,7 @@ The modules:
   steps.lua     work, io, sleep, call, parallel, branch
   topology.lua  endpoint, host, service, client, link, run, param
   sweep.lua     sweep, range, geometric, zip, and the points of a sweep
+  resilience.lua  retries, backoffs and jitter of calls and clients; outage, crash, slowdown
   sandbox.lua   the scenario's environment
   finish.lua    whole-model checks and the SPEC table
 ]]
@@ -41,13 +42,14 @@ local check = need("check")
 local dist, steps, topology = need("dist"), need("steps"), need("topology")
 local sandbox, finish = need("sandbox"), need("finish")
 local sweep = need("sweep")
+local resilience = need("resilience")
 
 local S = check.S
 local pairs_, tostring_, stderr = pairs, tostring, io.stderr
 
 -- The scenario API: every function here becomes a global of the sandbox.
 local API = {}
-for _, part in ipairs({ dist.API, steps.API, topology.API, sweep.API }) do
+for _, part in ipairs({ dist.API, steps.API, topology.API, sweep.API, resilience.API }) do
   for k, v in pairs_(part) do API[k] = v end
 end
 
@@ -78,6 +80,7 @@ function M.setup(opts)
   S.run = nil
   S.sweep = nil
   S.pending = {}
+  S.faults = nil
   S.source = nil
   S.env = nil
   S.ready = true

@@ -142,10 +142,12 @@ local function dist_step(op)
 end
 API.work, API.sleep, API.io = dist_step("work"), dist_step("sleep"), dist_step("io")
 
-local CALL_SCHEMA = {
+local _resilience = need("resilience")
+local CALL_SCHEMA = _resilience.with_retry({
   { "endpoint", C.name },
   { "blocking", C.bool, default = true },
-}
+  { "timeout", C.timeout },
+})
 
 function API.call(target, opts)
   local where = here()
@@ -165,7 +167,9 @@ function API.call(target, opts)
     end
     tgt.endpoint = o.endpoint
   end
-  return step({ op = "call", target = tgt, blocking = o.blocking, where = where })
+  local timeout = o.timeout ~= "none" and o.timeout or nil
+  return step({ op = "call", target = tgt, blocking = o.blocking, where = where,
+                timeout = timeout, retry = _resilience.retry_spec(o) })
 end
 
 local PUBLISH_SCHEMA = {

@@ -163,7 +163,8 @@ SERVICE_SCHEMA.hints = {
   demand = say_work,
   endpoints = 'endpoints are entries of the list: service "s" { endpoint "e" { ... }, ... }',
   cpus = "did you mean cores?",
-  timeout = "timeouts are set on the client: client \"c\" { ..., timeout = 2 }",
+  timeout = "timeouts are set on the client (client \"c\" { ..., timeout = 2 }) or on a call "
+    .. "(call(s, { timeout = ms(50) }))",
 }
 
 -- Service handles: h.name is the name, h.<endpoint> an endpoint handle for call/target.
@@ -243,6 +244,7 @@ API.service = named_ctor("service", function(name, title, where, t)
   return make_object("service", rec, SERVICE_MT)
 end)
 
+local _resilience = need("resilience")
 local CLIENT_SCHEMA = {
   { "target", C.target, required = true },
   { "endpoint", C.name },
@@ -275,6 +277,8 @@ CLIENT_SCHEMA.hints = {
   queue = "the waiting room is the service's: service \"s\" { ..., queue = N }",
 }
 
+CLIENT_SCHEMA = _resilience.with_retry(CLIENT_SCHEMA)
+
 API.client = named_ctor("client", function(name, title, where, t)
   local f = check_fields(title, where, t, CLIENT_SCHEMA)
   local target = f.target
@@ -301,6 +305,7 @@ API.client = named_ctor("client", function(name, title, where, t)
     think = f.users and (f.think or { kind = "const", value = 0, where = where }) or nil,
     timeout = f.timeout ~= "none" and f.timeout or nil,
     limit = f.limit, priority = f.priority, start = f.start,
+    retry = _resilience.retry_spec(f),
   }
   S.clients[#S.clients + 1] = rec
   return make_object("client", rec)

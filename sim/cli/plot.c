@@ -272,6 +272,80 @@ int plot_fits(const char *dir, const plot_chart *c, const char **why)
     return 1;
 }
 
+/* The failures of replication rep (rep 0 when the chart averages them) from DIR/faults.csv, as
+ * gnuplot's `shade` variable: "shade = 'start end label;...'\n", each start paired with the next
+ * end of the same target, replica and kind (or the run's end). Labelled ("db crash", "db/1
+ * outage") only when there are at most PLOT_LABEL_SHADE (more would overlap); at most
+ * PLOT_MAX_SHADE in all. NULL when there are none or on out of memory. */
+#define PLOT_MAX_SHADE 400
+#define PLOT_LABEL_SHADE 6
+char *plot_fault_shade(const char *dir, long rep, double end)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/faults.csv", dir);
+    char *text = rundir_slurp(path, NULL);
+    if (!text)
+        return NULL;
+    enum { MAXROWS = 4096 };
+    struct { double t; char who[232]; int start; } *rows = calloc(MAXROWS, sizeof *rows);
+    size_t n = 0;
+    char want[32];
+    snprintf(want, sizeof want, "%ld", rep < 0 ? 0 : rep);
+    for (char *line = strchr(text, '\n'); rows && line && n < MAXROWS; line = strchr(line, '\n')) {
+        line++;
+        char *f[6];
+        int k = 0;
+        for (char *p = line; k < 6; k++) {
+            f[k] = p;
+            size_t len = strcspn(p, ",\n");
+            if (p[len] != ',' && k < 5)
+                break;
+            p += len + (p[len] == ',');
+        }
+        if (k < 6 || strncmp(f[0], want, strlen(want)) || f[0][strlen(want)] != ',')
+            continue;
+        rows[n].t = strtod(f[1], NULL);
+        int lt = (int)strcspn(f[2], ","), lr = (int)strcspn(f[3], ","), lk = (int)strcspn(f[4], ",");
+        if (lr)
+            snprintf(rows[n].who, sizeof rows[n].who, "%.*s/%.*s %.*s", lt, f[2], lr, f[3], lk,
+                     f[4]);
+        else
+            snprintf(rows[n].who, sizeof rows[n].who, "%.*s %.*s", lt, f[2], lk, f[4]);
+        rows[n].start = !strncmp(f[5], "start", 5);
+        n++;
+    }
+    size_t starts = 0;
+    for (size_t i = 0; rows && i < n; i++)
+        starts += rows[i].start;
+    int labels = starts <= PLOT_LABEL_SHADE;
+    size_t cap = 64 + (size_t)PLOT_MAX_SHADE * 300, len = 0, shown = 0;
+    char *out = rows ? malloc(cap) : NULL;
+    if (out)
+        len = (size_t)snprintf(out, cap, "shade = '");
+    for (size_t i = 0; out && i < n && shown < PLOT_MAX_SHADE; i++) {
+        if (!rows[i].start)
+            continue;
+        double stop = end;
+        for (size_t j = i + 1; j < n; j++)
+            if (!rows[j].start && !strcmp(rows[j].who, rows[i].who)) {
+                stop = rows[j].t;
+                break;
+            }
+        len += (size_t)snprintf(out + len, cap - len, "%s%.17g %.17g %s", shown ? ";" : "",
+                                rows[i].t, stop, labels ? rows[i].who : "");
+        shown++;
+    }
+    if (out && shown)
+        snprintf(out + len, cap - len, "'\n");
+    free(rows);
+    free(text);
+    if (out && !shown) {
+        free(out);
+        out = NULL;
+    }
+    return out;
+}
+
 int plot_start(plot_job *j, const char *dir, const plot_chart *c, const char *fmt,
                const char *dest, const char *caption, double warmup, long rep)
 {
@@ -894,8 +968,10 @@ int cli_plot(int argc, char **argv)
         return 1;
     }
     char *caption = rundir_caption(run, rep);
-    const json_val *rj = json_get(run, "run"), *wj = json_get(rj, "warmup");
+    const json_val *rj = json_get(run, "run"), *wj = json_get(rj, "warmup"),
+                   *dj = json_get(rj, "duration");
     double warmup = wj && wj->type == JSON_NUM ? wj->num : 0;
+    char *shade = plot_fault_shade(dir, rep, dj && dj->type == JSON_NUM ? dj->num : 0);
     json_free(run);
     if (!caption) {
         fprintf(stderr, "dessa: out of memory\n");
@@ -914,7 +990,8 @@ int cli_plot(int argc, char **argv)
             const char *fmt = k == 0 ? "png" : "svg";
             char dest[4096];
             snprintf(dest, sizeof dest, "%s/%s.%s", dir, plot_run_charts[i].name, fmt);
-            plot_start(&jobs[njobs++], dir, &plot_run_charts[i], fmt, dest, caption, warmup, rep);
+            plot_start_vars(&jobs[njobs++], dir, &plot_run_charts[i], fmt, dest, caption,
+                            warmup, rep, shade);
         }
     }
     if (!quiet)
@@ -934,5 +1011,6 @@ int cli_plot(int argc, char **argv)
                        plot_run_charts[i].needs);
     }
     free(caption);
+    free(shade);
     return failed;
 }

@@ -839,9 +839,11 @@ int cli_report(int argc, char **argv)
 
     if (charts) {
         hprintf(&h, "<h2 class=\"charts\">Charts</h2>\n");
-        const json_val *rj = json_get(run, "run"), *wj = json_get(rj, "warmup");
+        const json_val *rj = json_get(run, "run"), *wj = json_get(rj, "warmup"),
+                       *dj = json_get(rj, "duration");
         double warmup = wj && wj->type == JSON_NUM ? wj->num : 0;
         char *caption = rundir_caption(run, -1);
+        char *shade = plot_fault_shade(dir, -1, dj && dj->type == JSON_NUM ? dj->num : 0);
         plot_job jobs[PLOT_MAX_JOBS];
         char tmps[PLOT_MAX_JOBS][4200];
         int fit[PLOT_MAX_JOBS];
@@ -851,7 +853,7 @@ int cli_report(int argc, char **argv)
             fit[i] = plot_fits(dir, c, &why[i]);
             snprintf(tmps[i], sizeof tmps[i], "%s/.%s.svg.report-%ld", dir, c->name, (long)getpid());
             if (fit[i])
-                plot_start(&jobs[i], dir, c, "svg", tmps[i], caption, warmup, -1);
+                plot_start_vars(&jobs[i], dir, c, "svg", tmps[i], caption, warmup, -1, shade);
         }
         for (size_t i = 0; i < plot_nrun_charts && i < PLOT_MAX_JOBS && caption; i++) {
             const plot_chart *c = &plot_run_charts[i];
@@ -869,6 +871,7 @@ int cli_report(int argc, char **argv)
         if (!caption)
             h.failed = 1;
         free(caption);
+        free(shade);
     }
     scenario_text(&h, run, dir);
     hprintf(&h, "<p class=\"note\">Written by dessa report from the files in ");

@@ -424,6 +424,6 @@ void cli_table_print(const cli_table *t, FILE *f, const char *scenario, uint64_t
         fprintf(f, " (timeouts: services only); a column each in the CSV files\n");
     }
     fprintf(f, "\nresults in %s/ (flows.csv services.csv replicas.csv endpoints.csv "
-               "brokers.csv timeseries.csv latency.csv run.json)\n",
+               "brokers.csv faults.csv timeseries.csv latency.csv run.json)\n",
             dir);
 }

@@ -14,12 +14,12 @@
     X(DROPPED, dropped, "dropped", "refused by a full queue")                                \
     X(FAILED, failed, "failed", "a step or a call below it failed")                          \
     X(TIMEOUT, timeout, "timeouts", "the caller stopped waiting (timeout)")                  \
-    X(REFUSED, refused, "refused", "the target was down and refused the connection")         \
+    X(REFUSED, refused, "refused", "the target was down and refused the request")         \
     X(CRASHED, crashed, "crashed", "lost in a crash of the instance that held it")           \
     X(SHED, shed, "shed", "shed by load shedding (queue length or deadline)")                \
     X(BREAKER_OPEN, breaker_open, "breaker_open", "refused by an open circuit breaker")      \
     X(RATE_LIMITED, rate_limited, "rate_limited", "refused by a rate limit")                 \
-    X(LOST, lost, "lost", "lost on a link (loss or partition)")
+    X(LOST, lost, "lost", "no answer came (a silent failure, a loss on a link)")
 
 typedef enum {
 #define SIM_CAUSE_ENUM(e, f, c, m) SIM_CAUSE_##e,

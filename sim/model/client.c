@@ -20,12 +20,14 @@
 static void on_arrival(sim_engine *e, sim_event *ev);
 static void on_think_done(sim_engine *e, sim_event *ev);
 static void on_timeout(sim_engine *e, sim_event *ev);
+static void on_retry(sim_engine *e, sim_event *ev);
 
 int sim_client_add(sim_engine *e, const char *name, const sim_client_config *cfg)
 {
     int bad = e->ran || !name || cfg->service >= e->nsvcs ||
               cfg->endpoint >= e->svcs[cfg->service].neps || !(cfg->timeout >= 0) ||
-              !(cfg->start >= 0) || cfg->start == INFINITY;
+              !(cfg->start >= 0) || cfg->start == INFINITY ||
+              sim_retry_check(&cfg->retry) != SIM_OK;
     if (cfg->closed)
         bad = bad || cfg->users < 1 || cfg->users > SIM_USERS_MAX;
     else if (cfg->arrivals == SIM_ARR_SCHEDULE) {
@@ -83,6 +85,8 @@ int sim_client_add(sim_engine *e, const char *name, const sim_client_config *cfg
     c->index = e->nclients;
     sim_engine_stream(e, &c->rng_arrival, "client", name, "arrivals");
     sim_engine_stream(e, &c->rng_think, "client", name, "think");
+    c->retry.cfg = cfg->retry;
+    sim_engine_stream(e, &c->retry.rng, "client", name, "retry");
     e->nclients++;
     return SIM_OK;
 }
@@ -170,6 +174,19 @@ static sim_time next_arrival(sim_engine *e, sim_client *c, sim_time now)
 
 /* ---- requests ----------------------------------------------------------------------- */
 
+/* One attempt of a client request: the call and its timeout. */
+static void attempt(sim_engine *e, sim_req *root)
+{
+    sim_client *c = root->client;
+    c->all.attempts++;
+    if (root->counted)
+        c->win.attempts++;
+    if (c->cfg.timeout > 0)
+        root->timer = sim_engine_after(e, c->cfg.timeout, on_timeout, root, 0);
+    sim_req_new_wait(e, root);
+    sim_interp_call(e, root, &e->svcs[c->cfg.service], c->cfg.endpoint);
+}
+
 static void send_request(sim_engine *e, sim_client *c, uint32_t user)
 {
     sim_req *root = sim_req_new(e, SIM_REQ_ROOT, NULL, NULL);
@@ -185,10 +202,9 @@ static void send_request(sim_engine *e, sim_client *c, uint32_t user)
     c->all.sent++;
     if (root->counted)
         c->win.sent++;
-    if (c->cfg.timeout > 0)
-        root->timer = sim_engine_after(e, c->cfg.timeout, on_timeout, root, 0);
-    sim_req_new_wait(e, root);
-    sim_interp_call(e, root, &e->svcs[c->cfg.service], c->cfg.endpoint);
+    if (SIM_UNLIKELY(c->cfg.retry.retries))
+        sim_retry_first(&c->retry);
+    attempt(e, root);
 }
 
 static int may_send(const sim_client *c) { return !c->cfg.limit || c->created < c->cfg.limit; }
@@ -266,6 +282,30 @@ static void resolve(sim_engine *e, sim_req *root, sim_cause out)
     sim_req_release(e, root);   /* its own life; the tree below may live on */
 }
 
+/* The attempt failed with `out`: another after the backoff if the client retries, else the
+ * request ends with `out`. */
+static void attempt_failed(sim_engine *e, sim_req *root, sim_cause out)
+{
+    sim_client *c = root->client;
+    if (root->attempt < c->cfg.retry.retries && sim_retry_allowed(&c->retry)) {
+        uint32_t token = sim_req_new_wait(e, root);   /* the attempt's reply is ignored */
+        root->attempt++;
+        double d = sim_retry_delay(&c->retry, root->attempt, &root->backoff);
+        root->ev = sim_engine_after(e, d, on_retry, root, token);
+        return;
+    }
+    resolve(e, root, out);
+}
+
+static void on_retry(sim_engine *e, sim_event *ev)
+{
+    sim_req *root = ev->a;
+    if (ev->u32 != root->gen || root->ev != ev || root->state != SIM_REQ_ROOT_WAIT)
+        return;
+    root->ev = NULL;
+    attempt(e, root);
+}
+
 void sim_client_reply(sim_engine *e, sim_req *root, sim_req *child)
 {
     if (root->state != SIM_REQ_ROOT_WAIT || child->pgen != root->gen)
@@ -274,15 +314,20 @@ void sim_client_reply(sim_engine *e, sim_req *root, sim_req *child)
         sim_engine_cancel(e, root->timer);
         root->timer = NULL;
     }
-    resolve(e, root, (sim_cause)child->outcome);
+    if (child->outcome != SIM_CAUSE_OK)
+        attempt_failed(e, root, (sim_cause)child->outcome);
+    else
+        resolve(e, root, SIM_CAUSE_OK);
 }
 
 static void on_timeout(sim_engine *e, sim_event *ev)
 {
     sim_req *root = ev->a;
     root->timer = NULL;
-    if (root->state == SIM_REQ_ROOT_WAIT)
-        resolve(e, root, SIM_CAUSE_TIMEOUT);
+    if (root->state != SIM_REQ_ROOT_WAIT)
+        return;
+    sim_service_abandoned(e, &e->svcs[root->client->cfg.service], root->client->cfg.endpoint);
+    attempt_failed(e, root, SIM_CAUSE_TIMEOUT);
 }
 
 /* The whole tree of a client request has finished: its completion time is now. */

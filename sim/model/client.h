@@ -9,6 +9,7 @@
 #include "model/cause.h"
 #include "model/model.h"
 #include "model/request.h"
+#include "model/retry.h"
 #include "stats/hist.h"
 
 struct sim_engine;
@@ -17,6 +18,7 @@ struct sim_engine;
  * sample interval. */
 typedef struct sim_flow_counts {
     uint64_t sent;
+    uint64_t attempts;          /* the client's attempts: sent + its retries */
     uint64_t by[SIM_NCAUSES];   /* how the requests ended, by cause */
 } sim_flow_counts;
 
@@ -28,6 +30,7 @@ typedef struct sim_client {
     uint32_t sched_i;           /* schedule: the segment of the last arrival */
     uint32_t node;
     sim_rng rng_arrival, rng_think;
+    sim_retry retry;            /* its retries (cfg.retry), with their own stream */
     uint64_t created;           /* requests made so far (limit) */
     sim_time on_until;          /* bursty: end of the current on period */
     sim_flow_counts all, win, at_tick;   /* since the start, its cohort, at the last sample */

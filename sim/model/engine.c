@@ -11,6 +11,7 @@
 #include "core/check.h"
 #include "core/error.h"
 #include "model/broker.h"
+#include "model/fault.h"
 #include "model/host.h"
 
 /* Events at one instant before the run is declared stalled: a floor of ten million, raised to
@@ -63,6 +64,7 @@ void sim_engine_free(sim_engine *e)
     }
     sim_free(e->hosts);
     sim_brokers_fini(e);
+    sim_faults_fini(e);
     sim_nodes_fini(e);
     sim_free(e->samples);
     sim_free(e->imm);
@@ -276,6 +278,8 @@ int sim_engine_run(sim_engine *e)
         rc = sim_brokers_start(e);
     if (rc == SIM_OK)
         rc = sim_sample_start(e);
+    if (rc == SIM_OK)
+        rc = sim_faults_start(e);
     for (uint32_t i = 0; rc == SIM_OK && i < e->nclients; i++)
         rc = sim_client_start(e, &e->clients[i]);
     if (rc != SIM_OK || e->err)

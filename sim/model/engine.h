@@ -97,6 +97,12 @@ struct sim_engine {
     uint32_t nbrows;
     sim_pool msgs;              /* messages (sized on the first broker) */
 
+    /* failures (fault.c) */
+    struct sim_fault *faults;
+    uint32_t nfaults;
+    struct sim_fault_event *flog;   /* every start and end of a failure, in time order */
+    size_t nflog, flog_cap;
+
     /* time series (sample.c) */
     sim_series_row *samples;    /* kept only when no sink is set */
     size_t nsamples, samples_cap;

@@ -14,6 +14,8 @@
 #include "model/host.h"
 
 static void fiber_end(sim_engine *e, sim_req *f, sim_cause out);
+static void on_call_timeout(sim_engine *e, sim_event *ev);
+static void proceed(sim_engine *e, sim_req *r);
 
 /* A request failed with `out`: a call ends (its caller sees the failure), a fiber ends. */
 static void fail_request(sim_engine *e, sim_req *r, sim_cause out)
@@ -52,11 +54,13 @@ static void on_step_done(sim_engine *e, sim_event *ev)
     sim_interp_step_done(e, r);
 }
 
-static void step_after(sim_engine *e, sim_req *r, const sim_op *op)
+/* A step of a sampled duration, times `factor` (a slowdown of the instance for work and io;
+ * 1 otherwise, which changes no bit of the draw). */
+static void step_after(sim_engine *e, sim_req *r, const sim_op *op, double factor)
 {
     uint32_t token = sim_req_new_wait(e, r);
-    r->ev = sim_engine_after(e, sim_dist_sample(op->dist, &r->ep->rng_work), on_step_done, r,
-                             token);
+    r->ev = sim_engine_after(e, sim_dist_sample(op->dist, &r->ep->rng_work) * factor,
+                             on_step_done, r, token);
 }
 
 /* A work step: CPU demand, served by the instance's host (or a core of its own). */
@@ -64,13 +68,13 @@ static void work(sim_engine *e, sim_req *r, const sim_op *op)
 {
     sim_host *h = r->inst->host;
     if (!h) {
-        step_after(e, r, op);
+        step_after(e, r, op, r->inst->slow);
         sim_service_work_begin(e->now, r);
         return;
     }
     sim_req_new_wait(e, r);
     sim_service_work_begin(e->now, r);
-    sim_host_run(e, h, r, sim_dist_sample(op->dist, &r->ep->rng_work));
+    sim_host_run(e, h, r, sim_dist_sample(op->dist, &r->ep->rng_work) * r->inst->slow);
 }
 
 /* ---- calls -------------------------------------------------------------------------- */
@@ -81,6 +85,7 @@ int sim_interp_call(sim_engine *e, sim_req *from, sim_service *s, uint32_t ep)
                              from->kind == SIM_REQ_ROOT ? from : from->root);
     if (!c)
         return SIM_ENOMEM;
+    c->retry = from->attempt > 0;
     c->ep = &s->eps[ep];
     c->inst = sim_balancer_pick(s);
     c->inst->outstanding++;
@@ -88,6 +93,65 @@ int sim_interp_call(sim_engine *e, sim_req *from, sim_service *s, uint32_t ep)
     uint32_t at = from->kind == SIM_REQ_ROOT ? from->client->node : from->inst->node;
     c->ev = sim_engine_hop(e, at, c->inst->node, sim_service_arrive, c, c->gen);
     return e->err ? e->err : SIM_OK;
+}
+
+/* One attempt of the call at r->pc: a new wait, the call, and the attempt's timeout. */
+static void call_attempt(sim_engine *e, sim_req *r, const sim_op *op)
+{
+    uint32_t token = sim_req_new_wait(e, r);
+    if (!op->blocking && r->kind == SIM_REQ_CALL)
+        sim_service_release_worker(e, r);
+    if (sim_interp_call(e, r, &e->svcs[op->target], op->endpoint) != SIM_OK)
+        return;
+    if (SIM_UNLIKELY(op->policy)) {
+        sim_retry *p = &r->ep->retries[op->policy - 1];
+        if (r->attempt == 0)
+            sim_retry_first(p);
+        if (p->cfg.timeout > 0)
+            r->ev = sim_engine_after(e, p->cfg.timeout, on_call_timeout, r, token);
+    }
+}
+
+static void on_retry(sim_engine *e, sim_event *ev)
+{
+    sim_req *r = ev->a;
+    if (ev->u32 != r->gen || r->ev != ev)
+        return;   /* abandoned (a crash) */
+    r->ev = NULL;
+    call_attempt(e, r, &r->ep->ops[r->pc]);
+}
+
+/* The call at r->pc failed (an error reply, or `out` = timeout): retry it after its backoff if
+ * its policy allows, else go to its failure continuation or fail r. */
+static void call_failed(sim_engine *e, sim_req *r, const sim_op *op, sim_cause out)
+{
+    if (op->policy) {
+        sim_retry *p = &r->ep->retries[op->policy - 1];
+        if (r->attempt < p->cfg.retries && sim_retry_allowed(p)) {
+            uint32_t token = sim_req_new_wait(e, r);   /* the attempt's reply is ignored */
+            r->attempt++;
+            double d = sim_retry_delay(p, r->attempt, &r->backoff);
+            r->ev = sim_engine_after(e, d, on_retry, r, token);
+            return;
+        }
+    }
+    if (op->fail_pc != SIM_PC_NONE) {
+        r->pc = op->fail_pc;
+        proceed(e, r);
+    } else {
+        fail_request(e, r, out);
+    }
+}
+
+static void on_call_timeout(sim_engine *e, sim_event *ev)
+{
+    sim_req *r = ev->a;
+    if (ev->u32 != r->gen || r->ev != ev)
+        return;   /* abandoned */
+    r->ev = NULL;
+    const sim_op *op = &r->ep->ops[r->pc];
+    sim_service_abandoned(e, &e->svcs[op->target], op->endpoint);
+    call_failed(e, r, op, SIM_CAUSE_TIMEOUT);
 }
 
 /* The reply of call c reached its parent (the handler of the reply hop). */
@@ -99,16 +163,16 @@ void sim_interp_reply_arrived(sim_engine *e, sim_event *ev)
         sim_client_reply(e, p, c);
     } else if (c->pgen != p->gen || p->state != SIM_REQ_RUNNING) {
         /* the parent stopped waiting for this reply (timeout, crash, retry): ignore it */
-    } else if (c->outcome == SIM_CAUSE_OK) {
-        p->pc++;
-        proceed(e, p);
     } else {
-        const sim_op *op = &p->ep->ops[p->pc];
-        if (op->fail_pc != SIM_PC_NONE) {
-            p->pc = op->fail_pc;
+        if (p->ev) {   /* the attempt's timeout */
+            sim_engine_cancel(e, p->ev);
+            p->ev = NULL;
+        }
+        if (c->outcome == SIM_CAUSE_OK) {
+            p->pc++;
             proceed(e, p);
         } else {
-            fail_request(e, p, SIM_CAUSE_FAILED);
+            call_failed(e, p, &p->ep->ops[p->pc], SIM_CAUSE_FAILED);
         }
     }
     sim_req_release(e, c);
@@ -218,18 +282,16 @@ void sim_interp_exec(sim_engine *e, sim_req *r)
             work(e, r, op);
             return;
         case SIM_OP_IO:
-            step_after(e, r, op);
+            step_after(e, r, op, r->inst->slow);
             return;
         case SIM_OP_SLEEP:
             if (r->kind == SIM_REQ_CALL)
                 sim_service_release_worker(e, r);
-            step_after(e, r, op);
+            step_after(e, r, op, 1.0);
             return;
         case SIM_OP_CALL:
-            sim_req_new_wait(e, r);
-            if (!op->blocking && r->kind == SIM_REQ_CALL)
-                sim_service_release_worker(e, r);
-            sim_interp_call(e, r, &e->svcs[op->target], op->endpoint);
+            r->attempt = 0;
+            call_attempt(e, r, op);
             return;
         case SIM_OP_FORK:
             fork_start(e, r, op);
@@ -275,7 +337,7 @@ void sim_interp_describe(const sim_engine *e, const sim_event *ev, char *buf, si
 {
     (void)e;
     if (ev->fn != on_step_done && ev->fn != on_fiber_start && ev->fn != sim_service_arrive &&
-        ev->fn != sim_interp_reply_arrived)
+        ev->fn != sim_interp_reply_arrived && ev->fn != on_retry)
         return;
     const sim_req *r = ev->a;
     if (r->inst && r->inst->svc && r->ep)

@@ -51,6 +51,24 @@ typedef enum { SIM_ARR_POISSON, SIM_ARR_CONSTANT, SIM_ARR_SCHEDULE, SIM_ARR_BURS
 #define SIM_RATE_MAX 1e9   /* arrivals per second, at most (a faster source floods any model) */
 #define SIM_USERS_MAX 10000000u   /* users of a closed client, at most */
 
+/* Retries of a call or a client: each attempt may time out (timeout > 0); a failed or timed-out
+ * attempt is retried up to `retries` times after a backoff, with jitter drawn from a named
+ * stream. A timed-out attempt is abandoned: its reply is ignored, its work goes on. */
+typedef enum { SIM_BACKOFF_NONE, SIM_BACKOFF_CONSTANT, SIM_BACKOFF_EXPONENTIAL } sim_backoff;
+typedef enum { SIM_JITTER_NONE, SIM_JITTER_FULL, SIM_JITTER_EQUAL,
+               SIM_JITTER_DECORRELATED } sim_jitter;
+#define SIM_RETRIES_MAX 1000u
+typedef struct sim_retry_config {
+    double timeout;         /* each attempt's (calls only; a client's is its own `timeout`) */
+    uint32_t retries;       /* attempts after the first, <= SIM_RETRIES_MAX */
+    sim_backoff backoff;
+    double base;            /* constant: the delay; exponential: the first delay */
+    double cap;             /* exponential: the largest delay; 0 = none */
+    sim_jitter jitter;
+    double budget;          /* retry budget: retries at most this fraction of first attempts
+                             * (a token bucket per caller); 0 = none */
+} sim_retry_config;
+
 typedef struct sim_client_config {
     uint32_t service, endpoint;   /* target */
     bool closed;                  /* closed workload (users, think) or open (arrivals) */
@@ -68,6 +86,7 @@ typedef struct sim_client_config {
     uint64_t limit;               /* stop after this many requests; 0 = no limit */
     int32_t priority;             /* higher is served first under SIM_DISC_PRIORITY */
     double start;                 /* first request not before this time */
+    sim_retry_config retry;       /* retries (retry.timeout unused: `timeout` is per attempt) */
 } sim_client_config;
 
 /* One row of the time series, handed to the sink as it is sampled (nothing is kept). NaN marks
@@ -78,6 +97,7 @@ typedef struct sim_series_row {
     double throughput, latency_mean, latency_p50, latency_p99, queue, utilization;
     double threads_working, threads_blocked, cores_busy;   /* services */
     double lag;                                            /* brokers */
+    double down;                                           /* services: replicas down */
     uint64_t errors;
 } sim_series_row;
 /* SIM_OK, or an error code that stops the run. */
@@ -118,6 +138,9 @@ int sim_op_sleep(sim_engine *e, uint32_t s, uint32_t ep, sim_dist *d);
 int sim_op_io(sim_engine *e, uint32_t s, uint32_t ep, sim_dist *d);
 int sim_op_call(sim_engine *e, uint32_t s, uint32_t ep, uint32_t target, uint32_t target_ep,
                 bool blocking);
+/* Gives the last instruction of (s, ep), a call, a timeout and retries. SIM_EINVAL when it is
+ * not a call or the configuration is out of range. */
+int sim_op_call_retry(sim_engine *e, uint32_t s, uint32_t ep, const sim_retry_config *cfg);
 int sim_op_fork(sim_engine *e, uint32_t s, uint32_t ep, uint32_t n, sim_join join,
                 uint32_t quorum, bool blocking, uint32_t *pc);
 int sim_op_choose(sim_engine *e, uint32_t s, uint32_t ep, uint32_t n, const double *probs,
@@ -175,6 +198,25 @@ int sim_subscribe(sim_engine *e, uint32_t broker, const sim_subscription *sub);
 int sim_op_publish(sim_engine *e, uint32_t s, uint32_t ep, uint32_t broker, bool ack);
 /* reply(): answers the caller now; the endpoint goes on with its next steps. */
 int sim_op_reply(sim_engine *e, uint32_t s, uint32_t ep);
+
+/* Failures (model/fault.h): an outage (down from `at` for `duration`), a recurring crash (up
+ * for a draw of mttf, down for a draw of mttr, again and again; both owned by the engine) or a
+ * slowdown (work steps take `factor` times as long from `at` for `duration`), of a whole
+ * service (replica = -1) or one replica. Going down loses the requests the instance holds
+ * (cause "crashed"); while down, arrivals are refused at once, or get no answer at all when
+ * `silent` (only a caller's timeout notices). Each fault draws from a stream of its own, keyed
+ * by its target and its rank among the faults of that target. */
+typedef enum { SIM_FAULT_OUTAGE, SIM_FAULT_CRASH, SIM_FAULT_SLOWDOWN } sim_fault_kind;
+typedef struct sim_fault_config {
+    sim_fault_kind kind;
+    uint32_t service;
+    int64_t replica;        /* -1: every replica */
+    double at, duration;    /* outage, slowdown */
+    sim_dist *mttf, *mttr;  /* crash (owned by the engine) */
+    double factor;          /* slowdown, > 0 */
+    bool silent;            /* while down: no answer instead of a refusal */
+} sim_fault_config;
+int sim_fault_add(sim_engine *e, const sim_fault_config *cfg);
 
 /* Links: a default latency for every hop, and overrides for unordered pairs of node names
  * (services or clients). NULL latency means zero. */

@@ -16,6 +16,7 @@ void sim_endpoint_fini(sim_endpoint *ep)
         sim_free(ep->ops[i].cum);
     }
     sim_free(ep->ops);
+    sim_free(ep->retries);
     sim_free(ep->name);
 }
 
@@ -133,6 +134,27 @@ int sim_op_call(sim_engine *e, uint32_t s, uint32_t ep, uint32_t target, uint32_
     op->target = target;
     op->endpoint = target_ep;
     op->blocking = blocking;
+    return SIM_OK;
+}
+
+int sim_op_call_retry(sim_engine *e, uint32_t s, uint32_t ep, const sim_retry_config *cfg)
+{
+    sim_endpoint *p = endpoint_of(e, s, ep);
+    if (!p)
+        return e->ran ? SIM_ESTATE : SIM_EINVAL;
+    if (p->nops == 0 || p->ops[p->nops - 1].code != SIM_OP_CALL || p->ops[p->nops - 1].policy ||
+        sim_retry_check(cfg) != SIM_OK)
+        return SIM_EINVAL;
+    if (sim_grow((void **)&p->retries, p->nretries, sizeof *p->retries) != 0)
+        return SIM_ENOMEM;
+    sim_retry *r = &p->retries[p->nretries];
+    memset(r, 0, sizeof *r);
+    r->cfg = *cfg;
+    /* Its own stream, named by the caller's endpoint and the call's rank in it. */
+    char key[64];
+    snprintf(key, sizeof key, "%s/call%u/retry", p->name, p->nretries);
+    sim_engine_stream(e, &r->rng, "service", e->svcs[s].name, key);
+    p->ops[p->nops - 1].policy = ++p->nretries;
     return SIM_OK;
 }
 

@@ -12,6 +12,7 @@
 
 #include "core/dist.h"
 #include "core/rng.h"
+#include "model/retry.h"
 
 typedef enum {
     SIM_OP_WORK,        /* hold the worker and need a core for dist (CPU demand) */
@@ -38,7 +39,7 @@ typedef struct sim_op {
     uint32_t target;        /* call: service; jump: pc; publish: broker */
     uint32_t endpoint;      /* call: endpoint of the target */
     uint32_t fail_pc;       /* call: where a failed call continues (SIM_PC_NONE: fail) */
-    uint32_t policy;        /* call: resilience policy (0 = none; see the resilience issue) */
+    uint32_t policy;        /* call: its retry policy, ep->retries[policy - 1]; 0: none */
     sim_dist *dist;         /* work, sleep */
     uint32_t *targets;      /* fork, choose: n (+1 for fork) addresses */
     double *cum;            /* choose: cumulative probabilities */
@@ -56,6 +57,8 @@ typedef struct sim_endpoint {
     sim_rng rng_work, rng_choose;
     sim_rng rng_error;      /* ".../error", seeded only when error_rate is set */
     struct sim_ep_stats *stats;   /* its statistics (service.c), set when the run starts */
+    sim_retry *retries;     /* the policies of its calls (timeouts, retries), op->policy - 1 */
+    uint32_t nretries;
 } sim_endpoint;
 
 void sim_endpoint_fini(sim_endpoint *ep);

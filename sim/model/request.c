@@ -24,6 +24,8 @@ sim_req *sim_req_new(sim_engine *e, sim_req_kind kind, sim_req *parent, sim_req 
     r->holds_worker = r->resume = r->join_done = r->counted = r->admitted = r->working = 0;
     r->nwork = 0;
     r->waits_msg = 0;
+    r->retry = 0;
+    r->attempt = 0;
     r->msg = NULL;
     r->cpu_slot = 0;
     r->pc = 0;

@@ -56,6 +56,8 @@ struct sim_req {
     uint8_t mark;               /* scratch for the end-of-run ledger */
     uint8_t working;            /* in a work step (CPU demand) */
     uint8_t waits_msg;          /* waits for a broker's acknowledgement of its publish */
+    uint8_t retry;              /* a call: this attempt is a retry */
+    uint16_t attempt;           /* the current call's (a root: its own) attempts so far - 1 */
     uint16_t nwork;             /* a call: its work steps running (its own and its fibers') */
     uint32_t pc;                /* next instruction */
     uint32_t refs;              /* own life + children that reply here */
@@ -76,7 +78,11 @@ struct sim_req {
     struct sim_client *client;  /* root: its flow */
     sim_event *ev;              /* its pending own event, or NULL */
     sim_event *timer;           /* root: the timeout event, or NULL */
-    double vfin;                /* on a host: virtual finish (PS) or demand (FCFS) */
+    union {
+        double vfin;            /* in a work step on a host: virtual finish (PS) or demand (FCFS) */
+        double backoff;         /* between the attempts of a call (no work step then): the last
+                                 * retry's delay, for decorrelated jitter */
+    };
     uint32_t cpu_slot;          /* on a PS host: heap slot + 1 */
     sim_req *cpu_next;          /* a host's list of jobs done at one instant */
     struct sim_msg *msg;        /* a consumer's request: the message it processes */

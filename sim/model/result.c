@@ -15,6 +15,7 @@
 #include "model/cause.h"
 #include "model/internal.h"
 #include "model/host.h"
+#include "model/fault.h"
 
 /* ---- the kinds and their columns ------------------------------------------------------ */
 
@@ -29,7 +30,21 @@ enum { S_ARRIVALS, S_COMPLETED, S_FAILED, S_DROPPED, S_IN_FLIGHT, S_THROUGHPUT, 
 
 #define C SIM_METRIC_COUNT
 #define R SIM_METRIC_REAL
-static sim_metric_def flow_defs[F_HEAD + SIM_NCAUSES] = {
+/* Columns added after the causes (their places follow the causes', so earlier columns stay). */
+enum { FT_ATTEMPTS, FT_AVAILABILITY, FT_N };
+enum { ST_RETRIES, ST_ABANDONED, ST_UPTIME, ST_N };
+enum { PT_RETRIES, PT_UPTIME, PT_N };
+enum { ET_RETRIES, ET_ABANDONED, ET_N };
+static const sim_metric_def flow_tail[FT_N] = { { "attempts", SIM_METRIC_COUNT },
+                                                { "availability", SIM_METRIC_REAL } };
+static const sim_metric_def service_tail[ST_N] = { { "retries", SIM_METRIC_COUNT },
+                                                   { "abandoned", SIM_METRIC_COUNT },
+                                                   { "uptime", SIM_METRIC_REAL } };
+static const sim_metric_def replica_tail[PT_N] = { { "retries", SIM_METRIC_COUNT },
+                                                   { "uptime", SIM_METRIC_REAL } };
+static const sim_metric_def endpoint_tail[ET_N] = { { "retries", SIM_METRIC_COUNT },
+                                                    { "abandoned", SIM_METRIC_COUNT } };
+static sim_metric_def flow_defs[F_HEAD + SIM_NCAUSES + FT_N] = {
     [F_SENT] = { "sent", C },           [F_IN_FLIGHT] = { "in_flight", C },
     [F_THROUGHPUT] = { "throughput", R }, [F_LAT_MEAN] = { "latency_mean", R },
     [F_LAT_P50] = { "latency_p50", R },   [F_LAT_P90] = { "latency_p90", R },
@@ -38,7 +53,7 @@ static sim_metric_def flow_defs[F_HEAD + SIM_NCAUSES] = {
     [F_COMPL_P50] = { "completion_p50", R },
     [F_COMPL_P99] = { "completion_p99", R }, [F_INCOMPLETE] = { "incomplete", C },
 };
-static sim_metric_def service_defs[S_HEAD + SIM_NCAUSES] = {
+static sim_metric_def service_defs[S_HEAD + SIM_NCAUSES + ST_N] = {
     [S_ARRIVALS] = { "arrivals", C },     [S_COMPLETED] = { "completed", C },
     [S_IN_FLIGHT] = { "in_flight", C },   [S_THROUGHPUT] = { "throughput", R },
     [S_UTIL] = { "utilization", R },      [S_QUEUE_MEAN] = { "queue_mean", R },
@@ -50,7 +65,7 @@ static sim_metric_def service_defs[S_HEAD + SIM_NCAUSES] = {
 /* Replicas: a service's figures, one row per replica. */
 enum { P_ARRIVALS, P_COMPLETED, P_FAILED, P_DROPPED, P_IN_FLIGHT, P_THROUGHPUT, P_UTIL,
        P_QUEUE_MEAN, P_QUEUE_MAX, P_WORKING, P_BLOCKED, P_IDLE, P_CORES, P_CPU_UTIL, P_HEAD };
-static sim_metric_def replica_defs[P_HEAD + SIM_NCAUSES] = {
+static sim_metric_def replica_defs[P_HEAD + SIM_NCAUSES + PT_N] = {
     [P_ARRIVALS] = { "arrivals", C },     [P_COMPLETED] = { "completed", C },
     [P_IN_FLIGHT] = { "in_flight", C },   [P_THROUGHPUT] = { "throughput", R },
     [P_UTIL] = { "utilization", R },      [P_QUEUE_MEAN] = { "queue_mean", R },
@@ -61,7 +76,7 @@ static sim_metric_def replica_defs[P_HEAD + SIM_NCAUSES] = {
 /* Endpoints: counts and residence times of the calls to each. */
 enum { E_ARRIVALS, E_COMPLETED, E_FAILED, E_DROPPED, E_IN_FLIGHT, E_THROUGHPUT, E_RESID_MEAN,
        E_RESID_P50, E_RESID_P99, E_RESID_MAX, E_HEAD };
-static sim_metric_def endpoint_defs[E_HEAD + SIM_NCAUSES] = {
+static sim_metric_def endpoint_defs[E_HEAD + SIM_NCAUSES + ET_N] = {
     [E_ARRIVALS] = { "arrivals", C },     [E_COMPLETED] = { "completed", C },
     [E_IN_FLIGHT] = { "in_flight", C },   [E_THROUGHPUT] = { "throughput", R },
     [E_RESID_MEAN] = { "residence_mean", R }, [E_RESID_P50] = { "residence_p50", R },
@@ -93,6 +108,8 @@ static const sim_result_kind broker_kind = { "broker", broker_defs, B_HEAD, "gro
  * their place; every other cause of model/cause.h follows the head, in the list's order. */
 static long flow_col[SIM_NCAUSES], service_col[SIM_NCAUSES], replica_col[SIM_NCAUSES],
     endpoint_col[SIM_NCAUSES];
+/* Where each kind's tail starts. */
+static size_t flow_tail_at, service_tail_at, replica_tail_at, endpoint_tail_at;
 static sim_result_kind flow_kind = { "flow", flow_defs, 0, NULL };
 static sim_result_kind service_kind = { "service", service_defs, 0, NULL };
 static sim_result_kind replica_kind = { "replica", replica_defs, 0, "replica" };
@@ -136,6 +153,18 @@ static void kinds_init(void)
     efixed[SIM_CAUSE_DROPPED] = E_DROPPED;
     replica_kind.nmetrics = place_causes(replica_defs, P_HEAD, replica_col, pfixed);
     endpoint_kind.nmetrics = place_causes(endpoint_defs, E_HEAD, endpoint_col, efixed);
+    flow_tail_at = flow_kind.nmetrics;
+    for (size_t i = 0; i < FT_N; i++)
+        flow_defs[flow_kind.nmetrics++] = flow_tail[i];
+    service_tail_at = service_kind.nmetrics;
+    for (size_t i = 0; i < ST_N; i++)
+        service_defs[service_kind.nmetrics++] = service_tail[i];
+    replica_tail_at = replica_kind.nmetrics;
+    for (size_t i = 0; i < PT_N; i++)
+        replica_defs[replica_kind.nmetrics++] = replica_tail[i];
+    endpoint_tail_at = endpoint_kind.nmetrics;
+    for (size_t i = 0; i < ET_N; i++)
+        endpoint_defs[endpoint_kind.nmetrics++] = endpoint_tail[i];
 }
 
 const sim_result_kind *sim_result_kind_flow(void)
@@ -344,6 +373,9 @@ static int flow_result(const sim_engine *e, uint32_t i, uint64_t incomplete,
     }
     x->m[F_SENT].count = flow_sent(&c->win);
     x->m[F_IN_FLIGHT].count = flow_sent(&c->win) - ended;
+    x->m[flow_tail_at + FT_ATTEMPTS].count = c->win.attempts;
+    x->m[flow_tail_at + FT_AVAILABILITY].real =
+        ended ? (double)n[SIM_CAUSE_OK] / (double)ended : NAN;
     x->m[F_INCOMPLETE].count = incomplete;
     const double reals[] = {
         [F_THROUGHPUT] = s.throughput, [F_LAT_MEAN] = s.latency_mean,
@@ -376,6 +408,10 @@ static int service_result(const sim_engine *e, uint32_t i, sim_entity_result *x)
         x->m[service_col[k]].count = n[k];
     x->m[S_ARRIVALS].count = service_arrivals(&win);
     x->m[S_IN_FLIGHT].count = cohort_in_flight(&win);
+    x->m[service_tail_at + ST_RETRIES].count = win.retries;
+    x->m[service_tail_at + ST_ABANDONED].count = win.abandoned;
+    x->m[service_tail_at + ST_UPTIME].real =
+        1 - sim_tw_mean(&v->tw_down, e->cfg.duration) / v->cfg.replicas;
     const double reals[] = {
         [S_THROUGHPUT] = s.throughput, [S_UTIL] = s.utilization,
         [S_QUEUE_MEAN] = s.queue_mean, [S_QUEUE_MAX] = s.queue_max,
@@ -429,6 +465,9 @@ static int replica_result(const sim_engine *e, const sim_service *v, uint32_t j,
     const sim_tw *queue = st ? &st->tw_queue : &v->tw_queue;
     const sim_tw *working = st ? &st->tw_working : &v->tw_working;
     counts_out(w, replica_col, P_ARRIVALS, P_IN_FLIGHT, x);
+    x->m[replica_tail_at + PT_RETRIES].count = w->retries;
+    x->m[replica_tail_at + PT_UPTIME].real =
+        1 - (st ? sim_tw_mean(&st->tw_down, end) : sim_tw_mean(&v->tw_down, end));
     double held = sim_tw_mean(busy, end), work = sim_tw_mean(working, end);
     double span = end - busy->start;
     double cores_busy = span > 0 ? sim_service_inst_cpu_area(in, end) / span
@@ -455,6 +494,8 @@ static int endpoint_result(const sim_engine *e, const sim_service *v, uint32_t j
         return rc;
     const sim_ep_stats *st = &v->ep_stats[j];
     counts_out(&st->win, endpoint_col, E_ARRIVALS, E_IN_FLIGHT, x);
+    x->m[endpoint_tail_at + ET_RETRIES].count = st->win.retries;
+    x->m[endpoint_tail_at + ET_ABANDONED].count = st->win.abandoned;
     x->m[E_THROUGHPUT].real = (double)st->win.by[SIM_CAUSE_OK] / window(e);
     x->m[E_RESID_MEAN].real = sim_hist_mean(&st->resid);
     x->m[E_RESID_P50].real = sim_result_quantile(sim_hist_quantile(&st->resid, 0.50));
@@ -557,6 +598,22 @@ int sim_engine_result(const sim_engine *e, sim_rep_result *out)
     for (uint32_t i = 0; rc == SIM_OK && i < e->nbrows; i++, out->nentities++)
         rc = broker_result(e, &e->brows[i], &out->entities[out->nentities]);
     sim_free(incomplete);
+    if (rc == SIM_OK && e->nflog) {
+        out->faults = sim_calloc(e->nflog, sizeof *out->faults);
+        rc = out->faults ? SIM_OK : SIM_ENOMEM;
+        for (size_t i = 0; rc == SIM_OK && i < e->nflog; i++) {
+            const sim_fault_event *f = &e->flog[i];
+            sim_fault_row *o = &out->faults[out->nfaults];
+            o->time = f->time;
+            o->replica = f->replica;
+            o->kind = sim_fault_kind_name((sim_fault_kind)f->kind);
+            o->start = f->start;
+            if (!(o->target = sim_strdup(e->svcs[f->service].name)))
+                rc = SIM_ENOMEM;
+            else
+                out->nfaults++;
+        }
+    }
     if (rc != SIM_OK)
         sim_rep_result_fini(out);   /* the entry that failed is counted: it may hold memory */
     return rc;
@@ -571,5 +628,8 @@ void sim_rep_result_fini(sim_rep_result *r)
         sim_free(r->entities[i].buckets);
     }
     sim_free(r->entities);
+    for (size_t i = 0; i < r->nfaults; i++)
+        sim_free(r->faults[i].target);
+    sim_free(r->faults);
     memset(r, 0, sizeof *r);
 }

@@ -63,6 +63,15 @@ typedef struct sim_entity_result {
     size_t nbuckets;
 } sim_entity_result;
 
+/* One failure starting or ending (faults.csv). */
+typedef struct sim_fault_row {
+    double time;
+    char *target;            /* the service */
+    int64_t replica;         /* -1: every replica */
+    const char *kind;        /* "outage", "crash", "slowdown" (static) */
+    int start;               /* 1: the failure starts, 0: it ends (recovery) */
+} sim_fault_row;
+
 typedef struct sim_rep_result {
     uint64_t rep;
     uint64_t events;         /* calendar events processed */
@@ -72,6 +81,8 @@ typedef struct sim_rep_result {
                                     * each in order of addition (a service's replicas and
                                     * endpoints in its order) */
     size_t nentities;
+    sim_fault_row *faults;   /* every failure and recovery, in time order */
+    size_t nfaults;
 } sim_rep_result;
 
 /* Extracts the result of a finished run (sim_engine_run returned SIM_OK) into *out, which is

@@ -50,6 +50,7 @@ int sim_service_add(sim_engine *e, const char *name, const sim_service_config *c
     sim_tw_init(&s->tw_working, 0, 0);
     sim_tw_init(&s->tw_overlap, 0, 0);
     sim_tw_init(&s->tw_cpu, 0, 0);
+    sim_tw_init(&s->tw_down, 0, 0);
     sim_hist_init(&s->wait_hist);   /* no memory until its first value */
     if (!s->name || !s->inst) {
         sim_service_fini(s);
@@ -59,6 +60,7 @@ int sim_service_add(sim_engine *e, const char *name, const sim_service_config *c
     s->index = e->nsvcs;
     for (uint32_t i = 0; i < cfg->replicas; i++) {
         s->inst[i].index = i;   /* .svc and .node are set when the run starts (node.c) */
+        s->inst[i].slow = 1.0;
         sim_waitq_init(&s->inst[i].q, order_of(cfg->discipline));
     }
     sim_engine_stream(e, &s->rng_lb, "service", name, "balancer");
@@ -332,6 +334,7 @@ static int stats_make(sim_service *s)
         sim_tw_init(&st->tw_working, 0, 0);
         sim_tw_init(&st->tw_overlap, 0, 0);
         sim_tw_init(&st->tw_cpu, 0, 0);
+        sim_tw_init(&st->tw_down, 0, 0);
         s->inst[j].st = st;
     }
     return SIM_OK;
@@ -374,6 +377,8 @@ int sim_services_place(sim_engine *e)
 /* ---- arrival and the end of a request ----------------------------------------------- */
 
 static void send_reply(sim_engine *e, sim_req *r);
+static void count_retry(sim_service *s, sim_req *r);
+static void refuse(sim_engine *e, sim_req *r);
 
 void sim_service_arrive(sim_engine *e, sim_event *ev)
 {
@@ -388,6 +393,14 @@ void sim_service_arrive(sim_engine *e, sim_event *ev)
         sim_service_ep_stats(r)->win.arrivals++;
         if (SIM_UNLIKELY(in->st))
             in->st->win.arrivals++;
+    }
+    if (SIM_UNLIKELY(r->retry | in->down)) {
+        if (r->retry)
+            count_retry(s, r);
+        if (in->down) {
+            refuse(e, r);
+            return;
+        }
     }
     if (in->busy < s->threads && sim_waitq_len(&in->q) == 0) {
         s->in_flight++;
@@ -409,6 +422,45 @@ void sim_service_arrive(sim_engine *e, sim_event *ev)
     count(s, r, SIM_CAUSE_DROPPED);
     r->outcome = SIM_CAUSE_DROPPED;
     send_reply(e, r);
+}
+
+/* An arrival that is a retry. */
+static void count_retry(sim_service *s, sim_req *r)
+{
+    s->all.retries++;
+    if (r->counted) {
+        sim_service_ep_stats(r)->win.retries++;
+        if (r->inst->st)
+            r->inst->st->win.retries++;
+    }
+}
+
+/* r gets no answer (a silent failure): it ends here, and only its caller's timeout will
+ * notice. A request with nobody to reply to (a message's consumer) still ends through its
+ * broker. */
+static void swallow(sim_engine *e, sim_req *r)
+{
+    if (!r->parent) {
+        send_reply(e, r);
+        return;
+    }
+    r->state = SIM_REQ_REPLYING;
+    if (ALWAYS(r->inst->outstanding > 0))
+        r->inst->outstanding--;
+    sim_req_release(e, r);   /* its own life; its caller waits on */
+}
+
+/* An arrival at an instance that is down: refused at once, or no answer at all. */
+static void refuse(sim_engine *e, sim_req *r)
+{
+    sim_instance *in = r->inst;
+    sim_cause c = in->silent ? SIM_CAUSE_LOST : SIM_CAUSE_REFUSED;
+    count(in->svc, r, c);
+    r->outcome = (uint8_t)c;
+    if (in->silent)
+        swallow(e, r);
+    else
+        send_reply(e, r);
 }
 
 static void send_reply(sim_engine *e, sim_req *r)
@@ -441,12 +493,83 @@ void sim_service_finish(sim_engine *e, sim_req *r, sim_cause out)
     send_reply(e, r);
 }
 
+void sim_service_abandoned(sim_engine *e, sim_service *s, uint32_t ep)
+{
+    s->all.abandoned++;
+    if (e->now >= e->cfg.warmup && s->ep_stats)
+        s->ep_stats[ep].win.abandoned++;
+}
+
+/* ---- failures ----------------------------------------------------------------------- */
+
+/* r, held by instance in, is lost in its crash: its wait is abandoned (its event cancelled,
+ * its core given up, its place in the waiting room left), its worker freed without handing it
+ * on, and it ends with cause "crashed": a call's caller gets the error at once, or nothing
+ * (silent); a parallel branch just ends (its call is lost with it). */
+static void crash_one(sim_engine *e, sim_instance *in, sim_req *r, int silent)
+{
+    sim_req_new_wait(e, r);
+    if (sim_waitq_parked(&r->wait)) {
+        sim_waitq_remove(&in->q, &r->wait);
+        set_queued(e, in, -1);
+        r->resume = 0;
+    }
+    sim_service_unadmit(in, r);
+    if (r->holds_worker) {
+        r->holds_worker = 0;
+        if (ALWAYS(in->busy > 0))
+            in->busy--;
+        set_busy(e, in, -1);
+    }
+    r->outcome = SIM_CAUSE_CRASHED;
+    if (r->kind != SIM_REQ_CALL) {
+        r->state = SIM_REQ_REPLYING;
+        sim_req_release(e, r);
+        return;
+    }
+    sim_service *s = in->svc;
+    if (ALWAYS(s->in_flight > 0))
+        s->in_flight--;
+    count(s, r, SIM_CAUSE_CRASHED);
+    if (silent)
+        swallow(e, r);
+    else
+        send_reply(e, r);
+}
+
+void sim_service_down(sim_engine *e, sim_instance *in, int delta, int silent)
+{
+    sim_service *s = in->svc;
+    if (delta > 0) {
+        in->silent = (uint8_t)(silent != 0);
+        if (in->down++ == 0) {
+            s->ndown++;
+            sim_tw_set(&s->tw_down, e->now, s->ndown);
+            if (in->st)
+                sim_tw_set(&in->st->tw_down, e->now, 1);
+        }
+        /* Each lost request leaves the list: the walk costs what the crash loses. Releasing
+         * one never frees another still on the list (an admitted request holds its own life). */
+        while (in->admitted && !e->err)
+            crash_one(e, in, in->admitted, silent);
+        return;
+    }
+    if (ALWAYS(in->down > 0) && --in->down == 0) {
+        s->ndown--;
+        sim_tw_set(&s->tw_down, e->now, s->ndown);
+        if (in->st)
+            sim_tw_set(&in->st->tw_down, e->now, 0);
+    }
+}
+
 void sim_service_win(const sim_service *s, sim_svc_counts *w)
 {
     memset(w, 0, sizeof *w);
     for (uint32_t j = 0; s->ep_stats && j < s->neps; j++) {
         const sim_svc_counts *x = &s->ep_stats[j].win;
         w->arrivals += x->arrivals;
+        w->retries += x->retries;
+        w->abandoned += x->abandoned;
         for (int c = 0; c < SIM_NCAUSES; c++)
             w->by[c] += x->by[c];
     }
@@ -477,6 +600,9 @@ static void service_sample(sim_engine *e, uint32_t i, double span, sim_series_ro
     for (int c = 1; c < SIM_NCAUSES; c++)
         errors += v->all.by[c] - v->at_tick.by[c];
     row->errors = errors;
+    double down = sim_tw_area(&v->tw_down, e->now);
+    row->down = (down - v->tick_down) / span;
+    v->tick_down = down;
     v->at_tick = v->all;
     v->tick_busy = busy;
     v->tick_queue = queue;
@@ -490,11 +616,13 @@ static void service_reset_window(sim_engine *e, uint32_t i)
     s->tick_queue -= sim_tw_area(&s->tw_queue, e->now);
     s->tick_working -= sim_tw_area(&s->tw_working, e->now);
     s->tick_cpu -= sim_service_cpu_area(s, e->now);
+    s->tick_down -= sim_tw_area(&s->tw_down, e->now);
     sim_tw_reset(&s->tw_busy, e->now);
     sim_tw_reset(&s->tw_queue, e->now);
     sim_tw_reset(&s->tw_working, e->now);
     sim_tw_reset(&s->tw_overlap, e->now);
     sim_tw_reset(&s->tw_cpu, e->now);
+    sim_tw_reset(&s->tw_down, e->now);
     sim_hist_reset(&s->wait_hist);
     for (uint32_t j = 0; s->inst_stats && j < s->cfg.replicas; j++) {
         sim_inst_stats *st = &s->inst_stats[j];
@@ -503,6 +631,7 @@ static void service_reset_window(sim_engine *e, uint32_t i)
         sim_tw_reset(&st->tw_working, e->now);
         sim_tw_reset(&st->tw_overlap, e->now);
         sim_tw_reset(&st->tw_cpu, e->now);
+        sim_tw_reset(&st->tw_down, e->now);
     }
 }
 

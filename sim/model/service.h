@@ -28,6 +28,8 @@ typedef struct sim_instance {
     uint32_t index;             /* replica number */
     uint32_t node;              /* its node (model/node.h) */
     uint32_t busy;              /* workers held */
+    uint32_t down;              /* failures holding it down now: arrivals get no service */
+    double slow;                /* work steps take this many times as long (1 normally) */
     uint32_t outstanding;       /* picked by a balancer and not yet replied */
     int dispatching;            /* dispatch() is running for this instance */
     sim_waitq q;                /* the waiting room */
@@ -38,12 +40,17 @@ typedef struct sim_instance {
     uint32_t cpu_jobs;          /* its work steps using a core now (or sharing them) */
     double cpu_use;             /* cores those jobs use now */
     struct sim_inst_stats *st;  /* its own statistics; NULL with one replica (the service's) */
+    /* failures (fault.c; `down` and `slow` above, with what the hot path reads) */
+    uint8_t silent;             /* while down, arrivals get no answer (else a refusal) */
+    uint32_t slowdowns;         /* slowdowns in force */
 } sim_instance;
 
 /* Counters of one window: the whole run (ledger), the statistics window, or one sample. */
 typedef struct sim_svc_counts {
     uint64_t arrivals;
     uint64_t by[SIM_NCAUSES];   /* how admitted or refused requests ended; [OK] = completed */
+    uint64_t retries;           /* arrivals that were retries */
+    uint64_t abandoned;         /* calls here whose caller stopped waiting (a call's timeout) */
 } sim_svc_counts;
 
 /* One replica's statistics window, kept only when a service has more than one replica (with
@@ -52,6 +59,7 @@ typedef struct sim_inst_stats {
     sim_svc_counts win;         /* the cohort of requests that arrived in the window */
     uint32_t queued, working, overlap;
     sim_tw tw_busy, tw_queue, tw_working, tw_overlap, tw_cpu;   /* since the warm-up */
+    sim_tw tw_down;             /* 1 while down */
 } sim_inst_stats;
 
 /* One endpoint's statistics window (the cohort of calls that arrived in the window). */
@@ -80,7 +88,9 @@ typedef struct sim_service {
     uint32_t overlap;           /* without hosts: extra branches working on a working thread */
     double cpu_now;             /* on hosts: cores in use by its work steps */
     sim_tw tw_busy, tw_queue, tw_working, tw_overlap, tw_cpu;   /* since the warm-up */
-    double tick_busy, tick_queue, tick_working, tick_cpu;  /* integrals at the last sample */
+    uint32_t ndown;             /* replicas down now */
+    sim_tw tw_down;             /* replicas down, over time (uptime) */
+    double tick_busy, tick_queue, tick_working, tick_cpu, tick_down;  /* at the last sample */
     sim_hist wait_hist;
     sim_ep_stats *ep_stats;     /* per endpoint (made when the run starts), in eps' order */
     sim_inst_stats *inst_stats; /* per replica when replicas > 1, else NULL */
@@ -145,6 +155,12 @@ void sim_service_cpu_changed(struct sim_engine *e, sim_instance *in);
 int sim_services_place(struct sim_engine *e);
 void sim_service_unadmit(sim_instance *in, sim_req *r);
 void sim_service_fini(sim_service *s);
+/* The instance goes down (+1) or comes back (-1); going down loses every request it holds
+ * (cause "crashed"), at a cost proportional to their number. `silent`: while down, and for
+ * the requests lost, callers get no answer (else an error at once). */
+void sim_service_down(struct sim_engine *e, sim_instance *in, int delta, int silent);
+/* A caller gave up waiting for call c to endpoint ep of s (its timeout). */
+void sim_service_abandoned(struct sim_engine *e, sim_service *s, uint32_t ep);
 
 /* interp.c */
 /* Runs r's program from r->pc until it waits or ends. */
@@ -155,7 +171,8 @@ void sim_interp_step_done(struct sim_engine *e, sim_req *r);
 void sim_interp_reply_arrived(struct sim_engine *e, sim_event *ev);
 /* r's wait for a broker's acknowledgement ended: the next step. */
 void sim_interp_resume(struct sim_engine *e, sim_req *r);
-/* Sends a new call from `from` to endpoint ep of s. SIM_OK or SIM_ENOMEM. */
+/* Sends a new call from `from` to endpoint ep of s (a retry when from->attempt > 0). SIM_OK or
+ * SIM_ENOMEM. */
 int sim_interp_call(struct sim_engine *e, sim_req *from, sim_service *s, uint32_t ep);
 
 /* balancer.c */

@@ -11,11 +11,11 @@
 
 static const char *const table_names[SIM_OUT_NTABLES] = {
     "flows.csv", "services.csv", "timeseries.csv", "latency.csv", "replicas.csv", "endpoints.csv",
-    "brokers.csv",
+    "brokers.csv", "faults.csv",
 };
 static const char *const set_names[] = {
     "flows.csv", "services.csv", "timeseries.csv", "latency.csv", "replicas.csv",
-    "endpoints.csv", "brokers.csv", SIM_OUT_RUN_JSON,
+    "endpoints.csv", "brokers.csv", "faults.csv", SIM_OUT_RUN_JSON,
     "point.csv",   /* a sweep's point: its rows of sweep.csv (sim/cli/sweep.c) */
     "batches.csv", /* dessa run --batches (sim/cli/batches.c) */
 };
@@ -32,9 +32,10 @@ static void write_context(sim_file *f, const sim_context *ctx)
 static const char *const series_columns[] = {
     "time", "entity", "kind", "throughput", "latency_mean", "latency_p50", "latency_p99",
     "queue", "utilization", "threads_working", "threads_blocked", "cores_busy", "errors",
-    "lag",
+    "lag", "down",
 };
 static const char *const latency_columns[] = { "flow", "lower", "upper", "count", "cdf" };
+static const char *const fault_columns[] = { "time", "target", "replica", "kind", "event" };
 
 /* Header: the context columns, then `first` (or the fixed list), the kind's part column if it
  * has one, then the kind's metrics. */
@@ -113,6 +114,9 @@ int sim_results_open(sim_results *r, const char *target)
         rc = header(&r->files[SIM_OUT_LATENCY], NULL, NULL, latency_columns,
                     sizeof latency_columns / sizeof latency_columns[0]);
     if (rc == SIM_OK)
+        rc = header(&r->files[SIM_OUT_FAULTS], NULL, NULL, fault_columns,
+                    sizeof fault_columns / sizeof fault_columns[0]);
+    if (rc == SIM_OK)
         rc = parts_headers(r);
     if (rc != SIM_OK)
         sim_results_abort(r);
@@ -189,6 +193,20 @@ int sim_results_add(sim_results *r, const sim_context *ctx, const sim_rep_result
             entity_row(&r->files[SIM_OUT_BROKERS], ctx, x);
         }
     }
+    sim_file *f = &r->files[SIM_OUT_FAULTS];
+    for (size_t i = 0; i < res->nfaults; i++) {
+        const sim_fault_row *x = &res->faults[i];
+        write_context(f, ctx);
+        sim_csv_real(f, x->time);
+        sim_csv_str(f, x->target);
+        if (x->replica < 0)
+            sim_csv_str(f, "");
+        else
+            sim_csv_u64(f, (uint64_t)x->replica);
+        sim_csv_str(f, x->kind);
+        sim_csv_str(f, x->start ? "start" : "end");
+        sim_csv_end(f);
+    }
     for (int i = 0; i < SIM_OUT_NTABLES; i++)
         if (r->files[i].err)
             return file_failed(r, &r->files[i]);
@@ -224,6 +242,7 @@ int sim_series_write(void *sink, const sim_series_row *row)
     sim_csv_real(f, row->cores_busy);
     sim_csv_u64(f, row->errors);
     sim_csv_real(f, row->lag);
+    sim_csv_real(f, row->down);
     sim_csv_end(f);
     return f->err ? SIM_EIO : SIM_OK;
 }

@@ -16,7 +16,7 @@
 #include "out/outdir.h"
 
 enum { SIM_OUT_FLOWS, SIM_OUT_SERVICES, SIM_OUT_TIMESERIES, SIM_OUT_LATENCY,
-       SIM_OUT_REPLICAS, SIM_OUT_ENDPOINTS, SIM_OUT_BROKERS, SIM_OUT_NTABLES };
+       SIM_OUT_REPLICAS, SIM_OUT_ENDPOINTS, SIM_OUT_BROKERS, SIM_OUT_FAULTS, SIM_OUT_NTABLES };
 #define SIM_OUT_RUN_JSON "run.json"
 
 /* Where a row comes from: the context columns. */

@@ -1,0 +1,165 @@
+--[[
+resilience: what a caller does when a call fails or takes too long — retries with a backoff
+and jitter, and a retry budget — shared by call(...) and client "..." { ... }; and the
+failures a model can be given: outage, crash and slowdown.
+]]
+
+local need = ...
+
+-- Library functions captured at load time (the scenario may replace the originals).
+local fmt = string.format
+local type_ = type
+local select_ = select
+local ipairs_ = ipairs
+local _check = need("check")   -- shared helpers (see check.lua)
+local C = _check.C
+local DATA = _check.DATA
+local KIND = _check.KIND
+local S = _check.S
+local check_fields = _check.check_fields
+local describe = _check.describe
+local fail = _check.fail
+local here = _check.here
+local is_finite = _check.is_finite
+local is_plain_table = _check.is_plain_table
+local make_object = _check.make_object
+local valid_name = _check.valid_name
+local API = {}
+
+local RETRIES_MAX = 1000
+
+-- constant_backoff(d): the same delay before every retry.
+function API.constant_backoff(...)
+  local where = here()
+  local d = ...
+  if select_("#", ...) ~= 1 or not (is_finite(d) and d >= 0) then
+    fail(where, "constant_backoff: expected a delay in seconds, as in constant_backoff(ms(10)), "
+      .. "got %s", describe(d))
+  end
+  return make_object("backoff", { kind = "constant", base = d, where = where })
+end
+
+local EXP_SCHEMA = { { "cap", C.pos_num } }
+
+-- exponential_backoff(base, { cap = c }): base, 2 base, 4 base, ... at most cap.
+function API.exponential_backoff(base, opts)
+  local where = here()
+  if not (is_finite(base) and base > 0) then
+    fail(where, "exponential_backoff: the first delay must be a positive number of seconds, as "
+      .. "in exponential_backoff(ms(10)), got %s", describe(base))
+  end
+  if opts ~= nil and not is_plain_table(opts) then
+    fail(where, "exponential_backoff: options must be a table, as in exponential_backoff(ms(10), "
+      .. "{ cap = 1 }), got %s", describe(opts))
+  end
+  local f = check_fields("exponential_backoff", where, opts or {}, EXP_SCHEMA)
+  if f.cap and f.cap < base then
+    fail(where, "exponential_backoff: cap (%s) must be at least the first delay (%s)",
+      describe(f.cap), describe(base))
+  end
+  return make_object("backoff", { kind = "exponential", base = base, cap = f.cap,
+                                  where = where })
+end
+
+local BACKOFF = { desc = "a backoff: constant_backoff(d), exponential_backoff(base) or a delay "
+  .. "in seconds", fn = function(v)
+    if KIND[v] == "backoff" then return true, DATA[v] end
+    if is_finite(v) and v >= 0 then return true, { kind = "constant", base = v } end
+    if KIND[v] == "arrival" then
+      return false, "a backoff (constant(...) and poisson(...) are arrival processes; a fixed "
+        .. "delay is constant_backoff(d) or just d)"
+    end
+    return false
+  end }
+
+local RETRIES = { desc = fmt("an integer between 0 and %d", RETRIES_MAX), fn = function(v)
+  local ok, i = C.nonneg_int.fn(v)
+  if ok and i <= RETRIES_MAX then return true, i end
+  return false
+end }
+
+-- The retry fields of call options and of clients.
+local RETRY_FIELDS = {
+  { "retries", RETRIES },
+  { "backoff", BACKOFF },
+  { "jitter", C.oneof({ "none", "full", "equal", "decorrelated" }) },
+  { "retry_budget", C.nonneg_num },
+}
+
+-- Adds the retry fields to a schema (a copy).
+local function with_retry(schema)
+  local out = {}
+  for i, rule in ipairs_(schema) do out[i] = rule end
+  for _, rule in ipairs_(RETRY_FIELDS) do out[#out + 1] = rule end
+  out.hints = schema.hints
+  return out
+end
+
+-- The retry fields of checked values f, for the SPEC (nil when there are none).
+local function retry_spec(f)
+  local b = f.backoff
+  return {
+    retries = f.retries,
+    backoff = b and { kind = b.kind, base = b.base, cap = b.cap, where = b.where } or nil,
+    jitter = f.jitter,
+    retry_budget = f.retry_budget,
+  }
+end
+
+-- ---- failures ---------------------------------------------------------------------------
+
+local TARGET = { desc = "a service or a service name", fn = function(v)
+  if KIND[v] == "service" then return true, DATA[v].name end
+  if type_(v) == "string" and valid_name(v) then return true, v end
+  if KIND[v] then return false, fmt("a service, not a %s", KIND[v]) end
+  return false
+end }
+local ON_DOWN = C.oneof({ "refuse", "silence" })
+
+local FAULT_SCHEMAS = {
+  outage = {
+    { "target", TARGET, required = true },
+    { "at", C.nonneg_num, required = true },
+    { "duration", C.pos_num, required = true },
+    { "replica", C.nonneg_int },
+    { "on_down", ON_DOWN, default = "refuse" },
+  },
+  crash = {
+    { "target", TARGET, required = true },
+    { "mttf", C.dist, required = true },
+    { "mttr", C.dist, required = true },
+    { "replica", C.nonneg_int },
+    { "on_down", ON_DOWN, default = "refuse" },
+  },
+  slowdown = {
+    { "target", TARGET, required = true },
+    { "at", C.nonneg_num, required = true },
+    { "duration", C.pos_num, required = true },
+    { "factor", C.pos_num, required = true },
+    { "replica", C.nonneg_int },
+  },
+}
+local EXAMPLES = {
+  outage = "outage { target = db, at = 60, duration = 30 }",
+  crash = "crash { target = db, mttf = exp(3600), mttr = exp(60) }",
+  slowdown = "slowdown { target = db, at = 60, duration = 30, factor = 5 }",
+}
+
+for kind, schema in pairs(FAULT_SCHEMAS) do
+  API[kind] = function(t)
+    local where = here()
+    if not is_plain_table(t) then
+      fail(where, "%s: expected a table, as in %s, got %s", kind, EXAMPLES[kind], describe(t))
+    end
+    local f = check_fields(kind, where, t, schema)
+    f.kind, f.where = kind, where
+    S.faults = S.faults or {}
+    S.faults[#S.faults + 1] = f
+  end
+end
+
+return {
+  API = API,
+  with_retry = with_retry,
+  retry_spec = retry_spec,
+}

@@ -1,0 +1,150 @@
+/* fault: outages, crashes and slowdowns; see fault.h. */
+#include "model/fault.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/check.h"
+#include "core/error.h"
+#include "model/engine.h"
+
+static const char *const kind_names[] = { "outage", "crash", "slowdown" };
+
+const char *sim_fault_kind_name(sim_fault_kind k)
+{
+    return (unsigned)k <= SIM_FAULT_SLOWDOWN ? kind_names[k] : "?";
+}
+
+int sim_fault_add(sim_engine *e, const sim_fault_config *cfg)
+{
+    int bad = e->ran || cfg->service >= e->nsvcs || (unsigned)cfg->kind > SIM_FAULT_SLOWDOWN ||
+              cfg->replica < -1 ||
+              (cfg->replica >= 0 && (uint64_t)cfg->replica >= e->svcs[cfg->service].cfg.replicas);
+    if (cfg->kind == SIM_FAULT_CRASH)
+        bad = bad || !cfg->mttf || !cfg->mttr || !(sim_dist_mean(cfg->mttf) > 0);
+    else
+        bad = bad || !(cfg->at >= 0) || !(cfg->duration > 0) || cfg->at == INFINITY ||
+              cfg->duration == INFINITY;
+    if (cfg->kind == SIM_FAULT_SLOWDOWN)
+        bad = bad || !(cfg->factor > 0) || cfg->factor == INFINITY;
+    int rc = bad ? (e->ran ? SIM_ESTATE : SIM_EINVAL) : SIM_OK;
+    if (rc == SIM_OK && sim_grow((void **)&e->faults, e->nfaults, sizeof *e->faults) != 0)
+        rc = SIM_ENOMEM;
+    if (rc != SIM_OK) {
+        sim_dist_free(cfg->mttf);
+        sim_dist_free(cfg->mttr);
+        return rc;
+    }
+    sim_fault *f = &e->faults[e->nfaults];
+    memset(f, 0, sizeof *f);
+    f->cfg = *cfg;
+    if (cfg->kind != SIM_FAULT_CRASH)
+        f->cfg.mttf = f->cfg.mttr = NULL;
+    /* Its rank among the earlier faults of the same target names its stream. */
+    uint32_t rank = 0;
+    for (uint32_t i = 0; i < e->nfaults; i++)
+        rank += e->faults[i].cfg.service == cfg->service &&
+                e->faults[i].cfg.replica == cfg->replica;
+    char key[64];
+    if (cfg->replica < 0)
+        snprintf(key, sizeof key, "*/%u", rank);
+    else
+        snprintf(key, sizeof key, "%lld/%u", (long long)cfg->replica, rank);
+    sim_engine_stream(e, &f->rng, "fault", e->svcs[cfg->service].name, key);
+    e->nfaults++;
+    return SIM_OK;
+}
+
+void sim_faults_fini(sim_engine *e)
+{
+    for (uint32_t i = 0; i < e->nfaults; i++) {
+        sim_dist_free(e->faults[i].cfg.mttf);
+        sim_dist_free(e->faults[i].cfg.mttr);
+    }
+    sim_free(e->faults);
+    e->faults = NULL;
+    sim_free(e->flog);
+    e->flog = NULL;
+}
+
+static void log_event(sim_engine *e, uint32_t i, int start)
+{
+    const sim_fault *f = &e->faults[i];
+    if (e->nflog == e->flog_cap) {
+        size_t cap = e->flog_cap ? e->flog_cap * 2 : 16;
+        sim_fault_event *p = sim_realloc(e->flog, cap * sizeof *p);
+        if (!p) {
+            sim_engine_fail(e, SIM_ENOMEM, "out of memory for the log of failures");
+            return;
+        }
+        e->flog = p;
+        e->flog_cap = cap;
+    }
+    e->flog[e->nflog++] = (sim_fault_event){ e->now, i, f->cfg.service, f->cfg.replica,
+                                             (uint8_t)f->cfg.kind, (uint8_t)start };
+}
+
+/* The fault starts (+1) or ends (-1) on every instance it targets. */
+static void apply(sim_engine *e, sim_fault *f, int delta)
+{
+    sim_service *s = &e->svcs[f->cfg.service];
+    uint32_t lo = f->cfg.replica < 0 ? 0 : (uint32_t)f->cfg.replica;
+    uint32_t hi = f->cfg.replica < 0 ? s->cfg.replicas : lo + 1;
+    for (uint32_t j = lo; j < hi && !e->err; j++) {
+        sim_instance *in = &s->inst[j];
+        if (f->cfg.kind != SIM_FAULT_SLOWDOWN) {
+            sim_service_down(e, in, delta, f->cfg.silent);
+        } else if (delta > 0) {
+            in->slowdowns++;
+            in->slow *= f->cfg.factor;
+        } else if (ALWAYS(in->slowdowns > 0) && --in->slowdowns == 0) {
+            in->slow = 1.0;   /* exactly: no rounding of the products left behind */
+        } else {
+            in->slow /= f->cfg.factor;
+        }
+    }
+}
+
+/* A positive draw of d from the fault's stream: a draw of 0 would fail and recover at one
+ * instant forever, so it is taken as the clock's resolution (the next representable time). */
+static sim_time next_time(sim_engine *e, sim_fault *f, const sim_dist *d)
+{
+    double x = sim_dist_sample(d, &f->rng);
+    sim_time t = e->now + x;
+    if (!(t > e->now))
+        t = nextafter(e->now, INFINITY);
+    return t;
+}
+
+static void on_fault(sim_engine *e, sim_event *ev)
+{
+    sim_fault *f = ev->a;
+    uint32_t i = (uint32_t)(f - e->faults);
+    f->on = !f->on;
+    log_event(e, i, f->on);
+    apply(e, f, f->on ? +1 : -1);
+    if (e->err)
+        return;
+    sim_time next;
+    if (f->cfg.kind == SIM_FAULT_CRASH)
+        next = next_time(e, f, f->on ? f->cfg.mttr : f->cfg.mttf);
+    else if (f->on)
+        next = f->cfg.at + f->cfg.duration;
+    else
+        return;   /* a one-off fault is over */
+    if (next <= e->cfg.duration)
+        sim_engine_rearm(e, ev, next);
+}
+
+int sim_faults_start(sim_engine *e)
+{
+    for (uint32_t i = 0; i < e->nfaults; i++) {
+        sim_fault *f = &e->faults[i];
+        sim_time t = f->cfg.kind == SIM_FAULT_CRASH ? next_time(e, f, f->cfg.mttf) : f->cfg.at;
+        if (t <= e->cfg.duration && !sim_engine_at(e, t, on_fault, f, 0))
+            return e->err;
+    }
+    return SIM_OK;
+}
