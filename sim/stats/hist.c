@@ -159,14 +159,24 @@ double sim_hist_quantile(const sim_hist *h, double q)
         return h->min;
     long i = sim_hist_index(h->min), last = sim_hist_index(h->max);
     uint64_t seen = 0;
-    for (; i < last; i++) {
-        if (i > SIM_HIST_UNDERFLOW && i < SIM_HIST_OVERFLOW && (i - 1) % SIM_HIST_SUB == 0 &&
-            !h->oct[(i - 1) / SIM_HIST_SUB] && i + SIM_HIST_SUB <= last) {
-            i += SIM_HIST_SUB - 1;   /* an octave never touched: nothing in it */
+    while (i < last) {   /* an octave at a time; one never touched holds nothing */
+        if (i == SIM_HIST_UNDERFLOW) {
+            if ((seen += h->under) >= rank)
+                break;
+            i++;
             continue;
         }
-        seen += sim_hist_bucket(h, i);
-        if (seen >= rank)
+        long o = (i - 1) / SIM_HIST_SUB, end = (o + 1) * SIM_HIST_SUB + 1;
+        end = end < last ? end : last;
+        const uint64_t *b = h->oct[o];
+        if (!b) {
+            i = end;
+            continue;
+        }
+        for (; i < end; i++)
+            if ((seen += b[(i - 1) % SIM_HIST_SUB]) >= rank)
+                break;
+        if (i < end)
             break;
     }
     double lo, hi;
