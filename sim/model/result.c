@@ -127,6 +127,16 @@ static size_t place_causes(sim_metric_def *defs, size_t head, long *col, const l
     return n;
 }
 
+/* Appends the n columns of tail after the *nmetrics of defs; returns where they start. */
+static size_t append_tail(sim_metric_def *defs, size_t *nmetrics, const sim_metric_def *tail,
+                          size_t n)
+{
+    size_t at = *nmetrics;
+    for (size_t i = 0; i < n; i++)
+        defs[(*nmetrics)++] = tail[i];
+    return at;
+}
+
 static void kinds_init(void)
 {
     long ffixed[SIM_NCAUSES], sfixed[SIM_NCAUSES];
@@ -153,18 +163,10 @@ static void kinds_init(void)
     efixed[SIM_CAUSE_DROPPED] = E_DROPPED;
     replica_kind.nmetrics = place_causes(replica_defs, P_HEAD, replica_col, pfixed);
     endpoint_kind.nmetrics = place_causes(endpoint_defs, E_HEAD, endpoint_col, efixed);
-    flow_tail_at = flow_kind.nmetrics;
-    for (size_t i = 0; i < FT_N; i++)
-        flow_defs[flow_kind.nmetrics++] = flow_tail[i];
-    service_tail_at = service_kind.nmetrics;
-    for (size_t i = 0; i < ST_N; i++)
-        service_defs[service_kind.nmetrics++] = service_tail[i];
-    replica_tail_at = replica_kind.nmetrics;
-    for (size_t i = 0; i < PT_N; i++)
-        replica_defs[replica_kind.nmetrics++] = replica_tail[i];
-    endpoint_tail_at = endpoint_kind.nmetrics;
-    for (size_t i = 0; i < ET_N; i++)
-        endpoint_defs[endpoint_kind.nmetrics++] = endpoint_tail[i];
+    flow_tail_at = append_tail(flow_defs, &flow_kind.nmetrics, flow_tail, FT_N);
+    service_tail_at = append_tail(service_defs, &service_kind.nmetrics, service_tail, ST_N);
+    replica_tail_at = append_tail(replica_defs, &replica_kind.nmetrics, replica_tail, PT_N);
+    endpoint_tail_at = append_tail(endpoint_defs, &endpoint_kind.nmetrics, endpoint_tail, ET_N);
 }
 
 const sim_result_kind *sim_result_kind_flow(void)
