@@ -201,6 +201,10 @@ long sim_hist_next(const sim_hist *h, long i, double *lo, double *hi, uint64_t *
     long first = sim_hist_index(h->min), last = sim_hist_index(h->max);
     long j = i < first ? first : i + 1;
     for (; j <= last; j++) {
+        if (j > SIM_HIST_UNDERFLOW && j < SIM_HIST_OVERFLOW && !h->oct[(j - 1) / SIM_HIST_SUB]) {
+            j = ((j - 1) / SIM_HIST_SUB + 1) * SIM_HIST_SUB;   /* past an untouched octave */
+            continue;
+        }
         uint64_t c = sim_hist_bucket(h, j);
         if (c == 0)
             continue;
