@@ -17,7 +17,16 @@ double sim_ci_t_crit(size_t n, double level)
 {
     if (n < 2 || !level_ok(level))
         return NAN;
-    return gsl_cdf_tdist_Pinv(0.5 * (1.0 + level), (double)(n - 1));
+    /* A summary asks for the same quantile for every metric (the same n and level), and GSL
+     * takes some 10 000 instructions for it: the last answer is kept, per thread. */
+    static _Thread_local size_t last_n;
+    static _Thread_local double last_level, last_t;
+    if (n != last_n || level != last_level) {
+        last_t = gsl_cdf_tdist_Pinv(0.5 * (1.0 + level), (double)(n - 1));
+        last_n = n;
+        last_level = level;
+    }
+    return last_t;
 }
 
 double sim_ci_t_halfwidth(const sim_tally *t, double level)
