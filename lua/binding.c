@@ -20,6 +20,7 @@
 #include <limits.h>
 #include <lua.h>
 #include <lualib.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +42,53 @@ typedef struct dessa_module {
 } dessa_module;
 extern const dessa_module dessa_modules[];
 extern const size_t dessa_nmodules;
+
+/* The prelude modules compiled once per process (Lua bytecode, debug information kept, so
+ * messages still name lua/dessa/<name>.lua and its lines): every scenario load, one per sweep
+ * point, used to compile some 4 000 lines of Lua again. Built under pthread_once; a module
+ * whose compilation failed (out of memory) is loaded from its text as before. */
+typedef struct compiled_module {
+    char *code;
+    size_t len, cap;
+} compiled_module;
+static compiled_module *compiled;
+static pthread_once_t compiled_once = PTHREAD_ONCE_INIT;
+
+static int dump_writer(lua_State *L, const void *p, size_t n, void *ud)
+{
+    (void)L;
+    compiled_module *c = ud;
+    if (c->len + n > c->cap) {
+        size_t cap = (c->len + n) * 2;
+        char *code = realloc(c->code, cap);
+        if (!code)
+            return 1;
+        c->code = code;
+        c->cap = cap;
+    }
+    memcpy(c->code + c->len, p, n);
+    c->len += n;
+    return 0;
+}
+
+static void compile_modules(void)
+{
+    compiled = calloc(dessa_nmodules, sizeof *compiled);
+    lua_State *L = compiled ? luaL_newstate() : NULL;
+    for (size_t i = 0; L && i < dessa_nmodules; i++) {
+        const dessa_module *m = &dessa_modules[i];
+        char name[96];
+        snprintf(name, sizeof name, "@lua/dessa/%s.lua", m->name);
+        if (luaL_loadbufferx(L, (const char *)m->src, m->len, name, "t") != LUA_OK ||
+            lua_dump(L, dump_writer, &compiled[i], 0) != 0) {
+            free(compiled[i].code);
+            compiled[i] = (compiled_module){ 0 };
+        }
+        lua_settop(L, 0);
+    }
+    if (L)
+        lua_close(L);
+}
 
 /* Limits of one scenario load (docs/lua-api.md, "Limits"). */
 #define SCENARIO_INSTRUCTIONS 200000000LL   /* Lua instructions, prelude work included */
@@ -532,11 +580,16 @@ static int load_main(lua_State *L)
     luaL_openlibs(L);
 
     /* Prelude modules: chunks named "@lua/dessa/<name>.lua", loaded on demand by need. */
+    pthread_once(&compiled_once, compile_modules);
     lua_createtable(L, 0, (int)dessa_nmodules);                       /* [chunks] */
     for (size_t i = 0; i < dessa_nmodules; i++) {
         const dessa_module *m = &dessa_modules[i];
         lua_pushfstring(L, "@lua/dessa/%s.lua", m->name);
-        if (luaL_loadbufferx(L, (const char *)m->src, m->len, lua_tostring(L, -1), "t") != LUA_OK)
+        const compiled_module *c = compiled ? &compiled[i] : NULL;
+        int st = c && c->code
+                     ? luaL_loadbufferx(L, c->code, c->len, lua_tostring(L, -1), "b")
+                     : luaL_loadbufferx(L, (const char *)m->src, m->len, lua_tostring(L, -1), "t");
+        if (st != LUA_OK)
             return lua_error(L);
         lua_setfield(L, -3, m->name);
         lua_pop(L, 1);
