@@ -190,4 +190,30 @@ want('latency_mean %s = %.9g' % (f['latency_mean'], m), abs(float(f['latency_mea
 [ -n "$out" ] && echo "$out"
 check "fallback: the failures become answers, with the fallback's time" "$([ -z "$out" ]; echo $?)"
 
-finish 11
+# 5. Half-open lets exactly `probes` attempts through. A callee that always fails after 0.35 s,
+#    failures = 1, open_for = 10.02: the request at 0 fails at 0.35 and opens it (those sent
+#    at 0.1 .. 0.3 went through while it was closed); a probe at p fails at p + 0.35, so the
+#    next goes at the first arrival after p + 10.37: p + 10.4. Probes at 10.4 k (k = 1 .. 9):
+#    10 openings; the callee gets 4 + 9 probes = 13 calls with probes = 1, 4 + 9 x 2 = 22 with
+#    probes = 2 (the attempts at 10.4 k + 0.1 .. + 0.3 are refused while the probes run).
+cat > "$tmp/probes.lua" <<'LUA'
+local P = param("P", 1)
+local leaf = service "leaf" { workers = "inf", work = 0.35, error_rate = 1 }
+local gate = service "gate" { workers = "inf", endpoint "req" {
+  call(leaf, { breaker = circuit_breaker { failures = 1, open_for = 10.02, probes = P } }) } }
+client "load" { target = gate, arrivals = constant(10) }
+run { duration = 100 }
+LUA
+for P in 1 2; do
+    run "probes_$P" "$tmp/probes.lua" --set P=$P
+    out=$(stat "$tmp/probes_$P" "
+want_arr = {1: 13, 2: 22}[$P]
+l = one(services, 'service', 'leaf')
+want('leaf arrivals %s = %d' % (l['arrivals'], want_arr), n(l, 'arrivals') == want_arr)
+want('breaker_opens 10', n(one(endpoints, 'service', 'gate'), 'breaker_opens') == 10)
+")
+    [ -n "$out" ] && echo "$out"
+    check "probes = $P: exactly $P attempt(s) through each half-open period" "$([ -z "$out" ]; echo $?)"
+done
+
+finish 15
