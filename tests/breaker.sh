@@ -216,4 +216,4 @@ want('breaker_opens 10', n(one(endpoints, 'service', 'gate'), 'breaker_opens') =
     check "probes = $P: exactly $P attempt(s) through each half-open period" "$([ -z "$out" ]; echo $?)"
 done
 
-finish 15
+finish 14
