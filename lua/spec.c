@@ -388,7 +388,14 @@ static const fdesc S_DIST[] = { OP, WHERE, TAB("dist") };
 static const fdesc S_CALL[] = { OP, WHERE, { "service", F_STR, 1, 0, 0, 0, NULL },
                                 { "endpoint", F_STR, 1, 0, 0, 0, NULL }, BLOCKING,
                                 { "timeout", F_NUM, 0, 0, 1e10, 1, "a positive number" },
-                                RETRY_FIELDS };
+                                RETRY_FIELDS, { "breaker", F_TAB, 0, 0, 0, 0, NULL },
+                                { "fallback", F_TAB, 0, 0, 0, 0, NULL } };
+static const fdesc R_BREAKER[] = {
+    WHERE,
+    { "failures", F_INT, 1, 1, SIM_BREAKER_MAX, 0, "an integer between 1 and 1000000" },
+    { "open_for", F_NUM, 1, 0, 1e10, 1, "a positive number" },
+    { "probes", F_INT, 1, 1, SIM_BREAKER_MAX, 0, "an integer between 1 and 1000000" }
+};
 static const fdesc R_BACKOFF[] = { KIND, WHERE, NONNEG("base"),
                                    { "cap", F_NUM, 0, 0, INF, 0, "a non-negative number" } };
 static const fdesc S_PARALLEL[] = {
@@ -471,7 +478,7 @@ static void read_step(reader *r, int t, spec_step *st, int depth)
     st->where = where ? arena_strdup(r, where, strlen(where)) : NULL;
     if (depth > SPEC_MAX_DEPTH)
         fail(r, where, opname, "steps nested too deeply (more than %d levels)", SPEC_MAX_DEPTH);
-    fval v[10];
+    fval v[12];
     switch (st->op) {
     case SS_WORK:
     case SS_SLEEP:
@@ -486,6 +493,23 @@ static void read_step(reader *r, int t, spec_step *st, int depth)
         st->retry.timeout = v[5].set ? v[5].num : 0;
         read_retry(r, t, where, opname, &v[6], &st->retry);
         st->has_retry = st->retry.timeout > 0 || st->retry.retries > 0;
+        if (v[10].set) {
+            push_field(L, t, "breaker");
+            fval b[4];
+            read_record(r, -1, "breaker", R_BREAKER, NDESC(R_BREAKER), b);
+            st->breaker.failures = (uint32_t)b[1].i;
+            st->breaker.open_for = b[2].num;
+            st->breaker.probes = (uint32_t)b[3].i;
+            st->has_breaker = 1;
+            lua_pop(L, 1);
+        }
+        if (v[11].set) {   /* the fallback: one sub-sequence */
+            st->subs = arena_alloc(r, 1, sizeof *st->subs);
+            push_field(L, t, "fallback");
+            read_seq(r, -1, &st->subs[0], depth + 1);
+            lua_pop(L, 1);
+            st->n = 1;
+        }
         break;
     case SS_PARALLEL: {
         read_record(r, t, opname, S_PARALLEL, NDESC(S_PARALLEL), v);
@@ -1257,8 +1281,21 @@ static int compile_step(builder *b, uint32_t s, uint32_t ep, const spec_step *st
     }
     case SS_CALL:
         rc = sim_op_call(e, s, ep, st->service, st->endpoint, st->blocking);
-        if (rc == SIM_OK && st->has_retry)
+        if (rc == SIM_OK && (st->has_retry || st->has_breaker))
             rc = sim_op_call_retry(e, s, ep, &st->retry);
+        if (rc == SIM_OK && st->has_breaker)
+            rc = sim_op_call_breaker(e, s, ep, &st->breaker);
+        if (rc == SIM_OK && st->n == 1) {
+            /* call; a jump over the fallback; the fallback (the call's failure continuation) */
+            uint32_t call = sim_op_next_pc(e, s, ep) - 1, jump;
+            rc = sim_op_jump(e, s, ep, &jump);
+            if (rc == SIM_OK)
+                rc = sim_op_set_target(e, s, ep, call, 0, sim_op_next_pc(e, s, ep));
+            if (rc == SIM_OK)
+                rc = compile_seq(b, s, ep, &st->subs[0]);
+            if (rc == SIM_OK)
+                rc = sim_op_set_target(e, s, ep, jump, 0, sim_op_next_pc(e, s, ep));
+        }
         return rc == SIM_OK ? rc : step_fail(b, st, rc, "cannot add the call");
     case SS_PARALLEL:
         rc = sim_op_fork(e, s, ep, st->n, st->join, st->quorum, st->blocking, &pc);

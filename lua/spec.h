@@ -59,6 +59,8 @@ typedef struct spec_step {
     spec_seq *subs;                /* n sub-sequences */
     const char *where;
     int has_retry;                 /* call: a timeout or retries */
+    sim_breaker_config breaker;    /* call: its circuit breaker (has_breaker) */
+    int has_breaker;
     sim_retry_config retry;
 } spec_step;
 

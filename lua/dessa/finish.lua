@@ -107,7 +107,8 @@ local function steps_spec(list, edges)
       edges[#edges + 1] = { to = svc .. "." .. ep, where = s.where }
       check_patience(svc, s.timeout, s.where, "call")
       out[i] = put_retry({ op = "call", service = svc, endpoint = ep, blocking = s.blocking,
-                           timeout = s.timeout, where = s.where }, s)
+                           timeout = s.timeout, breaker = s.breaker, where = s.where,
+                           fallback = s.fallback and steps_spec(s.fallback, edges) }, s)
     elseif op == "parallel" then
       local branches = {}
       for j, b in ipairs_(s.branches) do branches[j] = steps_spec(b, edges) end

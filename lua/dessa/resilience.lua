@@ -78,6 +78,40 @@ local RETRIES = { desc = fmt("an integer between 0 and %d", RETRIES_MAX), fn = f
   return false
 end }
 
+-- ---- circuit breaker --------------------------------------------------------------------
+
+local BREAKER_MAX = 1000000
+local BREAKER_COUNT = { desc = fmt("an integer between 1 and %d", BREAKER_MAX), fn = function(v)
+  local ok, i = C.pos_int.fn(v)
+  if ok and i <= BREAKER_MAX then return true, i end
+  return false
+end }
+local BREAKER_SCHEMA = {
+  { "failures", BREAKER_COUNT, required = true },
+  { "open_for", C.pos_num, required = true },
+  { "probes", BREAKER_COUNT, default = 1 },
+}
+local NO_RATE = "a breaker opens on consecutive failures only: give failures = n"
+BREAKER_SCHEMA.hints = { rate = NO_RATE, window = NO_RATE, min_calls = NO_RATE }
+
+-- circuit_breaker { failures = n, open_for = s, probes = k }: for call(..., { breaker = b }).
+function API.circuit_breaker(t)
+  local where = here()
+  if not is_plain_table(t) then
+    fail(where, "circuit_breaker: expected a table, as in circuit_breaker { failures = 5, "
+      .. "open_for = 30 }, got %s", describe(t))
+  end
+  local f = check_fields("circuit_breaker", where, t, BREAKER_SCHEMA)
+  f.where = where
+  return make_object("breaker", f)
+end
+
+local BREAKER = { desc = "a circuit breaker: circuit_breaker { failures = 5, open_for = 30 }",
+  fn = function(v)
+    if KIND[v] == "breaker" then return true, DATA[v] end
+    return false
+  end }
+
 -- The retry fields of call options and of clients.
 local RETRY_FIELDS = {
   { "retries", RETRIES },
@@ -85,12 +119,19 @@ local RETRY_FIELDS = {
   { "jitter", C.oneof({ "none", "full", "equal", "decorrelated" }) },
   { "retry_budget", C.nonneg_num },
 }
+-- Fields of call options only.
+local CALL_ONLY = {
+  { "breaker", BREAKER },
+}
 
--- Adds the retry fields to a schema (a copy).
-local function with_retry(schema)
+-- Adds the retry fields to a schema (a copy); `call`: the fields of call options only too.
+local function with_retry(schema, call)
   local out = {}
   for i, rule in ipairs_(schema) do out[i] = rule end
   for _, rule in ipairs_(RETRY_FIELDS) do out[#out + 1] = rule end
+  if call then
+    for _, rule in ipairs_(CALL_ONLY) do out[#out + 1] = rule end
+  end
   out.hints = schema.hints
   return out
 end
@@ -104,6 +145,13 @@ local function retry_spec(f)
     jitter = f.jitter,
     retry_budget = f.retry_budget,
   }
+end
+
+-- The breaker of checked call options f, for the SPEC (nil without one).
+local function breaker_spec(f)
+  local b = f.breaker
+  if not b then return nil end
+  return { failures = b.failures, open_for = b.open_for, probes = b.probes, where = b.where }
 end
 
 -- ---- failures ---------------------------------------------------------------------------
@@ -162,4 +210,5 @@ return {
   API = API,
   with_retry = with_retry,
   retry_spec = retry_spec,
+  breaker_spec = breaker_spec,
 }

@@ -120,6 +120,7 @@ local function find_work(lists)
       if s.op == "work" or s.op == "io" then return s end
       local found = (s.op == "parallel" and find_work(s.branches))
         or (s.op == "branch" and find_work(s.arms))
+        or (s.op == "call" and s.fallback and find_work({ s.fallback }))
       if found then return found end
     end
   end
@@ -143,11 +144,22 @@ end
 API.work, API.sleep, API.io = dist_step("work"), dist_step("sleep"), dist_step("io")
 
 local _resilience = need("resilience")
+-- A call's fallback: steps that run in its place when it fails (work, sleep and io only).
+local FALLBACK = { desc = "a step or a list of steps (work, sleep or io)", fn = function(v, ctx)
+  local list = to_sequence(v, "call: fallback", ctx.where)
+  for i, st in ipairs_(list) do
+    if st.op ~= "work" and st.op ~= "sleep" and st.op ~= "io" then
+      return false, fmt("work, sleep or io steps (entry #%d is a %s step)", i, st.op)
+    end
+  end
+  return true, list
+end }
 local CALL_SCHEMA = _resilience.with_retry({
   { "endpoint", C.name },
   { "blocking", C.bool, default = true },
   { "timeout", C.timeout },
-})
+  { "fallback", FALLBACK },
+}, true)
 
 function API.call(target, opts)
   local where = here()
@@ -169,7 +181,9 @@ function API.call(target, opts)
   end
   local timeout = o.timeout ~= "none" and o.timeout or nil
   return step({ op = "call", target = tgt, blocking = o.blocking, where = where,
-                timeout = timeout, retry = _resilience.retry_spec(o) })
+                timeout = timeout, retry = _resilience.retry_spec(o),
+                breaker = _resilience.breaker_spec(o), fallback = o.fallback,
+                size = o.fallback and 1 + list_size(o.fallback) or 1 })
 end
 
 local PUBLISH_SCHEMA = {

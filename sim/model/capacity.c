@@ -280,6 +280,16 @@ static int publish_load(ctx *x, uint32_t broker, double w, uint32_t depth)
     return SIM_OK;
 }
 
+/* Where a call at pc goes on when it succeeds: past the jump over its fallback, if it has one
+ * (a fallback runs only when the call fails; the static load counts calls that succeed). */
+static uint32_t after_call(const sim_endpoint *ep, uint32_t pc)
+{
+    const sim_op *op = &ep->ops[pc];
+    if (op->fail_pc == pc + 2 && ep->ops[pc + 1].code == SIM_OP_JUMP)
+        return ep->ops[pc + 1].target;
+    return pc + 1;
+}
+
 static uint32_t walk_calls(ctx *x, const sim_endpoint *ep, uint32_t pc, double w)
 {
     for (;;) {
@@ -293,7 +303,7 @@ static uint32_t walk_calls(ctx *x, const sim_endpoint *ep, uint32_t pc, double w
         case SIM_OP_CALL:
             if (w > 0 && edge_add(x, x->c->first[op->target] + op->endpoint, w) != SIM_OK)
                 return SIM_PC_NONE;
-            pc++;
+            pc = after_call(ep, pc);
             break;
         case SIM_OP_PUBLISH:
             if (w > 0 && publish_load(x, op->target, w, 0) != SIM_OK)
@@ -383,7 +393,7 @@ static uint32_t walk_times(ctx *x, uint32_t s, const sim_endpoint *ep, uint32_t 
                 st->hold += m;
             else
                 st->seg += top;
-            pc++;
+            pc = after_call(ep, pc);
             break;
         }
         case SIM_OP_PUBLISH:

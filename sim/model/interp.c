@@ -95,21 +95,41 @@ int sim_interp_call(sim_engine *e, sim_req *from, sim_service *s, uint32_t ep)
     return e->err ? e->err : SIM_OK;
 }
 
-/* One attempt of the call at r->pc: a new wait, the call, and the attempt's timeout. */
-static void call_attempt(sim_engine *e, sim_req *r, const sim_op *op)
+static void on_breaker_open(sim_engine *e, sim_event *ev);
+
+/* An attempt of a call with a policy: its breaker may refuse it (a failure at once, through a
+ * zero-delay event, so no handler runs inside another); else the call and its timeout. */
+static void call_attempt_policy(sim_engine *e, sim_req *r, const sim_op *op, uint32_t token)
 {
-    uint32_t token = sim_req_new_wait(e, r);
+    sim_retry *p = &r->ep->retries[op->policy - 1];
+    if (r->attempt == 0)
+        sim_retry_first(p);
+    if (p->brk.on) {
+        r->brk = sim_breaker_admit(&p->brk, e->now, e->cfg.warmup);
+        if (!r->brk) {
+            r->ev = sim_engine_after(e, 0, on_breaker_open, r, token);
+            return;
+        }
+    }
     if (!op->blocking && r->kind == SIM_REQ_CALL)
         sim_service_release_worker(e, r);
     if (sim_interp_call(e, r, &e->svcs[op->target], op->endpoint) != SIM_OK)
         return;
+    if (p->cfg.timeout > 0)
+        r->ev = sim_engine_after(e, p->cfg.timeout, on_call_timeout, r, token);
+}
+
+/* One attempt of the call at r->pc: a new wait, the call, and the attempt's timeout. */
+static void call_attempt(sim_engine *e, sim_req *r, const sim_op *op)
+{
+    uint32_t token = sim_req_new_wait(e, r);
     if (SIM_UNLIKELY(op->policy)) {
-        sim_retry *p = &r->ep->retries[op->policy - 1];
-        if (r->attempt == 0)
-            sim_retry_first(p);
-        if (p->cfg.timeout > 0)
-            r->ev = sim_engine_after(e, p->cfg.timeout, on_call_timeout, r, token);
+        call_attempt_policy(e, r, op, token);
+        return;
     }
+    if (!op->blocking && r->kind == SIM_REQ_CALL)
+        sim_service_release_worker(e, r);
+    sim_interp_call(e, r, &e->svcs[op->target], op->endpoint);
 }
 
 static void on_retry(sim_engine *e, sim_event *ev)
@@ -121,10 +141,20 @@ static void on_retry(sim_engine *e, sim_event *ev)
     call_attempt(e, r, &r->ep->ops[r->pc]);
 }
 
+/* The attempt that went through the breaker of the call at r->pc ended (ok or failed). */
+static void breaker_result(sim_engine *e, sim_req *r, const sim_op *op, int ok)
+{
+    sim_breaker_result(&r->ep->retries[op->policy - 1].brk, r->brk, ok, e->now,
+                       e->cfg.warmup);
+    r->brk = 0;
+}
+
 /* The call at r->pc failed (an error reply, or `out` = timeout): retry it after its backoff if
  * its policy allows, else go to its failure continuation or fail r. */
 static void call_failed(sim_engine *e, sim_req *r, const sim_op *op, sim_cause out)
 {
+    if (r->brk)
+        breaker_result(e, r, op, 0);
     if (op->policy) {
         sim_retry *p = &r->ep->retries[op->policy - 1];
         if (r->attempt < p->cfg.retries && sim_retry_allowed(p)) {
@@ -154,6 +184,16 @@ static void on_call_timeout(sim_engine *e, sim_event *ev)
     call_failed(e, r, op, SIM_CAUSE_TIMEOUT);
 }
 
+/* The breaker refused the attempt: it fails at once, without reaching the callee. */
+static void on_breaker_open(sim_engine *e, sim_event *ev)
+{
+    sim_req *r = ev->a;
+    if (ev->u32 != r->gen || r->ev != ev)
+        return;   /* abandoned (a crash) */
+    r->ev = NULL;
+    call_failed(e, r, &r->ep->ops[r->pc], SIM_CAUSE_BREAKER_OPEN);
+}
+
 /* The reply of call c reached its parent (the handler of the reply hop). */
 void sim_interp_reply_arrived(sim_engine *e, sim_event *ev)
 {
@@ -169,6 +209,8 @@ void sim_interp_reply_arrived(sim_engine *e, sim_event *ev)
             p->ev = NULL;
         }
         if (c->outcome == SIM_CAUSE_OK) {
+            if (SIM_UNLIKELY(p->brk))
+                breaker_result(e, p, &p->ep->ops[p->pc], 1);
             p->pc++;
             proceed(e, p);
         } else {
@@ -337,7 +379,8 @@ void sim_interp_describe(const sim_engine *e, const sim_event *ev, char *buf, si
 {
     (void)e;
     if (ev->fn != on_step_done && ev->fn != on_fiber_start && ev->fn != sim_service_arrive &&
-        ev->fn != sim_interp_reply_arrived && ev->fn != on_retry)
+        ev->fn != sim_interp_reply_arrived && ev->fn != on_retry &&
+        ev->fn != on_breaker_open)
         return;
     const sim_req *r = ev->a;
     if (r->inst && r->inst->svc && r->ep)

@@ -69,6 +69,17 @@ typedef struct sim_retry_config {
                              * (a token bucket per caller); 0 = none */
 } sim_retry_config;
 
+/* A circuit breaker on a call (one per call site, shared by every replica of the caller):
+ * closed, it opens after `failures` consecutive failed attempts (error answers and timeouts);
+ * open, attempts fail at once (cause breaker_open) for `open_for` seconds; then half-open, up
+ * to `probes` attempts go through: the first success closes it, a failure opens it again. */
+#define SIM_BREAKER_MAX 1000000u
+typedef struct sim_breaker_config {
+    uint32_t failures;      /* 1 .. SIM_BREAKER_MAX */
+    double open_for;        /* > 0 */
+    uint32_t probes;        /* 1 .. SIM_BREAKER_MAX */
+} sim_breaker_config;
+
 typedef struct sim_client_config {
     uint32_t service, endpoint;   /* target */
     bool closed;                  /* closed workload (users, think) or open (arrivals) */
@@ -141,6 +152,10 @@ int sim_op_call(sim_engine *e, uint32_t s, uint32_t ep, uint32_t target, uint32_
 /* Gives the last instruction of (s, ep), a call, a timeout and retries. SIM_EINVAL when it is
  * not a call or the configuration is out of range. */
 int sim_op_call_retry(sim_engine *e, uint32_t s, uint32_t ep, const sim_retry_config *cfg);
+/* Gives the last instruction of (s, ep), a call with a policy (sim_op_call_retry, possibly all
+ * zero), a circuit breaker. SIM_EINVAL when it is not such a call, already has one, or cfg is
+ * out of range. */
+int sim_op_call_breaker(sim_engine *e, uint32_t s, uint32_t ep, const sim_breaker_config *cfg);
 int sim_op_fork(sim_engine *e, uint32_t s, uint32_t ep, uint32_t n, sim_join join,
                 uint32_t quorum, bool blocking, uint32_t *pc);
 int sim_op_choose(sim_engine *e, uint32_t s, uint32_t ep, uint32_t n, const double *probs,

@@ -158,6 +158,22 @@ int sim_op_call_retry(sim_engine *e, uint32_t s, uint32_t ep, const sim_retry_co
     return SIM_OK;
 }
 
+int sim_op_call_breaker(sim_engine *e, uint32_t s, uint32_t ep, const sim_breaker_config *cfg)
+{
+    sim_endpoint *p = endpoint_of(e, s, ep);
+    if (!p)
+        return e->ran ? SIM_ESTATE : SIM_EINVAL;
+    const sim_op *op = p->nops ? &p->ops[p->nops - 1] : NULL;
+    if (!op || op->code != SIM_OP_CALL || !op->policy || sim_breaker_check(cfg) != SIM_OK)
+        return SIM_EINVAL;
+    sim_breaker *b = &p->retries[op->policy - 1].brk;
+    if (b->on)
+        return SIM_EINVAL;
+    b->cfg = *cfg;
+    b->on = 1;
+    return SIM_OK;
+}
+
 int sim_op_publish(sim_engine *e, uint32_t s, uint32_t ep, uint32_t broker, bool ack)
 {
     if (broker >= e->nbrokers)

@@ -65,7 +65,11 @@ struct sim_req {
     uint32_t gen;               /* token of the current wait */
     uint32_t pgen;              /* the parent's token when this child was made */
     uint32_t fork_ok, fork_fail;
-    uint32_t user;              /* root of a closed client: its user */
+    union {
+        uint32_t user;          /* root of a closed client: its user */
+        uint32_t brk;           /* a call's caller: the breaker ticket of its current attempt
+                                 * (sim_breaker_admit), 0 when no breaker let it through */
+    };
     int32_t priority;
     uint64_t id;                /* unique in the run */
     uint64_t root_id;           /* id of the client request at the root */

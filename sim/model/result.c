@@ -34,7 +34,7 @@ enum { S_ARRIVALS, S_COMPLETED, S_FAILED, S_DROPPED, S_IN_FLIGHT, S_THROUGHPUT, 
 enum { FT_ATTEMPTS, FT_AVAILABILITY, FT_N };
 enum { ST_RETRIES, ST_ABANDONED, ST_UPTIME, ST_N };
 enum { PT_RETRIES, PT_UPTIME, PT_N };
-enum { ET_RETRIES, ET_ABANDONED, ET_N };
+enum { ET_RETRIES, ET_ABANDONED, ET_BREAKER_OPENS, ET_N };
 static const sim_metric_def flow_tail[FT_N] = { { "attempts", SIM_METRIC_COUNT },
                                                 { "availability", SIM_METRIC_REAL } };
 static const sim_metric_def service_tail[ST_N] = { { "retries", SIM_METRIC_COUNT },
@@ -43,7 +43,8 @@ static const sim_metric_def service_tail[ST_N] = { { "retries", SIM_METRIC_COUNT
 static const sim_metric_def replica_tail[PT_N] = { { "retries", SIM_METRIC_COUNT },
                                                    { "uptime", SIM_METRIC_REAL } };
 static const sim_metric_def endpoint_tail[ET_N] = { { "retries", SIM_METRIC_COUNT },
-                                                    { "abandoned", SIM_METRIC_COUNT } };
+                                                    { "abandoned", SIM_METRIC_COUNT },
+                                                    { "breaker_opens", SIM_METRIC_COUNT } };
 static sim_metric_def flow_defs[F_HEAD + SIM_NCAUSES + FT_N] = {
     [F_SENT] = { "sent", C },           [F_IN_FLIGHT] = { "in_flight", C },
     [F_THROUGHPUT] = { "throughput", R }, [F_LAT_MEAN] = { "latency_mean", R },
@@ -498,6 +499,10 @@ static int endpoint_result(const sim_engine *e, const sim_service *v, uint32_t j
     counts_out(&st->win, endpoint_col, E_ARRIVALS, E_IN_FLIGHT, x);
     x->m[endpoint_tail_at + ET_RETRIES].count = st->win.retries;
     x->m[endpoint_tail_at + ET_ABANDONED].count = st->win.abandoned;
+    uint64_t opens = 0;   /* the breakers of its calls */
+    for (uint32_t k = 0; k < v->eps[j].nretries; k++)
+        opens += v->eps[j].retries[k].brk.opens_win;
+    x->m[endpoint_tail_at + ET_BREAKER_OPENS].count = opens;
     x->m[E_THROUGHPUT].real = (double)st->win.by[SIM_CAUSE_OK] / window(e);
     x->m[E_RESID_MEAN].real = sim_hist_mean(&st->resid);
     x->m[E_RESID_P50].real = sim_result_quantile(sim_hist_quantile(&st->resid, 0.50));

@@ -59,3 +59,61 @@ int sim_retry_allowed(sim_retry *p)
     p->refused++;
     return 0;
 }
+
+/* ---- the circuit breaker ---------------------------------------------------------------- */
+
+int sim_breaker_check(const sim_breaker_config *c)
+{
+    int ok = c->failures >= 1 && c->failures <= SIM_BREAKER_MAX && c->probes >= 1 &&
+             c->probes <= SIM_BREAKER_MAX && c->open_for > 0 && c->open_for < INFINITY;
+    return ok ? SIM_OK : SIM_EINVAL;
+}
+
+static void breaker_enter(sim_breaker *b, sim_breaker_state st, double now, double warmup)
+{
+    b->state = (uint8_t)st;
+    b->epoch++;
+    b->since = now;
+    b->fails = 0;
+    b->probing = 0;
+    if (st == SIM_BREAKER_OPEN) {
+        b->opens++;
+        if (now >= warmup)
+            b->opens_win++;
+    }
+}
+
+uint32_t sim_breaker_admit(sim_breaker *b, double now, double warmup)
+{
+    switch ((sim_breaker_state)b->state) {
+    case SIM_BREAKER_CLOSED:
+        return b->epoch + 1;
+    case SIM_BREAKER_OPEN:
+        if (now < b->since + b->cfg.open_for)
+            return 0;
+        breaker_enter(b, SIM_BREAKER_HALF, now, warmup);
+        break;
+    case SIM_BREAKER_HALF:
+        if (b->probing >= b->cfg.probes && now >= b->since + b->cfg.open_for)
+            breaker_enter(b, SIM_BREAKER_HALF, now, warmup);
+        break;
+    }
+    if (b->probing >= b->cfg.probes)
+        return 0;
+    b->probing++;
+    return b->epoch + 1;
+}
+
+void sim_breaker_result(sim_breaker *b, uint32_t ticket, int ok, double now, double warmup)
+{
+    if (ticket != b->epoch + 1)
+        return;   /* let through in an earlier state: its answer comes too late to count */
+    if (b->state == SIM_BREAKER_HALF) {
+        breaker_enter(b, ok ? SIM_BREAKER_CLOSED : SIM_BREAKER_OPEN, now, warmup);
+    } else if (b->state == SIM_BREAKER_CLOSED) {
+        if (ok)
+            b->fails = 0;
+        else if (++b->fails >= b->cfg.failures)
+            breaker_enter(b, SIM_BREAKER_OPEN, now, warmup);
+    }
+}

@@ -18,11 +18,28 @@
 #include "core/rng.h"
 #include "model/model.h"
 
+/* A circuit breaker's state. Each state change starts a new epoch; an attempt that went
+ * through carries the epoch it started in, and a result from an earlier epoch (a call let
+ * through before the breaker opened, answering late) changes nothing. */
+typedef enum { SIM_BREAKER_CLOSED, SIM_BREAKER_OPEN, SIM_BREAKER_HALF } sim_breaker_state;
+typedef struct sim_breaker {
+    sim_breaker_config cfg;
+    uint8_t on;             /* the call has a breaker */
+    uint8_t state;          /* sim_breaker_state */
+    uint32_t epoch;         /* state changes so far */
+    uint32_t fails;         /* closed: consecutive failed attempts */
+    uint32_t probing;       /* half-open: probes let through in this epoch */
+    double since;           /* when the current state began */
+    uint64_t opens;         /* times it opened (whole run) */
+    uint64_t opens_win;     /* ... in the statistics window */
+} sim_breaker;
+
 typedef struct sim_retry {
     sim_retry_config cfg;
     sim_rng rng;            /* jitter draws */
     double tokens;          /* the budget's bucket */
     uint64_t refused;       /* retries the budget did not allow */
+    sim_breaker brk;        /* its circuit breaker (brk.on) */
 } sim_retry;
 
 /* SIM_OK when cfg is in range (timeouts, delays and budget finite and non-negative, retries at
@@ -38,5 +55,16 @@ static inline void sim_retry_first(sim_retry *p)
 }
 /* Whether a retry may be made now (takes a token from the budget when there is one). */
 int sim_retry_allowed(sim_retry *p);
+
+/* SIM_OK when cfg is in range (failures and probes 1 .. SIM_BREAKER_MAX, open_for positive and
+ * finite), else SIM_EINVAL. */
+int sim_breaker_check(const sim_breaker_config *cfg);
+/* An attempt at time now: 0 when the breaker refuses it, else its epoch + 1 (never 0), which
+ * the attempt hands back to sim_breaker_result. Open past open_for becomes half-open; half-open
+ * with every probe used for open_for seconds (their callers were lost in a crash, or wait
+ * without a timeout) lets new probes through. */
+uint32_t sim_breaker_admit(sim_breaker *b, double now, double warmup);
+/* The result of an attempt admitted with `ticket`: ok or failed (an error answer, a timeout). */
+void sim_breaker_result(sim_breaker *b, uint32_t ticket, int ok, double now, double warmup);
 
 #endif

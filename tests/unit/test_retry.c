@@ -1,6 +1,7 @@
 /* test_retry: unit tests of the retry policies (model/retry): the backoff before each retry
  * (constant, exponential, its cap), the range and mean of every jitter, and the retry budget's
- * token bucket — each against the definition, not against earlier output. */
+ * token bucket — each against the definition, not against earlier output; and the circuit
+ * breaker's state machine (docs/model.md, "Circuit breakers") step by step. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -131,6 +132,118 @@ static void test_check(void **state)
     assert_int_equal(sim_retry_check(&p.cfg), SIM_EINVAL);
 }
 
+
+static sim_breaker breaker(uint32_t failures, double open_for, uint32_t probes)
+{
+    sim_breaker b;
+    memset(&b, 0, sizeof b);
+    b.cfg.failures = failures;
+    b.cfg.open_for = open_for;
+    b.cfg.probes = probes;
+    b.on = 1;
+    return b;
+}
+
+static void test_breaker_check(void **state)
+{
+    (void)state;
+    sim_breaker_config c = { 5, 30, 1 };
+    assert_int_equal(sim_breaker_check(&c), SIM_OK);
+    c.failures = 0;
+    assert_int_equal(sim_breaker_check(&c), SIM_EINVAL);
+    c.failures = SIM_BREAKER_MAX + 1;
+    assert_int_equal(sim_breaker_check(&c), SIM_EINVAL);
+    c = (sim_breaker_config){ 5, 0, 1 };
+    assert_int_equal(sim_breaker_check(&c), SIM_EINVAL);
+    c.open_for = INFINITY;
+    assert_int_equal(sim_breaker_check(&c), SIM_EINVAL);
+    c.open_for = NAN;
+    assert_int_equal(sim_breaker_check(&c), SIM_EINVAL);
+    c = (sim_breaker_config){ 5, 30, 0 };
+    assert_int_equal(sim_breaker_check(&c), SIM_EINVAL);
+}
+
+/* Closed: F consecutive failures open it; a success in between starts the count again. */
+static void test_breaker_opens(void **state)
+{
+    (void)state;
+    sim_breaker b = breaker(3, 10, 1);
+    uint32_t t;
+    for (int i = 0; i < 2; i++) {
+        t = sim_breaker_admit(&b, 1, 0);
+        assert_true(t != 0);
+        sim_breaker_result(&b, t, 0, 1, 0);
+    }
+    t = sim_breaker_admit(&b, 1, 0);
+    sim_breaker_result(&b, t, 1, 1, 0);   /* a success: the count is back to 0 */
+    for (int i = 0; i < 2; i++) {
+        t = sim_breaker_admit(&b, 2, 0);
+        sim_breaker_result(&b, t, 0, 2, 0);
+    }
+    assert_int_equal(b.state, SIM_BREAKER_CLOSED);
+    t = sim_breaker_admit(&b, 2, 0);
+    sim_breaker_result(&b, t, 0, 2.5, 0);
+    assert_int_equal(b.state, SIM_BREAKER_OPEN);
+    assert_int_equal(b.opens, 1);
+    /* open until 12.5: refused; from 12.5 one probe; the next refused while it runs */
+    assert_int_equal(sim_breaker_admit(&b, 12.4, 0), 0);
+    uint32_t probe = sim_breaker_admit(&b, 12.5, 0);
+    assert_true(probe != 0);
+    assert_int_equal(b.state, SIM_BREAKER_HALF);
+    assert_int_equal(sim_breaker_admit(&b, 12.6, 0), 0);
+    sim_breaker_result(&b, probe, 0, 13, 0);   /* failed: open again until 23 */
+    assert_int_equal(b.state, SIM_BREAKER_OPEN);
+    assert_int_equal(b.opens, 2);
+    assert_int_equal(sim_breaker_admit(&b, 22.9, 0), 0);
+    probe = sim_breaker_admit(&b, 23, 0);
+    assert_true(probe != 0);
+    sim_breaker_result(&b, probe, 1, 23.1, 0);   /* succeeded: closed */
+    assert_int_equal(b.state, SIM_BREAKER_CLOSED);
+    assert_int_equal(b.opens, 2);
+    assert_true(sim_breaker_admit(&b, 23.2, 0) != 0);
+}
+
+/* An answer from an earlier state changes nothing: a call sent while closed that fails after
+ * the breaker opened, or succeeds while it is half-open, is not a probe. */
+static void test_breaker_late_answers(void **state)
+{
+    (void)state;
+    sim_breaker b = breaker(1, 10, 1);
+    uint32_t early = sim_breaker_admit(&b, 0, 0), first = sim_breaker_admit(&b, 0, 0);
+    sim_breaker_result(&b, first, 0, 1, 0);   /* opens at 1 */
+    assert_int_equal(b.state, SIM_BREAKER_OPEN);
+    sim_breaker_result(&b, early, 0, 2, 0);   /* late: it stays open until 11, opened once */
+    assert_int_equal(b.opens, 1);
+    assert_int_equal(sim_breaker_admit(&b, 10.9, 0), 0);
+    uint32_t probe = sim_breaker_admit(&b, 11, 0);
+    assert_true(probe != 0);
+    sim_breaker_result(&b, early, 1, 11.5, 0);   /* a late success is not the probe's */
+    assert_int_equal(b.state, SIM_BREAKER_HALF);
+    sim_breaker_result(&b, probe, 0, 12, 0);
+    assert_int_equal(b.state, SIM_BREAKER_OPEN);
+    assert_int_equal(b.opens, 2);
+}
+
+/* Half-open lets exactly `probes` through; if none answers for open_for (their callers were
+ * lost), new probes go. Openings before the warm-up are not in the window's count. */
+static void test_breaker_probes(void **state)
+{
+    (void)state;
+    sim_breaker b = breaker(1, 5, 2);
+    sim_breaker_result(&b, sim_breaker_admit(&b, 0, 10), 0, 0, 10);
+    assert_int_equal(b.opens, 1);
+    assert_int_equal(b.opens_win, 0);
+    assert_true(sim_breaker_admit(&b, 5, 10) != 0);
+    assert_true(sim_breaker_admit(&b, 5, 10) != 0);
+    assert_int_equal(sim_breaker_admit(&b, 6, 10), 0);
+    assert_int_equal(sim_breaker_admit(&b, 9.9, 10), 0);
+    uint32_t again = sim_breaker_admit(&b, 10, 10);   /* nobody answered: new probes */
+    assert_true(again != 0);
+    sim_breaker_result(&b, again, 0, 10.5, 10);
+    assert_int_equal(b.opens, 2);
+    assert_int_equal(b.opens_win, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -139,6 +252,10 @@ int main(void)
         cmocka_unit_test(test_decorrelated_jitter),
         cmocka_unit_test(test_budget),
         cmocka_unit_test(test_check),
+        cmocka_unit_test(test_breaker_check),
+        cmocka_unit_test(test_breaker_opens),
+        cmocka_unit_test(test_breaker_late_answers),
+        cmocka_unit_test(test_breaker_probes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
