@@ -58,6 +58,25 @@ if has_gnuplot; then
         st=$?; check "gnuplot plots/$c.gp on its own: $(grep -iv warning "$tmp/err" | head -2)" $st
         svg "$tmp/alone-$c.svg"; check "standalone $c.svg valid" $?
     done
+    # Failures from faults.csv: a scheduled outage (the same in every replication) is shaded on
+    # the chart of the mean; random crashes, which differ between replications, only on a chart
+    # of one replication (--rep N), never on the mean of lines they do not belong to.
+    printf '%s\n' 'local db = service "db" { workers = 4, work = exp(0.01) }' \
+        'client "c" { target = db, arrivals = poisson(20), timeout = 1 }' \
+        'if param("crashes", false) then crash { target = db, mttf = exp(60), mttr = exp(5) }' \
+        'else outage { target = db, at = 100, duration = 30 } end' 'run { duration = 300 }' \
+        > "$tmp/fail.lua"
+    pink() { grep -c 'rgb(246, 213, 213)' "$1"; }
+    "$dessa" run "$tmp/fail.lua" -q -o "$tmp/out1" --reps 2 &&
+        "$dessa" plot "$tmp/out1" -q --format svg
+    st=$?; check "plot a run with an outage" $st
+    [ "$(pink "$tmp/out1/timeseries.svg")" -gt 0 ]; check "the outage shaded on the mean" $?
+    "$dessa" run "$tmp/fail.lua" -q -o "$tmp/out2" --reps 2 --set crashes=true &&
+        "$dessa" plot "$tmp/out2" -q --format svg
+    st=$?; check "plot a run with random crashes" $st
+    [ "$(pink "$tmp/out2/timeseries.svg")" -eq 0 ]; check "random crashes not shaded on the mean" $?
+    "$dessa" plot "$tmp/out2" -q --format svg --rep 1
+    [ "$(pink "$tmp/out2/timeseries.svg")" -gt 0 ]; check "random crashes shaded on one replication" $?
     # The hook for failures: intervals shaded on the time axis, with their labels.
     gnuplot -e "dir='$tmp/chain'; fmt='svg'; out='$tmp/shade.svg'; shade='120 180 db down;400 420 cut'" \
         plots/timeseries.gp 2>/dev/null

@@ -279,6 +279,52 @@ int plot_fits(const char *dir, const plot_chart *c, const char **why)
  * PLOT_MAX_SHADE in all. NULL when there are none or on out of memory. */
 #define PLOT_MAX_SHADE 400
 #define PLOT_LABEL_SHADE 6
+/* Whether every one of nreps replications has the same failures as replication 0 in the rows
+ * of faults.csv (text): the same times, targets, kinds and events, in the same order. */
+static int same_failures(const char *text, long nreps)
+{
+    const char *line = strchr(text, '\n');
+    if (!line || nreps < 1)
+        return 0;
+    line++;
+    const char *first0 = NULL, *end0 = NULL;   /* replication 0's rows */
+    const char *twin = NULL;   /* the row of replication 0 the current row must repeat */
+    long reps = 0, cur = -1;
+    while (*line) {
+        const char *eol = strchr(line, '\n');
+        eol = eol ? eol : line + strlen(line);
+        const char *comma = memchr(line, ',', (size_t)(eol - line));
+        if (!comma)
+            return 0;
+        long r = strtol(line, NULL, 10);
+        if (r != cur) {   /* a new replication's rows start here */
+            if (cur == 0)
+                end0 = line;
+            else if (cur > 0 && twin != end0)
+                return 0;   /* fewer rows than replication 0 */
+            if (r == 0)
+                first0 = line;
+            cur = r;
+            reps++;
+            twin = first0;
+        }
+        if (cur > 0) {   /* the same row as replication 0's, but for its number */
+            if (!first0 || !end0 || twin >= end0)
+                return 0;
+            const char *teol = strchr(twin, '\n');
+            teol = teol ? teol : twin + strlen(twin);
+            const char *tc = memchr(twin, ',', (size_t)(teol - twin));
+            if (!tc || teol - tc != eol - comma || memcmp(tc, comma, (size_t)(eol - comma)))
+                return 0;
+            twin = *teol ? teol + 1 : teol;
+        }
+        line = *eol ? eol + 1 : eol;
+    }
+    if (cur > 0 && twin != end0)
+        return 0;
+    return first0 && reps == nreps;
+}
+
 char *plot_fault_shade(const char *dir, long rep, double end)
 {
     char path[4096];
@@ -286,6 +332,19 @@ char *plot_fault_shade(const char *dir, long rep, double end)
     char *text = rundir_slurp(path, NULL);
     if (!text)
         return NULL;
+    if (rep < 0) {   /* the mean of the replications: only failures they all had */
+        snprintf(path, sizeof path, "%s/run.json", dir);
+        char *rj = rundir_slurp(path, NULL), err[64];
+        json_val *run = rj ? json_parse(rj, err, sizeof err) : NULL;
+        const json_val *reps = json_get(run, "reps");
+        int same = reps && reps->type == JSON_NUM && same_failures(text, (long)reps->num);
+        json_free(run);
+        free(rj);
+        if (!same) {
+            free(text);
+            return NULL;
+        }
+    }
     enum { MAXROWS = 4096 };
     struct { double t; char who[232]; int start; } *rows = calloc(MAXROWS, sizeof *rows);
     size_t n = 0;

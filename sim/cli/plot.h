@@ -136,9 +136,10 @@ int plot_start(plot_job *j, const char *dir, const plot_chart *c, const char *fm
 int plot_start_vars(plot_job *j, const char *dir, const plot_chart *c, const char *fmt,
                     const char *dest, const char *caption, double warmup, long rep,
                     const char *vars);
-/* The gnuplot assignment of `shade` for the failures of replication rep (0 when rep < 0) in
- * DIR/faults.csv, each start paired with its end (or `end`, the run's end); NULL when there are
- * none. The caller frees it. */
+/* The gnuplot assignment of `shade` for the failures of replication rep in DIR/faults.csv, each
+ * start paired with its end (or `end`, the run's end); for rep < 0 (a chart of the mean across
+ * replications) those of replication 0 when every replication had the same (scheduled outages),
+ * none when they differ (random crashes). NULL when there are none. The caller frees it. */
 char *plot_fault_shade(const char *dir, long rep, double end);
 /* Waits for j; the file is put in place only when gnuplot succeeded. 0, or 1 after printing
  * why (and nothing left behind). */
