@@ -6,12 +6,7 @@
 # every run (a run whose ledger fails exits 1).
 . "$2/tests/lib/common.sh" "$@"
 
-run() {
-    local name=$1 file=$2
-    shift 2
-    "$dessa" run "$file" -q -o "$tmp/$name" "$@" 2>"$tmp/$name.err"
-    check "$name: runs, ledger balanced ($(head -c 300 "$tmp/$name.err"))" $?
-}
+run() { run_into "$@"; }   # tests/lib/common.sh
 
 # stat DIR SCRIPT: the Python SCRIPT with the rows of DIR (flows, services, endpoints,
 # timeseries) and `expect(...)`, the breaker's state machine replayed by hand on the client's

@@ -6,13 +6,7 @@
 # ledger balances in every run (a run whose ledger fails exits 1).
 . "$2/tests/lib/common.sh" "$@"
 
-# run NAME SCENARIO ARGS...: runs into $tmp/NAME; the status is checked.
-run() {
-    local name=$1 file=$2
-    shift 2
-    "$dessa" run "$file" -q -o "$tmp/$name" "$@" 2>"$tmp/$name.err"
-    check "$name: runs, ledger balanced ($(head -c 300 "$tmp/$name.err"))" $?
-}
+run() { run_into "$@"; }   # tests/lib/common.sh
 
 # stat DIR SCRIPT: runs the Python SCRIPT with the CSV rows of DIR loaded (flows, services,
 # replicas, faults: lists of dicts) and `ci(xs)` (mean, 99% half-width); it prints what failed.
