@@ -59,12 +59,7 @@ void sim_hist_add_slow_(sim_hist *h, double v)
         }
         (*c)++;
     }
-    h->count++;
-    h->sum += v;
-    if (v < h->min)
-        h->min = v;
-    if (v > h->max)
-        h->max = v;
+    sim_hist_note_(h, v);
 }
 
 void sim_hist_fini(sim_hist *h)

@@ -87,6 +87,17 @@ static inline long sim_hist_index(double v)
     return key - (long)(1023 + SIM_HIST_MIN_EXP) * SIM_HIST_SUB + 1;
 }
 
+/* The exact summary of a value just counted in its bucket: count, sum, min, max. */
+static inline void sim_hist_note_(sim_hist *h, double v)
+{
+    h->count++;
+    h->sum += v;
+    if (v < h->min)
+        h->min = v;
+    if (v > h->max)
+        h->max = v;
+}
+
 /* The slow path of sim_hist_add: NaN, values outside the covered range, an octave's first
  * value. */
 void sim_hist_add_slow_(struct sim_hist *h, double v);
@@ -108,12 +119,7 @@ static inline void sim_hist_add(sim_hist *h, double v)
         return;
     }
     o[j % SIM_HIST_SUB]++;
-    h->count++;
-    h->sum += v;
-    if (v < h->min)
-        h->min = v;
-    if (v > h->max)
-        h->max = v;
+    sim_hist_note_(h, v);
 }
 
 /* Adds every value of src into dst (both initialised, dst != src): afterwards dst equals a histogram
