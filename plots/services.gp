@@ -1,7 +1,7 @@
 # services.gp — where the time goes at each service, from services.csv.
 # Left: each service's thread pool split into threads working (in a work step), blocked (held
 # while waiting on a call, io or a join) and idle, as shares of the pool, with the pool size under
-# the name. Right: the cores its work keeps busy (time-average), with the CPU utilisation when
+# the name. Right: the cores its work keeps busy (time-average), with the CPU utilization when
 # its cores are limited. Means across replications (rep = -1) or one replication (rep = N).
 #   gnuplot -e "dir='out/sync_chain'" plots/services.gp          -> out/sync_chain/services.png
 dessa_dir(p) = (dd_i = strstrt(p, '/')) == 0 ? '' : p[1:dd_i] . dessa_dir(p[dd_i + 1:])
@@ -14,8 +14,8 @@ services = names_acc
 ns = words(services)
 is(name) = strcol("service") eq name && sel(column("rep"))
 
-# Per row: utilisation u = held / pool, w working and b blocked threads. A pool without a size
-# (an infinite server, processor sharing) has no utilisation: its shares are NaN.
+# Per row: utilization u = held / pool, w working and b blocked threads. A pool without a size
+# (an infinite server, processor sharing) has no utilization: its shares are NaN.
 held_share(part) = column("threads_working") + column("threads_blocked") > 0 ? \
     column("utilization") * part / (column("threads_working") + column("threads_blocked")) : 0
 array work[ns]; array block[ns]; array idle[ns]; array pool[ns]

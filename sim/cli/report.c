@@ -132,12 +132,14 @@ static const col service_queues[] = {
 static const col service_threads[] = {
     { "utilization", "threads held (share)", 1, 3, 0 },
     { "threads_working", "working", 1, 2, 0 }, { "threads_blocked", "blocked", 1, 2, 0 },
-    { "cores_busy", "cores busy", 1, 2, 0 }, { "cpu_utilization", "CPU utilisation", 1, 3, 0 },
+    { "cores_busy", "cores busy", 1, 2, 0 }, { "cpu_utilization", "CPU utilization", 1, 3, 0 },
 };
 static const col broker_counts[] = {
     { "published", "published", 1, 0, 0 }, { "delivered", "delivered", 1, 0, 0 },
     { "acked", "acked", 1, 0, 0 }, { "redelivered", "redelivered", 1, 0, 1 },
-    { "duplicates", "duplicates", 1, 0, 1 }, { "dead_lettered", "dead-lettered", 1, 0, 1 },
+    { "duplicates", "duplicates", 1, 0, 1 },
+    { "duplicates_suppressed", "duplicates suppressed", 1, 0, 1 },
+    { "dead_lettered", "dead-lettered", 1, 0, 1 },
     { "lost", "lost", 1, 0, 0 }, { "dropped", "dropped", 1, 0, 0 },
     { "buffered", "buffered", 1, 0, 0 }, { "in_flight", "in flight", 1, 0, 0 },
     { "out_of_order", "out of order", 1, 0, 1 },
