@@ -94,6 +94,7 @@ void sim_engine_fail(sim_engine *e, int code, const char *fmt, ...)
     if (e->err)
         return;
     e->err = code;
+    e->check_at = 0;   /* the run loop stops after the running handler */
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(e->errmsg, sizeof e->errmsg, fmt, ap);
@@ -264,6 +265,39 @@ const uint32_t sim_nkinds = sizeof sim_kinds / sizeof sim_kinds[0];
 /* Past the guard: watches the next events to say what keeps firing, then fails the run. */
 static void stall_watch(sim_engine *e, const sim_event *ev);
 
+/* The loop's slow path, at event count n (check_at reached): stops on an error; every
+ * SIM_PROGRESS_EVERY events raises the stall guard with the pending events and calls the
+ * progress hook; watches and then fails a run whose clock stopped (more than stall_limit events
+ * at one instant). Sets the next check_at. Nonzero: stop the loop. */
+static int checkpoint(sim_engine *e, const sim_event *ev, uint64_t n)
+{
+    if (e->err)
+        return 1;
+    if (n >= e->next_check) {
+        e->next_check += SIM_PROGRESS_EVERY;
+        /* Large models may legitimately do more at one instant: the guard scales with the
+         * pending events (not with requests, which a zero-time loop can pile up), never below
+         * its floor. */
+        uint64_t pending = e->events.live;
+        if (64 * pending > e->stall_limit)
+            e->stall_limit = 64 * pending;
+        if (e->progress && e->progress(e->progress_ud, e->now, n)) {
+            sim_engine_fail(e, SIM_ESTOPPED, "stopped at t = %g", e->now);
+            return 1;
+        }
+    }
+    e->same_instant = n - e->instant_start;
+    uint64_t at = e->instant_start + e->stall_limit + 1;   /* the first count past the guard */
+    if (e->same_instant > e->stall_limit) {
+        stall_watch(e, ev);
+        if (e->err)
+            return 1;
+        at = n + 1;   /* watched event by event */
+    }
+    e->check_at = at < e->next_check ? at : e->next_check;
+    return 0;
+}
+
 int sim_engine_run(sim_engine *e)
 {
     if (e->ran)
@@ -287,7 +321,10 @@ int sim_engine_run(sim_engine *e)
 
     const sim_time end = e->cfg.duration;
     sim_calendar *cal = &e->cal;
-    uint64_t n = 0, next_check = SIM_PROGRESS_EVERY;
+    uint64_t n = 0;
+    e->next_check = SIM_PROGRESS_EVERY;
+    e->check_at = e->next_check;
+    e->instant_start = 0;
     for (;;) {
         sim_event *ev;
         if (e->imm_n) {
@@ -309,7 +346,7 @@ int sim_engine_run(sim_engine *e)
             ev = sim_calendar_pop(cal);
             if (ev->time > e->now) {
                 e->now = ev->time;
-                e->same_instant = 0;
+                e->instant_start = n;
             }
             ev->state = SIM_EV_RUNNING;
             e->running = ev;
@@ -318,24 +355,10 @@ int sim_engine_run(sim_engine *e)
                 event_put(e, ev);
         }
         e->running = NULL;
-        n++;
-        if (++e->same_instant > e->stall_limit)
-            stall_watch(e, ev);
-        if (e->err)
+        /* One compare per event: check_at is the next event count at which anything needs a
+         * look (an error, which sets it to 0; the progress hook; a possible stall). */
+        if (SIM_UNLIKELY(++n >= e->check_at) && checkpoint(e, ev, n))
             break;
-        if (n >= next_check) {
-            next_check += SIM_PROGRESS_EVERY;
-            /* Large models may legitimately do more at one instant: the guard scales with
-             * the pending events (not with requests, which a zero-time loop can pile up),
-             * never below its floor. */
-            uint64_t pending = e->events.live;
-            if (64 * pending > e->stall_limit)
-                e->stall_limit = 64 * pending;
-            if (e->progress && e->progress(e->progress_ud, e->now, n)) {
-                sim_engine_fail(e, SIM_ESTOPPED, "stopped at t = %g", e->now);
-                break;
-            }
-        }
     }
     e->nevents = n;
     if (e->err)

@@ -64,7 +64,10 @@ struct sim_engine {
     sim_event imm_ev;           /* what an immediate handler is given as its event */
     sim_event *running;         /* the event whose handler is running */
     uint64_t nevents;
-    uint64_t same_instant;      /* events since the clock last moved */
+    uint64_t same_instant;      /* events since the clock last moved (at the last check) */
+    uint64_t instant_start;     /* the event count when the clock last moved */
+    uint64_t check_at;          /* the event count at which the loop next looks (0: failed) */
+    uint64_t next_check;        /* the event count of the next progress call */
     uint64_t stall_limit;
     char stall_what[2][200];    /* what a stall's events are: a client's, an endpoint's */
     uint64_t next_id;
