@@ -42,8 +42,7 @@ void *sim_pool_grow_get(sim_pool *p)
     }
     void *o = p->bump;
     p->bump += p->size;
-    if (++p->live > p->peak)
-        p->peak = p->live;
+    p->live++;
     sim_pool_mark_(p, o, 0);
     return o;
 }

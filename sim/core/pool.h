@@ -23,7 +23,7 @@ typedef struct sim_pool {
     size_t nslabs, slab_cap;
     void *free;         /* singly linked through the first word of free objects */
     char *bump, *end;   /* the newest slab's slots never handed out: [bump, end) */
-    size_t live, peak;
+    size_t live;        /* objects handed out and not put back */
 } sim_pool;
 
 void sim_pool_init(sim_pool *p, size_t size, size_t per_slab);
@@ -51,8 +51,7 @@ static inline void *sim_pool_get(sim_pool *p)
     if (!o)
         return sim_pool_grow_get(p);
     p->free = *(void **)o;
-    if (++p->live > p->peak)
-        p->peak = p->live;
+    p->live++;
     sim_pool_mark_(p, o, 0);
     return o;
 }
@@ -69,6 +68,16 @@ static inline void sim_pool_put(sim_pool *p, void *o)
     *(void **)o = p->free;
     p->free = o;
     p->live--;
+}
+
+/* The most objects ever live at once: a slot is carved only when none is free, so this is the
+ * number of slots ever handed out (kept off the hot path). */
+static inline size_t sim_pool_peak(const sim_pool *p)
+{
+    if (p->nslabs == 0)
+        return 0;
+    return (p->nslabs - 1) * p->per_slab +
+           (size_t)(p->bump - (char *)p->slabs[p->nslabs - 1]) / p->size;
 }
 
 /* Calls fn on every slot ever handed out (live or back on the free list); the caller tells live

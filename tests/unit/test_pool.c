@@ -50,7 +50,7 @@ static void test_init_rounding(void **state)
     assert_int_equal(p.size, sizeof(void *));
     assert_int_equal(p.per_slab, 1024);   /* 0 means the default */
     assert_int_equal(p.live, 0);
-    assert_int_equal(p.peak, 0);
+    assert_int_equal(sim_pool_peak(&p), 0);
     assert_int_equal(p.nslabs, 0);
     assert_null(p.free);
     sim_pool_fini(&p);
@@ -77,17 +77,17 @@ static void test_get_put_reuse(void **state)
     assert_ptr_not_equal(a, b);
     assert_int_equal(p.nslabs, 1);
     assert_int_equal(p.live, 2);
-    assert_int_equal(p.peak, 2);
+    assert_int_equal(sim_pool_peak(&p), 2);
     /* The free list is last in, first out: the object just put back comes out next. */
     sim_pool_put(&p, a);
     assert_int_equal(p.live, 1);
-    assert_int_equal(p.peak, 2);
+    assert_int_equal(sim_pool_peak(&p), 2);
     void *c = sim_pool_get(&p);
     assert_ptr_equal(c, a);
     sim_pool_put(&p, b);
     sim_pool_put(&p, c);
     assert_int_equal(p.live, 0);
-    assert_int_equal(p.peak, 2);
+    assert_int_equal(sim_pool_peak(&p), 2);
     void *d = sim_pool_get(&p);
     void *f = sim_pool_get(&p);
     assert_ptr_equal(d, c);
@@ -110,7 +110,7 @@ static void test_growth_across_slabs(void **state)
         obj[i] = sim_pool_get(&p);
         assert_non_null(obj[i]);
         assert_int_equal(p.live, i + 1);
-        assert_int_equal(p.peak, i + 1);
+        assert_int_equal(sim_pool_peak(&p), i + 1);
         assert_int_equal(p.nslabs, i / PER + 1);
         /* Fill the whole object with a pattern that the later checks verify. */
         memset(obj[i], (int)(i % 251) + 1, size);
@@ -136,7 +136,7 @@ static void test_growth_across_slabs(void **state)
         sim_pool_put(&p, obj[i]);
     size_t kept = N / 2;
     assert_int_equal(p.live, kept);
-    assert_int_equal(p.peak, N);
+    assert_int_equal(sim_pool_peak(&p), N);
     for (size_t i = 1; i < N; i += 2) {
         const unsigned char *q = obj[i];
         for (size_t k = 0; k < size; k++)
@@ -151,13 +151,13 @@ static void test_growth_across_slabs(void **state)
     }
     assert_int_equal(p.nslabs, slabs);
     assert_int_equal(p.live, N);
-    assert_int_equal(p.peak, N);
+    assert_int_equal(sim_pool_peak(&p), N);
     /* One more must grow by one slab and raise the peak. */
     void *extra = sim_pool_get(&p);
     assert_non_null(extra);
     assert_false(contains(sorted, N, extra));
     assert_int_equal(p.live, N + 1);
-    assert_int_equal(p.peak, N + 1);
+    assert_int_equal(sim_pool_peak(&p), N + 1);
     assert_int_equal(p.nslabs, slabs + (N % PER == 0 ? 1 : 0));
     sim_pool_fini(&p);
     free(sorted);
@@ -238,7 +238,7 @@ static void test_grow_failure_keeps_pool_usable(void **state)
     c.fail_at = c.calls + 1;
     assert_null(sim_pool_get(&p));
     assert_int_equal(p.live, 2);
-    assert_int_equal(p.peak, 2);
+    assert_int_equal(sim_pool_peak(&p), 2);
     assert_int_equal(p.nslabs, 1);
     /* Objects put back can still be handed out. */
     sim_pool_put(&p, a);
@@ -256,12 +256,37 @@ static void test_grow_failure_keeps_pool_usable(void **state)
     sim_alloc_set(NULL, NULL);
 }
 
+/* The peak is the most objects live at once, across slabs and after reuse. */
+static void test_peak_across_slabs(void **state)
+{
+    (void)state;
+    sim_pool p;
+    sim_pool_init(&p, 24, 4);
+    void *o[9];
+    for (int i = 0; i < 9; i++)
+        o[i] = sim_pool_get(&p);
+    assert_int_equal(sim_pool_peak(&p), 9);
+    assert_int_equal(p.nslabs, 3);
+    for (int i = 0; i < 9; i++)
+        sim_pool_put(&p, o[i]);
+    for (int i = 0; i < 5; i++)
+        o[i] = sim_pool_get(&p);
+    assert_int_equal(p.live, 5);
+    assert_int_equal(sim_pool_peak(&p), 9);
+    for (int i = 5; i < 9; i++)
+        o[i] = sim_pool_get(&p);
+    (void)sim_pool_get(&p);   /* the tenth: a new slot */
+    assert_int_equal(sim_pool_peak(&p), 10);
+    sim_pool_fini(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_init_rounding),
         cmocka_unit_test(test_get_put_reuse),
         cmocka_unit_test(test_growth_across_slabs),
+        cmocka_unit_test(test_peak_across_slabs),
         cmocka_unit_test(test_each_visits_every_slot),
         cmocka_unit_test(test_fini_releases_all),
         cmocka_unit_test(test_grow_failure_keeps_pool_usable),
