@@ -73,6 +73,7 @@ int sim_client_add(sim_engine *e, const char *name, const sim_client_config *cfg
     sim_hist_init(&c->lat_hist);
     sim_hist_init(&c->compl_hist);
     sim_hist_init(&c->tick_hist);
+    sim_hist_init(&c->tick_early);
     if (!c->name || (c->cfg.npoints && (!c->times || !c->rates))) {
         sim_free(c->times);
         sim_free(c->rates);
@@ -96,6 +97,7 @@ void sim_client_fini(sim_client *c)
     sim_hist_fini(&c->lat_hist);
     sim_hist_fini(&c->compl_hist);
     sim_hist_fini(&c->tick_hist);
+    sim_hist_fini(&c->tick_early);
     sim_free(c->times);
     sim_free(c->rates);
     sim_dist_free(c->cfg.on);
@@ -273,9 +275,13 @@ static void resolve(sim_engine *e, sim_req *root, sim_cause out)
     if (root->counted)
         c->win.by[out]++;
     if (out == SIM_CAUSE_OK) {
-        sim_hist_add(&c->tick_hist, lat);
-        if (root->counted)
-            sim_hist_add(&c->lat_hist, lat);
+        c->tick_sum += lat;
+        if (SIM_LIKELY(root->counted)) {
+            sim_hist_add(&c->tick_hist, lat);
+            c->lat_sum += lat;
+        } else {
+            sim_hist_add(&c->tick_early, lat);
+        }
     }
     if (c->cfg.closed)
         user_next(e, c, root->user);
@@ -347,13 +353,26 @@ void sim_client_release(sim_engine *e, sim_req *root)
 static uint32_t client_count(const sim_engine *e) { return e->nclients; }
 static const char *client_name(const sim_engine *e, uint32_t i) { return e->clients[i].name; }
 
+/* The cohort's responses of this interval join the run's (tick_hist is left as it was). */
+static void flush_cohort(sim_client *c)
+{
+    sim_hist_merge(&c->lat_hist, &c->tick_hist);
+    c->lat_hist.sum = c->lat_sum;
+}
+
 static void client_sample(sim_engine *e, uint32_t i, double span, sim_series_row *row)
 {
     sim_client *c = &e->clients[i];
     row->throughput = (double)(c->all.by[SIM_CAUSE_OK] - c->at_tick.by[SIM_CAUSE_OK]) / span;
-    row->latency_mean = sim_hist_mean(&c->tick_hist);
-    row->latency_p50 = sim_hist_quantile(&c->tick_hist, 0.50);
-    row->latency_p99 = sim_hist_quantile(&c->tick_hist, 0.99);
+    flush_cohort(c);
+    const sim_hist *h = &c->tick_hist;
+    if (c->tick_early.count) {   /* an interval before or across the warm-up */
+        sim_hist_merge(&c->tick_early, &c->tick_hist);
+        h = &c->tick_early;
+    }
+    row->latency_mean = h->count ? c->tick_sum / (double)h->count : NAN;
+    row->latency_p50 = sim_hist_quantile(h, 0.50);
+    row->latency_p99 = sim_hist_quantile(h, 0.99);
     row->queue = row->utilization = NAN;
     row->threads_working = row->threads_blocked = row->cores_busy = NAN;
     uint64_t errors = 0;
@@ -362,7 +381,11 @@ static void client_sample(sim_engine *e, uint32_t i, double span, sim_series_row
     row->errors = errors;
     c->at_tick = c->all;
     sim_hist_reset(&c->tick_hist);
+    sim_hist_reset(&c->tick_early);
+    c->tick_sum = 0;
 }
+
+static void client_finish(sim_engine *e, uint32_t i) { flush_cohort(&e->clients[i]); }
 
 static void client_reset_window(sim_engine *e, uint32_t i)
 {
@@ -376,7 +399,7 @@ static int client_ledger(sim_engine *e, uint32_t i, uint64_t live)
     uint64_t ended = 0;
     for (int k = 0; k < SIM_NCAUSES; k++)
         ended += a->by[k];
-    if (c->lat_hist.lost || c->compl_hist.lost || c->tick_hist.lost) {
+    if (c->lat_hist.lost || c->compl_hist.lost || c->tick_hist.lost || c->tick_early.lost) {
         sim_engine_fail(e, SIM_ENOMEM, "out of memory for the statistics of client '%s'",
                         c->name);
         return SIM_ENOMEM;
@@ -397,6 +420,7 @@ const sim_kind_ops sim_client_kind = {
     .sample = client_sample,
     .reset_window = client_reset_window,
     .ledger = client_ledger,
+    .finish = client_finish,
 };
 
 /* For the stall message. */

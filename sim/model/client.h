@@ -35,7 +35,12 @@ typedef struct sim_client {
     sim_time on_until;          /* bursty: end of the current on period */
     sim_flow_counts all, win, at_tick;   /* since the start, its cohort, at the last sample */
     uint64_t in_flight;
-    sim_hist lat_hist, compl_hist, tick_hist;
+    /* Responses: lat_hist holds the cohort's up to the last sample (or the end of the run);
+     * this interval's are in tick_hist (the cohort's, merged into lat_hist at each sample) and
+     * tick_early (requests sent before the warm-up), so each response is added once. The sums
+     * are kept apart so that means are the plain running sums they always were. */
+    sim_hist lat_hist, tick_hist, tick_early, compl_hist;
+    double lat_sum, tick_sum;
 } sim_client;
 
 int sim_client_start(struct sim_engine *e, sim_client *c);

@@ -364,6 +364,10 @@ int sim_engine_run(sim_engine *e)
     if (e->err)
         return e->err;
     e->now = end;
+    for (uint32_t k = 0; k < sim_nkinds; k++)
+        if (sim_kinds[k]->finish)
+            for (uint32_t i = 0; i < sim_kinds[k]->count(e); i++)
+                sim_kinds[k]->finish(e, i);
     return sim_ledger_check(e);
 }
 

@@ -45,6 +45,8 @@ typedef struct sim_kind_ops {
     /* Checks the whole-run balance given the live requests the pool scan found; SIM_OK or
      * SIM_ELEDGER after sim_engine_fail. */
     int (*ledger)(struct sim_engine *e, uint32_t i, uint64_t live);
+    /* The run reached its end: completes what the statistics left pending (optional). */
+    void (*finish)(struct sim_engine *e, uint32_t i);
 } sim_kind_ops;
 
 extern const sim_kind_ops sim_client_kind, sim_service_kind, sim_broker_kind;
