@@ -40,6 +40,20 @@ sim_engine *sim_engine_new(const sim_config *cfg)
     return e;
 }
 
+/* Frees the immediate rings replaced by larger ones (no handler may be running from them):
+ * newest first, each half the size of the one after it, each linking to the older one in its
+ * entry past the ring. */
+static void free_retired(sim_engine *e)
+{
+    size_t cap = (size_t)e->imm_mask + 1;
+    while (e->imm_retired) {
+        cap /= 2;
+        sim_event *older = e->imm_retired[cap].a;
+        sim_free(e->imm_retired);
+        e->imm_retired = older;
+    }
+}
+
 void sim_engine_free(sim_engine *e)
 {
     if (!e)
@@ -67,6 +81,7 @@ void sim_engine_free(sim_engine *e)
     sim_faults_fini(e);
     sim_nodes_fini(e);
     sim_free(e->samples);
+    free_retired(e);
     sim_free(e->imm);
     sim_calendar_fini(&e->cal);
     sim_pool_fini(&e->events);
@@ -202,18 +217,24 @@ sim_event *sim_engine_after(sim_engine *e, sim_time d, sim_event_fn fn, void *a,
 
 int sim_engine_soon_grow_(sim_engine *e)
 {
-    uint32_t cap = e->imm_cap ? e->imm_cap * 2 : 64;
-    struct sim_imm *ring = cap ? sim_malloc(cap * sizeof *ring) : NULL;
+    uint32_t cap = e->imm ? (e->imm_mask + 1) * 2 : 64;
+    /* one more entry past the ring: the link to the rings retired before it */
+    sim_event *ring = cap ? sim_malloc(((size_t)cap + 1) * sizeof *ring) : NULL;
     if (!ring) {
         sim_engine_fail(e, SIM_ENOMEM, "out of memory for the immediate list");
         return SIM_ENOMEM;
     }
-    for (uint32_t i = 0; i < e->imm_n; i++)
-        ring[i] = e->imm[(e->imm_head + i) & (e->imm_cap - 1)];
-    sim_free(e->imm);
+    uint32_t n = e->imm_tail - e->imm_head;
+    for (uint32_t i = 0; i < n; i++)
+        ring[i] = e->imm[(e->imm_head + i) & e->imm_mask];
+    if (e->imm) {   /* retired, not freed: the running handler's event may be in it */
+        e->imm[e->imm_mask + 1].a = e->imm_retired;
+        e->imm_retired = e->imm;
+    }
     e->imm = ring;
     e->imm_head = 0;
-    e->imm_cap = cap;
+    e->imm_tail = n;
+    e->imm_mask = cap - 1;
     return SIM_OK;
 }
 
@@ -275,6 +296,7 @@ static int checkpoint(sim_engine *e, const sim_event *ev, uint64_t n)
         return 1;
     if (n >= e->next_check) {
         e->next_check += SIM_PROGRESS_EVERY;
+        free_retired(e);   /* between events: nothing runs from them */
         /* Large models may legitimately do more at one instant: the guard scales with the
          * pending events (not with requests, which a zero-time loop can pile up), never below
          * its floor. */
@@ -327,15 +349,9 @@ int sim_engine_run(sim_engine *e)
     e->instant_start = 0;
     for (;;) {
         sim_event *ev;
-        if (e->imm_n) {
-            /* An immediate entry: its handler sees the engine's scratch event. */
-            const struct sim_imm *it = &e->imm[e->imm_head];
-            e->imm_head = (e->imm_head + 1) & (e->imm_cap - 1);
-            e->imm_n--;
-            ev = &e->imm_ev;
-            ev->fn = it->fn;
-            ev->a = it->a;
-            ev->u32 = it->u32;
+        if (e->imm_head != e->imm_tail) {
+            /* An immediate entry runs in place in the ring. */
+            ev = &e->imm[e->imm_head++ & e->imm_mask];
             ev->time = e->now;
             ev->state = SIM_EV_IMMEDIATE;
             e->running = ev;

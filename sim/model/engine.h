@@ -5,8 +5,9 @@
  *    return its handle. sim_engine_soon puts a handler on the immediate list, which the run
  *    loop drains, first in first out, before it takes the next event from the calendar; a hop
  *    without latency goes there, so no handler ever runs inside another. Immediate entries are
- *    not events (no pool, no handle): they cannot be cancelled, so a handler whose wait can be
- *    abandoned checks the wait token it carries in ev->u32.
+ *    events of the list's own ring (no pool, no handle; the handler gets its entry in place):
+ *    they cannot be cancelled, so a handler whose wait can be abandoned checks the wait token
+ *    it carries in ev->u32.
  *  - Every scheduled time is checked: not NaN, not before now, and a positive delay must move
  *    the clock (otherwise the run fails with SIM_ESTALL: time no longer advances in floating
  *    point). Failing to schedule fails the engine and returns NULL; callers just return.
@@ -56,14 +57,14 @@ struct sim_engine {
     sim_time now;
     sim_calendar cal;
     sim_pool events, reqs;
-    /* the immediate list: a ring of (handler, object, token) */
-    struct sim_imm {
-        sim_event_fn fn;
-        void *a;
-        uint32_t u32;
-    } *imm;
-    uint32_t imm_head, imm_n, imm_cap;
-    sim_event imm_ev;           /* what an immediate handler is given as its event */
+    /* The immediate list: a ring of events (handler, object, token) that run in place, the
+     * entries [imm_head, imm_tail) (free-running indices, taken & imm_mask). One slot always
+     * stays free, so the entry whose handler runs is never written over; a grown ring keeps
+     * the old one (imm_retired, chained through their first entries) until the engine is freed,
+     * since a handler may be running from it. */
+    sim_event *imm;
+    uint32_t imm_head, imm_tail, imm_mask;
+    sim_event *imm_retired;
     sim_event *running;         /* the event whose handler is running */
     uint64_t nevents;
     uint64_t same_instant;      /* events since the clock last moved (at the last check) */
@@ -126,12 +127,12 @@ sim_event *sim_engine_after(struct sim_engine *e, sim_time d, sim_event_fn fn, v
 int sim_engine_soon_grow_(struct sim_engine *e);
 static inline int sim_engine_soon(struct sim_engine *e, sim_event_fn fn, void *a, uint32_t u32)
 {
-    if (e->imm_n == e->imm_cap) {
+    if (__builtin_expect(e->imm_tail - e->imm_head >= e->imm_mask, 0)) {
         int rc = sim_engine_soon_grow_(e);
         if (rc)
             return rc;
     }
-    struct sim_imm *it = &e->imm[(e->imm_head + e->imm_n++) & (e->imm_cap - 1)];
+    sim_event *it = &e->imm[e->imm_tail++ & e->imm_mask];
     it->fn = fn;
     it->a = a;
     it->u32 = u32;

@@ -347,6 +347,50 @@ static void test_cancel_any_event(void **state)
     sim_engine_free(e);
 }
 
+/* Immediate entries run in place in their ring: one whose handler makes the ring grow (and
+ * wrap) many times still reads its own object and token afterwards, and every entry runs once,
+ * in order. */
+typedef struct imm_probe {
+    uint32_t next, bad;
+} imm_probe;
+
+static void on_imm_leaf(sim_engine *e, sim_event *ev)
+{
+    imm_probe *p = ev->a;
+    p->bad += ev->u32 != p->next++ || ev->state != SIM_EV_IMMEDIATE || ev->time != e->now;
+}
+
+static void on_imm_burst(sim_engine *e, sim_event *ev)
+{
+    imm_probe *p = ev->a;
+    for (uint32_t i = 0; i < 5000; i++)
+        OK(sim_engine_soon(e, on_imm_leaf, p, p->next + 1 + i));
+    p->bad += ev->a != p || ev->u32 != 7;   /* its own entry survived the growth */
+    p->next++;
+}
+
+static void on_imm_start(sim_engine *e, sim_event *ev)
+{
+    imm_probe *p = ev->a;
+    for (uint32_t i = 0; i < 60; i++)   /* nearly fill the first ring, so the burst wraps */
+        OK(sim_engine_soon(e, on_imm_leaf, p, i));
+    OK(sim_engine_soon(e, on_imm_burst, p, 7));
+}
+
+static void test_immediate_ring_grows_under_a_running_entry(void **state)
+{
+    (void)state;
+    sim_engine *e = engine(10, 1);
+    (void)worker(e, "web", 1, -1, 0.1);
+    e->ran = 0;
+    imm_probe p = { 0, 0 };
+    assert_non_null(sim_engine_at(e, 1, on_imm_start, &p, 0));
+    run_ok(e);
+    assert_int_equal(p.bad, 0);
+    assert_int_equal(p.next, 60 + 1 + 5000);
+    sim_engine_free(e);
+}
+
 /* Scheduling in the past or at NaN fails the run instead of corrupting the calendar. */
 static void on_bad_time(sim_engine *e, sim_event *ev)
 {
@@ -503,6 +547,7 @@ int main(void)
         cmocka_unit_test(test_verifier_catches_unset_targets),
         cmocka_unit_test(test_progress_hook_stops_the_run),
         cmocka_unit_test(test_waitq_orders_and_cancel),
+        cmocka_unit_test(test_immediate_ring_grows_under_a_running_entry),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
