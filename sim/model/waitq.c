@@ -21,8 +21,6 @@ void sim_waitq_fini(sim_waitq *q)
     q->n = q->cap = 0;
 }
 
-int sim_waitq_parked(const sim_wnode *x) { return x->next != NULL || x->slot != 0; }
-
 /* ---- the priority heap -------------------------------------------------------------- */
 
 static inline int before(const sim_wnode *x, const sim_wnode *y)
@@ -74,53 +72,29 @@ static void heap_remove_at(sim_waitq *q, size_t i)
 
 /* ---- the interface ------------------------------------------------------------------ */
 
-int sim_waitq_push(sim_waitq *q, sim_wnode *x, int32_t prio)
+/* The priority order's push, and the check the inline push leaves to it: x parked already. */
+int sim_waitq_push_heap_(sim_waitq *q, sim_wnode *x, int32_t prio)
 {
     if (NEVER(sim_waitq_parked(x)))
         return SIM_EINVAL;
     x->seq = q->seq++;
     x->prio = prio;
-    switch ((sim_waitq_order)q->order) {
-    case SIM_WAITQ_FIFO:   /* at the tail */
-        x->next = &q->head;
-        x->prev = q->head.prev;
-        q->head.prev->next = x;
-        q->head.prev = x;
-        break;
-    case SIM_WAITQ_LIFO:   /* at the head */
-        x->prev = &q->head;
-        x->next = q->head.next;
-        q->head.next->prev = x;
-        q->head.next = x;
-        break;
-    case SIM_WAITQ_PRIORITY:
-        if (q->n == q->cap) {
-            size_t cap = q->cap ? q->cap * 2 : 16;
-            sim_wnode **h = sim_realloc(q->heap, cap * sizeof *h);
-            if (!h)
-                return SIM_ENOMEM;
-            q->heap = h;
-            q->cap = cap;
-        }
-        sift_up(q, q->n++, x);
-        return SIM_OK;
+    if (q->n == q->cap) {
+        size_t cap = q->cap ? q->cap * 2 : 16;
+        sim_wnode **h = sim_realloc(q->heap, cap * sizeof *h);
+        if (!h)
+            return SIM_ENOMEM;
+        q->heap = h;
+        q->cap = cap;
     }
-    q->n++;
+    sift_up(q, q->n++, x);
     return SIM_OK;
 }
 
-sim_wnode *sim_waitq_pop(sim_waitq *q)
+sim_wnode *sim_waitq_pop_heap_(sim_waitq *q)
 {
-    if (q->n == 0)
-        return NULL;
-    sim_wnode *x;
-    if (q->order == SIM_WAITQ_PRIORITY) {
-        x = q->heap[0];
-        heap_remove_at(q, 0);
-        return x;
-    }
-    x = q->head.next;
-    sim_waitq_remove(q, x);
+    sim_wnode *x = q->heap[0];
+    heap_remove_at(q, 0);
     return x;
 }
 

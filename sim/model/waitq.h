@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/error.h"
+
 typedef enum { SIM_WAITQ_FIFO, SIM_WAITQ_LIFO, SIM_WAITQ_PRIORITY } sim_waitq_order;
 
 typedef struct sim_wnode {
@@ -33,15 +35,53 @@ typedef struct sim_waitq {
 
 void sim_waitq_init(sim_waitq *q, sim_waitq_order order);
 void sim_waitq_fini(sim_waitq *q);
-/* Parks x with priority prio (used by the priority order only). SIM_OK or SIM_ENOMEM (the
- * heap could not grow; x is then not parked). */
-int sim_waitq_push(sim_waitq *q, sim_wnode *x, int32_t prio);
-/* Takes out the node that comes next, or NULL when the list is empty. */
-sim_wnode *sim_waitq_pop(sim_waitq *q);
+/* Whether x is parked in some list. */
+static inline int sim_waitq_parked(const sim_wnode *x) { return x->next != NULL || x->slot != 0; }
+static inline size_t sim_waitq_len(const sim_waitq *q) { return q->n; }
 /* Takes x out of the list it is parked in (x must be parked in q). */
 void sim_waitq_remove(sim_waitq *q, sim_wnode *x);
-/* Whether x is parked in some list. */
-int sim_waitq_parked(const sim_wnode *x);
-static inline size_t sim_waitq_len(const sim_waitq *q) { return q->n; }
+
+/* The priority order's push and pop (waitq.c); the list orders' are inline below. */
+int sim_waitq_push_heap_(sim_waitq *q, sim_wnode *x, int32_t prio);
+sim_wnode *sim_waitq_pop_heap_(sim_waitq *q);
+
+/* Parks x with priority prio (used by the priority order only). SIM_OK or SIM_ENOMEM (the
+ * heap could not grow; x is then not parked); SIM_EINVAL (a bug) if x is parked already.
+ * Inline: every request that waits for a worker comes through here. */
+static inline int sim_waitq_push(sim_waitq *q, sim_wnode *x, int32_t prio)
+{
+    if (q->order == SIM_WAITQ_PRIORITY || sim_waitq_parked(x))
+        return sim_waitq_push_heap_(q, x, prio);
+    x->seq = q->seq++;
+    x->prio = prio;
+    if (q->order == SIM_WAITQ_FIFO) {   /* at the tail */
+        x->next = &q->head;
+        x->prev = q->head.prev;
+        q->head.prev->next = x;
+        q->head.prev = x;
+    } else {                            /* LIFO: at the head */
+        x->prev = &q->head;
+        x->next = q->head.next;
+        q->head.next->prev = x;
+        q->head.next = x;
+    }
+    q->n++;
+    return SIM_OK;
+}
+
+/* Takes out the node that comes next, or NULL when the list is empty. */
+static inline sim_wnode *sim_waitq_pop(sim_waitq *q)
+{
+    if (q->n == 0)
+        return NULL;
+    if (q->order == SIM_WAITQ_PRIORITY)
+        return sim_waitq_pop_heap_(q);
+    sim_wnode *x = q->head.next;
+    x->prev->next = x->next;
+    x->next->prev = x->prev;
+    x->prev = x->next = NULL;
+    q->n--;
+    return x;
+}
 
 #endif
