@@ -1,6 +1,9 @@
 /* request: creation, waits and release of requests; see request.h for the contracts. */
 #include "model/request.h"
 
+#include <stddef.h>
+#include <string.h>
+
 #include "core/check.h"
 #include "core/error.h"
 #include "model/engine.h"
@@ -13,32 +16,17 @@ sim_req *sim_req_new(sim_engine *e, sim_req_kind kind, sim_req *parent, sim_req 
         sim_engine_fail(e, SIM_ENOMEM, "out of memory for requests");
         return NULL;
     }
-    /* Field by field rather than memset: this is on the hot path, and the fields left out
-     * (timestamps of later stages, fork counters) are set before they are read. */
-    r->wait.prev = r->wait.next = NULL;
-    r->wait.slot = 0;
-    r->inext = r->iprev = NULL;
+    /* The fields that start at zero are one block, cleared with a few wide stores (in pieces
+     * the compiler expands inline rather than with a string instruction). */
+    enum { ZERO = offsetof(sim_req, id), HALF = ZERO / 2 };
+    memset(r, 0, HALF);
+    memset((char *)r + HALF, 0, ZERO - HALF);
     r->state = SIM_REQ_RUNNING;
     r->kind = (uint8_t)kind;
-    r->outcome = SIM_CAUSE_OK;
-    r->holds_worker = r->resume = r->join_done = r->counted = r->admitted = r->working = 0;
-    r->nwork = 0;
-    r->waits_msg = 0;
-    r->retry = 0;
-    r->attempt = 0;
-    r->msg = NULL;
-    r->cpu_slot = 0;
-    r->pc = 0;
     r->refs = 1;
-    r->tree = 0;
-    r->gen = 0;
-    r->user = 0;
     r->id = e->next_id++;
     r->t_created = e->now;
     r->parent = parent;
-    r->ev = NULL;
-    r->timer = NULL;
-    r->client = NULL;
     if (parent) {
         parent->refs++;
         r->pgen = parent->gen;
@@ -46,8 +34,6 @@ sim_req *sim_req_new(sim_engine *e, sim_req_kind kind, sim_req *parent, sim_req 
         r->inst = parent->inst;
         r->ep = parent->ep;
     } else {
-        r->pgen = 0;
-        r->priority = 0;
         r->inst = NULL;
         r->ep = NULL;
     }

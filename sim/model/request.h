@@ -43,6 +43,7 @@ struct sim_engine;
 
 typedef struct sim_req sim_req;
 struct sim_req {
+    /* From `wait` to `id`: fields that start at zero, cleared in one block by sim_req_new. */
     sim_wnode wait;             /* first: its place in a wait list (the pool's link when free) */
     sim_req *inext, *iprev;     /* the admitted list of inst */
     uint8_t state;              /* sim_req_state */
@@ -71,6 +72,12 @@ struct sim_req {
                                  * (sim_breaker_admit), 0 when no breaker let it through */
     };
     int32_t priority;
+    uint32_t cpu_slot;          /* on a PS host: heap slot + 1 */
+    sim_event *ev;              /* its pending own event, or NULL */
+    sim_event *timer;           /* root: the timeout event, or NULL */
+    struct sim_client *client;  /* root: its flow */
+    struct sim_msg *msg;        /* a consumer's request: the message it processes */
+    /* Set by sim_req_new, or before they are read. */
     uint64_t id;                /* unique in the run */
     uint64_t root_id;           /* id of the client request at the root */
     sim_time t_created;
@@ -79,17 +86,12 @@ struct sim_req {
     sim_req *root;              /* the client request whose work this is */
     struct sim_instance *inst;  /* where it executes */
     struct sim_endpoint *ep;
-    struct sim_client *client;  /* root: its flow */
-    sim_event *ev;              /* its pending own event, or NULL */
-    sim_event *timer;           /* root: the timeout event, or NULL */
     union {
         double vfin;            /* in a work step on a host: virtual finish (PS) or demand (FCFS) */
         double backoff;         /* between the attempts of a call (no work step then): the last
                                  * retry's delay, for decorrelated jitter */
     };
-    uint32_t cpu_slot;          /* on a PS host: heap slot + 1 */
     sim_req *cpu_next;          /* a host's list of jobs done at one instant */
-    struct sim_msg *msg;        /* a consumer's request: the message it processes */
 };
 
 /* A new request of kind `kind` replying to `parent` (NULL: nobody) in the tree of `root` (NULL:
