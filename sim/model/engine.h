@@ -23,9 +23,12 @@
 #ifndef SIM_ENGINE_H
 #define SIM_ENGINE_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "core/calendar.h"
+#include "core/check.h"
 #include "core/pool.h"
 #include "core/time.h"
 #include "model/client.h"
@@ -158,6 +161,51 @@ void sim_engine_fail(struct sim_engine *e, int code, const char *fmt, ...)
 /* Seeds a stream keyed "<prefix>/<name>/<suffix>" of any length. */
 void sim_engine_stream(const struct sim_engine *e, sim_rng *r, const char *prefix,
                        const char *name, const char *suffix);
+
+/* A new request of kind `kind` replying to `parent` (NULL: nobody) in the tree of `root` (NULL:
+ * it is a root). NULL on out of memory (the engine has failed). Inline: every client request
+ * and call makes one. */
+void sim_req_nomem_(struct sim_engine *e);
+static inline sim_req *sim_req_new(sim_engine *e, sim_req_kind kind, sim_req *parent,
+                                   sim_req *root)
+{
+    sim_req *r = sim_pool_get(&e->reqs);
+    if (!r) {
+        sim_req_nomem_(e);
+        return NULL;
+    }
+    /* The fields that start at zero are one block, cleared with a few wide stores (in pieces
+     * the compiler expands inline rather than with a string instruction). */
+    enum { ZERO = offsetof(sim_req, id), HALF = ZERO / 2 };
+    memset(r, 0, HALF);
+    memset((char *)r + HALF, 0, ZERO - HALF);
+    r->state = SIM_REQ_RUNNING;
+    r->kind = (uint8_t)kind;
+    r->refs = 1;
+    r->id = e->next_id++;
+    r->t_created = e->now;
+    r->parent = parent;
+    if (parent) {
+        parent->refs++;
+        r->pgen = parent->gen;
+        r->priority = parent->priority;
+        r->inst = parent->inst;
+        r->ep = parent->ep;
+    } else {
+        r->inst = NULL;
+        r->ep = NULL;
+    }
+    if (root) {
+        SIM_INVARIANT(root->kind == SIM_REQ_ROOT && root->state != SIM_REQ_FREE);
+        root->tree++;
+        r->root = root;
+        r->root_id = root->id;
+    } else {
+        r->root = r;
+        r->root_id = r->id;
+    }
+    return r;
+}
 
 /* sample.c */
 int sim_sample_start(struct sim_engine *e);

@@ -1,52 +1,14 @@
 /* request: creation, waits and release of requests; see request.h for the contracts. */
 #include "model/request.h"
 
-#include <stddef.h>
-#include <string.h>
-
 #include "core/check.h"
 #include "core/error.h"
 #include "model/engine.h"
 #include "model/host.h"
 
-sim_req *sim_req_new(sim_engine *e, sim_req_kind kind, sim_req *parent, sim_req *root)
+void sim_req_nomem_(sim_engine *e)
 {
-    sim_req *r = sim_pool_get(&e->reqs);
-    if (!r) {
-        sim_engine_fail(e, SIM_ENOMEM, "out of memory for requests");
-        return NULL;
-    }
-    /* The fields that start at zero are one block, cleared with a few wide stores (in pieces
-     * the compiler expands inline rather than with a string instruction). */
-    enum { ZERO = offsetof(sim_req, id), HALF = ZERO / 2 };
-    memset(r, 0, HALF);
-    memset((char *)r + HALF, 0, ZERO - HALF);
-    r->state = SIM_REQ_RUNNING;
-    r->kind = (uint8_t)kind;
-    r->refs = 1;
-    r->id = e->next_id++;
-    r->t_created = e->now;
-    r->parent = parent;
-    if (parent) {
-        parent->refs++;
-        r->pgen = parent->gen;
-        r->priority = parent->priority;
-        r->inst = parent->inst;
-        r->ep = parent->ep;
-    } else {
-        r->inst = NULL;
-        r->ep = NULL;
-    }
-    if (root) {
-        SIM_INVARIANT(root->kind == SIM_REQ_ROOT && root->state != SIM_REQ_FREE);
-        root->tree++;
-        r->root = root;
-        r->root_id = root->id;
-    } else {
-        r->root = r;
-        r->root_id = r->id;
-    }
-    return r;
+    sim_engine_fail(e, SIM_ENOMEM, "out of memory for requests");
 }
 
 uint32_t sim_req_abandon_(sim_engine *e, sim_req *r)

@@ -94,9 +94,7 @@ struct sim_req {
     sim_req *cpu_next;          /* a host's list of jobs done at one instant */
 };
 
-/* A new request of kind `kind` replying to `parent` (NULL: nobody) in the tree of `root` (NULL:
- * it is a root). NULL on out of memory (the engine has failed). */
-sim_req *sim_req_new(struct sim_engine *e, sim_req_kind kind, sim_req *parent, sim_req *root);
+/* sim_req_new (a new request) is inline in engine.h, which has the engine's pool. */
 /* Drops one reference; frees the request, and then what it held, when none is left. */
 void sim_req_release(struct sim_engine *e, sim_req *r);
 /* A message pins its client request (root->tree) while nothing else of it may live; unpin frees
