@@ -7,11 +7,9 @@
 
 static sim_instance *pick(sim_service *s, uint32_t n);
 
-sim_instance *sim_balancer_pick(sim_service *s)
+sim_instance *sim_balancer_pick_among_(sim_service *s)
 {
     uint32_t n = s->cfg.replicas;
-    if (n == 1)
-        return &s->inst[0];
     sim_instance *in = pick(s, n);
     if (SIM_UNLIKELY(in->down) && s->ndown < n) {
         uint32_t i = in->index;

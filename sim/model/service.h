@@ -175,7 +175,12 @@ void sim_interp_resume(struct sim_engine *e, sim_req *r);
  * SIM_ENOMEM. */
 int sim_interp_call(struct sim_engine *e, sim_req *from, sim_service *s, uint32_t ep);
 
-/* balancer.c */
-sim_instance *sim_balancer_pick(sim_service *s);
+/* balancer.c: the replica a new call goes to (one that is up, if any is), by the service's
+ * balancer. Inline for the common single replica. */
+sim_instance *sim_balancer_pick_among_(sim_service *s);
+static inline sim_instance *sim_balancer_pick(sim_service *s)
+{
+    return s->cfg.replicas == 1 ? &s->inst[0] : sim_balancer_pick_among_(s);
+}
 
 #endif
