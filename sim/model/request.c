@@ -1,6 +1,8 @@
 /* request: creation, waits and release of requests; see request.h for the contracts. */
 #include "model/request.h"
 
+#include <math.h>
+
 #include "core/check.h"
 #include "core/error.h"
 #include "model/engine.h"
@@ -25,6 +27,7 @@ sim_req *sim_req_new(sim_engine *e, sim_req_kind kind, sim_req *parent, sim_req 
     r->nwork = 0;
     r->waits_msg = 0;
     r->retry = 0;
+    r->bulk = 0;
     r->attempt = 0;
     r->msg = NULL;
     r->cpu_slot = 0;
@@ -45,7 +48,9 @@ sim_req *sim_req_new(sim_engine *e, sim_req_kind kind, sim_req *parent, sim_req 
         r->priority = parent->priority;
         r->inst = parent->inst;
         r->ep = parent->ep;
+        r->deadline = parent->deadline;
     } else {
+        r->deadline = INFINITY;
         r->pgen = 0;
         r->priority = 0;
         r->inst = NULL;
