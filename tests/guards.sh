@@ -307,4 +307,6 @@ want('a budget of 10%% per level keeps the amplification near 1.1^3 = 1.33: %.3f
 [ -n "$out" ] && echo "$out"
 check "a retry budget caps the amplification" "$([ -z "$out" ]; echo $?)"
 
+# KEEP=DIR keeps the runs' outputs (the figures of docs/validation.md come from them).
+[ -n "${KEEP:-}" ] && cp -r "$tmp" "$KEEP"
 finish 20
