@@ -111,6 +111,8 @@ BREAKER_SCHEMA.hints = {
 }
 -- min_calls of a time-based window when not given.
 local MIN_CALLS_TIME = 10
+-- The shortest time-based window (the engine numbers its slices from time 0 in 64 bits).
+local WINDOW_TIME_MIN = 1e-6
 
 -- circuit_breaker { failures = n, open_for = s, probes = k }, or { failure_rate = f,
 -- window = n | window_time = t, min_calls = m, open_for = s, probes = k }: for
@@ -143,6 +145,10 @@ function API.circuit_breaker(t)
     end
     if f.window and f.window_time then
       fail(where, "circuit_breaker: give window = n (calls) or window_time = seconds, not both")
+    end
+    if f.window_time and f.window_time < WINDOW_TIME_MIN then
+      fail(where, "circuit_breaker: window_time must be at least %g s (a microsecond), got %s",
+        WINDOW_TIME_MIN, describe(f.window_time))
     end
     f.min_calls = f.min_calls or f.window or MIN_CALLS_TIME
     if f.window and f.min_calls > f.window then

@@ -80,13 +80,14 @@ typedef struct sim_retry_config {
  * empty window), a failure opens it again. */
 #define SIM_BREAKER_MAX 1000000u
 #define SIM_BREAKER_SLICES 10
+#define SIM_BREAKER_WINDOW_MIN 1e-6   /* seconds: slices are numbered from 0 in 64 bits */
 typedef struct sim_breaker_config {
     uint32_t failures;      /* consecutive mode: 1 .. SIM_BREAKER_MAX; 0 in failure-rate mode */
     double open_for;        /* > 0 */
     uint32_t probes;        /* 1 .. SIM_BREAKER_MAX */
     double rate;            /* failure-rate mode: 0 < rate <= 1; 0 = consecutive mode */
     uint32_t window;        /* count-based window: 1 .. SIM_BREAKER_MAX attempts; or 0 and */
-    double window_time;     /* a time-based window, > 0 seconds */
+    double window_time;     /* a time-based window, >= SIM_BREAKER_WINDOW_MIN seconds */
     uint32_t min_calls;     /* 1 .. SIM_BREAKER_MAX (count-based: at most window) */
 } sim_breaker_config;
 

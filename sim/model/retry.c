@@ -70,7 +70,8 @@ int sim_breaker_check(const sim_breaker_config *c)
              c->open_for < INFINITY;
     if (c->rate > 0) {   /* failure-rate mode */
         int count = c->window >= 1 && c->window <= SIM_BREAKER_MAX && c->window_time == 0;
-        int timed = c->window == 0 && c->window_time > 0 && c->window_time < INFINITY;
+        int timed = c->window == 0 && c->window_time >= SIM_BREAKER_WINDOW_MIN &&
+                    c->window_time < INFINITY;
         ok = ok && c->failures == 0 && c->rate <= 1 && (count || timed) && c->min_calls >= 1 &&
              c->min_calls <= SIM_BREAKER_MAX && (!count || c->min_calls <= c->window);
     } else {
