@@ -52,6 +52,7 @@ typedef struct sim_breaker {
 typedef struct sim_bulkhead {
     sim_bulkhead_config cfg;
     uint32_t used;          /* permits held, at most cfg.max */
+    uint32_t seen_used, seen_wait;   /* the ledger's recount of holders and waiters */
     sim_waitq q;            /* attempts waiting for a permit */
 } sim_bulkhead;
 
