@@ -307,6 +307,69 @@ want('a budget of 10%% per level keeps the amplification near 1.1^3 = 1.33: %.3f
 [ -n "$out" ] && echo "$out"
 check "a retry budget caps the amplification" "$([ -z "$out" ]; echo $?)"
 
+# 10. Failure-rate breakers, replayed by hand (an implementation in the test of the window
+#     kinds of docs/model.md): one request every 0.1 s (served in 1 ms) through a breaker on a
+#     callee that refuses everything from 100.05 for L seconds; the replay gives the openings,
+#     the refusals, the callee's arrivals and the breaker's rows of faults.csv (time, event).
+cat > "$tmp/rate.lua" <<'LUA'
+local L = param("L", 50)
+local kind = param("kind", "count")
+local b = kind == "count"
+  and circuit_breaker { failure_rate = 0.5, window = 10, open_for = 30.05 }
+  or circuit_breaker { failure_rate = 0.3, window_time = 2.0137, min_calls = 8, open_for = 10.05, probes = 2 }
+local leaf = service "leaf" { workers = "inf", work = ms(1) }
+local gate = service "gate" { workers = "inf", endpoint "req" { call(leaf, { breaker = b }) } }
+outage { target = leaf, at = 100.05, duration = L }
+client "load" { target = gate, arrivals = constant(10) }
+run { duration = 300 }
+LUA
+for case in "count 50" "count 100" "time 50" "time 7"; do
+    set -- $case
+    run "rate_$1_$2" "$tmp/rate.lua" --set kind=$1 --set L=$2
+    out=$(stat "$tmp/rate_$1_$2" "
+kind, L = '$1', $2
+rate, W, minc, T, P = (0.5, 10, 10, 30.05, 1) if kind == 'count' else (0.3, 2.0137, 8, 10.05, 2)
+down = lambda t: 100.05 <= t < 100.05 + L
+state, since, probing, win, rows = 'closed', 0.0, 0, [], []
+opens = refused = reached = 0
+def judge(t):
+    if kind == 'count':
+        w = win[-W:]
+    else:
+        width = W / 10; cur = math.floor(t / width)
+        w = [ok for (s, ok) in win if s > cur - 10]
+    fails = sum(1 for ok in w if not ok)
+    return len(w) >= minc and fails >= rate * len(w)
+for k in range(3001):
+    t = k / 10
+    if state == 'open' and t >= since + T:
+        state, since, probing = 'half', t, 0; rows.append((t, 'half_open'))
+    if state == 'open' or (state == 'half' and probing >= P):
+        refused += 1; continue
+    if state == 'half': probing += 1
+    reached += 1
+    ok = not down(t)
+    te = t + (0.001 if ok else 0)   # an answer after the work; a refusal at once
+    if state == 'half':
+        state = 'closed' if ok else 'open'; since = te; probing = 0; win = []
+        rows.append((te, 'closed' if ok else 'open')); opens += not ok
+        continue
+    win.append(ok if kind == 'count' else (math.floor(te / (W / 10)), ok))
+    if judge(te):
+        state, since = 'open', te; opens += 1; rows.append((te, 'open'))
+f, l = flows[0], one(services, 'service', 'leaf')
+got = [(float(r['time']), r['event']) for r in faults if r['kind'] == 'breaker']
+want('%s L=%d: breaker_open %s = %d' % (kind, L, f['breaker_open'], refused), n(f, 'breaker_open') == refused)
+want('%s L=%d: leaf arrivals %s = %d' % (kind, L, l['arrivals'], reached), n(l, 'arrivals') == reached)
+want('%s L=%d: breaker_opens = %d' % (kind, L, opens), n(one(endpoints, 'service', 'gate'), 'breaker_opens') == opens)
+want('%s L=%d: faults.csv rows %s = %s' % (kind, L, got, rows), len(got) == len(rows) and all(abs(a[0] - b[0]) < 1e-6 and a[1] == b[1] for a, b in zip(got, rows)))
+want('%s L=%d: it opened' % (kind, L), opens >= 1 and got[-1][1] == 'closed')
+want('targets name the call site', all(r['target'] == 'gate/req/leaf' and r['replica'] == '' for r in faults if r['kind'] == 'breaker'))
+")
+    [ -n "$out" ] && echo "$out"
+    check "failure-rate breaker ($1 window, outage of $2 s) against a replay" "$([ -z "$out" ]; echo $?)"
+done
+
 # 9. Crashes of the caller give its permits back and take its calls out of the bulkhead's
 #    queue: the end-of-run ledger recounts each bulkhead's permits and waiters from the live
 #    requests (a run where they differ fails), and the callee still gets calls at the end.
