@@ -389,12 +389,20 @@ static const fdesc S_CALL[] = { OP, WHERE, { "service", F_STR, 1, 0, 0, 0, NULL 
                                 { "endpoint", F_STR, 1, 0, 0, 0, NULL }, BLOCKING,
                                 { "timeout", F_NUM, 0, 0, 1e10, 1, "a positive number" },
                                 RETRY_FIELDS, { "breaker", F_TAB, 0, 0, 0, 0, NULL },
-                                { "fallback", F_TAB, 0, 0, 0, 0, NULL } };
+                                { "fallback", F_TAB, 0, 0, 0, 0, NULL },
+                                { "bulkhead", F_TAB, 0, 0, 0, 0, NULL } };
+#define BREAKER_INT(n, req) { n, F_INT, req, 1, SIM_BREAKER_MAX, 0, "an integer between 1 and 1000000" }
 static const fdesc R_BREAKER[] = {
-    WHERE,
-    { "failures", F_INT, 1, 1, SIM_BREAKER_MAX, 0, "an integer between 1 and 1000000" },
-    { "open_for", F_NUM, 1, 0, 1e10, 1, "a positive number" },
-    { "probes", F_INT, 1, 1, SIM_BREAKER_MAX, 0, "an integer between 1 and 1000000" }
+    WHERE, BREAKER_INT("failures", 0),
+    { "open_for", F_NUM, 1, 0, 1e10, 1, "a positive number" }, BREAKER_INT("probes", 1),
+    { "failure_rate", F_NUM, 0, 0, 1, 1, "a number above 0 and at most 1" },
+    BREAKER_INT("window", 0), { "window_time", F_NUM, 0, 0, 1e10, 1, "a positive number" },
+    BREAKER_INT("min_calls", 0)
+};
+static const fdesc R_BULKHEAD[] = {
+    WHERE, BREAKER_INT("max_concurrent", 1),
+    { "queue", F_INT, 1, 0, SIM_BREAKER_MAX, 0, "an integer between 0 and 1000000" },
+    { "max_wait", F_NUM, 0, 0, 1e10, 1, "a positive number" }
 };
 static const fdesc R_BACKOFF[] = { KIND, WHERE, NONNEG("base"),
                                    { "cap", F_NUM, 0, 0, INF, 0, "a non-negative number" } };
@@ -478,7 +486,7 @@ static void read_step(reader *r, int t, spec_step *st, int depth)
     st->where = where ? arena_strdup(r, where, strlen(where)) : NULL;
     if (depth > SPEC_MAX_DEPTH)
         fail(r, where, opname, "steps nested too deeply (more than %d levels)", SPEC_MAX_DEPTH);
-    fval v[12];
+    fval v[13];
     switch (st->op) {
     case SS_WORK:
     case SS_SLEEP:
@@ -495,12 +503,26 @@ static void read_step(reader *r, int t, spec_step *st, int depth)
         st->has_retry = st->retry.timeout > 0 || st->retry.retries > 0;
         if (v[10].set) {
             push_field(L, t, "breaker");
-            fval b[4];
+            fval b[NDESC(R_BREAKER)];
             read_record(r, -1, "breaker", R_BREAKER, NDESC(R_BREAKER), b);
-            st->breaker.failures = (uint32_t)b[1].i;
+            st->breaker.failures = b[1].set ? (uint32_t)b[1].i : 0;
             st->breaker.open_for = b[2].num;
             st->breaker.probes = (uint32_t)b[3].i;
+            st->breaker.rate = b[4].set ? b[4].num : 0;
+            st->breaker.window = b[5].set ? (uint32_t)b[5].i : 0;
+            st->breaker.window_time = b[6].set ? b[6].num : 0;
+            st->breaker.min_calls = b[7].set ? (uint32_t)b[7].i : 0;
             st->has_breaker = 1;
+            lua_pop(L, 1);
+        }
+        if (v[12].set) {
+            push_field(L, t, "bulkhead");
+            fval b[NDESC(R_BULKHEAD)];
+            read_record(r, -1, "bulkhead", R_BULKHEAD, NDESC(R_BULKHEAD), b);
+            st->bulkhead.max = (uint32_t)b[1].i;
+            st->bulkhead.queue = (uint32_t)b[2].i;
+            st->bulkhead.max_wait = b[3].set ? b[3].num : 0;
+            st->has_bulkhead = 1;
             lua_pop(L, 1);
         }
         if (v[11].set) {   /* the fallback: one sub-sequence */
@@ -619,6 +641,7 @@ static const fdesc R_TOP[] = { TAB("params"), TAB("run"), TAB("link"), TAB("link
                                { "hosts", F_TAB, 0, 0, 0, 0, NULL },
                                { "sweep", F_TAB, 0, 0, 0, 0, NULL },
                                { "faults", F_TAB, 0, 0, 0, 0, NULL },
+                               { "guards", F_TAB, 0, 0, 0, 0, NULL },
 
                                { "brokers", F_TAB, 0, 0, 0, 0, NULL } };
 static const fdesc R_BROKER[] = {
@@ -1033,6 +1056,50 @@ static void read_faults(reader *r, int top)
     lua_pop(L, 1);
 }
 
+static const fdesc R_GUARD[] = {
+    WHERE, { "service", F_STR, 1, 0, 0, 0, NULL },
+    { "rate", F_NUM, 0, 0, 1e9, 1, "a positive number of at most 1e9" },
+    { "burst", F_NUM, 0, 1, 1e15, 0, "a number of at least 1" },
+    { "shed_queue", F_INT, 0, 0, I64, 0, "a non-negative integer" },
+    { "shed_expired", F_BOOL, 1, 0, 0, 0, NULL }
+};
+
+/* The optional list of the services' guards (after the services). [-0, +0, error] */
+static void read_guards(reader *r, int top)
+{
+    lua_State *L = r->L;
+    spec *s = r->s;
+    if (push_field(L, top, "guards") == LUA_TNIL) {
+        lua_pop(L, 1);
+        return;
+    }
+    int list = lua_gettop(L);
+    size_t n = lua_rawlen(L, list);
+    if (n > s->nservices)
+        fail(r, NULL, "guards", "more guards than services");
+    s->guards = arena_alloc(r, n, sizeof *s->guards);
+    s->nguards = n;
+    for (size_t i = 0; i < n; i++) {
+        spec_guard *g = &s->guards[i];
+        lua_rawgeti(L, list, (lua_Integer)i + 1);
+        fval v[NDESC(R_GUARD)];
+        const char *where = read_record(r, -1, "service", R_GUARD, NDESC(R_GUARD), v);
+        g->where = dup_where(r, where);
+        lua_getfield(L, r->names, v[1].str);
+        if (!lua_istable(L, -1))
+            fail(r, where, "service", "unknown service '%s'", v[1].str);
+        lua_rawgeti(L, -1, 1);
+        g->service = (uint32_t)lua_tointeger(L, -1);
+        lua_pop(L, 2);
+        g->cfg.rate = v[2].set ? v[2].num : 0;
+        g->cfg.burst = v[3].set ? v[3].num : 1;
+        g->cfg.shed_queue = v[4].set ? v[4].i : -1;
+        g->cfg.shed_expired = v[5].b != 0;
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+}
+
 static void read_links(reader *r, int top)
 {
     lua_State *L = r->L;
@@ -1181,6 +1248,7 @@ void spec_read(lua_State *L, int idx, spec *s)
     read_subscriptions(&r, idx);
     read_clients(&r, idx);
     read_faults(&r, idx);
+    read_guards(&r, idx);
     read_links(&r, idx);
     read_sweep(&r, idx);
     lua_pop(L, 2);
@@ -1281,10 +1349,12 @@ static int compile_step(builder *b, uint32_t s, uint32_t ep, const spec_step *st
     }
     case SS_CALL:
         rc = sim_op_call(e, s, ep, st->service, st->endpoint, st->blocking);
-        if (rc == SIM_OK && (st->has_retry || st->has_breaker))
+        if (rc == SIM_OK && (st->has_retry || st->has_breaker || st->has_bulkhead))
             rc = sim_op_call_retry(e, s, ep, &st->retry);
         if (rc == SIM_OK && st->has_breaker)
             rc = sim_op_call_breaker(e, s, ep, &st->breaker);
+        if (rc == SIM_OK && st->has_bulkhead)
+            rc = sim_op_call_bulkhead(e, s, ep, &st->bulkhead);
         if (rc == SIM_OK && st->n == 1) {
             /* call; a jump over the fallback; the fallback (the call's failure continuation) */
             uint32_t call = sim_op_next_pc(e, s, ep) - 1, jump;
@@ -1469,6 +1539,18 @@ static int build_faults(builder *b, const spec *sp)
     return SIM_OK;
 }
 
+static int build_guards(builder *b, const spec *sp)
+{
+    for (size_t i = 0; i < sp->nguards; i++) {
+        const spec_guard *g = &sp->guards[i];
+        int rc = sim_service_set_guard(b->e, g->service, &g->cfg);
+        if (rc != SIM_OK)
+            return say(b, g->where, rc, "service: %s",
+                       rc == SIM_ENOMEM ? "out of memory" : "invalid rate limit or shedding");
+    }
+    return SIM_OK;
+}
+
 static int build_links(builder *b, const spec *sp)
 {
     sim_dist *d;
@@ -1512,6 +1594,8 @@ int spec_build(const spec *sp, uint64_t seed, uint64_t rep, sim_engine **out, ch
         rc = build_clients(&b, sp);
     if (rc == SIM_OK)
         rc = build_faults(&b, sp);
+    if (rc == SIM_OK)
+        rc = build_guards(&b, sp);
     if (rc == SIM_OK)
         rc = build_links(&b, sp);
     if (rc != SIM_OK) {

@@ -61,6 +61,8 @@ typedef struct spec_step {
     int has_retry;                 /* call: a timeout or retries */
     sim_breaker_config breaker;    /* call: its circuit breaker (has_breaker) */
     int has_breaker;
+    sim_bulkhead_config bulkhead;  /* call: its bulkhead (has_bulkhead) */
+    int has_bulkhead;
     sim_retry_config retry;
 } spec_step;
 
@@ -95,6 +97,13 @@ typedef struct spec_fault {
     sim_fault_config cfg;          /* cfg.mttf, cfg.mttr unset: see below */
     spec_dist *mttf, *mttr;
 } spec_fault;
+
+/* A service's guards (rate limit, load shedding, deadlines). */
+typedef struct spec_guard {
+    const char *where;
+    uint32_t service;
+    sim_guard_config cfg;
+} spec_guard;
 
 typedef struct spec_link {
     const char *from, *to, *where;
@@ -143,6 +152,8 @@ typedef struct spec {
     spec_client *clients;
     size_t nfaults;
     spec_fault *faults;
+    size_t nguards;
+    spec_guard *guards;
     spec_dist *link_default;       /* NULL: zero latency */
     spec_link *links;
     spec_param *params;

@@ -225,10 +225,10 @@ LUA
 run stress "$tmp/stress.lua" --reps 3 -j 2
 out=$(stat "$tmp/stress" '
 for f in flows:
-    causes = ["ok", "failed", "timeouts", "dropped", "refused", "crashed", "shed", "breaker_open", "rate_limited", "lost"]
+    causes = ["ok", "failed", "timeouts", "dropped", "refused", "crashed", "shed", "breaker_open", "rate_limited", "lost", "bulkhead", "expired"]
     want("flow adds up", int(f["sent"]) == int(f["in_flight"]) + sum(int(f[c]) for c in causes))
 for s in services:
-    causes = ["completed", "failed", "dropped", "timeouts", "refused", "crashed", "shed", "breaker_open", "rate_limited", "lost"]
+    causes = ["completed", "failed", "dropped", "timeouts", "refused", "crashed", "shed", "breaker_open", "rate_limited", "lost", "bulkhead", "expired"]
     want("service adds up", int(s["arrivals"]) == int(s["in_flight"]) + sum(int(s[c]) for c in causes))
 want("some of everything", sum(int(s["crashed"]) for s in services) > 0 and sum(int(s["lost"]) for s in services) > 0 and sum(int(s["refused"]) for s in services) > 0)
 ')

@@ -130,10 +130,10 @@ PY
 # Per-cause columns: the old ones in place, every new cause appended.
 head -1 "$tmp/n/flows.csv" | grep -q '^rep,flow,sent,ok,failed,timeouts,dropped,in_flight,'
 check "flows.csv starts as before" $?
-for c in incomplete refused crashed shed breaker_open rate_limited lost; do
+for c in incomplete refused crashed shed breaker_open rate_limited lost bulkhead expired; do
     head -1 "$tmp/n/flows.csv" | tr , '\n' | grep -qx "$c"; check "flows.csv column $c" $?
 done
-for c in completed failed dropped timeouts refused crashed shed breaker_open rate_limited lost; do
+for c in completed failed dropped timeouts refused crashed shed breaker_open rate_limited lost bulkhead expired; do
     head -1 "$tmp/n/services.csv" | tr , '\n' | grep -qx "$c"; check "services.csv column $c" $?
 done
 # Every row adds up, in the CSV files and in the summary table: flows (sent = ok + failed +
@@ -157,7 +157,7 @@ python3 - "$tmp/a" "$tmp/table" <<'PY'; check "rows add up" $?
 import csv, sys
 d = sys.argv[1]
 def rows(f): return list(csv.DictReader(open(d + "/" + f + ".csv")))
-flow_other = ("refused", "crashed", "shed", "breaker_open", "rate_limited", "lost")
+flow_other = ("refused", "crashed", "shed", "breaker_open", "rate_limited", "lost", "bulkhead", "expired")
 svc_other = ("timeouts",) + flow_other
 for r in rows("flows"):
     ended = sum(int(r[k]) for k in ("ok", "failed", "timeouts", "dropped", "in_flight") + flow_other)

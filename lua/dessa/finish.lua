@@ -107,7 +107,8 @@ local function steps_spec(list, edges)
       edges[#edges + 1] = { to = svc .. "." .. ep, where = s.where }
       check_patience(svc, s.timeout, s.where, "call")
       out[i] = put_retry({ op = "call", service = svc, endpoint = ep, blocking = s.blocking,
-                           timeout = s.timeout, breaker = s.breaker, where = s.where,
+                           timeout = s.timeout, breaker = s.breaker, bulkhead = s.bulkhead,
+                           where = s.where,
                            fallback = s.fallback and steps_spec(s.fallback, edges) }, s)
     elseif op == "parallel" then
       local branches = {}
@@ -276,6 +277,16 @@ local function finish()
       end
       fail(s.where, 'service "%s": unknown host \'%s\'%s', s.name, s.host,
         did_you_mean(s.host, host_names))
+    end
+  end
+
+  -- Guards of services (rate limits, load shedding, deadlines), apart from the services.
+  for _, s in ipairs_(S.services) do
+    if s.guard then
+      spec.guards = spec.guards or {}
+      local g = s.guard
+      spec.guards[#spec.guards + 1] = { service = s.name, rate = g.rate, burst = g.burst,
+        shed_queue = g.shed_queue, shed_expired = g.shed_expired, where = s.where }
     end
   end
 

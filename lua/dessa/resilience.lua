@@ -1,6 +1,7 @@
 --[[
 resilience: what a caller does when a call fails or takes too long — retries with a backoff
-and jitter, and a retry budget — shared by call(...) and client "..." { ... }; and the
+and jitter, and a retry budget — shared by call(...) and client "..." { ... }; a call's circuit
+breaker and bulkhead; a service's guards (rate_limit, shed_queue, shed_expired); and the
 failures a model can be given: outage, crash and slowdown.
 ]]
 
@@ -86,15 +87,36 @@ local BREAKER_COUNT = { desc = fmt("an integer between 1 and %d", BREAKER_MAX), 
   if ok and i <= BREAKER_MAX then return true, i end
   return false
 end }
+local FRACTION = { desc = "a number above 0 and at most 1", fn = function(v)
+  if is_finite(v) and v > 0 and v <= 1 then return true, v end
+  return false
+end }
 local BREAKER_SCHEMA = {
-  { "failures", BREAKER_COUNT, required = true },
+  { "failures", BREAKER_COUNT },
+  { "failure_rate", FRACTION },
+  { "window", BREAKER_COUNT },
+  { "window_time", C.pos_num },
+  { "min_calls", BREAKER_COUNT },
   { "open_for", C.pos_num, required = true },
   { "probes", BREAKER_COUNT, default = 1 },
 }
-local NO_RATE = "a breaker opens on consecutive failures only: give failures = n"
-BREAKER_SCHEMA.hints = { rate = NO_RATE, window = NO_RATE, min_calls = NO_RATE }
+local RATE_HINT = "did you mean failure_rate? a breaker opens on a failure rate with "
+  .. "failure_rate = fraction and a window (window = n calls, or window_time = seconds)"
+BREAKER_SCHEMA.hints = {
+  rate = RATE_HINT, threshold = RATE_HINT, failure_threshold = RATE_HINT,
+  failure_rate_threshold = RATE_HINT,
+  window_size = "did you mean window? the last n calls are window = n, the last t seconds "
+    .. "window_time = t",
+  minimum_calls = "did you mean min_calls?", min_requests = "did you mean min_calls?",
+}
+-- min_calls of a time-based window when not given.
+local MIN_CALLS_TIME = 10
+-- The shortest time-based window (the engine numbers its slices from time 0 in 64 bits).
+local WINDOW_TIME_MIN = 1e-6
 
--- circuit_breaker { failures = n, open_for = s, probes = k }: for call(..., { breaker = b }).
+-- circuit_breaker { failures = n, open_for = s, probes = k }, or { failure_rate = f,
+-- window = n | window_time = t, min_calls = m, open_for = s, probes = k }: for
+-- call(..., { breaker = b }).
 function API.circuit_breaker(t)
   local where = here()
   if not is_plain_table(t) then
@@ -102,6 +124,38 @@ function API.circuit_breaker(t)
       .. "open_for = 30 }, got %s", describe(t))
   end
   local f = check_fields("circuit_breaker", where, t, BREAKER_SCHEMA)
+  if not f.failures and not f.failure_rate then
+    fail(where, "circuit_breaker: give failures = n (consecutive failed calls) or failure_rate "
+      .. "= fraction (of the calls in a window)")
+  end
+  if f.failures and f.failure_rate then
+    fail(where, "circuit_breaker: give failures = n or failure_rate = fraction, not both")
+  end
+  if f.failures then
+    for _, k in ipairs_({ "window", "window_time", "min_calls" }) do
+      if f[k] then
+        fail(where, "circuit_breaker: %s goes with failure_rate (a breaker with failures = n "
+          .. "counts consecutive failures)", k)
+      end
+    end
+  else
+    if not f.window and not f.window_time then
+      fail(where, "circuit_breaker: failure_rate needs a window: window = n (the last n calls) "
+        .. "or window_time = seconds (the calls of the last seconds)")
+    end
+    if f.window and f.window_time then
+      fail(where, "circuit_breaker: give window = n (calls) or window_time = seconds, not both")
+    end
+    if f.window_time and f.window_time < WINDOW_TIME_MIN then
+      fail(where, "circuit_breaker: window_time must be at least %g s (a microsecond), got %s",
+        WINDOW_TIME_MIN, describe(f.window_time))
+    end
+    f.min_calls = f.min_calls or f.window or MIN_CALLS_TIME
+    if f.window and f.min_calls > f.window then
+      fail(where, "circuit_breaker: min_calls (%d) is more than the window (%d calls)",
+        f.min_calls, f.window)
+    end
+  end
   f.where = where
   return make_object("breaker", f)
 end
@@ -112,6 +166,99 @@ local BREAKER = { desc = "a circuit breaker: circuit_breaker { failures = 5, ope
     return false
   end }
 
+-- ---- bulkhead ---------------------------------------------------------------------------
+
+local BULK_QUEUE = { desc = fmt("an integer between 0 and %d", BREAKER_MAX), fn = function(v)
+  local ok, i = C.nonneg_int.fn(v)
+  if ok and i <= BREAKER_MAX then return true, i end
+  return false
+end }
+local BULKHEAD_SCHEMA = {
+  { "max_concurrent", BREAKER_COUNT, required = true },
+  { "queue", BULK_QUEUE, default = 0 },
+  { "max_wait", C.timeout },
+}
+local MAX_HINT = "did you mean max_concurrent? the calls in flight at once are max_concurrent = n"
+BULKHEAD_SCHEMA.hints = { max = MAX_HINT, limit = MAX_HINT, size = MAX_HINT,
+  max_calls = MAX_HINT, max_concurrent_calls = MAX_HINT,
+  queue_size = "did you mean queue?", timeout = "did you mean max_wait?" }
+
+-- bulkhead { max_concurrent = n, queue = q, max_wait = t }: for call(..., { bulkhead = b }).
+function API.bulkhead(t)
+  local where = here()
+  if not is_plain_table(t) then
+    fail(where, "bulkhead: expected a table, as in bulkhead { max_concurrent = 10 }, got %s",
+      describe(t))
+  end
+  local f = check_fields("bulkhead", where, t, BULKHEAD_SCHEMA)
+  if f.max_wait == "none" then f.max_wait = nil end
+  if f.max_wait and f.queue == 0 then
+    fail(where, "bulkhead: max_wait is how long a call waits in the queue: give queue = n too "
+      .. "(with queue = 0 the calls over max_concurrent fail at once)")
+  end
+  f.where = where
+  return make_object("bulkhead", f)
+end
+
+local BULKHEAD = { desc = "a bulkhead: bulkhead { max_concurrent = 10 }", fn = function(v)
+  if KIND[v] == "bulkhead" then return true, DATA[v] end
+  return false
+end }
+
+-- ---- a service's guards: rate limit, load shedding, deadlines ---------------------------
+
+local BURST = { desc = "a number of at least 1", fn = function(v)
+  if is_finite(v) and v >= 1 then return true, v end
+  return false
+end }
+local RATE_LIMIT_SCHEMA = {
+  { "rate", C.rate, required = true },
+  { "burst", BURST, default = 1 },
+}
+RATE_LIMIT_SCHEMA.hints = { capacity = "did you mean burst? the bucket holds burst tokens",
+  bucket = "did you mean burst? the bucket holds burst tokens",
+  per_second = "did you mean rate? tokens per second are rate = r" }
+
+-- rate_limit { rate = r, burst = b }: a token bucket, for service "s" { rate_limit = ... }.
+function API.rate_limit(t)
+  local where = here()
+  if not is_plain_table(t) then
+    fail(where, "rate_limit: expected a table, as in rate_limit { rate = 100, burst = 20 }, "
+      .. "got %s", describe(t))
+  end
+  local f = check_fields("rate_limit", where, t, RATE_LIMIT_SCHEMA)
+  f.where = where
+  return make_object("rate_limit", f)
+end
+
+local RATE_LIMIT = { desc = "a rate limit: rate_limit { rate = 100, burst = 20 }, or a rate "
+  .. "(per second)", fn = function(v)
+    if KIND[v] == "rate_limit" then return true, DATA[v] end
+    local ok, r = C.rate.fn(v)
+    if ok then return true, { rate = r, burst = 1 } end
+    return false, r
+  end }
+local SHED_MAX = 2 ^ 53
+local SHED_QUEUE = { desc = "a non-negative integer", fn = function(v)
+  local ok, i = C.nonneg_int.fn(v)
+  if ok and i <= SHED_MAX then return true, i end
+  return false
+end }
+
+-- The guard fields of a service's schema.
+local GUARD_FIELDS = {
+  { "rate_limit", RATE_LIMIT },
+  { "shed_queue", SHED_QUEUE },
+  { "shed_expired", C.bool },
+}
+
+-- The guards of a service's checked fields f, for its record (nil when it has none).
+local function guard_spec(f)
+  if not f.rate_limit and not f.shed_queue and not f.shed_expired then return nil end
+  local r = f.rate_limit
+  return { rate = r and r.rate, burst = r and r.burst, shed_queue = f.shed_queue,
+           shed_expired = f.shed_expired or false }
+end
 -- The retry fields of call options and of clients.
 local RETRY_FIELDS = {
   { "retries", RETRIES },
@@ -122,6 +269,7 @@ local RETRY_FIELDS = {
 -- Fields of call options only.
 local CALL_ONLY = {
   { "breaker", BREAKER },
+  { "bulkhead", BULKHEAD },
 }
 
 -- Adds the retry fields to a schema (a copy); `call`: the fields of call options only too.
@@ -151,7 +299,17 @@ end
 local function breaker_spec(f)
   local b = f.breaker
   if not b then return nil end
-  return { failures = b.failures, open_for = b.open_for, probes = b.probes, where = b.where }
+  return { failures = b.failures, open_for = b.open_for, probes = b.probes,
+           failure_rate = b.failure_rate, window = b.window, window_time = b.window_time,
+           min_calls = b.min_calls, where = b.where }
+end
+
+-- The bulkhead of checked call options f, for the SPEC (nil without one).
+local function bulkhead_spec(f)
+  local b = f.bulkhead
+  if not b then return nil end
+  return { max_concurrent = b.max_concurrent, queue = b.queue, max_wait = b.max_wait,
+           where = b.where }
 end
 
 -- ---- failures ---------------------------------------------------------------------------
@@ -211,4 +369,7 @@ return {
   with_retry = with_retry,
   retry_spec = retry_spec,
   breaker_spec = breaker_spec,
+  bulkhead_spec = bulkhead_spec,
+  GUARD_FIELDS = GUARD_FIELDS,
+  guard_spec = guard_spec,
 }

@@ -182,7 +182,8 @@ function API.call(target, opts)
   local timeout = o.timeout ~= "none" and o.timeout or nil
   return step({ op = "call", target = tgt, blocking = o.blocking, where = where,
                 timeout = timeout, retry = _resilience.retry_spec(o),
-                breaker = _resilience.breaker_spec(o), fallback = o.fallback,
+                breaker = _resilience.breaker_spec(o), bulkhead = _resilience.bulkhead_spec(o),
+                fallback = o.fallback,
                 size = o.fallback and 1 + list_size(o.fallback) or 1 })
 end
 

@@ -144,6 +144,9 @@ local SERVICE_SCHEMA = {
   { "host", C.host },
   { "error_rate", C.probability },
 }
+for _, rule in ipairs_(need("resilience").GUARD_FIELDS) do   -- rate_limit, shed_queue, ...
+  SERVICE_SCHEMA[#SERVICE_SCHEMA + 1] = rule
+end
 
 -- Hints for the usual slips in a service (field names from other tools).
 local function say_work(v)
@@ -237,6 +240,7 @@ API.service = named_ctor("service", function(name, title, where, t)
     name = name, where = where, workers = f.workers, queue = f.queue or -1,
     discipline = f.discipline, replicas = f.replicas, balancer = f.balancer,
     cores = f.cores or 0, cpu = f.cpu or "ps", host = f.host, error_rate = f.error_rate,
+    guard = need("resilience").guard_spec(f),
     endpoints = endpoints, by_ep = by_ep, ep_names = ep_names,
   }
   S.services[#S.services + 1] = rec

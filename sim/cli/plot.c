@@ -279,8 +279,34 @@ int plot_fits(const char *dir, const plot_chart *c, const char **why)
  * PLOT_MAX_SHADE in all. NULL when there are none or on out of memory. */
 #define PLOT_MAX_SHADE 400
 #define PLOT_LABEL_SHADE 6
+/* Whether the row [line, eol) of faults.csv is a circuit breaker's (its kind column; names
+ * hold no comma). */
+static int is_breaker_row(const char *line, const char *eol)
+{
+    static const char key[] = ",breaker,";
+    size_t n = sizeof key - 1;
+    for (const char *p = line; p + n <= eol; p++)
+        if (!memcmp(p, key, n))
+            return 1;
+    return 0;
+}
+
+/* p, or the first row at or after it that is not a breaker's. */
+static const char *skip_breakers(const char *p)
+{
+    while (*p) {
+        const char *eol = strchr(p, '\n');
+        eol = eol ? eol : p + strlen(p);
+        if (!is_breaker_row(p, eol))
+            break;
+        p = *eol ? eol + 1 : eol;
+    }
+    return p;
+}
+
 /* Whether every one of nreps replications has the same failures as replication 0 in the rows
- * of faults.csv (text): the same times, targets, kinds and events, in the same order. */
+ * of faults.csv (text): the same times, targets, kinds and events, in the same order (the rows
+ * of circuit breakers left out). */
 static int same_failures(const char *text, long nreps)
 {
     const char *line = strchr(text, '\n');
@@ -296,6 +322,10 @@ static int same_failures(const char *text, long nreps)
         const char *comma = memchr(line, ',', (size_t)(eol - line));
         if (!comma)
             return 0;
+        if (is_breaker_row(line, eol)) {   /* states of breakers are not shaded */
+            line = *eol ? eol + 1 : eol;
+            continue;
+        }
         long r = strtol(line, NULL, 10);
         if (r != cur) {   /* a new replication's rows start here */
             if (cur == 0)
@@ -316,7 +346,7 @@ static int same_failures(const char *text, long nreps)
             const char *tc = memchr(twin, ',', (size_t)(teol - twin));
             if (!tc || teol - tc != eol - comma || memcmp(tc, comma, (size_t)(eol - comma)))
                 return 0;
-            twin = *teol ? teol + 1 : teol;
+            twin = skip_breakers(*teol ? teol + 1 : teol);
         }
         line = *eol ? eol + 1 : eol;
     }
@@ -361,7 +391,8 @@ char *plot_fault_shade(const char *dir, long rep, double end)
                 break;
             p += len + (p[len] == ',');
         }
-        if (k < 6 || strncmp(f[0], want, strlen(want)) || f[0][strlen(want)] != ',')
+        if (k < 6 || strncmp(f[0], want, strlen(want)) || f[0][strlen(want)] != ',' ||
+            !strncmp(f[4], "breaker,", 8))
             continue;
         rows[n].t = strtod(f[1], NULL);
         int lt = (int)strcspn(f[2], ","), lr = (int)strcspn(f[3], ","), lk = (int)strcspn(f[4], ",");

@@ -19,7 +19,9 @@
     X(SHED, shed, "shed", "shed by load shedding (queue length or deadline)")                \
     X(BREAKER_OPEN, breaker_open, "breaker_open", "refused by an open circuit breaker")      \
     X(RATE_LIMITED, rate_limited, "rate_limited", "refused by a rate limit")                 \
-    X(LOST, lost, "lost", "no answer came (a silent failure, a loss on a link)")
+    X(LOST, lost, "lost", "no answer came (a silent failure, a loss on a link)")            \
+    X(BULKHEAD, bulkhead, "bulkhead", "refused by a full bulkhead (concurrent calls)")     \
+    X(EXPIRED, expired, "expired", "dropped unserved: its deadline had passed")
 
 typedef enum {
 #define SIM_CAUSE_ENUM(e, f, c, m) SIM_CAUSE_##e,

@@ -183,8 +183,10 @@ static void attempt(sim_engine *e, sim_req *root)
     c->all.attempts++;
     if (root->counted)
         c->win.attempts++;
-    if (c->cfg.timeout > 0)
+    if (c->cfg.timeout > 0) {
         root->timer = sim_engine_after(e, c->cfg.timeout, on_timeout, root, 0);
+        root->deadline = e->now + c->cfg.timeout;   /* carried down its calls */
+    }
     sim_req_new_wait(e, root);
     sim_interp_call(e, root, &e->svcs[c->cfg.service], c->cfg.endpoint);
 }

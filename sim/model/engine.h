@@ -23,6 +23,7 @@
 #ifndef SIM_ENGINE_H
 #define SIM_ENGINE_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -191,9 +192,11 @@ static inline sim_req *sim_req_new(sim_engine *e, sim_req_kind kind, sim_req *pa
         r->priority = parent->priority;
         r->inst = parent->inst;
         r->ep = parent->ep;
+        r->deadline = parent->deadline;
     } else {
         r->inst = NULL;
         r->ep = NULL;
+        r->deadline = INFINITY;
     }
     if (root) {
         SIM_INVARIANT(root->kind == SIM_REQ_ROOT && root->state != SIM_REQ_FREE);

@@ -69,21 +69,37 @@ void sim_faults_fini(sim_engine *e)
     e->flog = NULL;
 }
 
-static void log_event(sim_engine *e, uint32_t i, int start)
+/* Room for one more row of the log; 0 after failing the run. */
+static int log_room(sim_engine *e)
 {
-    const sim_fault *f = &e->faults[i];
     if (e->nflog == e->flog_cap) {
         size_t cap = e->flog_cap ? e->flog_cap * 2 : 16;
         sim_fault_event *p = sim_realloc(e->flog, cap * sizeof *p);
         if (!p) {
             sim_engine_fail(e, SIM_ENOMEM, "out of memory for the log of failures");
-            return;
+            return 0;
         }
         e->flog = p;
         e->flog_cap = cap;
     }
+    return 1;
+}
+
+static void log_event(sim_engine *e, uint32_t i, int start)
+{
+    const sim_fault *f = &e->faults[i];
+    if (!log_room(e))
+        return;
     e->flog[e->nflog++] = (sim_fault_event){ e->now, i, f->cfg.service, f->cfg.replica,
                                              (uint8_t)f->cfg.kind, (uint8_t)start };
+}
+
+void sim_fault_log_breaker(sim_engine *e, uint32_t svc, uint32_t ep, uint32_t policy, int state)
+{
+    if (!log_room(e))
+        return;
+    e->flog[e->nflog++] = (sim_fault_event){ e->now, policy, svc, (int64_t)ep,
+                                             SIM_FLOG_BREAKER, (uint8_t)state };
 }
 
 /* The fault starts (+1) or ends (-1) on every instance it targets. */

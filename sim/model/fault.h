@@ -23,19 +23,25 @@ typedef struct sim_fault {
     int on;                 /* in force now */
 } sim_fault;
 
-/* One line of faults.csv: a failure starts or ends. */
+/* One line of faults.csv: a failure starts or ends, or a circuit breaker changes state. */
+#define SIM_FLOG_BREAKER 0xff   /* kind of a breaker's row */
 typedef struct sim_fault_event {
     double time;
-    uint32_t fault;         /* its index, in order of declaration */
-    uint32_t service;
-    int64_t replica;        /* -1: every replica */
-    uint8_t kind;           /* sim_fault_kind */
-    uint8_t start;          /* 1: starts, 0: ends */
+    uint32_t fault;         /* its index, in order of declaration; a breaker: its call's
+                             * policy (ep->retries[fault - 1]) */
+    uint32_t service;       /* a breaker: the calling service */
+    int64_t replica;        /* -1: every replica; a breaker: its caller's endpoint */
+    uint8_t kind;           /* sim_fault_kind, or SIM_FLOG_BREAKER */
+    uint8_t start;          /* 1: starts, 0: ends; a breaker: its new sim_breaker_state */
 } sim_fault_event;
 
 /* Schedules every fault's first event (run start). SIM_OK or an error after failing. */
 int sim_faults_start(struct sim_engine *e);
 void sim_faults_fini(struct sim_engine *e);
 const char *sim_fault_kind_name(sim_fault_kind k);
+/* Logs a state change of the breaker of policy `policy` (1-based) of endpoint ep of service
+ * svc, now. */
+void sim_fault_log_breaker(struct sim_engine *e, uint32_t svc, uint32_t ep, uint32_t policy,
+                           int state);
 
 #endif

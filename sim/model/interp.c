@@ -12,6 +12,7 @@
 #include "model/engine.h"
 #include "model/broker.h"
 #include "model/host.h"
+#include "model/fault.h"
 
 static void fiber_end(sim_engine *e, sim_req *f, sim_cause out);
 static void on_call_timeout(sim_engine *e, sim_event *ev);
@@ -79,12 +80,13 @@ static void work(sim_engine *e, sim_req *r, const sim_op *op)
 
 /* ---- calls -------------------------------------------------------------------------- */
 
-int sim_interp_call(sim_engine *e, sim_req *from, sim_service *s, uint32_t ep)
+/* A new call from `from` (its deadline carried down), on its way; NULL when the engine failed. */
+static sim_req *send_call(sim_engine *e, sim_req *from, sim_service *s, uint32_t ep)
 {
     sim_req *c = sim_req_new(e, SIM_REQ_CALL, from,
                              from->kind == SIM_REQ_ROOT ? from : from->root);
     if (!c)
-        return SIM_ENOMEM;
+        return NULL;
     c->retry = from->attempt > 0;
     c->ep = &s->eps[ep];
     c->inst = sim_balancer_pick(s);
@@ -92,31 +94,129 @@ int sim_interp_call(sim_engine *e, sim_req *from, sim_service *s, uint32_t ep)
     c->state = SIM_REQ_TRANSIT;
     uint32_t at = from->kind == SIM_REQ_ROOT ? from->client->node : from->inst->node;
     c->ev = sim_engine_hop(e, at, c->inst->node, sim_service_arrive, c, c->gen);
-    return e->err ? e->err : SIM_OK;
+    return e->err ? NULL : c;
+}
+
+int sim_interp_call(sim_engine *e, sim_req *from, sim_service *s, uint32_t ep)
+{
+    return send_call(e, from, s, ep) ? SIM_OK : e->err ? e->err : SIM_ENOMEM;
 }
 
 static void on_breaker_open(sim_engine *e, sim_event *ev);
+static void on_bulkhead_full(sim_engine *e, sim_event *ev);
+static void on_bulkhead_wait_over(sim_engine *e, sim_event *ev);
+
+/* The policy of the call at r->pc. */
+static inline sim_retry *policy_of(const sim_req *r, const sim_op *op)
+{
+    return &r->ep->retries[op->policy - 1];
+}
+
+/* A state change of the breaker of the call at r->pc goes to the log (faults.csv). */
+static void breaker_log(sim_engine *e, const sim_req *r, const sim_op *op, int state)
+{
+    const sim_service *s = r->inst->svc;
+    sim_fault_log_breaker(e, s->index, (uint32_t)(r->ep - s->eps), op->policy, state);
+}
+
+/* The attempt goes: the worker is let go for a non-blocking call, the call is sent (its
+ * deadline shortened to the attempt's timeout) and its timeout armed. */
+static void call_send(sim_engine *e, sim_req *r, const sim_op *op, const sim_retry *p,
+                      uint32_t token)
+{
+    if (!op->blocking && r->kind == SIM_REQ_CALL)
+        sim_service_release_worker(e, r);
+    sim_req *c = send_call(e, r, &e->svcs[op->target], op->endpoint);
+    if (!c)
+        return;
+    if (p->cfg.timeout > 0) {
+        if (e->now + p->cfg.timeout < c->deadline)
+            c->deadline = e->now + p->cfg.timeout;
+        r->ev = sim_engine_after(e, p->cfg.timeout, on_call_timeout, r, token);
+    }
+}
+
+/* Whether the bulkhead lets r's attempt through now (a permit taken). Else the attempt waits
+ * in its queue (its wait bounded by max_wait) or, with no room there, fails at once through a
+ * zero-delay event. */
+static int bulkhead_admit(sim_engine *e, sim_req *r, sim_bulkhead *b, uint32_t token)
+{
+    if (b->used < b->cfg.max) {
+        b->used++;
+        r->bulk = 1;
+        return 1;
+    }
+    if (sim_waitq_len(&b->q) < b->cfg.queue) {
+        if (sim_waitq_push(&b->q, &r->wait, 0) != SIM_OK) {
+            sim_engine_fail(e, SIM_ENOMEM, "out of memory for a bulkhead");
+            return 0;
+        }
+        r->bulk = 2;
+        if (b->cfg.max_wait > 0)
+            r->ev = sim_engine_after(e, b->cfg.max_wait, on_bulkhead_wait_over, r, token);
+        return 0;
+    }
+    r->ev = sim_engine_after(e, 0, on_bulkhead_full, r, token);
+    return 0;
+}
+
+static void on_bulkhead_grant(sim_engine *e, sim_event *ev)
+{
+    sim_req *r = ev->a;
+    if (ev->u32 != r->gen || r->bulk != 1)
+        return;   /* abandoned (a crash), which gave the permit back */
+    const sim_op *op = &r->ep->ops[r->pc];
+    call_send(e, r, op, policy_of(r, op), r->gen);
+}
+
+/* r's attempt ends (its answer came, it timed out, or r is lost in a crash): its permit goes
+ * to the first attempt waiting, which is sent from the immediate list, or back to the
+ * bulkhead; an attempt still waiting leaves the queue. */
+void sim_interp_bulkhead_leave(sim_engine *e, sim_req *r)
+{
+    const sim_op *op = &r->ep->ops[r->pc];
+    sim_bulkhead *b = policy_of(r, op)->bh;
+    int held = r->bulk == 1;
+    if (r->bulk == 2)
+        sim_waitq_remove(&b->q, &r->wait);
+    r->bulk = 0;
+    if (!held)
+        return;
+    sim_req *w = (sim_req *)sim_waitq_pop(&b->q);
+    if (!w) {
+        b->used--;
+        return;
+    }
+    if (w->ev) {   /* its max_wait */
+        sim_engine_cancel(e, w->ev);
+        w->ev = NULL;
+    }
+    w->bulk = 1;   /* the permit passes to it: `used` stays */
+    SIM_INVARIANT(b->used == b->cfg.max);
+    sim_engine_soon(e, on_bulkhead_grant, w, w->gen);
+}
 
 /* An attempt of a call with a policy: its breaker may refuse it (a failure at once, through a
- * zero-delay event, so no handler runs inside another); else the call and its timeout. */
+ * zero-delay event, so no handler runs inside another), its bulkhead may make it wait or
+ * refuse it; else the call and its timeout. */
 static void call_attempt_policy(sim_engine *e, sim_req *r, const sim_op *op, uint32_t token)
 {
-    sim_retry *p = &r->ep->retries[op->policy - 1];
+    sim_retry *p = policy_of(r, op);
     if (r->attempt == 0)
         sim_retry_first(p);
     if (p->brk.on) {
+        uint8_t was = p->brk.state;
         r->brk = sim_breaker_admit(&p->brk, e->now, e->cfg.warmup);
+        if (SIM_UNLIKELY(p->brk.state != was))
+            breaker_log(e, r, op, p->brk.state);
         if (!r->brk) {
             r->ev = sim_engine_after(e, 0, on_breaker_open, r, token);
             return;
         }
     }
-    if (!op->blocking && r->kind == SIM_REQ_CALL)
-        sim_service_release_worker(e, r);
-    if (sim_interp_call(e, r, &e->svcs[op->target], op->endpoint) != SIM_OK)
+    if (p->bh && !bulkhead_admit(e, r, p->bh, token))
         return;
-    if (p->cfg.timeout > 0)
-        r->ev = sim_engine_after(e, p->cfg.timeout, on_call_timeout, r, token);
+    call_send(e, r, op, p, token);
 }
 
 /* One attempt of the call at r->pc: a new wait, the call, and the attempt's timeout. */
@@ -144,9 +244,12 @@ static void on_retry(sim_engine *e, sim_event *ev)
 /* The attempt that went through the breaker of the call at r->pc ended (ok or failed). */
 static void breaker_result(sim_engine *e, sim_req *r, const sim_op *op, int ok)
 {
-    sim_breaker_result(&r->ep->retries[op->policy - 1].brk, r->brk, ok, e->now,
-                       e->cfg.warmup);
+    sim_breaker *b = &policy_of(r, op)->brk;
+    uint8_t was = b->state;
+    sim_breaker_result(b, r->brk, ok, e->now, e->cfg.warmup);
     r->brk = 0;
+    if (b->state != was)
+        breaker_log(e, r, op, b->state);
 }
 
 /* The call at r->pc failed (an error reply, or `out` = timeout): retry it after its backoff if
@@ -180,6 +283,8 @@ static void on_call_timeout(sim_engine *e, sim_event *ev)
         return;   /* abandoned */
     r->ev = NULL;
     const sim_op *op = &r->ep->ops[r->pc];
+    if (r->bulk)
+        sim_interp_bulkhead_leave(e, r);
     sim_service_abandoned(e, &e->svcs[op->target], op->endpoint);
     call_failed(e, r, op, SIM_CAUSE_TIMEOUT);
 }
@@ -192,6 +297,27 @@ static void on_breaker_open(sim_engine *e, sim_event *ev)
         return;   /* abandoned (a crash) */
     r->ev = NULL;
     call_failed(e, r, &r->ep->ops[r->pc], SIM_CAUSE_BREAKER_OPEN);
+}
+
+/* The bulkhead had no permit and no room to wait: the attempt fails at once. */
+static void on_bulkhead_full(sim_engine *e, sim_event *ev)
+{
+    sim_req *r = ev->a;
+    if (ev->u32 != r->gen || r->ev != ev)
+        return;   /* abandoned (a crash) */
+    r->ev = NULL;
+    call_failed(e, r, &r->ep->ops[r->pc], SIM_CAUSE_BULKHEAD);
+}
+
+/* The attempt waited max_wait for a permit in vain: it leaves the queue and fails. */
+static void on_bulkhead_wait_over(sim_engine *e, sim_event *ev)
+{
+    sim_req *r = ev->a;
+    if (ev->u32 != r->gen || r->ev != ev)
+        return;   /* abandoned, or granted a permit */
+    r->ev = NULL;
+    sim_interp_bulkhead_leave(e, r);
+    call_failed(e, r, &r->ep->ops[r->pc], SIM_CAUSE_BULKHEAD);
 }
 
 /* The reply of call c reached its parent (the handler of the reply hop). */
@@ -208,6 +334,8 @@ void sim_interp_reply_arrived(sim_engine *e, sim_event *ev)
             sim_engine_cancel(e, p->ev);
             p->ev = NULL;
         }
+        if (SIM_UNLIKELY(p->bulk))
+            sim_interp_bulkhead_leave(e, p);
         if (c->outcome == SIM_CAUSE_OK) {
             if (SIM_UNLIKELY(p->brk))
                 breaker_result(e, p, &p->ep->ops[p->pc], 1);
@@ -380,7 +508,8 @@ void sim_interp_describe(const sim_engine *e, const sim_event *ev, char *buf, si
     (void)e;
     if (ev->fn != on_step_done && ev->fn != on_fiber_start && ev->fn != sim_service_arrive &&
         ev->fn != sim_interp_reply_arrived && ev->fn != on_retry &&
-        ev->fn != on_breaker_open)
+        ev->fn != on_breaker_open && ev->fn != on_bulkhead_full &&
+        ev->fn != on_bulkhead_grant)
         return;
     const sim_req *r = ev->a;
     if (r->inst && r->inst->svc && r->ep)

@@ -28,6 +28,15 @@ static int waiting(const sim_req *r)
     return r->state == SIM_REQ_ROOT_WAIT || (r->state == SIM_REQ_RUNNING && !r->ev);
 }
 
+/* The bulkhead of the call r is making (r->bulk set), or NULL. */
+static sim_bulkhead *bulkhead_of(const sim_req *r)
+{
+    const sim_op *op = &r->ep->ops[r->pc];
+    if (NEVER(op->code != SIM_OP_CALL || !op->policy))
+        return NULL;
+    return r->ep->retries[op->policy - 1].bh;
+}
+
 static void visit(void *obj, void *ud)
 {
     sim_req *r = obj;
@@ -36,6 +45,13 @@ static void visit(void *obj, void *ud)
         return;
     switch (sc->pass) {
     case 0:   /* counts, and what can move by itself */
+        if (SIM_UNLIKELY(r->bulk)) {
+            sim_bulkhead *b = bulkhead_of(r);
+            if (b && r->bulk == 1)
+                b->seen_used++;
+            else if (b)
+                b->seen_wait++;
+        }
         if (r->kind == SIM_REQ_CALL &&
             (r->state == SIM_REQ_QUEUED || r->state == SIM_REQ_RUNNING))
             sc->svc_live[r->inst->svc->index]++;
@@ -67,6 +83,35 @@ static const char *kind_name(const sim_req *r)
                                                                                : "parallel branch";
 }
 
+/* Each bulkhead's permits and queue against the requests that hold or wait for them, as the
+ * scan of the pool counted them. SIM_OK, or SIM_ELEDGER after failing the run. */
+static int bulkheads_check(sim_engine *e, int reset)
+{
+    for (uint32_t i = 0; i < e->nsvcs; i++)
+        for (uint32_t j = 0; j < e->svcs[i].neps; j++) {
+            const sim_endpoint *ep = &e->svcs[i].eps[j];
+            for (uint32_t k = 0; k < ep->nretries; k++) {
+                sim_bulkhead *b = ep->retries[k].bh;
+                if (!b)
+                    continue;
+                if (reset) {
+                    b->seen_used = b->seen_wait = 0;
+                    continue;
+                }
+                if (b->used == b->seen_used && sim_waitq_len(&b->q) == b->seen_wait)
+                    continue;
+                sim_engine_fail(e, SIM_ELEDGER,
+                                "the bulkhead of call %u of service '%s', endpoint '%s': %u "
+                                "permits held and %zu waiting, but %u requests hold one and %u "
+                                "wait",
+                                k + 1, e->svcs[i].name, ep->name, b->used,
+                                sim_waitq_len(&b->q), b->seen_used, b->seen_wait);
+                return SIM_ELEDGER;
+            }
+        }
+    return SIM_OK;
+}
+
 int sim_ledger_check(sim_engine *e)
 {
     scan sc = { e, sim_calloc(e->nsvcs + 1, sizeof(uint64_t)),
@@ -79,8 +124,11 @@ int sim_ledger_check(sim_engine *e)
     }
     /* Pass 1 marks whole chains upwards from every movable request, so one sweep reaches every
      * ancestor whatever the order of the slots. */
+    bulkheads_check(e, 1);
     for (sc.pass = 0; sc.pass < 3; sc.pass++)
         sim_pool_each(&e->reqs, visit, &sc);
+    if ((rc = bulkheads_check(e, 0)) != SIM_OK)
+        goto done;
     if (sc.stuck) {
         const sim_req *r = sc.stuck;
         const char *where = r->inst ? r->inst->svc->name : r->client ? r->client->name : "?";

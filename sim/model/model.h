@@ -70,15 +70,51 @@ typedef struct sim_retry_config {
 } sim_retry_config;
 
 /* A circuit breaker on a call (one per call site, shared by every replica of the caller):
- * closed, it opens after `failures` consecutive failed attempts (error answers and timeouts);
- * open, attempts fail at once (cause breaker_open) for `open_for` seconds; then half-open, up
- * to `probes` attempts go through: the first success closes it, a failure opens it again. */
+ * closed, it opens after `failures` consecutive failed attempts (error answers and timeouts),
+ * or — failure-rate mode, rate > 0 — when at least `min_calls` attempts ended in its sliding
+ * window and a fraction of at least `rate` of them failed; the window is the last `window`
+ * attempts (count-based) or the attempts that ended in the last `window_time` seconds
+ * (time-based, in SIM_BREAKER_SLICES slices of window_time / SIM_BREAKER_SLICES: a slice leaves
+ * the window whole). Open, attempts fail at once (cause breaker_open) for `open_for` seconds;
+ * then half-open, up to `probes` attempts go through: the first success closes it (with an
+ * empty window), a failure opens it again. */
 #define SIM_BREAKER_MAX 1000000u
+#define SIM_BREAKER_SLICES 10
+#define SIM_BREAKER_WINDOW_MIN 1e-6   /* seconds: slices are numbered from 0 in 64 bits */
 typedef struct sim_breaker_config {
-    uint32_t failures;      /* 1 .. SIM_BREAKER_MAX */
+    uint32_t failures;      /* consecutive mode: 1 .. SIM_BREAKER_MAX; 0 in failure-rate mode */
     double open_for;        /* > 0 */
     uint32_t probes;        /* 1 .. SIM_BREAKER_MAX */
+    double rate;            /* failure-rate mode: 0 < rate <= 1; 0 = consecutive mode */
+    uint32_t window;        /* count-based window: 1 .. SIM_BREAKER_MAX attempts; or 0 and */
+    double window_time;     /* a time-based window, >= SIM_BREAKER_WINDOW_MIN seconds */
+    uint32_t min_calls;     /* 1 .. SIM_BREAKER_MAX (count-based: at most window) */
 } sim_breaker_config;
+
+/* A bulkhead on a call (one per call site, shared by every replica of the caller): at most
+ * `max` of its attempts in flight at once (sent and not yet answered, timed out or lost with
+ * their caller). An attempt beyond them waits for a permit, first come first served, when
+ * fewer than `queue` wait, for at most `max_wait` seconds (0: as long as it takes); else, or
+ * when its wait runs out, it fails at once with cause bulkhead. */
+typedef struct sim_bulkhead_config {
+    uint32_t max;           /* 1 .. SIM_BREAKER_MAX */
+    uint32_t queue;         /* 0 .. SIM_BREAKER_MAX */
+    double max_wait;        /* >= 0, finite */
+} sim_bulkhead_config;
+
+/* A service's guards, checked at each arrival (after a refusal of an instance that is down):
+ * a rate limit — a token bucket of `burst` tokens filled at `rate` per second, shared by the
+ * replicas; an arrival that finds less than one token ends rate_limited —, load shedding by
+ * queue length — an arrival that finds `shed_queue` or more requests waiting at its replica is
+ * shed —, and deadlines: with `shed_expired`, a request whose deadline (its client's timeout,
+ * carried down its calls and shortened by their timeouts) has passed when it arrives or when
+ * it would get a worker ends expired, unserved. */
+typedef struct sim_guard_config {
+    double rate;            /* > 0, finite; 0 = no rate limit */
+    double burst;           /* >= 1 with a rate limit */
+    int64_t shed_queue;     /* >= 0; -1 = no shedding by queue length */
+    bool shed_expired;
+} sim_guard_config;
 
 typedef struct sim_client_config {
     uint32_t service, endpoint;   /* target */
@@ -130,6 +166,8 @@ int sim_endpoint_add(sim_engine *e, uint32_t service, const char *name, uint32_t
  * message's processing fails). Drawn from the endpoint's own stream ".../error", so setting it
  * moves no other draw. */
 int sim_endpoint_set_error_rate(sim_engine *e, uint32_t service, uint32_t ep, double p);
+/* The service's guards (sim_guard_config). SIM_EINVAL when out of range. */
+int sim_service_set_guard(sim_engine *e, uint32_t service, const sim_guard_config *cfg);
 
 /* A host whose `cores` (> 0; whole under FCFS) the services placed on it share. */
 int sim_host_add(sim_engine *e, const char *name, double cores, sim_cpu_sched sched,
@@ -156,6 +194,10 @@ int sim_op_call_retry(sim_engine *e, uint32_t s, uint32_t ep, const sim_retry_co
  * zero), a circuit breaker. SIM_EINVAL when it is not such a call, already has one, or cfg is
  * out of range. */
 int sim_op_call_breaker(sim_engine *e, uint32_t s, uint32_t ep, const sim_breaker_config *cfg);
+/* Gives the last instruction of (s, ep), a call with a policy, a bulkhead. SIM_EINVAL as for
+ * the breaker. */
+int sim_op_call_bulkhead(sim_engine *e, uint32_t s, uint32_t ep,
+                         const sim_bulkhead_config *cfg);
 int sim_op_fork(sim_engine *e, uint32_t s, uint32_t ep, uint32_t n, sim_join join,
                 uint32_t quorum, bool blocking, uint32_t *pc);
 int sim_op_choose(sim_engine *e, uint32_t s, uint32_t ep, uint32_t n, const double *probs,

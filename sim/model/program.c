@@ -16,6 +16,13 @@ void sim_endpoint_fini(sim_endpoint *ep)
         sim_free(ep->ops[i].cum);
     }
     sim_free(ep->ops);
+    for (uint32_t i = 0; i < ep->nretries; i++) {
+        sim_breaker_fini(&ep->retries[i].brk);
+        if (ep->retries[i].bh) {
+            sim_waitq_fini(&ep->retries[i].bh->q);
+            sim_free(ep->retries[i].bh);
+        }
+    }
     sim_free(ep->retries);
     sim_free(ep->name);
 }
@@ -169,8 +176,25 @@ int sim_op_call_breaker(sim_engine *e, uint32_t s, uint32_t ep, const sim_breake
     sim_breaker *b = &p->retries[op->policy - 1].brk;
     if (b->on)
         return SIM_EINVAL;
-    b->cfg = *cfg;
-    b->on = 1;
+    return sim_breaker_init(b, cfg);
+}
+
+int sim_op_call_bulkhead(sim_engine *e, uint32_t s, uint32_t ep, const sim_bulkhead_config *cfg)
+{
+    sim_endpoint *p = endpoint_of(e, s, ep);
+    if (!p)
+        return e->ran ? SIM_ESTATE : SIM_EINVAL;
+    const sim_op *op = p->nops ? &p->ops[p->nops - 1] : NULL;
+    if (!op || op->code != SIM_OP_CALL || !op->policy || sim_bulkhead_check(cfg) != SIM_OK)
+        return SIM_EINVAL;
+    sim_retry *r = &p->retries[op->policy - 1];
+    if (r->bh)
+        return SIM_EINVAL;
+    r->bh = sim_calloc(1, sizeof *r->bh);
+    if (!r->bh)
+        return SIM_ENOMEM;
+    r->bh->cfg = *cfg;
+    sim_waitq_init(&r->bh->q, SIM_WAITQ_FIFO);
     return SIM_OK;
 }
 

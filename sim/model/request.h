@@ -58,6 +58,8 @@ struct sim_req {
     uint8_t working;            /* in a work step (CPU demand) */
     uint8_t waits_msg;          /* waits for a broker's acknowledgement of its publish */
     uint8_t retry;              /* a call: this attempt is a retry */
+    uint8_t bulk;               /* a caller: its current attempt holds a permit of the call's
+                                 * bulkhead (2: it waits in the bulkhead's queue) */
     uint16_t attempt;           /* the current call's (a root: its own) attempts so far - 1 */
     uint16_t nwork;             /* a call: its work steps running (its own and its fibers') */
     uint32_t pc;                /* next instruction */
@@ -82,6 +84,8 @@ struct sim_req {
     uint64_t root_id;           /* id of the client request at the root */
     sim_time t_created;
     sim_time t_arrived;         /* arrival at inst (waiting time) */
+    sim_time deadline;          /* nobody waits for its answer from then on (its client's
+                                 * timeout, shortened by its calls'); infinity when none */
     sim_req *parent;            /* who gets the reply: the caller, or the fork owner; or NULL */
     sim_req *root;              /* the client request whose work this is */
     struct sim_instance *inst;  /* where it executes */

@@ -16,6 +16,7 @@
 #include "model/internal.h"
 #include "model/host.h"
 #include "model/fault.h"
+#include "model/retry.h"
 
 /* ---- the kinds and their columns ------------------------------------------------------ */
 
@@ -32,19 +33,22 @@ enum { S_ARRIVALS, S_COMPLETED, S_FAILED, S_DROPPED, S_IN_FLIGHT, S_THROUGHPUT, 
 #define R SIM_METRIC_REAL
 /* Columns added after the causes (their places follow the causes', so earlier columns stay). */
 enum { FT_ATTEMPTS, FT_AVAILABILITY, FT_N };
-enum { ST_RETRIES, ST_ABANDONED, ST_UPTIME, ST_N };
-enum { PT_RETRIES, PT_UPTIME, PT_N };
-enum { ET_RETRIES, ET_ABANDONED, ET_BREAKER_OPENS, ET_N };
+enum { ST_RETRIES, ST_ABANDONED, ST_UPTIME, ST_LATE, ST_N };
+enum { PT_RETRIES, PT_UPTIME, PT_LATE, PT_N };
+enum { ET_RETRIES, ET_ABANDONED, ET_BREAKER_OPENS, ET_LATE, ET_N };
 static const sim_metric_def flow_tail[FT_N] = { { "attempts", SIM_METRIC_COUNT },
                                                 { "availability", SIM_METRIC_REAL } };
 static const sim_metric_def service_tail[ST_N] = { { "retries", SIM_METRIC_COUNT },
                                                    { "abandoned", SIM_METRIC_COUNT },
-                                                   { "uptime", SIM_METRIC_REAL } };
+                                                   { "uptime", SIM_METRIC_REAL },
+                                                   { "late", SIM_METRIC_COUNT } };
 static const sim_metric_def replica_tail[PT_N] = { { "retries", SIM_METRIC_COUNT },
-                                                   { "uptime", SIM_METRIC_REAL } };
+                                                   { "uptime", SIM_METRIC_REAL },
+                                                   { "late", SIM_METRIC_COUNT } };
 static const sim_metric_def endpoint_tail[ET_N] = { { "retries", SIM_METRIC_COUNT },
                                                     { "abandoned", SIM_METRIC_COUNT },
-                                                    { "breaker_opens", SIM_METRIC_COUNT } };
+                                                    { "breaker_opens", SIM_METRIC_COUNT },
+                                                    { "late", SIM_METRIC_COUNT } };
 static sim_metric_def flow_defs[F_HEAD + SIM_NCAUSES + FT_N] = {
     [F_SENT] = { "sent", C },           [F_IN_FLIGHT] = { "in_flight", C },
     [F_THROUGHPUT] = { "throughput", R }, [F_LAT_MEAN] = { "latency_mean", R },
@@ -415,6 +419,7 @@ static int service_result(const sim_engine *e, uint32_t i, sim_entity_result *x)
     x->m[service_tail_at + ST_ABANDONED].count = win.abandoned;
     x->m[service_tail_at + ST_UPTIME].real =
         1 - sim_tw_mean(&v->tw_down, e->cfg.duration) / v->cfg.replicas;
+    x->m[service_tail_at + ST_LATE].count = win.late;
     const double reals[] = {
         [S_THROUGHPUT] = s.throughput, [S_UTIL] = s.utilization,
         [S_QUEUE_MEAN] = s.queue_mean, [S_QUEUE_MAX] = s.queue_max,
@@ -471,6 +476,7 @@ static int replica_result(const sim_engine *e, const sim_service *v, uint32_t j,
     x->m[replica_tail_at + PT_RETRIES].count = w->retries;
     x->m[replica_tail_at + PT_UPTIME].real =
         1 - (st ? sim_tw_mean(&st->tw_down, end) : sim_tw_mean(&v->tw_down, end));
+    x->m[replica_tail_at + PT_LATE].count = w->late;
     double held = sim_tw_mean(busy, end), work = sim_tw_mean(working, end);
     double span = end - busy->start;
     double cores_busy = span > 0 ? sim_service_inst_cpu_area(in, end) / span
@@ -503,6 +509,7 @@ static int endpoint_result(const sim_engine *e, const sim_service *v, uint32_t j
     for (uint32_t k = 0; k < v->eps[j].nretries; k++)
         opens += v->eps[j].retries[k].brk.opens_win;
     x->m[endpoint_tail_at + ET_BREAKER_OPENS].count = opens;
+    x->m[endpoint_tail_at + ET_LATE].count = st->win.late;
     x->m[E_THROUGHPUT].real = (double)st->win.by[SIM_CAUSE_OK] / window(e);
     x->m[E_RESID_MEAN].real = sim_hist_mean(&st->resid);
     x->m[E_RESID_P50].real = sim_result_quantile(sim_hist_quantile(&st->resid, 0.50));
@@ -582,6 +589,38 @@ static int broker_result(const sim_engine *e, const sim_brow *w, sim_entity_resu
     return SIM_OK;
 }
 
+/* A breaker's row of faults.csv: its call site, "caller/endpoint/callee" (with "#k" for the
+ * k-th breaker of the endpoint on calls to that callee, from the second), its new state as the
+ * event, and no replica. */
+static char *breaker_name(const sim_engine *e, const sim_fault_event *f, sim_fault_row *o)
+{
+    static const char *const states[] = { "closed", "open", "half_open" };
+    const sim_service *s = &e->svcs[f->service];
+    const sim_endpoint *ep = &s->eps[f->replica];
+    uint32_t callee = 0, rank = 0;
+    for (uint32_t i = 0; i < ep->nops; i++)
+        if (ep->ops[i].code == SIM_OP_CALL && ep->ops[i].policy == f->fault)
+            callee = ep->ops[i].target;
+    for (uint32_t i = 0; i < ep->nops; i++) {
+        const sim_op *op = &ep->ops[i];
+        if (op->code == SIM_OP_CALL && op->policy && op->policy <= f->fault &&
+            op->target == callee && ep->retries[op->policy - 1].brk.on)
+            rank++;
+    }
+    o->kind = "breaker";
+    o->event = f->start <= SIM_BREAKER_HALF ? states[f->start] : "?";
+    o->replica = -1;
+    char buf[64];
+    snprintf(buf, sizeof buf, "#%u", rank);
+    size_t n = strlen(s->name) + strlen(ep->name) + strlen(e->svcs[callee].name) + 3 +
+               (rank > 1 ? strlen(buf) : 0);
+    char *name = sim_malloc(n);
+    if (name)
+        snprintf(name, n, "%s/%s/%s%s", s->name, ep->name, e->svcs[callee].name,
+                 rank > 1 ? buf : "");
+    return name;
+}
+
 int sim_engine_result(const sim_engine *e, sim_rep_result *out)
 {
     memset(out, 0, sizeof *out);
@@ -615,6 +654,13 @@ int sim_engine_result(const sim_engine *e, sim_rep_result *out)
             o->replica = f->replica;
             o->kind = sim_fault_kind_name((sim_fault_kind)f->kind);
             o->start = f->start;
+            if (f->kind == SIM_FLOG_BREAKER) {
+                if (!(o->target = breaker_name(e, f, o)))
+                    rc = SIM_ENOMEM;
+                else
+                    out->nfaults++;
+                continue;
+            }
             if (!(o->target = sim_strdup(e->svcs[f->service].name)))
                 rc = SIM_ENOMEM;
             else

@@ -17,11 +17,23 @@
 
 #include "core/rng.h"
 #include "model/model.h"
+#include "model/waitq.h"
 
 /* A circuit breaker's state. Each state change starts a new epoch; an attempt that went
  * through carries the epoch it started in, and a result from an earlier epoch (a call let
  * through before the breaker opened, answering late) changes nothing. */
 typedef enum { SIM_BREAKER_CLOSED, SIM_BREAKER_OPEN, SIM_BREAKER_HALF } sim_breaker_state;
+/* The sliding window of a breaker in failure-rate mode: the outcomes of the last `window`
+ * attempts in a ring (count-based), or per slice of window_time / SIM_BREAKER_SLICES the
+ * attempts and failures that ended in it (time-based); `calls` and `fails` are their sums. */
+typedef struct sim_breaker_window {
+    uint8_t *ring;          /* count-based: 1 = failed, `window` entries (owned) */
+    uint32_t at;            /* the next entry to write */
+    uint32_t calls, fails;  /* in the window */
+    int64_t slice[SIM_BREAKER_SLICES];   /* time-based: the slice each entry holds, -1 none */
+    uint32_t scalls[SIM_BREAKER_SLICES], sfails[SIM_BREAKER_SLICES];
+} sim_breaker_window;
+
 typedef struct sim_breaker {
     sim_breaker_config cfg;
     uint8_t on;             /* the call has a breaker */
@@ -32,7 +44,17 @@ typedef struct sim_breaker {
     double since;           /* when the current state began */
     uint64_t opens;         /* times it opened (whole run) */
     uint64_t opens_win;     /* ... in the statistics window */
+    sim_breaker_window w;   /* failure-rate mode (cfg.rate > 0) */
 } sim_breaker;
+
+/* A call site's bulkhead: permits in use and the attempts waiting for one (their requests'
+ * wait nodes, FIFO). Allocated on its own, so the list's sentinel never moves. */
+typedef struct sim_bulkhead {
+    sim_bulkhead_config cfg;
+    uint32_t used;          /* permits held, at most cfg.max */
+    uint32_t seen_used, seen_wait;   /* the ledger's recount of holders and waiters */
+    sim_waitq q;            /* attempts waiting for a permit */
+} sim_bulkhead;
 
 typedef struct sim_retry {
     sim_retry_config cfg;
@@ -40,6 +62,7 @@ typedef struct sim_retry {
     double tokens;          /* the budget's bucket */
     uint64_t refused;       /* retries the budget did not allow */
     sim_breaker brk;        /* its circuit breaker (brk.on) */
+    sim_bulkhead *bh;       /* its bulkhead, or NULL (owned) */
 } sim_retry;
 
 /* SIM_OK when cfg is in range (timeouts, delays and budget finite and non-negative, retries at
@@ -57,8 +80,13 @@ static inline void sim_retry_first(sim_retry *p)
 int sim_retry_allowed(sim_retry *p);
 
 /* SIM_OK when cfg is in range (failures and probes 1 .. SIM_BREAKER_MAX, open_for positive and
- * finite), else SIM_EINVAL. */
+ * finite; or failures 0 and a failure-rate mode in range), else SIM_EINVAL. */
 int sim_breaker_check(const sim_breaker_config *cfg);
+/* Makes b's window (the ring of a count-based one). SIM_OK or SIM_ENOMEM. */
+int sim_breaker_init(sim_breaker *b, const sim_breaker_config *cfg);
+void sim_breaker_fini(sim_breaker *b);
+/* SIM_OK when cfg is in range, else SIM_EINVAL. */
+int sim_bulkhead_check(const sim_bulkhead_config *cfg);
 /* An attempt at time now: 0 when the breaker refuses it, else its epoch + 1 (never 0), which
  * the attempt hands back to sim_breaker_result. Open past open_for becomes half-open; half-open
  * with every probe used for open_for seconds (their callers were lost in a crash, or wait

@@ -90,6 +90,8 @@ void sim_service_fini(sim_service *s)
     s->ep_stats = NULL;
     sim_free(s->inst_stats);
     s->inst_stats = NULL;
+    sim_free(s->guard);
+    s->guard = NULL;
 }
 
 /* ---- counters ----------------------------------------------------------------------- */
@@ -194,6 +196,9 @@ static void dispatch(sim_engine *e, sim_instance *in)
             r->state = SIM_REQ_RUNNING;
             take_worker(e, r);
             sim_interp_exec(e, r);
+        } else if (SIM_UNLIKELY(in->svc->guard != NULL) && in->svc->guard->cfg.shed_expired &&
+                   e->now >= r->deadline) {
+            sim_service_finish(e, r, SIM_CAUSE_EXPIRED);   /* nobody waits for it: unserved */
         } else {
             start(e, r);
         }
@@ -378,6 +383,7 @@ int sim_services_place(sim_engine *e)
 
 static void send_reply(sim_engine *e, sim_req *r);
 static void count_retry(sim_service *s, sim_req *r);
+static void count_late(sim_service *s, sim_req *r);
 static void refuse(sim_engine *e, sim_req *r);
 
 void sim_service_arrive(sim_engine *e, sim_event *ev)
@@ -394,11 +400,18 @@ void sim_service_arrive(sim_engine *e, sim_event *ev)
         if (SIM_UNLIKELY(in->st))
             in->st->win.arrivals++;
     }
-    if (SIM_UNLIKELY(r->retry | in->down)) {
+    if (SIM_UNLIKELY(r->retry | in->down) || SIM_UNLIKELY(s->guard != NULL)) {
         if (r->retry)
             count_retry(s, r);
         if (in->down) {
             refuse(e, r);
+            return;
+        }
+        sim_cause c = s->guard ? sim_guard_arrival(e, s->guard, in, r) : SIM_CAUSE_OK;
+        if (c != SIM_CAUSE_OK) {   /* turned away at once, like a drop */
+            count(s, r, c);
+            r->outcome = (uint8_t)c;
+            send_reply(e, r);
             return;
         }
     }
@@ -422,6 +435,17 @@ void sim_service_arrive(sim_engine *e, sim_event *ev)
     count(s, r, SIM_CAUSE_DROPPED);
     r->outcome = SIM_CAUSE_DROPPED;
     send_reply(e, r);
+}
+
+/* A request completed at or after its deadline: work nobody waited for. */
+static void count_late(sim_service *s, sim_req *r)
+{
+    s->all.late++;
+    if (r->counted) {
+        sim_service_ep_stats(r)->win.late++;
+        if (r->inst->st)
+            r->inst->st->win.late++;
+    }
 }
 
 /* An arrival that is a retry. */
@@ -487,6 +511,8 @@ void sim_service_finish(sim_engine *e, sim_req *r, sim_cause out)
     count(s, r, out);
     if (out == SIM_CAUSE_OK && SIM_LIKELY(r->counted))
         sim_hist_add(&sim_service_ep_stats(r)->resid, e->now - r->t_arrived);
+    if (SIM_UNLIKELY(e->now >= r->deadline) && out == SIM_CAUSE_OK)
+        count_late(s, r);
     sim_service_unadmit(in, r);
     /* The worker goes back first, so a request waiting for it starts now. */
     sim_service_release_worker(e, r);
@@ -509,6 +535,8 @@ void sim_service_abandoned(sim_engine *e, sim_service *s, uint32_t ep)
 static void crash_one(sim_engine *e, sim_instance *in, sim_req *r, int silent)
 {
     sim_req_new_wait(e, r);
+    if (SIM_UNLIKELY(r->bulk))   /* its call's permit, or its place in the bulkhead's queue */
+        sim_interp_bulkhead_leave(e, r);
     if (sim_waitq_parked(&r->wait)) {
         sim_waitq_remove(&in->q, &r->wait);
         set_queued(e, in, -1);
@@ -570,6 +598,7 @@ void sim_service_win(const sim_service *s, sim_svc_counts *w)
         w->arrivals += x->arrivals;
         w->retries += x->retries;
         w->abandoned += x->abandoned;
+        w->late += x->late;
         for (int c = 0; c < SIM_NCAUSES; c++)
             w->by[c] += x->by[c];
     }

@@ -51,7 +51,15 @@ typedef struct sim_svc_counts {
     uint64_t by[SIM_NCAUSES];   /* how admitted or refused requests ended; [OK] = completed */
     uint64_t retries;           /* arrivals that were retries */
     uint64_t abandoned;         /* calls here whose caller stopped waiting (a call's timeout) */
+    uint64_t late;              /* completed at or after their deadline: nobody waited */
 } sim_svc_counts;
+
+/* A service's guards (guard.c): its rate limit's bucket and its load shedding. */
+typedef struct sim_guard {
+    sim_guard_config cfg;
+    double tokens;              /* the bucket (rate limit) */
+    double last;                /* when it was last filled */
+} sim_guard;
 
 /* One replica's statistics window, kept only when a service has more than one replica (with
  * one, the service's figures are its replica's, and the hot path pays a predictable branch). */
@@ -94,6 +102,7 @@ typedef struct sim_service {
     sim_hist wait_hist;
     sim_ep_stats *ep_stats;     /* per endpoint (made when the run starts), in eps' order */
     sim_inst_stats *inst_stats; /* per replica when replicas > 1, else NULL */
+    sim_guard *guard;           /* rate limit, shedding, deadlines; NULL: none (owned) */
 } sim_service;
 
 /* The statistics of the endpoint r runs. */
@@ -162,7 +171,17 @@ void sim_service_down(struct sim_engine *e, sim_instance *in, int delta, int sil
 /* A caller gave up waiting for call c to endpoint ep of s (its timeout). */
 void sim_service_abandoned(struct sim_engine *e, sim_service *s, uint32_t ep);
 
+/* guard.c */
+/* Whether r, arriving at instance in (up) of a service with guards, is turned away: rate
+ * limited, shed (it would wait behind shed_queue others) or expired (its deadline passed). The
+ * cause, or SIM_CAUSE_OK to admit it. */
+sim_cause sim_guard_arrival(struct sim_engine *e, sim_guard *g, sim_instance *in,
+                            const sim_req *r);
+
 /* interp.c */
+/* r's current call attempt leaves its bulkhead (r->bulk != 0): a permit it holds is handed on
+ * or given back, a place in the bulkhead's queue is left. */
+void sim_interp_bulkhead_leave(struct sim_engine *e, sim_req *r);
 /* Runs r's program from r->pc until it waits or ends. */
 void sim_interp_exec(struct sim_engine *e, sim_req *r);
 /* A step with a duration ended for r (a host's completion): go on with the next step. */

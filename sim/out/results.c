@@ -204,7 +204,7 @@ int sim_results_add(sim_results *r, const sim_context *ctx, const sim_rep_result
         else
             sim_csv_u64(f, (uint64_t)x->replica);
         sim_csv_str(f, x->kind);
-        sim_csv_str(f, x->start ? "start" : "end");
+        sim_csv_str(f, x->event ? x->event : x->start ? "start" : "end");
         sim_csv_end(f);
     }
     for (int i = 0; i < SIM_OUT_NTABLES; i++)

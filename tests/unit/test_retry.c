@@ -147,19 +147,19 @@ static sim_breaker breaker(uint32_t failures, double open_for, uint32_t probes)
 static void test_breaker_check(void **state)
 {
     (void)state;
-    sim_breaker_config c = { 5, 30, 1 };
+    sim_breaker_config c = { .failures = 5, .open_for = 30, .probes = 1 };
     assert_int_equal(sim_breaker_check(&c), SIM_OK);
     c.failures = 0;
     assert_int_equal(sim_breaker_check(&c), SIM_EINVAL);
     c.failures = SIM_BREAKER_MAX + 1;
     assert_int_equal(sim_breaker_check(&c), SIM_EINVAL);
-    c = (sim_breaker_config){ 5, 0, 1 };
+    c = (sim_breaker_config){ .failures = 5, .open_for = 0, .probes = 1 };
     assert_int_equal(sim_breaker_check(&c), SIM_EINVAL);
     c.open_for = INFINITY;
     assert_int_equal(sim_breaker_check(&c), SIM_EINVAL);
     c.open_for = NAN;
     assert_int_equal(sim_breaker_check(&c), SIM_EINVAL);
-    c = (sim_breaker_config){ 5, 30, 0 };
+    c = (sim_breaker_config){ .failures = 5, .open_for = 30, .probes = 0 };
     assert_int_equal(sim_breaker_check(&c), SIM_EINVAL);
 }
 
@@ -244,6 +244,79 @@ static void test_breaker_probes(void **state)
     assert_int_equal(b.opens_win, 1);
 }
 
+/* One attempt at time t with outcome ok through b; returns whether b is open afterwards. */
+static int attempt_at(sim_breaker *b, double t, int ok)
+{
+    uint32_t k = sim_breaker_admit(b, t, 0);
+    if (k)
+        sim_breaker_result(b, k, ok, t, 0);
+    return b->state == SIM_BREAKER_OPEN;
+}
+
+/* Failure-rate mode, count-based: the last 4 attempts, at least 4 of them, half failed opens
+ * it; fewer than min_calls never do; the oldest leaves the window; closing empties it. */
+static void test_breaker_rate_count(void **state)
+{
+    (void)state;
+    sim_breaker_config c = { .open_for = 10, .probes = 1, .rate = 0.5, .window = 4,
+                             .min_calls = 4 };
+    assert_int_equal(sim_breaker_check(&c), SIM_OK);
+    sim_breaker b;
+    memset(&b, 0, sizeof b);
+    assert_int_equal(sim_breaker_init(&b, &c), SIM_OK);
+    assert_false(attempt_at(&b, 1, 0));   /* F: 1 call, below min_calls */
+    assert_false(attempt_at(&b, 1, 0));   /* F F */
+    assert_false(attempt_at(&b, 1, 0));   /* F F F */
+    assert_true(attempt_at(&b, 1, 1));    /* F F F S: 3/4 >= 0.5 */
+    assert_int_equal(b.opens, 1);
+    assert_int_equal(sim_breaker_admit(&b, 5, 0), 0);
+    uint32_t k = sim_breaker_admit(&b, 11, 0);   /* half-open: a probe */
+    assert_true(k != 0);
+    sim_breaker_result(&b, k, 1, 11, 0);          /* closes, with an empty window */
+    assert_int_equal(b.state, SIM_BREAKER_CLOSED);
+    assert_int_equal(b.w.calls, 0);
+    assert_false(attempt_at(&b, 12, 1));   /* S */
+    assert_false(attempt_at(&b, 12, 1));   /* S S */
+    assert_false(attempt_at(&b, 12, 1));   /* S S S */
+    assert_false(attempt_at(&b, 12, 0));   /* S S S F: 1/4 */
+    assert_false(attempt_at(&b, 12, 1));   /* S S F S: 1/4 */
+    assert_true(attempt_at(&b, 12, 0));    /* S F S F: 2/4 */
+    sim_breaker_fini(&b);
+    c.min_calls = 5;   /* more than the window */
+    assert_int_equal(sim_breaker_check(&c), SIM_EINVAL);
+    c.min_calls = 4;
+    c.failures = 3;   /* both modes */
+    assert_int_equal(sim_breaker_check(&c), SIM_EINVAL);
+    c.failures = 0;
+    c.rate = 1.5;
+    assert_int_equal(sim_breaker_check(&c), SIM_EINVAL);
+    c.rate = 0.5;
+    c.window_time = 10;   /* both windows */
+    assert_int_equal(sim_breaker_check(&c), SIM_EINVAL);
+}
+
+/* Failure-rate mode, time-based: 10 s in slices of 1 s; failures 10 s old have left. */
+static void test_breaker_rate_time(void **state)
+{
+    (void)state;
+    sim_breaker_config c = { .open_for = 5, .probes = 1, .rate = 0.5, .window_time = 10,
+                             .min_calls = 3 };
+    assert_int_equal(sim_breaker_check(&c), SIM_OK);
+    sim_breaker b;
+    memset(&b, 0, sizeof b);
+    assert_int_equal(sim_breaker_init(&b, &c), SIM_OK);
+    for (int i = 0; i < 4; i++)
+        assert_false(attempt_at(&b, 0.5, 1));   /* slice 0: 4 S */
+    assert_false(attempt_at(&b, 1.5, 0));       /* slice 1: F (1 of 5) */
+    assert_false(attempt_at(&b, 1.6, 0));       /* 2 of 6 */
+    assert_false(attempt_at(&b, 9.9, 1));       /* slice 9: 2 of 7 */
+    assert_int_equal(b.w.calls, 7);
+    assert_true(attempt_at(&b, 10.5, 1));       /* slice 0 has left: 2 F of 4 */
+    assert_int_equal(b.w.calls, 4);
+    assert_int_equal(b.w.fails, 2);
+    sim_breaker_fini(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -256,6 +329,8 @@ int main(void)
         cmocka_unit_test(test_breaker_opens),
         cmocka_unit_test(test_breaker_late_answers),
         cmocka_unit_test(test_breaker_probes),
+        cmocka_unit_test(test_breaker_rate_count),
+        cmocka_unit_test(test_breaker_rate_time),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
