@@ -319,7 +319,20 @@ local BROKER_SCHEMA = {
   { "workers", C.workers, default = "inf" },
   { "publish_cost", C.dist },
   { "delivery", C.oneof({ "at_least_once", "at_most_once" }) },   -- its subscriptions' default
+  -- a partitioned topic (a log)
+  { "partitions", C.count },
+  { "retention", C.pos_num },
+  { "retention_size", C.count },
+  { "rebalance_pause", C.dist },
+  { "assignment", C.oneof({ "range", "round_robin" }) },
 }
+BROKER_SCHEMA.hints = {
+  partition = "did you mean partitions?",
+  retention_time = "did you mean retention? (seconds)",
+  retention_bytes = "did you mean retention_size? (messages per partition)",
+  rebalance = "did you mean rebalance_pause?",
+}
+local MAX_PARTITIONS = 1000000
 
 local function broker_ctor(kind)
   return named_ctor(kind, function(name, title, where, t)
@@ -327,6 +340,25 @@ local function broker_ctor(kind)
     if f.on_full ~= "drop_new" and not f.capacity then
       fail(where, '%s: on_full = "%s" needs a capacity (the broker is unbounded without one)',
         title, f.on_full)
+    end
+    if f.partitions and kind == "queue" then
+      fail(where, '%s: partitions are for a topic (a queue is one buffer of competing '
+        .. 'consumers): write topic "%s" { partitions = %d }', title, name, f.partitions)
+    end
+    if f.partitions and f.partitions > MAX_PARTITIONS then
+      fail(where, "%s: partitions must be at most %d, got %d", title, MAX_PARTITIONS, f.partitions)
+    end
+    if f.partitions and (f.capacity or f.on_full ~= "drop_new") then
+      fail(where, "%s: a topic with partitions is a log: it keeps messages by retention "
+        .. "(retention = seconds, retention_size = messages per partition), not by capacity "
+        .. "or on_full", title)
+    end
+    if not f.partitions then
+      for _, k in ipairs_({ "retention", "retention_size", "rebalance_pause", "assignment" }) do
+        if f[k] ~= nil then
+          fail(where, "%s: %s is for a topic with partitions (partitions = P)", title, k)
+        end
+      end
     end
     if f.workers ~= "inf" and not f.publish_cost then
       fail(where, "%s: workers = %s limits nothing without a publish_cost", title,
@@ -337,7 +369,10 @@ local function broker_ctor(kind)
     S.broker_by_name = S.broker_by_name or {}
     local rec = { name = name, kind = kind, where = where, capacity = f.capacity or -1,
                   on_full = f.on_full, workers = f.workers, publish_cost = f.publish_cost,
-                  delivery = f.delivery, subs = {} }
+                  delivery = f.delivery, subs = {},
+                  partitions = f.partitions, retention = f.retention,
+                  retention_size = f.retention_size, rebalance_pause = f.rebalance_pause,
+                  assignment = f.assignment }
     S.brokers[#S.brokers + 1] = rec
     S.broker_by_name[name] = rec
     return make_object("broker", rec)
@@ -357,6 +392,8 @@ local SUBSCRIBE_SCHEMA = {
   { "dead_letter", C.broker },
   { "idempotent", C.bool, default = false },
   { "dedupe_window", C.pos_num },
+  { "start", C.nonneg_num },
+  { "offset", C.oneof({ "earliest", "latest" }) },
 }
 SUBSCRIBE_SCHEMA.hints = {
   ack = 'acknowledgements follow delivery = "at_least_once" (after processing) or '
@@ -403,6 +440,27 @@ function API.subscribe(broker, service, opts)
     end
     tgt.endpoint = f.endpoint
   end
+  if (f.start or f.offset) and rec.kind == "queue" then
+    fail(where, 'subscribe: queue "%s" keeps its messages until they are consumed: start and '
+      .. "offset are for topics", rec.name)
+  end
+  if f.prefetch and rec.partitions then
+    fail(where, 'subscribe: topic "%s" has partitions: each consumer takes one message of its '
+      .. "partitions at a time, in order, so prefetch does not apply", rec.name)
+  end
+  if f.start and f.start >= 1e10 then
+    fail(where, "subscribe: start must be below 1e10 s, got %s", tostring_(f.start))
+  end
+  local gname = f.group or (tgt.service)
+  for _, o in ipairs_(rec.subs) do
+    local og = o.group or o.target.service
+    if og == gname and ((o.start or 0) ~= (f.start or 0) or (o.offset or "latest")
+        ~= (f.offset or "latest")) then
+      fail(where, "subscribe: group '%s' of %s \"%s\" was given start = %s, offset = \"%s\" "
+        .. "at %s: every subscription of a group starts alike", gname, rec.kind, rec.name,
+        tostring_(o.start or 0), o.offset or "latest", o.where)
+    end
+  end
   local prefetch = f.prefetch or f.consumers
   if prefetch < f.consumers then
     fail(where, "subscribe: prefetch (%d) must be at least consumers (%d): each consumer "
@@ -433,7 +491,8 @@ function API.subscribe(broker, service, opts)
                               visibility_timeout = f.visibility_timeout,
                               max_deliveries = f.max_deliveries, dead_letter = f.dead_letter,
                               idempotent = f.idempotent,
-                              dedupe_window = f.dedupe_window or DEDUPE_WINDOW, where = where }
+                              dedupe_window = f.dedupe_window or DEDUPE_WINDOW,
+                              start = f.start, offset = f.offset, where = where }
 end
 
 local LINK_SCHEMA = {
