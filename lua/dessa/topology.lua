@@ -456,9 +456,10 @@ function API.subscribe(broker, service, opts)
     local og = o.group or o.target.service
     if og == gname and ((o.start or 0) ~= (f.start or 0) or (o.offset or "latest")
         ~= (f.offset or "latest")) then
-      fail(where, "subscribe: group '%s' of %s \"%s\" was given start = %s, offset = \"%s\" "
-        .. "at %s: every subscription of a group starts alike", gname, rec.kind, rec.name,
-        tostring_(o.start or 0), o.offset or "latest", o.where)
+      fail(where, "subscribe: group '%s' of %s \"%s\" starts at %s from the %s offset (%s), "
+        .. "here at %s from the %s: every subscription of a group starts alike", gname, rec.kind,
+        rec.name, tostring_(o.start or 0), o.offset or "latest", o.where, tostring_(f.start or 0),
+        f.offset or "latest")
     end
   end
   local prefetch = f.prefetch or f.consumers
