@@ -313,6 +313,55 @@ static void test_retention(void **state)
     dessa_scenario_free(b);
 }
 
+/* ---- lag in seconds, exactly ---------------------------------------------------------------- */
+
+/* One message a second from t = 0, P partitions in turn, P consumers each stuck for ever on the
+ * first message of its partition (messages 0..P-1). From t = P on the oldest buffered message
+ * is message P, accepted at t = P: the lag is t - P, its time average over [0, T] is
+ * (T - P)^2 / (2 T) and its largest value T - P. With P = 2 the group's oldest is the older of
+ * the two partitions' heads (message 2, not message 3). With `fast`, partition 0 belongs to a
+ * consumer that takes a microsecond a message (its head leaves as soon as it comes, so the
+ * oldest must be looked for again among the heads) and only partition 1's is stuck: from t = 3
+ * the oldest is message 3, the lag t - 3. */
+static const char *const STUCK =
+    "local P = param('P', 1)\n"
+    "local fast = param('fast', false)\n"
+    "local t = topic 'log' { partitions = P }\n"
+    "if fast then\n"
+    "  subscribe(t, service 'f' { workers = 1, work = 1e-6 }, { group = 'g' })\n"
+    "  subscribe(t, service 'c' { workers = 1, work = 1e9 }, { group = 'g' })\n"
+    "else\n"
+    "  subscribe(t, service 'c' { workers = P, work = 1e9 }, { group = 'g', consumers = P })\n"
+    "end\n"
+    "local front = service 'front' { workers = 'inf', endpoint 'req' { publish(t) } }\n"
+    "client 'load' { target = front, arrivals = constant(1) }\n"
+    "run { duration = 100 }\n";
+
+static void test_lag_seconds(void **state)
+{
+    (void)state;
+    const double T = 100;
+    for (int k = 1; k <= 3; k++) {
+        int P = k == 1 ? 1 : 2, oldest = k == 3 ? 3 : P;
+        char v[4];
+        snprintf(v, sizeof v, "%d", P);
+        dessa_override ov[] = { { "P", v }, { "fast", k == 3 ? "true" : "false" } };
+        dessa_scenario *sc = load(STUCK, ov, 2);
+        sim_rep_result r;
+        run_rep(sc, 0, &r);
+        double mean = bval(&r, "log", "g", "lag_seconds_mean");
+        double max = bval(&r, "log", "g", "lag_seconds_max");
+        double o = oldest;
+        printf("  P = %d%s: lag seconds mean %.6f (exactly %.6f), max %.6f (exactly %.6f)\n", P,
+               k == 3 ? " (one fast)" : "", mean, (T - o) * (T - o) / (2 * T), max, T - o);
+        assert_true(fabs(mean - (T - o) * (T - o) / (2 * T)) < 1e-9 * T);
+        assert_true(fabs(max - (T - o)) < 1e-9 * T);
+        expect_balance(&r, "log", "g");
+        sim_rep_result_fini(&r);
+        dessa_scenario_free(sc);
+    }
+}
+
 /* ---- rebalancing ----------------------------------------------------------------------------- */
 
 /* Two consuming services in one group; 'a' is down from 300 to 400. Its leaving and its return
@@ -382,7 +431,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_order),     cmocka_unit_test(test_mm1_per_partition),
         cmocka_unit_test(test_hot_key),   cmocka_unit_test(test_replay),
-        cmocka_unit_test(test_retention), cmocka_unit_test(test_rebalance),
+        cmocka_unit_test(test_retention), cmocka_unit_test(test_lag_seconds),
+        cmocka_unit_test(test_rebalance),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
