@@ -660,7 +660,9 @@ static const fdesc R_SUB[] = {
     { "idempotent", F_BOOL, 1, 0, 0, 0, NULL },
     { "dedupe_window", F_NUM, 1, 0, 1e10, 1, "a positive number of at most 1e10 s" },
     { "start", F_NUM, 0, 0, 1e10, 0, "a non-negative number of at most 1e10 s" },
-    { "offset", F_STR, 0, 0, 0, 0, NULL }
+    { "offset", F_STR, 0, 0, 0, 0, NULL },
+    { "leave_at", F_NUM, 0, 0, 1e10, 0, "a non-negative number of at most 1e10 s" },
+    { "leave_for", F_NUM, 0, 0, INF, 1, "a positive number" }
 };
 
 /* Most rows of time series one entity may produce (duration / sample). */
@@ -896,7 +898,7 @@ static void read_subscriptions(reader *r, int top)
         for (size_t k = 0; k < n; k++) {
             spec_sub *u = &b->subs[k];
             lua_rawgeti(L, subs, (lua_Integer)k + 1);
-            fval v[14];
+            fval v[16];
             const char *where = read_record(r, -1, "subscribe", R_SUB, NDESC(R_SUB), v);
             sim_subscription *c = &u->cfg;
             u->where = dup_where(r, where);
@@ -927,6 +929,10 @@ static void read_subscriptions(reader *r, int top)
             static const char *const offsets[] = { "latest", "earliest", NULL };
             c->start = v[12].set ? v[12].num : 0;
             c->earliest = v[13].set && pick(r, where, "subscribe", "offset", v[13].str, offsets);
+            c->leave_at = v[14].set ? v[14].num : 0;
+            c->leave_for = v[15].set ? v[15].num : 0;
+            if (v[14].set != v[15].set)
+                fail(r, where, "subscribe", "leave_at and leave_for go together");
             if (c->delivery == SIM_AT_MOST_ONCE &&
                 (c->visibility_timeout > 0 || c->max_deliveries || c->idempotent))
                 fail(r, where, "subscribe", "at_most_once never redelivers: visibility_timeout, "

@@ -359,7 +359,8 @@ local function finish()
                     visibility_timeout = sub.visibility_timeout,
                     max_deliveries = sub.max_deliveries, dead_letter = dl,
                     idempotent = sub.idempotent, dedupe_window = sub.dedupe_window,
-                    start = sub.start, offset = sub.offset, where = sub.where }
+                    start = sub.start, offset = sub.offset, leave_at = sub.leave_at,
+                    leave_for = sub.leave_for, where = sub.where }
       end
       if #subs == 0 then
         warn(b.where, '%s "%s" has no subscribers: %s', b.kind, b.name,

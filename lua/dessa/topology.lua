@@ -394,6 +394,25 @@ local SUBSCRIBE_SCHEMA = {
   { "dedupe_window", C.pos_num },
   { "start", C.nonneg_num },
   { "offset", C.oneof({ "earliest", "latest" }) },
+  { "leave", { desc = "{ at = seconds, duration = seconds } (math.huge: for good)",
+    fn = function(v)
+      if not is_plain_table(v) then return false end
+      local at, d = v.at, v.duration
+      for k in next_, v do
+        if k ~= "at" and k ~= "duration" then
+          return false, "{ at = t, duration = d } (no field '" .. tostring_(k) .. "')"
+        end
+      end
+      if type_(at) ~= "number" or not (at >= 0 and at < 1e10) then
+        return false, "{ at = t, duration = d } with at a non-negative number of seconds "
+          .. "below 1e10"
+      end
+      if type_(d) ~= "number" or not (d > 0) then
+        return false, "{ at = t, duration = d } with duration a positive number of seconds "
+          .. "(math.huge: for good)"
+      end
+      return true, { at = at, duration = d }
+    end } },
 }
 SUBSCRIBE_SCHEMA.hints = {
   ack = 'acknowledgements follow delivery = "at_least_once" (after processing) or '
@@ -444,6 +463,10 @@ function API.subscribe(broker, service, opts)
     fail(where, 'subscribe: queue "%s" keeps its messages until they are consumed: start and '
       .. "offset are for topics", rec.name)
   end
+  if f.leave and not rec.partitions then
+    fail(where, 'subscribe: leave: %s "%s" has no partitions (a consumer leaving makes a '
+      .. "group of a topic with partitions rebalance)", rec.kind, rec.name)
+  end
   if f.prefetch and rec.partitions then
     fail(where, 'subscribe: topic "%s" has partitions: each consumer takes one message of its '
       .. "partitions at a time, in order, so prefetch does not apply", rec.name)
@@ -493,7 +516,9 @@ function API.subscribe(broker, service, opts)
                               max_deliveries = f.max_deliveries, dead_letter = f.dead_letter,
                               idempotent = f.idempotent,
                               dedupe_window = f.dedupe_window or DEDUPE_WINDOW,
-                              start = f.start, offset = f.offset, where = where }
+                              start = f.start, offset = f.offset,
+                              leave_at = f.leave and f.leave.at,
+                              leave_for = f.leave and f.leave.duration, where = where }
 end
 
 local LINK_SCHEMA = {

@@ -378,7 +378,8 @@ int sim_subscribe(sim_engine *e, uint32_t broker, const sim_subscription *sub)
         (sub->idempotent && !(sub->dedupe_window > 0)) ||
         (sub->delivery == SIM_AT_MOST_ONCE &&
          (sub->visibility_timeout > 0 || sub->max_deliveries || sub->idempotent)) ||
-        !(sub->start >= 0 && sub->start < INFINITY))
+        !(sub->start >= 0 && sub->start < INFINITY) ||
+        !(sub->leave_at >= 0 && sub->leave_at < INFINITY) || !(sub->leave_for >= 0))
         return SIM_EINVAL;
     sim_broker *b = &e->brokers[broker];
     const char *group = sub->group ? sub->group : e->svcs[sub->service].name;
@@ -410,6 +411,8 @@ int sim_subscribe(sim_engine *e, uint32_t broker, const sim_subscription *sub)
     mb->max_deliveries = sub->max_deliveries;
     mb->dead_letter = sub->dead_letter;
     mb->visibility = sub->visibility_timeout;
+    mb->leave_at = sub->leave_at;
+    mb->leave_for = sub->leave_for;
     /* the group remembers for the longest window of its idempotent members */
     if (sub->idempotent && sub->dedupe_window > g->dd->window)
         g->dd->window = sub->dedupe_window;
@@ -447,6 +450,7 @@ void sim_brokers_fini(sim_engine *e)
 }
 
 static void on_group_start(sim_engine *e, sim_event *ev);
+static void on_leave(sim_engine *e, sim_event *ev);
 static void assign(sim_group *g);
 
 /* A partitioned group's partitions and slots (one per consumer of each subscription), every
@@ -495,6 +499,10 @@ int sim_brokers_start(sim_engine *e)
                 assign(g);
             else if (!sim_engine_at(e, g->start, on_group_start, g, 0))
                 return e->err ? e->err : SIM_ENOMEM;
+            for (uint32_t j = 0; b->cfg.partitions && j < g->nmembers; j++)
+                if (g->members[j].leave_for > 0 &&
+                    !sim_engine_at(e, g->members[j].leave_at, on_leave, g, j))
+                    return e->err ? e->err : SIM_ENOMEM;
         }
     }
     uint64_t n = e->nbrokers;
@@ -976,30 +984,57 @@ static void on_rebalanced(sim_engine *e, sim_event *ev)
     run_all(e, g->b, g);
 }
 
+/* Whether member j takes part in its group: its service is up and it has not left. 1 when
+ * that changed. */
+static int member_update(const sim_engine *e, sim_group *g, uint32_t j)
+{
+    sim_member *mb = &g->members[j];
+    const sim_service *sv = &e->svcs[mb->service];
+    uint8_t live = sv->ndown < sv->cfg.replicas && !mb->away;
+    if (live == mb->live)
+        return 0;
+    mb->live = live;
+    return 1;
+}
+
+/* A consumer of g left or came back: the group pauses, then assigns its partitions again. */
+static void rebalance(sim_engine *e, sim_broker *b, sim_group *g)
+{
+    if (!g->started)
+        return;   /* it assigns when it starts */
+    g->paused = 1;
+    g->rb_gen++;
+    int counted = e->now >= e->cfg.warmup;
+    g->st.all.rebalances++, g->st.tick.rebalances++, g->st.win.rebalances += counted;
+    b->st.all.rebalances++, b->st.tick.rebalances++, b->st.win.rebalances += counted;
+    double pause = b->cfg.rebalance ? sim_dist_sample(b->cfg.rebalance, &b->rng_rebalance) : 0;
+    sim_engine_after(e, pause > 0 ? pause : 0, on_rebalanced, g, g->rb_gen);
+}
+
+/* Member ev->u32 of group ev->a leaves (and its return is scheduled) or comes back. */
+static void on_leave(sim_engine *e, sim_event *ev)
+{
+    sim_group *g = ev->a;
+    sim_member *mb = &g->members[ev->u32];
+    mb->away = !mb->away;
+    if (mb->away && mb->leave_for < INFINITY)
+        sim_engine_after(e, mb->leave_for, on_leave, g, ev->u32);
+    if (!e->err && member_update(e, g, ev->u32))
+        rebalance(e, g->b, g);
+}
+
 void sim_brokers_service_changed(sim_engine *e, uint32_t service)
 {
-    const sim_service *sv = &e->svcs[service];
-    uint8_t live = sv->ndown < sv->cfg.replicas;
     for (uint32_t i = 0; i < e->nbrokers && !e->err; i++) {
         sim_broker *b = &e->brokers[i];
         for (uint32_t k = 0; b->cfg.partitions && k < b->ngroups && !e->err; k++) {
             sim_group *g = &b->groups[k];
             int changed = 0;
             for (uint32_t j = 0; j < g->nmembers; j++)
-                if (g->members[j].service == service && g->members[j].live != live) {
-                    g->members[j].live = live;
-                    changed = 1;
-                }
-            if (!changed || !g->started)
-                continue;
-            g->paused = 1;
-            g->rb_gen++;
-            int counted = e->now >= e->cfg.warmup;
-            g->st.all.rebalances++, g->st.tick.rebalances++, g->st.win.rebalances += counted;
-            b->st.all.rebalances++, b->st.tick.rebalances++, b->st.win.rebalances += counted;
-            double pause = b->cfg.rebalance ? sim_dist_sample(b->cfg.rebalance, &b->rng_rebalance)
-                                            : 0;
-            sim_engine_after(e, pause > 0 ? pause : 0, on_rebalanced, g, g->rb_gen);
+                if (g->members[j].service == service)
+                    changed |= member_update(e, g, j);
+            if (changed)
+                rebalance(e, b, g);
         }
     }
 }

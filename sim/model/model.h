@@ -226,6 +226,9 @@ typedef struct sim_subscription {
      * of a group decides. */
     double start;
     bool earliest;
+    /* Partitioned topics: the subscription's consumers leave their group at `leave_at` for
+     * `leave_for` seconds (0: never leave), as its service failing would make them. */
+    double leave_at, leave_for;
 } sim_subscription;
 int sim_subscribe(sim_engine *e, uint32_t broker, const sim_subscription *sub);
 /* publish(broker): with ack the producer waits for the broker's acknowledgement. */

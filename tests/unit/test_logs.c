@@ -364,20 +364,23 @@ static void test_lag_seconds(void **state)
 
 /* ---- rebalancing ----------------------------------------------------------------------------- */
 
-/* Two consuming services in one group; 'a' is down from 300 to 400. Its leaving and its return
- * are two rebalances, each a pause of 20 s during which the group delivers nothing: the
- * sampled acknowledgements (one row a second) stop from just after 300 to 320 and from 400 to
- * 420, but for the deliveries already on their way. Order per partition holds throughout. */
+/* Two consuming services in one group; 'a' is down from 300 to 400 (or, with how = 'leave', its
+ * subscription leaves the group then, the service staying up). Its leaving and its return are
+ * two rebalances, each a pause of 20 s during which the group delivers nothing: the sampled
+ * acknowledgements (one row a second) stop from just after 300 to 320 and from 400 to 420, but
+ * for the deliveries already on their way. Order per partition holds throughout. */
 static const char *const REBALANCE =
+    "local how = param('how', 'outage')\n"
     "local t = topic 'log' { partitions = 6, rebalance_pause = 20 }\n"
     "local a = service 'a' { workers = 3, work = exp(0.1) }\n"
     "local b = service 'b' { workers = 3, work = exp(0.1) }\n"
-    "subscribe(t, a, { group = 'g', consumers = 3 })\n"
+    "subscribe(t, a, { group = 'g', consumers = 3,\n"
+    "  leave = how == 'leave' and { at = 300, duration = 100 } or nil })\n"
     "subscribe(t, b, { group = 'g', consumers = 3 })\n"
     "local front = service 'front' { workers = 'inf', endpoint 'req' {\n"
     "  publish(t, { key = keys(100) }) } }\n"
     "client 'load' { target = front, arrivals = poisson(10) }\n"
-    "outage { target = a, at = 300, duration = 100 }\n"
+    "if how == 'outage' then outage { target = a, at = 300, duration = 100 } end\n"
     "link { latency = exp(0.002) }\n"
     "run { duration = 1000, sample = 1 }\n";
 
@@ -407,14 +410,15 @@ static int watch(void *ud, const sim_series_row *row)
 static void test_rebalance(void **state)
 {
     (void)state;
-    dessa_scenario *sc = load(REBALANCE, NULL, 0);
-    for (uint64_t rep = 0; rep < 3; rep++) {
+    dessa_override leave[] = { { "how", "leave" } };
+    dessa_scenario *outage = load(REBALANCE, NULL, 0), *left = load(REBALANCE, leave, 1);
+    for (uint64_t rep = 0; rep < 6; rep++) {
         sim_rep_result r;
         acks k = { 0 };
-        run_rep_series(sc, rep, &r, watch, &k);
-        printf("  rep %llu: %g rebalances; %.2f acks/s while paused, %.2f otherwise\n",
-               (unsigned long long)rep, bval(&r, "log", "g", "rebalances"),
-               k.paused / k.npaused, k.moving / k.nmoving);
+        run_rep_series(rep < 3 ? outage : left, rep, &r, watch, &k);
+        printf("  rep %llu (%s): %g rebalances; %.2f acks/s while paused, %.2f otherwise\n",
+               (unsigned long long)rep, rep < 3 ? "outage" : "leave",
+               bval(&r, "log", "g", "rebalances"), k.paused / k.npaused, k.moving / k.nmoving);
         assert_true(bval(&r, "log", "g", "rebalances") == 2);
         assert_true(bval(&r, "log", "", "rebalances") == 2);
         assert_true(k.paused == 0);
@@ -423,7 +427,8 @@ static void test_rebalance(void **state)
         expect_balance(&r, "log", "g");
         sim_rep_result_fini(&r);
     }
-    dessa_scenario_free(sc);
+    dessa_scenario_free(outage);
+    dessa_scenario_free(left);
 }
 
 int main(void)
