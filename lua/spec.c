@@ -412,7 +412,13 @@ static const fdesc S_PARALLEL[] = {
 };
 static const fdesc S_BRANCH[] = { OP, WHERE, TAB("probs"), TAB("arms") };
 static const fdesc S_PUBLISH[] = { OP, WHERE, { "broker", F_STR, 1, 0, 0, 0, NULL },
-                                   { "ack", F_BOOL, 0, 0, 0, 0, NULL } };
+                                   { "ack", F_BOOL, 0, 0, 0, 0, NULL },
+                                   { "key", F_TAB, 0, 0, 0, 0, NULL } };
+static const fdesc R_KEY[] = {
+    KIND, WHERE, { "value", F_INT, 0, -I64, I64, 0, "a 64-bit integer" },
+    { "n", F_INT, 0, 1, 1e7, 0, "an integer between 1 and 10000000" },
+    { "s", F_NUM, 0, 0, 1e3, 0, "a number between 0 and 1000" }
+};
 static const fdesc S_REPLY[] = { OP, WHERE };
 
 static void read_seq(reader *r, int t, spec_seq *seq, int depth);
@@ -557,6 +563,20 @@ static void read_step(reader *r, int t, spec_step *st, int depth)
         st->service = (uint32_t)lua_tointeger(L, -1);
         lua_pop(L, 1);
         st->blocking = v[3].set && v[3].b;
+        if (v[4].set) {
+            static const char *const kinds[] = { "const", "uniform", "zipf", "hot", NULL };
+            fval k[5];
+            push_field(L, t, "key");
+            const char *kw = read_record(r, -1, "key", R_KEY, NDESC(R_KEY), k);
+            st->has_key = 1;
+            st->key.kind = (sim_key_kind)pick(r, kw, "key", "kind", k[0].str, kinds);
+            st->key.value = (uint64_t)k[2].i;
+            st->key.n = k[3].set ? (uint32_t)k[3].i : 0;
+            st->key.s = k[4].set ? k[4].num : 0;
+            if (st->key.kind != SIM_KEY_CONST && !k[3].set)
+                fail(r, kw, "key", "a drawn key needs n");
+            lua_pop(L, 1);
+        }
         break;
     case SS_REPLY:
         read_record(r, t, opname, S_REPLY, NDESC(S_REPLY), v);
@@ -648,7 +668,11 @@ static const fdesc R_BROKER[] = {
     NAME, WHERE, { "kind", F_STR, 1, 0, 0, 0, NULL },
     { "capacity", F_INT, 1, -1, I64, 0, "-1 (unbounded) or a positive integer" },
     { "on_full", F_STR, 1, 0, 0, 0, NULL }, { "workers", F_ANY, 1, 0, 0, 0, NULL },
-    { "publish_cost", F_TAB, 0, 0, 0, 0, NULL }, TAB("subs")
+    { "publish_cost", F_TAB, 0, 0, 0, 0, NULL }, TAB("subs"),
+    { "partitions", F_INT, 0, 1, 1e6, 0, "an integer between 1 and 1000000" },
+    { "retention", F_NUM, 0, 0, 1e10, 1, "a positive number of at most 1e10 s" },
+    { "retention_size", F_INT, 0, 1, I64, 0, "a positive integer" },
+    { "rebalance_pause", F_TAB, 0, 0, 0, 0, NULL }, { "assignment", F_STR, 0, 0, 0, 0, NULL }
 };
 static const fdesc R_SUB[] = {
     WHERE, { "service", F_STR, 1, 0, 0, 0, NULL }, { "endpoint", F_STR, 1, 0, 0, 0, NULL },
@@ -657,7 +681,11 @@ static const fdesc R_SUB[] = {
     { "visibility_timeout", F_NUM, 0, 0, 1e10, 1, "a positive number of at most 1e10 s" },
     COUNT("max_deliveries", 0), { "dead_letter", F_STR, 0, 0, 0, 0, NULL },
     { "idempotent", F_BOOL, 1, 0, 0, 0, NULL },
-    { "dedupe_window", F_NUM, 1, 0, 1e10, 1, "a positive number of at most 1e10 s" }
+    { "dedupe_window", F_NUM, 1, 0, 1e10, 1, "a positive number of at most 1e10 s" },
+    { "start", F_NUM, 0, 0, 1e10, 0, "a non-negative number of at most 1e10 s" },
+    { "offset", F_STR, 0, 0, 0, 0, NULL },
+    { "leave_at", F_NUM, 0, 0, 1e10, 0, "a non-negative number of at most 1e10 s" },
+    { "leave_for", F_NUM, 0, 0, INF, 1, "a positive number" }
 };
 
 /* Most rows of time series one entity may produce (duration / sample). */
@@ -825,7 +853,7 @@ static void read_brokers(reader *r, int top)
         spec_broker *b = &s->brokers[i];
         lua_rawgeti(L, list, (lua_Integer)i + 1);
         int t = lua_gettop(L);
-        fval v[8];
+        fval v[14];
         const char *where = read_record(r, t, "broker", R_BROKER, NDESC(R_BROKER), v);
         b->name = arena_strdup(r, v[0].str, strlen(v[0].str));
         b->where = dup_where(r, where);
@@ -847,6 +875,19 @@ static void read_brokers(reader *r, int top)
         }
         lua_pop(L, 1);
         b->cost = read_field_dist(r, t, "broker", "publish_cost");
+        static const char *const assignments[] = { "range", "round_robin", NULL };
+        b->cfg.partitions = v[8].set ? (uint32_t)v[8].i : 0;
+        b->cfg.retention = v[9].set ? v[9].num : 0;
+        b->cfg.retention_size = v[10].set ? (uint64_t)v[10].i : 0;
+        b->rebalance = v[11].set ? read_field_dist(r, t, "broker", "rebalance_pause") : NULL;
+        b->cfg.assignment = v[12].set ? (sim_assignment)pick(r, where, "broker", "assignment",
+                                                             v[12].str, assignments)
+                                      : SIM_ASSIGN_RANGE;
+        if (!b->cfg.partitions && (v[9].set || v[10].set || v[11].set || v[12].set))
+            fail(r, where, "broker", "retention, retention_size, rebalance_pause and assignment "
+                 "need partitions");
+        if (b->cfg.partitions && (b->cfg.type != SIM_BROKER_TOPIC || b->cfg.capacity != -1))
+            fail(r, where, "broker", "partitions are for a topic without a capacity");
         lua_getfield(L, r->bnames, b->name);
         if (!lua_isnil(L, -1))
             fail(r, where, "broker", "duplicate broker '%s'", b->name);
@@ -880,7 +921,7 @@ static void read_subscriptions(reader *r, int top)
         for (size_t k = 0; k < n; k++) {
             spec_sub *u = &b->subs[k];
             lua_rawgeti(L, subs, (lua_Integer)k + 1);
-            fval v[12];
+            fval v[16];
             const char *where = read_record(r, -1, "subscribe", R_SUB, NDESC(R_SUB), v);
             sim_subscription *c = &u->cfg;
             u->where = dup_where(r, where);
@@ -908,6 +949,13 @@ static void read_subscriptions(reader *r, int top)
             }
             c->idempotent = v[10].b;
             c->dedupe_window = v[11].num;
+            static const char *const offsets[] = { "latest", "earliest", NULL };
+            c->start = v[12].set ? v[12].num : 0;
+            c->earliest = v[13].set && pick(r, where, "subscribe", "offset", v[13].str, offsets);
+            c->leave_at = v[14].set ? v[14].num : 0;
+            c->leave_for = v[15].set ? v[15].num : 0;
+            if (v[14].set != v[15].set)
+                fail(r, where, "subscribe", "leave_at and leave_for go together");
             if (c->delivery == SIM_AT_MOST_ONCE &&
                 (c->visibility_timeout > 0 || c->max_deliveries || c->idempotent))
                 fail(r, where, "subscribe", "at_most_once never redelivers: visibility_timeout, "
@@ -1380,7 +1428,8 @@ static int compile_step(builder *b, uint32_t s, uint32_t ep, const spec_step *st
             rc = sim_op_set_target(e, s, ep, pc, st->n, sim_op_next_pc(e, s, ep));
         return rc == SIM_OK ? rc : step_fail(b, st, rc, "invalid parallel step");
     case SS_PUBLISH:
-        rc = sim_op_publish(e, s, ep, st->service, st->blocking);
+        rc = sim_op_publish_keyed(e, s, ep, st->service, st->blocking,
+                                  st->has_key ? &st->key : NULL);
         return rc == SIM_OK ? rc : step_fail(b, st, rc, "cannot add the publish");
     case SS_REPLY:
         rc = sim_op_reply(e, s, ep);
@@ -1471,6 +1520,11 @@ static int build_brokers(builder *b, const spec *sp)
         int rc = build_dist(b, k->cost, &cfg.cost);
         if (rc != SIM_OK)
             return rc;
+        rc = build_dist(b, k->rebalance, &cfg.rebalance);
+        if (rc != SIM_OK) {
+            sim_dist_free(cfg.cost);
+            return rc;
+        }
         rc = sim_broker_add(b->e, k->name, &cfg, NULL);   /* owns the cost from here on */
         if (rc != SIM_OK)
             return say(b, k->where, rc, "broker '%s': %s", k->name,

@@ -64,6 +64,8 @@ typedef struct spec_step {
     sim_bulkhead_config bulkhead;  /* call: its bulkhead (has_bulkhead) */
     int has_bulkhead;
     sim_retry_config retry;
+    int has_key;                   /* publish: a key (key) */
+    sim_key_config key;
 } spec_step;
 
 typedef struct spec_endpoint {
@@ -117,8 +119,8 @@ typedef struct spec_sub {
 
 typedef struct spec_broker {
     const char *name, *where;
-    sim_broker_config cfg;         /* cfg.cost unset: see cost */
-    spec_dist *cost;
+    sim_broker_config cfg;         /* cfg.cost, cfg.rebalance unset: see cost, rebalance */
+    spec_dist *cost, *rebalance;
     size_t nsubs;
     spec_sub *subs;
 } spec_broker;

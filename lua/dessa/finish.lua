@@ -127,7 +127,11 @@ local function steps_spec(list, edges)
         fail(s.where, "publish: unknown queue or topic '%s'%s", s.broker,
           did_you_mean(s.broker, names))
       end
-      out[i] = { op = "publish", broker = b.name, ack = s.ack, where = s.where }
+      if s.key and not b.partitions then
+        fail(s.where, 'publish: key: %s "%s" has no partitions (a key picks a partition of a '
+          .. "topic with partitions = P)", b.kind, b.name)
+      end
+      out[i] = { op = "publish", broker = b.name, ack = s.ack, key = s.key, where = s.where }
     elseif op == "reply" then
       out[i] = { op = "reply", where = s.where }
     elseif op == "branch" then
@@ -366,7 +370,8 @@ local function finish()
                     visibility_timeout = sub.visibility_timeout,
                     max_deliveries = sub.max_deliveries, dead_letter = dl,
                     idempotent = sub.idempotent, dedupe_window = sub.dedupe_window,
-                    where = sub.where }
+                    start = sub.start, offset = sub.offset, leave_at = sub.leave_at,
+                    leave_for = sub.leave_for, where = sub.where }
       end
       if #subs == 0 then
         warn(b.where, '%s "%s" has no subscribers: %s', b.kind, b.name,
@@ -376,6 +381,9 @@ local function finish()
         name = b.name, kind = b.kind, capacity = b.capacity, on_full = b.on_full,
         workers = b.workers,
         publish_cost = b.publish_cost and dist_spec(b.publish_cost) or nil,
+        partitions = b.partitions, retention = b.retention, retention_size = b.retention_size,
+        rebalance_pause = b.rebalance_pause and dist_spec(b.rebalance_pause) or nil,
+        assignment = b.assignment,
         subs = subs, where = b.where,
       }
     end

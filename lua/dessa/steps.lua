@@ -187,8 +187,63 @@ function API.call(target, opts)
                 size = o.fallback and 1 + list_size(o.fallback) or 1 })
 end
 
+-- keys(n, { zipf = s } | { hot = p }): a key drawn for each publish among n keys: uniformly,
+-- Zipf-distributed (key i with weight i^-s), or the first key with probability p and the others
+-- uniformly (a hot key).
+local KEYS_MAX = 10000000
+local KEYS_SCHEMA = {
+  { "zipf", C.pos_num },
+  { "hot", { desc = "a probability between 0 and 1", fn = function(v)
+    if type_(v) == "number" and v >= 0 and v <= 1 then return true, v end
+    return false
+  end } },
+}
+function API.keys(n, opts)
+  local where = here()
+  if math.type(n) ~= "integer" and not (type_(n) == "number" and n == math.floor(n)) then
+    fail(where, "keys: expected the number of keys (an integer between 1 and %d), as in "
+      .. "keys(1000), got %s", KEYS_MAX, describe(n))
+  end
+  if n < 1 or n > KEYS_MAX then
+    fail(where, "keys: the number of keys must be between 1 and %d, got %s", KEYS_MAX,
+      tostring_(n))
+  end
+  if opts ~= nil and not is_plain_table(opts) then
+    fail(where, "keys: options must be a table, as in keys(1000, { zipf = 1.1 }), got %s",
+      describe(opts))
+  end
+  local o = check_fields("keys", where, opts or {}, KEYS_SCHEMA)
+  if o.zipf and o.hot then
+    fail(where, "keys: zipf and hot are two different laws: give one")
+  end
+  if o.zipf and o.zipf > 1000 then
+    fail(where, "keys: zipf must be at most 1000, got %s", tostring_(o.zipf))
+  end
+  local kind = o.zipf and "zipf" or (o.hot and "hot") or "uniform"
+  return make_object("keys", { kind = kind, n = math.tointeger(n), s = o.zipf or o.hot,
+                               where = where })
+end
+
+-- A constant key's 64-bit number: an integer as is, a string's FNV-1a hash.
+local function key_value(k)
+  if math.type(k) == "integer" then return k end
+  local h = -3750763034362895579   -- 0xcbf29ce484222325
+  for i = 1, #k do h = (h ~ k:byte(i)) * 1099511628211 end
+  return h
+end
+
+local KEY = { desc = 'a key: a string, an integer, or keys(n) (a key drawn per message)',
+  fn = function(v)
+    if KIND[v] == "keys" then return true, DATA[v] end
+    if (type_(v) == "string" and v ~= "") or math.type(v) == "integer" then
+      return true, { kind = "const", value = key_value(v) }
+    end
+    return false
+  end }
+
 local PUBLISH_SCHEMA = {
   { "ack", C.bool, default = false },
+  { "key", KEY },
 }
 
 -- publish(broker, { ack = true }): a message to a queue or topic; with ack the producer waits
@@ -209,7 +264,11 @@ function API.publish(broker, opts)
       describe(opts))
   end
   local o = check_fields("publish", where, opts or {}, PUBLISH_SCHEMA)
-  return step({ op = "publish", broker = name, ack = o.ack, where = where })
+  local key = o.key
+  if key then
+    key = { kind = key.kind, value = key.value, n = key.n, s = key.s, where = where }
+  end
+  return step({ op = "publish", broker = name, ack = o.ack, key = key, where = where })
 end
 
 -- reply(): answers the caller now; the endpoint goes on with its remaining steps.

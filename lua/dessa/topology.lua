@@ -323,7 +323,20 @@ local BROKER_SCHEMA = {
   { "workers", C.workers, default = "inf" },
   { "publish_cost", C.dist },
   { "delivery", C.oneof({ "at_least_once", "at_most_once" }) },   -- its subscriptions' default
+  -- a partitioned topic (a log)
+  { "partitions", C.count },
+  { "retention", C.pos_num },
+  { "retention_size", C.count },
+  { "rebalance_pause", C.dist },
+  { "assignment", C.oneof({ "range", "round_robin" }) },
 }
+BROKER_SCHEMA.hints = {
+  partition = "did you mean partitions?",
+  retention_time = "did you mean retention? (seconds)",
+  retention_bytes = "did you mean retention_size? (messages per partition)",
+  rebalance = "did you mean rebalance_pause?",
+}
+local MAX_PARTITIONS = 1000000
 
 local function broker_ctor(kind)
   return named_ctor(kind, function(name, title, where, t)
@@ -331,6 +344,25 @@ local function broker_ctor(kind)
     if f.on_full ~= "drop_new" and not f.capacity then
       fail(where, '%s: on_full = "%s" needs a capacity (the broker is unbounded without one)',
         title, f.on_full)
+    end
+    if f.partitions and kind == "queue" then
+      fail(where, '%s: partitions are for a topic (a queue is one buffer of competing '
+        .. 'consumers): write topic "%s" { partitions = %d }', title, name, f.partitions)
+    end
+    if f.partitions and f.partitions > MAX_PARTITIONS then
+      fail(where, "%s: partitions must be at most %d, got %d", title, MAX_PARTITIONS, f.partitions)
+    end
+    if f.partitions and (f.capacity or f.on_full ~= "drop_new") then
+      fail(where, "%s: a topic with partitions is a log: it keeps messages by retention "
+        .. "(retention = seconds, retention_size = messages per partition), not by capacity "
+        .. "or on_full", title)
+    end
+    if not f.partitions then
+      for _, k in ipairs_({ "retention", "retention_size", "rebalance_pause", "assignment" }) do
+        if f[k] ~= nil then
+          fail(where, "%s: %s is for a topic with partitions (partitions = P)", title, k)
+        end
+      end
     end
     if f.workers ~= "inf" and not f.publish_cost then
       fail(where, "%s: workers = %s limits nothing without a publish_cost", title,
@@ -341,7 +373,10 @@ local function broker_ctor(kind)
     S.broker_by_name = S.broker_by_name or {}
     local rec = { name = name, kind = kind, where = where, capacity = f.capacity or -1,
                   on_full = f.on_full, workers = f.workers, publish_cost = f.publish_cost,
-                  delivery = f.delivery, subs = {} }
+                  delivery = f.delivery, subs = {},
+                  partitions = f.partitions, retention = f.retention,
+                  retention_size = f.retention_size, rebalance_pause = f.rebalance_pause,
+                  assignment = f.assignment }
     S.brokers[#S.brokers + 1] = rec
     S.broker_by_name[name] = rec
     return make_object("broker", rec)
@@ -361,6 +396,27 @@ local SUBSCRIBE_SCHEMA = {
   { "dead_letter", C.broker },
   { "idempotent", C.bool, default = false },
   { "dedupe_window", C.pos_num },
+  { "start", C.nonneg_num },
+  { "offset", C.oneof({ "earliest", "latest" }) },
+  { "leave", { desc = "{ at = seconds, duration = seconds } (math.huge: for good)",
+    fn = function(v)
+      if not is_plain_table(v) then return false end
+      local at, d = v.at, v.duration
+      for k in next_, v do
+        if k ~= "at" and k ~= "duration" then
+          return false, "{ at = t, duration = d } (no field '" .. tostring_(k) .. "')"
+        end
+      end
+      if type_(at) ~= "number" or not (at >= 0 and at < 1e10) then
+        return false, "{ at = t, duration = d } with at a non-negative number of seconds "
+          .. "below 1e10"
+      end
+      if type_(d) ~= "number" or not (d > 0) then
+        return false, "{ at = t, duration = d } with duration a positive number of seconds "
+          .. "(math.huge: for good)"
+      end
+      return true, { at = at, duration = d }
+    end } },
 }
 SUBSCRIBE_SCHEMA.hints = {
   ack = 'acknowledgements follow delivery = "at_least_once" (after processing) or '
@@ -407,6 +463,32 @@ function API.subscribe(broker, service, opts)
     end
     tgt.endpoint = f.endpoint
   end
+  if (f.start or f.offset) and rec.kind == "queue" then
+    fail(where, 'subscribe: queue "%s" keeps its messages until they are consumed: start and '
+      .. "offset are for topics", rec.name)
+  end
+  if f.leave and not rec.partitions then
+    fail(where, 'subscribe: leave: %s "%s" has no partitions (a consumer leaving makes a '
+      .. "group of a topic with partitions rebalance)", rec.kind, rec.name)
+  end
+  if f.prefetch and rec.partitions then
+    fail(where, 'subscribe: topic "%s" has partitions: each consumer takes one message of its '
+      .. "partitions at a time, in order, so prefetch does not apply", rec.name)
+  end
+  if f.start and f.start >= 1e10 then
+    fail(where, "subscribe: start must be below 1e10 s, got %s", tostring_(f.start))
+  end
+  local gname = f.group or (tgt.service)
+  for _, o in ipairs_(rec.subs) do
+    local og = o.group or o.target.service
+    if og == gname and ((o.start or 0) ~= (f.start or 0) or (o.offset or "latest")
+        ~= (f.offset or "latest")) then
+      fail(where, "subscribe: group '%s' of %s \"%s\" starts at %s from the %s offset (%s), "
+        .. "here at %s from the %s: every subscription of a group starts alike", gname, rec.kind,
+        rec.name, tostring_(o.start or 0), o.offset or "latest", o.where, tostring_(f.start or 0),
+        f.offset or "latest")
+    end
+  end
   local prefetch = f.prefetch or f.consumers
   if prefetch < f.consumers then
     fail(where, "subscribe: prefetch (%d) must be at least consumers (%d): each consumer "
@@ -437,7 +519,10 @@ function API.subscribe(broker, service, opts)
                               visibility_timeout = f.visibility_timeout,
                               max_deliveries = f.max_deliveries, dead_letter = f.dead_letter,
                               idempotent = f.idempotent,
-                              dedupe_window = f.dedupe_window or DEDUPE_WINDOW, where = where }
+                              dedupe_window = f.dedupe_window or DEDUPE_WINDOW,
+                              start = f.start, offset = f.offset,
+                              leave_at = f.leave and f.leave.at,
+                              leave_for = f.leave and f.leave.duration, where = where }
 end
 
 local LINK_SCHEMA = {

@@ -142,7 +142,8 @@ static const col broker_counts[] = {
     { "dead_lettered", "dead-lettered", 1, 0, 1 },
     { "lost", "lost", 1, 0, 0 }, { "dropped", "dropped", 1, 0, 0 },
     { "buffered", "buffered", 1, 0, 0 }, { "in_flight", "in flight", 1, 0, 0 },
-    { "out_of_order", "out of order", 1, 0, 1 },
+    { "out_of_order", "out of order", 1, 0, 1 }, { "expired", "expired", 1, 0, 1 },
+    { "rebalances", "rebalances", 1, 0, 1 },
 };
 static const col broker_depths[] = {
     { "depth_mean", "depth mean", 1, 2, 0 }, { "depth_max", "depth max", 1, 0, 0 },
@@ -152,6 +153,11 @@ static const col broker_depths[] = {
 static const col broker_times[] = {
     { "age_mean", "age mean", 1e3, 2, 0 }, { "age_p99", "age p99", 1e3, 2, 0 },
     { "sojourn_mean", "sojourn mean", 1e3, 2, 0 }, { "sojourn_p99", "sojourn p99", 1e3, 2, 0 },
+};
+static const col broker_logs[] = {
+    { "lag_seconds_mean", "lag s mean", 1, 3, 1 }, { "lag_seconds_p99", "lag s p99", 1, 3, 1 },
+    { "lag_seconds_max", "lag s max", 1, 3, 1 },
+    { "hot_partition_lag_mean", "hottest partition's lag mean", 1, 2, 1 },
 };
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -825,7 +831,9 @@ int cli_report(int argc, char **argv)
                 "group", "published", "delivered", "acked", "redelivered", "duplicates",
                 "dead_lettered", "lost", "dropped", "buffered", "in_flight", "out_of_order",
                 "depth_mean", "depth_max", "lag_mean", "lag_p99", "age_mean", "age_p99",
-                "sojourn_mean", "sojourn_p99", "consumer_utilization", NULL };
+                "sojourn_mean", "sojourn_p99", "consumer_utilization", "expired",
+                "rebalances", "lag_seconds_mean", "lag_seconds_p99", "lag_seconds_max",
+                "hot_partition", "hot_partition_lag_mean", NULL };
             table(&h, &brokers, "broker",
                   "Brokers and their groups (broker/group): messages",
                   broker_counts, N(broker_counts), 1, broker_known);
@@ -833,6 +841,9 @@ int cli_report(int argc, char **argv)
                   "time-averages and p99)", broker_depths, N(broker_depths), 0, NULL);
             table(&h, &brokers, "broker", "Brokers and their groups: message age and sojourn (ms)",
                   broker_times, N(broker_times), 0, NULL);
+            table(&h, &brokers, "broker", "Groups: lag in seconds (age of the oldest message "
+                  "not yet delivered) and the most lagging partition (messages)", broker_logs,
+                  N(broker_logs), 0, NULL);
         } else {
             h.failed = 1;
         }

@@ -59,8 +59,13 @@ static inline void set_depth(sim_engine *e, sim_broker *b, sim_group *g, int d)
     sim_tw_set(&b->st.tw_depth, e->now, (double)b->st.depth);
 }
 
-static inline void set_lag(sim_engine *e, sim_broker *b, sim_group *g, int d)
+static inline void set_lag(sim_engine *e, sim_broker *b, sim_group *g, uint32_t p, int d)
 {
+    if (g->nparts) {
+        sim_part *q = &g->parts[p];
+        q->lag += (uint64_t)(int64_t)d;
+        sim_tw_set(&q->tw_lag, e->now, (double)q->lag);
+    }
     g->st.lag += (uint64_t)(int64_t)d;
     b->st.lag += (uint64_t)(int64_t)d;
     sim_tw_set(&g->st.tw_lag, e->now, (double)g->st.lag);
@@ -73,6 +78,85 @@ static inline void set_busy(sim_engine *e, sim_broker *b, sim_group *g, int d)
     b->st.busy = (uint32_t)((int)b->st.busy + d);
     sim_tw_set(&g->st.tw_busy, e->now, g->st.busy);
     sim_tw_set(&b->st.tw_busy, e->now, b->st.busy);
+}
+
+/* ---- a group's buffers and its lag in seconds --------------------------------------------- */
+
+/* The buffer of partition p of g (of the group itself when it has no partitions). */
+static inline sim_mlist *gbuf(sim_group *g, uint32_t p)
+{
+    return g->nparts ? &g->parts[p].buf : &g->buf;
+}
+
+/* The age of g's oldest buffered message at now (0 when nothing is buffered). */
+static inline double ls_value(const sim_group *g, sim_time now)
+{
+    return g->ls_old < INFINITY ? now - g->ls_old : 0;
+}
+
+/* The integral of that age from the window's start to now: between two changes of the oldest
+ * message the age grows linearly, so each piece is a trapezoid. */
+static inline double ls_area_at(const sim_group *g, sim_time now)
+{
+    if (!(g->ls_old < INFINITY))
+        return g->ls_area;
+    return g->ls_area + (now - g->ls_last) * ((now + g->ls_last) / 2 - g->ls_old);
+}
+
+static void ls_advance(sim_group *g, sim_time now)
+{
+    double v = ls_value(g, now);
+    if (v > g->ls_max)
+        g->ls_max = v;
+    g->ls_area = ls_area_at(g, now);
+    g->ls_last = now;
+}
+
+/* The head of partition p's buffer changed. The group's oldest message is the oldest of the
+ * partitions' heads; it is looked for again only when the partition that held it loses its
+ * head (each delivery has about one chance in P of that), never in the buffers. */
+static void head_changed(sim_engine *e, sim_group *g, uint32_t p)
+{
+    const sim_mlist *l = gbuf(g, p);
+    double t = l->head ? l->head->t_acc : INFINITY;
+    if (t < g->ls_old) {
+        ls_advance(g, e->now);
+        g->ls_old = t;
+        g->ls_part = p;
+        return;
+    }
+    if (p != g->ls_part || t == g->ls_old)
+        return;
+    ls_advance(g, e->now);
+    g->ls_old = t;
+    for (uint32_t k = 0; k < g->nparts; k++) {
+        const sim_msg *h = g->parts[k].buf.head;
+        if (h && h->t_acc < g->ls_old) {
+            g->ls_old = h->t_acc;
+            g->ls_part = k;
+        }
+    }
+}
+
+static void gpush(sim_engine *e, sim_group *g, sim_msg *m)
+{
+    sim_mlist *l = gbuf(g, m->part);
+    push(l, m);
+    if (l->head == m)
+        head_changed(e, g, m->part);
+}
+
+static void gpush_front(sim_engine *e, sim_group *g, sim_msg *m)
+{
+    push_front(gbuf(g, m->part), m);
+    head_changed(e, g, m->part);
+}
+
+static sim_msg *gpop(sim_engine *e, sim_group *g, uint32_t p)
+{
+    sim_msg *m = pop(gbuf(g, p));
+    head_changed(e, g, p);
+    return m;
 }
 
 static void msg_free(sim_engine *e, sim_msg *m)
@@ -226,6 +310,7 @@ static int group_add(sim_broker *b, const char *name)
     sim_group *g = &b->groups[b->ngroups];
     memset(g, 0, sizeof *g);
     stats_init(&g->st);
+    sim_hist_init(&g->ls_seen);
     size_t n = strlen(b->name) + strlen(name) + 2;
     g->name = sim_strdup(name);
     g->label = sim_malloc(n);
@@ -233,6 +318,8 @@ static int group_add(sim_broker *b, const char *name)
     if (!g->name || !g->label)
         return SIM_ENOMEM;
     snprintf(g->label, n, "%s/%s", b->name, name);
+    g->started = 1;
+    g->ls_old = INFINITY;
     return SIM_OK;
 }
 
@@ -241,15 +328,21 @@ int sim_broker_add(sim_engine *e, const char *name, const sim_broker_config *cfg
 {
     if (e->ran) {
         sim_dist_free(cfg->cost);
+        sim_dist_free(cfg->rebalance);
         return SIM_ESTATE;
     }
     if (!name || (unsigned)cfg->type > SIM_BROKER_TOPIC || cfg->capacity < -1 ||
-        cfg->capacity == 0 || (unsigned)cfg->on_full > SIM_FULL_BLOCK || cfg->workers < 1) {
+        cfg->capacity == 0 || (unsigned)cfg->on_full > SIM_FULL_BLOCK || cfg->workers < 1 ||
+        (unsigned)cfg->assignment > SIM_ASSIGN_ROUND_ROBIN || !(cfg->retention >= 0) ||
+        (cfg->partitions == 0 && (cfg->retention > 0 || cfg->retention_size || cfg->rebalance)) ||
+        (cfg->partitions > 0 && (cfg->type != SIM_BROKER_TOPIC || cfg->capacity != -1))) {
         sim_dist_free(cfg->cost);
+        sim_dist_free(cfg->rebalance);
         return SIM_EINVAL;
     }
     if (sim_grow((void **)&e->brokers, e->nbrokers, sizeof *e->brokers) != 0) {
         sim_dist_free(cfg->cost);
+        sim_dist_free(cfg->rebalance);
         return SIM_ENOMEM;
     }
     if (e->nbrokers == 0)
@@ -264,6 +357,7 @@ int sim_broker_add(sim_engine *e, const char *name, const sim_broker_config *cfg
     if (!b->name)
         return SIM_ENOMEM;
     sim_engine_stream(e, &b->rng_cost, "broker", name, "cost");
+    sim_engine_stream(e, &b->rng_rebalance, "broker", name, "rebalance");
     if (cfg->type == SIM_BROKER_QUEUE && group_add(b, name) != SIM_OK)
         return SIM_ENOMEM;
     if (index)
@@ -283,7 +377,9 @@ int sim_subscribe(sim_engine *e, uint32_t broker, const sim_subscription *sub)
         (sub->dead_letter && !sub->max_deliveries) ||
         (sub->idempotent && !(sub->dedupe_window > 0)) ||
         (sub->delivery == SIM_AT_MOST_ONCE &&
-         (sub->visibility_timeout > 0 || sub->max_deliveries || sub->idempotent)))
+         (sub->visibility_timeout > 0 || sub->max_deliveries || sub->idempotent)) ||
+        !(sub->start >= 0 && sub->start < INFINITY) ||
+        !(sub->leave_at >= 0 && sub->leave_at < INFINITY) || !(sub->leave_for >= 0))
         return SIM_EINVAL;
     sim_broker *b = &e->brokers[broker];
     const char *group = sub->group ? sub->group : e->svcs[sub->service].name;
@@ -295,6 +391,11 @@ int sim_subscribe(sim_engine *e, uint32_t broker, const sim_subscription *sub)
             return SIM_ENOMEM;
     }
     sim_group *g = &b->groups[gi];
+    if (g->nmembers == 0) {   /* the first subscription of a group says when it starts */
+        g->start = sub->start;
+        g->earliest = sub->earliest;
+        g->started = !(sub->start > 0);
+    }
     if (sub->idempotent && !g->dd && !(g->dd = sim_calloc(1, sizeof *g->dd)))
         return SIM_ENOMEM;
     if (sim_grow((void **)&g->members, g->nmembers, sizeof *g->members) != 0)
@@ -310,6 +411,8 @@ int sim_subscribe(sim_engine *e, uint32_t broker, const sim_subscription *sub)
     mb->max_deliveries = sub->max_deliveries;
     mb->dead_letter = sub->dead_letter;
     mb->visibility = sub->visibility_timeout;
+    mb->leave_at = sub->leave_at;
+    mb->leave_for = sub->leave_for;
     /* the group remembers for the longest window of its idempotent members */
     if (sub->idempotent && sub->dedupe_window > g->dd->window)
         g->dd->window = sub->dedupe_window;
@@ -329,9 +432,14 @@ void sim_brokers_fini(sim_engine *e)
             sim_free(g->members);
             dd_free(g->dd);
             stats_fini(&g->st);
+            sim_hist_fini(&g->ls_seen);
+            sim_free(g->parts);
+            sim_free(g->slots);
         }
         sim_free(b->groups);
+        sim_free(b->ret);
         sim_dist_free(b->cfg.cost);
+        sim_dist_free(b->cfg.rebalance);
         stats_fini(&b->st);
         sim_free(b->name);
     }
@@ -341,10 +449,62 @@ void sim_brokers_fini(sim_engine *e)
     sim_free(e->brows);
 }
 
+static void on_group_start(sim_engine *e, sim_event *ev);
+static void on_leave(sim_engine *e, sim_event *ev);
+static void assign(sim_group *g);
+
+/* A partitioned group's partitions and slots (one per consumer of each subscription), every
+ * subscription live; the partitions are assigned when the group starts. */
+static int parts_start(sim_engine *e, sim_broker *b, sim_group *g)
+{
+    uint64_t nslots = 0;
+    for (uint32_t j = 0; j < g->nmembers; j++) {
+        g->members[j].slot0 = (uint32_t)nslots;
+        g->members[j].live = 1;
+        nslots += g->members[j].consumers;
+    }
+    if (nslots >= UINT32_MAX)
+        return SIM_ENOMEM;
+    g->nparts = b->cfg.partitions;
+    g->parts = sim_calloc(g->nparts, sizeof *g->parts);
+    g->slots = nslots ? sim_calloc((size_t)nslots, sizeof *g->slots) : NULL;
+    if (!g->parts || (nslots && !g->slots))
+        return SIM_ENOMEM;
+    g->nslots = (uint32_t)nslots;
+    for (uint32_t j = 0, k = 0; j < g->nmembers; j++)
+        for (uint32_t c = 0; c < g->members[j].consumers; c++, k++)
+            g->slots[k] = (sim_slot){ j, NULL, SIM_NONE, SIM_NONE };
+    for (uint32_t p = 0; p < g->nparts; p++) {
+        g->parts[p].owner = g->parts[p].next_ready = SIM_NONE;
+        sim_tw_init(&g->parts[p].tw_lag, e->now, 0);
+    }
+    return SIM_OK;
+}
+
 int sim_brokers_start(sim_engine *e)
 {
     if (e->nbrokers == 0)
         return SIM_OK;
+    for (uint32_t i = 0; i < e->nbrokers; i++) {
+        sim_broker *b = &e->brokers[i];
+        for (uint32_t k = 0; k < b->ngroups; k++) {
+            sim_group *g = &b->groups[k];
+            g->b = b;
+            if (b->cfg.partitions && parts_start(e, b, g) != SIM_OK) {
+                sim_engine_fail(e, SIM_ENOMEM, "out of memory for the partitions of '%s'",
+                                g->label);
+                return SIM_ENOMEM;
+            }
+            if (g->started)
+                assign(g);
+            else if (!sim_engine_at(e, g->start, on_group_start, g, 0))
+                return e->err ? e->err : SIM_ENOMEM;
+            for (uint32_t j = 0; b->cfg.partitions && j < g->nmembers; j++)
+                if (g->members[j].leave_for > 0 &&
+                    !sim_engine_at(e, g->members[j].leave_at, on_leave, g, j))
+                    return e->err ? e->err : SIM_ENOMEM;
+        }
+    }
     uint64_t n = e->nbrokers;
     for (uint32_t i = 0; i < e->nbrokers; i++)
         n += e->brokers[i].ngroups;
@@ -371,7 +531,16 @@ static void on_ack(sim_engine *e, sim_event *ev);
 static void on_pub_ack(sim_engine *e, sim_event *ev);
 static void pump(sim_engine *e, sim_broker *b);
 
-int sim_broker_publish(sim_engine *e, sim_req *r, uint32_t broker, int ack)
+/* A message's partition in b: its key's, or the next in turn; 0 without partitions. */
+static inline uint32_t pick_part(sim_broker *b, sim_key *key)
+{
+    uint32_t n = b->cfg.partitions;
+    if (n == 0)
+        return 0;
+    return (uint32_t)((key ? sim_key_draw(key) : b->rr++) % n);
+}
+
+int sim_broker_publish(sim_engine *e, sim_req *r, uint32_t broker, int ack, sim_key *key)
 {
     sim_broker *b = &e->brokers[broker];
     sim_msg *m = sim_pool_get(&e->msgs);
@@ -383,6 +552,9 @@ int sim_broker_publish(sim_engine *e, sim_req *r, uint32_t broker, int ack)
     m->state = SIM_MSG_TO_BROKER;
     m->outcome = SIM_CAUSE_OK;
     m->group = m->member = 0;
+    m->part = pick_part(b, key);
+    m->slot = SIM_NONE;
+    m->off = 0;
     m->b = b;
     m->root = r->root;
     m->producer = NULL;
@@ -447,27 +619,110 @@ static void drop(sim_engine *e, sim_broker *b, sim_group *g, sim_msg *m)
     msg_free(e, m);
 }
 
+static void ready_push(sim_group *g, uint32_t p);
+static void slot_run(sim_engine *e, sim_broker *b, sim_group *g, uint32_t si);
+
+/* The unread message at the head of partition p of g leaves by retention (counted `expired`). */
+static void retire(sim_engine *e, sim_broker *b, sim_group *g, uint32_t p)
+{
+    sim_msg *m = gpop(e, g, p);
+    set_depth(e, b, g, -1);
+    set_lag(e, b, g, p, -1);
+    COUNT2(b, g, m, aged);
+    msg_unpin(e, m);
+    msg_free(e, m);
+}
+
 /* Offers copy c to group g: its buffer, or a drop when it is full. */
 static void offer(sim_engine *e, sim_broker *b, sim_group *g, sim_msg *c)
 {
     COUNT(&g->st, c, published);
     COUNT(&b->st, c, published);
     c->state = SIM_MSG_BUFFERED;
-    if (c->counted)
+    if (c->counted) {
         sim_hist_add(&g->st.lag_seen, (double)g->st.lag);
+        sim_hist_add(&g->ls_seen, ls_value(g, e->now));
+    }
+    if (g->nparts) {   /* a log: no capacity, a retention */
+        sim_part *q = &g->parts[c->part];
+        c->off = ++q->end;
+        gpush(e, g, c);
+        set_depth(e, b, g, +1);
+        set_lag(e, b, g, c->part, +1);
+        uint64_t keep = b->cfg.retention_size;
+        while (keep && q->buf.head && q->buf.head->off + keep <= q->end)
+            retire(e, b, g, c->part);
+        ready_push(g, c->part);
+        if (q->owner != SIM_NONE)
+            slot_run(e, b, g, q->owner);
+        return;
+    }
     if (b->cfg.capacity >= 0 && g->buf.n >= (uint64_t)b->cfg.capacity) {
         if (b->cfg.on_full != SIM_FULL_DROP_OLDEST) {
             drop(e, b, g, c);   /* drop_new (block never offers to a full group) */
             return;
         }
-        sim_msg *old = pop(&g->buf);
+        sim_msg *old = gpop(e, g, 0);
         set_depth(e, b, g, -1);
-        set_lag(e, b, g, -1);
+        set_lag(e, b, g, 0, -1);
         drop(e, b, g, old);
     }
-    push(&g->buf, c);
+    gpush(e, g, c);
     set_depth(e, b, g, +1);
-    set_lag(e, b, g, +1);
+    set_lag(e, b, g, 0, +1);
+}
+
+static void on_retention(sim_engine *e, sim_event *ev);
+
+/* Remembers the acceptance of m for b's time retention, and arms its pass. */
+static void retain(sim_engine *e, sim_broker *b, const sim_msg *m)
+{
+    if (b->rn == b->rcap) {   /* the ring doubles, its entries in order from 0 */
+        uint32_t cap = b->rcap ? b->rcap * 2 : 256;
+        struct sim_ret *r = cap > b->rcap ? sim_malloc((size_t)cap * sizeof *r) : NULL;
+        if (!r) {
+            sim_engine_fail(e, SIM_ENOMEM, "out of memory for the retention of '%s'", b->name);
+            return;
+        }
+        for (uint32_t k = 0; k < b->rn; k++)
+            r[k] = b->ret[(b->rhead + k) & (b->rcap - 1)];
+        sim_free(b->ret);
+        b->ret = r;
+        b->rcap = cap;
+        b->rhead = 0;
+    }
+    b->ret[(b->rhead + b->rn) & (b->rcap - 1)] = (struct sim_ret){ m->t_acc, m->part };
+    b->rn++;
+    if (!b->ret_ev)
+        b->ret_ev = sim_engine_at(e, m->t_acc + b->cfg.retention, on_retention, b, 0);
+}
+
+/* The messages accepted a retention ago leave every group that has not read them yet: each is
+ * at the head of its partition there, or gone already (read, or retired). */
+static void on_retention(sim_engine *e, sim_event *ev)
+{
+    sim_broker *b = ev->a;
+    const double keep = b->cfg.retention;
+    b->ret_ev = NULL;
+    while (b->rn > 0 && b->ret[b->rhead].t + keep <= e->now) {
+        uint32_t p = b->ret[b->rhead].part;
+        b->rhead = (b->rhead + 1) & (b->rcap - 1);
+        b->rn--;
+        for (uint32_t k = 0; k < b->ngroups; k++) {
+            sim_group *g = &b->groups[k];
+            while (g->parts[p].buf.head && g->parts[p].buf.head->t_acc + keep <= e->now)
+                retire(e, b, g, p);
+        }
+    }
+    if (b->rn > 0)
+        b->ret_ev = sim_engine_at(e, b->ret[b->rhead].t + keep, on_retention, b, 0);
+}
+
+/* Whether g takes a message accepted now: a group that starts later takes the messages before
+ * its start only when it will replay from the earliest offset. */
+static inline int takes(const sim_group *g)
+{
+    return g->started || g->earliest;
 }
 
 static void accept(sim_engine *e, sim_broker *b, sim_msg *m)
@@ -480,22 +735,31 @@ static void accept(sim_engine *e, sim_broker *b, sim_msg *m)
     COUNT(&b->st, m, accepted);
     if (m->counted)
         sim_hist_add(&b->st.lag_seen, (double)b->st.lag);
-    if (b->ngroups == 0) {   /* a topic nobody subscribes to: the message goes nowhere */
+    if (b->cfg.retention > 0)
+        retain(e, b, m);
+    uint32_t first = 0;
+    while (first < b->ngroups && !takes(&b->groups[first]))
+        b->groups[first++].skipped++;
+    if (first == b->ngroups) {   /* a topic nobody subscribes to (yet): it goes nowhere */
         COUNT(&b->st, m, dropped);
         msg_unpin(e, m);
         msg_free(e, m);
     }
     /* The copies for the other groups first: offering m may drop it. */
-    for (uint32_t k = b->ngroups; k-- > 1;) {
+    for (uint32_t k = b->ngroups; k-- > first + 1;) {
+        if (!takes(&b->groups[k])) {
+            b->groups[k].skipped++;
+            continue;
+        }
         sim_msg *c = msg_copy(e, m);
         if (!c)
             return;
         c->group = k;
         offer(e, b, &b->groups[k], c);
     }
-    if (b->ngroups > 0) {
-        m->group = 0;
-        offer(e, b, &b->groups[0], m);
+    if (first < b->ngroups) {
+        m->group = first;
+        offer(e, b, &b->groups[first], m);
     }
     if (producer)
         sim_engine_hop(e, b->node, producer->inst->node, on_pub_ack, producer, pgen);
@@ -556,10 +820,31 @@ static void on_pub_ack(sim_engine *e, sim_event *ev)
 
 static void on_visible(sim_engine *e, sim_event *ev);
 
-/* Hands buffered messages to members with room, round robin over the members. */
+/* Sends m, just taken from its group's buffer, to member j: over the link to a replica. */
+static void hand(sim_engine *e, sim_broker *b, sim_group *g, uint32_t j, sim_msg *m)
+{
+    sim_member *mb = &g->members[j];
+    set_depth(e, b, g, -1);
+    mb->outstanding++;
+    m->member = j;
+    m->deliveries++;
+    COUNT2(b, g, m, delivered);
+    if (mb->visibility > 0)
+        m->vt = sim_engine_after(e, mb->visibility, on_visible, m, 0);
+    sim_service *s = &e->svcs[mb->service];
+    m->inst = sim_balancer_pick(s);
+    m->inst->outstanding++;
+    m->state = SIM_MSG_TO_CONSUMER;
+    sim_engine_hop(e, b->node, m->inst->node, on_at_consumer, m, 0);
+}
+
+/* Hands buffered messages to members with room, round robin over the members. A partitioned
+ * group delivers slot by slot instead (slot_run). */
 static void deliver(sim_engine *e, sim_broker *b, sim_group *g)
 {
     uint32_t n = g->nmembers;
+    if (g->nparts || !g->started)
+        return;
     while (g->buf.n > 0 && n > 0) {
         uint32_t j = g->rr, k = 0;
         while (k < n && g->members[j].outstanding >= g->members[j].prefetch) {
@@ -569,22 +854,188 @@ static void deliver(sim_engine *e, sim_broker *b, sim_group *g)
         if (k == n)
             return;   /* every member has its prefetch out */
         g->rr = j + 1 == n ? 0 : j + 1;
-        sim_member *mb = &g->members[j];
-        sim_msg *m = pop(&g->buf);
-        set_depth(e, b, g, -1);
-        mb->outstanding++;
-        m->member = j;
-        m->deliveries++;
-        COUNT2(b, g, m, delivered);
-        if (mb->visibility > 0)
-            m->vt = sim_engine_after(e, mb->visibility, on_visible, m, 0);
-        sim_service *s = &e->svcs[mb->service];
-        m->inst = sim_balancer_pick(s);
-        m->inst->outstanding++;
-        m->state = SIM_MSG_TO_CONSUMER;
-        sim_engine_hop(e, b->node, m->inst->node, on_at_consumer, m, 0);
+        hand(e, b, g, j, gpop(e, g, 0));
         if (e->err)
             return;
+    }
+}
+
+/* ---- partitions: ready lists, assignment, rebalancing ---------------------------------------- */
+
+/* Partition p joins its owner's ready list if it has a message to deliver and none out. */
+static void ready_push(sim_group *g, uint32_t p)
+{
+    sim_part *q = &g->parts[p];
+    if (q->queued || q->owner == SIM_NONE || q->out || q->buf.n == 0)
+        return;
+    sim_slot *s = &g->slots[q->owner];
+    q->queued = 1;
+    q->next_ready = SIM_NONE;
+    if (s->rtail == SIM_NONE)
+        s->rhead = p;
+    else
+        g->parts[s->rtail].next_ready = p;
+    s->rtail = p;
+}
+
+/* Slot si, if free, takes the head of its next ready partition. A partition that stopped being
+ * ready while it waited in the list (retired empty) is passed over once. */
+static void slot_run(sim_engine *e, sim_broker *b, sim_group *g, uint32_t si)
+{
+    sim_slot *s = &g->slots[si];
+    if (g->paused || !g->started || s->out || !g->members[s->member].live)
+        return;
+    while (s->rhead != SIM_NONE) {
+        uint32_t p = s->rhead;
+        sim_part *q = &g->parts[p];
+        s->rhead = q->next_ready;
+        if (s->rhead == SIM_NONE)
+            s->rtail = SIM_NONE;
+        q->queued = 0;
+        if (q->owner != si || q->out || q->buf.n == 0)
+            continue;
+        sim_msg *m = gpop(e, g, p);
+        q->out = s->out = m;
+        m->slot = si;
+        hand(e, b, g, s->member, m);
+        return;
+    }
+}
+
+/* m's delivery from partition p by slot si is over (settled, failed, or timed out): both may
+ * deliver again. */
+static void settle(sim_engine *e, sim_broker *b, sim_group *g, uint32_t p, uint32_t si)
+{
+    if (!g->nparts)
+        return;
+    sim_part *q = &g->parts[p];
+    q->out = NULL;
+    if (si < g->nslots)
+        g->slots[si].out = NULL;
+    ready_push(g, p);
+    if (si < g->nslots)
+        slot_run(e, b, g, si);
+    if (q->owner != SIM_NONE && q->owner != si)
+        slot_run(e, b, g, q->owner);
+}
+
+/* Gives every partition of g to one live slot: contiguous ranges (the first P mod C slots get
+ * one more) or in turn; none when no consumer is live. O(P + C), once per rebalance. */
+static void assign(sim_group *g)
+{
+    if (!g->nparts)
+        return;
+    uint32_t live = 0;
+    for (uint32_t k = 0; k < g->nslots; k++) {
+        g->slots[k].rhead = g->slots[k].rtail = SIM_NONE;
+        live += g->members[g->slots[k].member].live;
+    }
+    for (uint32_t p = 0; p < g->nparts; p++) {
+        g->parts[p].owner = SIM_NONE;
+        g->parts[p].queued = 0;
+    }
+    const sim_broker *b = g->b;
+    uint32_t P = g->nparts, i = 0, next = 0;
+    for (uint32_t k = 0; live && k < g->nslots; k++) {
+        if (!g->members[g->slots[k].member].live)
+            continue;
+        if (b->cfg.assignment == SIM_ASSIGN_ROUND_ROBIN) {
+            for (uint32_t p = i; p < P; p += live)
+                g->parts[p].owner = k;
+        } else {
+            uint32_t n = P / live + (i < P % live);
+            for (uint32_t p = next; p < next + n; p++)
+                g->parts[p].owner = k;
+            next += n;
+        }
+        i++;
+    }
+    for (uint32_t p = 0; p < P; p++)
+        ready_push(g, p);
+}
+
+/* Every slot of g that can deliver does. */
+static void run_all(sim_engine *e, sim_broker *b, sim_group *g)
+{
+    if (!g->nparts) {
+        deliver(e, b, g);
+        return;
+    }
+    for (uint32_t k = 0; k < g->nslots && !e->err; k++)
+        slot_run(e, b, g, k);
+}
+
+static void on_group_start(sim_engine *e, sim_event *ev)
+{
+    sim_group *g = ev->a;
+    g->started = 1;
+    assign(g);
+    run_all(e, g->b, g);
+    pump(e, g->b);
+}
+
+static void on_rebalanced(sim_engine *e, sim_event *ev)
+{
+    sim_group *g = ev->a;
+    if (ev->u32 != g->rb_gen)
+        return;   /* another member left or came back meanwhile: that rebalance decides */
+    g->paused = 0;
+    assign(g);
+    run_all(e, g->b, g);
+}
+
+/* Whether member j takes part in its group: its service is up and it has not left. 1 when
+ * that changed. */
+static int member_update(const sim_engine *e, sim_group *g, uint32_t j)
+{
+    sim_member *mb = &g->members[j];
+    const sim_service *sv = &e->svcs[mb->service];
+    uint8_t live = sv->ndown < sv->cfg.replicas && !mb->away;
+    if (live == mb->live)
+        return 0;
+    mb->live = live;
+    return 1;
+}
+
+/* A consumer of g left or came back: the group pauses, then assigns its partitions again. */
+static void rebalance(sim_engine *e, sim_broker *b, sim_group *g)
+{
+    if (!g->started)
+        return;   /* it assigns when it starts */
+    g->paused = 1;
+    g->rb_gen++;
+    int counted = e->now >= e->cfg.warmup;
+    g->st.all.rebalances++, g->st.tick.rebalances++, g->st.win.rebalances += counted;
+    b->st.all.rebalances++, b->st.tick.rebalances++, b->st.win.rebalances += counted;
+    double pause = b->cfg.rebalance ? sim_dist_sample(b->cfg.rebalance, &b->rng_rebalance) : 0;
+    sim_engine_after(e, pause > 0 ? pause : 0, on_rebalanced, g, g->rb_gen);
+}
+
+/* Member ev->u32 of group ev->a leaves (and its return is scheduled) or comes back. */
+static void on_leave(sim_engine *e, sim_event *ev)
+{
+    sim_group *g = ev->a;
+    sim_member *mb = &g->members[ev->u32];
+    mb->away = !mb->away;
+    if (mb->away && mb->leave_for < INFINITY)
+        sim_engine_after(e, mb->leave_for, on_leave, g, ev->u32);
+    if (!e->err && member_update(e, g, ev->u32))
+        rebalance(e, g->b, g);
+}
+
+void sim_brokers_service_changed(sim_engine *e, uint32_t service)
+{
+    for (uint32_t i = 0; i < e->nbrokers && !e->err; i++) {
+        sim_broker *b = &e->brokers[i];
+        for (uint32_t k = 0; b->cfg.partitions && k < b->ngroups && !e->err; k++) {
+            sim_group *g = &b->groups[k];
+            int changed = 0;
+            for (uint32_t j = 0; j < g->nmembers; j++)
+                if (g->members[j].service == service)
+                    changed |= member_update(e, g, j);
+            if (changed)
+                rebalance(e, b, g);
+        }
     }
 }
 
@@ -611,7 +1062,7 @@ static void redeliver(sim_engine *e, sim_broker *b, sim_group *g, const sim_memb
                       sim_msg *m)
 {
     if (mb->max_deliveries && m->deliveries >= mb->max_deliveries) {
-        set_lag(e, b, g, -1);
+        set_lag(e, b, g, m->part, -1);
         if (!mb->dead_letter) {
             COUNT2(b, g, m, lost);
             msg_unpin(e, m);
@@ -624,6 +1075,9 @@ static void redeliver(sim_engine *e, sim_broker *b, sim_group *g, const sim_memb
         m->b = d;
         m->outcome = SIM_CAUSE_OK;
         m->group = m->member = 0;
+        m->part = pick_part(d, NULL);
+        m->slot = SIM_NONE;
+        m->off = 0;
         m->producer = NULL;
         m->inst = NULL;
         m->seq = 0;
@@ -635,7 +1089,7 @@ static void redeliver(sim_engine *e, sim_broker *b, sim_group *g, const sim_memb
     }
     COUNT2(b, g, m, redelivered);
     m->state = SIM_MSG_BUFFERED;
-    push_front(&g->buf, m);   /* even past the capacity: it was accepted already */
+    gpush_front(e, g, m);   /* even past the capacity: it was accepted already */
     set_depth(e, b, g, +1);
 }
 
@@ -658,7 +1112,9 @@ static void on_visible(sim_engine *e, sim_event *ev)
     COUNT2(b, g, m, expired);
     if (ALWAYS(mb->outstanding > 0))
         mb->outstanding--;
+    uint32_t p = m->part, si = m->slot;
     redeliver(e, b, g, mb, c);
+    settle(e, b, g, p, si);
     pump(e, b);
 }
 
@@ -680,8 +1136,10 @@ static void consumer_done(sim_engine *e, sim_broker *b, sim_group *g, sim_member
             COUNT2(b, g, m, acked);
         else
             COUNT2(b, g, m, lost);
+        uint32_t p = m->part, si = m->slot;
         msg_unpin(e, m);
         msg_free(e, m);
+        settle(e, b, g, p, si);   /* the consumer was busy with it until now */
         return;
     }
     if (m->outcome == SIM_CAUSE_OK && mb->idempotent && !m->suppressed) {
@@ -706,10 +1164,11 @@ static void consumer_done(sim_engine *e, sim_broker *b, sim_group *g, sim_member
  * member skips a message its group has processed. 1 when a consumer is now busy with it. */
 static int process(sim_engine *e, sim_broker *b, sim_group *g, sim_member *mb, sim_msg *m)
 {
-    if (m->seq < g->max_started)
+    uint64_t *max = g->nparts ? &g->parts[m->part].max_started : &g->max_started;
+    if (m->seq < *max)
         COUNT2(b, g, m, out_of_order);
     else
-        g->max_started = m->seq;
+        *max = m->seq;
     if (m->counted) {
         sim_hist_add(&g->st.age, e->now - m->t_acc);
         sim_hist_add(&b->st.age, e->now - m->t_acc);
@@ -729,7 +1188,7 @@ static int process(sim_engine *e, sim_broker *b, sim_group *g, sim_member *mb, s
         m->released = 1;
         if (ALWAYS(mb->outstanding > 0))
             mb->outstanding--;
-        set_lag(e, b, g, -1);
+        set_lag(e, b, g, m->part, -1);
     }
     sim_service *s = &e->svcs[mb->service];
     sim_req *r = sim_req_new(e, SIM_REQ_CALL, NULL, m->root);
@@ -808,14 +1267,17 @@ static void on_ack(sim_engine *e, sim_event *ev)
     }
     if (ALWAYS(mb->outstanding > 0))
         mb->outstanding--;
+    uint32_t p = m->part, si = m->slot;
     if (m->outcome == SIM_CAUSE_OK) {
-        set_lag(e, b, g, -1);
+        set_lag(e, b, g, p, -1);
         COUNT2(b, g, m, acked);
         msg_unpin(e, m);
         msg_free(e, m);
     } else {
         redeliver(e, b, g, mb, m);
     }
+    if (!e->err)
+        settle(e, b, g, p, si);
     pump(e, b);
 }
 
@@ -846,7 +1308,13 @@ static void broker_sample(sim_engine *e, uint32_t i, double span, sim_series_row
     row->lag = (lag - st->tick_lag) / span;
     row->utilization = st->consumers ? (busy - st->tick_busy) / span / st->consumers : NAN;
     row->threads_working = row->threads_blocked = row->cores_busy = NAN;
-    row->errors = st->tick.dropped + st->tick.lost + st->tick.dead_lettered;
+    row->errors = st->tick.dropped + st->tick.lost + st->tick.dead_lettered + st->tick.aged;
+    sim_group *g = e->brows[i].g;
+    if (g) {
+        double a = ls_area_at(g, e->now);
+        row->lag_seconds = (a - g->ls_tick) / span;
+        g->ls_tick = a;
+    }
     st->tick_depth = depth;
     st->tick_lag = lag;
     st->tick_busy = busy;
@@ -864,6 +1332,27 @@ static void broker_reset_window(sim_engine *e, uint32_t i)
     sim_tw_reset(&st->tw_depth, e->now);
     sim_tw_reset(&st->tw_lag, e->now);
     sim_tw_reset(&st->tw_busy, e->now);
+    sim_group *g = e->brows[i].g;
+    if (g) {
+        ls_advance(g, e->now);
+        g->ls_tick -= g->ls_area;
+        g->ls_area = 0;
+        g->ls_wstart = e->now;
+        g->ls_max = ls_value(g, e->now);
+        for (uint32_t p = 0; p < g->nparts; p++)
+            sim_tw_reset(&g->parts[p].tw_lag, e->now);
+    }
+}
+
+double sim_group_lag_seconds_mean(const sim_group *g, sim_time end)
+{
+    return end > g->ls_wstart ? ls_area_at(g, end) / (end - g->ls_wstart) : NAN;
+}
+
+double sim_group_lag_seconds_max(const sim_group *g, sim_time end)
+{
+    double v = ls_value(g, end);
+    return v > g->ls_max ? v : g->ls_max;
 }
 
 /* Live messages of one broker by state, and of one of its groups, from the pool's slots: a
@@ -930,20 +1419,25 @@ static int broker_ledger(sim_engine *e, uint32_t i, uint64_t unused)
     uint64_t buffered = n[SIM_MSG_BUFFERED];
     uint64_t delivering = n[SIM_MSG_TO_CONSUMER] + n[SIM_MSG_PREFETCHED] +
                           n[SIM_MSG_PROCESSING] + n[SIM_MSG_ACKING];
-    if (a->published == b->st.all.accepted &&
-        a->published == a->acked + a->lost + a->dead_lettered + a->dropped + buffered +
-                            delivering &&
-        buffered == g->buf.n && buffered == st->depth &&
+    uint64_t held = g->buf.n;
+    for (uint32_t p = 0; p < g->nparts; p++)
+        held += g->parts[p].buf.n;
+    if (a->published + g->skipped == b->st.all.accepted &&
+        a->published == a->acked + a->lost + a->dead_lettered + a->dropped + a->aged +
+                            buffered + delivering &&
+        buffered == held && buffered == st->depth &&
         buffered + delivering - sc.released == st->lag && sc.ghosts == a->expired - a->late)
         return SIM_OK;
     sim_engine_fail(e, SIM_ELEDGER,
-                    "broker '%s', group '%s': published %llu (broker accepted %llu) != acked "
-                    "%llu + lost %llu + dead-lettered %llu + dropped %llu + buffered %llu + in "
-                    "delivery %llu, or late deliveries %llu != timed out %llu - acknowledged %llu",
+                    "broker '%s', group '%s': published %llu (broker accepted %llu, before the "
+                    "group started %llu) != acked %llu + lost %llu + dead-lettered %llu + "
+                    "dropped %llu + expired %llu + buffered %llu + in delivery %llu, or late "
+                    "deliveries %llu != timed out %llu - acknowledged %llu",
                     b->name, g->name, (unsigned long long)a->published,
-                    (unsigned long long)b->st.all.accepted, (unsigned long long)a->acked,
-                    (unsigned long long)a->lost, (unsigned long long)a->dead_lettered,
-                    (unsigned long long)a->dropped, (unsigned long long)buffered,
+                    (unsigned long long)b->st.all.accepted, (unsigned long long)g->skipped,
+                    (unsigned long long)a->acked, (unsigned long long)a->lost,
+                    (unsigned long long)a->dead_lettered, (unsigned long long)a->dropped,
+                    (unsigned long long)a->aged, (unsigned long long)buffered,
                     (unsigned long long)delivering, (unsigned long long)sc.ghosts,
                     (unsigned long long)a->expired, (unsigned long long)a->late);
     return SIM_ELEDGER;

@@ -32,7 +32,17 @@
  *
  * Producer acknowledgement: publish(b, { ack = true }) holds the producer (and its thread) until
  * the broker's acknowledgement comes back over the link; on_full = "block" implies it, and the
- * acknowledgement of a blocked message waits until there is room (backpressure). */
+ * acknowledgement of a blocked message waits until there is room (backpressure).
+ *
+ * Partitioned topics (a log): each group's buffer is one FIFO per partition (sim_part) and the
+ * group's consumers are slots (sim_slot: one per consumer of each subscription), each owning
+ * some partitions. A slot has at most one message out and so has a partition: order is kept per
+ * partition, whatever the links do. A slot's partitions with a message to deliver wait in its
+ * ready list (threaded through the partitions, round robin), so a delivery never looks at a
+ * partition that has nothing for it. Retention removes unread messages from the heads of the
+ * partitions: by size when a message enters a partition, by time from a ring of acceptance
+ * times (one entry per message, expiring from its head). A subscription whose service goes
+ * down or comes back pauses its group (a rebalance) and reassigns the partitions. */
 #ifndef SIM_BROKER_H
 #define SIM_BROKER_H
 
@@ -49,6 +59,7 @@
 struct sim_engine;
 struct sim_instance;
 struct sim_broker;
+struct sim_key;
 
 typedef enum {
     SIM_MSG_FREE = 0,
@@ -66,6 +77,8 @@ typedef enum {
 typedef struct sim_msg sim_msg;
 struct sim_msg {
     sim_msg *next;              /* first: the FIFO it is in (the pool's link when free) */
+    uint32_t part, slot;        /* partitioned: its partition, and the slot it went to */
+    uint64_t off;               /* partitioned: its offset in its group's partition, from 1 */
     uint8_t state;              /* sim_msg_state */
     uint8_t outcome;            /* of its processing (sim_cause) */
     uint8_t pinned;             /* holds a pin on root (sim_req_pin) */
@@ -107,6 +120,8 @@ typedef struct sim_bcounts {
     uint64_t dead_lettered; /* sent to the dead-letter broker after max_deliveries */
     uint64_t expired;       /* visibility timeouts (each leaves a ghost delivery) */
     uint64_t late;          /* ghost deliveries whose acknowledgement came back */
+    uint64_t aged;          /* removed by retention before the group read them */
+    uint64_t rebalances;    /* a group's pauses to reassign its partitions */
 } sim_bcounts;
 
 /* An idempotent group's memory of the messages it has processed: a hash set of sequence
@@ -136,7 +151,35 @@ typedef struct sim_member {
     uint32_t max_deliveries;    /* 0: unlimited */
     uint32_t dead_letter;       /* broker index + 1; 0: none */
     double visibility;          /* visibility timeout; 0: none */
+    uint8_t live;               /* partitioned: its service is up (not every replica down) and
+                                   it has not left (away) */
+    uint8_t away;               /* left its group (leave_at), not yet back */
+    double leave_at, leave_for;
+    uint32_t slot0;             /* partitioned: its first slot */
 } sim_member;
+
+#define SIM_NONE UINT32_MAX
+
+/* One partition of a partitioned group. */
+typedef struct sim_part {
+    sim_mlist buf;
+    sim_msg *out;           /* its message delivered and not yet settled, or NULL */
+    uint32_t owner;         /* the slot it is assigned to, or SIM_NONE */
+    uint32_t next_ready;    /* the next in its owner's ready list */
+    uint8_t queued;         /* in its owner's ready list */
+    uint64_t max_started;   /* order within the partition (out_of_order) */
+    uint64_t end;           /* offsets given: messages that entered it */
+    uint64_t lag;           /* buffered + out */
+    sim_tw tw_lag;
+    double tick_lag;
+} sim_part;
+
+/* One consumer of a partitioned group: a consumer of one of its subscriptions. */
+typedef struct sim_slot {
+    uint32_t member;
+    sim_msg *out;           /* its message delivered and not yet settled, or NULL */
+    uint32_t rhead, rtail;  /* its ready partitions */
+} sim_slot;
 
 /* What both a group and its broker keep: counts and their statistics. */
 typedef struct sim_bstats {
@@ -157,6 +200,22 @@ typedef struct sim_group {
     uint64_t max_started;   /* highest sequence number whose processing started */
     sim_dedupe *dd;         /* with an idempotent member: what the group has processed */
     sim_bstats st;
+    struct sim_broker *b;   /* its broker (set when the run starts) */
+    /* partitioned topics */
+    sim_part *parts;
+    uint32_t nparts, nslots;
+    sim_slot *slots;
+    uint8_t paused;         /* rebalancing: nothing is delivered */
+    uint32_t rb_gen;        /* the current rebalance (an older one's end is ignored) */
+    /* a group that joins later (start > 0) */
+    uint8_t started, earliest;
+    double start;
+    uint64_t skipped;       /* accepted before a `latest` group started: never its messages */
+    /* lag in seconds: the age of the oldest buffered message, integrated exactly */
+    double ls_old;          /* acceptance time of the oldest buffered message; inf: none */
+    uint32_t ls_part;       /* the partition whose head it is */
+    double ls_last, ls_area, ls_max, ls_wstart, ls_tick;
+    sim_hist ls_seen;       /* as each message of the window found it */
 } sim_group;
 
 typedef struct sim_broker {
@@ -171,6 +230,14 @@ typedef struct sim_broker {
     sim_mlist blocked;      /* waiting for room */
     uint64_t seq;
     int pumping;
+    uint64_t rr;            /* partitioned: the round robin of unkeyed publishes */
+    struct sim_ret {        /* partitioned with a time retention: acceptances, oldest first */
+        sim_time t;
+        uint32_t part;
+    } *ret;
+    uint32_t rcap, rhead, rn;
+    sim_event *ret_ev;      /* the next retention pass, or NULL */
+    sim_rng rng_rebalance;
     sim_bstats st;          /* the broker's whole: sums over its groups */
 } sim_broker;
 
@@ -184,7 +251,15 @@ typedef struct sim_brow {
 int sim_brokers_start(struct sim_engine *e);
 void sim_brokers_fini(struct sim_engine *e);
 /* A publish by r (interp.c): 1 when r now waits for the broker's acknowledgement. */
-int sim_broker_publish(struct sim_engine *e, sim_req *r, uint32_t broker, int ack);
+int sim_broker_publish(struct sim_engine *e, sim_req *r, uint32_t broker, int ack,
+                       struct sim_key *key);
+/* A failure of a service started or ended (fault.c): the groups it consumes for rebalance when
+ * it left (every replica down) or came back. */
+void sim_brokers_service_changed(struct sim_engine *e, uint32_t service);
+/* A group's lag in seconds over the statistics window up to end: its time average and its
+ * largest value (NaN for an empty window). */
+double sim_group_lag_seconds_mean(const sim_group *g, sim_time end);
+double sim_group_lag_seconds_max(const sim_group *g, sim_time end);
 /* A request with nobody to reply to ended (service.c): a delivered message is processed, or a
  * request that replied early has finished its second phase. Releases r. */
 void sim_broker_request_end(struct sim_engine *e, sim_req *r);

@@ -8,6 +8,7 @@
 #include "core/alloc.h"
 #include "core/check.h"
 #include "core/error.h"
+#include "model/broker.h"
 #include "model/engine.h"
 
 static const char *const kind_names[] = { "outage", "crash", "slowdown" };
@@ -121,6 +122,8 @@ static void apply(sim_engine *e, sim_fault *f, int delta)
             in->slow /= f->cfg.factor;
         }
     }
+    if (f->cfg.kind != SIM_FAULT_SLOWDOWN && e->nbrokers && !e->err)
+        sim_brokers_service_changed(e, f->cfg.service);   /* consumer groups rebalance */
 }
 
 /* A positive draw of d from the fault's stream: a draw of 0 would fail and recover at one

@@ -485,7 +485,7 @@ void sim_interp_exec(sim_engine *e, sim_req *r)
                                                                          : SIM_CAUSE_OK);
             return;
         case SIM_OP_PUBLISH:
-            if (sim_broker_publish(e, r, op->target, op->blocking) || e->err)
+            if (sim_broker_publish(e, r, op->target, op->blocking, op->key) || e->err)
                 return;   /* waits for the broker's acknowledgement */
             r->pc++;
             continue;

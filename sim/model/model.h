@@ -144,6 +144,7 @@ typedef struct sim_series_row {
     double throughput, latency_mean, latency_p50, latency_p99, queue, utilization;
     double threads_working, threads_blocked, cores_busy;   /* services */
     double lag;                                            /* brokers */
+    double lag_seconds;                                    /* brokers' groups */
     double down;                                           /* services: replicas down */
     uint64_t errors;
 } sim_series_row;
@@ -220,12 +221,25 @@ int sim_client_add(sim_engine *e, const char *name, const sim_client_config *cfg
  * waits) and holds it for `cost` (NULL: none; owned by the engine). */
 typedef enum { SIM_BROKER_QUEUE, SIM_BROKER_TOPIC } sim_broker_type;
 typedef enum { SIM_FULL_DROP_NEW, SIM_FULL_DROP_OLDEST, SIM_FULL_BLOCK } sim_on_full;
+/* A partitioned topic (`partitions` > 0; 0: one buffer per group) is a log: a message goes to
+ * one partition (its publish's key hashed, or round robin), each group gives each partition to
+ * one consumer (`assignment`), which takes its partitions' messages one at a time, in order.
+ * Unread messages leave a group's partition after `retention` seconds (0: never) or when
+ * `retention_size` (0: no limit) newer messages have entered the partition; a consumer leaving
+ * or returning pauses its group for a draw of `rebalance` (NULL: no pause; owned by the engine)
+ * before the partitions are assigned again. */
+typedef enum { SIM_ASSIGN_RANGE, SIM_ASSIGN_ROUND_ROBIN } sim_assignment;
 typedef struct sim_broker_config {
     sim_broker_type type;
     int64_t capacity;
     sim_on_full on_full;
     uint32_t workers;
     sim_dist *cost;
+    uint32_t partitions;
+    double retention;
+    uint64_t retention_size;
+    sim_dist *rebalance;
+    sim_assignment assignment;
 } sim_broker_config;
 int sim_broker_add(sim_engine *e, const char *name, const sim_broker_config *cfg,
                    uint32_t *index);
@@ -249,10 +263,31 @@ typedef struct sim_subscription {
     uint32_t dead_letter;
     bool idempotent;
     double dedupe_window;
+    /* The group starts consuming at `start` (seconds, >= 0): from the oldest message still
+     * retained (`earliest`) or from the messages published from then on. The first subscription
+     * of a group decides. */
+    double start;
+    bool earliest;
+    /* Partitioned topics: the subscription's consumers leave their group at `leave_at` for
+     * `leave_for` seconds (0: never leave), as its service failing would make them. */
+    double leave_at, leave_for;
 } sim_subscription;
 int sim_subscribe(sim_engine *e, uint32_t broker, const sim_subscription *sub);
 /* publish(broker): with ack the producer waits for the broker's acknowledgement. */
 int sim_op_publish(sim_engine *e, uint32_t s, uint32_t ep, uint32_t broker, bool ack);
+/* The key of a publish to a partitioned topic: a constant (`value`, any 64-bit number: a
+ * string's hash), or a draw among `n` keys, uniform, Zipf of exponent `s`, or one hot key drawn
+ * with probability `s` and the others uniform; drawn from the endpoint's stream
+ * ".../key/<broker>". The key's hash picks the partition. */
+typedef enum { SIM_KEY_CONST, SIM_KEY_UNIFORM, SIM_KEY_ZIPF, SIM_KEY_HOT } sim_key_kind;
+typedef struct sim_key_config {
+    sim_key_kind kind;
+    uint64_t value;
+    uint32_t n;
+    double s;
+} sim_key_config;
+int sim_op_publish_keyed(sim_engine *e, uint32_t s, uint32_t ep, uint32_t broker, bool ack,
+                         const sim_key_config *key);
 /* reply(): answers the caller now; the endpoint goes on with its next steps. */
 int sim_op_reply(sim_engine *e, uint32_t s, uint32_t ep);
 

@@ -1,11 +1,13 @@
 /* program: the builders of endpoint programs (model.h) and their verifier; see program.h. */
 #include "model/program.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "model/broker.h"
 #include "model/engine.h"
 
 void sim_endpoint_fini(sim_endpoint *ep)
@@ -14,6 +16,9 @@ void sim_endpoint_fini(sim_endpoint *ep)
         sim_dist_free(ep->ops[i].dist);
         sim_free(ep->ops[i].targets);
         sim_free(ep->ops[i].cum);
+        if (ep->ops[i].key)
+            sim_free(ep->ops[i].key->cum);
+        sim_free(ep->ops[i].key);
     }
     sim_free(ep->ops);
     for (uint32_t i = 0; i < ep->nretries; i++) {
@@ -208,6 +213,101 @@ int sim_op_publish(sim_engine *e, uint32_t s, uint32_t ep, uint32_t broker, bool
         return rc;
     op->target = broker;
     op->blocking = ack;
+    return SIM_OK;
+}
+
+/* A 64-bit mix (splitmix64's finalizer): keys 0, 1, 2... spread evenly over the partitions. */
+static inline uint64_t key_mix(uint64_t x)
+{
+    x ^= x >> 30;
+    x *= 0xBF58476D1CE4E5B9u;
+    x ^= x >> 27;
+    x *= 0x94D049BB133111EBu;
+    return x ^ (x >> 31);
+}
+
+uint64_t sim_key_draw(sim_key *k)
+{
+    uint64_t i;
+    switch ((sim_key_kind)k->kind) {
+    case SIM_KEY_CONST:
+        return key_mix(k->value);
+    case SIM_KEY_UNIFORM:
+        i = sim_rng_below(&k->rng, k->n);
+        break;
+    case SIM_KEY_HOT:   /* key 0 with probability s, else one of the n - 1 others */
+        i = sim_rng_uniform(&k->rng) < k->s || k->n == 1 ? 0
+                                                         : 1 + sim_rng_below(&k->rng, k->n - 1);
+        break;
+    default: {   /* Zipf: the first cumulative probability at or above a uniform draw */
+        double u = sim_rng_uniform(&k->rng);
+        uint32_t lo = 0, hi = k->n - 1;
+        while (lo < hi) {
+            uint32_t mid = lo + (hi - lo) / 2;
+            if (k->cum[mid] < u)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        i = lo;
+        break;
+    }
+    }
+    return key_mix(i + 1);
+}
+
+int sim_op_publish_keyed(sim_engine *e, uint32_t s, uint32_t ep, uint32_t broker, bool ack,
+                         const sim_key_config *key)
+{
+    if (!key)
+        return sim_op_publish(e, s, ep, broker, ack);
+    if (broker >= e->nbrokers || (unsigned)key->kind > SIM_KEY_HOT ||
+        (key->kind != SIM_KEY_CONST && key->n < 1) ||
+        (key->kind == SIM_KEY_ZIPF && !(key->s > 0 && key->s < 1e3)) ||
+        (key->kind == SIM_KEY_HOT && !(key->s >= 0 && key->s <= 1)))
+        return SIM_EINVAL;
+    if (e->ran || s >= e->nsvcs || ep >= e->svcs[s].neps)
+        return SIM_EINVAL;
+    sim_key *k = sim_calloc(1, sizeof *k);
+    if (!k)
+        return SIM_ENOMEM;
+    k->kind = (uint8_t)key->kind;
+    k->n = key->n;
+    k->s = key->s;
+    k->value = key->value;
+    if (key->kind == SIM_KEY_ZIPF) {
+        k->cum = sim_malloc((size_t)key->n * sizeof *k->cum);
+        if (!k->cum) {
+            sim_free(k);
+            return SIM_ENOMEM;
+        }
+        double sum = 0;
+        for (uint32_t i = 0; i < key->n; i++)
+            k->cum[i] = sum += pow((double)(i + 1), -key->s);
+        for (uint32_t i = 0; i < key->n; i++)
+            k->cum[i] /= sum;
+        k->cum[key->n - 1] = 1.0;
+    }
+    const sim_service *sv = &e->svcs[s];
+    const char *bn = e->brokers[broker].name;
+    size_t n = strlen(sv->name) + strlen(sv->eps[ep].name) + strlen(bn) + 8;
+    char *path = sim_malloc(n);
+    if (!path) {
+        sim_free(k->cum);
+        sim_free(k);
+        return SIM_ENOMEM;
+    }
+    snprintf(path, n, "%s/%s/key", sv->name, sv->eps[ep].name);
+    sim_engine_stream(e, &k->rng, "service", path, bn);
+    sim_free(path);
+    int rc = sim_op_publish(e, s, ep, broker, ack);
+    if (rc != SIM_OK) {
+        sim_free(k->cum);
+        sim_free(k);
+        return rc;
+    }
+    sim_endpoint *x = &e->svcs[s].eps[ep];
+    x->ops[x->nops - 1].key = k;
     return SIM_OK;
 }
 

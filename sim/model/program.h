@@ -43,7 +43,21 @@ typedef struct sim_op {
     sim_dist *dist;         /* work, sleep */
     uint32_t *targets;      /* fork, choose: n (+1 for fork) addresses */
     double *cum;            /* choose: cumulative probabilities */
+    struct sim_key *key;    /* publish: its key, or NULL */
 } sim_op;
+
+/* A publish's key (sim_key_config): the constant, or how to draw one of n keys. */
+typedef struct sim_key {
+    uint8_t kind;           /* sim_key_kind */
+    uint32_t n;
+    double s;
+    uint64_t value;
+    double *cum;            /* Zipf: cumulative probabilities of keys 0..n-1 */
+    sim_rng rng;
+} sim_key;
+
+/* The key's hash for a publish: a constant's, or a fresh draw's. */
+uint64_t sim_key_draw(sim_key *k);
 
 /* Each endpoint draws its durations and branch choices from streams of its own, keyed
  * "service/<service>/<endpoint>/work" and ".../branch": changing one endpoint's steps leaves the

@@ -91,7 +91,8 @@ static sim_metric_def endpoint_defs[E_HEAD + SIM_NCAUSES + ET_N] = {
 enum { B_PUBLISHED, B_DELIVERED, B_ACKED, B_REDELIVERED, B_DUPLICATES, B_SUPPRESSED, B_DEAD,
        B_LOST,
        B_DROPPED, B_BUFFERED, B_IN_FLIGHT, B_DEPTH_MEAN, B_DEPTH_MAX, B_LAG_MEAN, B_LAG_P99,
-       B_OUT_OF_ORDER, B_AGE_MEAN, B_AGE_P99, B_SOJ_MEAN, B_SOJ_P99, B_CONS_UTIL, B_HEAD };
+       B_OUT_OF_ORDER, B_AGE_MEAN, B_AGE_P99, B_SOJ_MEAN, B_SOJ_P99, B_CONS_UTIL, B_EXPIRED,
+       B_LAGS_MEAN, B_LAGS_P99, B_LAGS_MAX, B_HOT, B_HOT_LAG, B_REBALANCES, B_HEAD };
 static const sim_metric_def broker_defs[B_HEAD] = {
     [B_PUBLISHED] = { "published", C },   [B_DELIVERED] = { "delivered", C },
     [B_ACKED] = { "acked", C },           [B_REDELIVERED] = { "redelivered", C },
@@ -104,6 +105,10 @@ static const sim_metric_def broker_defs[B_HEAD] = {
     [B_OUT_OF_ORDER] = { "out_of_order", C }, [B_AGE_MEAN] = { "age_mean", R },
     [B_AGE_P99] = { "age_p99", R },       [B_SOJ_MEAN] = { "sojourn_mean", R },
     [B_SOJ_P99] = { "sojourn_p99", R },   [B_CONS_UTIL] = { "consumer_utilization", R },
+    [B_EXPIRED] = { "expired", C },       [B_LAGS_MEAN] = { "lag_seconds_mean", R },
+    [B_LAGS_P99] = { "lag_seconds_p99", R }, [B_LAGS_MAX] = { "lag_seconds_max", R },
+    [B_HOT] = { "hot_partition", R },     [B_HOT_LAG] = { "hot_partition_lag_mean", R },
+    [B_REBALANCES] = { "rebalances", C },
 };
 static const sim_result_kind broker_kind = { "broker", broker_defs, B_HEAD, "group" };
 #undef C
@@ -568,13 +573,19 @@ static int broker_result(const sim_engine *e, const sim_brow *w, sim_entity_resu
      * still in a buffer (read off the buffers once, at the end); of a group, those delivered
      * and not yet settled; of the broker, publishes not yet accepted. */
     uint64_t buffered = 0;
-    for (uint32_t k = 0; k < b->ngroups; k++)
-        if (!w->g || w->g == &b->groups[k])
-            for (const sim_msg *q = b->groups[k].buf.head; q; q = q->next)
+    for (uint32_t k = 0; k < b->ngroups; k++) {
+        const sim_group *g = &b->groups[k];
+        if (w->g && w->g != g)
+            continue;
+        for (const sim_msg *q = g->buf.head; q; q = q->next)
+            buffered += q->counted;
+        for (uint32_t p = 0; p < g->nparts; p++)
+            for (const sim_msg *q = g->parts[p].buf.head; q; q = q->next)
                 buffered += q->counted;
+    }
     m[B_BUFFERED].count = buffered;
     m[B_IN_FLIGHT].count = w->g ? c->published - c->acked - c->lost - c->dead_lettered -
-                                      c->dropped - buffered
+                                      c->dropped - c->aged - buffered
                                 : c->sent - c->accepted;
     m[B_DEPTH_MEAN].real = sim_tw_mean(&st->tw_depth, end);
     m[B_DEPTH_MAX].real = st->tw_depth.max;
@@ -586,6 +597,23 @@ static int broker_result(const sim_engine *e, const sim_brow *w, sim_entity_resu
     m[B_SOJ_MEAN].real = sim_hist_mean(&st->sojourn);
     m[B_SOJ_P99].real = sim_result_quantile(sim_hist_quantile(&st->sojourn, 0.99));
     m[B_CONS_UTIL].real = st->consumers ? sim_tw_mean(&st->tw_busy, end) / st->consumers : NAN;
+    m[B_EXPIRED].count = c->aged;
+    m[B_REBALANCES].count = c->rebalances;
+    m[B_LAGS_MEAN].real = m[B_LAGS_P99].real = m[B_LAGS_MAX].real = NAN;
+    m[B_HOT].real = m[B_HOT_LAG].real = NAN;
+    if (w->g) {
+        const sim_group *g = w->g;
+        m[B_LAGS_MEAN].real = sim_group_lag_seconds_mean(g, end);
+        m[B_LAGS_P99].real = sim_result_quantile(sim_hist_quantile(&g->ls_seen, 0.99));
+        m[B_LAGS_MAX].real = sim_group_lag_seconds_max(g, end);
+        for (uint32_t p = 0; p < g->nparts; p++) {   /* the partition that lagged most */
+            double v = sim_tw_mean(&g->parts[p].tw_lag, end);
+            if (p == 0 || v > m[B_HOT_LAG].real) {
+                m[B_HOT].real = p;
+                m[B_HOT_LAG].real = v;
+            }
+        }
+    }
     return SIM_OK;
 }
 

@@ -46,6 +46,7 @@ static void on_sample(sim_engine *e, sim_event *ev)
             row.entity = ops->name_of(e, i);
             row.kind = ops->name;
             row.lag = NAN;
+            row.lag_seconds = NAN;
             row.down = NAN;
             ops->sample(e, i, span, &row);
             int rc = e->series ? e->series(e->series_ud, &row) : keep_row(e, &row);

@@ -32,7 +32,7 @@ static void write_context(sim_file *f, const sim_context *ctx)
 static const char *const series_columns[] = {
     "time", "entity", "kind", "throughput", "latency_mean", "latency_p50", "latency_p99",
     "queue", "utilization", "threads_working", "threads_blocked", "cores_busy", "errors",
-    "lag", "down",
+    "lag", "down", "lag_seconds",
 };
 static const char *const latency_columns[] = { "flow", "lower", "upper", "count", "cdf" };
 static const char *const fault_columns[] = { "time", "target", "replica", "kind", "event" };
@@ -243,6 +243,7 @@ int sim_series_write(void *sink, const sim_series_row *row)
     sim_csv_u64(f, row->errors);
     sim_csv_real(f, row->lag);
     sim_csv_real(f, row->down);
+    sim_csv_real(f, row->lag_seconds);
     sim_csv_end(f);
     return f->err ? SIM_EIO : SIM_OK;
 }
