@@ -220,9 +220,11 @@ static int digits17(double v, char *d, int *x)
         1e20L, 1e21L, 1e22L, 1e23L, 1e24L, 1e25L, 1e26L, 1e27L };
     if (!(v >= 1e-11 && v < 1e43))
         return 0;
-    int e = (int)floor(log10(v));
+    /* floor(log10(v)) or one less, from the binary exponent (log10 costs as much as the rest of
+     * the number): the loop below moves e to the right decade either way. */
+    int e = (int)floor(ilogb(v) * 0.30102999566398120);
     long double y = 0;
-    for (int tries = 0; tries < 3; tries++) {   /* log10 may be one off near a power of ten */
+    for (int tries = 0; tries < 3; tries++) {   /* e may be one off */
         int k = 16 - e;
         if (k < -27 || k > 27)
             return 0;
