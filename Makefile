@@ -1,13 +1,15 @@
 # A thin wrapper around CMake. `make demo` builds and runs the flagship scenario and draws its
 # charts, `make test` builds and runs every test, `make bench` compares the engine with the bare
-# M/M/1 loop, `make docs` redraws the charts in docs/img/ from runs of the scenarios,
+# M/M/1 loop, `make bench-scale` measures wide and large models (many services, the closed-user
+# ladder, memory per request in flight; BENCH_BASE=DIR adds an older build side by side,
+# BENCH_ROUNDS rounds), `make docs` redraws the charts in docs/img/ from runs of the scenarios,
 # `make install` installs the program, its man page and its bash completion under PREFIX
 # (DESTDIR=/staging is honoured, for packages), `make uninstall` removes what was installed.
 BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 PREFIX ?= /usr/local
 
-.PHONY: all build demo test bench asan clean docs install uninstall
+.PHONY: all build demo test bench bench-scale asan clean docs install uninstall
 
 all: build
 
@@ -35,6 +37,10 @@ test: build
 
 bench: build
 	bash bench/run.sh ./$(BUILD)
+
+BENCH_ROUNDS ?= 3
+bench-scale: build
+	bash bench/scale.sh $(BENCH_ROUNDS) ./$(BUILD) $(BENCH_BASE)
 
 asan:
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DDESSA_SANITIZE=ON

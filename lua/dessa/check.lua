@@ -88,8 +88,22 @@ local function scenario_frame()
   end
 end
 
--- "file:line" of the scenario code that called the current constructor, and the frame info.
+-- "file:line" of the scenario code that called the current constructor, and the frame info
+-- (its source and short_src). The C side gives S.frame, which finds the same frame without a
+-- table per frame; the info is then one table per source, kept in S.frames.
 local function here()
+  local frame = S and S.frame
+  if frame then
+    local where, short_src, source = frame()
+    if not where then return "?", nil end
+    if not S.source then S.source = short_src end
+    local info = S.frames[source]
+    if not info then
+      info = { source = source, short_src = short_src }
+      S.frames[source] = info
+    end
+    return where, info
+  end
   local info = scenario_frame()
   if not info then return "?", nil end
   if S and not S.source then S.source = info.short_src end
@@ -438,10 +452,20 @@ style.positional allows positional entries; style.plain words messages for distr
 parameters ("mean must be ...") instead of record fields ("field 'mean' must be ...").
 Unknown names are reported with a suggestion taken from the schema.
 ]]
+-- Each schema's rules by name and its list of names, made at its first use (schemas are not
+-- changed once made; weak keys, so a schema made on the fly does not stay).
+local schema_index = setmetatable_({}, { __mode = "k" })
+
 local function check_fields(label, where, t, schema, style)
   style = style or {}
-  local known, names = {}, {}
-  for i, rule in ipairs_(schema) do known[rule[1]] = rule; names[i] = rule[1] end
+  local index = schema_index[schema]
+  if not index then
+    local known, names = {}, {}
+    for i, rule in ipairs_(schema) do known[rule[1]] = rule; names[i] = rule[1] end
+    index = { known, names }
+    schema_index[schema] = index
+  end
+  local known, names = index[1], index[2]
   local unknown, positional, npos = {}, {}, 0
   for k, v in next_, t do
     if mtype(k) == "integer" and k >= 1 then
@@ -471,15 +495,17 @@ local function check_fields(label, where, t, schema, style)
   local values, ctx = {}, { where = where }
   for _, rule in ipairs_(schema) do
     local name, checker = rule[1], rule[2]
-    local shown = style.plain and name or fmt("field '%s'", name)
     local v = rawget_(t, name)
     if v == nil then
-      if rule.required then fail(where, "%s: %s is required", label, shown) end
+      if rule.required then
+        fail(where, "%s: %s is required", label, style.plain and name or fmt("field '%s'", name))
+      end
       values[name] = rule.default
     else
       local ok, value = checker.fn(v, ctx)
       if not ok then
-        fail(where, "%s: %s must be %s, got %s", label, shown, value or checker.desc, describe(v))
+        fail(where, "%s: %s must be %s, got %s", label,
+          style.plain and name or fmt("field '%s'", name), value or checker.desc, describe(v))
       end
       values[name] = value
     end

@@ -70,6 +70,8 @@ function M.setup(opts)
   S.emit = opts.emit or function(text) stderr:write(text) end
   S.read_data = opts.read_data
   S.stopped = opts.stopped or function() return false end
+  S.frame = opts.frame   -- the C side's scenario_frame without tables (see check.here)
+  S.frames = {}
   S.unsafe = opts.unsafe and true or false
   S.path = opts.path
   S.params, S.param_by_name = {}, {}

@@ -98,6 +98,8 @@ typedef struct runner {
     cli_warnings warnings;   /* before the run (overload), then after it (watch) */
     watch_total *totals;     /* per entity of the results, in their order */
     size_t ntotals;
+    sim_engine *first;       /* replication 0's engine, built for the overload check and not
+                                yet run: the first run_one of replication 0 takes it */
 } runner;
 
 /* What a worker thread needs: the runner and its slot of the progress line. */
@@ -137,7 +139,9 @@ static void fail_output(runner *p)
 /* ---- warnings: overload before the run, unsteady queues and stuck requests after it ----
  * Warnings are not progress: -q does not silence them. They go to stderr and to run.json. */
 
-/* The static check (model/capacity.h) on one built model, before anything runs. */
+/* The static check (model/capacity.h) on one built model, before anything runs. The check
+ * only reads the model, so the engine is kept for replication 0 (built with the same seed and
+ * replication number): a wide model is built once, not twice. */
 static void warn_before_run(runner *p)
 {
     sim_engine *e = NULL;
@@ -146,7 +150,7 @@ static void warn_before_run(runner *p)
         return;   /* the run reports it */
     if (cli_overload(e, &p->warnings, NULL) != SIM_OK)
         fprintf(stderr, "warning: out of memory: the model's load was not checked\n");
-    sim_engine_free(e);
+    p->first = e;
     if (!p->job->quiet_warnings)
         cli_warnings_print(&p->warnings, 0, stderr);
 }
@@ -290,9 +294,14 @@ static void run_one(runner *p, dessa_scenario *sc, uint64_t rep, rep_done *d, un
 {
     sim_engine *e = NULL;
     memset(d, 0, sizeof *d);
-    d->rc = dessa_scenario_build(sc, p->seed, rep, &e, d->err, sizeof d->err);
-    if (d->rc != SIM_OK)
-        return;
+    if (rep == 0 && p->first) {   /* only one worker takes replication 0: no race */
+        e = p->first;
+        p->first = NULL;
+    } else {
+        d->rc = dessa_scenario_build(sc, p->seed, rep, &e, d->err, sizeof d->err);
+        if (d->rc != SIM_OK)
+            return;
+    }
     sim_context ctx = { rep };
     pthread_mutex_lock(&p->lock);
     d->rc = atomic_load(&p->stopping) ? SIM_EIO : sim_series_open(&p->out, &ctx, &d->series);
@@ -769,6 +778,7 @@ done:
         watch_fini(&p.pending[i]);
     }
     warnings_fini(&p);
+    sim_engine_free(p.first);   /* not taken: the run failed or stopped before it */
     free(p.pending);
     pthread_cond_destroy(&p.turn);
     pthread_mutex_destroy(&p.lock);

@@ -211,7 +211,7 @@ static void put_g(char *buf, int neg, const char *d, int p, int x)
  * that cannot be sure, and snprintf gives them. With a 64-bit significand and 10^k exact
  * (k <= 27), the scaled value y in [10^16, 10^17) is within a quarter of 2^-7 of v x 10^k, so
  * its rounding to an integer is the exact one unless its fraction is within 0.01 of a half. */
-static int digits17(double v, char *d, int *x)
+static int digits17(double v, char *d, int *x, double *frac)
 {
 #if LDBL_MANT_DIG >= 64
     static const long double pow10[] = {
@@ -220,9 +220,11 @@ static int digits17(double v, char *d, int *x)
         1e20L, 1e21L, 1e22L, 1e23L, 1e24L, 1e25L, 1e26L, 1e27L };
     if (!(v >= 1e-11 && v < 1e43))
         return 0;
-    int e = (int)floor(log10(v));
+    /* floor(log10(v)) or one less, from the binary exponent (log10 costs as much as the rest of
+     * the number): the loop below moves e to the right decade either way. */
+    int e = (int)floor(ilogb(v) * 0.30102999566398120);
     long double y = 0;
-    for (int tries = 0; tries < 3; tries++) {   /* log10 may be one off near a power of ten */
+    for (int tries = 0; tries < 3; tries++) {   /* e may be one off */
         int k = 16 - e;
         if (k < -27 || k > 27)
             return 0;
@@ -240,6 +242,7 @@ static int digits17(double v, char *d, int *x)
     if (fabsl(f - 0.5L) < 0.01L)
         return 0;
     uint64_t n = (uint64_t)r + (f > 0.5L);
+    *frac = (double)(f > 0.5L ? f - 1 : f);   /* y - n: in (-0.49, 0.49) */
     if (n == UINT64_C(100000000000000000)) {   /* rounded up to 10^17 */
         n /= 10;
         e++;
@@ -249,7 +252,7 @@ static int digits17(double v, char *d, int *x)
     *x = e;
     return 1;
 #else
-    (void)v, (void)d, (void)x;
+    (void)v, (void)d, (void)x, (void)frac;
     return 0;
 #endif
 }
@@ -257,8 +260,9 @@ static int digits17(double v, char *d, int *x)
 /* The shortest of "%.15g", "%.16g" and "%.17g" that reads back as v, without snprintf for almost
  * every value: the 17 correctly rounded digits of v (digits17, or "%.16e") are rounded again to
  * 16 and 15, which gives
- * the correctly rounded digits unless the dropped digits are exactly a half ("5" or "50": the
- * exact value may lie on either side of it, so snprintf decides); and a candidate is read back
+ * the correctly rounded digits unless the dropped digits are a half ("5" or "50") and what
+ * follows them (digits17's fraction) is too small to say on which side of it the exact value
+ * lies: snprintf decides then; and a candidate is read back
  * exactly by decimal_value, without strtod for almost every value. Identical, byte for byte, to
  * trying snprintf and strtod at 15, 16 and 17 digits (test_csv compares them). */
 void sim_format_real(char *buf, double v)
@@ -278,7 +282,12 @@ void sim_format_real(char *buf, double v)
     int neg = v < 0, x;
     double mag = neg ? -v : v;
     char d[17];
-    if (!digits17(mag, d, &x)) {
+    /* frac: what follows the 17th digit, y - n of digits17, which tells a dropped "5" or "50"
+     * from an exact half when it is well away from 0 (the product is within 2^-9 of the exact
+     * one); 0 (ask snprintf) when the digits came from snprintf. */
+    double frac = 0;
+    if (!digits17(mag, d, &x, &frac)) {
+        frac = 0;
         char e[40];
         snprintf(e, sizeof e, "%.16e", mag);   /* d.dddddddddddddddde[+-]xx[x] */
         d[0] = e[0];
@@ -286,9 +295,13 @@ void sim_format_real(char *buf, double v)
         x = atoi(e + 19);
     }
     for (int p = 15; p <= 16; p++) {
-        /* the dropped digits d[p..17) against a half: "5", "50" */
-        int cmp = d[p] != '5' ? d[p] - '5' : p == 15 ? d[16] - '0' : 0;
-        if (cmp == 0) {   /* a half as far as 17 digits tell: ask snprintf */
+        /* the dropped digits d[p..17) against a half: "5", "50", and then what follows */
+        int cmp = d[p] != '5'                ? d[p] - '5'
+                  : p == 15 && d[16] != '0' ? d[16] - '0'
+                  : frac > 0.01             ? 1
+                  : frac < -0.01            ? -1
+                                            : 0;
+        if (cmp == 0) {   /* a half as far as the digits tell: ask snprintf */
             snprintf(buf, SIM_REAL_LEN, "%.*g", p, v);
             if (strtod(buf, NULL) == v)
                 return;

@@ -220,6 +220,7 @@ int sim_series_open(sim_results *r, const sim_context *ctx, sim_series_sink *s)
     char name[64];
     snprintf(name, sizeof name, ".series-%" PRIu64, ctx->rep);
     s->ctx = *ctx;
+    s->has_time = 0;
     return sim_results_file(r, name, &s->f);
 }
 
@@ -228,7 +229,12 @@ int sim_series_write(void *sink, const sim_series_row *row)
     sim_series_sink *s = sink;
     sim_file *f = &s->f;
     write_context(f, &s->ctx);
-    sim_csv_real(f, row->time);
+    if (!s->has_time || row->time != s->time) {
+        sim_format_real(s->time_text, row->time);
+        s->time = row->time;
+        s->has_time = 1;
+    }
+    sim_csv_str(f, s->time_text);   /* a number: never quoted */
     sim_csv_str(f, row->entity);
     sim_csv_str(f, row->kind);
     sim_csv_real(f, row->throughput);

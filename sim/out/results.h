@@ -53,6 +53,11 @@ const char *sim_results_error(const sim_results *r);
 typedef struct sim_series_sink {
     sim_file f;
     sim_context ctx;
+    /* The last row's time, spelled: every entity's row of a sample has the same time, so a
+     * wide model formats it once a sample, not once a row. */
+    int has_time;
+    double time;
+    char time_text[SIM_REAL_LEN];
 } sim_series_sink;
 
 int sim_series_open(sim_results *r, const sim_context *ctx, sim_series_sink *s);

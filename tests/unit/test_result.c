@@ -7,11 +7,13 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/alloc.h"
 #include "core/dist.h"
 #include "core/error.h"
+#include "core/rng.h"
 #include "model/cause.h"
 #include "model/model.h"
 #include "model/result.h"
@@ -245,6 +247,45 @@ static void test_summary(void **state)
     sim_summary_fini(&all);
 }
 
+/* The quantile as written is what snprintf("%.4g") and strtod give, on random values, short
+ * decimals, ties of the fourth digit (exact in binary: 1.0625, 10.125...) and their neighbours. */
+static void same_quantile(double q)
+{
+    char buf[48];
+    snprintf(buf, sizeof buf, "%.*g", SIM_QUANTILE_DIGITS, q);
+    double want = strtod(buf, NULL), got = sim_result_quantile(q);
+    if (memcmp(&want, &got, sizeof want) != 0)
+        fail_msg("quantile of %.17g: %.17g, snprintf gives %.17g", q, got, want);
+}
+
+static void test_quantile_rounding(void **state)
+{
+    (void)state;
+    sim_rng r;
+    sim_rng_init(&r, 11, 0, "test/result/quantile");
+    assert_true(sim_result_quantile(0) == 0);
+    assert_true(isnan(sim_result_quantile(NAN)));
+    assert_true(sim_result_quantile(INFINITY) == INFINITY);
+    for (int i = 0; i < 300000; i++) {
+        double u = sim_rng_uniform(&r);
+        same_quantile(u * pow(10, (double)(i % 40) - 20));
+        same_quantile(-u * pow(10, (double)(i % 12) - 6));
+        uint64_t bits = sim_rng_next(&r);
+        double v;
+        memcpy(&v, &bits, sizeof v);
+        if (isfinite(v))
+            same_quantile(v);
+        double k = (double)(sim_rng_next(&r) % 20000);
+        double tie = (2 * k + 1) / ldexp(1, i % 16), dec = k / pow(10, (double)(i % 10));
+        same_quantile(tie);
+        same_quantile(nextafter(tie, 0));
+        same_quantile(nextafter(tie, INFINITY));
+        same_quantile(dec);
+        same_quantile(nextafter(dec, 0));
+        same_quantile(nextafter(dec, INFINITY));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -253,6 +294,7 @@ int main(void)
         cmocka_unit_test(test_result_out_of_memory),
         cmocka_unit_test(test_series_sink),
         cmocka_unit_test(test_summary),
+        cmocka_unit_test(test_quantile_rounding),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
