@@ -14,12 +14,10 @@ run() { run_into "$@"; }   # tests/lib/common.sh
 # answered at once when refused, after `work` when served). It prints what failed.
 stat() {
     python3 - "$1" 2>&1 <<PY
-import csv, sys
-d = sys.argv[1]
-def rows(f): return list(csv.DictReader(open(d + "/" + f + ".csv")))
+import sys
+sys.path.insert(0, "tests/lib")
+from rows import n, rows, want
 flows, services, endpoints, ts = rows("flows"), rows("services"), rows("endpoints"), rows("timeseries")
-def want(what, ok):
-    if not ok: print("FAIL", what)
 def one(rs, key, name): return [r for r in rs if r[key] == name][0]
 def n(r, c): return int(r[c])
 def expect(duration, down, F, open_for, P=1, work=0.001, retries=0):

@@ -12,18 +12,10 @@ run() { run_into "$@"; }   # tests/lib/common.sh
 # replicas, faults: lists of dicts) and `ci(xs)` (mean, 99% half-width); it prints what failed.
 stat() {
     python3 - "$1" 2>&1 <<PY
-import csv, math, sys
-d = sys.argv[1]
-def rows(f): return list(csv.DictReader(open(d + "/" + f + ".csv")))
+import math, sys
+sys.path.insert(0, "tests/lib")
+from rows import ci, rows, want
 flows, services, replicas, faults = rows("flows"), rows("services"), rows("replicas"), rows("faults")
-T99 = [0, 63.657, 9.925, 5.841, 4.604, 4.032, 3.707, 3.499, 3.355, 3.250, 3.169, 3.106, 3.055,
-       3.012, 2.977, 2.947, 2.921, 2.898, 2.878, 2.861, 2.845]
-def ci(xs):
-    n = len(xs); m = sum(xs) / n
-    s = math.sqrt(sum((x - m) ** 2 for x in xs) / (n - 1))
-    return m, T99[n - 1] * s / math.sqrt(n)
-def want(what, ok):
-    if not ok: print("FAIL", what)
 def svc(name): return [r for r in services if r["service"] == name]
 $2
 PY

@@ -15,19 +15,10 @@ run() { run_into "$@"; }   # tests/lib/common.sh
 # check that every flow and service row adds up. It prints what failed.
 stat() {
     python3 - "$1" 2>&1 <<PY
-import csv, math, sys, heapq
-d = sys.argv[1]
-def rows(f): return list(csv.DictReader(open(d + "/" + f + ".csv")))
+import heapq, math, sys
+sys.path.insert(0, "tests/lib")
+from rows import ci, n, rows, want
 flows, services, endpoints, faults = rows("flows"), rows("services"), rows("endpoints"), rows("faults")
-T99 = [0, 63.657, 9.925, 5.841, 4.604, 4.032, 3.707, 3.499, 3.355, 3.250, 3.169, 3.106, 3.055,
-       3.012, 2.977, 2.947, 2.921, 2.898, 2.878, 2.861, 2.845]
-def ci(xs):
-    n = len(xs); m = sum(xs) / n
-    s = math.sqrt(sum((x - m) ** 2 for x in xs) / (n - 1))
-    return m, T99[n - 1] * s / math.sqrt(n)
-def want(what, ok):
-    if not ok: print("FAIL", what)
-def n(r, c): return int(r[c])
 def one(rs, key, name, rep="0"): return [r for r in rs if r[key] == name and r["rep"] == rep][0]
 def per(rs, key, name): return [r for r in rs if r[key] == name]
 CAUSES = ["failed", "timeouts", "dropped", "refused", "crashed", "shed", "breaker_open",
@@ -389,7 +380,7 @@ run crash "$tmp/crash.lua" --reps 3 -j 2
 out=$(stat "$tmp/crash" "
 g = per(services, 'service', 'gate')
 want('the gate crashed with calls in flight, the bulkheads refused some (failed branches)', all(n(s, 'crashed') > 0 and n(s, 'failed') > 0 for s in g))
-ts = [r for r in csv.DictReader(open(d + '/timeseries.csv')) if r['entity'] == 'leaf' and float(r['time']) > 55]
+ts = [r for r in rows('timeseries') if r['entity'] == 'leaf' and float(r['time']) > 55]
 want('the leaf served calls in the last 5 s of every replication', all(float(r['throughput']) > 0 for r in ts) and len(ts) == 15)
 ")
 [ -n "$out" ] && echo "$out"

@@ -12,75 +12,21 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-#include "binding.h"
-#include "core/error.h"
-#include "model/model.h"
-#include "model/result.h"
-#include "stats/ci.h"
+#include "scenario_case.h"
 #include "stats/hist.h"
-#include "stats/tally.h"
 
-#define LEVEL 0.99
+#define LEVEL CASE_LEVEL
+#define SEED 7
 #define REPS 20
 
-/* Writes text to a fresh file and loads it as a scenario with the given overrides. */
 static dessa_scenario *load(const char *text, const dessa_override *ov, size_t nov)
 {
-    char path[] = "/tmp/dessa_brokers_XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    FILE *f = fdopen(fd, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-    char err[1024];
-    dessa_load_opts lo = { .overrides = ov, .noverrides = nov, .seed = 7, .has_seed = 1,
-                           .quiet = 1 };
-    dessa_scenario *sc = dessa_scenario_load(path, &lo, err, sizeof err);
-    unlink(path);
-    if (!sc)
-        fail_msg("%s", err);
-    return sc;
+    return case_load(text, ov, nov, SEED);
 }
 
 static void run_rep(dessa_scenario *sc, uint64_t rep, sim_rep_result *res)
 {
-    char err[1024];
-    sim_engine *e = NULL;
-    if (dessa_scenario_build(sc, 7, rep, &e, err, sizeof err) != SIM_OK)
-        fail_msg("%s", err);
-    if (sim_engine_run(e) != SIM_OK)
-        fail_msg("replication %llu: %s", (unsigned long long)rep, sim_engine_error(e));
-    assert_int_equal(sim_engine_result(e, res), SIM_OK);
-    sim_engine_free(e);
-}
-
-/* The entity of kind k named name (and group sub, for brokers). */
-static const sim_entity_result *find(const sim_rep_result *r, const sim_result_kind *k,
-                                     const char *name, const char *sub)
-{
-    for (size_t i = 0; i < r->nentities; i++) {
-        const sim_entity_result *x = &r->entities[i];
-        if (x->kind == k && !strcmp(x->name, name) && (!sub || !strcmp(x->part, sub)))
-            return x;
-    }
-    fail_msg("no entity '%s'", name);
-    return NULL;
-}
-
-static void expect_in(const char *what, const sim_tally *t, double expected, double rel_tol)
-{
-    double mean = sim_tally_mean(t), half = sim_ci_t_halfwidth(t, LEVEL);
-    double slack = half + rel_tol * fabs(expected);
-    printf("  %-34s expected %10.5f  measured %10.5f ± %.5f\n", what, expected, mean, half);
-    if (!(fabs(mean - expected) <= slack))
-        fail_msg("%s: %g is outside %g ± %g", what, expected, mean, slack);
+    case_run(sc, SEED, rep, res, NULL, NULL);
 }
 
 /* ---- M/M/1 behind a queue --------------------------------------------------------------- */
@@ -115,8 +61,8 @@ static void test_queue_mm1(void **state)
     for (uint64_t rep = 0; rep < REPS; rep++) {
         sim_rep_result r;
         run_rep(sc, rep, &r);
-        const sim_entity_result *g = find(&r, sim_result_kind_broker(), "jobs", "jobs");
-        const sim_entity_result *f = find(&r, sim_result_kind_flow(), "load", NULL);
+        const sim_entity_result *g = case_find(&r, sim_result_kind_broker(), "jobs", "jobs");
+        const sim_entity_result *f = case_find(&r, sim_result_kind_flow(), "load", NULL);
         sim_tally_add(&soj, sim_entity_value(g, "sojourn_mean"));
         sim_tally_add(&soj99, sim_entity_value(g, "sojourn_p99"));
         sim_tally_add(&util, sim_entity_value(g, "consumer_utilization"));
@@ -152,13 +98,13 @@ static void test_topic_copies(void **state)
     for (uint64_t rep = 0; rep < 5; rep++) {
         sim_rep_result r;
         run_rep(sc, rep, &r);
-        const sim_entity_result *b = find(&r, sim_result_kind_broker(), "events", "");
+        const sim_entity_result *b = case_find(&r, sim_result_kind_broker(), "events", "");
         double accepted = sim_entity_value(b, "published") - sim_entity_value(b, "in_flight");
         double total = 0;
         for (int i = 1; i <= 3; i++) {
             char g[8];
             snprintf(g, sizeof g, "g%d", i);
-            const sim_entity_result *x = find(&r, sim_result_kind_broker(), "events", g);
+            const sim_entity_result *x = case_find(&r, sim_result_kind_broker(), "events", g);
             double pub = sim_entity_value(x, "published");
             /* every accepted message, once, in every group */
             assert_true(pub == accepted);
@@ -194,8 +140,8 @@ static void test_backpressure(void **state)
     for (uint64_t rep = 0; rep < 5; rep++) {
         sim_rep_result r;
         run_rep(sc, rep, &r);
-        const sim_entity_result *g = find(&r, sim_result_kind_broker(), "jobs", "jobs");
-        const sim_entity_result *f = find(&r, sim_result_kind_service(), "front", NULL);
+        const sim_entity_result *g = case_find(&r, sim_result_kind_broker(), "jobs", "jobs");
+        const sim_entity_result *f = case_find(&r, sim_result_kind_service(), "front", NULL);
         assert_true(sim_entity_value(g, "depth_max") <= 5);
         assert_true(sim_entity_value(g, "depth_max") == 5);
         assert_true(sim_entity_value(g, "dropped") == 0);
@@ -233,8 +179,8 @@ static void test_sync_vs_async(void **state)
         sim_rep_result a, b;
         run_rep(s1, rep, &a);
         run_rep(s2, rep, &b);
-        const sim_entity_result *fa = find(&a, sim_result_kind_flow(), "load", NULL);
-        const sim_entity_result *fb = find(&b, sim_result_kind_flow(), "load", NULL);
+        const sim_entity_result *fa = case_find(&a, sim_result_kind_flow(), "load", NULL);
+        const sim_entity_result *fb = case_find(&b, sim_result_kind_flow(), "load", NULL);
         assert_true(sim_entity_value(fa, "sent") == sim_entity_value(fb, "sent"));
         sim_tally_add(&dresp, sim_entity_value(fb, "latency_mean") -
                                   sim_entity_value(fa, "latency_mean"));
@@ -271,7 +217,7 @@ static void test_reply(void **state)
     for (uint64_t rep = 0; rep < REPS; rep++) {
         sim_rep_result r;
         run_rep(sc, rep, &r);
-        const sim_entity_result *f = find(&r, sim_result_kind_flow(), "load", NULL);
+        const sim_entity_result *f = case_find(&r, sim_result_kind_flow(), "load", NULL);
         sim_tally_add(&resp, sim_entity_value(f, "latency_mean"));
         sim_tally_add(&compl, sim_entity_value(f, "completion_mean"));
         sim_rep_result_fini(&r);
@@ -282,24 +228,6 @@ static void test_reply(void **state)
 }
 
 /* ---- delivery semantics ------------------------------------------------------------------ */
-
-/* The figure of a broker's group (or of the broker, sub ""). */
-static double bval(const sim_rep_result *r, const char *broker, const char *group, const char *m)
-{
-    return sim_entity_value(find(r, sim_result_kind_broker(), broker, group), m);
-}
-
-/* Every message of the group accounted for: published = acked + lost + dead-lettered + dropped
- * + buffered + in flight (the run has no warm-up, so the window is the whole run). */
-static void expect_balance(const sim_rep_result *r, const char *broker, const char *group)
-{
-    double pub = bval(r, broker, group, "published");
-    double sum = bval(r, broker, group, "acked") + bval(r, broker, group, "lost") +
-                 bval(r, broker, group, "dead_lettered") + bval(r, broker, group, "dropped") +
-                 bval(r, broker, group, "buffered") + bval(r, broker, group, "in_flight");
-    if (pub != sum)
-        fail_msg("%s/%s: published %g != %g", broker, group, pub, sum);
-}
 
 /* A consumer failing with probability p after its work. Publishing stops after `n` requests
  * and the run is long enough for every message to be settled, so each replication sees every
@@ -442,15 +370,15 @@ static void test_idempotent(void **state)
         run_rep(s2, rep, &b);
         const sim_result_kind *svc = sim_result_kind_service();
         /* plain: duplicates happen and are all seen by the consumer */
-        double done = sim_entity_value(find(&a, svc, "back", NULL), "completed");
+        double done = sim_entity_value(case_find(&a, svc, "back", NULL), "completed");
         assert_true(bval(&a, "jobs", "jobs", "acked") == 2000);
         assert_true(bval(&a, "jobs", "jobs", "duplicates") > 50);
         assert_true(bval(&a, "jobs", "jobs", "redelivered") > 50);
         assert_true(done == 2000 + bval(&a, "jobs", "jobs", "duplicates"));
         expect_balance(&a, "jobs", "jobs");
         /* idempotent: the same redeliveries, no duplicate applied */
-        double arrived = sim_entity_value(find(&b, svc, "back", NULL), "arrivals");
-        double completed = sim_entity_value(find(&b, svc, "back", NULL), "completed");
+        double arrived = sim_entity_value(case_find(&b, svc, "back", NULL), "arrivals");
+        double completed = sim_entity_value(case_find(&b, svc, "back", NULL), "completed");
         double delivered = bval(&b, "jobs", "jobs", "delivered");
         double supp = bval(&b, "jobs", "jobs", "duplicates_suppressed");
         double skipped = delivered - arrived;   /* recognised before processing */
@@ -474,10 +402,10 @@ static void test_idempotent(void **state)
     sim_rep_result c;
     run_rep(s3, 0, &c);
     const sim_result_kind *svc = sim_result_kind_service();
-    double applied = sim_entity_value(find(&c, svc, "back", NULL), "completed") -
+    double applied = sim_entity_value(case_find(&c, svc, "back", NULL), "completed") -
                      bval(&c, "jobs", "jobs", "duplicates_suppressed") +
                      bval(&c, "jobs", "jobs", "delivered") -
-                     sim_entity_value(find(&c, svc, "back", NULL), "arrivals");
+                     sim_entity_value(case_find(&c, svc, "back", NULL), "arrivals");
     printf("  window 1 ms: applied %g for 2000 messages\n", applied);
     assert_true(applied > 2050);
     sim_rep_result_fini(&c);

@@ -10,94 +10,26 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-#include "binding.h"
-#include "core/error.h"
-#include "model/model.h"
-#include "model/result.h"
-#include "stats/ci.h"
+#include "scenario_case.h"
 #include "stats/hist.h"
-#include "stats/tally.h"
 
-#define LEVEL 0.99
+#define LEVEL CASE_LEVEL
+#define SEED 11
 
-/* Writes text to a fresh file and loads it as a scenario with the given overrides. */
 static dessa_scenario *load(const char *text, const dessa_override *ov, size_t nov)
 {
-    char path[] = "/tmp/dessa_logs_XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    FILE *f = fdopen(fd, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-    char err[1024];
-    dessa_load_opts lo = { .overrides = ov, .noverrides = nov, .seed = 11, .has_seed = 1,
-                           .quiet = 1 };
-    dessa_scenario *sc = dessa_scenario_load(path, &lo, err, sizeof err);
-    unlink(path);
-    if (!sc)
-        fail_msg("%s", err);
-    return sc;
+    return case_load(text, ov, nov, SEED);
 }
 
 static void run_rep_series(dessa_scenario *sc, uint64_t rep, sim_rep_result *res,
                            sim_series_fn fn, void *ud)
 {
-    char err[1024];
-    sim_engine *e = NULL;
-    if (dessa_scenario_build(sc, 11, rep, &e, err, sizeof err) != SIM_OK)
-        fail_msg("%s", err);
-    if (fn)
-        sim_engine_set_series(e, fn, ud);
-    if (sim_engine_run(e) != SIM_OK)
-        fail_msg("replication %llu: %s", (unsigned long long)rep, sim_engine_error(e));
-    assert_int_equal(sim_engine_result(e, res), SIM_OK);
-    sim_engine_free(e);
+    case_run(sc, SEED, rep, res, fn, ud);
 }
 
 static void run_rep(dessa_scenario *sc, uint64_t rep, sim_rep_result *res)
 {
-    run_rep_series(sc, rep, res, NULL, NULL);
-}
-
-static double bval(const sim_rep_result *r, const char *broker, const char *group, const char *m)
-{
-    for (size_t i = 0; i < r->nentities; i++) {
-        const sim_entity_result *x = &r->entities[i];
-        if (x->kind == sim_result_kind_broker() && !strcmp(x->name, broker) &&
-            !strcmp(x->part, group))
-            return sim_entity_value(x, m);
-    }
-    fail_msg("no broker row '%s/%s'", broker, group);
-    return NAN;
-}
-
-/* Every message of the group accounted for (the runs have no warm-up): published = acked + lost
- * + dead-lettered + dropped + expired + buffered + in flight. */
-static void expect_balance(const sim_rep_result *r, const char *broker, const char *group)
-{
-    double pub = bval(r, broker, group, "published");
-    double sum = bval(r, broker, group, "acked") + bval(r, broker, group, "lost") +
-                 bval(r, broker, group, "dead_lettered") + bval(r, broker, group, "dropped") +
-                 bval(r, broker, group, "expired") + bval(r, broker, group, "buffered") +
-                 bval(r, broker, group, "in_flight");
-    if (pub != sum)
-        fail_msg("%s/%s: published %g != %g", broker, group, pub, sum);
-}
-
-static void expect_in(const char *what, const sim_tally *t, double expected, double rel_tol)
-{
-    double mean = sim_tally_mean(t), half = sim_ci_t_halfwidth(t, LEVEL);
-    double slack = half + rel_tol * fabs(expected);
-    printf("  %-40s expected %10.5f  measured %10.5f ± %.5f\n", what, expected, mean, half);
-    if (!(fabs(mean - expected) <= slack))
-        fail_msg("%s: %g is outside %g ± %g", what, expected, mean, slack);
+    case_run(sc, SEED, rep, res, NULL, NULL);
 }
 
 /* ---- order: keys and one consumer per partition, against competing consumers ------------- */
