@@ -200,6 +200,80 @@ static void test_sync_vs_async(void **state)
 
 /* ---- reply() ------------------------------------------------------------------------------ */
 
+/* ---- a tandem of three asynchronous hops ------------------------------------------------ */
+
+static const char *const TANDEM =
+    "local c = service 'c' { workers = 1, work = exp(1 / 1.25) }\n"
+    "local qc = queue 'qc' { }\n"
+    "subscribe(qc, c, { consumers = 1 })\n"
+    "local b = service 'b' { workers = 1, endpoint 'on' { work(exp(1 / 1.6)), publish(qc) } }\n"
+    "local qb = queue 'qb' { }\n"
+    "subscribe(qb, b, { consumers = 1 })\n"
+    "local a = service 'a' { workers = 1, endpoint 'on' { work(exp(1 / 2)), publish(qb) } }\n"
+    "local qa = queue 'qa' { }\n"
+    "subscribe(qa, a, { consumers = 1 })\n"
+    "local front = service 'front' { workers = 'inf', endpoint 'req' { publish(qa) } }\n"
+    "client 'load' { target = front, arrivals = poisson(0.8) }\n"
+    "run { duration = 100200, warmup = 200 }\n";
+
+/* P(T > t) for T a sum of independent exponentials of distinct rates r[0..k-1]. */
+static double hypoexp_tail(const double *r, int k, double t)
+{
+    double p = 0;
+    for (int i = 0; i < k; i++) {
+        double w = exp(-r[i] * t);
+        for (int j = 0; j < k; j++)
+            if (j != i)
+                w *= r[j] / (r[j] - r[i]);
+        p += w;
+    }
+    return p;
+}
+
+/* Publishes through three queues, each with one consumer (rates 2, 1.6 and 1.25, Poisson
+ * arrivals at 0.8): an open Jackson tandem. The front answers at once, and the request is
+ * complete when the third consumer is done, so the completion time is the sum of three
+ * independent M/M/1 sojourns (Burke): mean sum 1/(mu_i - lambda), and its p99 is that of the
+ * hypoexponential law with rates mu_i - lambda (found by bisection on its tail). */
+static void test_async_tandem(void **state)
+{
+    (void)state;
+    const double lambda = 0.8, mu[3] = { 2, 1.6, 1.25 };
+    double r[3], mean = 0;
+    for (int i = 0; i < 3; i++) {
+        r[i] = mu[i] - lambda;
+        mean += 1 / r[i];
+    }
+    double lo = 0, hi = 200;
+    for (int it = 0; it < 200; it++) {
+        double mid = (lo + hi) / 2;
+        if (hypoexp_tail(r, 3, mid) > 0.01)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    dessa_scenario *sc = load(TANDEM, NULL, 0);
+    sim_tally cm, cp, resp;
+    sim_tally_reset(&cm);
+    sim_tally_reset(&cp);
+    sim_tally_reset(&resp);
+    for (uint64_t rep = 0; rep < REPS; rep++) {
+        sim_rep_result res;
+        run_rep(sc, rep, &res);
+        const sim_entity_result *f = case_find(&res, sim_result_kind_flow(), "load", NULL);
+        sim_tally_add(&cm, sim_entity_value(f, "completion_mean"));
+        sim_tally_add(&cp, sim_entity_value(f, "completion_p99"));
+        sim_tally_add(&resp, sim_entity_value(f, "latency_mean"));
+        expect_balance(&res, "qa", "qa");
+        expect_balance(&res, "qc", "qc");
+        sim_rep_result_fini(&res);
+    }
+    dessa_scenario_free(sc);
+    expect_in("tandem completion mean", &cm, mean, 0.0);
+    expect_in("tandem completion p99", &cp, (lo + hi) / 2, 0.005);
+    assert_true(sim_tally_mean(&resp) == 0);   /* the front answers at once */
+}
+
 static const char *const REPLY =
     "local front = service 'front' { workers = 'inf',\n"
     "  endpoint 'req' { work(exp(0.1)), reply(), io(exp(0.3)) } }\n"
@@ -492,7 +566,7 @@ int main(void)
         cmocka_unit_test(test_reply),         cmocka_unit_test(test_at_least_once),
         cmocka_unit_test(test_at_most_once),  cmocka_unit_test(test_dead_letter),
         cmocka_unit_test(test_idempotent),    cmocka_unit_test(test_topic_delivery),
-        cmocka_unit_test(test_out_of_order),
+        cmocka_unit_test(test_out_of_order),  cmocka_unit_test(test_async_tandem),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
