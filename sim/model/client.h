@@ -33,6 +33,7 @@ typedef struct sim_client {
     sim_retry retry;            /* its retries (cfg.retry), with their own stream */
     uint64_t created;           /* requests made so far (limit) */
     sim_time on_until;          /* bursty: end of the current on period */
+    double gap_mean;            /* Poisson, constant, bursty: 1 / rate, the mean gap */
     sim_flow_counts all, win, at_tick;   /* since the start, its cohort, at the last sample */
     uint64_t in_flight;
     /* Responses: lat_hist holds the cohort's up to the last sample (or the end of the run);
