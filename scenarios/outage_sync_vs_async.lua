@@ -9,9 +9,13 @@
 --   async  publish to the queue `fulfil_q` (at_least_once) and answer: the shopper never sees
 --          the outage; messages pile up in the queue (≈ 3 000), the ones being processed when
 --          it went down are redelivered, and when it comes back its consumers drain the
---          backlog at their full speed (`consumers` of them, 400 an order-second at most).
--- The recovery time is how long after the end of the outage the queue is back to its normal
--- depth: read the `queue` of `fulfil_q` in timeseries.csv (one row a second), or the chart.
+--          backlog at their full speed (`consumers` at 40 ms an order: about 190 a second
+--          for the default 8, against the 100 that keep arriving).
+-- Read: flows.csv (`failed` and `availability` of shoppers: what the outage costs them),
+-- brokers.csv (`depth_max` of fulfil_q: the backlog), and the recovery time — how long after
+-- the end of the outage the queue is back to its normal depth (under one message): the `queue`
+-- of `fulfil_q` in timeseries.csv (one row a second), or the chart. It is about
+-- rate × outage / (consumers' capacity − rate).
 --
 --   dessa run scenarios/outage_sync_vs_async.lua --reps 5
 --   dessa run scenarios/outage_sync_vs_async.lua --reps 5 --set mode=sync -o out/outage_sync_vs_async-sync
