@@ -413,6 +413,7 @@ int sim_subscribe(sim_engine *e, uint32_t broker, const sim_subscription *sub)
     mb->visibility = sub->visibility_timeout;
     mb->leave_at = sub->leave_at;
     mb->leave_for = sub->leave_for;
+    mb->live = 1;
     /* the group remembers for the longest window of its idempotent members */
     if (sub->idempotent && sub->dedupe_window > g->dd->window)
         g->dd->window = sub->dedupe_window;
@@ -847,12 +848,15 @@ static void deliver(sim_engine *e, sim_broker *b, sim_group *g)
         return;
     while (g->buf.n > 0 && n > 0) {
         uint32_t j = g->rr, k = 0;
-        while (k < n && g->members[j].outstanding >= g->members[j].prefetch) {
+        /* a member whose service is down (every replica) gets nothing: the queue keeps its
+         * messages until the service is back, rather than handing them over to be refused */
+        while (k < n && (g->members[j].outstanding >= g->members[j].prefetch ||
+                         !g->members[j].live)) {
             j = j + 1 == n ? 0 : j + 1;
             k++;
         }
         if (k == n)
-            return;   /* every member has its prefetch out */
+            return;   /* every member has its prefetch out, or is down */
         g->rr = j + 1 == n ? 0 : j + 1;
         hand(e, b, g, j, gpop(e, g, 0));
         if (e->err)
@@ -1027,15 +1031,20 @@ void sim_brokers_service_changed(sim_engine *e, uint32_t service)
 {
     for (uint32_t i = 0; i < e->nbrokers && !e->err; i++) {
         sim_broker *b = &e->brokers[i];
-        for (uint32_t k = 0; b->cfg.partitions && k < b->ngroups && !e->err; k++) {
+        int wake = 0;
+        for (uint32_t k = 0; k < b->ngroups && !e->err; k++) {
             sim_group *g = &b->groups[k];
             int changed = 0;
             for (uint32_t j = 0; j < g->nmembers; j++)
                 if (g->members[j].service == service)
                     changed |= member_update(e, g, j);
-            if (changed)
-                rebalance(e, b, g);
+            if (changed && b->cfg.partitions)
+                rebalance(e, b, g);   /* a partitioned group pauses and assigns again */
+            else if (changed)
+                wake = 1;             /* a queue's consumer is back: deliver to it */
         }
+        if (wake && !e->err)
+            pump(e, b);
     }
 }
 

@@ -151,8 +151,8 @@ typedef struct sim_member {
     uint32_t max_deliveries;    /* 0: unlimited */
     uint32_t dead_letter;       /* broker index + 1; 0: none */
     double visibility;          /* visibility timeout; 0: none */
-    uint8_t live;               /* partitioned: its service is up (not every replica down) and
-                                   it has not left (away) */
+    uint8_t live;               /* its service is up (not every replica down) and it has not
+                                   left (away): only a live member is delivered to */
     uint8_t away;               /* left its group (leave_at), not yet back */
     double leave_at, leave_for;
     uint32_t slot0;             /* partitioned: its first slot */

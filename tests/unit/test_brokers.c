@@ -200,6 +200,47 @@ static void test_sync_vs_async(void **state)
 
 /* ---- reply() ------------------------------------------------------------------------------ */
 
+/* ---- a consumer's outage: the queue holds the messages ---------------------------------- */
+
+static const char *const OUTAGE =
+    "local f = service 'f' { workers = 8, work = exp(0.04) }\n"
+    "outage { target = f, at = 10, duration = 5 }\n"
+    "local q = queue 'q' { }\n"
+    "local dlq = queue 'dlq' { }\n"
+    "local sink = service 'sink' { workers = 1, work = 0.001 }\n"
+    "subscribe(dlq, sink, { consumers = 1 })\n"
+    "subscribe(q, f, { consumers = 8, max_deliveries = 5, dead_letter = dlq })\n"
+    "local o = service 'o' { workers = 8, endpoint 'p' { work(0.001), publish(q) } }\n"
+    "client 'c' { target = o, arrivals = poisson(100) }\n"
+    "run { duration = 40 }\n";
+
+/* While every replica of the consumer's service is down the queue delivers nothing to it: the
+ * outage's 500 or so messages wait (depth), only those in the consumer's hands when it went
+ * down are redelivered (at most its 8 consumers), none reaches max_deliveries, and after the
+ * outage everything is acknowledged. (Offering the messages anyway, to be refused and put back,
+ * dead-lettered hundreds of them within milliseconds.) */
+static void test_outage_holds_messages(void **state)
+{
+    (void)state;
+    dessa_scenario *sc = load(OUTAGE, NULL, 0);
+    for (uint64_t rep = 0; rep < 5; rep++) {
+        sim_rep_result r;
+        run_rep(sc, rep, &r);
+        double pub = bval(&r, "q", "q", "published"), depth = bval(&r, "q", "q", "depth_max");
+        printf("  rep %llu: published %g, depth_max %g, redelivered %g, dead-lettered %g\n",
+               (unsigned long long)rep, pub, depth, bval(&r, "q", "q", "redelivered"),
+               bval(&r, "q", "q", "dead_lettered"));
+        assert_true(bval(&r, "q", "q", "dead_lettered") == 0);
+        assert_true(bval(&r, "q", "q", "redelivered") <= 8);
+        assert_true(depth >= 350 && depth <= 650);
+        assert_true(bval(&r, "q", "q", "acked") + bval(&r, "q", "q", "buffered") +
+                        bval(&r, "q", "q", "in_flight") == pub);
+        expect_balance(&r, "q", "q");
+        sim_rep_result_fini(&r);
+    }
+    dessa_scenario_free(sc);
+}
+
 /* ---- a tandem of three asynchronous hops ------------------------------------------------ */
 
 static const char *const TANDEM =
@@ -567,6 +608,7 @@ int main(void)
         cmocka_unit_test(test_at_most_once),  cmocka_unit_test(test_dead_letter),
         cmocka_unit_test(test_idempotent),    cmocka_unit_test(test_topic_delivery),
         cmocka_unit_test(test_out_of_order),  cmocka_unit_test(test_async_tandem),
+        cmocka_unit_test(test_outage_holds_messages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
