@@ -83,6 +83,7 @@ function M.setup(opts)
   S.sweep = nil
   S.pending = {}
   S.faults = nil
+  S.partitions = nil
   S.source = nil
   S.env = nil
   S.ready = true
