@@ -128,6 +128,9 @@ static int pairs_build(sim_engine *e, uint8_t *has_pair)
     return rc;
 }
 
+static int link_append(sim_engine *e, const char *a, const char *b, sim_dist *latency,
+                       bool inherit, double loss);
+
 static int same_pair(const sim_link *l, const char *a, const char *b)
 {
     return (!strcmp(l->a, a) && !strcmp(l->b, b)) || (!strcmp(l->a, b) && !strcmp(l->b, a));
@@ -145,7 +148,7 @@ static int partitions_resolve(sim_engine *e)
             while (j > 0 && !same_pair(&e->links[j - 1], a, b))
                 j--;
             if (j == 0) {
-                int rc = sim_link_pair_lossy(e, a, b, NULL, true, 0);
+                int rc = link_append(e, a, b, NULL, true, 0);
                 if (rc != SIM_OK)
                     return rc;
                 j = e->nlinks;
@@ -379,6 +382,12 @@ int sim_link_pair_lossy(sim_engine *e, const char *a, const char *b, sim_dist *l
         sim_dist_free(latency);
         return e->ran ? SIM_ESTATE : SIM_EINVAL;
     }
+    return link_append(e, a, b, latency, inherit, loss);
+}
+
+static int link_append(sim_engine *e, const char *a, const char *b, sim_dist *latency,
+                       bool inherit, double loss)
+{
     if (sim_grow((void **)&e->links, e->nlinks, sizeof *e->links) != 0) {
         sim_dist_free(latency);
         return SIM_ENOMEM;
