@@ -102,7 +102,7 @@ for s in services:
 for rep in range(10):
     rows_ = [f for f in faults if int(f["rep"]) == rep]
     want("faults.csv rows", [(r["time"], r["target"], r["kind"], r["event"]) for r in rows_] ==
-         [("20", "load|server", "partition", "start"), ("25", "load|server", "partition", "end")])
+         [("20", "load~server", "partition", "start"), ("25", "load~server", "partition", "end")])
 ')
 [ -z "$out" ]; check "partition: $out" $?
 out=$(python3 - "$tmp/nopart" "$tmp/part" 2>&1 <<'PY'
@@ -136,7 +136,7 @@ out=$(stat "$tmp/sides" '
 by = {f["flow"]: f for f in flows}
 want("c1 and c2 cut", int(by["c1"]["ok"]) == 0 and int(by["c2"]["ok"]) == 0)
 want("c3 not cut", int(by["c3"]["ok"]) == int(by["c3"]["sent"]) - int(by["c3"]["in_flight"]))
-want("one start row, no end (after the run)", [r["event"] for r in faults] == ["start"] and faults[0]["target"] == "c1+c2|a+b")
+want("one start row, no end (after the run)", [r["event"] for r in faults] == ["start"] and faults[0]["target"] == "c1+c2~a+b")
 ')
 [ -z "$out" ]; check "partition between lists: $out" $?
 

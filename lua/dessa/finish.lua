@@ -306,7 +306,7 @@ local function finish()
           names[#names + 1] = b
         end
       end
-      spec.partitions[i] = { label = labels[1] .. "|" .. labels[2], names = names, at = p.at,
+      spec.partitions[i] = { label = labels[1] .. "~" .. labels[2], names = names, at = p.at,
                              duration = p.duration, where = p.where }
     end
   end
