@@ -182,4 +182,24 @@ for rep in "012":
 ')
 [ -z "$out" ]; check "no timeout: in flight for good: $out" $?
 
+# The same for a client's own request and for a call in a parallel branch, cut by a partition.
+cat > "$tmp/forever2.lua" <<'LUA'
+local s = service "server" { workers = "inf", work = ms(1) }
+local f = service "front" { workers = 100, endpoint "e" {
+  parallel { { call(s) }, { work(ms(1)) } } } }
+client "load" { target = s, arrivals = poisson(100), limit = 3000 }
+client "load2" { target = f, arrivals = poisson(100), limit = 3000 }
+partition { between = { { "load", f }, s }, at = 10, duration = 1 }
+run { duration = 60 }
+LUA
+run forever2 "$tmp/forever2.lua"
+out=$(stat "$tmp/forever2" '
+by = {f["flow"]: f for f in flows}
+s = svc("server")[0]
+want("both cut", int(by["load"]["in_flight"]) > 0 and int(by["load2"]["in_flight"]) > 0)
+want("in flight = lost", int(by["load"]["in_flight"]) + int(by["load2"]["in_flight"]) == int(s["link_lost"]))
+want("front holds its share", int(svc("front")[0]["in_flight"]) == int(by["load2"]["in_flight"]))
+')
+[ -z "$out" ]; check "no timeout, partition, parallel branch: $out" $?
+
 finish 10
