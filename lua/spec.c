@@ -655,7 +655,8 @@ static const fdesc R_PARTITION[] = { WHERE, { "label", F_STR, 1, 0, 0, 0, NULL }
                                      { "names", F_TAB, 1, 0, 0, 0, NULL },
                                      { "at", F_NUM, 1, 0, 1e10, 0, "a non-negative number" },
                                      { "duration", F_NUM, 1, 0, 1e10, 1,
-                                       "a positive number" } };
+                                       "a positive number" },
+                                     { "extra", F_TAB, 0, 0, 0, 0, NULL } };
 static const fdesc R_RUN[] = {
     WHERE, { "duration", F_NUM, 1, 0, 1e10, 1, "a positive number of at most 1e10 s" },
     NONNEG("warmup"), POS("sample"),
@@ -1196,13 +1197,14 @@ static void read_partitions(reader *r, int top)
     s->partitions = arena_alloc(r, s->npartitions, sizeof *s->partitions);
     for (size_t i = 0; i < s->npartitions; i++) {
         spec_partition *p = &s->partitions[i];
-        fval v[5];
+        fval v[6];
         lua_rawgeti(L, -1, (lua_Integer)i + 1);
         const char *where = read_record(r, -1, "partition", R_PARTITION, NDESC(R_PARTITION), v);
         p->where = dup_where(r, where);
         p->label = arena_strdup(r, v[1].str, strlen(v[1].str));
         p->at = v[3].num;
         p->duration = v[4].num;
+        p->extra = read_field_dist(r, -1, "spike", "extra");
         push_field(L, -1, "names");
         size_t n = lua_rawlen(L, -1);
         if (n == 0 || n % 2 || n / 2 > UINT32_MAX)
@@ -1676,9 +1678,13 @@ static int build_links(builder *b, const spec *sp)
     }
     for (size_t i = 0; rc == SIM_OK && i < sp->npartitions; i++) {
         const spec_partition *p = &sp->partitions[i];
-        rc = sim_partition_add(b->e, p->label, p->names, p->npairs, p->at, p->duration);
+        d = NULL;
+        rc = p->extra ? build_dist(b, p->extra, &d) : SIM_OK;
+        if (rc == SIM_OK)
+            rc = sim_spike_add(b->e, p->label, p->names, p->npairs, p->at, p->duration, d);
         if (rc != SIM_OK)
-            return say(b, p->where, rc, "partition: %s", sim_strerror(rc));
+            return say(b, p->where, rc, "%s: %s", p->extra ? "spike" : "partition",
+                       sim_strerror(rc));
     }
     return rc;
 }

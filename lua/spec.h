@@ -116,6 +116,7 @@ typedef struct spec_link {
 typedef struct spec_partition {
     const char *label, *where;
     const char **names;            /* 2 * npairs: the pairs it cuts */
+    spec_dist *extra;              /* a latency spike's added latency; NULL: a partition */
     uint32_t npairs;
     double at, duration;
 } spec_partition;

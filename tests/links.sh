@@ -140,6 +140,27 @@ want("one start row, no end (after the run)", [r["event"] for r in faults] == ["
 ')
 [ -z "$out" ]; check "partition between lists: $out" $?
 
+# Latency spikes: extra = 0.1 s on the link of a service that answers at once, for [20, 25):
+#    a request sent in [20, 24.9) takes 0.2 s (both legs), one sent in [24.9, 25) 0.1 s (its
+#    reply leaves after the end), every other none: the latencies add up to
+#    λ (4.9 · 0.2 + 0.1 · 0.1) = 99 s on average with λ = 100.
+cat > "$tmp/spike.lua" <<'LUA'
+local s = service "server" { workers = "inf", work = 0 }
+client "load" { target = s, arrivals = poisson(100) }
+spike { between = { "load", s }, at = 20, duration = 5, extra = 0.1 }
+run { duration = 60 }
+LUA
+run spike "$tmp/spike.lua" --reps 10 --seed 3
+out=$(stat "$tmp/spike" '
+tot = [float(f["latency_mean"]) * int(f["ok"]) for f in flows]
+m, h = ci(tot)
+want("latency sum %.2f +- %.2f vs 99" % (m, h), abs(m - 99) <= h)
+want("max 0.2", all(abs(float(f["latency_max"]) - 0.2) < 1e-9 for f in flows))
+want("faults.csv rows", all([(r["time"], r["kind"], r["event"]) for r in faults if r["rep"] == str(k)] ==
+     [("20", "spike", "start"), ("25", "spike", "end")] for k in range(10)))
+')
+[ -z "$out" ]; check "latency spike: $out" $?
+
 # 3. Common random numbers: the losses on a link come from its own stream, so a model with an
 #    unrelated service and client added loses exactly the same requests.
 cat > "$tmp/crn.lua" <<'LUA'

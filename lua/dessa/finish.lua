@@ -278,7 +278,7 @@ local function finish()
                       loss = l.loss, where = l.where }
   end
 
-  -- Partitions: every pair across the two sides, each a client or a service.
+  -- Partitions and latency spikes: every pair across the two sides, each a client or a service.
   if S.partitions and #S.partitions > 0 then
     spec.partitions = {}
     for i, p in ipairs_(S.partitions) do
@@ -287,11 +287,11 @@ local function finish()
         for _, n in ipairs_(p.between[side]) do
           local node = S.nodes[n]
           if not node then
-            fail(p.where, "partition: between: unknown service or client '%s'%s", n,
+            fail(p.where, p.kind .. ": between: unknown service or client '%s'%s", n,
               did_you_mean(n, S.node_names))
           end
           if node.kind ~= "service" and node.kind ~= "client" then
-            fail(p.where, "partition: between: '%s' is a %s, not a service or client", n,
+            fail(p.where, p.kind .. ": between: '%s' is a %s, not a service or client", n,
               node.kind)
           end
         end
@@ -300,14 +300,15 @@ local function finish()
       for _, a in ipairs_(p.between[1]) do
         for _, b in ipairs_(p.between[2]) do
           if a == b then
-            fail(p.where, "partition: between: '%s' is on both sides", a)
+            fail(p.where, p.kind .. ": between: '%s' is on both sides", a)
           end
           names[#names + 1] = a
           names[#names + 1] = b
         end
       end
       spec.partitions[i] = { label = labels[1] .. "~" .. labels[2], names = names, at = p.at,
-                             duration = p.duration, where = p.where }
+                             duration = p.duration, where = p.where,
+                             extra = p.extra and dist_spec(p.extra) or nil }
     end
   end
 

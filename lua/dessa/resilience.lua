@@ -401,6 +401,13 @@ local PARTITION_SCHEMA = {
   { "duration", C.pos_num, required = true },
 }
 
+local SPIKE_SCHEMA = {
+  { "between", BETWEEN, required = true },
+  { "at", C.nonneg_num, required = true },
+  { "duration", C.pos_num, required = true },
+  { "extra", C.dist, required = true },
+}
+
 function API.partition(t)
   local where = here()
   if not is_plain_table(t) then
@@ -408,7 +415,21 @@ function API.partition(t)
       .. "duration = 30 }, got %s", describe(t))
   end
   local f = check_fields("partition", where, t, PARTITION_SCHEMA)
-  f.where = where
+  f.where, f.kind = where, "partition"
+  S.partitions = S.partitions or {}
+  S.partitions[#S.partitions + 1] = f
+end
+
+-- spike { between = { a, b }, at = t, duration = d, extra = dist }: every hop between the two
+-- sides takes a draw of extra more latency for the duration.
+function API.spike(t)
+  local where = here()
+  if not is_plain_table(t) then
+    fail(where, "spike: expected a table, as in spike { between = { web, db }, at = 60, "
+      .. "duration = 30, extra = ms(200) }, got %s", describe(t))
+  end
+  local f = check_fields("spike", where, t, SPIKE_SCHEMA)
+  f.where, f.kind = where, "spike"
   S.partitions = S.partitions or {}
   S.partitions[#S.partitions + 1] = f
 end

@@ -322,6 +322,10 @@ int sim_link_pair_lossy(sim_engine *e, const char *a, const char *b, sim_dist *l
  * duration); label names it in faults.csv. */
 int sim_partition_add(sim_engine *e, const char *label, const char *const *names,
                       uint32_t npairs, double at, double duration);
+/* The same pairs get `extra` (owned by the engine from here on) more latency on every hop for
+ * [at, at + duration): a latency spike. */
+int sim_spike_add(sim_engine *e, const char *label, const char *const *names, uint32_t npairs,
+                  double at, double duration, sim_dist *extra);
 
 /* Where the time series goes (before the run). Without a sink the rows are kept in memory. */
 void sim_engine_set_series(sim_engine *e, sim_series_fn fn, void *ud);

@@ -159,7 +159,7 @@ static int partitions_resolve(sim_engine *e)
     }
     for (uint32_t i = 0; i < e->nlinks; i++) {
         sim_link *l = &e->links[i];
-        l->cut = 0;
+        l->cut = l->spiked = 0;
         if (l->lossy)
             sim_engine_stream(e, &l->rng, "loss", l->a, l->b);
     }
@@ -248,6 +248,7 @@ void sim_nodes_fini(sim_engine *e)
         sim_free(p->names);
         sim_free(p->links);
         sim_free(p->label);
+        sim_dist_free(p->extra);
     }
     sim_free(e->partitions);
     pair_table *p = e->pairs;
@@ -282,6 +283,23 @@ static int crossing_lost(sim_link *l)
     return l->loss >= 1 || sim_rng_uniform(&l->rng) < l->loss;
 }
 
+/* The latency the spikes in force on l add to a hop: a draw of each one's `extra`, from the
+ * link's stream. */
+static sim_time spike_extra(sim_engine *e, sim_link *l)
+{
+    sim_time x = 0;
+    uint32_t li = (uint32_t)(l - e->links);
+    for (uint32_t i = 0; i < e->npartitions; i++) {
+        const sim_partition *p = &e->partitions[i];
+        if (!p->extra || !p->on)
+            continue;
+        for (uint32_t k = 0; k < p->npairs; k++)
+            if (p->links[k] == li)
+                x += sim_dist_sample(p->extra, &l->rng);
+    }
+    return x;
+}
+
 sim_event *sim_link_hop(sim_engine *e, uint32_t from, uint32_t to, sim_event_fn fn, void *obj,
                         uint32_t token)
 {
@@ -297,6 +315,10 @@ sim_event *sim_link_hop(sim_engine *e, uint32_t from, uint32_t to, sim_event_fn 
         }
         if (!l->inherit)
             d = l->latency;
+    }
+    if (SIM_UNLIKELY(l && l->spiked)) {
+        sim_time x = d ? sim_dist_sample(d, &a->rng) : 0;
+        return sim_engine_after(e, x + spike_extra(e, l), fn, obj, token);
     }
     if (!d || (d->kind == SIM_DIST_CONST && d->a == 0)) {
         sim_engine_soon(e, fn, obj, token);
@@ -335,10 +357,11 @@ static void on_partition(sim_engine *e, sim_event *ev)
     p->on = !p->on;
     for (uint32_t k = 0; k < p->npairs; k++) {
         sim_link *l = &e->links[p->links[k]];
+        uint32_t *n = p->extra ? &l->spiked : &l->cut;
         if (p->on)
-            l->cut++;
-        else if (ALWAYS(l->cut > 0))
-            l->cut--;
+            (*n)++;
+        else if (ALWAYS(*n > 0))
+            (*n)--;
     }
     sim_fault_log_partition(e, (uint32_t)(p - e->partitions), p->on);
     sim_time end = p->at + p->duration;
@@ -407,18 +430,27 @@ static int link_append(sim_engine *e, const char *a, const char *b, sim_dist *la
 int sim_partition_add(sim_engine *e, const char *label, const char *const *names,
                       uint32_t npairs, double at, double duration)
 {
-    if (e->ran)
-        return SIM_ESTATE;
-    if (!label || !names || npairs == 0 || !(at >= 0) || !(duration > 0) || at == INFINITY ||
-        duration == INFINITY)
-        return SIM_EINVAL;
-    for (uint32_t k = 0; k < 2 * npairs; k++)
-        if (!names[k])
-            return SIM_EINVAL;
-    if (sim_grow((void **)&e->partitions, e->npartitions, sizeof *e->partitions) != 0)
-        return SIM_ENOMEM;
+    return sim_spike_add(e, label, names, npairs, at, duration, NULL);
+}
+
+int sim_spike_add(sim_engine *e, const char *label, const char *const *names, uint32_t npairs,
+                  double at, double duration, sim_dist *extra)
+{
+    int bad = !label || !names || npairs == 0 || !(at >= 0) || !(duration > 0) ||
+              at == INFINITY || duration == INFINITY;
+    for (uint32_t k = 0; !bad && k < 2 * npairs; k++)
+        bad = !names[k];
+    int rc = e->ran ? SIM_ESTATE : bad ? SIM_EINVAL : SIM_OK;
+    if (rc == SIM_OK &&
+        sim_grow((void **)&e->partitions, e->npartitions, sizeof *e->partitions) != 0)
+        rc = SIM_ENOMEM;
+    if (rc != SIM_OK) {
+        sim_dist_free(extra);
+        return rc;
+    }
     sim_partition *p = &e->partitions[e->npartitions];
     memset(p, 0, sizeof *p);
+    p->extra = extra;
     p->at = at;
     p->duration = duration;
     p->label = sim_strdup(label);

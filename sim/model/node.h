@@ -46,11 +46,14 @@ typedef struct sim_link {
     uint8_t inherit;        /* no latency of its own: the default link's */
     uint8_t lossy;          /* loss > 0 or a partition names it: hops look closer */
     uint32_t cut;           /* partitions in force across it */
+    uint32_t spiked;        /* latency spikes in force across it */
     sim_rng rng;            /* its losses */
 } sim_link;
 
-/* A partition: for [at, at + duration) every pair it names is cut. */
+/* A partition: for [at, at + duration) every pair it names is cut; or, with `extra`, a latency
+ * spike: every hop across those pairs takes a draw of `extra` more. */
 typedef struct sim_partition {
+    sim_dist *extra;        /* a spike's added latency; NULL: a partition */
     char *label;            /* faults.csv's target */
     char **names;           /* 2 * npairs names: the pairs */
     uint32_t npairs;

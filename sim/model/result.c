@@ -732,7 +732,7 @@ int sim_engine_result(const sim_engine *e, sim_rep_result *out)
             o->kind = sim_fault_kind_name((sim_fault_kind)f->kind);
             o->start = f->start;
             if (f->kind == SIM_FLOG_PARTITION) {
-                o->kind = "partition";
+                o->kind = e->partitions[f->fault].extra ? "spike" : "partition";
                 if (!(o->target = sim_strdup(e->partitions[f->fault].label)))
                     rc = SIM_ENOMEM;
                 else
