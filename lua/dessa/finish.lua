@@ -269,8 +269,8 @@ local function finish()
       for _, n in ipairs_({ l.from, l.to }) do
         local kind = S.nodes[n].kind
         if kind ~= "service" and kind ~= "client" then
-          fail(l.where, "link: '%s' is a " .. kind .. ": loss applies to requests and replies between "
-            .. "clients and services (messages have their own delivery guarantees)", n)
+          fail(l.where, "link: '%s' is a %s: loss applies to requests and replies between "
+            .. "clients and services (messages have their own delivery guarantees)", n, kind)
         end
       end
     end
