@@ -648,7 +648,15 @@ static const fdesc R_SCHEDULE[] = { KIND, WHERE, TAB("times"), TAB("rates") };
 static const fdesc R_BURSTY[] = { KIND, WHERE, POS("rate"), TAB("on"), TAB("off") };
 static const fdesc R_LINK_DEFAULT[] = { WHERE, { "latency", F_TAB, 0, 0, 0, 0, NULL } };
 static const fdesc R_LINK[] = { WHERE, { "from", F_STR, 1, 0, 0, 0, NULL },
-                                { "to", F_STR, 1, 0, 0, 0, NULL }, TAB("latency") };
+                                { "to", F_STR, 1, 0, 0, 0, NULL },
+                                { "latency", F_TAB, 0, 0, 0, 0, NULL },
+                                { "loss", F_NUM, 0, 0, 1, 0, "a number between 0 and 1" } };
+static const fdesc R_PARTITION[] = { WHERE, { "label", F_STR, 1, 0, 0, 0, NULL },
+                                     { "names", F_TAB, 1, 0, 0, 0, NULL },
+                                     { "at", F_NUM, 1, 0, 1e10, 0, "a non-negative number" },
+                                     { "duration", F_NUM, 1, 0, 1e10, 1,
+                                       "a positive number" },
+                                     { "extra", F_TAB, 0, 0, 0, 0, NULL } };
 static const fdesc R_RUN[] = {
     WHERE, { "duration", F_NUM, 1, 0, 1e10, 1, "a positive number of at most 1e10 s" },
     NONNEG("warmup"), POS("sample"),
@@ -661,6 +669,7 @@ static const fdesc R_TOP[] = { TAB("params"), TAB("run"), TAB("link"), TAB("link
                                { "hosts", F_TAB, 0, 0, 0, 0, NULL },
                                { "sweep", F_TAB, 0, 0, 0, 0, NULL },
                                { "faults", F_TAB, 0, 0, 0, 0, NULL },
+                               { "partitions", F_TAB, 0, 0, 0, 0, NULL },
                                { "guards", F_TAB, 0, 0, 0, 0, NULL },
 
                                { "brokers", F_TAB, 0, 0, 0, 0, NULL } };
@@ -1152,7 +1161,7 @@ static void read_links(reader *r, int top)
 {
     lua_State *L = r->L;
     spec *s = r->s;
-    fval v[4];
+    fval v[5];
     push_field(L, top, "link");
     read_record(r, -1, "link", R_LINK_DEFAULT, NDESC(R_LINK_DEFAULT), v);
     s->link_default = read_field_dist(r, -1, "link", "latency");
@@ -1167,7 +1176,51 @@ static void read_links(reader *r, int top)
         s->links[i].from = arena_strdup(r, v[1].str, strlen(v[1].str));
         s->links[i].to = arena_strdup(r, v[2].str, strlen(v[2].str));
         s->links[i].latency = read_field_dist(r, -1, "link", "latency");
+        s->links[i].loss = v[4].set ? v[4].num : 0;
         lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+}
+
+/* The optional list of partitions: each a label, a flat list of names (pairs), at, duration. */
+static void read_partitions(reader *r, int top)
+{
+    lua_State *L = r->L;
+    spec *s = r->s;
+    if (push_field(L, top, "partitions") == LUA_TNIL) {
+        lua_pop(L, 1);
+        return;
+    }
+    s->npartitions = lua_rawlen(L, -1);
+    if (s->npartitions > UINT32_MAX)
+        fail(r, NULL, "partition", "too many partitions");
+    s->partitions = arena_alloc(r, s->npartitions, sizeof *s->partitions);
+    for (size_t i = 0; i < s->npartitions; i++) {
+        spec_partition *p = &s->partitions[i];
+        fval v[6];
+        lua_rawgeti(L, -1, (lua_Integer)i + 1);
+        const char *where = read_record(r, -1, "partition", R_PARTITION, NDESC(R_PARTITION), v);
+        p->where = dup_where(r, where);
+        p->label = arena_strdup(r, v[1].str, strlen(v[1].str));
+        p->at = v[3].num;
+        p->duration = v[4].num;
+        p->extra = read_field_dist(r, -1, "spike", "extra");
+        push_field(L, -1, "names");
+        size_t n = lua_rawlen(L, -1);
+        if (n == 0 || n % 2 || n / 2 > UINT32_MAX)
+            fail(r, where, "partition", "names must hold pairs of names");
+        p->npairs = (uint32_t)(n / 2);
+        p->names = arena_alloc(r, n, sizeof *p->names);
+        for (size_t k = 0; k < n; k++) {
+            lua_rawgeti(L, -1, (lua_Integer)k + 1);
+            if (lua_type(L, -1) != LUA_TSTRING)
+                fail(r, where, "partition", "names must be strings");
+            size_t len;
+            const char *str = lua_tolstring(L, -1, &len);
+            p->names[k] = arena_strdup(r, str, len);
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 2);
     }
     lua_pop(L, 1);
 }
@@ -1298,6 +1351,7 @@ void spec_read(lua_State *L, int idx, spec *s)
     read_faults(&r, idx);
     read_guards(&r, idx);
     read_links(&r, idx);
+    read_partitions(&r, idx);
     read_sweep(&r, idx);
     lua_pop(L, 2);
 }
@@ -1616,9 +1670,21 @@ static int build_links(builder *b, const spec *sp)
     }
     for (size_t i = 0; rc == SIM_OK && i < sp->nlinks; i++) {
         const spec_link *l = &sp->links[i];
-        rc = build_dist(b, l->latency, &d);
-        if (rc == SIM_OK && (rc = sim_link_pair(b->e, l->from, l->to, d)) != SIM_OK)
+        d = NULL;
+        rc = l->latency ? build_dist(b, l->latency, &d) : SIM_OK;
+        if (rc == SIM_OK && (rc = sim_link_pair_lossy(b->e, l->from, l->to, d, !l->latency,
+                                                      l->loss)) != SIM_OK)
             return say(b, l->where, rc, "link: %s", sim_strerror(rc));
+    }
+    for (size_t i = 0; rc == SIM_OK && i < sp->npartitions; i++) {
+        const spec_partition *p = &sp->partitions[i];
+        d = NULL;
+        rc = p->extra ? build_dist(b, p->extra, &d) : SIM_OK;
+        if (rc == SIM_OK)
+            rc = sim_spike_add(b->e, p->label, p->names, p->npairs, p->at, p->duration, d);
+        if (rc != SIM_OK)
+            return say(b, p->where, rc, "%s: %s", p->extra ? "spike" : "partition",
+                       sim_strerror(rc));
     }
     return rc;
 }

@@ -109,8 +109,17 @@ typedef struct spec_guard {
 
 typedef struct spec_link {
     const char *from, *to, *where;
-    spec_dist *latency;
+    spec_dist *latency;            /* NULL: the default link's */
+    double loss;
 } spec_link;
+
+typedef struct spec_partition {
+    const char *label, *where;
+    const char **names;            /* 2 * npairs: the pairs it cuts */
+    spec_dist *extra;              /* a latency spike's added latency; NULL: a partition */
+    uint32_t npairs;
+    double at, duration;
+} spec_partition;
 
 typedef struct spec_sub {
     const char *where;
@@ -154,6 +163,8 @@ typedef struct spec {
     spec_client *clients;
     size_t nfaults;
     spec_fault *faults;
+    size_t npartitions;
+    spec_partition *partitions;
     size_t nguards;
     spec_guard *guards;
     spec_dist *link_default;       /* NULL: zero latency */

@@ -200,7 +200,9 @@ local function check_model_size()
       fmt('client "%s"', c.name))
   end
   if S.link then add(dsize(S.link.latency), S.link.where, "link") end
-  for _, l in ipairs_(S.links) do add(dsize(l.latency), l.where, "link") end
+  for _, l in ipairs_(S.links) do
+    if l.latency then add(dsize(l.latency), l.where, "link") end
+  end
 end
 
 local function finish()
@@ -263,7 +265,51 @@ local function finish()
         seen[key])
     end
     seen[key] = l.where
-    spec.links[i] = { from = l.from, to = l.to, latency = dist_spec(l.latency), where = l.where }
+    if l.loss and l.loss > 0 then
+      for _, n in ipairs_({ l.from, l.to }) do
+        local kind = S.nodes[n].kind
+        if kind ~= "service" and kind ~= "client" then
+          fail(l.where, "link: '%s' is a %s: loss applies to requests and replies between "
+            .. "clients and services (messages have their own delivery guarantees)", n, kind)
+        end
+      end
+    end
+    spec.links[i] = { from = l.from, to = l.to, latency = l.latency and dist_spec(l.latency),
+                      loss = l.loss, where = l.where }
+  end
+
+  -- Partitions and latency spikes: every pair across the two sides, each a client or a service.
+  if S.partitions and #S.partitions > 0 then
+    spec.partitions = {}
+    for i, p in ipairs_(S.partitions) do
+      local names, labels = {}, {}
+      for side = 1, 2 do
+        for _, n in ipairs_(p.between[side]) do
+          local node = S.nodes[n]
+          if not node then
+            fail(p.where, p.kind .. ": between: unknown service or client '%s'%s", n,
+              did_you_mean(n, S.node_names))
+          end
+          if node.kind ~= "service" and node.kind ~= "client" then
+            fail(p.where, p.kind .. ": between: '%s' is a %s, not a service or client", n,
+              node.kind)
+          end
+        end
+        labels[side] = concat(p.between[side], "+")
+      end
+      for _, a in ipairs_(p.between[1]) do
+        for _, b in ipairs_(p.between[2]) do
+          if a == b then
+            fail(p.where, p.kind .. ": between: '%s' is on both sides", a)
+          end
+          names[#names + 1] = a
+          names[#names + 1] = b
+        end
+      end
+      spec.partitions[i] = { label = labels[1] .. "~" .. labels[2], names = names, at = p.at,
+                             duration = p.duration, where = p.where,
+                             extra = p.extra and dist_spec(p.extra) or nil }
+    end
   end
 
   -- Hosts, then the services placed on them.

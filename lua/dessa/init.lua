@@ -31,7 +31,8 @@ The modules:
   steps.lua     work, io, sleep, call, parallel, branch
   topology.lua  endpoint, host, service, client, link, run, param
   sweep.lua     sweep, range, geometric, zip, and the points of a sweep
-  resilience.lua  retries, backoffs and jitter of calls and clients; outage, crash, slowdown
+  resilience.lua  retries, backoffs and jitter of calls and clients; outage, crash, slowdown,
+                  partition
   sandbox.lua   the scenario's environment
   finish.lua    whole-model checks and the SPEC table
 ]]
@@ -83,6 +84,7 @@ function M.setup(opts)
   S.sweep = nil
   S.pending = {}
   S.faults = nil
+  S.partitions = nil
   S.source = nil
   S.env = nil
   S.ready = true

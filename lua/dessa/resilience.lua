@@ -2,7 +2,7 @@
 resilience: what a caller does when a call fails or takes too long — retries with a backoff
 and jitter, and a retry budget — shared by call(...) and client "..." { ... }; a call's circuit
 breaker and bulkhead; a service's guards (rate_limit, shed_queue, shed_expired); and the
-failures a model can be given: outage, crash and slowdown.
+failures a model can be given: outage, crash, slowdown and partition.
 ]]
 
 local need = ...
@@ -12,6 +12,8 @@ local fmt = string.format
 local type_ = type
 local select_ = select
 local ipairs_ = ipairs
+local pairs_ = pairs
+local mtype = math.type
 local _check = need("check")   -- shared helpers (see check.lua)
 local C = _check.C
 local DATA = _check.DATA
@@ -362,6 +364,74 @@ for kind, schema in pairs(FAULT_SCHEMAS) do
     S.faults = S.faults or {}
     S.faults[#S.faults + 1] = f
   end
+end
+
+-- partition { between = { a, b }, at = t, duration = d }: a and b are each a service, a client
+-- (or a name) or a list of them; every pair across the two sides is cut for the duration.
+local SIDE = { desc = "a service, a client, a name or a list of them", fn = function(v)
+  local ok, x = C.node.fn(v)
+  if ok then return true, { x } end
+  if not is_plain_table(v) or KIND[v] then return false end
+  local out = {}
+  for k in pairs_(v) do
+    if mtype(k) ~= "integer" or k < 1 or k > #v then return false end
+  end
+  if #v == 0 then return false end
+  for i = 1, #v do
+    ok, x = C.node.fn(v[i])
+    if not ok then return false end
+    out[i] = x
+  end
+  return true, out
+end }
+local BETWEEN = { desc = "two sides, as in between = { a, b } (each a service, a client, a name "
+  .. "or a list of them)", fn = function(v)
+  if not is_plain_table(v) or KIND[v] or #v ~= 2 then return false end
+  for k in pairs_(v) do
+    if k ~= 1 and k ~= 2 then return false end
+  end
+  local ok1, a = SIDE.fn(v[1])
+  local ok2, b = SIDE.fn(v[2])
+  if not (ok1 and ok2) then return false end
+  return true, { a, b }
+end }
+local PARTITION_SCHEMA = {
+  { "between", BETWEEN, required = true },
+  { "at", C.nonneg_num, required = true },
+  { "duration", C.pos_num, required = true },
+}
+
+local SPIKE_SCHEMA = {
+  { "between", BETWEEN, required = true },
+  { "at", C.nonneg_num, required = true },
+  { "duration", C.pos_num, required = true },
+  { "extra", C.dist, required = true },
+}
+
+function API.partition(t)
+  local where = here()
+  if not is_plain_table(t) then
+    fail(where, "partition: expected a table, as in partition { between = { web, db }, at = 60, "
+      .. "duration = 30 }, got %s", describe(t))
+  end
+  local f = check_fields("partition", where, t, PARTITION_SCHEMA)
+  f.where, f.kind = where, "partition"
+  S.partitions = S.partitions or {}
+  S.partitions[#S.partitions + 1] = f
+end
+
+-- spike { between = { a, b }, at = t, duration = d, extra = dist }: every hop between the two
+-- sides takes a draw of extra more latency for the duration.
+function API.spike(t)
+  local where = here()
+  if not is_plain_table(t) then
+    fail(where, "spike: expected a table, as in spike { between = { web, db }, at = 60, "
+      .. "duration = 30, extra = ms(200) }, got %s", describe(t))
+  end
+  local f = check_fields("spike", where, t, SPIKE_SCHEMA)
+  f.where, f.kind = where, "spike"
+  S.partitions = S.partitions or {}
+  S.partitions[#S.partitions + 1] = f
 end
 
 return {

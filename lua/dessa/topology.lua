@@ -528,10 +528,12 @@ end
 local LINK_SCHEMA = {
   { "from", C.node },
   { "to", C.node },
-  { "latency", C.dist, required = true },
+  { "latency", C.dist },
+  { "loss", C.probability },
 }
 
--- link { latency = d } (the default for every hop) or link { from = a, to = b, latency = d }.
+-- link { latency = d } (the default for every hop) or link { from = a, to = b, latency = d,
+-- loss = p } (loss: the probability that a request or reply crossing is lost).
 function API.link(t)
   local where = here()
   if not is_plain_table(t) then
@@ -542,6 +544,12 @@ function API.link(t)
     fail(where, "link: from and to must be given together")
   end
   if f.from == nil then
+    if f.loss ~= nil then
+      fail(where, "link: loss is given for one pair, as in link { from = a, to = b, loss = 0.01 }")
+    end
+    if f.latency == nil then
+      fail(where, "link: missing field 'latency' (a distribution or a non-negative number)")
+    end
     if S.link then
       fail(where, "link: the default link is already set at %s (give from/to for one pair)",
         S.link.where)
@@ -549,7 +557,12 @@ function API.link(t)
     S.link = { latency = f.latency, where = where }
   else
     if f.from == f.to then fail(where, "link: from and to are the same ('%s')", f.from) end
-    S.links[#S.links + 1] = { from = f.from, to = f.to, latency = f.latency, where = where }
+    if f.latency == nil and f.loss == nil then
+      fail(where, "link: missing field 'latency' (a distribution or a non-negative number), "
+        .. "or 'loss'")
+    end
+    S.links[#S.links + 1] = { from = f.from, to = f.to, latency = f.latency, loss = f.loss,
+                              where = where }
   end
 end
 

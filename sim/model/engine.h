@@ -98,7 +98,10 @@ struct sim_engine {
     sim_node *nodes;
     uint32_t nnodes;
     void *pairs;                /* node.c: entity pairs -> link */
-    int has_latency;            /* some link has a latency (else every hop is immediate) */
+    int has_latency;            /* some link has a latency, a loss or a partition (else every
+                                 * hop is immediate) */
+    struct sim_partition *partitions;   /* node.c */
+    uint32_t npartitions;
 
     /* brokers (broker.c) */
     struct sim_broker *brokers;

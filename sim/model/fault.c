@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "model/broker.h"
 #include "model/engine.h"
+#include "model/node.h"
 
 static const char *const kind_names[] = { "outage", "crash", "slowdown" };
 
@@ -84,6 +85,14 @@ static int log_room(sim_engine *e)
         e->flog_cap = cap;
     }
     return 1;
+}
+
+void sim_fault_log_partition(sim_engine *e, uint32_t partition, int start)
+{
+    if (!log_room(e))
+        return;
+    e->flog[e->nflog++] = (sim_fault_event){ e->now, partition, 0, -1, SIM_FLOG_PARTITION,
+                                             (uint8_t)start };
 }
 
 static void log_event(sim_engine *e, uint32_t i, int start)
@@ -165,5 +174,5 @@ int sim_faults_start(sim_engine *e)
         if (t <= e->cfg.duration && !sim_engine_at(e, t, on_fault, f, 0))
             return e->err;
     }
-    return SIM_OK;
+    return sim_partitions_start(e);
 }

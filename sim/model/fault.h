@@ -25,6 +25,7 @@ typedef struct sim_fault {
 
 /* One line of faults.csv: a failure starts or ends, or a circuit breaker changes state. */
 #define SIM_FLOG_BREAKER 0xff   /* kind of a breaker's row */
+#define SIM_FLOG_PARTITION 0xfe /* kind of a partition's row (fault: its index) */
 typedef struct sim_fault_event {
     double time;
     uint32_t fault;         /* its index, in order of declaration; a breaker: its call's
@@ -41,6 +42,8 @@ void sim_faults_fini(struct sim_engine *e);
 const char *sim_fault_kind_name(sim_fault_kind k);
 /* Logs a state change of the breaker of policy `policy` (1-based) of endpoint ep of service
  * svc, now. */
+/* Logs the start (1) or end (0) of partition `partition`, now. */
+void sim_fault_log_partition(struct sim_engine *e, uint32_t partition, int start);
 void sim_fault_log_breaker(struct sim_engine *e, uint32_t svc, uint32_t ep, uint32_t policy,
                            int state);
 

@@ -62,7 +62,10 @@ static void visit(void *obj, void *ud)
         r->mark = r->ev != NULL || r->state == SIM_REQ_QUEUED || r->cpu_slot != 0 ||
                   sim_waitq_parked(&r->wait) ||
                   (r->state == SIM_REQ_ROOT_WAIT && r->timer != NULL) ||
-                  r->waits_msg;   /* a broker's acknowledgement is on its way or will be */
+                  r->waits_msg ||   /* a broker's acknowledgement is on its way or will be */
+                  /* it waits, with no timeout, for a request or reply lost on a link: in
+                   * flight for good, not stuck */
+                  (r->lost && r->lost == (0x80 | (r->gen & 0x7f)));
         break;
     case 1:   /* a movable request makes the parent waiting for it movable, up the chain */
         for (sim_req *c = r; c->mark && c->parent && !c->parent->mark &&

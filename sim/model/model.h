@@ -314,6 +314,18 @@ int sim_fault_add(sim_engine *e, const sim_fault_config *cfg);
  * (services or clients). NULL latency means zero. */
 int sim_link_default(sim_engine *e, sim_dist *latency);
 int sim_link_pair(sim_engine *e, const char *a, const char *b, sim_dist *latency);
+/* A pair link that may lose requests and replies: each crossing is lost with probability loss
+ * (in [0, 1]). latency NULL with inherit set: the default link's latency. */
+int sim_link_pair_lossy(sim_engine *e, const char *a, const char *b, sim_dist *latency,
+                        bool inherit, double loss);
+/* A partition cutting the npairs pairs of names (names[2k], names[2k+1]) for [at, at +
+ * duration); label names it in faults.csv. */
+int sim_partition_add(sim_engine *e, const char *label, const char *const *names,
+                      uint32_t npairs, double at, double duration);
+/* The same pairs get `extra` (owned by the engine from here on) more latency on every hop for
+ * [at, at + duration): a latency spike. */
+int sim_spike_add(sim_engine *e, const char *label, const char *const *names, uint32_t npairs,
+                  double at, double duration, sim_dist *extra);
 
 /* Where the time series goes (before the run). Without a sink the rows are kept in memory. */
 void sim_engine_set_series(sim_engine *e, sim_series_fn fn, void *ud);

@@ -1,6 +1,7 @@
 /* node: the node table, link resolution and hops; see node.h. */
 #include "model/node.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -8,6 +9,8 @@
 #include "core/error.h"
 #include "model/broker.h"
 #include "model/engine.h"
+#include "model/fault.h"
+#include "model/service.h"
 
 /* Pair links by entity pair: open addressing over 64-bit keys (lo << 32 | hi). */
 typedef struct pair_table {
@@ -125,6 +128,44 @@ static int pairs_build(sim_engine *e, uint8_t *has_pair)
     return rc;
 }
 
+static int link_append(sim_engine *e, const char *a, const char *b, sim_dist *latency,
+                       bool inherit, double loss);
+
+static int same_pair(const sim_link *l, const char *a, const char *b)
+{
+    return (!strcmp(l->a, a) && !strcmp(l->b, b)) || (!strcmp(l->a, b) && !strcmp(l->b, a));
+}
+
+/* Each pair a partition names gets its link (a new one, with the default latency, for a pair
+ * no link names); the links that can lose get their streams. */
+static int partitions_resolve(sim_engine *e)
+{
+    for (uint32_t i = 0; i < e->npartitions; i++) {
+        sim_partition *p = &e->partitions[i];
+        for (uint32_t k = 0; k < p->npairs; k++) {
+            const char *a = p->names[2 * k], *b = p->names[2 * k + 1];
+            uint32_t j = e->nlinks;
+            while (j > 0 && !same_pair(&e->links[j - 1], a, b))
+                j--;
+            if (j == 0) {
+                int rc = link_append(e, a, b, NULL, true, 0);
+                if (rc != SIM_OK)
+                    return rc;
+                j = e->nlinks;
+            }
+            p->links[k] = j - 1;
+            e->links[j - 1].lossy = 1;
+        }
+    }
+    for (uint32_t i = 0; i < e->nlinks; i++) {
+        sim_link *l = &e->links[i];
+        l->cut = l->spiked = 0;
+        if (l->lossy)
+            sim_engine_stream(e, &l->rng, "loss", l->a, l->b);
+    }
+    return SIM_OK;
+}
+
 int sim_nodes_build(sim_engine *e)
 {
     uint64_t n = (uint64_t)e->nclients + e->nbrokers;
@@ -142,7 +183,9 @@ int sim_nodes_build(sim_engine *e)
         sim_engine_fail(e, SIM_ENOMEM, "out of memory for the node table");
         return SIM_ENOMEM;
     }
-    int rc = e->nlinks ? pairs_build(e, has_pair) : SIM_OK;
+    int rc = partitions_resolve(e);
+    if (rc == SIM_OK && e->nlinks)
+        rc = pairs_build(e, has_pair);
     if (rc == SIM_ENOMEM)
         sim_engine_fail(e, rc, "out of memory for the link table");
     uint32_t k = 0;
@@ -198,6 +241,16 @@ void sim_nodes_fini(sim_engine *e)
     }
     sim_free(e->links);
     sim_dist_free(e->default_link.latency);
+    for (uint32_t i = 0; i < e->npartitions; i++) {
+        sim_partition *p = &e->partitions[i];
+        for (uint32_t k = 0; k < 2 * p->npairs; k++)
+            sim_free(p->names[k]);
+        sim_free(p->names);
+        sim_free(p->links);
+        sim_free(p->label);
+        sim_dist_free(p->extra);
+    }
+    sim_free(e->partitions);
     pair_table *p = e->pairs;
     if (p) {
         sim_free(p->keys);
@@ -207,31 +260,124 @@ void sim_nodes_fini(sim_engine *e)
     sim_free(e->nodes);
 }
 
-static const sim_dist *link_of(const sim_engine *e, const sim_node *a, const sim_node *b)
+static sim_link *link_of(const sim_engine *e, const sim_node *a, const sim_node *b)
 {
-    const sim_dist *d = e->default_link.latency;
     if (a->has_pair && b->has_pair) {
         const pair_table *p = e->pairs;
         uint64_t key = pair_key(a->entity, b->entity);
         for (size_t i = mix(key) & p->mask; p->keys[i]; i = (i + 1) & p->mask)
-            if (p->keys[i] == key) {
-                d = e->links[p->link[i]].latency;
-                break;
-            }
+            if (p->keys[i] == key)
+                return &e->links[p->link[i]];
     }
-    return d && d->kind == SIM_DIST_CONST && d->a == 0 ? NULL : d;
+    return NULL;
+}
+
+/* Whether this crossing of l is lost: always while a partition cuts it, else with its loss
+ * probability (a draw from its stream only when that is strictly between 0 and 1). */
+static int crossing_lost(sim_link *l)
+{
+    if (l->cut)
+        return 1;
+    if (!(l->loss > 0))
+        return 0;
+    return l->loss >= 1 || sim_rng_uniform(&l->rng) < l->loss;
+}
+
+/* The latency the spikes in force on l add to a hop: a draw of each one's `extra`, from the
+ * link's stream. */
+static sim_time spike_extra(sim_engine *e, sim_link *l)
+{
+    sim_time x = 0;
+    uint32_t li = (uint32_t)(l - e->links);
+    for (uint32_t i = 0; i < e->npartitions; i++) {
+        const sim_partition *p = &e->partitions[i];
+        if (!p->extra || !p->on)
+            continue;
+        for (uint32_t k = 0; k < p->npairs; k++)
+            if (p->links[k] == li)
+                x += sim_dist_sample(p->extra, &l->rng);
+    }
+    return x;
 }
 
 sim_event *sim_link_hop(sim_engine *e, uint32_t from, uint32_t to, sim_event_fn fn, void *obj,
                         uint32_t token)
 {
     sim_node *a = &e->nodes[from];
-    const sim_dist *d = link_of(e, a, &e->nodes[to]);
-    if (!d) {
+    const sim_dist *d = e->default_link.latency;
+    sim_link *l = link_of(e, a, &e->nodes[to]);
+    if (l) {
+        /* Only requests and replies can be lost; messages to and from brokers cross. */
+        if (SIM_UNLIKELY(l->lossy) &&
+            (fn == sim_service_arrive || fn == sim_interp_reply_arrived) && crossing_lost(l)) {
+            sim_engine_soon(e, sim_link_lost, obj, fn == sim_service_arrive);
+            return NULL;
+        }
+        if (!l->inherit)
+            d = l->latency;
+    }
+    if (SIM_UNLIKELY(l && l->spiked)) {
+        sim_time x = d ? sim_dist_sample(d, &a->rng) : 0;
+        return sim_engine_after(e, x + spike_extra(e, l), fn, obj, token);
+    }
+    if (!d || (d->kind == SIM_DIST_CONST && d->a == 0)) {
         sim_engine_soon(e, fn, obj, token);
         return NULL;
     }
     return sim_engine_after(e, sim_dist_sample(d, &a->rng), fn, obj, token);
+}
+
+void sim_link_lost(sim_engine *e, sim_event *ev)
+{
+    sim_req *r = ev->a;
+    sim_service *s = r->inst->svc;
+    r->ev = NULL;
+    if (ev->u32) {   /* a request that never arrives: its instance no longer expects it */
+        if (ALWAYS(r->inst->outstanding > 0))
+            r->inst->outstanding--;
+    }
+    r->state = SIM_REQ_REPLYING;
+    s->all.link_lost++;
+    if (e->now >= e->cfg.warmup && s->ep_stats)
+        s->ep_stats[r->ep - s->eps].win.link_lost++;
+    /* Its caller, if still waiting for it, waits for something that will never come: only a
+     * timeout ends that wait. The mark (with the wait's token) lets the ledger tell such a
+     * caller, in flight for good, from a stuck one. */
+    sim_req *p = r->parent;
+    if (p && r->pgen == p->gen)
+        p->lost = (uint8_t)(0x80 | (p->gen & 0x7f));
+    sim_req_release(e, r);
+}
+
+/* ---- partitions --------------------------------------------------------------------- */
+
+static void on_partition(sim_engine *e, sim_event *ev)
+{
+    sim_partition *p = ev->a;
+    p->on = !p->on;
+    for (uint32_t k = 0; k < p->npairs; k++) {
+        sim_link *l = &e->links[p->links[k]];
+        uint32_t *n = p->extra ? &l->spiked : &l->cut;
+        if (p->on)
+            (*n)++;
+        else if (ALWAYS(*n > 0))
+            (*n)--;
+    }
+    sim_fault_log_partition(e, (uint32_t)(p - e->partitions), p->on);
+    sim_time end = p->at + p->duration;
+    if (p->on && end <= e->cfg.duration)
+        sim_engine_rearm(e, ev, end);
+}
+
+int sim_partitions_start(sim_engine *e)
+{
+    for (uint32_t i = 0; i < e->npartitions; i++) {
+        sim_partition *p = &e->partitions[i];
+        p->on = 0;
+        if (p->at <= e->cfg.duration && !sim_engine_at(e, p->at, on_partition, p, 0))
+            return e->err;
+    }
+    return SIM_OK;
 }
 
 /* ---- builders (model.h) ------------------------------------------------------------- */
@@ -249,10 +395,22 @@ int sim_link_default(sim_engine *e, sim_dist *latency)
 
 int sim_link_pair(sim_engine *e, const char *a, const char *b, sim_dist *latency)
 {
-    if (e->ran || !a || !b) {
+    return sim_link_pair_lossy(e, a, b, latency, false, 0);
+}
+
+int sim_link_pair_lossy(sim_engine *e, const char *a, const char *b, sim_dist *latency,
+                        bool inherit, double loss)
+{
+    if (e->ran || !a || !b || !(loss >= 0 && loss <= 1)) {
         sim_dist_free(latency);
         return e->ran ? SIM_ESTATE : SIM_EINVAL;
     }
+    return link_append(e, a, b, latency, inherit, loss);
+}
+
+static int link_append(sim_engine *e, const char *a, const char *b, sim_dist *latency,
+                       bool inherit, double loss)
+{
     if (sim_grow((void **)&e->links, e->nlinks, sizeof *e->links) != 0) {
         sim_dist_free(latency);
         return SIM_ENOMEM;
@@ -261,6 +419,49 @@ int sim_link_pair(sim_engine *e, const char *a, const char *b, sim_dist *latency
     l->a = sim_strdup(a);
     l->b = sim_strdup(b);
     l->latency = latency;
+    l->loss = loss;
+    l->inherit = inherit && !latency;
+    l->lossy = loss > 0;
+    l->cut = 0;
     e->nlinks++;   /* counted even on ENOMEM so sim_engine_free releases the parts */
     return l->a && l->b ? SIM_OK : SIM_ENOMEM;
+}
+
+int sim_partition_add(sim_engine *e, const char *label, const char *const *names,
+                      uint32_t npairs, double at, double duration)
+{
+    return sim_spike_add(e, label, names, npairs, at, duration, NULL);
+}
+
+int sim_spike_add(sim_engine *e, const char *label, const char *const *names, uint32_t npairs,
+                  double at, double duration, sim_dist *extra)
+{
+    int bad = !label || !names || npairs == 0 || !(at >= 0) || !(duration > 0) ||
+              at == INFINITY || duration == INFINITY;
+    for (uint32_t k = 0; !bad && k < 2 * npairs; k++)
+        bad = !names[k];
+    int rc = e->ran ? SIM_ESTATE : bad ? SIM_EINVAL : SIM_OK;
+    if (rc == SIM_OK &&
+        sim_grow((void **)&e->partitions, e->npartitions, sizeof *e->partitions) != 0)
+        rc = SIM_ENOMEM;
+    if (rc != SIM_OK) {
+        sim_dist_free(extra);
+        return rc;
+    }
+    sim_partition *p = &e->partitions[e->npartitions];
+    memset(p, 0, sizeof *p);
+    p->extra = extra;
+    p->at = at;
+    p->duration = duration;
+    p->label = sim_strdup(label);
+    p->names = sim_calloc(2 * (size_t)npairs, sizeof *p->names);
+    p->links = sim_calloc(npairs, sizeof *p->links);
+    e->npartitions++;   /* counted even on ENOMEM so sim_engine_free releases the parts */
+    if (!p->label || !p->names || !p->links)
+        return SIM_ENOMEM;
+    p->npairs = npairs;
+    for (uint32_t k = 0; k < 2 * npairs; k++)
+        if (!(p->names[k] = sim_strdup(names[k])))
+            return SIM_ENOMEM;
+    return SIM_OK;
 }

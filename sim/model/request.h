@@ -60,6 +60,8 @@ struct sim_req {
     uint8_t retry;              /* a call: this attempt is a retry */
     uint8_t bulk;               /* a caller: its current attempt holds a permit of the call's
                                  * bulkhead (2: it waits in the bulkhead's queue) */
+    uint8_t lost;               /* 0x80 | (gen & 0x7f): its wait of token gen is for a request
+                                 * or reply lost on a link (see node.h) */
     uint16_t attempt;           /* the current call's (a root: its own) attempts so far - 1 */
     uint16_t nwork;             /* a call: its work steps running (its own and its fibers') */
     uint32_t pc;                /* next instruction */

@@ -34,7 +34,7 @@ enum { S_ARRIVALS, S_COMPLETED, S_FAILED, S_DROPPED, S_IN_FLIGHT, S_THROUGHPUT, 
 #define R SIM_METRIC_REAL
 /* Columns added after the causes (their places follow the causes', so earlier columns stay). */
 enum { FT_ATTEMPTS, FT_AVAILABILITY, FT_N };
-enum { ST_RETRIES, ST_ABANDONED, ST_UPTIME, ST_LATE, ST_N };
+enum { ST_RETRIES, ST_ABANDONED, ST_UPTIME, ST_LATE, ST_LINK_LOST, ST_N };
 enum { PT_RETRIES, PT_UPTIME, PT_LATE, PT_N };
 enum { ET_RETRIES, ET_ABANDONED, ET_BREAKER_OPENS, ET_LATE, ET_N };
 static const sim_metric_def flow_tail[FT_N] = { { "attempts", SIM_METRIC_COUNT },
@@ -42,7 +42,8 @@ static const sim_metric_def flow_tail[FT_N] = { { "attempts", SIM_METRIC_COUNT }
 static const sim_metric_def service_tail[ST_N] = { { "retries", SIM_METRIC_COUNT },
                                                    { "abandoned", SIM_METRIC_COUNT },
                                                    { "uptime", SIM_METRIC_REAL },
-                                                   { "late", SIM_METRIC_COUNT } };
+                                                   { "late", SIM_METRIC_COUNT },
+                                                   { "link_lost", SIM_METRIC_COUNT } };
 static const sim_metric_def replica_tail[PT_N] = { { "retries", SIM_METRIC_COUNT },
                                                    { "uptime", SIM_METRIC_REAL },
                                                    { "late", SIM_METRIC_COUNT } };
@@ -472,6 +473,7 @@ static int service_result(const sim_engine *e, uint32_t i, sim_entity_result *x)
     x->m[service_tail_at + ST_UPTIME].real =
         1 - sim_tw_mean(&v->tw_down, e->cfg.duration) / v->cfg.replicas;
     x->m[service_tail_at + ST_LATE].count = win.late;
+    x->m[service_tail_at + ST_LINK_LOST].count = win.link_lost;
     const double reals[] = {
         [S_THROUGHPUT] = s.throughput, [S_UTIL] = s.utilization,
         [S_QUEUE_MEAN] = s.queue_mean, [S_QUEUE_MAX] = s.queue_max,
@@ -729,6 +731,14 @@ int sim_engine_result(const sim_engine *e, sim_rep_result *out)
             o->replica = f->replica;
             o->kind = sim_fault_kind_name((sim_fault_kind)f->kind);
             o->start = f->start;
+            if (f->kind == SIM_FLOG_PARTITION) {
+                o->kind = e->partitions[f->fault].extra ? "spike" : "partition";
+                if (!(o->target = sim_strdup(e->partitions[f->fault].label)))
+                    rc = SIM_ENOMEM;
+                else
+                    out->nfaults++;
+                continue;
+            }
             if (f->kind == SIM_FLOG_BREAKER) {
                 if (!(o->target = breaker_name(e, f, o)))
                     rc = SIM_ENOMEM;

@@ -68,7 +68,7 @@ typedef struct sim_fault_row {
     double time;
     char *target;            /* the service */
     int64_t replica;         /* -1: every replica */
-    const char *kind;        /* "outage", "crash", "slowdown", "breaker" (static) */
+    const char *kind;        /* "outage", "crash", "slowdown", "partition", "breaker" (static) */
     int start;               /* 1: the failure starts, 0: it ends (recovery) */
     const char *event;       /* a breaker: its new state, "open", "half_open" or "closed"
                               * (static); NULL: "start" or "end" by `start` */

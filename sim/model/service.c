@@ -599,6 +599,7 @@ void sim_service_win(const sim_service *s, sim_svc_counts *w)
         w->retries += x->retries;
         w->abandoned += x->abandoned;
         w->late += x->late;
+        w->link_lost += x->link_lost;
         for (int c = 0; c < SIM_NCAUSES; c++)
             w->by[c] += x->by[c];
     }

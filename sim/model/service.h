@@ -52,6 +52,7 @@ typedef struct sim_svc_counts {
     uint64_t retries;           /* arrivals that were retries */
     uint64_t abandoned;         /* calls here whose caller stopped waiting (a call's timeout) */
     uint64_t late;              /* completed at or after their deadline: nobody waited */
+    uint64_t link_lost;         /* calls to it and their replies lost on a link (node.h) */
 } sim_svc_counts;
 
 /* A service's guards (guard.c): its rate limit's bucket and its load shedding. */
