@@ -408,30 +408,28 @@ local SPIKE_SCHEMA = {
   { "extra", C.dist, required = true },
 }
 
-function API.partition(t)
+-- A fault on the links between two sides (partition, spike), kept in S.partitions in order.
+local function link_fault(kind, example, schema, t)
   local where = here()
   if not is_plain_table(t) then
-    fail(where, "partition: expected a table, as in partition { between = { web, db }, at = 60, "
-      .. "duration = 30 }, got %s", describe(t))
+    fail(where, "%s: expected a table, as in %s, got %s", kind, example, describe(t))
   end
-  local f = check_fields("partition", where, t, PARTITION_SCHEMA)
-  f.where, f.kind = where, "partition"
+  local f = check_fields(kind, where, t, schema)
+  f.where, f.kind = where, kind
   S.partitions = S.partitions or {}
   S.partitions[#S.partitions + 1] = f
+end
+
+function API.partition(t)
+  link_fault("partition", "partition { between = { web, db }, at = 60, duration = 30 }",
+    PARTITION_SCHEMA, t)
 end
 
 -- spike { between = { a, b }, at = t, duration = d, extra = dist }: every hop between the two
 -- sides takes a draw of extra more latency for the duration.
 function API.spike(t)
-  local where = here()
-  if not is_plain_table(t) then
-    fail(where, "spike: expected a table, as in spike { between = { web, db }, at = 60, "
-      .. "duration = 30, extra = ms(200) }, got %s", describe(t))
-  end
-  local f = check_fields("spike", where, t, SPIKE_SCHEMA)
-  f.where, f.kind = where, "spike"
-  S.partitions = S.partitions or {}
-  S.partitions[#S.partitions + 1] = f
+  link_fault("spike", "spike { between = { web, db }, at = 60, duration = 30, extra = ms(200) }",
+    SPIKE_SCHEMA, t)
 end
 
 return {
