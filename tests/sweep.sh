@@ -342,7 +342,7 @@ if command -v script >/dev/null; then
     # On a pseudo-terminal the line replaces the lines per point: rewritten in place (CR ...
     # erase to the end of the line), with an ETA, and erased before the table. Two points at
     # once (one replication each, -j 2): the views of two point threads add up.
-    printf 'local r = param("r", 1)\nservice "s" { workers = 2, work = exp(1) }\nclient "c" { target = "s", arrivals = poisson(r) }\nrun { duration = 2e6, sample = 4e4 }\nsweep { r = { 1, 1.1, 1.2, 1.3 } }\n' > "$tmp/slow.lua"
+    printf 'local r = param("r", 1)\nservice "s" { workers = 2, work = exp(1) }\nclient "c" { target = "s", arrivals = poisson(r) }\nrun { duration = 2e7, sample = 4e5 }\nsweep { r = { 1, 1.1, 1.2, 1.3 } }\n' > "$tmp/slow.lua"
     script -qfec "'$dessa' sweep '$tmp/slow.lua' -o '$tmp/slow' -j 2" /dev/null > "$tmp/tty" 2>&1
     check "sweep on a terminal" $?
     tr '\r' '\n' < "$tmp/tty" | grep -Eq '^points [0-4]/4 \| reps [0-4]/4 \| [0-9.]+[kMG]? events/s \| ETA '
