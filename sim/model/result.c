@@ -3,7 +3,6 @@
  * The only file outside the engine's own modules that reads model/internal.h. */
 #include "model/result.h"
 
-#include <float.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -12,6 +11,7 @@
 
 #include "core/alloc.h"
 #include "core/check.h"
+#include "core/decimal.h"
 #include "core/error.h"
 #include "model/cause.h"
 #include "model/internal.h"
@@ -223,33 +223,18 @@ long sim_result_kind_metric(const sim_result_kind *k, const char *name)
  * strtod returns). 1 and the value in *out, or 0 when unsure (snprintf then decides). */
 static int quantile_fast(double q, double *out)
 {
-#if LDBL_MANT_DIG >= 64 && SIM_QUANTILE_DIGITS == 4
-    static const double p10[] = { 1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                  1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                  1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
+#if SIM_QUANTILE_DIGITS == 4
     double a = fabs(q);
-    if (!(a >= 1e-15 && a < 1e15))
-        return 0;
-    int e = (int)floor(ilogb(a) * 0.30102999566398120);   /* floor(log10(a)), or one less */
-    long double y = 0;
-    int k = 0;
-    for (int tries = 0; tries < 3; tries++) {
-        k = 3 - e;
-        y = k >= 0 ? (long double)a * p10[k] : (long double)a / p10[-k];
-        if (y < 1000.0L)
-            e--;
-        else if (y >= 10000.0L)
-            e++;
-        else
-            break;
-    }
-    if (!(y >= 1000.0L && y < 10000.0L) || k < -22 || k > 22)
+    long double y;
+    int k;
+    if (!(a >= 1e-15 && a < 1e15) || !sim_dec_scale(a, 4, &y, &k))
         return 0;
     long double r = floorl(y), f = y - r;
     if (fabsl(f - 0.5L) < 1e-6L)
         return 0;
-    double m = (double)(r + (f > 0.5L ? 1 : 0));   /* 1000 to 10000: exact */
-    double v = k >= 0 ? m / p10[k] : m * p10[-k];
+    double v;   /* m from 1000 to 10000: exact */
+    if (!sim_dec_exact((uint64_t)(r + (f > 0.5L ? 1 : 0)), -k, &v))
+        return 0;
     *out = q < 0 ? -v : v;
     return 1;
 #else

@@ -2,13 +2,13 @@
 #include "out/csv.h"
 
 #include <errno.h>
-#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "core/alloc.h"
+#include "core/decimal.h"
 #include "core/error.h"
 
 static void failed(sim_file *sf)
@@ -151,12 +151,10 @@ void sim_csv_str(sim_file *sf, const char *s)
  * otherwise by strtod on text, its spelling. */
 static double decimal_value(uint64_t m, int k, const char *text)
 {
-    static const double pow10[] = { 1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                     1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                     1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
-    if (m <= (UINT64_C(1) << 53) && k >= -22 && k <= 22)
-        return k >= 0 ? (double)m * pow10[k] : (double)m / pow10[-k];
-    double x = strtod(text, NULL);
+    double x;
+    if (sim_dec_exact(m, k, &x))
+        return x;
+    x = strtod(text, NULL);
     return x < 0 ? -x : x;
 }
 
@@ -213,31 +211,13 @@ static void put_g(char *buf, int neg, const char *d, int p, int x)
  * its rounding to an integer is the exact one unless its fraction is within 0.01 of a half. */
 static int digits17(double v, char *d, int *x, double *frac)
 {
-#if LDBL_MANT_DIG >= 64
-    static const long double pow10[] = {
-        1e0L,  1e1L,  1e2L,  1e3L,  1e4L,  1e5L,  1e6L,  1e7L,  1e8L,  1e9L,
-        1e10L, 1e11L, 1e12L, 1e13L, 1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L,
-        1e20L, 1e21L, 1e22L, 1e23L, 1e24L, 1e25L, 1e26L, 1e27L };
     if (!(v >= 1e-11 && v < 1e43))
         return 0;
-    /* floor(log10(v)) or one less, from the binary exponent (log10 costs as much as the rest of
-     * the number): the loop below moves e to the right decade either way. */
-    int e = (int)floor(ilogb(v) * 0.30102999566398120);
-    long double y = 0;
-    for (int tries = 0; tries < 3; tries++) {   /* e may be one off */
-        int k = 16 - e;
-        if (k < -27 || k > 27)
-            return 0;
-        y = k >= 0 ? (long double)v * pow10[k] : (long double)v / pow10[-k];
-        if (y < 1e16L)
-            e--;
-        else if (y >= 1e17L)
-            e++;
-        else
-            break;
-    }
-    if (!(y >= 1e16L && y < 1e17L))
+    long double y;
+    int k;
+    if (!sim_dec_scale(v, 17, &y, &k))
         return 0;
+    int e = 16 - k;
     long double r = floorl(y), f = y - r;
     if (fabsl(f - 0.5L) < 0.01L)
         return 0;
@@ -251,10 +231,6 @@ static int digits17(double v, char *d, int *x, double *frac)
         d[i] = (char)('0' + n % 10);
     *x = e;
     return 1;
-#else
-    (void)v, (void)d, (void)x, (void)frac;
-    return 0;
-#endif
 }
 
 /* The shortest of "%.15g", "%.16g" and "%.17g" that reads back as v, without snprintf for almost
