@@ -284,7 +284,7 @@ const uint32_t sim_nkinds = sizeof sim_kinds / sizeof sim_kinds[0];
 /* ---- the run ------------------------------------------------------------------------ */
 
 /* Past the guard: watches the next events to say what keeps firing, then fails the run. */
-static void stall_watch(sim_engine *e, const sim_event *ev);
+static void stall_watch(sim_engine *e, const sim_event *ev, uint64_t same);
 
 /* The loop's slow path, at event count n (check_at reached): stops on an error; every
  * SIM_PROGRESS_EVERY events raises the stall guard with the pending events and calls the
@@ -308,10 +308,10 @@ static int checkpoint(sim_engine *e, const sim_event *ev, uint64_t n)
             return 1;
         }
     }
-    e->same_instant = n - e->instant_start;
+    uint64_t same = n - e->instant_start;   /* events at this instant */
     uint64_t at = e->instant_start + e->stall_limit + 1;   /* the first count past the guard */
-    if (e->same_instant > e->stall_limit) {
-        stall_watch(e, ev);
+    if (same > e->stall_limit) {
+        stall_watch(e, ev, same);
         if (e->err)
             return 1;
         at = n + 1;   /* watched event by event */
@@ -396,16 +396,16 @@ void sim_interp_describe(const sim_engine *e, const sim_event *ev, char *buf, si
  * client that sends again at once, and the endpoint whose requests take no time). */
 #define STALL_WATCH 4096u
 
-static void stall_watch(sim_engine *e, const sim_event *ev)
+static void stall_watch(sim_engine *e, const sim_event *ev, uint64_t same)
 {
     static const size_t N = sizeof e->stall_what[0];
     for (int k = 0; k < 2; k++)
         if (!e->stall_what[k][0])
             (k ? sim_interp_describe : sim_client_describe)(e, ev, e->stall_what[k], N);
-    if (e->same_instant < e->stall_limit + STALL_WATCH)
+    if (same < e->stall_limit + STALL_WATCH)
         return;
     const char *a = e->stall_what[0], *b = e->stall_what[1];
     sim_engine_fail(e, SIM_ESTALL, "no simulated time passed in %llu events at t = %.17g: %s%s%s",
-                    (unsigned long long)e->same_instant, e->now, a, a[0] && b[0] ? "; " : "",
+                    (unsigned long long)same, e->now, a, a[0] && b[0] ? "; " : "",
                     a[0] || b[0] ? b : "events keep firing at the same instant");
 }

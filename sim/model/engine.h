@@ -71,7 +71,6 @@ struct sim_engine {
     sim_event *imm_retired;
     sim_event *running;         /* the event whose handler is running */
     uint64_t nevents;
-    uint64_t same_instant;      /* events since the clock last moved (at the last check) */
     uint64_t instant_start;     /* the event count when the clock last moved */
     uint64_t check_at;          /* the event count at which the loop next looks (0: failed) */
     uint64_t next_check;        /* the event count of the next progress call */
