@@ -184,16 +184,19 @@ if command -v script >/dev/null; then
     cat > "$tmp/slow.lua" <<'EOF'
 service "s" { workers = 2, work = exp(1) }
 client "c" { target = "s", arrivals = poisson(1.5) }
-run { duration = 2e7, sample = 2e5 }
+local d = param("d", 1e5)
+run { duration = d, sample = d / 100 }
 EOF
-    script -qfec "'$dessa' run '$tmp/slow.lua' -o '$tmp/slow' --reps 2 -j 2" /dev/null > "$tmp/tty" 2>&1
+    # (a few seconds a replication, whatever the build: the first line comes after half a second)
+    d=$(lasting "$tmp/slow.lua" 4)
+    script -qfec "'$dessa' run '$tmp/slow.lua' -o '$tmp/tty1' --reps 2 -j 2 --set d=$d" /dev/null > "$tmp/tty" 2>&1
     check "run on a terminal" $?
     head -c 300 "$tmp/tty" | grep -q "slow.lua: 2 replications, seed 1"; check "header printed first" $?
-    tr '\r' '\n' < "$tmp/tty" | grep -Eq '^reps [0-9]/2 \| t [0-9]+/20000000 s \| .* \| ETA '
+    tr '\r' '\n' < "$tmp/tty" | grep -Eq "^reps [0-9]/2 \| t [0-9]+/$d s \| .* \| ETA "
     st=$?; check "progress line rewritten on the terminal: $(tr '\r' '\n' < "$tmp/tty" | grep -a reps | head -2)" $st
     # (the table starts with its line of group headings, or with "flow" when it has none)
     grep -Eq $'\r\e\\[K( +[-/%a-z ]+\r?$|flow )' "$tmp/tty"; check "line erased before the table" $?
-    script -qfec "'$dessa' run '$tmp/slow.lua' -o '$tmp/slow' --reps 2 -j 2 -q" /dev/null > "$tmp/tty" 2>&1
+    script -qfec "'$dessa' run '$tmp/slow.lua' -o '$tmp/tty2' --reps 2 -j 2 -q --set d=$d" /dev/null > "$tmp/tty" 2>&1
     [ ! -s "$tmp/tty" ]; st=$?; check "-q: nothing on the terminal: $(head -c 100 "$tmp/tty" | cat -v)" $st
 else
     echo "SKIP progress on a terminal: no script(1)"

@@ -342,14 +342,16 @@ if command -v script >/dev/null; then
     # On a pseudo-terminal the line replaces the lines per point: rewritten in place (CR ...
     # erase to the end of the line), with an ETA, and erased before the table. Two points at
     # once (one replication each, -j 2): the views of two point threads add up.
-    printf 'local r = param("r", 1)\nservice "s" { workers = 2, work = exp(1) }\nclient "c" { target = "s", arrivals = poisson(r) }\nrun { duration = 2e7, sample = 4e5 }\nsweep { r = { 1, 1.1, 1.2, 1.3 } }\n' > "$tmp/slow.lua"
-    script -qfec "'$dessa' sweep '$tmp/slow.lua' -o '$tmp/slow' -j 2" /dev/null > "$tmp/tty" 2>&1
+    printf 'local r = param("r", 1)\nservice "s" { workers = 2, work = exp(1) }\nclient "c" { target = "s", arrivals = poisson(r) }\nlocal d = param("d", 1e5)\nrun { duration = d, sample = d / 50 }\nsweep { r = { 1, 1.1, 1.2, 1.3 } }\n' > "$tmp/slow.lua"
+    # (a few seconds a point, whatever the build: the first line comes after half a second)
+    d=$(lasting "$tmp/slow.lua" 3)
+    script -qfec "'$dessa' sweep '$tmp/slow.lua' -o '$tmp/slow' -j 2 --set d=$d" /dev/null > "$tmp/tty" 2>&1
     check "sweep on a terminal" $?
     tr '\r' '\n' < "$tmp/tty" | grep -Eq '^points [0-4]/4 \| reps [0-4]/4 \| [0-9.]+[kMG]? events/s \| ETA '
     st=$?; check "progress line rewritten on the terminal: $(tr '\r' '\n' < "$tmp/tty" | grep -a points | head -2)" $st
     grep -Eq $'\r\e\\[K[^\r]*slow.lua: 4 points' "$tmp/tty"; check "line erased before the table" $?
     ! grep -aq 'done, [0-9]/4' "$tmp/tty"; check "no lines per point on the terminal" $?
-    script -qfec "'$dessa' sweep '$tmp/slow.lua' -o '$tmp/slow2' -j 2 -q" /dev/null > "$tmp/tty" 2>&1
+    script -qfec "'$dessa' sweep '$tmp/slow.lua' -o '$tmp/slow2' -j 2 -q --set d=$d" /dev/null > "$tmp/tty" 2>&1
     [ ! -s "$tmp/tty" ]; st=$?; check "-q: nothing on the terminal: $(head -c 100 "$tmp/tty" | cat -v)" $st
 else
     echo "SKIP sweep progress on a terminal: no script(1)"

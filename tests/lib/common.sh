@@ -29,3 +29,30 @@ finish() {
     echo "$pass passed, $fail failed"
     [ "$fail" -eq 0 ] && [ "$pass" -ge "${1:-1}" ]
 }
+
+# lasting SCENARIO SECONDS: a value for the scenario's param("d") (its duration in simulated
+# seconds) that makes one replication last about SECONDS of wall time with this build on this
+# machine, as loaded as it is now. For the tests that need a run to last (a progress line on a
+# terminal) whatever the build: a sanitized build runs about twenty times slower than a Release
+# one. Measured by runs ten times longer each until one spends 0.3 s more than the start of the
+# program (a run of d = 1: loading, checking, writing; tenths of a second on a loaded machine).
+lasting() {
+    local file=$1 secs=$2 d=1 us base=0
+    while :; do
+        us=$(lasting_us "$file" $d) || return 1
+        [ "$d" -eq 1 ] && base=$us
+        [ $((us - base)) -ge 300000 ] || [ "$d" -ge 1000000000 ] && break
+        d=$((d * 10))
+    done
+    awk -v d="$d" -v us=$((us - base)) -v s="$secs" 'BEGIN { printf "%.0f\n", d * s * 1e6 / us }'
+}
+
+# lasting_us SCENARIO D: the microseconds of wall time a run of the scenario with d = D takes.
+lasting_us() {
+    local t0 t1
+    t0=${EPOCHREALTIME/[.,]/}
+    "$dessa" run "$1" -q -o "$tmp/lasting" --force --set d="$2" >/dev/null 2>&1 || return 1
+    t1=${EPOCHREALTIME/[.,]/}
+    rm -rf "$tmp/lasting"
+    echo $((t1 - t0))
+}
