@@ -310,6 +310,11 @@ static uint32_t walk_calls(ctx *x, const sim_endpoint *ep, uint32_t pc, double w
                 return SIM_PC_NONE;
             pc++;
             break;
+        case SIM_OP_REQUEST:
+            if (w > 0 && publish_load(x, op->target, w, 0) != SIM_OK)
+                return SIM_PC_NONE;
+            pc = after_call(ep, pc);
+            break;
         case SIM_OP_REPLY:
             pc++;
             break;
@@ -349,6 +354,43 @@ static void call_time(const ctx *x, uint32_t s, const sim_op *op, double *m, dou
     uint32_t to = x->c->first[op->target] + op->endpoint;
     *m = 2 * dmean(l) + (x->nominal ? x->r0[to] : x->rmean[to]);
     *v = 2 * dvar(l) + (x->nominal ? 0.0 : x->rvar[to]);
+}
+
+/* The same for a request to a queue, as far as the static model can see it: the links to the
+ * queue, to its first consumer and back (through the reply queue, if any), that consumer's
+ * response (its wait in the queue is not counted), at most the timeout. */
+static void request_time(const ctx *x, uint32_t s, const sim_op *op, double *m, double *v)
+{
+    const sim_engine *e = x->e;
+    const sim_broker *b = &e->brokers[op->target];
+    const char *me = e->svcs[s].name;
+    const sim_dist *to = link_between(x, me, b->name);
+    *m = dmean(to);
+    *v = dvar(to);
+    const char *back_from = me;
+    if (b->ngroups && b->groups[0].nmembers) {
+        const sim_member *mb = &b->groups[0].members[0];
+        const char *cn = e->svcs[mb->service].name;
+        uint32_t c = x->c->first[mb->service] + mb->endpoint;
+        const sim_dist *in = link_between(x, b->name, cn);
+        *m += dmean(in) + (x->nominal ? x->r0[c] : x->rmean[c]);
+        *v += dvar(in) + (x->nominal ? 0.0 : x->rvar[c]);
+        back_from = cn;
+    }
+    const sim_dist *back;
+    if (op->reply_to) {
+        const char *q = e->brokers[op->reply_to - 1].name;
+        const sim_dist *l = link_between(x, back_from, q);
+        *m += dmean(l);
+        *v += dvar(l);
+        back = link_between(x, q, me);
+    } else {
+        back = link_between(x, back_from, me);
+    }
+    *m += dmean(back);
+    *v += dvar(back);
+    if (op->timeout > 0 && *m > op->timeout)
+        *m = op->timeout;
 }
 
 /* The statistics of the sequence at pc of endpoint ep of service s. top: the request itself runs
@@ -409,6 +451,18 @@ static uint32_t walk_times(ctx *x, uint32_t s, const sim_endpoint *ep, uint32_t 
         case SIM_OP_REPLY:   /* the caller stops waiting; the thread goes on */
             pc++;
             break;
+        case SIM_OP_REQUEST: {
+            double m, v;
+            request_time(x, s, op, &m, &v);
+            st->t += m;
+            st->v += v;
+            if (op->blocking)
+                st->hold += m;
+            else
+                st->seg += top;
+            pc = after_call(ep, pc);
+            break;
+        }
         case SIM_OP_FORK: {
             double bm[FORK_EXACT_MAX], bv[FORK_EXACT_MAX], maxm = 0;
             for (uint32_t i = 0; i < op->n; i++) {
