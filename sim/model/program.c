@@ -256,6 +256,27 @@ uint64_t sim_key_draw(sim_key *k)
     return key_mix(i + 1);
 }
 
+void sim_key_shares(const sim_key *k, uint32_t P, double *share)
+{
+    if (!k) {   /* round robin */
+        for (uint32_t p = 0; p < P; p++)
+            share[p] += 1.0 / P;
+        return;
+    }
+    if (k->kind == SIM_KEY_CONST) {
+        share[key_mix(k->value) % P] += 1.0;
+        return;
+    }
+    for (uint32_t i = 0; i < k->n; i++) {
+        double w = k->kind == SIM_KEY_UNIFORM ? 1.0 / k->n
+                   : k->kind == SIM_KEY_HOT   ? (k->n == 1 ? 1.0
+                                                 : i == 0 ? k->s
+                                                          : (1 - k->s) / (k->n - 1))
+                                              : k->cum[i] - (i ? k->cum[i - 1] : 0.0);
+        share[key_mix((uint64_t)i + 1) % P] += w;
+    }
+}
+
 int sim_op_publish_keyed(sim_engine *e, uint32_t s, uint32_t ep, uint32_t broker, bool ack,
                          const sim_key_config *key)
 {

@@ -62,6 +62,9 @@ typedef struct sim_key {
 
 /* The key's hash for a publish: a constant's, or a fresh draw's. */
 uint64_t sim_key_draw(sim_key *k);
+/* Adds to share[0 .. P) the probability that a publish with key k (NULL: none, round robin)
+ * goes to each of P partitions: the same hash as sim_key_draw, over every key (O(n)). */
+void sim_key_shares(const sim_key *k, uint32_t P, double *share);
 
 /* Each endpoint draws its durations and branch choices from streams of its own, keyed
  * "service/<service>/<endpoint>/work" and ".../branch": changing one endpoint's steps leaves the
