@@ -420,6 +420,10 @@ static const fdesc R_KEY[] = {
     { "s", F_NUM, 0, 0, 1e3, 0, "a number between 0 and 1000" }
 };
 static const fdesc S_REPLY[] = { OP, WHERE };
+static const fdesc S_REQUEST[] = { OP, WHERE, { "broker", F_STR, 1, 0, 0, 0, NULL },
+                                   { "reply_to", F_STR, 0, 0, 0, 0, NULL }, BLOCKING,
+                                   { "timeout", F_NUM, 0, 0, 1e10, 1, "a positive number" },
+                                   { "fallback", F_TAB, 0, 0, 0, 0, NULL } };
 
 static void read_seq(reader *r, int t, spec_seq *seq, int depth);
 
@@ -479,7 +483,7 @@ static void read_retry(reader *r, int t, const char *where, const char *what, co
 static void read_step(reader *r, int t, spec_step *st, int depth)
 {
     static const char *const ops[] = { "work", "sleep", "call", "parallel", "branch", "io",
-                                       "publish", "reply", NULL };
+                                       "publish", "reply", "request", NULL };
     static const char *const joins[] = { "all", "any", "quorum", NULL };
     lua_State *L = r->L;
     t = lua_absindex(L, t);
@@ -580,6 +584,29 @@ static void read_step(reader *r, int t, spec_step *st, int depth)
         break;
     case SS_REPLY:
         read_record(r, t, opname, S_REPLY, NDESC(S_REPLY), v);
+        break;
+    case SS_REQUEST:
+        read_record(r, t, opname, S_REQUEST, NDESC(S_REQUEST), v);
+        for (int k = 2; k <= 3; k++) {   /* the queue, and the reply queue if any */
+            if (!v[k].set) {
+                st->endpoint = UINT32_MAX;
+                continue;
+            }
+            lua_getfield(L, r->bnames, v[k].str);
+            if (!lua_isinteger(L, -1))
+                fail(r, where, opname, "unknown broker '%s'", v[k].str);
+            *(k == 2 ? &st->service : &st->endpoint) = (uint32_t)lua_tointeger(L, -1);
+            lua_pop(L, 1);
+        }
+        st->blocking = v[4].set ? v[4].b : 1;
+        st->retry.timeout = v[5].set ? v[5].num : 0;
+        if (v[6].set) {   /* the fallback: one sub-sequence */
+            st->subs = arena_alloc(r, 1, sizeof *st->subs);
+            push_field(L, t, "fallback");
+            read_seq(r, -1, &st->subs[0], depth + 1);
+            lua_pop(L, 1);
+            st->n = 1;
+        }
         break;
     case SS_BRANCH: {
         read_record(r, t, opname, S_BRANCH, NDESC(S_BRANCH), v);
@@ -1432,6 +1459,22 @@ static int step_fail(builder *b, const spec_step *st, int rc, const char *what)
 
 static int compile_seq(builder *b, uint32_t s, uint32_t ep, const spec_seq *seq);
 
+/* After a call or a request just added: a jump over its fallback, then the fallback (its
+ * failure continuation). */
+static int fallback(builder *b, uint32_t s, uint32_t ep, const spec_step *st)
+{
+    sim_engine *e = b->e;
+    uint32_t at = sim_op_next_pc(e, s, ep) - 1, jump;
+    int rc = sim_op_jump(e, s, ep, &jump);
+    if (rc == SIM_OK)
+        rc = sim_op_set_target(e, s, ep, at, 0, sim_op_next_pc(e, s, ep));
+    if (rc == SIM_OK)
+        rc = compile_seq(b, s, ep, &st->subs[0]);
+    if (rc == SIM_OK)
+        rc = sim_op_set_target(e, s, ep, jump, 0, sim_op_next_pc(e, s, ep));
+    return rc;
+}
+
 static int compile_step(builder *b, uint32_t s, uint32_t ep, const spec_step *st)
 {
     sim_engine *e = b->e;
@@ -1457,17 +1500,8 @@ static int compile_step(builder *b, uint32_t s, uint32_t ep, const spec_step *st
             rc = sim_op_call_breaker(e, s, ep, &st->breaker);
         if (rc == SIM_OK && st->has_bulkhead)
             rc = sim_op_call_bulkhead(e, s, ep, &st->bulkhead);
-        if (rc == SIM_OK && st->n == 1) {
-            /* call; a jump over the fallback; the fallback (the call's failure continuation) */
-            uint32_t call = sim_op_next_pc(e, s, ep) - 1, jump;
-            rc = sim_op_jump(e, s, ep, &jump);
-            if (rc == SIM_OK)
-                rc = sim_op_set_target(e, s, ep, call, 0, sim_op_next_pc(e, s, ep));
-            if (rc == SIM_OK)
-                rc = compile_seq(b, s, ep, &st->subs[0]);
-            if (rc == SIM_OK)
-                rc = sim_op_set_target(e, s, ep, jump, 0, sim_op_next_pc(e, s, ep));
-        }
+        if (rc == SIM_OK && st->n == 1)
+            rc = fallback(b, s, ep, st);
         return rc == SIM_OK ? rc : step_fail(b, st, rc, "cannot add the call");
     case SS_PARALLEL:
         rc = sim_op_fork(e, s, ep, st->n, st->join, st->quorum, st->blocking, &pc);
@@ -1488,6 +1522,12 @@ static int compile_step(builder *b, uint32_t s, uint32_t ep, const spec_step *st
     case SS_REPLY:
         rc = sim_op_reply(e, s, ep);
         return rc == SIM_OK ? rc : step_fail(b, st, rc, "cannot add the reply");
+    case SS_REQUEST:
+        rc = sim_op_request(e, s, ep, st->service, st->endpoint, st->retry.timeout,
+                            st->blocking);
+        if (rc == SIM_OK && st->n == 1)
+            rc = fallback(b, s, ep, st);
+        return rc == SIM_OK ? rc : step_fail(b, st, rc, "cannot add the request");
     case SS_BRANCH: {
         uint32_t *jumps = sim_calloc(st->n ? st->n : 1, sizeof *jumps);
         if (!jumps)

@@ -40,7 +40,7 @@ typedef struct spec_dist {
 } spec_dist;
 
 typedef enum { SS_WORK, SS_SLEEP, SS_CALL, SS_PARALLEL, SS_BRANCH, SS_IO, SS_PUBLISH,
-               SS_REPLY } spec_step_op;
+               SS_REPLY, SS_REQUEST } spec_step_op;
 
 typedef struct spec_seq {
     size_t n;
@@ -50,7 +50,9 @@ typedef struct spec_seq {
 typedef struct spec_step {
     spec_step_op op;
     spec_dist *dist;               /* work, sleep, io */
-    uint32_t service, endpoint;    /* call: resolved indices; publish: service = broker */
+    uint32_t service, endpoint;    /* call: resolved indices; publish: service = broker;
+                                    * request: service = broker, endpoint = reply queue or
+                                    * UINT32_MAX; its timeout in retry.timeout (0: none) */
     int blocking;                  /* call, parallel; publish: ack */
     sim_join join;                 /* parallel */
     uint32_t quorum;

@@ -188,4 +188,31 @@ for t in 16 32 64; do
 done
 python3 -c 'import json,sys; sys.exit(0 if json.load(open(sys.argv[1]))["warnings"] == [] else 1)' "$tmp/fa/run.json"
 check "run.json: an empty warnings list for a stable run" $?
+# A hot key: a partitioned group's consumer that owns the hot key's partition saturates while
+# its service as a whole does not (8 consumers, 60 ms each, 40 messages/s: 30% busy). The check
+# weighs the partitions by the keys' shares through the engine's hash and names the consumer;
+# the simulation's hottest partition (brokers.csv) is the one that consumer owns (one partition
+# each: consumer k+1 owns partition k) and falls behind. A mild hot key is not flagged.
+cat >"$tmp/hot.lua" <<'LUA'
+local hot = param("hot", 0.5)
+local t = topic "events" { partitions = 8 }
+local proj = service "proj" { workers = 8, work = exp(ms(60)) }
+subscribe(t, proj, { consumers = 8 })
+local api = service "api" { workers = 16,
+  endpoint "w" { work(exp(ms(1))), publish(t, { key = keys(100, { hot = hot }) }) } }
+client "c" { target = api, arrivals = poisson(40) }
+run { duration = 300 }
+LUA
+"$dessa" check "$tmp/hot.lua" >"$tmp/hot.txt" 2>&1
+slot=$(sed -n "s/^warning: consumer \([0-9]*\) of 8 of group 'proj' of topic 'events' overloaded.*/\1/p" "$tmp/hot.txt")
+[ -n "$slot" ] && ! grep -q "service 'proj'" "$tmp/hot.txt"
+check "hot key: the consumer of the hot partition flagged, not its service" $?
+"$dessa" run "$tmp/hot.lua" -q -o "$tmp/hot-run" 2>/dev/null
+hotp=$(awk -F, 'NR==1{for(i=1;i<=NF;i++)h[$i]=i} NR>1 && $h["group"]=="proj"{print $h["hot_partition"], $h["depth_max"]}' "$tmp/hot-run/brokers.csv")
+[ "${hotp% *}" = "$((slot - 1))" ] && [ "${hotp#* }" -gt 1000 ]
+check "hot key: the flagged consumer's partition falls behind in the run ($hotp)" $?
+"$dessa" check "$tmp/hot.lua" --set hot=0.05 >"$tmp/hot2.txt" 2>&1
+! grep -q "of group 'proj'" "$tmp/hot2.txt"
+check "hot key: a mild one is not flagged" $?
+
 finish 60

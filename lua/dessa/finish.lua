@@ -95,6 +95,28 @@ local function put_retry(out, rec)
   return out
 end
 
+-- Request-reply: the queues that take replies (name -> where first named), and the brokers
+-- that steps send to (name -> where), checked against each other once all steps are read.
+local reply_queues, published = {}, {}
+
+-- The queue a request (or its reply_to) names: an error unless it is a queue.
+local function request_queue(name, where, prefix)
+  local b = S.broker_by_name and S.broker_by_name[name]
+  if not b then
+    local node = S.nodes[name]
+    if node then fail(where, "%s'%s' is a %s, not a queue", prefix, name, node.kind) end
+    local names = {}
+    for j, x in ipairs_(S.brokers or {}) do names[j] = x.name end
+    fail(where, "%sunknown queue '%s'%s", prefix, name, did_you_mean(name, names))
+  end
+  if b.kind ~= "queue" then
+    fail(where, '%s"%s" is a topic; %s', prefix, name, prefix:find("reply_to")
+      and "replies go to a queue (each reply to its one caller)"
+      or "a request goes to a queue (one consumer answers it)")
+  end
+  return b
+end
+
 -- SPEC steps for a list of step records; call edges are appended to edges.
 local function steps_spec(list, edges)
   local out = {}
@@ -131,9 +153,24 @@ local function steps_spec(list, edges)
         fail(s.where, 'publish: key: %s "%s" has no partitions (a key picks a partition of a '
           .. "topic with partitions = P)", b.kind, b.name)
       end
+      published[b.name] = published[b.name] or s.where
       out[i] = { op = "publish", broker = b.name, ack = s.ack, key = s.key, where = s.where }
     elseif op == "reply" then
       out[i] = { op = "reply", where = s.where }
+    elseif op == "request" then
+      local b = request_queue(s.broker, s.where, "request: ")
+      if #b.subs == 0 then
+        fail(s.where, 'request: queue "%s" has no subscribers: nobody would answer the request '
+          .. "(subscribe a service to it)", b.name)
+      end
+      if s.reply_to then
+        local q = request_queue(s.reply_to, s.where, "request: reply_to: ")
+        reply_queues[q.name] = reply_queues[q.name] or s.where
+      end
+      published[b.name] = published[b.name] or s.where
+      out[i] = { op = "request", broker = b.name, reply_to = s.reply_to, blocking = s.blocking,
+                 timeout = s.timeout, where = s.where,
+                 fallback = s.fallback and steps_spec(s.fallback, edges) }
     elseif op == "branch" then
       local arms = {}
       for j, a in ipairs_(s.arms) do arms[j] = steps_spec(a, edges) end
@@ -206,6 +243,7 @@ local function check_model_size()
 end
 
 local function finish()
+  reply_queues, published = {}, {}
   -- Constructors whose body never came: service "web" without { ... }.
   for _, tok in ipairs_(S.pending) do
     if not tok.done then
@@ -391,6 +429,18 @@ local function finish()
     }
   end
   check_cycles(order, edges)
+  -- A reply queue takes only replies and is read only by the callers.
+  for _, b in ipairs_(S.brokers or {}) do
+    local rq = reply_queues[b.name]
+    if rq and published[b.name] then
+      fail(published[b.name], 'queue "%s" is a reply queue (reply_to at %s): only replies go '
+        .. "there, not publishes or requests", b.name, rq)
+    end
+    if rq and #b.subs > 0 then
+      fail(b.subs[1].where, 'subscribe: queue "%s" is a reply queue (reply_to at %s): its '
+        .. "replies go to the waiting callers; nobody subscribes to it", b.name, rq)
+    end
+  end
 
   -- Brokers and their subscriptions (after the services, whose endpoints they name).
   if S.brokers and #S.brokers > 0 then
@@ -400,6 +450,10 @@ local function finish()
       for j, sub in ipairs_(b.subs) do
         local svc, ep = resolve_target(sub.target, sub.where, "subscribe: ")
         local dl = sub.dead_letter
+        if dl and reply_queues[dl] then
+          fail(sub.where, 'subscribe: dead_letter: queue "%s" is a reply queue (reply_to at %s): '
+            .. "only replies go there", dl, reply_queues[dl])
+        end
         if dl and not S.broker_by_name[dl] then
           local node = S.nodes[dl]
           if node then
@@ -419,7 +473,7 @@ local function finish()
                     start = sub.start, offset = sub.offset, leave_at = sub.leave_at,
                     leave_for = sub.leave_for, where = sub.where }
       end
-      if #subs == 0 then
+      if #subs == 0 and not reply_queues[b.name] then
         warn(b.where, '%s "%s" has no subscribers: %s', b.kind, b.name,
           b.kind == "queue" and "its messages stay buffered" or "its messages go nowhere")
       end

@@ -120,7 +120,7 @@ local function find_work(lists)
       if s.op == "work" or s.op == "io" then return s end
       local found = (s.op == "parallel" and find_work(s.branches))
         or (s.op == "branch" and find_work(s.arms))
-        or (s.op == "call" and s.fallback and find_work({ s.fallback }))
+        or ((s.op == "call" or s.op == "request") and s.fallback and find_work({ s.fallback }))
       if found then return found end
     end
   end
@@ -276,6 +276,50 @@ function API.reply(...)
   local where = here()
   if select_("#", ...) ~= 0 then fail(where, "reply: takes no arguments, as in reply()") end
   return step({ op = "reply", where = where, reply_at = where })
+end
+
+local REQUEST_SCHEMA = {
+  { "reply_to", C.broker },
+  { "timeout", C.timeout },
+  { "blocking", C.bool, default = true },
+  { "fallback", FALLBACK },
+}
+REQUEST_SCHEMA.hints = {
+  reply_queue = "did you mean reply_to?", reply = "did you mean reply_to?",
+  key = "a request goes to a queue (no partitions): it takes no key",
+  retries = "a request is sent once; a fallback handles its timeout",
+}
+
+-- request(queue, { reply_to = replies, timeout = t, blocking = true }): a request message to a
+-- queue; the caller waits (holding its thread, or not with blocking = false) for the reply of
+-- the consumer that processes it, at most timeout seconds.
+function API.request(broker, opts)
+  local where = here()
+  local name
+  if broker == nil then
+    fail(where, 'request: the queue is nil (for a queue defined further down, use its name: '
+      .. 'request("price_requests"))')
+  end
+  if KIND[broker] == "broker" then
+    name = DATA[broker].name
+  elseif type_(broker) == "string" and broker ~= "" then
+    name = broker
+  else
+    fail(where, 'request: expected a queue (or its name), as in request(pricing_requests, '
+      .. '{ timeout = 1 }), got %s', describe(broker))
+  end
+  if opts ~= nil and not is_plain_table(opts) then
+    fail(where, "request: options must be a table, as in request(q, { timeout = 1 }), got %s",
+      describe(opts))
+  end
+  local o = check_fields("request", where, opts or {}, REQUEST_SCHEMA)
+  if o.reply_to == name then
+    fail(where, 'request: reply_to is the request\'s own queue "%s"; replies need a queue of '
+      .. "their own (or leave reply_to out: the reply comes straight back)", name)
+  end
+  return step({ op = "request", broker = name, reply_to = o.reply_to, blocking = o.blocking,
+                timeout = o.timeout ~= "none" and o.timeout or nil, fallback = o.fallback,
+                where = where, size = o.fallback and 1 + list_size(o.fallback) or 1 })
 end
 
 local PARALLEL_SCHEMA = {

@@ -254,6 +254,23 @@ int cli_overload(const sim_engine *e, cli_warnings *out, FILE *f)
                  dur(per, per_s, sizeof per_s),
                  threads ? "held" : "of work", chain);
     }
+    for (size_t k = 0; k < c.nhot; k++) {   /* a partitioned group's busiest consumer */
+        const sim_cap_hot *h = &c.hot[k];
+        if (!(h->util >= 1))
+            continue;
+        const char *gname = h->group;
+        char entity[300], ep[512], per_s[64];
+        snprintf(entity, sizeof entity, "topic '%s', group '%s'", h->topic, gname);
+        sim_capacity_endpoint_name(&c, h->endpoint, ep, sizeof ep);
+        cli_warn(out, "hot_partition", entity, h->util,
+                 "consumer %u of %u of group '%s' of topic '%s' overloaded: %.0f%% busy; its "
+                 "partitions get %.4g messages/s, %.1f%% of the group's %.4g (an even share "
+                 "would be %.1f%%), x %s each (%s, its delivery and ack); the partitions it owns "
+                 "fall behind whatever the other consumers do",
+                 h->slot + 1, h->nslots, gname, h->topic, 100 * h->util, h->rate,
+                 100 * h->rate / h->total, h->total, 100.0 / h->nslots,
+                 dur(h->busy, per_s, sizeof per_s), ep);
+    }
     sim_capacity_fini(&c);
     return SIM_OK;
 }

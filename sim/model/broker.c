@@ -159,10 +159,15 @@ static sim_msg *gpop(sim_engine *e, sim_group *g, uint32_t p)
     return m;
 }
 
+/* Frees m, and its reference on the caller of a request-reply (last: that may free requests). */
 static void msg_free(sim_engine *e, sim_msg *m)
 {
+    sim_req *caller = m->caller;
     m->state = SIM_MSG_FREE;
+    m->caller = NULL;
     sim_pool_put(&e->msgs, m);
+    if (caller)
+        sim_req_release(e, caller);
 }
 
 static inline void msg_pin(sim_msg *m)
@@ -488,6 +493,18 @@ int sim_brokers_start(sim_engine *e)
         return SIM_OK;
     for (uint32_t i = 0; i < e->nbrokers; i++) {
         sim_broker *b = &e->brokers[i];
+        for (uint32_t k = 0; k < b->ngroups; k++)
+            for (uint32_t j = 0; j < b->groups[k].nmembers; j++) {
+                uint32_t d = b->groups[k].members[j].dead_letter;
+                const char *bad = b->replies ? b->name : d && e->brokers[d - 1].replies
+                                                             ? e->brokers[d - 1].name
+                                                             : NULL;
+                if (bad) {   /* only replies may enter a reply queue, and only callers read it */
+                    sim_engine_fail(e, SIM_EMODEL, "queue '%s' is a reply queue: it cannot be "
+                                    "subscribed to or take dead letters", bad);
+                    return SIM_EMODEL;
+                }
+            }
         for (uint32_t k = 0; k < b->ngroups; k++) {
             sim_group *g = &b->groups[k];
             g->b = b;
@@ -565,6 +582,10 @@ int sim_broker_publish(sim_engine *e, sim_req *r, uint32_t broker, int ack, sim_
     m->ghost = m->released = m->suppressed = 0;
     m->deliveries = 0;
     m->vt = NULL;
+    m->caller = NULL;
+    m->reply_to = 0;
+    m->replied = m->reply = 0;
+    m->ob = NULL;
     m->counted = e->now >= e->cfg.warmup;
     msg_pin(m);
     COUNT(&b->st, m, sent);
@@ -592,6 +613,8 @@ static sim_msg *msg_copy(sim_engine *e, const sim_msg *m)
     c->next = NULL;
     c->pinned = 0;
     msg_pin(c);
+    if (c->caller)   /* a request's copy may answer too: it holds the caller as well */
+        c->caller->refs++;
     return c;
 }
 
@@ -616,6 +639,8 @@ static void drop(sim_engine *e, sim_broker *b, sim_group *g, sim_msg *m)
 {
     COUNT(&g->st, m, dropped);
     COUNT(&b->st, m, dropped);
+    if (SIM_UNLIKELY(m->reply))   /* a full reply queue: its request's caller will time out */
+        COUNT2(m->ob, &m->ob->groups[m->og], m, reply_dropped);
     msg_unpin(e, m);
     msg_free(e, m);
 }
@@ -841,11 +866,18 @@ static void hand(sim_engine *e, sim_broker *b, sim_group *g, uint32_t j, sim_msg
 
 /* Hands buffered messages to members with room, round robin over the members. A partitioned
  * group delivers slot by slot instead (slot_run). */
+static void reply_hand(sim_engine *e, sim_broker *b, sim_group *g, sim_msg *m);
+
 static void deliver(sim_engine *e, sim_broker *b, sim_group *g)
 {
     uint32_t n = g->nmembers;
     if (g->nparts || !g->started)
         return;
+    if (SIM_UNLIKELY(b->replies)) {   /* a reply queue: each reply goes to its caller */
+        while (g->buf.n > 0 && !e->err)
+            reply_hand(e, b, g, gpop(e, g, 0));
+        return;
+    }
     while (g->buf.n > 0 && n > 0) {
         uint32_t j = g->rr, k = 0;
         /* a member whose service is down (every replica) gets nothing: the queue keeps its
@@ -1079,6 +1111,12 @@ static void redeliver(sim_engine *e, sim_broker *b, sim_group *g, const sim_memb
             return;
         }
         COUNT2(b, g, m, dead_lettered);
+        if (m->caller) {   /* a dead-lettered request is answered by nobody */
+            sim_req *caller = m->caller;
+            m->caller = NULL;
+            m->reply_to = 0;
+            sim_req_release(e, caller);
+        }
         sim_broker *d = &e->brokers[mb->dead_letter - 1];
         m->state = SIM_MSG_TO_BROKER;
         m->b = d;
@@ -1233,6 +1271,8 @@ static void on_at_consumer(sim_engine *e, sim_event *ev)
     consume(e, b, g, mb);
 }
 
+static void answer(sim_engine *e, sim_msg *m, uint32_t node);
+
 void sim_broker_request_end(sim_engine *e, sim_req *r)
 {
     sim_msg *m = r->msg;
@@ -1249,6 +1289,8 @@ void sim_broker_request_end(sim_engine *e, sim_req *r)
             sim_hist_add(&g->st.sojourn, e->now - m->t_acc);
             sim_hist_add(&b->st.sojourn, e->now - m->t_acc);
         }
+        if (SIM_UNLIKELY(m->caller != NULL) && r->outcome == SIM_CAUSE_OK)
+            answer(e, m, r->inst->node);   /* a request without a reply() step */
         consumer_done(e, b, g, mb, m, r->inst->node);
         if (!e->err)
             consume(e, b, g, mb);
@@ -1288,6 +1330,149 @@ static void on_ack(sim_engine *e, sim_event *ev)
     if (!e->err)
         settle(e, b, g, p, si);
     pump(e, b);
+}
+
+/* ---- request-reply ---------------------------------------------------------------------- */
+
+/* The correlation id of a request is its caller and the caller's wait token (cgen): every
+ * record of the request (its copies after a visibility timeout, its redeliveries) and its
+ * reply hold a reference on the caller, so a reply always finds the caller's memory and tells
+ * by the token whether the caller still waits for it. */
+
+static void on_reply(sim_engine *e, sim_event *ev);
+
+void sim_broker_request(sim_engine *e, sim_req *r, uint32_t broker, uint32_t reply_to,
+                        uint32_t token)
+{
+    sim_broker *b = &e->brokers[broker];
+    sim_msg *m = sim_pool_get(&e->msgs);
+    if (!m) {
+        sim_engine_fail(e, SIM_ENOMEM, "out of memory for messages");
+        return;
+    }
+    memset(m, 0, sizeof *m);
+    m->state = SIM_MSG_TO_BROKER;
+    m->outcome = SIM_CAUSE_OK;
+    m->slot = SIM_NONE;
+    m->b = b;
+    m->root = r->root;
+    m->counted = e->now >= e->cfg.warmup;
+    msg_pin(m);
+    m->caller = r;
+    r->refs++;
+    m->cgen = token;
+    m->reply_to = reply_to;
+    r->waits_msg = 2;   /* for the ledger: its reply is on its way, or its timeout will fire */
+    COUNT(&b->st, m, sent);
+    sim_engine_hop(e, r->inst->node, b->node, on_arrive, m, 0);
+}
+
+/* A new reply record for request m, pinning its client request and holding its caller. */
+static sim_msg *reply_new(sim_engine *e, const sim_msg *m)
+{
+    sim_msg *rp = sim_pool_get(&e->msgs);
+    if (!rp) {
+        sim_engine_fail(e, SIM_ENOMEM, "out of memory for messages");
+        return NULL;
+    }
+    memset(rp, 0, sizeof *rp);
+    rp->outcome = SIM_CAUSE_OK;
+    rp->slot = SIM_NONE;
+    rp->reply = 1;
+    rp->caller = m->caller;
+    rp->caller->refs++;
+    rp->cgen = m->cgen;
+    rp->root = m->root;
+    rp->ob = m->b;
+    rp->og = m->group;
+    rp->counted = m->counted;
+    msg_pin(rp);
+    return rp;
+}
+
+/* Request m is answered by its consumer at node: the reply goes to its reply queue, or straight
+ * back over the link to the caller. Once per record (reply() then the end answer once). */
+static void answer(sim_engine *e, sim_msg *m, uint32_t node)
+{
+    if (!m->caller || m->replied)
+        return;
+    m->replied = 1;
+    sim_msg *rp = reply_new(e, m);
+    if (!rp)
+        return;
+    COUNT2(m->b, &m->b->groups[m->group], rp, replies);
+    if (m->reply_to) {
+        sim_broker *q = &e->brokers[m->reply_to - 1];
+        rp->b = q;
+        rp->state = SIM_MSG_TO_BROKER;
+        COUNT(&q->st, rp, sent);
+        sim_engine_hop(e, node, q->node, on_arrive, rp, 0);
+        return;
+    }
+    rp->b = m->b;
+    rp->state = SIM_MSG_REPLYING;
+    sim_engine_hop(e, node, rp->caller->inst->node, on_reply, rp, 0);
+}
+
+void sim_broker_answer(sim_engine *e, sim_req *r)
+{
+    answer(e, r->msg, r->inst->node);
+}
+
+/* A reply queue hands m, just taken from its buffer, to its caller over the link. */
+static void reply_hand(sim_engine *e, sim_broker *b, sim_group *g, sim_msg *m)
+{
+    set_depth(e, b, g, -1);
+    COUNT2(b, g, m, delivered);
+    if (NEVER(!m->reply)) {   /* the verifier lets no other message into a reply queue */
+        set_lag(e, b, g, 0, -1);
+        COUNT2(b, g, m, lost);
+        msg_unpin(e, m);
+        msg_free(e, m);
+        return;
+    }
+    m->state = SIM_MSG_TO_CONSUMER;
+    sim_engine_hop(e, b->node, m->caller->inst->node, on_reply, m, 0);
+}
+
+/* A reply reached its caller: the caller goes on if it still waits for it (same token), else
+ * the reply is late (a timeout, a crash, or a second reply) and is discarded, counted. */
+static void on_reply(sim_engine *e, sim_event *ev)
+{
+    sim_msg *m = ev->a;
+    if (m->state == SIM_MSG_TO_CONSUMER) {   /* through a reply queue: taken from it */
+        sim_broker *q = m->b;
+        set_lag(e, q, &q->groups[0], 0, -1);
+        COUNT2(q, &q->groups[0], m, acked);
+    }
+    sim_broker *ob = m->ob;
+    sim_group *og = &ob->groups[m->og];
+    sim_req *c = m->caller;
+    int waiting = c->state == SIM_REQ_RUNNING && c->waits_msg == 2 && m->cgen == c->gen;
+    if (waiting)
+        COUNT2(ob, og, m, answered);
+    else
+        COUNT2(ob, og, m, late_replies);
+    m->caller = NULL;   /* its reference passes to this handler */
+    msg_unpin(e, m);
+    msg_free(e, m);
+    if (waiting) {
+        c->waits_msg = 0;
+        if (c->ev) {   /* the request's timeout */
+            sim_engine_cancel(e, c->ev);
+            c->ev = NULL;
+        }
+        sim_interp_resume(e, c);
+    }
+    sim_req_release(e, c);
+}
+
+void sim_broker_request_timeout(sim_engine *e, uint32_t broker, int counted)
+{
+    sim_broker *b = &e->brokers[broker];
+    sim_group *g = &b->groups[0];
+    g->st.all.timeouts++, g->st.tick.timeouts++, g->st.win.timeouts += counted != 0;
+    b->st.all.timeouts++, b->st.tick.timeouts++, b->st.win.timeouts += counted != 0;
 }
 
 /* ---- the broker kind ------------------------------------------------------------------- */
@@ -1371,13 +1556,20 @@ typedef struct msg_scan {
     uint32_t group;
     uint64_t broker[SIM_MSG_ACKING + 1], in_group[SIM_MSG_ACKING + 1];
     uint64_t ghosts, released;   /* of the group: late deliveries; at_most_once receipts */
+    uint64_t replies, group_replies;   /* replies to its requests (its group's), travelling */
 } msg_scan;
 
 static void scan_msg(void *obj, void *ud)
 {
     const sim_msg *m = obj;
     msg_scan *sc = ud;
-    if (m->state == SIM_MSG_FREE || m->b != sc->b || m->state > SIM_MSG_ACKING)
+    if (m->state == SIM_MSG_FREE)
+        return;
+    if (m->reply && m->ob == sc->b) {
+        sc->replies++;
+        sc->group_replies += m->og == sc->group;
+    }
+    if (m->b != sc->b || m->state > SIM_MSG_ACKING)
         return;
     sc->broker[m->state]++;
     if (m->state < SIM_MSG_BUFFERED || m->group != sc->group)
@@ -1408,6 +1600,17 @@ static int broker_ledger(sim_engine *e, uint32_t i, uint64_t unused)
     sc.group = g ? (uint32_t)(g - b->groups) : UINT32_MAX;
     sim_pool_each(&e->msgs, scan_msg, &sc);
     const sim_bcounts *a = &st->all;
+    uint64_t travelling = g ? sc.group_replies : sc.replies;
+    if (a->replies != a->answered + a->late_replies + a->reply_dropped + travelling) {
+        sim_engine_fail(e, SIM_ELEDGER,
+                        "broker '%s'%s%s: replies %llu != answered %llu + late %llu + dropped by "
+                        "the reply queue %llu + travelling %llu",
+                        b->name, g ? ", group " : "", g ? g->name : "",
+                        (unsigned long long)a->replies, (unsigned long long)a->answered,
+                        (unsigned long long)a->late_replies,
+                        (unsigned long long)a->reply_dropped, (unsigned long long)travelling);
+        return SIM_ELEDGER;
+    }
     if (!g) {
         uint64_t to = sc.broker[SIM_MSG_TO_BROKER], held = sc.broker[SIM_MSG_WAITING] +
                                                           sc.broker[SIM_MSG_PUBLISHING] +

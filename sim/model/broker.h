@@ -72,6 +72,7 @@ typedef enum {
     SIM_MSG_PREFETCHED,    /* at the consumer, waiting for one of its consumers */
     SIM_MSG_PROCESSING,    /* its consumer's request runs */
     SIM_MSG_ACKING,        /* processed; the acknowledgement travels back */
+    SIM_MSG_REPLYING,      /* a reply travelling straight back to its caller (no reply queue) */
 } sim_msg_state;
 
 typedef struct sim_msg sim_msg;
@@ -93,6 +94,15 @@ struct sim_msg {
     sim_event *vt;              /* its visibility timeout, or NULL */
     uint32_t group, member;     /* its copy's group, and the member it was delivered to */
     uint32_t pgen;              /* the producer's wait token */
+    /* Request-reply: a request (request step) and its reply both carry the caller waiting for
+     * the reply (one reference on it per record) and its wait token: the correlation id. */
+    sim_req *caller;            /* or NULL: a plain message */
+    uint32_t cgen;
+    uint32_t reply_to;          /* a request: its reply queue's index + 1; 0: straight back */
+    uint8_t replied;            /* a request: its reply has been sent */
+    uint8_t reply;              /* a reply: delivered to its caller, not to a subscription */
+    struct sim_broker *ob;      /* a reply: the broker of its request (counts its fate) */
+    uint32_t og;                /* a reply: its request's group there */
     struct sim_broker *b;
     sim_req *root;              /* the client request it belongs to */
     sim_req *producer;          /* waits for the broker's acknowledgement, or NULL */
@@ -122,6 +132,12 @@ typedef struct sim_bcounts {
     uint64_t late;          /* ghost deliveries whose acknowledgement came back */
     uint64_t aged;          /* removed by retention before the group read them */
     uint64_t rebalances;    /* a group's pauses to reassign its partitions */
+    /* request-reply, on the rows of the request's queue */
+    uint64_t replies;       /* replies its consumers sent */
+    uint64_t answered;      /* replies that reached their caller still waiting */
+    uint64_t late_replies;  /* replies that reached a caller no longer waiting: discarded */
+    uint64_t reply_dropped; /* replies a full reply queue dropped (its row: dropped) */
+    uint64_t timeouts;      /* callers that stopped waiting for a reply */
 } sim_bcounts;
 
 /* An idempotent group's memory of the messages it has processed: a hash set of sequence
@@ -231,6 +247,7 @@ typedef struct sim_broker {
     uint64_t seq;
     int pumping;
     uint64_t rr;            /* partitioned: the round robin of unkeyed publishes */
+    uint8_t replies;        /* a reply queue: hands each reply to its caller */
     struct sim_ret {        /* partitioned with a time retention: acceptances, oldest first */
         sim_time t;
         uint32_t part;
@@ -253,6 +270,15 @@ void sim_brokers_fini(struct sim_engine *e);
 /* A publish by r (interp.c): 1 when r now waits for the broker's acknowledgement. */
 int sim_broker_publish(struct sim_engine *e, sim_req *r, uint32_t broker, int ack,
                        struct sim_key *key);
+/* A request by r (interp.c) to queue `broker` for the wait of token `token`; its reply goes
+ * to broker reply_to - 1 (0: straight back). */
+void sim_broker_request(struct sim_engine *e, sim_req *r, uint32_t broker, uint32_t reply_to,
+                        uint32_t token);
+/* The consumer r of a request message answers it now (its reply() step). */
+void sim_broker_answer(struct sim_engine *e, sim_req *r);
+/* A caller stopped waiting for the reply to its request to `broker` (counted there, in the
+ * statistics window when `counted`: the request was sent in it). */
+void sim_broker_request_timeout(struct sim_engine *e, uint32_t broker, int counted);
 /* A failure of a service started or ended (fault.c): the groups it consumes for rebalance when
  * it left (every replica down) or came back. */
 void sim_brokers_service_changed(struct sim_engine *e, uint32_t service);

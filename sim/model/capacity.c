@@ -51,6 +51,13 @@ typedef struct ctx {
     double work;             /* elementary steps done so far (against WORK_BUDGET) */
     /* links sorted by their pair of names */
     struct link_key *links;
+    uint32_t cur;            /* graph_build: the endpoint being walked */
+    struct pub_site {        /* publishes to partitioned topics: per visit of endpoint from */
+        uint32_t from, broker;
+        double w;
+        const sim_key *key;
+    } *pubs;
+    size_t npubs;
 } ctx;
 
 typedef struct seq_stat {
@@ -308,7 +315,17 @@ static uint32_t walk_calls(ctx *x, const sim_endpoint *ep, uint32_t pc, double w
         case SIM_OP_PUBLISH:
             if (w > 0 && publish_load(x, op->target, w, 0) != SIM_OK)
                 return SIM_PC_NONE;
+            if (w > 0 && x->e->brokers[op->target].cfg.partitions) {
+                if (sim_grow((void **)&x->pubs, x->npubs, sizeof *x->pubs) != 0)
+                    return SIM_PC_NONE;
+                x->pubs[x->npubs++] = (struct pub_site){ x->cur, op->target, w, op->key };
+            }
             pc++;
+            break;
+        case SIM_OP_REQUEST:
+            if (w > 0 && publish_load(x, op->target, w, 0) != SIM_OK)
+                return SIM_PC_NONE;
+            pc = after_call(ep, pc);
             break;
         case SIM_OP_REPLY:
             pc++;
@@ -349,6 +366,43 @@ static void call_time(const ctx *x, uint32_t s, const sim_op *op, double *m, dou
     uint32_t to = x->c->first[op->target] + op->endpoint;
     *m = 2 * dmean(l) + (x->nominal ? x->r0[to] : x->rmean[to]);
     *v = 2 * dvar(l) + (x->nominal ? 0.0 : x->rvar[to]);
+}
+
+/* The same for a request to a queue, as far as the static model can see it: the links to the
+ * queue, to its first consumer and back (through the reply queue, if any), that consumer's
+ * response (its wait in the queue is not counted), at most the timeout. */
+static void request_time(const ctx *x, uint32_t s, const sim_op *op, double *m, double *v)
+{
+    const sim_engine *e = x->e;
+    const sim_broker *b = &e->brokers[op->target];
+    const char *me = e->svcs[s].name;
+    const sim_dist *to = link_between(x, me, b->name);
+    *m = dmean(to);
+    *v = dvar(to);
+    const char *back_from = me;
+    if (b->ngroups && b->groups[0].nmembers) {
+        const sim_member *mb = &b->groups[0].members[0];
+        const char *cn = e->svcs[mb->service].name;
+        uint32_t c = x->c->first[mb->service] + mb->endpoint;
+        const sim_dist *in = link_between(x, b->name, cn);
+        *m += dmean(in) + (x->nominal ? x->r0[c] : x->rmean[c]);
+        *v += dvar(in) + (x->nominal ? 0.0 : x->rvar[c]);
+        back_from = cn;
+    }
+    const sim_dist *back;
+    if (op->reply_to) {
+        const char *q = e->brokers[op->reply_to - 1].name;
+        const sim_dist *l = link_between(x, back_from, q);
+        *m += dmean(l);
+        *v += dvar(l);
+        back = link_between(x, q, me);
+    } else {
+        back = link_between(x, back_from, me);
+    }
+    *m += dmean(back);
+    *v += dvar(back);
+    if (op->timeout > 0 && *m > op->timeout)
+        *m = op->timeout;
 }
 
 /* The statistics of the sequence at pc of endpoint ep of service s. top: the request itself runs
@@ -409,6 +463,18 @@ static uint32_t walk_times(ctx *x, uint32_t s, const sim_endpoint *ep, uint32_t 
         case SIM_OP_REPLY:   /* the caller stops waiting; the thread goes on */
             pc++;
             break;
+        case SIM_OP_REQUEST: {
+            double m, v;
+            request_time(x, s, op, &m, &v);
+            st->t += m;
+            st->v += v;
+            if (op->blocking)
+                st->hold += m;
+            else
+                st->seg += top;
+            pc = after_call(ep, pc);
+            break;
+        }
         case SIM_OP_FORK: {
             double bm[FORK_EXACT_MAX], bv[FORK_EXACT_MAX], maxm = 0;
             for (uint32_t i = 0; i < op->n; i++) {
@@ -542,6 +608,7 @@ static int graph_build(ctx *x)
             uint32_t i = x->c->first[s] + k;
             x->estart[i] = x->nedges;
             const sim_endpoint *ep = &e->svcs[s].eps[k];
+            x->cur = i;
             if (ep->nops && walk_calls(x, ep, 0, 1.0) == SIM_PC_NONE)
                 return SIM_ENOMEM;
             edges_merge(x, x->estart[i]);
@@ -999,6 +1066,7 @@ static int resources_list(ctx *x)
 
 static void ctx_free(ctx *x)
 {
+    sim_free(x->pubs);
     sim_free(x->ep_service);
     sim_free(x->edges);
     sim_free(x->estart);
@@ -1024,6 +1092,86 @@ static void ctx_free(ctx *x)
     sim_free(x->rl);
     sim_free(x->rtop);
     sim_free(x->links);
+}
+
+/* ---- partitioned groups: the busiest consumer ----------------------------------------- */
+
+/* The partitions of each partitioned topic get their publishers' rates split by the key's
+ * shares; each group's consumers own partitions as `assign` (broker.c) gives them out when
+ * every consumer is up (contiguous ranges, the first P mod C one more, or in turn); the consumer
+ * whose partitions get the most is the hot one. */
+static int hot_consumers(ctx *x)
+{
+    const sim_engine *e = x->e;
+    sim_capacity *c = x->c;
+    for (uint32_t bi = 0; bi < e->nbrokers; bi++) {
+        const sim_broker *b = &e->brokers[bi];
+        uint32_t P = b->cfg.partitions;
+        if (!P || !b->ngroups)
+            continue;
+        double *rate = sim_calloc(P, sizeof *rate), *share = sim_calloc(P, sizeof *share);
+        if (!rate || !share) {
+            sim_free(rate);
+            sim_free(share);
+            return SIM_ENOMEM;
+        }
+        double total = 0;
+        for (size_t k = 0; k < x->npubs; k++) {
+            const struct pub_site *ps = &x->pubs[k];
+            if (ps->broker != bi)
+                continue;
+            double r = c->eps[ps->from].arrivals * ps->w;
+            memset(share, 0, P * sizeof *share);
+            sim_key_shares(ps->key, P, share);
+            for (uint32_t p = 0; p < P; p++)
+                rate[p] += r * share[p];
+            total += r;
+        }
+        for (uint32_t gi = 0; gi < b->ngroups && total > 0; gi++) {
+            const sim_group *g = &b->groups[gi];
+            uint32_t C = 0;
+            for (uint32_t j = 0; j < g->nmembers; j++)
+                C += g->members[j].consumers;
+            if (C == 0)
+                continue;
+            /* slot k's rate, its member found by walking the members' consumers */
+            double best = -1;
+            uint32_t bslot = 0;
+            for (uint32_t k = 0, next = 0; k < C; k++) {
+                double r = 0;
+                if (b->cfg.assignment == SIM_ASSIGN_ROUND_ROBIN) {
+                    for (uint32_t p = k; p < P; p += C)
+                        r += rate[p];
+                } else {
+                    uint32_t n = P / C + (k < P % C);
+                    for (uint32_t p = next; p < next + n; p++)
+                        r += rate[p];
+                    next += n;
+                }
+                if (r > best) {
+                    best = r;
+                    bslot = k;
+                }
+            }
+            uint32_t j = 0, first = 0;
+            while (j + 1 < g->nmembers && bslot >= first + g->members[j].consumers)
+                first += g->members[j++].consumers;
+            const sim_member *mb = &g->members[j];
+            uint32_t ep = c->first[mb->service] + mb->endpoint;
+            const sim_dist *l = link_between(x, b->name, e->svcs[mb->service].name);
+            double busy = 2 * dmean(l) + x->r0[ep];   /* its own work, no queueing */
+            if (sim_grow((void **)&c->hot, c->nhot, sizeof *c->hot) != 0) {
+                sim_free(rate);
+                sim_free(share);
+                return SIM_ENOMEM;
+            }
+            c->hot[c->nhot++] = (sim_cap_hot){ b->name, g->name, bslot, C, ep, best, total,
+                                               busy, best * busy };
+        }
+        sim_free(rate);
+        sim_free(share);
+    }
+    return SIM_OK;
 }
 
 int sim_capacity_analyze(const sim_engine *e, sim_capacity *out)
@@ -1134,6 +1282,7 @@ int sim_capacity_analyze(const sim_engine *e, sim_capacity *out)
         propagate(&x);
         pass(&x);
         open_loads(&x);
+        rc = hot_consumers(&x);
     }
     if (rc == SIM_OK) {   /* the graph stays with the result (sim_capacity_visits) */
         out->calls = x.edges;
@@ -1162,6 +1311,7 @@ void sim_capacity_fini(sim_capacity *c)
     sim_free(c->call_start);
     sim_free(c->order);
     sim_free(c->pos);
+    sim_free(c->hot);
     memset(c, 0, sizeof *c);
 }
 

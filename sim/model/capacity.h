@@ -97,6 +97,18 @@ typedef struct sim_cap_call {
     double count;             /* expected calls per visit of the caller */
 } sim_cap_call;
 
+/* A partitioned group's busiest consumer: each consumer of a group owns some partitions (as the
+ * engine assigns them at the start, every consumer up) and takes one message at a time, so its
+ * load is the rate of its partitions, which keys can make uneven (a hot key, Zipf). */
+typedef struct sim_cap_hot {
+    const char *topic, *group;   /* names, pointing into the engine */
+    uint32_t slot, nslots;    /* the busiest consumer (from 0) and the group's consumers */
+    uint32_t endpoint;        /* its endpoint (index in eps) */
+    double rate, total;       /* messages per second to its partitions, to the whole group */
+    double busy;              /* seconds it is busy per message: delivery, response, ack */
+    double util;              /* rate x busy: at or above 1, its partitions fall behind */
+} sim_cap_hot;
+
 typedef struct sim_capacity {
     size_t nservices, nhosts, nendpoints, nresources, nclients;
     sim_cap_service *svcs;
@@ -111,6 +123,8 @@ typedef struct sim_capacity {
     sim_cap_call *calls;
     size_t *call_start;
     uint32_t *order, *pos;
+    sim_cap_hot *hot;         /* one per partitioned group with consumers */
+    size_t nhot;
 } sim_capacity;
 
 /* Analyses the built (not yet run) engine e into *out. SIM_OK or SIM_ENOMEM (nothing held). */

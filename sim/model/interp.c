@@ -348,6 +348,34 @@ void sim_interp_reply_arrived(sim_engine *e, sim_event *ev)
     sim_req_release(e, c);
 }
 
+/* ---- request-reply over queues ----------------------------------------------------- */
+
+/* The caller stopped waiting for its reply: the request's failure (its fallback, or the
+ * caller fails with cause timeout). The reply, if it comes, will be late. */
+static void on_request_timeout(sim_engine *e, sim_event *ev)
+{
+    sim_req *r = ev->a;
+    if (ev->u32 != r->gen || r->ev != ev)
+        return;   /* abandoned (its reply came, or a crash) */
+    r->ev = NULL;
+    r->waits_msg = 0;
+    const sim_op *op = &r->ep->ops[r->pc];
+    sim_broker_request_timeout(e, op->target, e->now - op->timeout >= e->cfg.warmup);
+    call_failed(e, r, op, SIM_CAUSE_TIMEOUT);
+}
+
+/* request(queue): a request message with the wait's token as its correlation id; the worker is
+ * let go when it is not blocking; the timeout is the request's own event. */
+static void request_send(sim_engine *e, sim_req *r, const sim_op *op)
+{
+    uint32_t token = sim_req_new_wait(e, r);
+    if (!op->blocking && r->kind == SIM_REQ_CALL)
+        sim_service_release_worker(e, r);
+    sim_broker_request(e, r, op->target, op->reply_to, token);
+    if (!e->err && op->timeout > 0)
+        r->ev = sim_engine_after(e, op->timeout, on_request_timeout, r, token);
+}
+
 /* ---- reply early ------------------------------------------------------------------- */
 
 /* reply(): the caller gets its answer now, carried by a stand-in child that replies in r's
@@ -357,8 +385,11 @@ void sim_interp_reply_arrived(sim_engine *e, sim_event *ev)
 static void reply_early(sim_engine *e, sim_req *r)
 {
     sim_req *p = r->parent;
-    if (r->kind != SIM_REQ_CALL || !p)
+    if (r->kind != SIM_REQ_CALL || !p) {
+        if (r->msg)   /* the consumer of a request message: its reply goes now */
+            sim_broker_answer(e, r);
         return;
+    }
     sim_req *proxy = sim_req_new(e, SIM_REQ_CALL, p, r->root);
     if (!proxy)
         return;
@@ -489,6 +520,9 @@ void sim_interp_exec(sim_engine *e, sim_req *r)
                 return;   /* waits for the broker's acknowledgement */
             r->pc++;
             continue;
+        case SIM_OP_REQUEST:
+            request_send(e, r, op);
+            return;
         case SIM_OP_REPLY:
             reply_early(e, r);
             if (e->err)

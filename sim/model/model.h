@@ -290,6 +290,14 @@ int sim_op_publish_keyed(sim_engine *e, uint32_t s, uint32_t ep, uint32_t broker
                          const sim_key_config *key);
 /* reply(): answers the caller now; the endpoint goes on with its next steps. */
 int sim_op_reply(sim_engine *e, uint32_t s, uint32_t ep);
+/* request(queue): a request message to `broker` (a queue) carrying the caller's correlation id;
+ * the caller waits for the reply, holding its worker when `blocking`, for at most `timeout`
+ * seconds (0: no limit). The consumer answers with its reply() step or, without one, when its
+ * processing succeeds; the reply goes to the queue `reply_to` (a broker index; UINT32_MAX: none,
+ * straight back over the link) and from there to the caller. A timed-out request fails the
+ * caller with cause timeout, or continues at its failure continuation (sim_op_set_target). */
+int sim_op_request(sim_engine *e, uint32_t s, uint32_t ep, uint32_t broker, uint32_t reply_to,
+                   double timeout, bool blocking);
 
 /* Failures (model/fault.h): an outage (down from `at` for `duration`), a recurring crash (up
  * for a draw of mttf, down for a draw of mttr, again and again; both owned by the engine) or a

@@ -256,6 +256,27 @@ uint64_t sim_key_draw(sim_key *k)
     return key_mix(i + 1);
 }
 
+void sim_key_shares(const sim_key *k, uint32_t P, double *share)
+{
+    if (!k) {   /* round robin */
+        for (uint32_t p = 0; p < P; p++)
+            share[p] += 1.0 / P;
+        return;
+    }
+    if (k->kind == SIM_KEY_CONST) {
+        share[key_mix(k->value) % P] += 1.0;
+        return;
+    }
+    for (uint32_t i = 0; i < k->n; i++) {
+        double w = k->kind == SIM_KEY_UNIFORM ? 1.0 / k->n
+                   : k->kind == SIM_KEY_HOT   ? (k->n == 1 ? 1.0
+                                                 : i == 0 ? k->s
+                                                          : (1 - k->s) / (k->n - 1))
+                                              : k->cum[i] - (i ? k->cum[i - 1] : 0.0);
+        share[key_mix((uint64_t)i + 1) % P] += w;
+    }
+}
+
 int sim_op_publish_keyed(sim_engine *e, uint32_t s, uint32_t ep, uint32_t broker, bool ack,
                          const sim_key_config *key)
 {
@@ -315,6 +336,28 @@ int sim_op_reply(sim_engine *e, uint32_t s, uint32_t ep)
 {
     int rc;
     return op_append(e, s, ep, SIM_OP_REPLY, &rc) ? SIM_OK : rc;
+}
+
+int sim_op_request(sim_engine *e, uint32_t s, uint32_t ep, uint32_t broker, uint32_t reply_to,
+                   double timeout, bool blocking)
+{
+    if (broker >= e->nbrokers || e->brokers[broker].cfg.type != SIM_BROKER_QUEUE ||
+        (reply_to != UINT32_MAX &&
+         (reply_to >= e->nbrokers || reply_to == broker ||
+          e->brokers[reply_to].cfg.type != SIM_BROKER_QUEUE)) ||
+        !(timeout >= 0 && timeout < INFINITY))
+        return SIM_EINVAL;
+    int rc;
+    sim_op *op = op_append(e, s, ep, SIM_OP_REQUEST, &rc);
+    if (!op)
+        return rc;
+    op->target = broker;
+    op->reply_to = reply_to == UINT32_MAX ? 0 : reply_to + 1;
+    op->timeout = timeout;
+    op->blocking = blocking;
+    if (reply_to != UINT32_MAX)
+        e->brokers[reply_to].replies = 1;
+    return SIM_OK;
 }
 
 static sim_op *op_multi(sim_engine *e, uint32_t s, uint32_t ep, sim_opcode code, uint32_t n,
@@ -424,6 +467,7 @@ int sim_op_set_target(sim_engine *e, uint32_t s, uint32_t ep, uint32_t pc, uint3
         op->target = target;
         return SIM_OK;
     case SIM_OP_CALL:
+    case SIM_OP_REQUEST:
         if (i != 0)
             return SIM_EINVAL;
         op->fail_pc = target;
@@ -535,6 +579,7 @@ int sim_program_verify(const sim_endpoint *ep, char *why, size_t n)
                 return BAD("instruction %u: no duration", pc);
             break;
         case SIM_OP_CALL:
+        case SIM_OP_REQUEST:
             if (op->fail_pc != SIM_PC_NONE && (op->fail_pc <= pc || op->fail_pc >= ep->nops))
                 return BAD("instruction %u: the failure continuation %u is not ahead", pc,
                            op->fail_pc);
@@ -564,7 +609,7 @@ int sim_program_verify(const sim_endpoint *ep, char *why, size_t n)
 
 static int bad_publish(char *why, size_t n, uint32_t pc)
 {
-    snprintf(why, n, "instruction %u: a publish to no broker", pc);
+    snprintf(why, n, "instruction %u: a publish to no broker, or to a reply queue", pc);
     return SIM_EMODEL;
 }
 
@@ -576,7 +621,8 @@ int sim_programs_verify(sim_engine *e)
             const sim_endpoint *ep = &e->svcs[i].eps[j];
             int rc = sim_program_verify(ep, why, sizeof why);
             for (uint32_t pc = 0; rc == SIM_OK && pc < ep->nops; pc++)
-                if (ep->ops[pc].code == SIM_OP_PUBLISH && ep->ops[pc].target >= e->nbrokers)
+                if ((ep->ops[pc].code == SIM_OP_PUBLISH || ep->ops[pc].code == SIM_OP_REQUEST) &&
+                    (ep->ops[pc].target >= e->nbrokers || e->brokers[ep->ops[pc].target].replies))
                     rc = bad_publish(why, sizeof why, pc);
             if (rc != SIM_OK) {
                 sim_engine_fail(e, SIM_EMODEL, "service '%s', endpoint '%s': %s",

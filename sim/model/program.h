@@ -26,6 +26,8 @@ typedef enum {
     SIM_OP_IO,          /* hold the worker, but no core, for dist (blocking I/O) */
     SIM_OP_PUBLISH,     /* send a message to broker `target`; blocking: wait for its ack */
     SIM_OP_REPLY,       /* answer the caller now and go on */
+    SIM_OP_REQUEST,     /* a request message to queue `target`; wait for its reply (reply_to),
+                         * at most `timeout`; on a timeout go to fail_pc, or fail */
 } sim_opcode;
 
 #define SIM_PC_NONE UINT32_MAX   /* no address: a failed call fails the request */
@@ -36,14 +38,16 @@ typedef struct sim_op {
     uint8_t join;           /* sim_join, for a fork */
     uint32_t n;             /* fork/choose arity */
     uint32_t quorum;        /* successes a fork needs */
-    uint32_t target;        /* call: service; jump: pc; publish: broker */
+    uint32_t target;        /* call: service; jump: pc; publish, request: broker */
     uint32_t endpoint;      /* call: endpoint of the target */
-    uint32_t fail_pc;       /* call: where a failed call continues (SIM_PC_NONE: fail) */
+    uint32_t fail_pc;       /* call, request: where a failed one continues (SIM_PC_NONE: fail) */
     uint32_t policy;        /* call: its retry policy, ep->retries[policy - 1]; 0: none */
+    uint32_t reply_to;      /* request: the reply queue's index + 1; 0: straight back */
+    double timeout;         /* request: how long the caller waits for the reply; 0: no limit */
     sim_dist *dist;         /* work, sleep */
     uint32_t *targets;      /* fork, choose: n (+1 for fork) addresses */
     double *cum;            /* choose: cumulative probabilities */
-    struct sim_key *key;    /* publish: its key, or NULL */
+    struct sim_key *key;    /* publish, request: its key, or NULL */
 } sim_op;
 
 /* A publish's key (sim_key_config): the constant, or how to draw one of n keys. */
@@ -58,6 +62,9 @@ typedef struct sim_key {
 
 /* The key's hash for a publish: a constant's, or a fresh draw's. */
 uint64_t sim_key_draw(sim_key *k);
+/* Adds to share[0 .. P) the probability that a publish with key k (NULL: none, round robin)
+ * goes to each of P partitions: the same hash as sim_key_draw, over every key (O(n)). */
+void sim_key_shares(const sim_key *k, uint32_t P, double *share);
 
 /* Each endpoint draws its durations and branch choices from streams of its own, keyed
  * "service/<service>/<endpoint>/work" and ".../branch": changing one endpoint's steps leaves the

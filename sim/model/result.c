@@ -94,7 +94,8 @@ enum { B_PUBLISHED, B_DELIVERED, B_ACKED, B_REDELIVERED, B_DUPLICATES, B_SUPPRES
        B_LOST,
        B_DROPPED, B_BUFFERED, B_IN_FLIGHT, B_DEPTH_MEAN, B_DEPTH_MAX, B_LAG_MEAN, B_LAG_P99,
        B_OUT_OF_ORDER, B_AGE_MEAN, B_AGE_P99, B_SOJ_MEAN, B_SOJ_P99, B_CONS_UTIL, B_EXPIRED,
-       B_LAGS_MEAN, B_LAGS_P99, B_LAGS_MAX, B_HOT, B_HOT_LAG, B_REBALANCES, B_HEAD };
+       B_LAGS_MEAN, B_LAGS_P99, B_LAGS_MAX, B_HOT, B_HOT_LAG, B_REBALANCES, B_REPLIES,
+       B_LATE_REPLIES, B_TIMEOUTS, B_SOJ_P50, B_SOJ_MAX, B_HEAD };
 static const sim_metric_def broker_defs[B_HEAD] = {
     [B_PUBLISHED] = { "published", C },   [B_DELIVERED] = { "delivered", C },
     [B_ACKED] = { "acked", C },           [B_REDELIVERED] = { "redelivered", C },
@@ -110,7 +111,9 @@ static const sim_metric_def broker_defs[B_HEAD] = {
     [B_EXPIRED] = { "expired", C },       [B_LAGS_MEAN] = { "lag_seconds_mean", R },
     [B_LAGS_P99] = { "lag_seconds_p99", R }, [B_LAGS_MAX] = { "lag_seconds_max", R },
     [B_HOT] = { "hot_partition", R },     [B_HOT_LAG] = { "hot_partition_lag_mean", R },
-    [B_REBALANCES] = { "rebalances", C },
+    [B_REBALANCES] = { "rebalances", C }, [B_REPLIES] = { "replies", C },
+    [B_LATE_REPLIES] = { "late_replies", C }, [B_TIMEOUTS] = { "timeouts", C },
+    [B_SOJ_P50] = { "sojourn_p50", R },   [B_SOJ_MAX] = { "sojourn_max", R },
 };
 static const sim_result_kind broker_kind = { "broker", broker_defs, B_HEAD, "group" };
 #undef C
@@ -633,6 +636,11 @@ static int broker_result(const sim_engine *e, const sim_brow *w, sim_entity_resu
     m[B_CONS_UTIL].real = st->consumers ? sim_tw_mean(&st->tw_busy, end) / st->consumers : NAN;
     m[B_EXPIRED].count = c->aged;
     m[B_REBALANCES].count = c->rebalances;
+    m[B_REPLIES].count = c->replies;
+    m[B_LATE_REPLIES].count = c->late_replies;
+    m[B_TIMEOUTS].count = c->timeouts;
+    m[B_SOJ_P50].real = sim_result_quantile(sim_hist_quantile(&st->sojourn, 0.5));
+    m[B_SOJ_MAX].real = st->sojourn.count ? st->sojourn.max : NAN;
     m[B_LAGS_MEAN].real = m[B_LAGS_P99].real = m[B_LAGS_MAX].real = NAN;
     m[B_HOT].real = m[B_HOT_LAG].real = NAN;
     if (w->g) {
