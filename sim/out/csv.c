@@ -130,11 +130,20 @@ static void sep(sim_file *sf)
         put_n(sf, ",", 1);
 }
 
+void sim_csv_raw(sim_file *sf, const char *s, size_t n)
+{
+    sep(sf);
+    put_n(sf, s, n);
+}
+
 void sim_csv_str(sim_file *sf, const char *s)
 {
     sep(sf);
-    if (!strpbrk(s, ",\"\r\n")) {
-        put_n(sf, s, strlen(s));
+    const char *e = s;   /* one pass finds the end or a character that needs quotes */
+    while (*e && *e != ',' && *e != '"' && *e != '\r' && *e != '\n')
+        e++;
+    if (!*e) {
+        put_n(sf, s, (size_t)(e - s));
         return;
     }
     put_n(sf, "\"", 1);

@@ -45,6 +45,7 @@ void sim_csv_str(sim_file *sf, const char *s);
 void sim_csv_real(sim_file *sf, double v);
 void sim_csv_u64(sim_file *sf, uint64_t v);
 void sim_csv_end(sim_file *sf);       /* ends the row */
+void sim_csv_raw(sim_file *sf, const char *s, size_t n);   /* a field written as it is (no quotes) */
 /* Writes a header row from n names (no length limit). */
 void sim_csv_header(sim_file *sf, const char *const *names, size_t n);
 

@@ -221,7 +221,38 @@ int sim_series_open(sim_results *r, const sim_context *ctx, sim_series_sink *s)
     snprintf(name, sizeof name, ".series-%" PRIu64, ctx->rep);
     s->ctx = *ctx;
     s->has_time = 0;
+    memset(s->memo, 0, sizeof s->memo);
     return sim_results_file(r, name, &s->f);
+}
+
+/* A real of the time series, spelled as sim_csv_real does: from the memo when its bits were
+ * spelled lately. */
+static void series_real(sim_series_sink *s, double v)
+{
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    if (v != v) {   /* NaN: an empty field; 0 (not -0): "0" */
+        sim_csv_raw(&s->f, "", 0);
+        return;
+    }
+    if (bits == 0) {
+        sim_csv_raw(&s->f, "0", 1);
+        return;
+    }
+    struct sim_series_memo *m = &s->memo[(bits * UINT64_C(0x9e3779b97f4a7c15)) >> 58];
+    if (m->bits != bits) {
+        char buf[SIM_REAL_LEN];
+        sim_format_real(buf, v);
+        size_t n = strlen(buf);
+        if (n >= sizeof m->text) {   /* never: a real takes at most 24 characters */
+            sim_csv_raw(&s->f, buf, n);
+            return;
+        }
+        m->bits = bits;
+        m->len = (uint8_t)n;
+        memcpy(m->text, buf, n);
+    }
+    sim_csv_raw(&s->f, m->text, m->len);
 }
 
 int sim_series_write(void *sink, const sim_series_row *row)
@@ -234,22 +265,22 @@ int sim_series_write(void *sink, const sim_series_row *row)
         s->time = row->time;
         s->has_time = 1;
     }
-    sim_csv_str(f, s->time_text);   /* a number: never quoted */
+    sim_csv_raw(f, s->time_text, strlen(s->time_text));   /* a number: never quoted */
     sim_csv_str(f, row->entity);
-    sim_csv_str(f, row->kind);
-    sim_csv_real(f, row->throughput);
-    sim_csv_real(f, row->latency_mean);
-    sim_csv_real(f, sim_result_quantile(row->latency_p50));
-    sim_csv_real(f, sim_result_quantile(row->latency_p99));
-    sim_csv_real(f, row->queue);
-    sim_csv_real(f, row->utilization);
-    sim_csv_real(f, row->threads_working);
-    sim_csv_real(f, row->threads_blocked);
-    sim_csv_real(f, row->cores_busy);
+    sim_csv_raw(f, row->kind, strlen(row->kind));         /* a kind's name: never quoted */
+    series_real(s, row->throughput);
+    series_real(s, row->latency_mean);
+    series_real(s, sim_result_quantile(row->latency_p50));
+    series_real(s, sim_result_quantile(row->latency_p99));
+    series_real(s, row->queue);
+    series_real(s, row->utilization);
+    series_real(s, row->threads_working);
+    series_real(s, row->threads_blocked);
+    series_real(s, row->cores_busy);
     sim_csv_u64(f, row->errors);
-    sim_csv_real(f, row->lag);
-    sim_csv_real(f, row->down);
-    sim_csv_real(f, row->lag_seconds);
+    series_real(s, row->lag);
+    series_real(s, row->down);
+    series_real(s, row->lag_seconds);
     sim_csv_end(f);
     return f->err ? SIM_EIO : SIM_OK;
 }

@@ -58,6 +58,14 @@ typedef struct sim_series_sink {
     int has_time;
     double time;
     char time_text[SIM_REAL_LEN];
+    /* Reals spelled lately, by their bits (a direct-mapped memo): a row repeats a value
+     * (utilization, threads working and cores busy of a one-worker service) and so do the rows
+     * of a sample (throughputs of k requests in the same interval). */
+    struct sim_series_memo {
+        uint64_t bits;   /* 0 (the bits of 0.0, never looked up) while empty */
+        uint8_t len;
+        char text[SIM_REAL_LEN - 1];
+    } memo[64];
 } sim_series_sink;
 
 int sim_series_open(sim_results *r, const sim_context *ctx, sim_series_sink *s);

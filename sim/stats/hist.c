@@ -15,31 +15,144 @@ static void clear_summary(sim_hist *h)
     h->max = -INFINITY;
 }
 
+uint64_t *const sim_hist_none_[SIM_HIST_OCTAVES];
+
 int sim_hist_init(sim_hist *h)
 {
     clear_summary(h);
-    memset(h->oct, 0, sizeof h->oct);   /* each octave allocated at its first value */
+    h->oct = sim_hist_none_;   /* memory comes with the values: cells, then dense octaves */
+    h->cell = NULL;
+    h->ncell = h->capcell = 0;
     h->under = h->over = 0;
     h->lost = 0;
     return SIM_OK;
 }
 
+/* Whether some octave is dense (the table is the histogram's own). */
+static int has_table(const sim_hist *h)
+{
+    return h->oct && h->oct != sim_hist_none_;
+}
+
 size_t sim_hist_memory(const sim_hist *h)
 {
-    size_t n = 0;
-    for (int o = 0; o < SIM_HIST_OCTAVES; o++)
-        n += h->oct[o] ? SIM_HIST_SUB * sizeof *h->oct[o] : 0;
+    size_t n = h->capcell * sizeof *h->cell;
+    if (has_table(h)) {
+        n += SIM_HIST_OCTAVES * sizeof *h->oct;
+        for (int o = 0; o < SIM_HIST_OCTAVES; o++)
+            n += h->oct[o] ? SIM_HIST_SUB * sizeof *h->oct[o] : 0;
+    }
     return n;
 }
 
-/* The counter of bucket i (inside the covered range), its octave allocated if need be; NULL
- * when out of memory. */
-static uint64_t *counter(sim_hist *h, long i)
+/* The first cell whose bucket is at least b (ncell if none). */
+static uint32_t cell_at(const sim_hist *h, long b)
+{
+    uint32_t lo = 0, hi = h->ncell;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if ((long)h->cell[mid].bucket < b)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+uint64_t sim_hist_bucket(const sim_hist *h, long i)
+{
+    if (i <= SIM_HIST_UNDERFLOW)
+        return h->under;
+    if (i >= SIM_HIST_OVERFLOW)
+        return h->over;
+    const uint64_t *o = h->oct[(i - 1) / SIM_HIST_SUB];
+    if (o)
+        return o[(i - 1) % SIM_HIST_SUB];
+    uint32_t k = cell_at(h, i);
+    return k < h->ncell && h->cell[k].bucket == (uint32_t)i ? h->cell[k].n : 0;
+}
+
+/* Makes octave o dense, its cells moved into its counters. 0, or -1 when out of memory (the
+ * buckets are then as they were). */
+static int densify(sim_hist *h, long o)
+{
+    if (!has_table(h)) {
+        uint64_t **t = sim_calloc(SIM_HIST_OCTAVES, sizeof *t);
+        if (!t)
+            return -1;
+        h->oct = t;
+    }
+    uint64_t *c = sim_calloc(SIM_HIST_SUB, sizeof *c);
+    if (!c)
+        return -1;
+    long first = o * SIM_HIST_SUB + 1, end = first + SIM_HIST_SUB;
+    uint32_t a = cell_at(h, first), b = a;
+    for (; b < h->ncell && (long)h->cell[b].bucket < end; b++)
+        c[h->cell[b].bucket - first] = h->cell[b].n;
+    memmove(h->cell + a, h->cell + b, (h->ncell - b) * sizeof *h->cell);
+    h->ncell -= b - a;
+    ((uint64_t **)h->oct)[o] = c;
+    return 0;
+}
+
+/* The octave with the most cells (the lowest of those tied); the cells are not empty. */
+static long busiest(const sim_hist *h)
+{
+    long best = -1, run = 0, most = 0, cur = -1;
+    for (uint32_t k = 0; k < h->ncell; k++) {
+        long o = ((long)h->cell[k].bucket - 1) / SIM_HIST_SUB;
+        run = o == cur ? run + 1 : 1;
+        cur = o;
+        if (run > most) {
+            most = run;
+            best = o;
+        }
+    }
+    return best;
+}
+
+/* Adds n to the count of bucket i (inside the covered range): in its dense octave, or in its
+ * cell (a new cell may make room by turning the busiest octave dense). 0, or -1 when out of
+ * memory (nothing counted). */
+static int add_count(sim_hist *h, long i, uint64_t n)
 {
     long o = (i - 1) / SIM_HIST_SUB;
-    if (!h->oct[o] && !(h->oct[o] = sim_calloc(SIM_HIST_SUB, sizeof *h->oct[o])))
-        return NULL;
-    return &h->oct[o][(i - 1) % SIM_HIST_SUB];
+    for (;;) {
+        uint64_t *d = h->oct[o];
+        if (d) {
+            d[(i - 1) % SIM_HIST_SUB] += n;
+            return 0;
+        }
+        uint32_t k = cell_at(h, i);
+        int here = k < h->ncell && h->cell[k].bucket == (uint32_t)i;
+        uint64_t had = here ? h->cell[k].n : 0;
+        if (had + n > UINT32_MAX) {   /* a cell counts to 2^32 - 1: beyond, the octave is dense */
+            if (densify(h, o))
+                return -1;
+            continue;
+        }
+        if (here) {
+            h->cell[k].n = (uint32_t)(had + n);
+            return 0;
+        }
+        if (h->ncell == h->capcell) {
+            if (h->capcell == SIM_HIST_CELLS) {
+                if (densify(h, busiest(h)))
+                    return -1;
+                continue;
+            }
+            uint32_t cap = h->capcell ? 2 * h->capcell : 4;
+            sim_hist_cell *p = sim_realloc(h->cell, cap * sizeof *p);
+            if (!p)
+                return -1;
+            h->cell = p;
+            h->capcell = cap;
+        }
+        memmove(h->cell + k + 1, h->cell + k, (h->ncell - k) * sizeof *h->cell);
+        h->cell[k] = (sim_hist_cell){ (uint32_t)i, (uint32_t)n };
+        h->ncell++;
+        return 0;
+    }
 }
 
 void sim_hist_add_slow_(sim_hist *h, double v)
@@ -51,23 +164,24 @@ void sim_hist_add_slow_(sim_hist *h, double v)
         h->under++;
     } else if (i == SIM_HIST_OVERFLOW) {
         h->over++;
-    } else {
-        uint64_t *c = counter(h, i);
-        if (!c) {
-            h->lost++;   /* the owner checks `lost` and reports the shortage */
-            return;
-        }
-        (*c)++;
+    } else if (add_count(h, i, 1)) {
+        h->lost++;   /* the owner checks `lost` and reports the shortage */
+        return;
     }
     sim_hist_note_(h, v);
 }
 
 void sim_hist_fini(sim_hist *h)
 {
-    for (int o = 0; o < SIM_HIST_OCTAVES; o++) {
-        sim_free(h->oct[o]);
-        h->oct[o] = NULL;
+    if (has_table(h)) {
+        for (int o = 0; o < SIM_HIST_OCTAVES; o++)
+            sim_free(h->oct[o]);
+        sim_free((void *)h->oct);
     }
+    h->oct = sim_hist_none_;
+    sim_free(h->cell);
+    h->cell = NULL;
+    h->ncell = h->capcell = 0;
     h->under = h->over = 0;
     clear_summary(h);
 }
@@ -83,13 +197,14 @@ static void octaves(long lo, long hi, long *first, long *last)
 
 void sim_hist_reset(sim_hist *h)
 {
-    if (h->count > 0) {
+    if (h->count > 0 && has_table(h)) {
         long first, last;
         octaves(sim_hist_index(h->min), sim_hist_index(h->max), &first, &last);
         for (long o = first; o <= last; o++)
             if (h->oct[o])
                 memset(h->oct[o], 0, SIM_HIST_SUB * sizeof *h->oct[o]);
     }
+    h->ncell = 0;
     h->under = h->over = 0;
     clear_summary(h);
 }
@@ -98,21 +213,32 @@ void sim_hist_merge(sim_hist *dst, const sim_hist *src)
 {
     if (src->count == 0)
         return;
-    long first, last;
-    octaves(sim_hist_index(src->min), sim_hist_index(src->max), &first, &last);
-    for (long o = first; o <= last; o++)   /* every octave needed first: all or nothing */
-        if (src->oct[o] && !dst->oct[o] &&
-            !(dst->oct[o] = sim_calloc(SIM_HIST_SUB, sizeof *dst->oct[o]))) {
-            dst->lost += src->count;
-            return;
+    uint64_t lost = 0;
+    if (has_table(src)) {
+        long first, last;
+        octaves(sim_hist_index(src->min), sim_hist_index(src->max), &first, &last);
+        for (long o = first; o <= last; o++) {
+            const uint64_t *s = src->oct[o];
+            if (!s)
+                continue;
+            uint64_t *d = dst->oct[o];
+            for (int k = 0; k < SIM_HIST_SUB; k++) {
+                if (d)
+                    d[k] += s[k];
+                else if (s[k] && add_count(dst, o * SIM_HIST_SUB + 1 + k, s[k]))
+                    lost += s[k];
+                else
+                    d = dst->oct[o];   /* the octave may have turned dense */
+            }
         }
-    for (long o = first; o <= last; o++)
-        if (src->oct[o])
-            for (int k = 0; k < SIM_HIST_SUB; k++)
-                dst->oct[o][k] += src->oct[o][k];
+    }
+    for (uint32_t k = 0; k < src->ncell; k++)
+        if (add_count(dst, src->cell[k].bucket, src->cell[k].n))
+            lost += src->cell[k].n;
     dst->under += src->under;
     dst->over += src->over;
-    dst->count += src->count;
+    dst->count += src->count - lost;
+    dst->lost += lost;
     dst->sum += src->sum;
     if (src->min < dst->min)
         dst->min = src->min;
@@ -154,26 +280,30 @@ double sim_hist_quantile(const sim_hist *h, double q)
         return h->min;
     long i = sim_hist_index(h->min), last = sim_hist_index(h->max);
     uint64_t seen = 0;
-    while (i < last) {   /* an octave at a time; one never touched holds nothing */
-        if (i == SIM_HIST_UNDERFLOW) {
-            if ((seen += h->under) >= rank)
-                break;
-            i++;
-            continue;
-        }
+    if (i == SIM_HIST_UNDERFLOW && i < last) {
+        if ((seen += h->under) >= rank)
+            goto found;
+        i++;
+    }
+    uint32_t k = h->ncell ? cell_at(h, i) : 0;
+    while (i < last) {   /* an octave at a time: its counters, or its cells */
         long o = (i - 1) / SIM_HIST_SUB, end = (o + 1) * SIM_HIST_SUB + 1;
         end = end < last ? end : last;
         const uint64_t *b = h->oct[o];
-        if (!b) {
+        if (b) {
+            for (; i < end; i++)
+                if ((seen += b[(i - 1) % SIM_HIST_SUB]) >= rank)
+                    goto found;
+        } else {
+            for (; k < h->ncell && (long)h->cell[k].bucket < end; k++)
+                if ((seen += h->cell[k].n) >= rank) {
+                    i = h->cell[k].bucket;
+                    goto found;
+                }
             i = end;
-            continue;
         }
-        for (; i < end; i++)
-            if ((seen += b[(i - 1) % SIM_HIST_SUB]) >= rank)
-                break;
-        if (i < end)
-            break;
     }
+found:;
     double lo, hi;
     bucket_bounds(h, i, &lo, &hi);
     double mid = lo + (hi - lo) * 0.5;
@@ -189,29 +319,47 @@ double sim_hist_mean(const sim_hist *h)
     return h->count ? h->sum / (double)h->count : NAN;
 }
 
+/* Reports bucket j of count c through the pointers of sim_hist_next; returns j. */
+static long emit(const sim_hist *h, long j, uint64_t c, double *lo, double *hi, uint64_t *count)
+{
+    double l, u;
+    bucket_bounds(h, j, &l, &u);
+    if (lo)
+        *lo = l;
+    if (hi)
+        *hi = u;
+    if (count)
+        *count = c;
+    return j;
+}
+
 long sim_hist_next(const sim_hist *h, long i, double *lo, double *hi, uint64_t *count)
 {
     if (h->count == 0)
         return -1;
     long first = sim_hist_index(h->min), last = sim_hist_index(h->max);
     long j = i < first ? first : i + 1;
-    for (; j <= last; j++) {
-        if (j > SIM_HIST_UNDERFLOW && j < SIM_HIST_OVERFLOW && !h->oct[(j - 1) / SIM_HIST_SUB]) {
-            j = ((j - 1) / SIM_HIST_SUB + 1) * SIM_HIST_SUB;   /* past an untouched octave */
-            continue;
-        }
-        uint64_t c = sim_hist_bucket(h, j);
-        if (c == 0)
-            continue;
-        double l, u;
-        bucket_bounds(h, j, &l, &u);
-        if (lo)
-            *lo = l;
-        if (hi)
-            *hi = u;
-        if (count)
-            *count = c;
-        return j;
+    if (j == SIM_HIST_UNDERFLOW) {
+        if (h->under)
+            return emit(h, j, h->under, lo, hi, count);
+        j++;
     }
+    while (j <= last && j < SIM_HIST_OVERFLOW) {
+        long o = (j - 1) / SIM_HIST_SUB, end = (o + 1) * SIM_HIST_SUB + 1;
+        end = end < last + 1 ? end : last + 1;
+        const uint64_t *b = h->oct[o];
+        if (b) {
+            for (; j < end; j++)
+                if (b[(j - 1) % SIM_HIST_SUB])
+                    return emit(h, j, b[(j - 1) % SIM_HIST_SUB], lo, hi, count);
+        } else {
+            uint32_t k = cell_at(h, j);
+            if (k < h->ncell && (long)h->cell[k].bucket < end)
+                return emit(h, h->cell[k].bucket, h->cell[k].n, lo, hi, count);
+            j = end;
+        }
+    }
+    if (j == SIM_HIST_OVERFLOW && j <= last && h->over)
+        return emit(h, j, h->over, lo, hi, count);
     return -1;
 }

@@ -12,12 +12,17 @@
  * the exact order statistic. Ranks falling in the underflow or overflow bucket carry no such bound
  * (they are still clamped into [min, max]); rank 1 and rank count are answered exactly (min, max).
  *
- * The buckets come in blocks of one octave (128 counters, 1 KB), each allocated when a value
- * first falls in it: a histogram costs its fixed record until it is used, and then an octave per
- * power of two its values span (latencies between 1 ms and 1 s touch 10), instead of the 51 KB
- * of every bucket. The touched buckets always lie between the buckets of min and max, so reset
- * and merge only visit that span: resetting a histogram every sample interval costs little when
- * values are clustered. */
+ * Storage follows the values, in two layouts that hold the same buckets. A histogram starts with
+ * no memory but its record (80 bytes). Its first values go to **cells**: a sorted array of
+ * (bucket, count) pairs, 8 bytes each, grown 4, 8, ... up to SIM_HIST_CELLS. When the cells are
+ * full and a value needs a new one, the octave with the most cells turns **dense**: one block of
+ * SIM_HIST_SUB counters (1 KB), its cells moved into it (the octaves' pointer table, 400 bytes,
+ * comes with the first dense octave). A bucket lives in exactly one place: the counters of a
+ * dense octave, or a cell when its octave is not dense. So a histogram of a few dozen values
+ * costs a few hundred bytes, one of millions the dense octaves its values span, and quantiles,
+ * merges and the buckets written are the same whatever the layout. The touched buckets always
+ * lie between the buckets of min and max, so reset and merge only visit that span: resetting a
+ * histogram every sample interval costs little when values are clustered. */
 #ifndef SIM_HIST_H
 #define SIM_HIST_H
 
@@ -37,40 +42,47 @@
 #define SIM_HIST_HIGHEST 0x1p20                         /* 2^SIM_HIST_MAX_EXP */
 #define SIM_HIST_REL_ERROR 0.00390625                   /* 2^-8: bound on quantile relative error */
 
+#define SIM_HIST_CELLS 64                              /* most cells before an octave turns dense */
+
+/* A bucket of an octave that is not dense, and its count. */
+typedef struct sim_hist_cell {
+    uint32_t bucket;
+    uint32_t n;
+} sim_hist_cell;
+
 typedef struct sim_hist {
     uint64_t count;   /* values added (NaNs are ignored and not counted) */
     double sum;       /* exact sum of the values added */
     double min, max;  /* +inf / -inf while empty */
-    uint64_t *oct[SIM_HIST_OCTAVES];   /* the octaves' SIM_HIST_SUB counters, or NULL while none
-                                          of its values came */
+    uint64_t *const *oct;   /* the dense octaves' SIM_HIST_SUB counters, NULL for the others: a
+                               table of SIM_HIST_OCTAVES pointers, sim_hist_none_ (all NULL)
+                               until the first octave turns dense */
+    sim_hist_cell *cell;    /* the buckets of the other octaves, by increasing bucket */
+    uint32_t ncell, capcell;
     uint64_t under, over;   /* the underflow and overflow buckets */
-    uint64_t lost;    /* values not recorded because an octave could not be allocated */
+    uint64_t lost;    /* values not recorded because memory for them could not be allocated */
 } sim_hist;
+
+/* The table of a histogram without a dense octave (every entry NULL). */
+extern uint64_t *const sim_hist_none_[SIM_HIST_OCTAVES];
 
 /* The count in bucket i (the layout above: 0 underflow, then SIM_HIST_SUB per octave, then
  * overflow). */
-static inline uint64_t sim_hist_bucket(const sim_hist *h, long i)
-{
-    if (i <= SIM_HIST_UNDERFLOW)
-        return h->under;
-    if (i >= SIM_HIST_OVERFLOW)
-        return h->over;
-    const uint64_t *o = h->oct[(i - 1) / SIM_HIST_SUB];
-    return o ? o[(i - 1) % SIM_HIST_SUB] : 0;
-}
+uint64_t sim_hist_bucket(const sim_hist *h, long i);
 
-/* Bytes of counters allocated (the octaves touched so far). */
+/* Bytes allocated for the buckets: dense octaves, their pointer table and the cells. */
 size_t sim_hist_memory(const sim_hist *h);
 
-/* Empties the histogram; an octave's buckets come with its first value (a failure to allocate
- * them then counts the value in `lost`). Returns SIM_OK. */
+/* Empties the histogram; the buckets' memory comes with the values (a failure to allocate it
+ * counts the value in `lost`). Returns SIM_OK. */
 int sim_hist_init(sim_hist *h);
 
-/* Releases the octaves; h must be re-initialised before further use. Safe after a failed init. */
+/* Releases the buckets' memory; h must be re-initialised before further use. Safe after a failed
+ * init and twice. */
 void sim_hist_fini(sim_hist *h);
 
-/* Empties an initialised histogram (its octaves stay allocated, zeroed); costs O(buckets
- * between min and max). */
+/* Empties an initialised histogram (its dense octaves stay allocated, zeroed, and its cells'
+ * room); costs O(buckets between min and max). */
 void sim_hist_reset(sim_hist *h);
 
 /* Bucket index of a non-NaN value (the bucket layout described above). */
@@ -98,12 +110,12 @@ static inline void sim_hist_note_(sim_hist *h, double v)
         h->max = v;
 }
 
-/* The slow path of sim_hist_add: NaN, values outside the covered range, an octave's first
- * value. */
+/* The slow path of sim_hist_add: NaN, values outside the covered range, values of an octave that
+ * is not dense. */
 void sim_hist_add_slow_(struct sim_hist *h, double v);
 
 /* Adds one value. NaN is ignored. The hot path: one predictable branch (a value inside the
- * covered range, its octave allocated) and the min/max checks. The bucket is read off the bits
+ * covered range, its octave dense) and the min/max checks. The bucket is read off the bits
  * directly: any value outside [2^-30, 2^20) -- zero, negatives, NaN, +inf included -- gives a
  * position outside [0, OCTAVES x SUB) (as an unsigned number) and takes the slow path. */
 static inline void sim_hist_add(sim_hist *h, double v)

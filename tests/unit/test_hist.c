@@ -7,6 +7,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/alloc.h"
 #include "core/error.h"
@@ -310,9 +311,10 @@ static void *failing_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
     return NULL;
 }
 
-/* The buckets come with the first value: an unused histogram holds no memory, and a value that
- * finds no memory for them is counted in `lost` (its owner reports the shortage), never dropped
- * silently or written through a NULL pointer. */
+/* The buckets' memory comes with the values: an unused histogram holds none, its first values
+ * take cells (8 bytes each, room for 4 at first), and a value that finds no memory is counted in
+ * `lost` (its owner reports the shortage), never dropped silently or written through a NULL
+ * pointer. */
 static void test_lazy_buckets_and_enomem(void **state)
 {
     (void)state;
@@ -326,13 +328,207 @@ static void test_lazy_buckets_and_enomem(void **state)
     assert_int_equal(sim_hist_memory(&h), 0);
     assert_int_equal(h.lost, 1);
     assert_int_equal(h.count, 0);
-    sim_hist_add(&h, 2.0);   /* memory again: recorded, in one octave of 1 KB */
-    assert_int_equal(sim_hist_memory(&h), SIM_HIST_SUB * sizeof(uint64_t));
+    sim_hist_add(&h, 2.0);   /* memory again: recorded, in a cell */
+    assert_int_equal(sim_hist_memory(&h), 4 * sizeof(sim_hist_cell));
     assert_int_equal(h.count, 1);
-    sim_hist_add(&h, 2.5);   /* the same octave */
-    sim_hist_add(&h, 1e-3);  /* another */
-    assert_int_equal(sim_hist_memory(&h), 2 * SIM_HIST_SUB * sizeof(uint64_t));
+    sim_hist_add(&h, 2.0);   /* the same bucket: the same cell */
+    sim_hist_add(&h, 1e-3);  /* another octave: another cell */
+    assert_int_equal(sim_hist_memory(&h), 4 * sizeof(sim_hist_cell));
+    assert_int_equal(sim_hist_bucket(&h, sim_hist_index(2.0)), 2);
     sim_hist_fini(&h);
+}
+
+/* The cells hold up to SIM_HIST_CELLS buckets; the next new bucket turns the octave with the
+ * most cells dense (1 KB of counters and the 400-byte table of octaves), its cells moved in. A
+ * value that finds no memory for a cell or a dense octave is lost and counted, and the buckets
+ * still add up to the count. */
+static void test_cells_then_dense(void **state)
+{
+    (void)state;
+    sim_hist h;
+    sim_hist_init(&h);
+    /* octave of 1 s: buckets 1 + k/128; one value in each of 60 of them, and 4 at 1 ms */
+    for (int k = 0; k < 60; k++)
+        sim_hist_add(&h, 1.0 + k / 128.0);
+    for (int k = 0; k < 4; k++)
+        sim_hist_add(&h, 1e-3 * (1.0 + k / 128.0));
+    assert_int_equal(h.ncell, SIM_HIST_CELLS);
+    assert_int_equal(sim_hist_memory(&h), SIM_HIST_CELLS * sizeof(sim_hist_cell));
+    assert_null(h.oct[(sim_hist_index(1.0) - 1) / SIM_HIST_SUB]);
+    sim_hist_add(&h, 1.0 + 100 / 128.0);   /* a 65th bucket: the 1 s octave turns dense */
+    assert_non_null(h.oct[(sim_hist_index(1.0) - 1) / SIM_HIST_SUB]);
+    assert_int_equal(h.ncell, 4);
+    assert_int_equal(sim_hist_memory(&h), SIM_HIST_CELLS * sizeof(sim_hist_cell) +
+                                             SIM_HIST_OCTAVES * sizeof(uint64_t *) +
+                                             SIM_HIST_SUB * sizeof(uint64_t));
+    for (int k = 0; k < 60; k++)
+        assert_int_equal(sim_hist_bucket(&h, sim_hist_index(1.0 + k / 128.0)), 1);
+    assert_int_equal(sim_hist_bucket(&h, sim_hist_index(1.0 + 100 / 128.0)), 1);
+    assert_int_equal(sim_hist_bucket(&h, sim_hist_index(1e-3)), 1);
+    /* the cells full again, and no memory for a dense octave: lost, counted apart */
+    sim_hist_reset(&h);
+    for (int k = 0; k < SIM_HIST_CELLS; k++)
+        sim_hist_add(&h, 1e-6 * (1.0 + (k % 32) / 128.0) * (k < 32 ? 1.0 : 4.0));
+    assert_int_equal(h.ncell, SIM_HIST_CELLS);
+    sim_alloc_set(failing_alloc, NULL);
+    sim_hist_add(&h, 1e-6 * (1.0 + 50 / 128.0));
+    sim_hist_add(&h, 1e-6);   /* an existing cell needs no memory */
+    sim_alloc_set(NULL, NULL);
+    assert_int_equal(h.lost, 1);
+    assert_int_equal(h.count, SIM_HIST_CELLS + 1);
+    uint64_t total = 0, c;
+    for (long i = sim_hist_next(&h, -1, NULL, NULL, &c); i >= 0; i = sim_hist_next(&h, i, NULL, NULL, &c))
+        total += c;
+    assert_int_equal(total, h.count);
+    sim_hist_fini(&h);
+    sim_hist_fini(&h);
+}
+
+/* The bucket counts of values, computed apart from the histogram (sim_hist_index alone). */
+static void count_buckets(const double *v, size_t n, uint64_t *want)
+{
+    memset(want, 0, SIM_HIST_NBUCKETS * sizeof *want);
+    for (size_t i = 0; i < n; i++)
+        if (v[i] == v[i])
+            want[sim_hist_index(v[i])]++;
+}
+
+/* Every bucket, the count, min and max of h are those of the values v[0..n). */
+static void assert_holds(const sim_hist *h, const double *v, size_t n)
+{
+    static uint64_t want[SIM_HIST_NBUCKETS];
+    count_buckets(v, n, want);
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < n; i++) {
+        lo = v[i] < lo ? v[i] : lo;
+        hi = v[i] > hi ? v[i] : hi;
+    }
+    assert_int_equal(h->count, n);
+    assert_true(h->min == lo && h->max == hi);
+    for (long i = 0; i < SIM_HIST_NBUCKETS; i++)
+        if (sim_hist_bucket(h, i) != want[i])
+            fail_msg("bucket %ld: %llu, want %llu", i, (unsigned long long)sim_hist_bucket(h, i),
+                     (unsigned long long)want[i]);
+    uint64_t total = 0, c;   /* and the iteration visits exactly the non-empty buckets */
+    long prev = -1;
+    for (long i = sim_hist_next(h, -1, NULL, NULL, &c); i >= 0; i = sim_hist_next(h, i, NULL, NULL, &c)) {
+        assert_true(i > prev && c == want[i]);
+        total += c;
+        prev = i;
+    }
+    assert_int_equal(total, n);
+}
+
+/* Laws of several shapes, for the quantile checks. */
+static double draw(int law)
+{
+    double u = mix_unif();
+    switch (law) {
+    case 0: return 0.5 + u;                                  /* uniform on one octave */
+    case 1: return -0.1 * log(u);                            /* exponential */
+    case 2: return lognormal();                              /* lognormal over 8 decades */
+    case 3: return u < 0.9 ? 1e-3 * (1 + u) : 2.0 + u;       /* bimodal, far apart */
+    default: return 1e-4 * pow(u, -1.0 / 1.2);               /* Pareto, heavy tail */
+    }
+}
+
+/* The quantile bound holds against the exact order statistics whatever the layout the values
+ * left the histogram in: a handful of values (cells only), a few hundred (some octaves dense)
+ * and many (dense), for five laws; and the buckets are those counted apart. */
+static void test_quantiles_every_layout(void **state)
+{
+    (void)state;
+    static const size_t sizes[] = { 2, 7, 40, 65, 300, 5000 };
+    double *x = malloc(5000 * sizeof *x);
+    assert_non_null(x);
+    for (int law = 0; law < 5; law++)
+        for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+            size_t n = sizes[s];
+            sim_hist h;
+            sim_hist_init(&h);
+            mix_state = 500 + (uint64_t)(law * 10) + s;
+            for (size_t i = 0; i < n; i++) {
+                x[i] = draw(law);
+                sim_hist_add(&h, x[i]);
+            }
+            assert_holds(&h, x, n);
+            qsort(x, n, sizeof *x, cmp_double);
+            for (int k = 0; k <= 1000; k++) {
+                double q = k / 1000.0;
+                assert_rel_within(sim_hist_quantile(&h, q), exact_quantile(x, n, q),
+                                  SIM_HIST_REL_ERROR);
+            }
+            sim_hist_fini(&h);
+        }
+    free(x);
+}
+
+/* Merging is exact between any two layouts: cells into dense octaves, dense octaves into cells,
+ * cells into cells, both ways, each result holding the buckets counted apart from all values. */
+static void test_merge_across_layouts(void **state)
+{
+    (void)state;
+    static const size_t sizes[] = { 3, 60, 400, 20000 };
+    enum { MAX = 20000 };
+    double *x = malloc(2 * MAX * sizeof *x);
+    assert_non_null(x);
+    for (size_t i = 0; i < 4; i++)
+        for (size_t j = 0; j < 4; j++) {
+            size_t na = sizes[i], nb = sizes[j];
+            sim_hist a, b;
+            sim_hist_init(&a);
+            sim_hist_init(&b);
+            mix_state = 900 + i * 4 + j;
+            for (size_t k = 0; k < na + nb; k++) {
+                x[k] = draw((int)(k % 5));
+                sim_hist_add(k < na ? &a : &b, x[k]);
+            }
+            sim_hist_merge(&a, &b);
+            assert_holds(&a, x, na + nb);
+            assert_holds(&b, x + na, nb);   /* the source is unchanged */
+            sim_hist_merge(&b, &a);         /* and into the other layout: b + (a + b) */
+            assert_int_equal(b.count, na + 2 * nb);
+            uint64_t want_b[SIM_HIST_NBUCKETS];
+            count_buckets(x + na, nb, want_b);
+            for (long k = 0; k < SIM_HIST_NBUCKETS; k++)
+                assert_true(sim_hist_bucket(&b, k) == sim_hist_bucket(&a, k) + want_b[k]);
+            sim_hist_fini(&a);
+            sim_hist_fini(&b);
+        }
+    free(x);
+}
+
+/* Values at the extremes of a double: zero of both signs, the smallest subnormal and normal,
+ * the largest finite and infinity, next to ordinary ones: in the underflow and overflow buckets,
+ * exact minimum and maximum, and the same after a merge into a dense histogram. */
+static void test_extremes(void **state)
+{
+    (void)state;
+    const double v[] = { 0.0, -0.0, 0x1p-1074, 0x1p-1022, 1e-300, 0.25, 0.25, 3.0,
+                         1e300, 0x1.fffffffffffffp1023, INFINITY };
+    const size_t n = sizeof v / sizeof v[0];
+    sim_hist h, big;
+    sim_hist_init(&h);
+    sim_hist_init(&big);
+    for (size_t i = 0; i < n; i++)
+        sim_hist_add(&h, v[i]);
+    assert_holds(&h, v, n);
+    assert_int_equal(sim_hist_bucket(&h, SIM_HIST_UNDERFLOW), 5);
+    assert_int_equal(sim_hist_bucket(&h, SIM_HIST_OVERFLOW), 3);
+    assert_true(sim_hist_quantile(&h, 0.0) == 0.0 && sim_hist_quantile(&h, 1.0) == INFINITY);
+    assert_rel_within(sim_hist_quantile(&h, 6.0 / n), 0.25, SIM_HIST_REL_ERROR);
+    assert_rel_within(sim_hist_quantile(&h, 8.0 / n), 3.0, SIM_HIST_REL_ERROR);
+    mix_state = 3;
+    for (int i = 0; i < 100000; i++)
+        sim_hist_add(&big, lognormal());
+    uint64_t before = big.count;
+    sim_hist_merge(&big, &h);
+    assert_int_equal(big.count, before + n);
+    assert_true(big.min == 0.0 && big.max == INFINITY);
+    assert_int_equal(sim_hist_bucket(&big, SIM_HIST_UNDERFLOW), 5);
+    assert_int_equal(sim_hist_bucket(&big, SIM_HIST_OVERFLOW), 3);
+    sim_hist_fini(&h);
+    sim_hist_fini(&big);
 }
 
 /* The hot path of sim_hist_add reads the bucket off the bits with one range check: every value,
@@ -370,6 +566,10 @@ int main(void)
         cmocka_unit_test(test_iteration),
         cmocka_unit_test(test_reset_clears),
         cmocka_unit_test(test_lazy_buckets_and_enomem),
+        cmocka_unit_test(test_cells_then_dense),
+        cmocka_unit_test(test_quantiles_every_layout),
+        cmocka_unit_test(test_merge_across_layouts),
+        cmocka_unit_test(test_extremes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
