@@ -131,7 +131,18 @@ local function steps_spec(list, edges)
         fail(s.where, 'publish: key: %s "%s" has no partitions (a key picks a partition of a '
           .. "topic with partitions = P)", b.kind, b.name)
       end
-      out[i] = { op = "publish", broker = b.name, ack = s.ack, key = s.key, where = s.where }
+      local waits = s.ack or b.on_full == "block"
+      if s.timeout and not waits then
+        fail(s.where, "publish: timeout: only a publish that waits for the broker's "
+          .. 'acknowledgement has one (ack = true, or a broker with on_full = "block")')
+      end
+      if waits and silent[b.name] and not s.timeout then
+        fail(s.where, "publish: %s '%s' can be down without answering (on_down = \"silence\" at "
+          .. "%s) and this publish waits for its acknowledgement with no timeout: it would wait "
+          .. "forever; give it a timeout", b.kind, b.name, silent[b.name])
+      end
+      out[i] = { op = "publish", broker = b.name, ack = s.ack, key = s.key, timeout = s.timeout,
+                 where = s.where }
     elseif op == "reply" then
       out[i] = { op = "reply", where = s.where }
     elseif op == "branch" then
@@ -348,12 +359,33 @@ local function finish()
     for j, x in ipairs_(S.services) do names[j] = x.name end
     for i, f in ipairs_(S.faults) do
       local svc = S.service_by_name[f.target]
+      local bk = not svc and S.broker_by_name and S.broker_by_name[f.target]
+      if bk then
+        if f.kind == "slowdown" then
+          fail(f.where, "slowdown: target: '%s' is a %s: a slowdown is for a service (a broker's "
+            .. "speed is its publish_cost)", f.target, bk.kind)
+        end
+        if f.replica then
+          fail(f.where, "%s: %s '%s' has no replicas, got replica = %d", f.kind, bk.kind,
+            bk.name, f.replica)
+        end
+        if f.on_down == "silence" and not silent[bk.name] then silent[bk.name] = f.where end
+        spec.faults[i] = {
+          kind = f.kind, broker = bk.name, at = f.at, duration = f.duration,
+          on_down = f.on_down, mttf = f.mttf and dist_spec(f.mttf) or nil,
+          mttr = f.mttr and dist_spec(f.mttr) or nil, where = f.where,
+        }
+        goto continue
+      end
       if not svc then
         local node = S.nodes[f.target]
         if node then
-          fail(f.where, "%s: target: '%s' is a %s, not a service", f.kind, f.target, node.kind)
+          fail(f.where, "%s: target: '%s' is a %s, not a service%s", f.kind, f.target, node.kind,
+            f.kind == "slowdown" and "" or ", a queue or a topic")
         end
-        fail(f.where, "%s: target: unknown service '%s'%s", f.kind, f.target,
+        for j, x in ipairs_(S.brokers or {}) do names[#names + 1] = x.name end
+        fail(f.where, "%s: target: unknown %s '%s'%s", f.kind,
+          f.kind == "slowdown" and "service" or "service, queue or topic", f.target,
           did_you_mean(f.target, names))
       end
       if f.replica and f.replica >= svc.replicas then
@@ -367,6 +399,7 @@ local function finish()
         mttf = f.mttf and dist_spec(f.mttf) or nil, mttr = f.mttr and dist_spec(f.mttr) or nil,
         where = f.where,
       }
+      ::continue::
     end
   end
 
@@ -429,7 +462,7 @@ local function finish()
         publish_cost = b.publish_cost and dist_spec(b.publish_cost) or nil,
         partitions = b.partitions, retention = b.retention, retention_size = b.retention_size,
         rebalance_pause = b.rebalance_pause and dist_spec(b.rebalance_pause) or nil,
-        assignment = b.assignment,
+        assignment = b.assignment, durable = b.durable,
         subs = subs, where = b.where,
       }
     end

@@ -93,6 +93,11 @@ struct sim_msg {
     sim_event *vt;              /* its visibility timeout, or NULL */
     uint32_t group, member;     /* its copy's group, and the member it was delivered to */
     uint32_t pgen;              /* the producer's wait token */
+    uint32_t epoch;             /* its broker's failures when it was delivered or went to pay
+                                   its publish cost: an older epoch means a failure since */
+    uint8_t applied;            /* processed successfully before, but the acknowledgement was
+                                   lost in a failure of its (durable) broker: a later successful
+                                   processing is a duplicate */
     struct sim_broker *b;
     sim_req *root;              /* the client request it belongs to */
     sim_req *producer;          /* waits for the broker's acknowledgement, or NULL */
@@ -122,6 +127,8 @@ typedef struct sim_bcounts {
     uint64_t late;          /* ghost deliveries whose acknowledgement came back */
     uint64_t aged;          /* removed by retention before the group read them */
     uint64_t rebalances;    /* a group's pauses to reassign its partitions */
+    uint64_t refused;       /* broker: publishes not accepted because it was down (arrived
+                               while down, or waiting, paying or blocked when it failed) */
 } sim_bcounts;
 
 /* An idempotent group's memory of the messages it has processed: a hash set of sequence
@@ -239,6 +246,12 @@ typedef struct sim_broker {
     sim_event *ret_ev;      /* the next retention pass, or NULL */
     sim_rng rng_rebalance;
     sim_bstats st;          /* the broker's whole: sums over its groups */
+    /* failures (fault.c -> sim_broker_down) */
+    uint32_t down;          /* failures in force: 0 when up */
+    uint8_t silent;         /* while down, a publish gets no answer (else a refusal) */
+    uint32_t epoch;         /* failures so far */
+    sim_tw tw_down;         /* 1 while down */
+    double tick_down;
 } sim_broker;
 
 /* One row of the broker kind: a broker (g NULL) or one of its groups. */
@@ -256,6 +269,12 @@ int sim_broker_publish(struct sim_engine *e, sim_req *r, uint32_t broker, int ac
 /* A failure of a service started or ended (fault.c): the groups it consumes for rebalance when
  * it left (every replica down) or came back. */
 void sim_brokers_service_changed(struct sim_engine *e, uint32_t service);
+/* A failure of broker `broker` starts (delta +1) or ends (-1), answering nothing (silent) or
+ * refusing while down. Going down costs what it loses (the publishes not yet accepted, and the
+ * buffers of a broker that is not durable), nothing more. */
+void sim_broker_down(struct sim_engine *e, uint32_t broker, int delta, int silent);
+/* The fraction of the statistics window, up to end, that broker b was up. */
+double sim_broker_uptime(const sim_broker *b, sim_time end);
 /* A group's lag in seconds over the statistics window up to end: its time average and its
  * largest value (NaN for an empty window). */
 double sim_group_lag_seconds_mean(const sim_group *g, sim_time end);

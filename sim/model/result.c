@@ -94,7 +94,8 @@ enum { B_PUBLISHED, B_DELIVERED, B_ACKED, B_REDELIVERED, B_DUPLICATES, B_SUPPRES
        B_LOST,
        B_DROPPED, B_BUFFERED, B_IN_FLIGHT, B_DEPTH_MEAN, B_DEPTH_MAX, B_LAG_MEAN, B_LAG_P99,
        B_OUT_OF_ORDER, B_AGE_MEAN, B_AGE_P99, B_SOJ_MEAN, B_SOJ_P99, B_CONS_UTIL, B_EXPIRED,
-       B_LAGS_MEAN, B_LAGS_P99, B_LAGS_MAX, B_HOT, B_HOT_LAG, B_REBALANCES, B_HEAD };
+       B_LAGS_MEAN, B_LAGS_P99, B_LAGS_MAX, B_HOT, B_HOT_LAG, B_REBALANCES, B_REFUSED,
+       B_UPTIME, B_HEAD };
 static const sim_metric_def broker_defs[B_HEAD] = {
     [B_PUBLISHED] = { "published", C },   [B_DELIVERED] = { "delivered", C },
     [B_ACKED] = { "acked", C },           [B_REDELIVERED] = { "redelivered", C },
@@ -110,7 +111,8 @@ static const sim_metric_def broker_defs[B_HEAD] = {
     [B_EXPIRED] = { "expired", C },       [B_LAGS_MEAN] = { "lag_seconds_mean", R },
     [B_LAGS_P99] = { "lag_seconds_p99", R }, [B_LAGS_MAX] = { "lag_seconds_max", R },
     [B_HOT] = { "hot_partition", R },     [B_HOT_LAG] = { "hot_partition_lag_mean", R },
-    [B_REBALANCES] = { "rebalances", C },
+    [B_REBALANCES] = { "rebalances", C }, [B_REFUSED] = { "refused", C },
+    [B_UPTIME] = { "uptime", R },
 };
 static const sim_result_kind broker_kind = { "broker", broker_defs, B_HEAD, "group" };
 #undef C
@@ -620,7 +622,7 @@ static int broker_result(const sim_engine *e, const sim_brow *w, sim_entity_resu
     m[B_BUFFERED].count = buffered;
     m[B_IN_FLIGHT].count = w->g ? c->published - c->acked - c->lost - c->dead_lettered -
                                       c->dropped - c->aged - buffered
-                                : c->sent - c->accepted;
+                                : c->sent - c->accepted - c->refused;
     m[B_DEPTH_MEAN].real = sim_tw_mean(&st->tw_depth, end);
     m[B_DEPTH_MAX].real = st->tw_depth.max;
     m[B_LAG_MEAN].real = sim_tw_mean(&st->tw_lag, end);
@@ -633,6 +635,8 @@ static int broker_result(const sim_engine *e, const sim_brow *w, sim_entity_resu
     m[B_CONS_UTIL].real = st->consumers ? sim_tw_mean(&st->tw_busy, end) / st->consumers : NAN;
     m[B_EXPIRED].count = c->aged;
     m[B_REBALANCES].count = c->rebalances;
+    m[B_REFUSED].count = w->g ? 0 : c->refused;
+    m[B_UPTIME].real = sim_broker_uptime(b, end);
     m[B_LAGS_MEAN].real = m[B_LAGS_P99].real = m[B_LAGS_MAX].real = NAN;
     m[B_HOT].real = m[B_HOT_LAG].real = NAN;
     if (w->g) {
@@ -731,7 +735,9 @@ int sim_engine_result(const sim_engine *e, sim_rep_result *out)
                     out->nfaults++;
                 continue;
             }
-            if (!(o->target = sim_strdup(e->svcs[f->service].name)))
+            uint32_t bk = e->faults[f->fault].cfg.broker;   /* a broker's, or a service's */
+            const char *name = bk ? e->brokers[bk - 1].name : e->svcs[f->service].name;
+            if (!(o->target = sim_strdup(name)))
                 rc = SIM_ENOMEM;
             else
                 out->nfaults++;
