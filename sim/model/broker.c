@@ -1184,7 +1184,9 @@ static void consumer_done(sim_engine *e, sim_broker *b, sim_group *g, sim_member
             return;
         }
     }
-    if (!m->ghost && (m->outcome != SIM_CAUSE_OK || m->vt))
+    /* A durable broker that can fail redelivers a delivery whose acknowledgement a failure
+     * catches: such a message may come back too. */
+    if (!m->ghost && (m->outcome != SIM_CAUSE_OK || m->vt || (b->fails && b->cfg.durable)))
         msg_pin(m);
     else
         msg_unpin(e, m);

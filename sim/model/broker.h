@@ -247,6 +247,7 @@ typedef struct sim_broker {
     sim_rng rng_rebalance;
     sim_bstats st;          /* the broker's whole: sums over its groups */
     /* failures (fault.c -> sim_broker_down) */
+    uint8_t fails;          /* a fault targets it (sim_fault_add) */
     uint32_t down;          /* failures in force: 0 when up */
     uint8_t silent;         /* while down, a publish gets no answer (else a refusal) */
     uint32_t epoch;         /* failures so far */

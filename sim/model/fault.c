@@ -49,6 +49,7 @@ int sim_fault_add(sim_engine *e, const sim_fault_config *cfg)
     if (cfg->kind != SIM_FAULT_CRASH)
         f->cfg.mttf = f->cfg.mttr = NULL;
     if (cfg->broker) {
+        e->brokers[cfg->broker - 1].fails = 1;
         f->cfg.service = 0;
         f->cfg.replica = -1;
     }

@@ -249,12 +249,207 @@ static void test_renewal_loss(void **state)
     renewal_case(10, 0.001, 50, 40);
 }
 
+/* ---- behaviour: topics, partitions, backpressure, silence, in-flight deliveries ---------------- */
+
+static const char *const TOPICS =
+    "local durable = param('durable', false)\n"
+    "local fast = service 'fast' { workers = 2, work = exp(0.1) }\n"
+    "local slow = service 'slow' { workers = 1, work = exp(0.4) }\n"
+    "local t = topic 't' { durable = durable }\n"
+    "subscribe(t, fast, { group = 'f', consumers = 2 })\n"
+    "subscribe(t, slow, { group = 's', consumers = 1, visibility_timeout = 5 })\n"
+    "local log = topic 'log' { partitions = 8, durable = durable }\n"
+    "subscribe(log, fast, { group = 'a', consumers = 2 })\n"
+    "subscribe(log, slow, { group = 'b', consumers = 3, delivery = 'at_most_once' })\n"
+    "local front = service 'front' { workers = 'inf',\n"
+    "  endpoint 'req' { publish(t), publish(log, { key = keys(50) }) } }\n"
+    "client 'load' { target = front, arrivals = poisson(1) }\n"
+    "crash { target = t, mttf = exp(60), mttr = exp(3) }\n"
+    "crash { target = 'log', mttf = exp(40), mttr = exp(2) }\n"
+    "run { duration = 3000 }\n";
+
+/* Two groups of a topic and two of a partitioned one, both crashing. Not durable, each group
+ * loses its own buffer (the slow groups more: they keep more), the broker's lost is the sum of
+ * its groups', and every message is accounted for per group. Durable, nothing is lost, the
+ * deliveries a failure caught are redelivered (at least once), and the ledger holds. */
+static void test_topics_fail(void **state)
+{
+    (void)state;
+    const char *const groups[2][2] = { { "f", "s" }, { "a", "b" } };
+    const char *const brokers[2] = { "t", "log" };
+    for (int durable = 0; durable < 2; durable++) {
+        dessa_override ov = { "durable", durable ? "true" : "false" };
+        dessa_scenario *sc = case_load(TOPICS, &ov, 1, SEED);
+        double slow_lost = 0, fast_lost = 0, redelivered = 0;
+        for (uint64_t rep = 0; rep < 5; rep++) {
+            sim_rep_result r;
+            case_run(sc, SEED, rep, &r, NULL, NULL);
+            for (int b = 0; b < 2; b++) {
+                double sum = 0;
+                for (int g = 0; g < 2; g++) {
+                    expect_balance(&r, brokers[b], groups[b][g]);
+                    sum += bval(&r, brokers[b], groups[b][g], "lost");
+                }
+                assert_true(bval(&r, brokers[b], "", "lost") == sum);
+                assert_true(bval(&r, brokers[b], "", "refused") > 0);
+            }
+            fast_lost += bval(&r, "t", "f", "lost");
+            slow_lost += bval(&r, "t", "s", "lost");
+            redelivered += bval(&r, "t", "s", "redelivered") + bval(&r, "log", "a", "redelivered");
+            if (durable) {
+                assert_true(bval(&r, "t", "", "lost") == 0);
+                assert_true(bval(&r, "log", "", "lost") == 0);
+            }
+            sim_rep_result_fini(&r);
+        }
+        printf("  durable %d: lost fast %g, slow %g; redelivered %g\n", durable, fast_lost,
+               slow_lost, redelivered);
+        if (!durable)
+            assert_true(slow_lost > fast_lost && slow_lost > 0);
+        else
+            assert_true(redelivered > 0);
+        dessa_scenario_free(sc);
+    }
+}
+
+static const char *const BLOCKED =
+    "local back = service 'back' { workers = 1, work = const(0.5) }\n"
+    "local q = queue 'q' { capacity = 5, on_full = 'block' }\n"
+    "subscribe(q, back, { consumers = 1 })\n"
+    "local front = service 'front' { workers = 'inf', endpoint 'req' { publish(q) } }\n"
+    "client 'load' { target = front, arrivals = poisson(4) }\n"
+    "outage { target = q, at = 50, duration = 10 }\n"
+    "run { duration = 100 }\n";
+
+/* A full queue holding its producers (backpressure) fails: each blocked producer is released at
+ * once with cause crashed; while it is down the others are refused. */
+static void test_blocked_released(void **state)
+{
+    (void)state;
+    dessa_scenario *sc = load(BLOCKED);
+    for (uint64_t rep = 0; rep < 3; rep++) {
+        sim_rep_result r;
+        case_run(sc, SEED, rep, &r, NULL, NULL);
+        double crashed = fval(&r, "load", "crashed"), refused = fval(&r, "load", "refused");
+        printf("  crashed %g, refused %g\n", crashed, refused);
+        assert_true(crashed > 10);   /* arrivals at 4/s, served at 2/s: many were blocked */
+        assert_true(refused > 20 && refused < 70);
+        assert_true(crashed + refused == bval(&r, "q", "", "refused"));
+        assert_true(bval(&r, "q", "q", "lost") == 0);
+        expect_balance(&r, "q", "q");
+        sim_rep_result_fini(&r);
+    }
+    dessa_scenario_free(sc);
+}
+
+static const char *const SILENT =
+    "local back = service 'back' { workers = 1, work = exp(0.1) }\n"
+    "local q = queue 'q' { }\n"
+    "subscribe(q, back, { consumers = 1 })\n"
+    "local front = service 'front' { workers = 'inf',\n"
+    "  endpoint 'req' { publish(q, { ack = true, timeout = 0.5 }) } }\n"
+    "client 'load' { target = front, arrivals = poisson(3) }\n"
+    "outage { target = q, at = 20, duration = 10, on_down = 'silence' }\n"
+    "run { duration = 60 }\n";
+
+/* A broker down without answering: the publishes that wait for its acknowledgement end by their
+ * timeout (cause timeout), one for each publish it did not accept. */
+static void test_silent_broker(void **state)
+{
+    (void)state;
+    dessa_scenario *sc = load(SILENT);
+    for (uint64_t rep = 0; rep < 3; rep++) {
+        sim_rep_result r;
+        case_run(sc, SEED, rep, &r, NULL, NULL);
+        double to = fval(&r, "load", "timeouts"), ref = bval(&r, "q", "", "refused");
+        printf("  timeouts %g, refused by the broker %g\n", to, ref);
+        assert_true(ref > 10 && to == ref && fval(&r, "load", "refused") == 0);
+        expect_balance(&r, "q", "q");
+        sim_rep_result_fini(&r);
+    }
+    dessa_scenario_free(sc);
+}
+
+static const char *const INFLIGHT =
+    "local durable = param('durable', true)\n"
+    "local back = service 'back' { workers = 1, work = const(3) }\n"
+    "local q = queue 'q' { durable = durable }\n"
+    "subscribe(q, back, { consumers = 1, prefetch = 1 })\n"
+    "local front = service 'front' { workers = 'inf', endpoint 'req' { publish(q) } }\n"
+    "client 'load' { target = front, arrivals = constant(0.2) }\n"
+    "outage { target = q, at = 11, duration = 1 }\n"
+    "run { duration = 100 }\n";
+
+/* One message every 5 s, each processed for 3 s, the queue down for [11, 12): the delivery in
+ * hand then (of the message published at 10) is acknowledged at 13, after the failure. Durable,
+ * the broker had requeued it: it is processed again (redelivered 1, duplicates 1), nothing is
+ * lost. Not durable, the broker forgot it: its processing stands (acked), nothing is redelivered
+ * and, the buffer being empty when it failed, nothing is lost. */
+static void test_inflight_delivery(void **state)
+{
+    (void)state;
+    for (int durable = 0; durable < 2; durable++) {
+        dessa_override ov = { "durable", durable ? "true" : "false" };
+        dessa_scenario *sc = case_load(INFLIGHT, &ov, 1, SEED);
+        sim_rep_result r;
+        case_run(sc, SEED, 0, &r, NULL, NULL);
+        printf("  durable %d: published %g acked %g redelivered %g duplicates %g lost %g\n",
+               durable, bval(&r, "q", "q", "published"), bval(&r, "q", "q", "acked"),
+               bval(&r, "q", "q", "redelivered"), bval(&r, "q", "q", "duplicates"),
+               bval(&r, "q", "q", "lost"));
+        assert_true(bval(&r, "q", "q", "redelivered") == durable);
+        assert_true(bval(&r, "q", "q", "duplicates") == durable);
+        assert_true(bval(&r, "q", "q", "lost") == 0);
+        expect_balance(&r, "q", "q");
+        sim_rep_result_fini(&r);
+        dessa_scenario_free(sc);
+    }
+}
+
+/* The same broker's failure times whatever else the model holds (its stream is named by the
+ * broker and the fault's rank among the faults of that broker): a model with a synchronous path
+ * and another failing service beside it sees the queue fail at the same instants. */
+static void test_same_failure_times(void **state)
+{
+    (void)state;
+    dessa_scenario *a = load(CRASHING);
+    char text[2048];
+    snprintf(text, sizeof text, "%s%s", CRASHING,
+             "local extra = service 'extra' { workers = 2, work = exp(0.1) }\n"
+             "local gate = service 'gate' { workers = 4, endpoint 'x' { call(extra) } }\n"
+             "client 'other' { target = gate, arrivals = poisson(3) }\n"
+             "crash { target = extra, mttf = exp(30), mttr = exp(1) }\n");
+    dessa_scenario *b = load(text);
+    sim_rep_result ra, rb;
+    case_run(a, SEED, 3, &ra, NULL, NULL);
+    case_run(b, SEED, 3, &rb, NULL, NULL);
+    size_t j = 0, n = 0;
+    for (size_t i = 0; i < ra.nfaults; i++, j++) {
+        while (j < rb.nfaults && strcmp(rb.faults[j].target, "q"))
+            j++;
+        assert_true(j < rb.nfaults);
+        assert_true(ra.faults[i].time == rb.faults[j].time);
+        assert_true(ra.faults[i].start == rb.faults[j].start);
+        n++;
+    }
+    assert_true(n > 100);
+    sim_rep_result_fini(&ra);
+    sim_rep_result_fini(&rb);
+    dessa_scenario_free(a);
+    dessa_scenario_free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_crash_loses_buffer),
         cmocka_unit_test(test_durable_outage),
         cmocka_unit_test(test_renewal_loss),
+        cmocka_unit_test(test_topics_fail),
+        cmocka_unit_test(test_blocked_released),
+        cmocka_unit_test(test_silent_broker),
+        cmocka_unit_test(test_inflight_delivery),
+        cmocka_unit_test(test_same_failure_times),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
