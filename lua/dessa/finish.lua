@@ -279,9 +279,9 @@ local function finish()
     if l.loss and l.loss > 0 then
       for _, n in ipairs_({ l.from, l.to }) do
         local kind = S.nodes[n].kind
-        if kind ~= "service" and kind ~= "client" then
+        if kind ~= "service" and kind ~= "client" and kind ~= "queue" and kind ~= "topic" then
           fail(l.where, "link: '%s' is a %s: loss applies to requests and replies between "
-            .. "clients and services (messages have their own delivery guarantees)", n, kind)
+            .. "clients and services, and to publishes to queues and topics", n, kind)
         end
       end
     end
@@ -298,12 +298,13 @@ local function finish()
         for _, n in ipairs_(p.between[side]) do
           local node = S.nodes[n]
           if not node then
-            fail(p.where, p.kind .. ": between: unknown service or client '%s'%s", n,
+            fail(p.where, p.kind .. ": between: unknown service, client, queue or topic '%s'%s", n,
               did_you_mean(n, S.node_names))
           end
-          if node.kind ~= "service" and node.kind ~= "client" then
-            fail(p.where, p.kind .. ": between: '%s' is a %s, not a service or client", n,
-              node.kind)
+          if node.kind ~= "service" and node.kind ~= "client" and node.kind ~= "queue"
+              and node.kind ~= "topic" then
+            fail(p.where, p.kind .. ": between: '%s' is a %s, not a service, a client, a queue "
+              .. "or a topic", n, node.kind)
           end
         end
         labels[side] = concat(p.between[side], "+")

@@ -1457,6 +1457,32 @@ double sim_broker_uptime(const sim_broker *b, sim_time end)
     return 1 - sim_tw_mean(&b->tw_down, end);
 }
 
+/* ---- publishes lost on a link ------------------------------------------------------------------ */
+
+int sim_broker_hop_lossy(sim_event_fn fn)
+{
+    if (fn == on_arrive)
+        return 1;
+    return fn == on_pub_ack || fn == on_pub_refused || fn == on_pub_crashed ? 2 : 0;
+}
+
+void sim_broker_hop_lost(sim_engine *e, sim_event *ev)
+{
+    if (ev->u32 == 2) {   /* an answer to a producer: it waits on, for its timeout */
+        sim_req_release(e, ev->a);   /* the reference the publish took */
+        return;
+    }
+    sim_msg *m = ev->a;
+    sim_broker *b = m->b;
+    COUNT(&b->st, m, link_lost);
+    if (m->producer) {
+        sim_req_release(e, m->producer);
+        m->producer = NULL;
+    }
+    msg_unpin(e, m);
+    msg_free(e, m);
+}
+
 /* ---- the broker kind ------------------------------------------------------------------- */
 
 static uint32_t broker_count(const sim_engine *e) { return e->nbrows; }
@@ -1485,7 +1511,7 @@ static void broker_sample(sim_engine *e, uint32_t i, double span, sim_series_row
     row->utilization = st->consumers ? (busy - st->tick_busy) / span / st->consumers : NAN;
     row->threads_working = row->threads_blocked = row->cores_busy = NAN;
     row->errors = st->tick.dropped + st->tick.lost + st->tick.dead_lettered + st->tick.aged +
-                  st->tick.refused;
+                  st->tick.refused + st->tick.link_lost;
     sim_group *g = e->brows[i].g;
     if (!g) {   /* the fraction of the interval the broker was down */
         sim_broker *b = e->brows[i].b;
@@ -1591,15 +1617,18 @@ static int broker_ledger(sim_engine *e, uint32_t i, uint64_t unused)
         uint64_t to = sc.broker[SIM_MSG_TO_BROKER], held = sc.broker[SIM_MSG_WAITING] +
                                                           sc.broker[SIM_MSG_PUBLISHING] +
                                                           sc.broker[SIM_MSG_BLOCKED];
-        if (a->sent == a->arrived + to && a->arrived == a->accepted + held + a->refused &&
+        if (a->sent == a->arrived + to + a->link_lost &&
+            a->arrived == a->accepted + held + a->refused &&
             sc.broker[SIM_MSG_WAITING] == b->waiting.n &&
             sc.broker[SIM_MSG_BLOCKED] == b->blocked.n)
             return SIM_OK;
         sim_engine_fail(e, SIM_ELEDGER,
-                        "broker '%s': published %llu != arrived %llu + travelling %llu, or "
-                        "arrived != accepted %llu + waiting or blocked %llu + refused %llu",
+                        "broker '%s': published %llu != arrived %llu + travelling %llu + lost on "
+                        "the link %llu, or arrived != accepted %llu + waiting or blocked %llu + "
+                        "refused %llu",
                         b->name, (unsigned long long)a->sent, (unsigned long long)a->arrived,
-                        (unsigned long long)to, (unsigned long long)a->accepted,
+                        (unsigned long long)to, (unsigned long long)a->link_lost,
+                        (unsigned long long)a->accepted,
                         (unsigned long long)held, (unsigned long long)a->refused);
         return SIM_ELEDGER;
     }

@@ -129,6 +129,7 @@ typedef struct sim_bcounts {
     uint64_t rebalances;    /* a group's pauses to reassign its partitions */
     uint64_t refused;       /* broker: publishes not accepted because it was down (arrived
                                while down, or waiting, paying or blocked when it failed) */
+    uint64_t link_lost;     /* broker: publishes lost on the link to it (a loss, a partition) */
 } sim_bcounts;
 
 /* An idempotent group's memory of the messages it has processed: a hash set of sequence
@@ -274,6 +275,14 @@ void sim_brokers_service_changed(struct sim_engine *e, uint32_t service);
  * refusing while down. Going down costs what it loses (the publishes not yet accepted, and the
  * buffers of a broker that is not durable), nothing more. */
 void sim_broker_down(struct sim_engine *e, uint32_t broker, int delta, int silent);
+/* Links (node.c): the hop of handler fn is a publish on its way to a broker (1) or a broker's
+ * answer on its way to the producer (2), which a lossy link may lose; 0 for any other hop
+ * (deliveries and acknowledgements cross). */
+int sim_broker_hop_lossy(sim_event_fn fn);
+/* The handler of such a hop lost on its link (ev->a: the message or the producer; ev->u32: the
+ * kind): the publish is gone in silence, or the answer never comes; only the producer's
+ * timeout notices. */
+void sim_broker_hop_lost(struct sim_engine *e, sim_event *ev);
 /* The fraction of the statistics window, up to end, that broker b was up. */
 double sim_broker_uptime(const sim_broker *b, sim_time end);
 /* A group's lag in seconds over the statistics window up to end: its time average and its

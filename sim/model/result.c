@@ -95,7 +95,7 @@ enum { B_PUBLISHED, B_DELIVERED, B_ACKED, B_REDELIVERED, B_DUPLICATES, B_SUPPRES
        B_DROPPED, B_BUFFERED, B_IN_FLIGHT, B_DEPTH_MEAN, B_DEPTH_MAX, B_LAG_MEAN, B_LAG_P99,
        B_OUT_OF_ORDER, B_AGE_MEAN, B_AGE_P99, B_SOJ_MEAN, B_SOJ_P99, B_CONS_UTIL, B_EXPIRED,
        B_LAGS_MEAN, B_LAGS_P99, B_LAGS_MAX, B_HOT, B_HOT_LAG, B_REBALANCES, B_REFUSED,
-       B_UPTIME, B_HEAD };
+       B_UPTIME, B_LINK_LOST, B_HEAD };
 static const sim_metric_def broker_defs[B_HEAD] = {
     [B_PUBLISHED] = { "published", C },   [B_DELIVERED] = { "delivered", C },
     [B_ACKED] = { "acked", C },           [B_REDELIVERED] = { "redelivered", C },
@@ -112,7 +112,7 @@ static const sim_metric_def broker_defs[B_HEAD] = {
     [B_LAGS_P99] = { "lag_seconds_p99", R }, [B_LAGS_MAX] = { "lag_seconds_max", R },
     [B_HOT] = { "hot_partition", R },     [B_HOT_LAG] = { "hot_partition_lag_mean", R },
     [B_REBALANCES] = { "rebalances", C }, [B_REFUSED] = { "refused", C },
-    [B_UPTIME] = { "uptime", R },
+    [B_UPTIME] = { "uptime", R },         [B_LINK_LOST] = { "link_lost", C },
 };
 static const sim_result_kind broker_kind = { "broker", broker_defs, B_HEAD, "group" };
 #undef C
@@ -622,7 +622,7 @@ static int broker_result(const sim_engine *e, const sim_brow *w, sim_entity_resu
     m[B_BUFFERED].count = buffered;
     m[B_IN_FLIGHT].count = w->g ? c->published - c->acked - c->lost - c->dead_lettered -
                                       c->dropped - c->aged - buffered
-                                : c->sent - c->accepted - c->refused;
+                                : c->sent - c->accepted - c->refused - c->link_lost;
     m[B_DEPTH_MEAN].real = sim_tw_mean(&st->tw_depth, end);
     m[B_DEPTH_MAX].real = st->tw_depth.max;
     m[B_LAG_MEAN].real = sim_tw_mean(&st->tw_lag, end);
@@ -637,6 +637,7 @@ static int broker_result(const sim_engine *e, const sim_brow *w, sim_entity_resu
     m[B_REBALANCES].count = c->rebalances;
     m[B_REFUSED].count = w->g ? 0 : c->refused;
     m[B_UPTIME].real = sim_broker_uptime(b, end);
+    m[B_LINK_LOST].count = w->g ? 0 : c->link_lost;
     m[B_LAGS_MEAN].real = m[B_LAGS_P99].real = m[B_LAGS_MAX].real = NAN;
     m[B_HOT].real = m[B_HOT_LAG].real = NAN;
     if (w->g) {

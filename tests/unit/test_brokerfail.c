@@ -439,6 +439,53 @@ static void test_same_failure_times(void **state)
     dessa_scenario_free(b);
 }
 
+/* ---- publishes lost on links ------------------------------------------------------------------ */
+
+static const char *const LOSSY =
+    "local back = service 'back' { workers = 1, work = exp(0.1) }\n"
+    "local q = queue 'q' { }\n"
+    "subscribe(q, back, { consumers = 1 })\n"
+    "local front = service 'front' { workers = 'inf',\n"
+    "  endpoint 'req' { publish(q, { ack = true, timeout = 0.5 }) } }\n"
+    "client 'load' { target = front, arrivals = poisson(5) }\n"
+    "link { from = front, to = q, loss = 0.1 }\n"
+    "partition { between = { front, q }, at = 1000, duration = 50 }\n"
+    "run { duration = 3000 }\n";
+
+/* A link from the producer to the queue that loses each crossing with probability p = 0.1, and a
+ * partition of the two for 50 s. A publish is lost on its way (the broker's `link_lost`) with
+ * probability p outside the partition and always inside it: p (T - 50) lambda + 50 lambda on
+ * average. A publish waiting for the acknowledgement fails by its timeout when the publish or
+ * the answer is lost: outside the partition with probability 1 - (1 - p)^2 = 0.19. Deliveries
+ * and acknowledgements cross: every accepted message is acknowledged. */
+static void test_lossy_publish(void **state)
+{
+    (void)state;
+    const double lambda = 5, p = 0.1, T = 3000, cut = 50;
+    dessa_scenario *sc = load(LOSSY);
+    sim_tally lost, to;
+    sim_tally_reset(&lost);
+    sim_tally_reset(&to);
+    for (uint64_t rep = 0; rep < REPS / 5; rep++) {
+        sim_rep_result r;
+        case_run(sc, SEED, rep, &r, NULL, NULL);
+        sim_tally_add(&lost, bval(&r, "q", "", "link_lost"));
+        sim_tally_add(&to, fval(&r, "load", "timeouts"));
+        assert_true(bval(&r, "q", "q", "lost") == 0 && bval(&r, "q", "", "refused") == 0);
+        assert_true(bval(&r, "q", "q", "published") ==
+                    bval(&r, "q", "q", "acked") + bval(&r, "q", "q", "buffered") +
+                        bval(&r, "q", "q", "in_flight"));
+        assert_true(fval(&r, "load", "ok") + fval(&r, "load", "timeouts") +
+                        fval(&r, "load", "in_flight") == fval(&r, "load", "sent"));
+        expect_balance(&r, "q", "q");
+        sim_rep_result_fini(&r);
+    }
+    expect_in("publishes lost on the link", &lost, lambda * (p * (T - cut) + cut), 0);
+    expect_in("publishes timed out", &to, lambda * ((1 - (1 - p) * (1 - p)) * (T - cut) + cut),
+              0);
+    dessa_scenario_free(sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -450,6 +497,7 @@ int main(void)
         cmocka_unit_test(test_silent_broker),
         cmocka_unit_test(test_inflight_delivery),
         cmocka_unit_test(test_same_failure_times),
+        cmocka_unit_test(test_lossy_publish),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
