@@ -1457,7 +1457,7 @@ double sim_broker_uptime(const sim_broker *b, sim_time end)
     return 1 - sim_tw_mean(&b->tw_down, end);
 }
 
-/* ---- publishes lost on a link ------------------------------------------------------------------ */
+/* ---- publishes lost on a link ---------------------------------------------------------------- */
 
 int sim_broker_hop_lossy(sim_event_fn fn)
 {

@@ -87,7 +87,7 @@ static void test_crash_loses_buffer(void **state)
     dessa_scenario_free(sc);
 }
 
-/* ---- a durable queue through an outage, with a backlog ---------------------------------------- */
+/* ---- a durable queue through an outage, with a backlog --------------------------------------- */
 
 static const char *const BACKLOG =
     "local durable = param('durable', true)\n"
@@ -177,7 +177,7 @@ static void test_durable_outage(void **state)
     dessa_scenario_free(sc);
 }
 
-/* ---- a bounded buffer in front of a consumer that fails (alternating renewal) ----------------- */
+/* ---- a bounded buffer in front of a consumer that fails (alternating renewal) ---------------- */
 
 static const char *const RENEWAL =
     "local K = param('K', 5)\n"
@@ -249,7 +249,7 @@ static void test_renewal_loss(void **state)
     renewal_case(10, 0.001, 50, 40);
 }
 
-/* ---- behaviour: topics, partitions, backpressure, silence, in-flight deliveries ---------------- */
+/* ---- behaviour: topics, partitions, backpressure, silence, in-flight deliveries -------------- */
 
 static const char *const TOPICS =
     "local durable = param('durable', false)\n"
@@ -439,7 +439,7 @@ static void test_same_failure_times(void **state)
     dessa_scenario_free(b);
 }
 
-/* ---- publishes lost on links ------------------------------------------------------------------ */
+/* ---- publishes lost on links ----------------------------------------------------------------- */
 
 static const char *const LOSSY =
     "local back = service 'back' { workers = 1, work = exp(0.1) }\n"
