@@ -413,7 +413,8 @@ static const fdesc S_PARALLEL[] = {
 static const fdesc S_BRANCH[] = { OP, WHERE, TAB("probs"), TAB("arms") };
 static const fdesc S_PUBLISH[] = { OP, WHERE, { "broker", F_STR, 1, 0, 0, 0, NULL },
                                    { "ack", F_BOOL, 0, 0, 0, 0, NULL },
-                                   { "key", F_TAB, 0, 0, 0, 0, NULL } };
+                                   { "key", F_TAB, 0, 0, 0, 0, NULL },
+                                   { "timeout", F_NUM, 0, 0, 1e10, 1, "a positive number" } };
 static const fdesc R_KEY[] = {
     KIND, WHERE, { "value", F_INT, 0, -I64, I64, 0, "a 64-bit integer" },
     { "n", F_INT, 0, 1, 1e7, 0, "an integer between 1 and 10000000" },
@@ -581,6 +582,8 @@ static void read_step(reader *r, int t, spec_step *st, int depth)
                 fail(r, kw, "key", "a drawn key needs n");
             lua_pop(L, 1);
         }
+        st->has_retry = v[5].set;
+        st->retry.timeout = v[5].set ? v[5].num : 0;
         break;
     case SS_REPLY:
         read_record(r, t, opname, S_REPLY, NDESC(S_REPLY), v);
@@ -708,7 +711,8 @@ static const fdesc R_BROKER[] = {
     { "partitions", F_INT, 0, 1, 1e6, 0, "an integer between 1 and 1000000" },
     { "retention", F_NUM, 0, 0, 1e10, 1, "a positive number of at most 1e10 s" },
     { "retention_size", F_INT, 0, 1, I64, 0, "a positive integer" },
-    { "rebalance_pause", F_TAB, 0, 0, 0, 0, NULL }, { "assignment", F_STR, 0, 0, 0, 0, NULL }
+    { "rebalance_pause", F_TAB, 0, 0, 0, 0, NULL }, { "assignment", F_STR, 0, 0, 0, 0, NULL },
+    { "durable", F_BOOL, 0, 0, 0, 0, NULL }
 };
 static const fdesc R_SUB[] = {
     WHERE, { "service", F_STR, 1, 0, 0, 0, NULL }, { "endpoint", F_STR, 1, 0, 0, 0, NULL },
@@ -915,6 +919,7 @@ static void read_brokers(reader *r, int top)
         b->cfg.partitions = v[8].set ? (uint32_t)v[8].i : 0;
         b->cfg.retention = v[9].set ? v[9].num : 0;
         b->cfg.retention_size = v[10].set ? (uint64_t)v[10].i : 0;
+        b->cfg.durable = !v[13].set || v[13].b;
         b->rebalance = v[11].set ? read_field_dist(r, t, "broker", "rebalance_pause") : NULL;
         b->cfg.assignment = v[12].set ? (sim_assignment)pick(r, where, "broker", "assignment",
                                                              v[12].str, assignments)
@@ -1072,13 +1077,13 @@ static void read_clients(reader *r, int top)
 }
 
 static const fdesc R_FAULT[] = {
-    KIND, WHERE, { "service", F_STR, 1, 0, 0, 0, NULL },
+    KIND, WHERE, { "service", F_STR, 0, 0, 0, 0, NULL },
     { "replica", F_INT, 0, 0, U32, 0, "a non-negative integer" },
     { "at", F_NUM, 0, 0, 1e10, 0, "a non-negative number" },
     { "duration", F_NUM, 0, 0, 1e10, 1, "a positive number" },
     { "mttf", F_TAB, 0, 0, 0, 0, NULL }, { "mttr", F_TAB, 0, 0, 0, 0, NULL },
     { "factor", F_NUM, 0, 0, 1e9, 1, "a positive number" },
-    { "on_down", F_STR, 0, 0, 0, 0, NULL }
+    { "on_down", F_STR, 0, 0, 0, 0, NULL }, { "broker", F_STR, 0, 0, 0, 0, NULL }
 };
 
 /* The optional list of faults (after the services, which they name). [-0, +0, error] */
@@ -1102,17 +1107,29 @@ static void read_faults(reader *r, int top)
         spec_fault *f = &s->faults[i];
         lua_rawgeti(L, list, (lua_Integer)i + 1);
         int t = lua_gettop(L);
-        fval v[10];
+        fval v[11];
         const char *where = read_record(r, t, "fault", R_FAULT, NDESC(R_FAULT), v);
         f->where = dup_where(r, where);
         const char *kind = v[0].str;
         f->cfg.kind = (sim_fault_kind)pick(r, where, "fault", "kind", kind, kinds);
-        lua_getfield(L, r->names, v[2].str);
-        if (!lua_istable(L, -1))
-            fail(r, where, kind, "unknown service '%s'", v[2].str);
-        lua_rawgeti(L, -1, 1);
-        f->cfg.service = (uint32_t)lua_tointeger(L, -1);
-        lua_pop(L, 2);
+        if (v[2].set == v[10].set)
+            fail(r, where, kind, "needs a service or a broker (one of them)");
+        if (v[10].set) {   /* a broker: the whole of it, never slowed down */
+            lua_getfield(L, r->bnames, v[10].str);
+            if (!lua_isinteger(L, -1))
+                fail(r, where, kind, "unknown broker '%s'", v[10].str);
+            f->cfg.broker = (uint32_t)lua_tointeger(L, -1) + 1;
+            lua_pop(L, 1);
+            if (v[3].set || f->cfg.kind == SIM_FAULT_SLOWDOWN)
+                fail(r, where, kind, "a broker has no replicas and is not slowed down");
+        } else {
+            lua_getfield(L, r->names, v[2].str);
+            if (!lua_istable(L, -1))
+                fail(r, where, kind, "unknown service '%s'", v[2].str);
+            lua_rawgeti(L, -1, 1);
+            f->cfg.service = (uint32_t)lua_tointeger(L, -1);
+            lua_pop(L, 2);
+        }
         f->cfg.replica = v[3].set ? v[3].i : -1;
         if (f->cfg.replica >= 0 &&
             (uint64_t)f->cfg.replica >= s->services[f->cfg.service].cfg.replicas)
@@ -1518,6 +1535,8 @@ static int compile_step(builder *b, uint32_t s, uint32_t ep, const spec_step *st
     case SS_PUBLISH:
         rc = sim_op_publish_keyed(e, s, ep, st->service, st->blocking,
                                   st->has_key ? &st->key : NULL);
+        if (rc == SIM_OK && st->has_retry)
+            rc = sim_op_publish_timeout(e, s, ep, st->retry.timeout);
         return rc == SIM_OK ? rc : step_fail(b, st, rc, "cannot add the publish");
     case SS_REPLY:
         rc = sim_op_reply(e, s, ep);

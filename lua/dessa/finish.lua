@@ -153,8 +153,19 @@ local function steps_spec(list, edges)
         fail(s.where, 'publish: key: %s "%s" has no partitions (a key picks a partition of a '
           .. "topic with partitions = P)", b.kind, b.name)
       end
+      local waits = s.ack or b.on_full == "block"
+      if s.timeout and not waits then
+        fail(s.where, "publish: timeout: only a publish that waits for the broker's "
+          .. 'acknowledgement has one (ack = true, or a broker with on_full = "block")')
+      end
+      if waits and silent[b.name] and not s.timeout then
+        fail(s.where, "publish: %s '%s' can be down without answering (on_down = \"silence\" at "
+          .. "%s) and this publish waits for its acknowledgement with no timeout: it would wait "
+          .. "forever; give it a timeout", b.kind, b.name, silent[b.name])
+      end
       published[b.name] = published[b.name] or s.where
-      out[i] = { op = "publish", broker = b.name, ack = s.ack, key = s.key, where = s.where }
+      out[i] = { op = "publish", broker = b.name, ack = s.ack, key = s.key, timeout = s.timeout,
+                 where = s.where }
     elseif op == "reply" then
       out[i] = { op = "reply", where = s.where }
     elseif op == "request" then
@@ -306,9 +317,9 @@ local function finish()
     if l.loss and l.loss > 0 then
       for _, n in ipairs_({ l.from, l.to }) do
         local kind = S.nodes[n].kind
-        if kind ~= "service" and kind ~= "client" then
+        if kind ~= "service" and kind ~= "client" and kind ~= "queue" and kind ~= "topic" then
           fail(l.where, "link: '%s' is a %s: loss applies to requests and replies between "
-            .. "clients and services (messages have their own delivery guarantees)", n, kind)
+            .. "clients and services, and to publishes to queues and topics", n, kind)
         end
       end
     end
@@ -325,12 +336,13 @@ local function finish()
         for _, n in ipairs_(p.between[side]) do
           local node = S.nodes[n]
           if not node then
-            fail(p.where, p.kind .. ": between: unknown service or client '%s'%s", n,
+            fail(p.where, p.kind .. ": between: unknown service, client, queue or topic '%s'%s", n,
               did_you_mean(n, S.node_names))
           end
-          if node.kind ~= "service" and node.kind ~= "client" then
-            fail(p.where, p.kind .. ": between: '%s' is a %s, not a service or client", n,
-              node.kind)
+          if node.kind ~= "service" and node.kind ~= "client" and node.kind ~= "queue"
+              and node.kind ~= "topic" then
+            fail(p.where, p.kind .. ": between: '%s' is a %s, not a service, a client, a queue "
+              .. "or a topic", n, node.kind)
           end
         end
         labels[side] = concat(p.between[side], "+")
@@ -386,12 +398,33 @@ local function finish()
     for j, x in ipairs_(S.services) do names[j] = x.name end
     for i, f in ipairs_(S.faults) do
       local svc = S.service_by_name[f.target]
+      local bk = not svc and S.broker_by_name and S.broker_by_name[f.target]
+      if bk then
+        if f.kind == "slowdown" then
+          fail(f.where, "slowdown: target: '%s' is a %s: a slowdown is for a service (a broker's "
+            .. "speed is its publish_cost)", f.target, bk.kind)
+        end
+        if f.replica then
+          fail(f.where, "%s: %s '%s' has no replicas, got replica = %d", f.kind, bk.kind,
+            bk.name, f.replica)
+        end
+        if f.on_down == "silence" and not silent[bk.name] then silent[bk.name] = f.where end
+        spec.faults[i] = {
+          kind = f.kind, broker = bk.name, at = f.at, duration = f.duration,
+          on_down = f.on_down, mttf = f.mttf and dist_spec(f.mttf) or nil,
+          mttr = f.mttr and dist_spec(f.mttr) or nil, where = f.where,
+        }
+        goto continue
+      end
       if not svc then
         local node = S.nodes[f.target]
         if node then
-          fail(f.where, "%s: target: '%s' is a %s, not a service", f.kind, f.target, node.kind)
+          fail(f.where, "%s: target: '%s' is a %s, not a service%s", f.kind, f.target, node.kind,
+            f.kind == "slowdown" and "" or ", a queue or a topic")
         end
-        fail(f.where, "%s: target: unknown service '%s'%s", f.kind, f.target,
+        for j, x in ipairs_(S.brokers or {}) do names[#names + 1] = x.name end
+        fail(f.where, "%s: target: unknown %s '%s'%s", f.kind,
+          f.kind == "slowdown" and "service" or "service, queue or topic", f.target,
           did_you_mean(f.target, names))
       end
       if f.replica and f.replica >= svc.replicas then
@@ -405,6 +438,7 @@ local function finish()
         mttf = f.mttf and dist_spec(f.mttf) or nil, mttr = f.mttr and dist_spec(f.mttr) or nil,
         where = f.where,
       }
+      ::continue::
     end
   end
 
@@ -483,7 +517,7 @@ local function finish()
         publish_cost = b.publish_cost and dist_spec(b.publish_cost) or nil,
         partitions = b.partitions, retention = b.retention, retention_size = b.retention_size,
         rebalance_pause = b.rebalance_pause and dist_spec(b.rebalance_pause) or nil,
-        assignment = b.assignment,
+        assignment = b.assignment, durable = b.durable,
         subs = subs, where = b.where,
       }
     end

@@ -322,18 +322,25 @@ local TARGET = { desc = "a service or a service name", fn = function(v)
   if KIND[v] then return false, fmt("a service, not a %s", KIND[v]) end
   return false
 end }
+-- Outages and crashes also take a queue or a topic.
+local FAIL_TARGET = { desc = "a service, a queue or a topic (or its name)", fn = function(v)
+  if KIND[v] == "service" or KIND[v] == "broker" then return true, DATA[v].name end
+  if type_(v) == "string" and valid_name(v) then return true, v end
+  if KIND[v] then return false, fmt("a service, a queue or a topic, not a %s", KIND[v]) end
+  return false
+end }
 local ON_DOWN = C.oneof({ "refuse", "silence" })
 
 local FAULT_SCHEMAS = {
   outage = {
-    { "target", TARGET, required = true },
+    { "target", FAIL_TARGET, required = true },
     { "at", C.nonneg_num, required = true },
     { "duration", C.pos_num, required = true },
     { "replica", C.nonneg_int },
     { "on_down", ON_DOWN, default = "refuse" },
   },
   crash = {
-    { "target", TARGET, required = true },
+    { "target", FAIL_TARGET, required = true },
     { "mttf", C.dist, required = true },
     { "mttr", C.dist, required = true },
     { "replica", C.nonneg_int },

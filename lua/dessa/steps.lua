@@ -244,10 +244,11 @@ local KEY = { desc = 'a key: a string, an integer, or keys(n) (a key drawn per m
 local PUBLISH_SCHEMA = {
   { "ack", C.bool, default = false },
   { "key", KEY },
+  { "timeout", C.pos_num },   -- for the broker's acknowledgement
 }
 
--- publish(broker, { ack = true }): a message to a queue or topic; with ack the producer waits
--- (holding its thread) for the broker's acknowledgement.
+-- publish(broker, { ack = true, timeout = t }): a message to a queue or topic; with ack the
+-- producer waits (holding its thread) for the broker's acknowledgement, at most t seconds.
 function API.publish(broker, opts)
   local where = here()
   local name
@@ -268,7 +269,8 @@ function API.publish(broker, opts)
   if key then
     key = { kind = key.kind, value = key.value, n = key.n, s = key.s, where = where }
   end
-  return step({ op = "publish", broker = name, ack = o.ack, key = key, where = where })
+  return step({ op = "publish", broker = name, ack = o.ack, key = key, timeout = o.timeout,
+                where = where })
 end
 
 -- reply(): answers the caller now; the endpoint goes on with its remaining steps.

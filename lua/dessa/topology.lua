@@ -329,8 +329,11 @@ local BROKER_SCHEMA = {
   { "retention_size", C.count },
   { "rebalance_pause", C.dist },
   { "assignment", C.oneof({ "range", "round_robin" }) },
+  -- an outage or crash keeps its buffers (true) or loses them
+  { "durable", C.bool, default = true },
 }
 BROKER_SCHEMA.hints = {
+  persistent = "did you mean durable? (true or false)",
   partition = "did you mean partitions?",
   retention_time = "did you mean retention? (seconds)",
   retention_bytes = "did you mean retention_size? (messages per partition)",
@@ -376,7 +379,7 @@ local function broker_ctor(kind)
                   delivery = f.delivery, subs = {},
                   partitions = f.partitions, retention = f.retention,
                   retention_size = f.retention_size, rebalance_pause = f.rebalance_pause,
-                  assignment = f.assignment }
+                  assignment = f.assignment, durable = f.durable }
     S.brokers[#S.brokers + 1] = rec
     S.broker_by_name[name] = rec
     return make_object("broker", rec)

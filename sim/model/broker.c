@@ -548,6 +548,8 @@ static void on_at_consumer(sim_engine *e, sim_event *ev);
 static void on_ack(sim_engine *e, sim_event *ev);
 static void on_pub_ack(sim_engine *e, sim_event *ev);
 static void pump(sim_engine *e, sim_broker *b);
+static void publish_fail(sim_engine *e, sim_broker *b, sim_msg *m, sim_cause c);
+static void publish_timer(sim_engine *e, sim_req *r, uint32_t token);
 
 /* A message's partition in b: its key's, or the next in turn; 0 without partitions. */
 static inline uint32_t pick_part(sim_broker *b, sim_key *key)
@@ -586,6 +588,8 @@ int sim_broker_publish(sim_engine *e, sim_req *r, uint32_t broker, int ack, sim_
     m->reply_to = 0;
     m->replied = m->reply = 0;
     m->ob = NULL;
+    m->epoch = 0;
+    m->applied = 0;
     m->counted = e->now >= e->cfg.warmup;
     msg_pin(m);
     COUNT(&b->st, m, sent);
@@ -595,6 +599,7 @@ int sim_broker_publish(sim_engine *e, sim_req *r, uint32_t broker, int ack, sim_
         r->refs++;
         m->pgen = sim_req_new_wait(e, r);
         r->waits_msg = 1;
+        publish_timer(e, r, m->pgen);
     }
     sim_engine_hop(e, r->inst->node, b->node, on_arrive, m, 0);
     return wait;
@@ -621,6 +626,7 @@ static sim_msg *msg_copy(sim_engine *e, const sim_msg *m)
 static void start_cost(sim_engine *e, sim_broker *b, sim_msg *m)
 {
     b->busy++;
+    m->epoch = b->epoch;
     m->state = SIM_MSG_PUBLISHING;
     sim_engine_after(e, sim_dist_sample(b->cfg.cost, &b->rng_cost), on_published, m, 0);
 }
@@ -807,6 +813,10 @@ static void on_arrive(sim_engine *e, sim_event *ev)
     sim_msg *m = ev->a;
     sim_broker *b = m->b;
     COUNT(&b->st, m, arrived);
+    if (SIM_UNLIKELY(b->down)) {
+        publish_fail(e, b, m, SIM_CAUSE_REFUSED);
+        return;
+    }
     if (!b->cfg.cost) {
         admit(e, b, m);
     } else if (b->cfg.workers == SIM_WORKERS_INF || b->busy < b->cfg.workers) {
@@ -824,6 +834,11 @@ static void on_published(sim_engine *e, sim_event *ev)
 {
     sim_msg *m = ev->a;
     sim_broker *b = m->b;
+    if (SIM_UNLIKELY(m->epoch != b->epoch)) {   /* the broker failed meanwhile (its worker
+                                                   was given back then) */
+        publish_fail(e, b, m, SIM_CAUSE_CRASHED);
+        return;
+    }
     if (ALWAYS(b->busy > 0))
         b->busy--;
     admit(e, b, m);
@@ -837,6 +852,10 @@ static void on_pub_ack(sim_engine *e, sim_event *ev)
     sim_req *r = ev->a;
     if (r->waits_msg && ev->u32 == r->gen && r->state == SIM_REQ_RUNNING) {
         r->waits_msg = 0;
+        if (r->ev) {   /* its timeout */
+            sim_engine_cancel(e, r->ev);
+            r->ev = NULL;
+        }
         sim_interp_resume(e, r);
     }
     sim_req_release(e, r);   /* the reference the publish took */
@@ -845,6 +864,7 @@ static void on_pub_ack(sim_engine *e, sim_event *ev)
 /* ---- delivery --------------------------------------------------------------------------- */
 
 static void on_visible(sim_engine *e, sim_event *ev);
+static void stale_ack(sim_engine *e, sim_broker *b, sim_group *g, sim_member *mb, sim_msg *m);
 
 /* Sends m, just taken from its group's buffer, to member j: over the link to a replica. */
 static void hand(sim_engine *e, sim_broker *b, sim_group *g, uint32_t j, sim_msg *m)
@@ -853,6 +873,7 @@ static void hand(sim_engine *e, sim_broker *b, sim_group *g, uint32_t j, sim_msg
     set_depth(e, b, g, -1);
     mb->outstanding++;
     m->member = j;
+    m->epoch = b->epoch;
     m->deliveries++;
     COUNT2(b, g, m, delivered);
     if (mb->visibility > 0)
@@ -871,7 +892,7 @@ static void reply_hand(sim_engine *e, sim_broker *b, sim_group *g, sim_msg *m);
 static void deliver(sim_engine *e, sim_broker *b, sim_group *g)
 {
     uint32_t n = g->nmembers;
-    if (g->nparts || !g->started)
+    if (g->nparts || !g->started || b->down)
         return;
     if (SIM_UNLIKELY(b->replies)) {   /* a reply queue: each reply goes to its caller */
         while (g->buf.n > 0 && !e->err)
@@ -919,7 +940,7 @@ static void ready_push(sim_group *g, uint32_t p)
 static void slot_run(sim_engine *e, sim_broker *b, sim_group *g, uint32_t si)
 {
     sim_slot *s = &g->slots[si];
-    if (g->paused || !g->started || s->out || !g->members[s->member].live)
+    if (g->paused || !g->started || s->out || !g->members[s->member].live || b->down)
         return;
     while (s->rhead != SIM_NONE) {
         uint32_t p = s->rhead;
@@ -1128,7 +1149,7 @@ static void redeliver(sim_engine *e, sim_broker *b, sim_group *g, const sim_memb
         m->producer = NULL;
         m->inst = NULL;
         m->seq = 0;
-        m->ghost = m->released = m->suppressed = 0;
+        m->ghost = m->released = m->suppressed = m->applied = 0;
         m->deliveries = 0;
         COUNT(&d->st, m, sent);
         sim_engine_hop(e, b->node, d->node, on_arrive, m, 0);
@@ -1147,6 +1168,8 @@ static void on_visible(sim_engine *e, sim_event *ev)
     sim_msg *m = ev->a;
     m->vt = NULL;
     sim_broker *b = m->b;
+    if (m->epoch != b->epoch && !b->cfg.durable)
+        return;   /* the broker forgot the delivery when it failed: its ack settles it */
     sim_group *g = &b->groups[m->group];
     sim_member *mb = &g->members[m->member];
     sim_msg *c = msg_copy(e, m);   /* the root is alive: m or its processing pins it */
@@ -1199,7 +1222,9 @@ static void consumer_done(sim_engine *e, sim_broker *b, sim_group *g, sim_member
             return;
         }
     }
-    if (!m->ghost && (m->outcome != SIM_CAUSE_OK || m->vt))
+    /* A durable broker that can fail redelivers a delivery whose acknowledgement a failure
+     * catches: such a message may come back too. */
+    if (!m->ghost && (m->outcome != SIM_CAUSE_OK || m->vt || (b->fails && b->cfg.durable)))
         msg_pin(m);
     else
         msg_unpin(e, m);
@@ -1319,7 +1344,11 @@ static void on_ack(sim_engine *e, sim_event *ev)
     if (ALWAYS(mb->outstanding > 0))
         mb->outstanding--;
     uint32_t p = m->part, si = m->slot;
-    if (m->outcome == SIM_CAUSE_OK) {
+    if (SIM_UNLIKELY(m->epoch != b->epoch)) {
+        stale_ack(e, b, g, mb, m);
+    } else if (m->outcome == SIM_CAUSE_OK) {
+        if (SIM_UNLIKELY(m->applied) && !m->suppressed && !mb->idempotent)
+            COUNT2(b, g, m, duplicates);
         set_lag(e, b, g, p, -1);
         COUNT2(b, g, m, acked);
         msg_unpin(e, m);
@@ -1475,6 +1504,170 @@ void sim_broker_request_timeout(sim_engine *e, uint32_t broker, int counted)
     b->st.all.timeouts++, b->st.tick.timeouts++, b->st.win.timeouts += counted != 0;
 }
 
+/* ---- failures of the broker ---------------------------------------------------------------- */
+
+/* The producer waiting for the broker's acknowledgement of a publish gets an error instead. */
+static void pub_failed(sim_engine *e, sim_event *ev, sim_cause c)
+{
+    sim_req *r = ev->a;
+    if (r->waits_msg && ev->u32 == r->gen && r->state == SIM_REQ_RUNNING) {
+        r->waits_msg = 0;
+        sim_interp_publish_failed(e, r, c);
+    }
+    sim_req_release(e, r);   /* the reference the publish took */
+}
+
+static void on_pub_refused(sim_engine *e, sim_event *ev) { pub_failed(e, ev, SIM_CAUSE_REFUSED); }
+static void on_pub_crashed(sim_engine *e, sim_event *ev) { pub_failed(e, ev, SIM_CAUSE_CRASHED); }
+
+static void on_pub_timeout(sim_engine *e, sim_event *ev)
+{
+    sim_req *r = ev->a;
+    if (ev->u32 != r->gen || r->ev != ev || !r->waits_msg)
+        return;
+    r->ev = NULL;
+    r->waits_msg = 0;
+    sim_interp_publish_failed(e, r, SIM_CAUSE_TIMEOUT);
+}
+
+/* A publish with ack whose step has a timeout: the producer's own pending event (r->ev), so a
+ * crash of the producer cancels it with everything else. */
+static void publish_timer(sim_engine *e, sim_req *r, uint32_t token)
+{
+    const sim_op *op = &r->ep->ops[r->pc];
+    if (!op->policy || op->code != SIM_OP_PUBLISH)
+        return;
+    double t = r->ep->retries[op->policy - 1].cfg.timeout;
+    if (t > 0)
+        r->ev = sim_engine_after(e, t, on_pub_timeout, r, token);
+}
+
+/* A publish the broker did not accept because it is, or went, down (counted `refused`): its
+ * producer, if it waits, gets the error c back over the link, or nothing when the failure is
+ * silent. The message is gone. */
+static void publish_fail(sim_engine *e, sim_broker *b, sim_msg *m, sim_cause c)
+{
+    COUNT(&b->st, m, refused);
+    sim_req *r = m->producer;
+    if (r) {
+        m->producer = NULL;
+        if (b->silent)
+            sim_req_release(e, r);   /* only the producer's timeout will notice */
+        else
+            sim_engine_hop(e, b->node, r->inst->node,
+                           c == SIM_CAUSE_REFUSED ? on_pub_refused : on_pub_crashed, r, m->pgen);
+    }
+    msg_unpin(e, m);
+    msg_free(e, m);
+}
+
+/* The acknowledgement of a delivery made before the broker's last failure (m's group message,
+ * its delivery over). A durable broker requeued the deliveries it had not seen acknowledged when
+ * it failed, so this one is redelivered whatever its outcome (processed twice if it succeeded: a
+ * duplicate then). One that is not durable forgot the delivery: a successful processing stands
+ * (acked), a failed one cannot be redelivered (lost). */
+static void stale_ack(sim_engine *e, sim_broker *b, sim_group *g, sim_member *mb, sim_msg *m)
+{
+    if (b->cfg.durable) {
+        if (m->outcome == SIM_CAUSE_OK && !m->suppressed)
+            m->applied = 1;
+        m->outcome = SIM_CAUSE_OK;
+        m->suppressed = 0;
+        redeliver(e, b, g, mb, m);
+        return;
+    }
+    set_lag(e, b, g, m->part, -1);
+    if (m->outcome == SIM_CAUSE_OK)
+        COUNT2(b, g, m, acked);
+    else
+        COUNT2(b, g, m, lost);
+    msg_unpin(e, m);
+    msg_free(e, m);
+}
+
+/* A broker that is not durable loses what partition p of g (the group's buffer without
+ * partitions) holds: each message counted lost; the group's oldest message looked for once. */
+static void lose_buffer(sim_engine *e, sim_broker *b, sim_group *g, uint32_t p)
+{
+    sim_mlist *l = gbuf(g, p);
+    if (l->n == 0)
+        return;
+    while (l->n > 0) {
+        sim_msg *m = pop(l);
+        set_depth(e, b, g, -1);
+        set_lag(e, b, g, p, -1);
+        COUNT2(b, g, m, lost);
+        msg_unpin(e, m);
+        msg_free(e, m);
+    }
+    head_changed(e, g, p);
+}
+
+void sim_broker_down(sim_engine *e, uint32_t broker, int delta, int silent)
+{
+    sim_broker *b = &e->brokers[broker];
+    if (delta < 0) {
+        if (!ALWAYS(b->down > 0) || --b->down > 0)
+            return;
+        sim_tw_set(&b->tw_down, e->now, 0);
+        for (uint32_t k = 0; k < b->ngroups && !e->err; k++)
+            run_all(e, b, &b->groups[k]);
+        if (!e->err)
+            pump(e, b);
+        return;
+    }
+    b->silent = (uint8_t)(silent != 0);
+    if (b->down++ > 0)
+        return;
+    sim_tw_set(&b->tw_down, e->now, 1);
+    b->epoch++;   /* deliveries and publish costs under way belong to the past now */
+    b->busy = 0;
+    while (b->waiting.n > 0 && !e->err)
+        publish_fail(e, b, pop(&b->waiting), SIM_CAUSE_CRASHED);
+    while (b->blocked.n > 0 && !e->err)   /* producers held by backpressure: released */
+        publish_fail(e, b, pop(&b->blocked), SIM_CAUSE_CRASHED);
+    if (b->cfg.durable)
+        return;
+    for (uint32_t k = 0; k < b->ngroups && !e->err; k++) {
+        sim_group *g = &b->groups[k];
+        if (!g->nparts)
+            lose_buffer(e, b, g, 0);
+        for (uint32_t p = 0; p < g->nparts && !e->err; p++)
+            lose_buffer(e, b, g, p);
+    }
+}
+
+double sim_broker_uptime(const sim_broker *b, sim_time end)
+{
+    return 1 - sim_tw_mean(&b->tw_down, end);
+}
+
+/* ---- publishes lost on a link ---------------------------------------------------------------- */
+
+int sim_broker_hop_lossy(sim_event_fn fn)
+{
+    if (fn == on_arrive)
+        return 1;
+    return fn == on_pub_ack || fn == on_pub_refused || fn == on_pub_crashed ? 2 : 0;
+}
+
+void sim_broker_hop_lost(sim_engine *e, sim_event *ev)
+{
+    if (ev->u32 == 2) {   /* an answer to a producer: it waits on, for its timeout */
+        sim_req_release(e, ev->a);   /* the reference the publish took */
+        return;
+    }
+    sim_msg *m = ev->a;
+    sim_broker *b = m->b;
+    COUNT(&b->st, m, link_lost);
+    if (m->producer) {
+        sim_req_release(e, m->producer);
+        m->producer = NULL;
+    }
+    msg_unpin(e, m);
+    msg_free(e, m);
+}
+
 /* ---- the broker kind ------------------------------------------------------------------- */
 
 static uint32_t broker_count(const sim_engine *e) { return e->nbrows; }
@@ -1502,8 +1695,15 @@ static void broker_sample(sim_engine *e, uint32_t i, double span, sim_series_row
     row->lag = (lag - st->tick_lag) / span;
     row->utilization = st->consumers ? (busy - st->tick_busy) / span / st->consumers : NAN;
     row->threads_working = row->threads_blocked = row->cores_busy = NAN;
-    row->errors = st->tick.dropped + st->tick.lost + st->tick.dead_lettered + st->tick.aged;
+    row->errors = st->tick.dropped + st->tick.lost + st->tick.dead_lettered + st->tick.aged +
+                  st->tick.refused + st->tick.link_lost;
     sim_group *g = e->brows[i].g;
+    if (!g) {   /* the fraction of the interval the broker was down */
+        sim_broker *b = e->brows[i].b;
+        double down = sim_tw_area(&b->tw_down, e->now);
+        row->down = (down - b->tick_down) / span;
+        b->tick_down = down;
+    }
     if (g) {
         double a = ls_area_at(g, e->now);
         row->lag_seconds = (a - g->ls_tick) / span;
@@ -1527,6 +1727,11 @@ static void broker_reset_window(sim_engine *e, uint32_t i)
     sim_tw_reset(&st->tw_lag, e->now);
     sim_tw_reset(&st->tw_busy, e->now);
     sim_group *g = e->brows[i].g;
+    if (!g) {
+        sim_broker *b = e->brows[i].b;
+        b->tick_down -= sim_tw_area(&b->tw_down, e->now);
+        sim_tw_reset(&b->tw_down, e->now);
+    }
     if (g) {
         ls_advance(g, e->now);
         g->ls_tick -= g->ls_area;
@@ -1615,16 +1820,19 @@ static int broker_ledger(sim_engine *e, uint32_t i, uint64_t unused)
         uint64_t to = sc.broker[SIM_MSG_TO_BROKER], held = sc.broker[SIM_MSG_WAITING] +
                                                           sc.broker[SIM_MSG_PUBLISHING] +
                                                           sc.broker[SIM_MSG_BLOCKED];
-        if (a->sent == a->arrived + to && a->arrived == a->accepted + held &&
+        if (a->sent == a->arrived + to + a->link_lost &&
+            a->arrived == a->accepted + held + a->refused &&
             sc.broker[SIM_MSG_WAITING] == b->waiting.n &&
             sc.broker[SIM_MSG_BLOCKED] == b->blocked.n)
             return SIM_OK;
         sim_engine_fail(e, SIM_ELEDGER,
-                        "broker '%s': published %llu != arrived %llu + travelling %llu, or "
-                        "arrived != accepted %llu + waiting or blocked %llu",
+                        "broker '%s': published %llu != arrived %llu + travelling %llu + lost on "
+                        "the link %llu, or arrived != accepted %llu + waiting or blocked %llu + "
+                        "refused %llu",
                         b->name, (unsigned long long)a->sent, (unsigned long long)a->arrived,
-                        (unsigned long long)to, (unsigned long long)a->accepted,
-                        (unsigned long long)held);
+                        (unsigned long long)to, (unsigned long long)a->link_lost,
+                        (unsigned long long)a->accepted,
+                        (unsigned long long)held, (unsigned long long)a->refused);
         return SIM_ELEDGER;
     }
     const uint64_t *n = sc.in_group;

@@ -103,6 +103,11 @@ struct sim_msg {
     uint8_t reply;              /* a reply: delivered to its caller, not to a subscription */
     struct sim_broker *ob;      /* a reply: the broker of its request (counts its fate) */
     uint32_t og;                /* a reply: its request's group there */
+    uint32_t epoch;             /* its broker's failures when it was delivered or went to pay
+                                   its publish cost: an older epoch means a failure since */
+    uint8_t applied;            /* processed successfully before, but the acknowledgement was
+                                   lost in a failure of its (durable) broker: a later successful
+                                   processing is a duplicate */
     struct sim_broker *b;
     sim_req *root;              /* the client request it belongs to */
     sim_req *producer;          /* waits for the broker's acknowledgement, or NULL */
@@ -138,6 +143,9 @@ typedef struct sim_bcounts {
     uint64_t late_replies;  /* replies that reached a caller no longer waiting: discarded */
     uint64_t reply_dropped; /* replies a full reply queue dropped (its row: dropped) */
     uint64_t timeouts;      /* callers that stopped waiting for a reply */
+    uint64_t refused;       /* broker: publishes not accepted because it was down (arrived
+                               while down, or waiting, paying or blocked when it failed) */
+    uint64_t link_lost;     /* broker: publishes lost on the link to it (a loss, a partition) */
 } sim_bcounts;
 
 /* An idempotent group's memory of the messages it has processed: a hash set of sequence
@@ -256,6 +264,13 @@ typedef struct sim_broker {
     sim_event *ret_ev;      /* the next retention pass, or NULL */
     sim_rng rng_rebalance;
     sim_bstats st;          /* the broker's whole: sums over its groups */
+    /* failures (fault.c -> sim_broker_down) */
+    uint8_t fails;          /* a fault targets it (sim_fault_add) */
+    uint32_t down;          /* failures in force: 0 when up */
+    uint8_t silent;         /* while down, a publish gets no answer (else a refusal) */
+    uint32_t epoch;         /* failures so far */
+    sim_tw tw_down;         /* 1 while down */
+    double tick_down;
 } sim_broker;
 
 /* One row of the broker kind: a broker (g NULL) or one of its groups. */
@@ -282,6 +297,20 @@ void sim_broker_request_timeout(struct sim_engine *e, uint32_t broker, int count
 /* A failure of a service started or ended (fault.c): the groups it consumes for rebalance when
  * it left (every replica down) or came back. */
 void sim_brokers_service_changed(struct sim_engine *e, uint32_t service);
+/* A failure of broker `broker` starts (delta +1) or ends (-1), answering nothing (silent) or
+ * refusing while down. Going down costs what it loses (the publishes not yet accepted, and the
+ * buffers of a broker that is not durable), nothing more. */
+void sim_broker_down(struct sim_engine *e, uint32_t broker, int delta, int silent);
+/* Links (node.c): the hop of handler fn is a publish on its way to a broker (1) or a broker's
+ * answer on its way to the producer (2), which a lossy link may lose; 0 for any other hop
+ * (deliveries and acknowledgements cross). */
+int sim_broker_hop_lossy(sim_event_fn fn);
+/* The handler of such a hop lost on its link (ev->a: the message or the producer; ev->u32: the
+ * kind): the publish is gone in silence, or the answer never comes; only the producer's
+ * timeout notices. */
+void sim_broker_hop_lost(struct sim_engine *e, sim_event *ev);
+/* The fraction of the statistics window, up to end, that broker b was up. */
+double sim_broker_uptime(const sim_broker *b, sim_time end);
 /* A group's lag in seconds over the statistics window up to end: its time average and its
  * largest value (NaN for an empty window). */
 double sim_group_lag_seconds_mean(const sim_group *g, sim_time end);

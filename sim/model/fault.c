@@ -1,4 +1,4 @@
-/* fault: outages, crashes and slowdowns; see fault.h. */
+/* fault: outages, crashes and slowdowns (of services, replicas and brokers); see fault.h. */
 #include "model/fault.h"
 
 #include <math.h>
@@ -21,9 +21,13 @@ const char *sim_fault_kind_name(sim_fault_kind k)
 
 int sim_fault_add(sim_engine *e, const sim_fault_config *cfg)
 {
-    int bad = e->ran || cfg->service >= e->nsvcs || (unsigned)cfg->kind > SIM_FAULT_SLOWDOWN ||
-              cfg->replica < -1 ||
-              (cfg->replica >= 0 && (uint64_t)cfg->replica >= e->svcs[cfg->service].cfg.replicas);
+    int bad = e->ran || (unsigned)cfg->kind > SIM_FAULT_SLOWDOWN;
+    if (cfg->broker)   /* a broker fails as a whole, and is not slowed down */
+        bad = bad || cfg->broker > e->nbrokers || cfg->kind == SIM_FAULT_SLOWDOWN;
+    else
+        bad = bad || cfg->service >= e->nsvcs || cfg->replica < -1 ||
+              (cfg->replica >= 0 &&
+               (uint64_t)cfg->replica >= e->svcs[cfg->service].cfg.replicas);
     if (cfg->kind == SIM_FAULT_CRASH)
         bad = bad || !cfg->mttf || !cfg->mttr || !(sim_dist_mean(cfg->mttf) > 0);
     else
@@ -44,17 +48,25 @@ int sim_fault_add(sim_engine *e, const sim_fault_config *cfg)
     f->cfg = *cfg;
     if (cfg->kind != SIM_FAULT_CRASH)
         f->cfg.mttf = f->cfg.mttr = NULL;
+    if (cfg->broker) {
+        e->brokers[cfg->broker - 1].fails = 1;
+        f->cfg.service = 0;
+        f->cfg.replica = -1;
+    }
     /* Its rank among the earlier faults of the same target names its stream. */
     uint32_t rank = 0;
     for (uint32_t i = 0; i < e->nfaults; i++)
-        rank += e->faults[i].cfg.service == cfg->service &&
-                e->faults[i].cfg.replica == cfg->replica;
+        rank += e->faults[i].cfg.broker == f->cfg.broker &&
+                e->faults[i].cfg.service == f->cfg.service &&
+                e->faults[i].cfg.replica == f->cfg.replica;
     char key[64];
-    if (cfg->replica < 0)
+    if (f->cfg.replica < 0)
         snprintf(key, sizeof key, "*/%u", rank);
     else
-        snprintf(key, sizeof key, "%lld/%u", (long long)cfg->replica, rank);
-    sim_engine_stream(e, &f->rng, "fault", e->svcs[cfg->service].name, key);
+        snprintf(key, sizeof key, "%lld/%u", (long long)f->cfg.replica, rank);
+    const char *target = cfg->broker ? e->brokers[cfg->broker - 1].name
+                                     : e->svcs[cfg->service].name;
+    sim_engine_stream(e, &f->rng, "fault", target, key);
     e->nfaults++;
     return SIM_OK;
 }
@@ -115,6 +127,10 @@ void sim_fault_log_breaker(sim_engine *e, uint32_t svc, uint32_t ep, uint32_t po
 /* The fault starts (+1) or ends (-1) on every instance it targets. */
 static void apply(sim_engine *e, sim_fault *f, int delta)
 {
+    if (f->cfg.broker) {
+        sim_broker_down(e, f->cfg.broker - 1, delta, f->cfg.silent);
+        return;
+    }
     sim_service *s = &e->svcs[f->cfg.service];
     uint32_t lo = f->cfg.replica < 0 ? 0 : (uint32_t)f->cfg.replica;
     uint32_t hi = f->cfg.replica < 0 ? s->cfg.replicas : lo + 1;

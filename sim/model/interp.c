@@ -409,6 +409,15 @@ void sim_interp_resume(sim_engine *e, sim_req *r)
     proceed(e, r);
 }
 
+void sim_interp_publish_failed(sim_engine *e, sim_req *r, sim_cause c)
+{
+    if (r->ev) {   /* its timeout */
+        sim_engine_cancel(e, r->ev);
+        r->ev = NULL;
+    }
+    fail_request(e, r, c);
+}
+
 /* ---- fork and join ------------------------------------------------------------------ */
 
 static void on_fiber_start(sim_engine *e, sim_event *ev)

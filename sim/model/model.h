@@ -240,6 +240,9 @@ typedef struct sim_broker_config {
     uint64_t retention_size;
     sim_dist *rebalance;
     sim_assignment assignment;
+    /* A failure (outage or crash, sim_fault_config.broker) keeps the buffered messages and the
+     * record of the deliveries not yet acknowledged (durable), or loses both. */
+    bool durable;
 } sim_broker_config;
 int sim_broker_add(sim_engine *e, const char *name, const sim_broker_config *cfg,
                    uint32_t *index);
@@ -274,6 +277,9 @@ typedef struct sim_subscription {
 } sim_subscription;
 int sim_subscribe(sim_engine *e, uint32_t broker, const sim_subscription *sub);
 /* publish(broker): with ack the producer waits for the broker's acknowledgement. */
+/* The publish just added (with ack, or to a broker that blocks) waits at most `timeout` (> 0)
+ * seconds for the broker's acknowledgement; then its step fails with cause "timeout". */
+int sim_op_publish_timeout(sim_engine *e, uint32_t s, uint32_t ep, double timeout);
 int sim_op_publish(sim_engine *e, uint32_t s, uint32_t ep, uint32_t broker, bool ack);
 /* The key of a publish to a partitioned topic: a constant (`value`, any 64-bit number: a
  * string's hash), or a draw among `n` keys, uniform, Zipf of exponent `s`, or one hot key drawn
@@ -315,6 +321,11 @@ typedef struct sim_fault_config {
     sim_dist *mttf, *mttr;  /* crash (owned by the engine) */
     double factor;          /* slowdown, > 0 */
     bool silent;            /* while down: no answer instead of a refusal */
+    /* An outage or crash of broker `broker` - 1 instead of a service (0: a service; service and
+     * replica are then ignored). While down a broker refuses publishes (or, silent, answers
+     * none) and delivers nothing; going down loses the publishes it had not accepted yet, and
+     * a broker that is not durable loses its buffers and its record of deliveries. */
+    uint32_t broker;
 } sim_fault_config;
 int sim_fault_add(sim_engine *e, const sim_fault_config *cfg);
 

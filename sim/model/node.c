@@ -307,11 +307,18 @@ sim_event *sim_link_hop(sim_engine *e, uint32_t from, uint32_t to, sim_event_fn 
     const sim_dist *d = e->default_link.latency;
     sim_link *l = link_of(e, a, &e->nodes[to]);
     if (l) {
-        /* Only requests and replies can be lost; messages to and from brokers cross. */
-        if (SIM_UNLIKELY(l->lossy) &&
-            (fn == sim_service_arrive || fn == sim_interp_reply_arrived) && crossing_lost(l)) {
-            sim_engine_soon(e, sim_link_lost, obj, fn == sim_service_arrive);
-            return NULL;
+        /* Requests, replies, publishes and the broker's answers to them can be lost; deliveries
+         * and their acknowledgements cross. */
+        if (SIM_UNLIKELY(l->lossy)) {
+            int req = fn == sim_service_arrive || fn == sim_interp_reply_arrived;
+            int hop = req || !e->nbrokers ? 0 : sim_broker_hop_lossy(fn);
+            if ((req || hop) && crossing_lost(l)) {
+                if (req)
+                    sim_engine_soon(e, sim_link_lost, obj, fn == sim_service_arrive);
+                else
+                    sim_engine_soon(e, sim_broker_hop_lost, obj, (uint32_t)hop);
+                return NULL;
+            }
         }
         if (!l->inherit)
             d = l->latency;

@@ -203,6 +203,23 @@ int sim_op_call_bulkhead(sim_engine *e, uint32_t s, uint32_t ep, const sim_bulkh
     return SIM_OK;
 }
 
+int sim_op_publish_timeout(sim_engine *e, uint32_t s, uint32_t ep, double timeout)
+{
+    sim_endpoint *p = endpoint_of(e, s, ep);
+    if (!p)
+        return e->ran ? SIM_ESTATE : SIM_EINVAL;
+    if (p->nops == 0 || p->ops[p->nops - 1].code != SIM_OP_PUBLISH ||
+        p->ops[p->nops - 1].policy || !(timeout > 0) || timeout == INFINITY)
+        return SIM_EINVAL;
+    if (sim_grow((void **)&p->retries, p->nretries, sizeof *p->retries) != 0)
+        return SIM_ENOMEM;
+    sim_retry *r = &p->retries[p->nretries];
+    memset(r, 0, sizeof *r);   /* a timeout alone: no retries, no stream */
+    r->cfg.timeout = timeout;
+    p->ops[p->nops - 1].policy = ++p->nretries;
+    return SIM_OK;
+}
+
 int sim_op_publish(sim_engine *e, uint32_t s, uint32_t ep, uint32_t broker, bool ack)
 {
     if (broker >= e->nbrokers)

@@ -95,7 +95,8 @@ enum { B_PUBLISHED, B_DELIVERED, B_ACKED, B_REDELIVERED, B_DUPLICATES, B_SUPPRES
        B_DROPPED, B_BUFFERED, B_IN_FLIGHT, B_DEPTH_MEAN, B_DEPTH_MAX, B_LAG_MEAN, B_LAG_P99,
        B_OUT_OF_ORDER, B_AGE_MEAN, B_AGE_P99, B_SOJ_MEAN, B_SOJ_P99, B_CONS_UTIL, B_EXPIRED,
        B_LAGS_MEAN, B_LAGS_P99, B_LAGS_MAX, B_HOT, B_HOT_LAG, B_REBALANCES, B_REPLIES,
-       B_LATE_REPLIES, B_TIMEOUTS, B_SOJ_P50, B_SOJ_MAX, B_HEAD };
+       B_LATE_REPLIES, B_TIMEOUTS, B_SOJ_P50, B_SOJ_MAX, B_REFUSED, B_UPTIME, B_LINK_LOST,
+       B_HEAD };
 static const sim_metric_def broker_defs[B_HEAD] = {
     [B_PUBLISHED] = { "published", C },   [B_DELIVERED] = { "delivered", C },
     [B_ACKED] = { "acked", C },           [B_REDELIVERED] = { "redelivered", C },
@@ -114,6 +115,8 @@ static const sim_metric_def broker_defs[B_HEAD] = {
     [B_REBALANCES] = { "rebalances", C }, [B_REPLIES] = { "replies", C },
     [B_LATE_REPLIES] = { "late_replies", C }, [B_TIMEOUTS] = { "timeouts", C },
     [B_SOJ_P50] = { "sojourn_p50", R },   [B_SOJ_MAX] = { "sojourn_max", R },
+    [B_REFUSED] = { "refused", C },       [B_UPTIME] = { "uptime", R },
+    [B_LINK_LOST] = { "link_lost", C },
 };
 static const sim_result_kind broker_kind = { "broker", broker_defs, B_HEAD, "group" };
 #undef C
@@ -623,7 +626,7 @@ static int broker_result(const sim_engine *e, const sim_brow *w, sim_entity_resu
     m[B_BUFFERED].count = buffered;
     m[B_IN_FLIGHT].count = w->g ? c->published - c->acked - c->lost - c->dead_lettered -
                                       c->dropped - c->aged - buffered
-                                : c->sent - c->accepted;
+                                : c->sent - c->accepted - c->refused - c->link_lost;
     m[B_DEPTH_MEAN].real = sim_tw_mean(&st->tw_depth, end);
     m[B_DEPTH_MAX].real = st->tw_depth.max;
     m[B_LAG_MEAN].real = sim_tw_mean(&st->tw_lag, end);
@@ -641,6 +644,9 @@ static int broker_result(const sim_engine *e, const sim_brow *w, sim_entity_resu
     m[B_TIMEOUTS].count = c->timeouts;
     m[B_SOJ_P50].real = sim_result_quantile(sim_hist_quantile(&st->sojourn, 0.5));
     m[B_SOJ_MAX].real = st->sojourn.count ? st->sojourn.max : NAN;
+    m[B_REFUSED].count = w->g ? 0 : c->refused;
+    m[B_UPTIME].real = sim_broker_uptime(b, end);
+    m[B_LINK_LOST].count = w->g ? 0 : c->link_lost;
     m[B_LAGS_MEAN].real = m[B_LAGS_P99].real = m[B_LAGS_MAX].real = NAN;
     m[B_HOT].real = m[B_HOT_LAG].real = NAN;
     if (w->g) {
@@ -739,7 +745,9 @@ int sim_engine_result(const sim_engine *e, sim_rep_result *out)
                     out->nfaults++;
                 continue;
             }
-            if (!(o->target = sim_strdup(e->svcs[f->service].name)))
+            uint32_t bk = e->faults[f->fault].cfg.broker;   /* a broker's, or a service's */
+            const char *name = bk ? e->brokers[bk - 1].name : e->svcs[f->service].name;
+            if (!(o->target = sim_strdup(name)))
                 rc = SIM_ENOMEM;
             else
                 out->nfaults++;

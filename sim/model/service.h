@@ -191,6 +191,9 @@ void sim_interp_step_done(struct sim_engine *e, sim_req *r);
 void sim_interp_reply_arrived(struct sim_engine *e, sim_event *ev);
 /* r's wait for a broker's acknowledgement ended: the next step. */
 void sim_interp_resume(struct sim_engine *e, sim_req *r);
+/* r's publish failed (the broker refused it, failed with it, or its ack did not come in time):
+ * its step fails with cause c, as a failed call without a fallback (broker.c). */
+void sim_interp_publish_failed(struct sim_engine *e, sim_req *r, sim_cause c);
 /* Sends a new call from `from` to endpoint ep of s (a retry when from->attempt > 0). SIM_OK or
  * SIM_ENOMEM. */
 int sim_interp_call(struct sim_engine *e, sim_req *from, sim_service *s, uint32_t ep);
