@@ -39,7 +39,10 @@
 
 #define ARITY SIM_CAL_ARITY
 #define NONE SIM_CAL_NONE
-#define SWEEP_SLACK 4096   /* cancelled nodes tolerated beyond the live ones and the buckets */
+#define SWEEP_SLACK 4096
+#ifndef MAX_SPREAD
+#define MAX_SPREAD 8   /* buckets per far event at most */
+#endif   /* cancelled nodes tolerated beyond the live ones and the buckets */
 
 /* (key, seq) as one 128-bit number where the compiler has them: a compare and a subtract with
  * borrow, no branch. */
@@ -124,6 +127,7 @@ static void far_reset(sim_calendar *c)
     c->far_lo = INFINITY;
     c->far_hi = -INFINITY;
     c->far_max = -INFINITY;
+    c->far_sum = 0;
 }
 
 static inline void far_note(sim_calendar *c, double t)
@@ -132,6 +136,7 @@ static inline void far_note(sim_calendar *c, double t)
     if (t > c->far_max)
         c->far_max = t;
     if (isfinite(t)) {
+        c->far_sum += t;
         if (t < c->far_lo)
             c->far_lo = t;
         if (t > c->far_hi)
@@ -161,15 +166,23 @@ static void spread(sim_calendar *c)
 {
     uint32_t h = c->far;
     size_t cnt = c->nfar;
-    double lo = c->far_lo, hi = c->far_hi, top = c->far_max;
+    double lo = c->far_lo, hi = c->far_hi, top = c->far_max, sum = c->far_sum;
     far_reset(c);
-    double inv = (double)(cnt - 1) / (hi - lo);
+    /* As many buckets as events, or more: each far event will likely be pushed again about
+     * once per its distance from lo, so about cnt * (hi - lo) / mean(t - lo) events will pass
+     * through the span (with exponential delays, 14 times cnt for a million). Up to MAX_SPREAD
+     * times cnt buckets keep a bucket a node or two to walk rather than a chain of misses. */
+    size_t nb = cnt;
+    double ahead = sum / (double)cnt - lo, want = (double)cnt * ((hi - lo) / ahead);
+    if (want > (double)cnt)
+        nb = want < MAX_SPREAD * (double)cnt ? (size_t)want : MAX_SPREAD * cnt;
+    double inv = (double)(nb - 1) / (hi - lo);
     int buckets = cnt > SIM_CAL_SMALL && hi > lo && isfinite(hi - lo) && inv > 0 && isfinite(inv);
-    if (buckets && cnt > c->bcap) {
-        uint32_t *b = sim_realloc(c->bucket, cnt * sizeof *b);
+    if (buckets && nb > c->bcap) {
+        uint32_t *b = sim_realloc(c->bucket, nb * sizeof *b);
         if (b) {
             c->bucket = b;
-            c->bcap = cnt;
+            c->bcap = nb;
         } else {
             buckets = 0;   /* short of memory: the heap takes them all */
         }
@@ -180,11 +193,11 @@ static void spread(sim_calendar *c)
         drain(c, h);
         return;
     }
-    c->nb = cnt;
+    c->nb = nb;
     c->cur = 0;
     c->start = lo;
     c->inv_w = inv;
-    memset(c->bucket, 0xff, cnt * sizeof *c->bucket);   /* NONE */
+    memset(c->bucket, 0xff, nb * sizeof *c->bucket);   /* NONE */
     while (h != NONE) {
         sim_cal_node *x = &c->nodes[h];
         uint32_t next = x->next;
@@ -193,7 +206,7 @@ static void spread(sim_calendar *c)
             node_free(c, h);
         } else {
             double d = (x->t - lo) * inv;
-            if (d < (double)cnt) {
+            if (d < (double)nb) {
                 if (d < 0) {   /* only -infinity: before every bucket */
                     heap_add(c, x->ev, x->t, x->seq);
                     c->nlive_nodes--;

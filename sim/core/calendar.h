@@ -93,6 +93,7 @@ typedef struct sim_calendar {
     uint32_t far;
     size_t nfar;                   /* nodes in the far list, cancelled ones included */
     double far_lo, far_hi, far_max;   /* the far list's least and greatest finite time, and greatest */
+    double far_sum;                /* the sum of its finite times */
     double bound;                  /* with no buckets: every heap event is at or before it */
     size_t n;                      /* events scheduled */
     uint64_t seq;
