@@ -40,9 +40,9 @@ struct sim_event {
 /* Children per heap node: the parent of slot i is slot (i - 1) / SIM_CAL_ARITY. */
 #define SIM_CAL_ARITY 4
 
-/* Calendars of at most this many events are a heap alone; larger ones spread their far events
- * over buckets (see calendar.c). */
-#define SIM_CAL_SMALL 64
+/* Calendars of fewer than this many events are a heap alone; larger ones spread their far
+ * events over buckets (see calendar.c). */
+#define SIM_CAL_SMALL 256
 
 /* An event's slot, when it waits in a bucket or the far list: this bit and its node's index. */
 #define SIM_CAL_IN_LIST UINT32_C(0x80000000)
@@ -92,9 +92,10 @@ typedef struct sim_calendar {
     /* The far list: events past the last bucket (or, with no buckets, at or after bound). */
     uint32_t far;
     size_t nfar;                   /* nodes in the far list, cancelled ones included */
-    double far_lo, far_hi, far_max;   /* the far list's least and greatest finite time, and greatest */
+    double far_lo, far_hi;         /* the far list's least and greatest finite time */
     double far_sum;                /* the sum of its finite times */
-    double bound;                  /* with no buckets: every heap event is at or before it */
+    double bound;                  /* with no buckets and a far list: between heap and far list */
+    double lim;                    /* a push before it (the heap being small) goes to the heap */
     size_t n;                      /* events scheduled */
     uint64_t seq;
 } sim_calendar;
