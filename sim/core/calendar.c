@@ -174,17 +174,10 @@ static void spread(sim_calendar *c)
     double ahead = sum / (double)cnt - lo, want = (double)cnt * ((hi - lo) / ahead);
     if (want > (double)cnt)
         nb = want < MAX_SPREAD * (double)cnt ? (size_t)want : MAX_SPREAD * cnt;
+    if (nb > c->bcap)   /* never: the room grows with the far list (push_far) */
+        nb = c->bcap;
     double inv = (double)(nb - 1) / (hi - lo);
     int buckets = cnt > SIM_CAL_SMALL && hi > lo && isfinite(hi - lo) && inv > 0 && isfinite(inv);
-    if (buckets && nb > c->bcap) {
-        uint32_t *b = sim_realloc(c->bucket, nb * sizeof *b);
-        if (b) {
-            c->bucket = b;
-            c->bcap = nb;
-        } else {
-            buckets = 0;   /* short of memory: the heap takes them all */
-        }
-    }
     if (!buckets) {
         c->nb = c->cur = 0;
         c->lim = INFINITY;
@@ -372,6 +365,19 @@ __attribute__((noinline, cold)) static int demote(sim_calendar *c)
     return SIM_OK;
 }
 
+__attribute__((noinline, cold)) static int buckets_grow(sim_calendar *c)
+{
+    size_t cap = c->bcap ? 2 * c->bcap : 1024;
+    if (cap < (c->nfar + 1) * MAX_SPREAD)
+        cap = (c->nfar + 1) * MAX_SPREAD;
+    uint32_t *b = sim_realloc(c->bucket, cap * sizeof *b);
+    if (!b)
+        return SIM_ENOMEM;
+    c->bucket = b;
+    c->bcap = cap;
+    return SIM_OK;
+}
+
 /* A push that does not go straight into the heap of a calendar without buckets: into the heap
  * before cur, onto a bucket, onto the far list (or, demoting the heap, onto the far list). Out of
  * line, so the small calendar's push stays short. */
@@ -388,9 +394,15 @@ __attribute__((noinline)) static int push_far(sim_calendar *c, sim_event *ev, do
          * heap's events onto the far list. */
         if (c->lim == INFINITY)
             c->bound = heap_latest(c);
-        list = t < c->bound && demote(c) != SIM_OK ? NULL : &c->far;
+        if (t < c->bound && demote(c) != SIM_OK)
+            return SIM_ENOMEM;
+        list = &c->far;
         c->lim = c->bound;
     }
+    /* The buckets' room follows the far list, so that spreading it never allocates. */
+    if (list == &c->far && SIM_UNLIKELY((c->nfar + 1) * MAX_SPREAD > c->bcap) &&
+        buckets_grow(c) != SIM_OK)
+        return SIM_ENOMEM;
     uint64_t seq = c->seq++;
     ev->time = t;
     ev->seq = seq;
