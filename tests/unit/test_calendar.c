@@ -1,7 +1,10 @@
 /* test_calendar: unit tests of the future event list (core/calendar): ordering by (time,
- * insertion number) with ties first in, first out; cancelling the head, a middle event, the last
- * slot and unscheduled events; and a randomized stress run against a sorted reference that checks
- * the heap order and every event's recorded slot after each step. */
+ * insertion number) with ties first in, first out; both zeros, negative times, subnormals and
+ * infinities; cancelling the head, a middle event, the last slot and unscheduled events; and,
+ * for the buckets and far list of a large calendar, randomized runs against a sorted reference
+ * in three patterns of times (growing past the buckets and emptying again, with cancels), the
+ * hold model with a constant increment, many ties beyond the heap, and the sweep of cancelled
+ * nodes. check_heap checks the whole structure after steps. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
