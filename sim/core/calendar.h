@@ -1,10 +1,12 @@
 /* calendar: the future event list.
  *
- * A 4-ary min-heap of (time, insertion number) keys, so events at equal times run first in,
- * first out and reruns are identical. Each event remembers its heap slot, so cancelling is a
- * true O(log n) removal rather than a tombstone that lingers until its time. Events are owned by
- * the caller (the engine pools them); the calendar only orders pointers to them. The heap sits
- * behind this header so it can be swapped for a ladder queue or a splay tree. */
+ * Events come out in order of (time, insertion number), so events at equal times run first in,
+ * first out and reruns are identical. The near events are in a 4-ary heap; a large calendar
+ * keeps its far events in buckets and a far list, and moves them into the heap a bucket at a
+ * time (calendar.c says how and why). Each event remembers where it is, so cancelling is O(1)
+ * for a listed event and an O(log n) removal for one in the heap; a cancelled event is never
+ * touched again by the calendar. Events are owned by the caller (the engine pools them); the
+ * calendar only orders pointers to them. */
 #ifndef SIM_CALENDAR_H
 #define SIM_CALENDAR_H
 
@@ -28,7 +30,7 @@ typedef enum {
 struct sim_event {
     double time;          /* when it fires */
     uint64_t seq;         /* insertion number: the tie-breaker */
-    uint32_t slot;        /* heap slot + 1; 0 when not in the calendar */
+    uint32_t slot;        /* where in the calendar (see calendar.c); 0 when not in it */
     uint32_t u32;         /* payload: a small integer (user index, wait token) */
     sim_event_fn fn;      /* what to do */
     void *a;              /* payload pointer */
@@ -38,6 +40,14 @@ struct sim_event {
 /* Children per heap node: the parent of slot i is slot (i - 1) / SIM_CAL_ARITY. */
 #define SIM_CAL_ARITY 4
 
+/* Calendars of fewer than this many events are a heap alone; larger ones spread their far
+ * events over buckets (see calendar.c). */
+#define SIM_CAL_SMALL 256
+
+/* An event's slot, when it waits in a bucket or the far list: this bit and its node's index. */
+#define SIM_CAL_IN_LIST UINT32_C(0x80000000)
+#define SIM_CAL_NONE UINT32_MAX   /* the end of a list */
+
 /* A heap entry: the event's time as an unsigned integer that orders as the times do
  * (sim_cal_time_key), its insertion number, and the event. */
 typedef struct sim_cal_entry {
@@ -45,6 +55,16 @@ typedef struct sim_cal_entry {
     uint64_t seq;
     sim_event *ev;
 } sim_cal_entry;
+
+/* A far event in a list (a bucket or the far list): its time and insertion number, so moving it
+ * reads the node and not the event, and the next node. ev is NULL once the event is cancelled
+ * (the node is freed when its list is next walked). */
+typedef struct sim_cal_node {
+    double t;
+    uint64_t seq;
+    sim_event *ev;
+    uint32_t next;
+} sim_cal_node;
 
 /* The bits of t, turned so that unsigned order is numeric order for every time but NaN
  * (negative times included; -0 sorts just before +0, and the calendar stores -0 as +0). */
@@ -56,8 +76,27 @@ static inline uint64_t sim_cal_time_key(double t)
 }
 
 typedef struct sim_calendar {
+    /* The near events, in a 4-ary heap: every one of them precedes every event in a bucket or
+     * in the far list. */
     sim_cal_entry *heap;
-    size_t n, cap;
+    size_t hn, hcap;
+    /* List nodes, with a free list through next. */
+    sim_cal_node *nodes;
+    uint32_t ncap, free;
+    uint32_t nlive_nodes, ndead;   /* nodes holding an event; cancelled nodes not yet freed */
+    /* The buckets (one rung of a ladder queue): bucket b holds the listed events with
+     * floor((t - start) * inv_w) == b, for cur <= b < nb; nb == 0 when there are none. */
+    uint32_t *bucket;
+    size_t nb, cur, bcap;
+    double start, inv_w;
+    /* The far list: events past the last bucket (or, with no buckets, at or after bound). */
+    uint32_t far;
+    size_t nfar;                   /* nodes in the far list, cancelled ones included */
+    double far_lo, far_hi;         /* the far list's least and greatest finite time */
+    double far_sum;                /* the sum of its finite times */
+    double bound;                  /* with no buckets and a far list: between heap and far list */
+    double lim;                    /* a push before it (the heap being small) goes to the heap */
+    size_t n;                      /* events scheduled */
     uint64_t seq;
 } sim_calendar;
 
@@ -70,9 +109,11 @@ sim_event *sim_calendar_pop(sim_calendar *c);
 /* Removes a scheduled event; a no-op for an event that is not scheduled. */
 void sim_calendar_cancel(sim_calendar *c, sim_event *ev);
 static inline size_t sim_calendar_size(const sim_calendar *c) { return c->n; }
-static inline double sim_calendar_next_time(const sim_calendar *c)
+/* Moves the next bucket's events (or the far list's) into the heap; the heap is empty. */
+double sim_calendar_next_time_slow_(sim_calendar *c);
+static inline double sim_calendar_next_time(sim_calendar *c)
 {
-    return c->n ? c->heap[0].ev->time : (double)INFINITY;
+    return c->hn ? c->heap[0].ev->time : sim_calendar_next_time_slow_(c);
 }
 
 #endif

@@ -1,7 +1,10 @@
 /* test_calendar: unit tests of the future event list (core/calendar): ordering by (time,
- * insertion number) with ties first in, first out; cancelling the head, a middle event, the last
- * slot and unscheduled events; and a randomized stress run against a sorted reference that checks
- * the heap order and every event's recorded slot after each step. */
+ * insertion number) with ties first in, first out; both zeros, negative times, subnormals and
+ * infinities; cancelling the head, a middle event, the last slot and unscheduled events; and,
+ * for the buckets and far list of a large calendar, randomized runs against a sorted reference
+ * in three patterns of times (growing past the buckets and emptying again, with cancels), the
+ * hold model with a constant increment, many ties beyond the heap, and the sweep of cancelled
+ * nodes. check_heap checks the whole structure after steps. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -30,15 +33,60 @@ static uint64_t mix_next(void)
 
 static size_t mix_below(size_t n) { return (size_t)(mix_next() % n); }
 
-/* Checks the heap property and that every entry agrees with its event (time, seq, slot). */
+static int key_less(const sim_event *x, const sim_event *y)
+{
+    return x->time < y->time || (x->time == y->time && x->seq < y->seq);
+}
+
+/* Walks list h, checking every node (its event, its bucket: floor((t - start) * inv_w) == b,
+ * or for the far list (b == SIZE_MAX) past the buckets or at or after bound); counts live and
+ * cancelled nodes and keeps the earliest listed event in *first. */
+static void check_list(const sim_calendar *c, uint32_t h, size_t b, size_t *live, size_t *dead,
+                       const sim_event **first)
+{
+    size_t steps = 0;
+    while (h != SIM_CAL_NONE) {
+        assert_true(h < c->ncap);
+        assert_true(++steps <= c->ncap);   /* no cycle */
+        const sim_cal_node *x = &c->nodes[h];
+        if (!x->ev) {
+            (*dead)++;
+        } else {
+            (*live)++;
+            assert_int_equal(x->ev->slot, SIM_CAL_IN_LIST | h);
+            assert_true(x->ev->time == x->t);
+            assert_true(x->ev->seq == x->seq);
+            if (c->nb) {
+                double d = (x->t - c->start) * c->inv_w;
+                if (b == SIZE_MAX)
+                    assert_false(d < (double)c->nb);
+                else
+                    assert_true(d >= (double)b && d < (double)(b + 1));
+            } else {
+                assert_int_equal(b, SIZE_MAX);
+                assert_false(x->t < c->bound);
+            }
+            if (!*first || key_less(x->ev, *first))
+                *first = x->ev;
+        }
+        h = x->next;
+    }
+}
+
+/* Checks the whole calendar: the heap property and that every heap entry agrees with its event
+ * (time, seq, slot); every listed node where its time says; the heap's events before every
+ * listed one; the counts; the free list. */
 static void check_heap(const sim_calendar *c)
 {
-    for (size_t i = 0; i < c->n; i++) {
+    const sim_event *last = NULL;   /* the heap's latest */
+    for (size_t i = 0; i < c->hn; i++) {
         const sim_cal_entry *x = &c->heap[i];
         assert_non_null(x->ev);
         assert_int_equal(x->ev->slot, i + 1);
         assert_true(x->key == sim_cal_time_key(x->ev->time));
         assert_true(x->ev->seq == x->seq);
+        if (!last || key_less(last, x->ev))
+            last = x->ev;
         if (i > 0) {
             const sim_cal_entry *p = &c->heap[(i - 1) / SIM_CAL_ARITY];
             double pt = p->ev->time, xt = x->ev->time;
@@ -49,6 +97,31 @@ static void check_heap(const sim_calendar *c)
                          (unsigned long long)x->seq);
         }
     }
+    size_t live = 0, dead = 0;
+    const sim_event *first = NULL;   /* the earliest listed */
+    for (size_t b = 0; b < c->nb; b++) {
+        if (b < c->cur)
+            assert_int_equal(c->bucket[b], SIM_CAL_NONE);
+        else
+            check_list(c, c->bucket[b], b, &live, &dead, &first);
+    }
+    size_t far_live = 0, far_dead = 0;
+    check_list(c, c->far, SIZE_MAX, &far_live, &far_dead, &first);
+    assert_int_equal(far_live + far_dead, c->nfar);
+    live += far_live;
+    dead += far_dead;
+    if (last && first)
+        assert_true(key_less(last, first));
+    assert_int_equal(live, c->nlive_nodes);
+    assert_int_equal(dead, c->ndead);
+    assert_int_equal(c->hn + live, c->n);
+    assert_true(c->hcap >= c->n);
+    size_t nfree = 0;
+    for (uint32_t h = c->free; h != SIM_CAL_NONE; h = c->nodes[h].next) {
+        assert_true(h < c->ncap);
+        assert_true(++nfree <= c->ncap);
+    }
+    assert_int_equal(nfree + live + dead, c->ncap);
 }
 
 static void init_events(sim_event *ev, size_t n)
@@ -341,11 +414,6 @@ static void test_cancel_only(void **state)
 
 /* ---- stress against a sorted reference ---------------------------------------------- */
 
-static int key_less(const sim_event *x, const sim_event *y)
-{
-    return x->time < y->time || (x->time == y->time && x->seq < y->seq);
-}
-
 /* Sorted array of the scheduled events, earliest first. */
 typedef struct ref {
     sim_event **v;
@@ -382,37 +450,70 @@ static void ref_remove(ref *r, sim_event *ev)
     r->n--;
 }
 
-static void test_stress_vs_reference(void **state)
+/* How the stress run draws a time to push, now being the latest popped. */
+enum { TIMES_COARSE, TIMES_SPREAD, TIMES_WILD };
+
+static double stress_time(int kind, double now)
 {
-    (void)state;
-    enum { NEV = 4000, OPS = 100000 };
-    sim_event *ev = calloc(NEV, sizeof *ev);
-    ref r = { calloc(NEV, sizeof(sim_event *)), 0 };
+    switch (kind) {
+    case TIMES_COARSE:   /* coarse steps: many equal keys; sometimes a time in the past */
+        return mix_below(20) == 0 ? now - 1.0 : now + (double)mix_below(64) * 0.25;
+    case TIMES_SPREAD: { /* spread out like think times, a few ties, a few in the past */
+        uint64_t k = mix_below(100);
+        if (k < 3)
+            return now;
+        if (k < 5)
+            return now - 0.5;
+        return now + (double)(mix_next() >> 11) * 0x1p-53 * 10.0;
+    }
+    default: {           /* both zeros, negatives, subnormals, infinities, huge, equal times */
+        static const double odd[] = { 0.0, -0.0, -1.0, 1e-310, -1e-310, INFINITY, -INFINITY,
+                                      1e300, -1e300, 5.0, 5.0, 5.0 };
+        if (mix_below(4) == 0)
+            return odd[mix_below(sizeof odd / sizeof odd[0])];
+        return now + (double)(mix_next() >> 11) * 0x1p-53 * 100.0 - 1.0;
+    }
+    }
+}
+
+/* Random pushes, pops and cancels (of scheduled and unscheduled events) against a sorted array,
+ * in phases that grow the calendar to about grow_to events and shrink it back to a few, so it
+ * passes between the heap alone and the buckets several times. After every step the size and
+ * the next time agree with the reference, every pop is the reference's first, and the whole
+ * structure is checked every few hundred steps. */
+static void stress(int kind, size_t nev, int ops, uint64_t seed)
+{
+    sim_event *ev = calloc(nev, sizeof *ev);
+    ref r = { calloc(nev, sizeof(sim_event *)), 0 };
     assert_non_null(ev);
     assert_non_null(r.v);
-    init_events(ev, NEV);
+    init_events(ev, nev);
     sim_calendar c;
     assert_int_equal(sim_calendar_init(&c), SIM_OK);
-    mix_state = 12345;
-    double now = 0;   /* the times drift upward like a simulation clock, with many ties */
+    mix_state = seed;
+    double now = 0;
     size_t pushes = 0, pops = 0, cancels = 0, noop_cancels = 0, max_size = 0;
-    for (int op = 0; op < OPS; op++) {
-        uint64_t kind = mix_next() % 100;
-        /* Phases so the size swings up past the initial capacity (256) and back down. */
-        int growing = (op / 20000) % 2 == 0;
-        uint64_t push_share = growing ? 60 : 40;
-        sim_event *x = &ev[mix_below(NEV)];
-        if (kind < push_share) {
+    size_t listed_cancels = 0, with_buckets = 0, empty_again = 0;
+    int growing = 1;
+    for (int op = 0; op < ops; op++) {
+        uint64_t kind_op = mix_next() % 100;
+        if (growing && r.n >= nev / 2)
+            growing = 0;
+        else if (!growing && r.n <= 2) {
+            growing = 1;
+            empty_again++;
+        }
+        uint64_t push_share = growing ? 70 : 15, pop_share = growing ? 20 : 60;
+        sim_event *x = &ev[mix_below(nev)];
+        if (kind_op < push_share) {
             if (x->slot != 0)
                 continue;   /* already scheduled: try another op */
-            /* Coarse times produce many equal keys; occasionally a time in the past. */
-            double t = now + (double)mix_below(64) * 0.25;
-            if (mix_below(20) == 0)
-                t = now - 1.0;
+            double t = stress_time(kind, now);
             assert_int_equal(sim_calendar_push(&c, x, t), SIM_OK);
+            assert_true(x->time == t);
             ref_insert(&r, x);
             pushes++;
-        } else if (kind < push_share + 25) {
+        } else if (kind_op < push_share + pop_share) {
             sim_event *y = sim_calendar_pop(&c);
             if (r.n == 0) {
                 assert_null(y);
@@ -421,7 +522,7 @@ static void test_stress_vs_reference(void **state)
                 assert_int_equal(y->slot, 0);
                 memmove(&r.v[0], &r.v[1], (r.n - 1) * sizeof *r.v);
                 r.n--;
-                if (y->time > now)
+                if (y->time > now && isfinite(y->time))
                     now = y->time;
                 pops++;
             }
@@ -429,6 +530,7 @@ static void test_stress_vs_reference(void **state)
             if (x->slot != 0) {
                 ref_remove(&r, x);
                 cancels++;
+                listed_cancels += (x->slot & SIM_CAL_IN_LIST) != 0;
             } else {
                 noop_cancels++;
             }
@@ -438,20 +540,32 @@ static void test_stress_vs_reference(void **state)
         assert_int_equal(sim_calendar_size(&c), r.n);
         if (r.n > max_size)
             max_size = r.n;
-        if (r.n)
-            assert_true(sim_calendar_next_time(&c) == r.v[0]->time);
-        else
+        with_buckets += c.nlive_nodes > 0;
+        if (r.n) {
+            double t = sim_calendar_next_time(&c);
+            assert_true(t == r.v[0]->time || (isnan(t) && isnan(r.v[0]->time)));
+        } else {
             assert_true(isinf(sim_calendar_next_time(&c)));
-        if (op % 997 == 0)
+        }
+        if (op % 397 == 0)
             check_heap(&c);
     }
     check_heap(&c);
-    /* Every kind of operation must have happened a lot, and the heap must have grown. */
-    assert_true(pushes > 20000);
-    assert_true(pops > 10000);
-    assert_true(cancels > 5000);
-    assert_true(noop_cancels > 1000);
-    assert_true(max_size > 256);
+    print_message("stress %d: %zu pushes, %zu pops, %zu cancels (%zu listed), %zu no-ops, "
+                  "max size %zu, %zu steps with listed events, emptied %zu times\n", kind,
+                  pushes, pops, cancels, listed_cancels, noop_cancels, max_size, with_buckets,
+                  empty_again);
+    /* Every kind of operation must have happened a lot, in both layouts, and the calendar must
+     * have grown large and emptied again. */
+    assert_true(pushes > (size_t)ops / 5);
+    assert_true(pops > (size_t)ops / 10);
+    assert_true(cancels > (size_t)ops / 40);
+    assert_true(listed_cancels > (size_t)ops / 1000);
+    assert_true(noop_cancels > (size_t)ops / 100);
+    assert_true(with_buckets > (size_t)ops / 4);
+    assert_true(with_buckets < (size_t)ops);
+    assert_true(max_size >= nev / 2);
+    assert_true(empty_again >= 2);
     /* Drain: strictly increasing (time, seq). */
     sim_event *prev = NULL;
     while (r.n) {
@@ -464,11 +578,150 @@ static void test_stress_vs_reference(void **state)
         r.n--;
     }
     assert_int_equal(sim_calendar_size(&c), 0);
-    for (size_t i = 0; i < NEV; i++)
+    assert_null(sim_calendar_pop(&c));
+    for (size_t i = 0; i < nev; i++)
         assert_int_equal(ev[i].slot, 0);
+    check_heap(&c);
     sim_calendar_fini(&c);
     free(ev);
     free(r.v);
+}
+
+static void test_stress_vs_reference(void **state)
+{
+    (void)state;
+    stress(TIMES_COARSE, 4000, 150000, 12345);
+}
+
+static void test_stress_spread(void **state)
+{
+    (void)state;
+    stress(TIMES_SPREAD, 3000, 150000, 777);
+}
+
+static void test_stress_extremes(void **state)
+{
+    (void)state;
+    stress(TIMES_WILD, 3000, 150000, 4242);
+}
+
+/* The hold model with a constant increment (the hard case for bucket queues: every push lands
+ * past every pending event): n events at i/n, each popped and pushed again 1 later, must come
+ * out in turn, round after round. */
+static void test_hold_constant(void **state)
+{
+    (void)state;
+    enum { N = 5000, ROUNDS = 6 };
+    sim_event *ev = calloc(N, sizeof *ev);
+    assert_non_null(ev);
+    init_events(ev, N);
+    sim_calendar c;
+    assert_int_equal(sim_calendar_init(&c), SIM_OK);
+    for (int i = 0; i < N; i++)
+        assert_int_equal(sim_calendar_push(&c, &ev[i], (double)i / N), SIM_OK);
+    size_t listed = 0;
+    for (int k = 0; k < N * ROUNDS; k++) {
+        sim_event *x = sim_calendar_pop(&c);
+        assert_non_null(x);
+        assert_int_equal(x->u32, k % N);
+        assert_int_equal(sim_calendar_push(&c, x, x->time + 1.0), SIM_OK);
+        listed += (x->slot & SIM_CAL_IN_LIST) != 0;
+        if (k % 4999 == 0)
+            check_heap(&c);
+    }
+    assert_true(listed > (size_t)N);   /* the buckets were used */
+    assert_int_equal(sim_calendar_size(&c), N);
+    check_heap(&c);
+    sim_calendar_fini(&c);
+    free(ev);
+}
+
+/* Many events at one time, more than the heap alone holds: first in, first out, also for those
+ * pushed at that time while it is being served; and +infinity after every finite time. */
+static void test_many_ties_and_infinity(void **state)
+{
+    (void)state;
+    enum { N = 3000 };
+    sim_event *ev = calloc(N, sizeof *ev);
+    assert_non_null(ev);
+    init_events(ev, N);
+    sim_calendar c;
+    assert_int_equal(sim_calendar_init(&c), SIM_OK);
+    /* ev[i]: 7 for i < 1000; +inf for 1000 <= i < 1500; then 3 + i / 1000 (distinct) */
+    for (int i = 0; i < N; i++) {
+        double t = i < 1000 ? 7.0 : i < 1500 ? INFINITY : 3.0 + i / 1000.0;
+        if (i == 2500)
+            check_heap(&c);
+        assert_int_equal(sim_calendar_push(&c, &ev[i], t), SIM_OK);
+    }
+    check_heap(&c);
+    /* 1500..2999 (times 4.5 .. 5.999), then the first 500 at 7 */
+    for (int i = 1500; i < N; i++)
+        assert_int_equal(sim_calendar_pop(&c)->u32, i);
+    for (int i = 0; i < 500; i++)
+        assert_int_equal(sim_calendar_pop(&c)->u32, i);
+    check_heap(&c);
+    /* Pushed now at 7: behind the 500 left at 7. */
+    for (int i = 1500; i < 1600; i++)
+        assert_int_equal(sim_calendar_push(&c, &ev[i], 7.0), SIM_OK);
+    for (int i = 500; i < 1000; i++)
+        assert_int_equal(sim_calendar_pop(&c)->u32, i);
+    for (int i = 1500; i < 1600; i++)
+        assert_int_equal(sim_calendar_pop(&c)->u32, i);
+    for (int i = 1000; i < 1500; i++) {
+        sim_event *x = sim_calendar_pop(&c);
+        assert_int_equal(x->u32, i);
+        assert_true(isinf(x->time));
+    }
+    assert_null(sim_calendar_pop(&c));
+    check_heap(&c);
+    sim_calendar_fini(&c);
+    free(ev);
+}
+
+/* Cancelled listed events are freed by a sweep before they pile up: however many timers are set
+ * and cancelled, the cancelled nodes stay below the live ones plus the buckets plus the slack,
+ * and the node array stops growing. */
+static void test_cancel_sweep(void **state)
+{
+    (void)state;
+    enum { N = 20000, ROUNDS = 8 };
+    sim_event *ev = calloc(N + 1, sizeof *ev);
+    assert_non_null(ev);
+    init_events(ev, N + 1);
+    sim_calendar c;
+    assert_int_equal(sim_calendar_init(&c), SIM_OK);
+    /* One early event to pop, so later pushes find buckets. */
+    assert_int_equal(sim_calendar_push(&c, &ev[N], 0.0), SIM_OK);
+    size_t swept = 0, listed = 0;
+    uint32_t cap_after_first = 0;
+    for (int k = 0; k < ROUNDS; k++) {
+        for (int i = 0; i < N; i++)
+            assert_int_equal(sim_calendar_push(&c, &ev[i], 1.0 + k + (double)i / N), SIM_OK);
+        if (k == 0) {
+            assert_ptr_equal(sim_calendar_pop(&c), &ev[N]);   /* spreads the far list */
+            assert_int_equal(sim_calendar_push(&c, &ev[N], 1e9), SIM_OK);
+        }
+        for (int i = 0; i < N; i++) {
+            size_t before = c.ndead;
+            listed += (ev[i].slot & SIM_CAL_IN_LIST) != 0;
+            sim_calendar_cancel(&c, &ev[i]);
+            swept += c.ndead < before;
+            assert_true(c.ndead <= c.nlive_nodes + (c.nb - c.cur) + 4096 + 1);
+        }
+        check_heap(&c);
+        if (k == 1)
+            cap_after_first = c.ncap;
+    }
+    assert_true(listed > (size_t)N * ROUNDS / 2);
+    assert_true(swept >= 2);
+    assert_int_equal(c.ncap, cap_after_first);
+    assert_int_equal(sim_calendar_size(&c), 1);
+    assert_ptr_equal(sim_calendar_pop(&c), &ev[N]);
+    assert_null(sim_calendar_pop(&c));
+    check_heap(&c);
+    sim_calendar_fini(&c);
+    free(ev);
 }
 
 int main(void)
@@ -486,6 +739,11 @@ int main(void)
         cmocka_unit_test(test_cancel_unscheduled),
         cmocka_unit_test(test_cancel_only),
         cmocka_unit_test(test_stress_vs_reference),
+        cmocka_unit_test(test_stress_spread),
+        cmocka_unit_test(test_stress_extremes),
+        cmocka_unit_test(test_hold_constant),
+        cmocka_unit_test(test_many_ties_and_infinity),
+        cmocka_unit_test(test_cancel_sweep),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
