@@ -1520,6 +1520,22 @@ static void pub_failed(sim_engine *e, sim_event *ev, sim_cause c)
 static void on_pub_refused(sim_engine *e, sim_event *ev) { pub_failed(e, ev, SIM_CAUSE_REFUSED); }
 static void on_pub_crashed(sim_engine *e, sim_event *ev) { pub_failed(e, ev, SIM_CAUSE_CRASHED); }
 
+/* The caller of a request the queue refused, or failed with, hears it back over the link: its
+ * request step fails with that cause at once (its fallback runs), as a call to a service that
+ * refuses does, instead of waiting for its timeout. */
+static void req_failed(sim_engine *e, sim_event *ev, sim_cause c)
+{
+    sim_req *r = ev->a;
+    if (r->waits_msg == 2 && ev->u32 == r->gen && r->state == SIM_REQ_RUNNING) {
+        r->waits_msg = 0;
+        sim_interp_request_failed(e, r, c);
+    }
+    sim_req_release(e, r);   /* the request message's reference on its caller */
+}
+
+static void on_req_refused(sim_engine *e, sim_event *ev) { req_failed(e, ev, SIM_CAUSE_REFUSED); }
+static void on_req_crashed(sim_engine *e, sim_event *ev) { req_failed(e, ev, SIM_CAUSE_CRASHED); }
+
 static void on_pub_timeout(sim_engine *e, sim_event *ev)
 {
     sim_req *r = ev->a;
@@ -1556,6 +1572,12 @@ static void publish_fail(sim_engine *e, sim_broker *b, sim_msg *m, sim_cause c)
         else
             sim_engine_hop(e, b->node, r->inst->node,
                            c == SIM_CAUSE_REFUSED ? on_pub_refused : on_pub_crashed, r, m->pgen);
+    }
+    if (m->caller && !m->reply && !b->silent) {   /* a request: its caller hears it at once */
+        sim_req *w = m->caller;
+        m->caller = NULL;   /* the message's reference on it passes to the answer */
+        sim_engine_hop(e, b->node, w->inst->node,
+                       c == SIM_CAUSE_REFUSED ? on_req_refused : on_req_crashed, w, m->cgen);
     }
     msg_unpin(e, m);
     msg_free(e, m);
@@ -1648,7 +1670,10 @@ int sim_broker_hop_lossy(sim_event_fn fn)
 {
     if (fn == on_arrive)
         return 1;
-    return fn == on_pub_ack || fn == on_pub_refused || fn == on_pub_crashed ? 2 : 0;
+    return fn == on_pub_ack || fn == on_pub_refused || fn == on_pub_crashed ||
+                   fn == on_req_refused || fn == on_req_crashed
+               ? 2
+               : 0;
 }
 
 void sim_broker_hop_lost(sim_engine *e, sim_event *ev)

@@ -364,6 +364,15 @@ static void on_request_timeout(sim_engine *e, sim_event *ev)
     call_failed(e, r, op, SIM_CAUSE_TIMEOUT);
 }
 
+void sim_interp_request_failed(sim_engine *e, sim_req *r, sim_cause c)
+{
+    if (r->ev) {   /* its timeout */
+        sim_engine_cancel(e, r->ev);
+        r->ev = NULL;
+    }
+    call_failed(e, r, &r->ep->ops[r->pc], c);
+}
+
 /* request(queue): a request message with the wait's token as its correlation id; the worker is
  * let go when it is not blocking; the timeout is the request's own event. */
 static void request_send(sim_engine *e, sim_req *r, const sim_op *op)

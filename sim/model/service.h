@@ -194,6 +194,9 @@ void sim_interp_resume(struct sim_engine *e, sim_req *r);
 /* r's publish failed (the broker refused it, failed with it, or its ack did not come in time):
  * its step fails with cause c, as a failed call without a fallback (broker.c). */
 void sim_interp_publish_failed(struct sim_engine *e, sim_req *r, sim_cause c);
+/* r's request to a queue was refused by the queue, or lost in its failure (broker.c): the
+ * request step fails with cause c now, its timeout cancelled (its fallback, if any, runs). */
+void sim_interp_request_failed(struct sim_engine *e, sim_req *r, sim_cause c);
 /* Sends a new call from `from` to endpoint ep of s (a retry when from->attempt > 0). SIM_OK or
  * SIM_ENOMEM. */
 int sim_interp_call(struct sim_engine *e, sim_req *from, sim_service *s, uint32_t ep);

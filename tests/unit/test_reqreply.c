@@ -42,6 +42,8 @@ static const char *const MODEL =
     "                                     reply_to = replies }) } }\n"
     "client 'load' { target = front, arrivals = poisson(lambda) }\n"
     "if d > 0 then link { latency = d } end\n"
+    "local down = param('down', 0)\n"
+    "if down > 0 then outage { target = reqs, at = 1000, duration = down } end\n"
     "run { duration = 20100, warmup = 100 }\n";
 
 static dessa_scenario *load(const dessa_override *ov, size_t nov)
@@ -131,6 +133,33 @@ static void test_timeout(void **state)
     expect_in("threads held = lambda (1 - e^-xT) / x", &held, lambda * (1 - exp(-x * T)) / x, 0);
 }
 
+/* The queue down for D = 1000 s (refusing): every request sent meanwhile fails at once with
+ * cause refused (Poisson, mean lambda D), none waits for its timeout (T = 50 s, far beyond any
+ * sojourn at this load); every other request is answered. */
+static void test_refused_while_down(void **state)
+{
+    (void)state;
+    const double lambda = 1.0, D = 1000;
+    dessa_override ov[] = { { "T", "50" }, { "down", "1000" } };
+    dessa_scenario *sc = load(ov, 2);
+    sim_tally refused;
+    sim_tally_reset(&refused);
+    for (uint64_t rep = 0; rep < REPS; rep++) {
+        sim_rep_result r;
+        run_rep(sc, rep, &r);
+        double n = flow(&r, "refused");
+        sim_tally_add(&refused, n);
+        assert_true(bval(&r, "reqs", "", "refused") == n);
+        assert_true(flow(&r, "timeouts") == 0);
+        assert_true(bval(&r, "reqs", "reqs", "timeouts") == 0);
+        assert_true(flow(&r, "ok") + n + flow(&r, "in_flight") == flow(&r, "sent"));
+        expect_balance(&r, "reqs", "reqs");
+        sim_rep_result_fini(&r);
+    }
+    dessa_scenario_free(sc);
+    expect_in("requests refused = lambda x time down", &refused, lambda * D, 0);
+}
+
 /* Constant link latency d: 3d more straight back, 4d through a reply queue. */
 static void test_latency_paths(void **state)
 {
@@ -209,6 +238,7 @@ int main(void)
         cmocka_unit_test(test_mm1_sojourn),
         cmocka_unit_test(test_timeout),
         cmocka_unit_test(test_latency_paths),
+        cmocka_unit_test(test_refused_while_down),
         cmocka_unit_test(test_ledger_mixed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
