@@ -428,6 +428,18 @@ static const fdesc S_REQUEST[] = { OP, WHERE, { "broker", F_STR, 1, 0, 0, 0, NUL
 
 static void read_seq(reader *r, int t, spec_seq *seq, int depth);
 
+/* Reads the step's t.fallback (a call's or a request's) as its one sub-sequence. [-0, +0,
+ * error] */
+static void read_fallback(reader *r, int t, spec_step *st, int depth)
+{
+    lua_State *L = r->L;
+    st->subs = arena_alloc(r, 1, sizeof *st->subs);
+    push_field(L, t, "fallback");
+    read_seq(r, -1, &st->subs[0], depth + 1);
+    lua_pop(L, 1);
+    st->n = 1;
+}
+
 /* Reads the n sub-sequences of the list t[field]. [-0, +0, error] */
 static spec_seq *read_subs(reader *r, int t, const char *field, uint32_t n, int depth)
 {
@@ -536,13 +548,8 @@ static void read_step(reader *r, int t, spec_step *st, int depth)
             st->has_bulkhead = 1;
             lua_pop(L, 1);
         }
-        if (v[11].set) {   /* the fallback: one sub-sequence */
-            st->subs = arena_alloc(r, 1, sizeof *st->subs);
-            push_field(L, t, "fallback");
-            read_seq(r, -1, &st->subs[0], depth + 1);
-            lua_pop(L, 1);
-            st->n = 1;
-        }
+        if (v[11].set)
+            read_fallback(r, t, st, depth);
         break;
     case SS_PARALLEL: {
         read_record(r, t, opname, S_PARALLEL, NDESC(S_PARALLEL), v);
@@ -603,13 +610,8 @@ static void read_step(reader *r, int t, spec_step *st, int depth)
         }
         st->blocking = v[4].set ? v[4].b : 1;
         st->retry.timeout = v[5].set ? v[5].num : 0;
-        if (v[6].set) {   /* the fallback: one sub-sequence */
-            st->subs = arena_alloc(r, 1, sizeof *st->subs);
-            push_field(L, t, "fallback");
-            read_seq(r, -1, &st->subs[0], depth + 1);
-            lua_pop(L, 1);
-            st->n = 1;
-        }
+        if (v[6].set)
+            read_fallback(r, t, st, depth);
         break;
     case SS_BRANCH: {
         read_record(r, t, opname, S_BRANCH, NDESC(S_BRANCH), v);

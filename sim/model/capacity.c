@@ -438,9 +438,13 @@ static uint32_t walk_times(ctx *x, uint32_t s, const sim_endpoint *ep, uint32_t 
             st->seg += top;   /* the thread goes, and is waited for again */
             pc++;
             break;
-        case SIM_OP_CALL: {
+        case SIM_OP_CALL:
+        case SIM_OP_REQUEST: {   /* a call, or a request to a queue: waits for its answer */
             double m, v;
-            call_time(x, s, op, &m, &v);
+            if (op->code == SIM_OP_CALL)
+                call_time(x, s, op, &m, &v);
+            else
+                request_time(x, s, op, &m, &v);
             st->t += m;
             st->v += v;
             if (op->blocking)
@@ -463,18 +467,6 @@ static uint32_t walk_times(ctx *x, uint32_t s, const sim_endpoint *ep, uint32_t 
         case SIM_OP_REPLY:   /* the caller stops waiting; the thread goes on */
             pc++;
             break;
-        case SIM_OP_REQUEST: {
-            double m, v;
-            request_time(x, s, op, &m, &v);
-            st->t += m;
-            st->v += v;
-            if (op->blocking)
-                st->hold += m;
-            else
-                st->seg += top;
-            pc = after_call(ep, pc);
-            break;
-        }
         case SIM_OP_FORK: {
             double bm[FORK_EXACT_MAX], bv[FORK_EXACT_MAX], maxm = 0;
             for (uint32_t i = 0; i < op->n; i++) {
