@@ -7,17 +7,29 @@
  * queue a crash finds in the buffer of a broker that is not durable, the slope of a backlog
  * draining after an outage, and the alternating-renewal loss of a bounded buffer in front of a
  * consumer that fails (docs/validation.md derives each). Behaviour cases check exact properties
- * in every replication: the ledger, nothing lost by a durable broker, producers released. */
+ * in every replication: the ledger, nothing lost by a durable broker, producers released.
+ * DESSA_VALIDATION_SCALE = x runs x times the replications (at least 10; the sanitizer build
+ * runs a tenth, still judged: the intervals are wider, the answers the same). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <cmocka.h>
 
 #include "scenario_case.h"
 
 #define SEED 11
 #define REPS 100
+
+static uint64_t reps = REPS;
+
+/* n replications, scaled as reps is (at least 10). */
+static int scaled(int n)
+{
+    uint64_t k = (uint64_t)n * reps / REPS;
+    return k < 10 ? 10 : (int)k;
+}
 
 static dessa_scenario *load(const char *text)
 {
@@ -65,7 +77,7 @@ static void test_crash_loses_buffer(void **state)
     sim_tally per_crash, refused;
     sim_tally_reset(&per_crash);
     sim_tally_reset(&refused);
-    for (uint64_t rep = 0; rep < REPS; rep++) {
+    for (uint64_t rep = 0; rep < reps; rep++) {
         sim_rep_result r;
         case_run(sc, SEED, rep, &r, NULL, NULL);
         double crashes = starts(&r, "q", "crash"), lost = bval(&r, "q", "q", "lost");
@@ -143,7 +155,7 @@ static void test_durable_outage(void **state)
     sim_tally sl, refused;
     sim_tally_reset(&sl);
     sim_tally_reset(&refused);
-    for (uint64_t rep = 0; rep < REPS; rep++) {
+    for (uint64_t rep = 0; rep < reps; rep++) {
         sim_rep_result r;
         depth_series s = { .n = 0 };
         case_run(sc, SEED, rep, &r, keep_depth, &s);
@@ -164,7 +176,7 @@ static void test_durable_outage(void **state)
     sc = case_load(BACKLOG, &ov, 1, SEED);
     sim_tally lost;
     sim_tally_reset(&lost);
-    for (uint64_t rep = 0; rep < REPS; rep++) {
+    for (uint64_t rep = 0; rep < reps; rep++) {
         sim_rep_result r;
         case_run(sc, SEED, rep, &r, NULL, NULL);
         sim_tally_add(&lost, bval(&r, "q", "q", "lost"));
@@ -211,7 +223,7 @@ static double renewal_loss(int K, double lambda, double mu, double mttf, double 
     return loss / z / (lambda * (mttf + m));
 }
 
-static void renewal_case(int K, double s, double mttf, int reps)
+static void renewal_case(int K, double s, double mttf, int nreps)
 {
     char k[16], sv[32], mv[32], what[80];
     snprintf(k, sizeof k, "%d", K);
@@ -221,7 +233,7 @@ static void renewal_case(int K, double s, double mttf, int reps)
     dessa_scenario *sc = case_load(RENEWAL, ov, 3, SEED);
     sim_tally frac;
     sim_tally_reset(&frac);
-    for (int rep = 0; rep < reps; rep++) {
+    for (int rep = 0; rep < nreps; rep++) {
         sim_rep_result r;
         case_run(sc, SEED, (uint64_t)rep, &r, NULL, NULL);
         double pub = bval(&r, "q", "q", "published"), drop = bval(&r, "q", "q", "dropped");
@@ -244,9 +256,9 @@ static void renewal_case(int K, double s, double mttf, int reps)
 static void test_renewal_loss(void **state)
 {
     (void)state;
-    renewal_case(2, 0.001, 50, 40);
-    renewal_case(5, 0.001, 50, 40);
-    renewal_case(10, 0.001, 50, 40);
+    renewal_case(2, 0.001, 50, scaled(40));
+    renewal_case(5, 0.001, 50, scaled(40));
+    renewal_case(10, 0.001, 50, scaled(40));
 }
 
 /* ---- behaviour: topics, partitions, backpressure, silence, in-flight deliveries -------------- */
@@ -466,7 +478,8 @@ static void test_lossy_publish(void **state)
     sim_tally lost, to;
     sim_tally_reset(&lost);
     sim_tally_reset(&to);
-    for (uint64_t rep = 0; rep < REPS / 5; rep++) {
+    uint64_t n = reps / 5 > 5 ? reps / 5 : 5;
+    for (uint64_t rep = 0; rep < n; rep++) {
         sim_rep_result r;
         case_run(sc, SEED, rep, &r, NULL, NULL);
         sim_tally_add(&lost, bval(&r, "q", "", "link_lost"));
@@ -488,6 +501,9 @@ static void test_lossy_publish(void **state)
 
 int main(void)
 {
+    const char *x = getenv("DESSA_VALIDATION_SCALE");
+    if (x && atof(x) > 0)
+        reps = (uint64_t)(REPS * atof(x)) < 10 ? 10 : (uint64_t)(REPS * atof(x));
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_crash_loses_buffer),
         cmocka_unit_test(test_durable_outage),
