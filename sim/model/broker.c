@@ -641,12 +641,19 @@ static int full(const sim_broker *b)
     return 0;
 }
 
+/* A reply m that will never reach its caller (its reply queue was full, down, or lost it, or
+ * the link to it did): counted on its request's queue (the caller will time out). */
+static inline void reply_gone(sim_msg *m)
+{
+    if (SIM_UNLIKELY(m->reply))
+        COUNT2(m->ob, &m->ob->groups[m->og], m, reply_dropped);
+}
+
 static void drop(sim_engine *e, sim_broker *b, sim_group *g, sim_msg *m)
 {
     COUNT(&g->st, m, dropped);
     COUNT(&b->st, m, dropped);
-    if (SIM_UNLIKELY(m->reply))   /* a full reply queue: its request's caller will time out */
-        COUNT2(m->ob, &m->ob->groups[m->og], m, reply_dropped);
+    reply_gone(m);
     msg_unpin(e, m);
     msg_free(e, m);
 }
@@ -1564,6 +1571,7 @@ static void publish_timer(sim_engine *e, sim_req *r, uint32_t token)
 static void publish_fail(sim_engine *e, sim_broker *b, sim_msg *m, sim_cause c)
 {
     COUNT(&b->st, m, refused);
+    reply_gone(m);
     sim_req *r = m->producer;
     if (r) {
         m->producer = NULL;
@@ -1619,6 +1627,7 @@ static void lose_buffer(sim_engine *e, sim_broker *b, sim_group *g, uint32_t p)
         set_depth(e, b, g, -1);
         set_lag(e, b, g, p, -1);
         COUNT2(b, g, m, lost);
+        reply_gone(m);
         msg_unpin(e, m);
         msg_free(e, m);
     }
@@ -1685,6 +1694,7 @@ void sim_broker_hop_lost(sim_engine *e, sim_event *ev)
     sim_msg *m = ev->a;
     sim_broker *b = m->b;
     COUNT(&b->st, m, link_lost);
+    reply_gone(m);
     if (m->producer) {
         sim_req_release(e, m->producer);
         m->producer = NULL;
@@ -1833,8 +1843,8 @@ static int broker_ledger(sim_engine *e, uint32_t i, uint64_t unused)
     uint64_t travelling = g ? sc.group_replies : sc.replies;
     if (a->replies != a->answered + a->late_replies + a->reply_dropped + travelling) {
         sim_engine_fail(e, SIM_ELEDGER,
-                        "broker '%s'%s%s: replies %llu != answered %llu + late %llu + dropped by "
-                        "the reply queue %llu + travelling %llu",
+                        "broker '%s'%s%s: replies %llu != answered %llu + late %llu + lost by "
+                        "the reply queue or on its link %llu + travelling %llu",
                         b->name, g ? ", group " : "", g ? g->name : "",
                         (unsigned long long)a->replies, (unsigned long long)a->answered,
                         (unsigned long long)a->late_replies,

@@ -44,6 +44,8 @@ static const char *const MODEL =
     "if d > 0 then link { latency = d } end\n"
     "local down = param('down', 0)\n"
     "if down > 0 then outage { target = reqs, at = 1000, duration = down } end\n"
+    "local rdown = param('rdown', 0)\n"
+    "if rdown > 0 then outage { target = replies, at = 1000, duration = rdown } end\n"
     "run { duration = 20100, warmup = 100 }\n";
 
 static dessa_scenario *load(const dessa_override *ov, size_t nov)
@@ -160,6 +162,33 @@ static void test_refused_while_down(void **state)
     expect_in("requests refused = lambda x time down", &refused, lambda * D, 0);
 }
 
+/* The reply queue down for D = 1000 s: each reply published to it meanwhile is refused and its
+ * caller times out (T = 50 s, beyond any sojourn at this load: no other timeout), so the request
+ * queue's timeouts are exactly the reply queue's refusals, about lambda D of them; the ledger of
+ * replies (answered + late + lost by the reply queue + travelling) holds in every replication. */
+static void test_reply_queue_down(void **state)
+{
+    (void)state;
+    const double lambda = 1.0, D = 1000;
+    dessa_override ov[] = { { "T", "50" }, { "via", "1" }, { "rdown", "1000" } };
+    dessa_scenario *sc = load(ov, 3);
+    sim_tally refused;
+    sim_tally_reset(&refused);
+    for (uint64_t rep = 0; rep < REPS; rep++) {
+        sim_rep_result r;
+        run_rep(sc, rep, &r);
+        double n = bval(&r, "replies", "", "refused");
+        sim_tally_add(&refused, n);
+        assert_true(bval(&r, "reqs", "reqs", "timeouts") == n);
+        assert_true(flow(&r, "timeouts") == n);
+        expect_balance(&r, "reqs", "reqs");
+        expect_balance(&r, "replies", "replies");
+        sim_rep_result_fini(&r);
+    }
+    dessa_scenario_free(sc);
+    expect_in("replies refused = lambda x time down", &refused, lambda * D, 0);
+}
+
 /* Constant link latency d: 3d more straight back, 4d through a reply queue. */
 static void test_latency_paths(void **state)
 {
@@ -239,6 +268,7 @@ int main(void)
         cmocka_unit_test(test_timeout),
         cmocka_unit_test(test_latency_paths),
         cmocka_unit_test(test_refused_while_down),
+        cmocka_unit_test(test_reply_queue_down),
         cmocka_unit_test(test_ledger_mixed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
