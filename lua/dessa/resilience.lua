@@ -360,17 +360,21 @@ local EXAMPLES = {
   slowdown = "slowdown { target = db, at = 60, duration = 30, factor = 5 }",
 }
 
-for kind, schema in pairs(FAULT_SCHEMAS) do
-  API[kind] = function(t)
-    local where = here()
-    if not is_plain_table(t) then
-      fail(where, "%s: expected a table, as in %s, got %s", kind, EXAMPLES[kind], describe(t))
-    end
-    local f = check_fields(kind, where, t, schema)
-    f.kind, f.where = kind, where
-    S.faults = S.faults or {}
-    S.faults[#S.faults + 1] = f
+-- A failure declared by its constructor, kept in order in S[list]: S.faults (outage, crash,
+-- slowdown) or S.partitions (the faults of links between two sides: partition, spike).
+local function declare_fault(list, kind, example, schema, t)
+  local where = here()
+  if not is_plain_table(t) then
+    fail(where, "%s: expected a table, as in %s, got %s", kind, example, describe(t))
   end
+  local f = check_fields(kind, where, t, schema)
+  f.kind, f.where = kind, where
+  S[list] = S[list] or {}
+  S[list][#S[list] + 1] = f
+end
+
+for kind, schema in pairs(FAULT_SCHEMAS) do
+  API[kind] = function(t) declare_fault("faults", kind, EXAMPLES[kind], schema, t) end
 end
 
 -- partition { between = { a, b }, at = t, duration = d }: a and b are each a service, a client
@@ -415,28 +419,16 @@ local SPIKE_SCHEMA = {
   { "extra", C.dist, required = true },
 }
 
--- A fault on the links between two sides (partition, spike), kept in S.partitions in order.
-local function link_fault(kind, example, schema, t)
-  local where = here()
-  if not is_plain_table(t) then
-    fail(where, "%s: expected a table, as in %s, got %s", kind, example, describe(t))
-  end
-  local f = check_fields(kind, where, t, schema)
-  f.where, f.kind = where, kind
-  S.partitions = S.partitions or {}
-  S.partitions[#S.partitions + 1] = f
-end
-
 function API.partition(t)
-  link_fault("partition", "partition { between = { web, db }, at = 60, duration = 30 }",
-    PARTITION_SCHEMA, t)
+  declare_fault("partitions", "partition",
+    "partition { between = { web, db }, at = 60, duration = 30 }", PARTITION_SCHEMA, t)
 end
 
 -- spike { between = { a, b }, at = t, duration = d, extra = dist }: every hop between the two
 -- sides takes a draw of extra more latency for the duration.
 function API.spike(t)
-  link_fault("spike", "spike { between = { web, db }, at = 60, duration = 30, extra = ms(200) }",
-    SPIKE_SCHEMA, t)
+  declare_fault("partitions", "spike",
+    "spike { between = { web, db }, at = 60, duration = 30, extra = ms(200) }", SPIKE_SCHEMA, t)
 end
 
 return {
