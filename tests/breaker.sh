@@ -12,11 +12,8 @@ run() { run_into "$@"; }   # tests/lib/common.sh
 # timeseries) and `expect(...)`, the breaker's state machine replayed by hand on the client's
 # arrival times (constant(10): one request at every 0.1 s from 0 to the end inclusive, each
 # answered at once when refused, after `work` when served). It prints what failed.
-stat() {
-    python3 - "$1" 2>&1 <<PY
-import sys
-sys.path.insert(0, "tests/lib")
-from rows import n, rows, want
+stat() { pycheck "$1" "$STAT_PRELUDE" "$2"; }
+IFS= read -r -d '' STAT_PRELUDE <<'PY' || :   # (read ends at the end of its input: status 1)
 flows, services, endpoints, ts = rows("flows"), rows("services"), rows("endpoints"), rows("timeseries")
 def one(rs, key, name): return [r for r in rs if r[key] == name][0]
 def n(r, c): return int(r[c])
@@ -60,9 +57,7 @@ def expect(duration, down, F, open_for, P=1, work=0.001, retries=0):
         if outcome == "breaker": c["req_breaker"] += 1
     return c
 def ALWAYS(t): return True
-$2
 PY
-}
 
 # 1. An outage of L seconds (refusing) behind failures = 5, open_for = 30.05 (the .05 keeps
 #    every boundary between two arrivals). By hand for L = 50 (down [100.05, 150.05)): the

@@ -10,16 +10,11 @@ run() { run_into "$@"; }   # tests/lib/common.sh
 
 # stat DIR SCRIPT: runs the Python SCRIPT with the CSV rows of DIR loaded (flows, services,
 # replicas, faults: lists of dicts) and `ci(xs)` (mean, 99% half-width); it prints what failed.
-stat() {
-    python3 - "$1" 2>&1 <<PY
-import math, sys
-sys.path.insert(0, "tests/lib")
-from rows import ci, rows, want
+stat() { pycheck "$1" "$STAT_PRELUDE" "$2"; }
+IFS= read -r -d '' STAT_PRELUDE <<'PY' || :   # (read ends at the end of its input: status 1)
 flows, services, replicas, faults = rows("flows"), rows("services"), rows("replicas"), rows("faults")
 def svc(name): return [r for r in services if r["service"] == name]
-$2
 PY
-}
 # (its errors, a Python exception included, end up in what the checks below read)
 
 # 1. Independent attempts: an infinite server with exp(1) work and a per-attempt timeout T fails

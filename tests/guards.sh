@@ -13,11 +13,8 @@ run() { run_into "$@"; }   # tests/lib/common.sh
 # stat DIR SCRIPT: the Python SCRIPT with the CSV rows of DIR (flows, services, endpoints,
 # faults), `ci(xs)` (mean, 99% half-width across replications), `one(rows, key, name)`, and the
 # check that every flow and service row adds up. It prints what failed.
-stat() {
-    python3 - "$1" 2>&1 <<PY
-import heapq, math, sys
-sys.path.insert(0, "tests/lib")
-from rows import ci, n, rows, want
+stat() { pycheck "$1" "$STAT_PRELUDE" "$2"; }
+IFS= read -r -d '' STAT_PRELUDE <<'PY' || :   # (read ends at the end of its input: status 1)
 flows, services, endpoints, faults = rows("flows"), rows("services"), rows("endpoints"), rows("faults")
 def one(rs, key, name, rep="0"): return [r for r in rs if r[key] == name and r["rep"] == rep][0]
 def per(rs, key, name): return [r for r in rs if r[key] == name]
@@ -27,9 +24,7 @@ for f in flows:
     want("flow %s adds up" % f["flow"], n(f, "sent") == n(f, "ok") + n(f, "in_flight") + sum(n(f, c) for c in CAUSES))
 for s in services + endpoints:
     want("%s adds up" % s["service"], n(s, "arrivals") == n(s, "completed") + n(s, "in_flight") + sum(n(s, c) for c in CAUSES))
-$2
 PY
-}
 
 # 1. A bulkhead of N with no queue in front of an infinite server with a fixed delay D, under
 #    Poisson calls of rate L: the calls in flight are an M/D/N/N loss system, whose loss

@@ -9,16 +9,11 @@
 run() { run_into "$@"; }   # tests/lib/common.sh
 
 # stat DIR SCRIPT: the Python SCRIPT with the CSV rows of DIR loaded; it prints what failed.
-stat() {
-    python3 - "$1" 2>&1 <<PY
-import math, sys
-sys.path.insert(0, "tests/lib")
-from rows import ci, rows, want
+stat() { pycheck "$1" "$STAT_PRELUDE" "$2"; }
+IFS= read -r -d '' STAT_PRELUDE <<'PY' || :   # (read ends at the end of its input: status 1)
 flows, services, faults, series = rows("flows"), rows("services"), rows("faults"), rows("timeseries")
 def svc(name): return [r for r in services if r["service"] == name]
-$2
 PY
-}
 
 # 1. Loss p on the link between a caller and a service: an attempt fails when its request or
 #    its reply is lost, q = 1 - (1 - p)^2 (each crosses once; the service answers well within

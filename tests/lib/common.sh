@@ -24,6 +24,20 @@ run_into() {
     check "$name: runs, ledger balanced ($(head -c 300 "$tmp/$name.err"))" $st
 }
 
+# pycheck DIR PRELUDE SCRIPT: runs the Python PRELUDE, then SCRIPT, with tests/lib/rows.py's
+# helpers (rows, ci, want, n, T99; rows() reads the CSV files of the run directory DIR) and math,
+# heapq and sys imported; prints what they print (the failures), a Python error included. The
+# tests' stat() functions give it the tables and helpers their checks share.
+pycheck() {
+    python3 - "$1" 2>&1 <<PY
+import heapq, math, sys
+sys.path.insert(0, "tests/lib")
+from rows import T99, ci, n, rows, want
+$2
+$3
+PY
+}
+
 # finish [MIN]: prints the counts; succeeds when nothing failed and at least MIN checks passed.
 finish() {
     echo "$pass passed, $fail failed"
