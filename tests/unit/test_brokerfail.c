@@ -14,10 +14,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdlib.h>
 #include <cmocka.h>
 
 #include "scenario_case.h"
+#include "validation_env.h"
 
 #define SEED 11
 #define REPS 100
@@ -501,9 +501,9 @@ static void test_lossy_publish(void **state)
 
 int main(void)
 {
-    const char *x = getenv("DESSA_VALIDATION_SCALE");
-    if (x && atof(x) > 0)
-        reps = (uint64_t)(REPS * atof(x)) < 10 ? 10 : (uint64_t)(REPS * atof(x));
+    reps = (uint64_t)(REPS * validation_scale());
+    if (reps < 10)
+        reps = 10;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_crash_loses_buffer),
         cmocka_unit_test(test_durable_outage),

@@ -9,7 +9,6 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -19,6 +18,7 @@
 #include "model/internal.h"
 #include "model/model.h"
 #include "stats/ci.h"
+#include "validation_env.h"
 
 #define OK(x) assert_int_equal((x), SIM_OK)
 #define REPS 20
@@ -223,11 +223,8 @@ static void test_blocked_threads_littles_law(void **state)
 
 int main(void)
 {
-    const char *s = getenv("DESSA_VALIDATION_SCALE");
-    if (s && *s && atof(s) > 0)
-        scale = atof(s);
-    s = getenv("DESSA_VALIDATION_JUDGE");
-    judge = !(s && !strcmp(s, "0"));
+    scale = validation_scale();
+    judge = validation_judge();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_mg1_ps_insensitive),
         cmocka_unit_test(test_mm_inf),

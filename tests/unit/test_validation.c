@@ -52,6 +52,7 @@
 #include "stats/ci.h"
 #include "stats/hist.h"
 #include "stats/tally.h"
+#include "validation_env.h"
 
 #define LEVEL 0.99            /* confidence level of every interval */
 #define REPS 20               /* replications per case */
@@ -335,12 +336,8 @@ static int group_setup(void **state)
     const char *s = getenv("DESSA_VALIDATION_SEED");
     if (s && *s)
         base_seed = strtoull(s, NULL, 10);
-    s = getenv("DESSA_VALIDATION_SCALE");
-    if (s && *s && atof(s) > 0)
-        scale = atof(s);
-    s = getenv("DESSA_VALIDATION_JUDGE");
-    if (s && !strcmp(s, "0"))
-        judge = 0;
+    scale = validation_scale();
+    judge = validation_judge();
     s = getenv("DESSA_VALIDATION_CSV");
     if (s && *s) {
         csv = fopen(s, "w");
