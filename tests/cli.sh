@@ -112,6 +112,19 @@ expect 0 "long names" "$dessa" run "$tmp/names.lua" -o "$tmp/names"
 grep -q '^events_of_the_shop/analytics_pipeline ' "$tmp/stdout" &&
     grep -q '^a_rather_long_consumer ' "$tmp/stdout"
 st=$?; check "long names in full: $(grep -c events "$tmp/stdout")" $st
+# A broker's optional columns: refusals appear when its outage refused some, not otherwise.
+printf '%s\n' 'local w = service "w" { work = exp(0.01) }' 'local q = queue "jobs" { }' 'subscribe(q, w)' \
+    'service "front" { endpoint "p" { publish(q) } }' \
+    'client "c" { target = "front", arrivals = poisson(5) }' \
+    'if param("down", 0) > 0 then outage { target = q, at = 10, duration = param("down", 0) } end' \
+    'run { duration = 40 }' > "$tmp/bq.lua"
+expect 0 "broker up" "$dessa" run "$tmp/bq.lua" -o "$tmp/bq"
+! grep -q 'refused' "$tmp/stdout"
+st=$?; check "no refused column without refusals" $st
+expect 0 "broker down" "$dessa" run "$tmp/bq.lua" -o "$tmp/bq2" --set down=5
+awk '$1 == "broker" { for (i = 1; i <= NF; i++) if ($i == "refused") c = i }
+     $1 == "jobs" && c { print $(c); exit }' "$tmp/stdout" | grep -Eq '^[1-9][0-9]*$'
+st=$?; check "refused column of a broker down 5 s: $(grep -E '^(broker|jobs) ' "$tmp/stdout" | tr -s ' ' | tr '\n' '/')" $st
 # Parameters keep their types in run.json: numbers, booleans, strings; infinity as "inf".
 cat > "$tmp/typed.lua" <<'EOF'
 local rate = param("rate", 0.5)

@@ -32,6 +32,7 @@ typedef struct column {
     const char *group, *unit, *head, *metric;
     double scale;
     int format, prec;
+    int optional;   /* shown only when some row of its kind is not zero */
 } column;
 
 static const char LATENCY[] = "latency", COMPLETION[] = "completion", THREADS[] = "threads",
@@ -39,49 +40,55 @@ static const char LATENCY[] = "latency", COMPLETION[] = "completion", THREADS[] 
                   PCT[] = "%";
 
 static const column flow_cols[] = {
-    { NULL, NULL, "sent", "sent", 1, FIXED, 0 },
-    { NULL, NULL, "ok", "ok", 1, FIXED, 0 },
-    { NULL, NULL, "failed", "failed", 1, FIXED, 0 },
-    { NULL, NULL, "timeouts", "timeouts", 1, FIXED, 0 },
-    { NULL, NULL, "dropped", "dropped", 1, FIXED, 0 },
-    { NULL, NULL, "in_flight", "in_flight", 1, FIXED, 0 },
-    { NULL, NULL, "other", NULL, 1, FIXED, 0 },
-    { NULL, RATE_U, "throughput", "throughput", 1, RATE, 2 },
-    { LATENCY, MS, "mean", "latency_mean", 1e3, FIXED, 2 },
-    { LATENCY, MS, "p50", "latency_p50", 1e3, SIG3, 0 },
-    { LATENCY, MS, "p99", "latency_p99", 1e3, SIG3, 0 },
-    { LATENCY, MS, "max", "latency_max", 1e3, FIXED, 2 },
+    { NULL, NULL, "sent", "sent", 1, FIXED, 0, 0 },
+    { NULL, NULL, "ok", "ok", 1, FIXED, 0, 0 },
+    { NULL, NULL, "failed", "failed", 1, FIXED, 0, 0 },
+    { NULL, NULL, "timeouts", "timeouts", 1, FIXED, 0, 0 },
+    { NULL, NULL, "dropped", "dropped", 1, FIXED, 0, 0 },
+    { NULL, NULL, "in_flight", "in_flight", 1, FIXED, 0, 0 },
+    { NULL, NULL, "other", NULL, 1, FIXED, 0, 0 },
+    { NULL, RATE_U, "throughput", "throughput", 1, RATE, 2, 0 },
+    { LATENCY, MS, "mean", "latency_mean", 1e3, FIXED, 2, 0 },
+    { LATENCY, MS, "p50", "latency_p50", 1e3, SIG3, 0, 0 },
+    { LATENCY, MS, "p99", "latency_p99", 1e3, SIG3, 0, 0 },
+    { LATENCY, MS, "max", "latency_max", 1e3, FIXED, 2, 0 },
     /* until the last work the request caused has ended (asynchronous consumers included) */
-    { COMPLETION, MS, "mean", "completion_mean", 1e3, FIXED, 2 },
-    { COMPLETION, MS, "p99", "completion_p99", 1e3, SIG3, 0 },
+    { COMPLETION, MS, "mean", "completion_mean", 1e3, FIXED, 2, 0 },
+    { COMPLETION, MS, "p99", "completion_p99", 1e3, SIG3, 0, 0 },
 };
 static const column service_cols[] = {
-    { NULL, NULL, "arrivals", "arrivals", 1, FIXED, 0 },
-    { NULL, NULL, "completed", "completed", 1, FIXED, 0 },
-    { NULL, NULL, "failed", "failed", 1, FIXED, 0 },
-    { NULL, NULL, "dropped", "dropped", 1, FIXED, 0 },
-    { NULL, NULL, "in_flight", "in_flight", 1, FIXED, 0 },
-    { NULL, NULL, "other", NULL, 1, FIXED, 0 },
-    { NULL, PCT, "utilization", "utilization", 100, FIXED, 1 },
-    { THREADS, NULL, "working", "threads_working", 1, FIXED, 2 },
-    { THREADS, NULL, "blocked", "threads_blocked", 1, FIXED, 2 },
-    { THREADS, NULL, "idle", "threads_idle", 1, FIXED, 2 },
-    { NULL, NULL, "cores_busy", "cores_busy", 1, FIXED, 2 },
-    { NULL, NULL, "queue_mean", "queue_mean", 1, FIXED, 2 },
-    { WAIT, MS, "wait_mean", "wait_mean", 1e3, FIXED, 2 },
+    { NULL, NULL, "arrivals", "arrivals", 1, FIXED, 0, 0 },
+    { NULL, NULL, "completed", "completed", 1, FIXED, 0, 0 },
+    { NULL, NULL, "failed", "failed", 1, FIXED, 0, 0 },
+    { NULL, NULL, "dropped", "dropped", 1, FIXED, 0, 0 },
+    { NULL, NULL, "in_flight", "in_flight", 1, FIXED, 0, 0 },
+    { NULL, NULL, "other", NULL, 1, FIXED, 0, 0 },
+    { NULL, PCT, "utilization", "utilization", 100, FIXED, 1, 0 },
+    { THREADS, NULL, "working", "threads_working", 1, FIXED, 2, 0 },
+    { THREADS, NULL, "blocked", "threads_blocked", 1, FIXED, 2, 0 },
+    { THREADS, NULL, "idle", "threads_idle", 1, FIXED, 2, 0 },
+    { NULL, NULL, "cores_busy", "cores_busy", 1, FIXED, 2, 0 },
+    { NULL, NULL, "queue_mean", "queue_mean", 1, FIXED, 2, 0 },
+    { WAIT, MS, "wait_mean", "wait_mean", 1e3, FIXED, 2, 0 },
 };
 /* Brokers: a row per broker, and one per topic group ("broker/group"). */
 static const column broker_cols[] = {
-    { NULL, NULL, "published", "published", 1, FIXED, 0 },
-    { NULL, NULL, "acked", "acked", 1, FIXED, 0 },
-    { NULL, NULL, "dropped", "dropped", 1, FIXED, 0 },
-    { NULL, NULL, "lost", "lost", 1, FIXED, 0 },
-    { DEPTH, NULL, "mean", "depth_mean", 1, FIXED, 2 },
-    { DEPTH, NULL, "max", "depth_max", 1, FIXED, 0 },
-    { NULL, NULL, "lag_mean", "lag_mean", 1, FIXED, 2 },
-    { AGE, MS, "age_mean", "age_mean", 1e3, FIXED, 2 },
-    { AGE, MS, "sojourn_mean", "sojourn_mean", 1e3, FIXED, 2 },
-    { NULL, PCT, "consumer_utilization", "consumer_utilization", 100, FIXED, 1 },
+    { NULL, NULL, "published", "published", 1, FIXED, 0, 0 },
+    { NULL, NULL, "acked", "acked", 1, FIXED, 0, 0 },
+    { NULL, NULL, "dropped", "dropped", 1, FIXED, 0, 0 },
+    { NULL, NULL, "lost", "lost", 1, FIXED, 0, 0 },
+    /* what only some models have: failures of the broker, redeliveries, request-reply */
+    { NULL, NULL, "refused", "refused", 1, FIXED, 0, 1 },
+    { NULL, NULL, "dead_lettered", "dead_lettered", 1, FIXED, 0, 1 },
+    { NULL, NULL, "duplicates", "duplicates", 1, FIXED, 0, 1 },
+    { NULL, NULL, "timeouts", "timeouts", 1, FIXED, 0, 1 },
+    { NULL, NULL, "late_replies", "late_replies", 1, FIXED, 0, 1 },
+    { DEPTH, NULL, "mean", "depth_mean", 1, FIXED, 2, 0 },
+    { DEPTH, NULL, "max", "depth_max", 1, FIXED, 0, 0 },
+    { NULL, NULL, "lag_mean", "lag_mean", 1, FIXED, 2, 0 },
+    { AGE, MS, "age_mean", "age_mean", 1e3, FIXED, 2, 0 },
+    { AGE, MS, "sojourn_mean", "sojourn_mean", 1e3, FIXED, 2, 0 },
+    { NULL, PCT, "consumer_utilization", "consumer_utilization", 100, FIXED, 1, 0 },
 };
 #define NCOLS(c) (sizeof(c) / sizeof((c)[0]))
 #define MAX2(a, b) ((a) > (b) ? (a) : (b))
@@ -227,10 +234,10 @@ static int format_cell(char *buf, size_t n, sim_summary_stat s, uint64_t reps, c
     return (int)strlen(buf) - (strstr(buf, "±") ? 1 : 0);
 }
 
-/* The `other` column is shown only when some row of the kind has such requests. */
+/* The `other` column, and an optional one, is shown only when some row of the kind is not zero. */
 static int shown(const cli_table *t, const sim_result_kind *k, const column *c, size_t ci)
 {
-    if (c->metric)
+    if (c->metric && !c->optional)
         return 1;
     for (size_t i = 0; i < t->nrows; i++) {
         sim_summary_stat s = sim_summary_get(&t->cells, i, ci, 0.95);
