@@ -1,6 +1,7 @@
 # A thin wrapper around CMake. `make demo` builds and runs the flagship scenario and draws its
 # charts, `make test` builds and runs every test, `make bench` compares the engine with the bare
-# M/M/1 loop, `make bench-scale` measures wide and large models (many services, the closed-user
+# M/M/1 loop and with SimPy (when /usr/bin/python3 has it, or PYTHON=... names a Python that
+# has), `make bench-scale` measures wide and large models (many services, the closed-user
 # ladder, memory per request in flight; BENCH_BASE=DIR adds an older build side by side,
 # BENCH_ROUNDS rounds), `make docs` redraws the charts in docs/img/ from runs of the scenarios,
 # `make install` installs the program, its man page and its bash completion under PREFIX
@@ -37,6 +38,7 @@ test: build
 
 bench: build
 	bash bench/run.sh ./$(BUILD)
+	bash bench/simpy.sh ./$(BUILD)
 
 BENCH_ROUNDS ?= 3
 bench-scale: build

@@ -236,7 +236,10 @@ static void on_arrival(sim_engine *e, sim_event *ev)
     send_request(e, c, 0);
     if (!may_send(c))
         return;
-    sim_time t = next_arrival(e, c, e->now);
+    /* Poisson arrivals, the common case, without the call and the switch (the same draw). */
+    sim_time t = SIM_LIKELY(c->cfg.arrivals == SIM_ARR_POISSON)
+                     ? after_gap(e, c, e->now, exp_sample(&c->rng_arrival, c->gap_mean))
+                     : next_arrival(e, c, e->now);
     if (t < SIM_TIME_NEVER && t <= e->cfg.duration)
         sim_engine_rearm(e, ev, t);
 }

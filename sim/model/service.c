@@ -112,9 +112,9 @@ static inline void set_busy(sim_engine *e, sim_instance *in, int delta)
 {
     sim_service *s = in->svc;
     s->busy = (uint32_t)((int)s->busy + delta);
-    sim_tw_set(&s->tw_busy, e->now, s->busy);
+    sim_tw_set_nomax(&s->tw_busy, e->now, s->busy);   /* the maximum is not an output */
     if (SIM_UNLIKELY(in->st))
-        sim_tw_set(&in->st->tw_busy, e->now, in->busy);
+        sim_tw_set_nomax(&in->st->tw_busy, e->now, in->busy);
 }
 
 static inline void set_queued(sim_engine *e, sim_instance *in, int delta)
@@ -261,7 +261,7 @@ void sim_service_work_change_(sim_time now, sim_req *r, int delta)
     sim_service *s = r->inst->svc;
     if (delta > 0 ? o->nwork++ == 0 : (ALWAYS(o->nwork > 0) && --o->nwork == 0)) {
         s->working = (uint32_t)((int)s->working + delta);
-        sim_tw_set(&s->tw_working, now, s->working);
+        sim_tw_set_nomax(&s->tw_working, now, s->working);
         if (SIM_UNLIKELY(r->inst->st))
             sim_service_inst_working(now, r->inst, delta);
     } else if (!r->inst->host) {   /* another branch working on the same thread: one more core */

@@ -67,7 +67,7 @@ typedef struct sim_guard {
 typedef struct sim_inst_stats {
     sim_svc_counts win;         /* the cohort of requests that arrived in the window */
     uint32_t queued, working, overlap;
-    sim_tw tw_busy, tw_queue, tw_working, tw_overlap, tw_cpu;   /* since the warm-up */
+    sim_tw tw_busy, tw_queue, tw_working, tw_overlap, tw_cpu;   /* since warm-up; max: tw_queue */
     sim_tw tw_down;             /* 1 while down */
 } sim_inst_stats;
 
@@ -96,7 +96,7 @@ typedef struct sim_service {
     uint32_t working;           /* threads in a work step (the rest of busy are blocked) */
     uint32_t overlap;           /* without hosts: extra branches working on a working thread */
     double cpu_now;             /* on hosts: cores in use by its work steps */
-    sim_tw tw_busy, tw_queue, tw_working, tw_overlap, tw_cpu;   /* since the warm-up */
+    sim_tw tw_busy, tw_queue, tw_working, tw_overlap, tw_cpu;   /* since warm-up; max: tw_queue */
     uint32_t ndown;             /* replicas down now */
     sim_tw tw_down;             /* replicas down, over time (uptime) */
     double tick_busy, tick_queue, tick_working, tick_cpu, tick_down;  /* at the last sample */
@@ -124,7 +124,7 @@ static inline void sim_service_inst_working(sim_time now, sim_instance *in, int 
 {
     sim_inst_stats *st = in->st;
     st->working = (uint32_t)((int)st->working + delta);
-    sim_tw_set(&st->tw_working, now, st->working);
+    sim_tw_set_nomax(&st->tw_working, now, st->working);
 }
 static inline void sim_service_work_begin(sim_time now, sim_req *r)
 {
@@ -133,7 +133,7 @@ static inline void sim_service_work_begin(sim_time now, sim_req *r)
         sim_service *s = r->inst->svc;
         r->nwork = 1;
         s->working++;
-        sim_tw_set(&s->tw_working, now, s->working);
+        sim_tw_set_nomax(&s->tw_working, now, s->working);
         if (SIM_UNLIKELY(r->inst->st))
             sim_service_inst_working(now, r->inst, +1);
         return;
@@ -147,7 +147,7 @@ static inline void sim_service_work_end(sim_time now, sim_req *r)
         sim_service *s = r->inst->svc;
         r->nwork = 0;
         s->working--;
-        sim_tw_set(&s->tw_working, now, s->working);
+        sim_tw_set_nomax(&s->tw_working, now, s->working);
         if (SIM_UNLIKELY(r->inst->st))
             sim_service_inst_working(now, r->inst, -1);
         return;

@@ -71,6 +71,15 @@ static inline void sim_tw_set(sim_tw *w, double now, double value)
         w->max = value;
 }
 
+/* As sim_tw_set, for a quantity whose maximum nobody reads (threads held, threads working):
+ * max is left as it was, and the compare saved on the hot path. */
+static inline void sim_tw_set_nomax(sim_tw *w, double now, double value)
+{
+    w->area += w->value * (now - w->last);
+    w->last = now;
+    w->value = value;
+}
+
 /* The integral of the value over [start, now] (now >= the last change). */
 static inline double sim_tw_area(const sim_tw *w, double now)
 {
