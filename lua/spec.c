@@ -1085,7 +1085,8 @@ static const fdesc R_FAULT[] = {
     { "duration", F_NUM, 0, 0, 1e10, 1, "a positive number" },
     { "mttf", F_TAB, 0, 0, 0, 0, NULL }, { "mttr", F_TAB, 0, 0, 0, 0, NULL },
     { "factor", F_NUM, 0, 0, 1e9, 1, "a positive number" },
-    { "on_down", F_STR, 0, 0, 0, 0, NULL }, { "broker", F_STR, 0, 0, 0, 0, NULL }
+    { "on_down", F_STR, 0, 0, 0, 0, NULL }, { "broker", F_STR, 0, 0, 0, 0, NULL },
+    { "host", F_STR, 0, 0, 0, 0, NULL }
 };
 
 /* The optional list of faults (after the services, which they name). [-0, +0, error] */
@@ -1109,14 +1110,23 @@ static void read_faults(reader *r, int top)
         spec_fault *f = &s->faults[i];
         lua_rawgeti(L, list, (lua_Integer)i + 1);
         int t = lua_gettop(L);
-        fval v[11];
+        fval v[12];
         const char *where = read_record(r, t, "fault", R_FAULT, NDESC(R_FAULT), v);
         f->where = dup_where(r, where);
         const char *kind = v[0].str;
         f->cfg.kind = (sim_fault_kind)pick(r, where, "fault", "kind", kind, kinds);
-        if (v[2].set == v[10].set)
-            fail(r, where, kind, "needs a service or a broker (one of them)");
-        if (v[10].set) {   /* a broker: the whole of it, never slowed down */
+        if (v[2].set + v[10].set + v[11].set != 1)
+            fail(r, where, kind, "needs a service, a host or a broker (one of them)");
+        if (v[11].set) {   /* a host: every replica of every service on it */
+            size_t k = 0;
+            while (k < s->nhosts && strcmp(s->hosts[k].name, v[11].str))
+                k++;
+            if (k == s->nhosts)
+                fail(r, where, kind, "unknown host '%s'", v[11].str);
+            if (v[3].set)
+                fail(r, where, kind, "a host has no replicas");
+            f->cfg.host = (uint32_t)k + 1;
+        } else if (v[10].set) {   /* a broker: the whole of it, never slowed down */
             lua_getfield(L, r->bnames, v[10].str);
             if (!lua_isinteger(L, -1))
                 fail(r, where, kind, "unknown broker '%s'", v[10].str);
@@ -1133,7 +1143,7 @@ static void read_faults(reader *r, int top)
             lua_pop(L, 2);
         }
         f->cfg.replica = v[3].set ? v[3].i : -1;
-        if (f->cfg.replica >= 0 &&
+        if (f->cfg.replica >= 0 && !f->cfg.host &&
             (uint64_t)f->cfg.replica >= s->services[f->cfg.service].cfg.replicas)
             fail(r, where, kind, "service '%s' has no replica %lld", v[2].str,
                  (long long)f->cfg.replica);

@@ -440,6 +440,28 @@ good("threads, --set threads=inf", THREADS, function(s)
   eq(s.services[2].workers, "inf", "app.workers")
 end, { threads = "inf" })
 
+good("failures of hosts", [[
+local vm = host "vm1" { cores = 4 }
+local db = service "db" { workers = 2, host = vm, work = 0.01 }
+local api = service "api" { workers = 4, host = "vm1", endpoint "get" { call(db, { timeout = 1 }) } }
+crash { target = vm, mttf = exp(60), mttr = exp(5), on_down = "silence" }
+outage { target = "vm1", at = 10, duration = 2 }
+slowdown { target = vm, at = 20, duration = 5, factor = 3 }
+crash { target = db, mttf = exp(30), mttr = exp(1) }
+client "u" { target = api, arrivals = poisson(1), timeout = 2 }
+run { duration = 100 }
+]], function(s, p)
+  match(s.faults[1], { kind = "crash", host = "vm1", on_down = "silence",
+    mttf = { kind = "exp", mean = 60 }, mttr = { kind = "exp", mean = 5 } }, "host crash")
+  eq(s.faults[1].service, nil, "host crash: no service")
+  eq(s.faults[1].replica, nil, "host crash: no replica")
+  at(s.faults[1].where, p, 4, "host crash")
+  match(s.faults[2], { kind = "outage", host = "vm1", at = 10, duration = 2 }, "host outage")
+  match(s.faults[3], { kind = "slowdown", host = "vm1", factor = 3 }, "host slowdown")
+  match(s.faults[4], { kind = "crash", service = "db" }, "service crash")
+  eq(s.faults[4].host, nil, "service crash: no host")
+end)
+
 for _, g in ipairs(GOOD) do
   local path = g.name:find("CSV") and (tmpdir .. "/scenario.lua") or "tests/inline/good.lua"
   local spec, err = run_scenario(g.src, path, g.overrides, g.unsafe)

@@ -390,7 +390,7 @@ local function finish()
     end
   end
 
-  -- Failures: targets must be services (and their replicas exist).
+  -- Failures: targets must be services (and their replicas exist), hosts or brokers.
   for k in pairs_(silent) do silent[k] = nil end
   if S.faults and #S.faults > 0 then
     spec.faults = {}
@@ -401,8 +401,8 @@ local function finish()
       local bk = not svc and S.broker_by_name and S.broker_by_name[f.target]
       if bk then
         if f.kind == "slowdown" then
-          fail(f.where, "slowdown: target: '%s' is a %s: a slowdown is for a service (a broker's "
-            .. "speed is its publish_cost)", f.target, bk.kind)
+          fail(f.where, "slowdown: target: '%s' is a %s: a slowdown is for a service or a host (a "
+            .. "broker's speed is its publish_cost)", f.target, bk.kind)
         end
         if f.replica then
           fail(f.where, "%s: %s '%s' has no replicas, got replica = %d", f.kind, bk.kind,
@@ -416,15 +416,48 @@ local function finish()
         }
         goto continue
       end
+      local h = not svc and S.host_by_name[f.target]
+      if h then
+        -- A host fails as a whole: every replica of every service placed on it, with one
+        -- stream of failure times (the host's), and its on_down applies to each of them.
+        if f.replica then
+          fail(f.where, "%s: host '%s' has no replicas (its %s takes down every replica of "
+            .. "every service on it), got replica = %d", f.kind, h.name, f.kind, f.replica)
+        end
+        local on = {}
+        for _, x in ipairs_(S.services) do
+          if x.host == h.name then on[#on + 1] = x.name end
+        end
+        if #on == 0 then
+          warn(f.where, '%s: host "%s" has no services placed on it: its %s changes nothing',
+            f.kind, h.name, f.kind)
+        end
+        if f.on_down == "silence" then
+          for _, n in ipairs_(on) do
+            if not silent[n] then
+              silent[n] = fmt("%s, a failure of its host '%s'", f.where, h.name)
+            end
+          end
+        end
+        spec.faults[i] = {
+          kind = f.kind, host = h.name, at = f.at, duration = f.duration, factor = f.factor,
+          on_down = f.on_down, mttf = f.mttf and dist_spec(f.mttf) or nil,
+          mttr = f.mttr and dist_spec(f.mttr) or nil, where = f.where,
+        }
+        goto continue
+      end
       if not svc then
         local node = S.nodes[f.target]
         if node then
-          fail(f.where, "%s: target: '%s' is a %s, not a service%s", f.kind, f.target, node.kind,
-            f.kind == "slowdown" and "" or ", a queue or a topic")
+          fail(f.where, "%s: target: '%s' is a %s, not %s", f.kind, f.target, node.kind,
+            f.kind == "slowdown" and "a service or a host" or "a service, a host, a queue or a topic")
         end
-        for j, x in ipairs_(S.brokers or {}) do names[#names + 1] = x.name end
+        for _, x in ipairs_(S.hosts) do names[#names + 1] = x.name end
+        if f.kind ~= "slowdown" then
+          for _, x in ipairs_(S.brokers or {}) do names[#names + 1] = x.name end
+        end
         fail(f.where, "%s: target: unknown %s '%s'%s", f.kind,
-          f.kind == "slowdown" and "service" or "service, queue or topic", f.target,
+          f.kind == "slowdown" and "service or host" or "service, host, queue or topic", f.target,
           did_you_mean(f.target, names))
       end
       if f.replica and f.replica >= svc.replicas then

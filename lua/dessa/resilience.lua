@@ -316,19 +316,25 @@ end
 
 -- ---- failures ---------------------------------------------------------------------------
 
-local TARGET = { desc = "a service or a service name", fn = function(v)
-  if KIND[v] == "service" then return true, DATA[v].name end
+-- Slowdowns take a service or a host (a brownout of the machine: every service on it).
+local TARGET = { desc = "a service or a host (or its name)", fn = function(v)
+  if KIND[v] == "service" or KIND[v] == "host" then return true, DATA[v].name end
   if type_(v) == "string" and valid_name(v) then return true, v end
-  if KIND[v] then return false, fmt("a service, not a %s", KIND[v]) end
+  if KIND[v] then return false, fmt("a service or a host, not a %s", KIND[v]) end
   return false
 end }
 -- Outages and crashes also take a queue or a topic.
-local FAIL_TARGET = { desc = "a service, a queue or a topic (or its name)", fn = function(v)
-  if KIND[v] == "service" or KIND[v] == "broker" then return true, DATA[v].name end
-  if type_(v) == "string" and valid_name(v) then return true, v end
-  if KIND[v] then return false, fmt("a service, a queue or a topic, not a %s", KIND[v]) end
-  return false
-end }
+local FAIL_TARGET = { desc = "a service, a host, a queue or a topic (or its name)",
+  fn = function(v)
+    if KIND[v] == "service" or KIND[v] == "broker" or KIND[v] == "host" then
+      return true, DATA[v].name
+    end
+    if type_(v) == "string" and valid_name(v) then return true, v end
+    if KIND[v] then
+      return false, fmt("a service, a host, a queue or a topic, not a %s", KIND[v])
+    end
+    return false
+  end }
 local ON_DOWN = C.oneof({ "refuse", "silence" })
 
 local FAULT_SCHEMAS = {

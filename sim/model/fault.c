@@ -1,4 +1,5 @@
-/* fault: outages, crashes and slowdowns (of services, replicas and brokers); see fault.h. */
+/* fault: outages, crashes and slowdowns (of services, replicas, hosts and brokers); see
+ * fault.h. */
 #include "model/fault.h"
 
 #include <math.h>
@@ -10,6 +11,7 @@
 #include "core/error.h"
 #include "model/broker.h"
 #include "model/engine.h"
+#include "model/host.h"
 #include "model/node.h"
 
 static const char *const kind_names[] = { "outage", "crash", "slowdown" };
@@ -23,7 +25,9 @@ int sim_fault_add(sim_engine *e, const sim_fault_config *cfg)
 {
     int bad = e->ran || (unsigned)cfg->kind > SIM_FAULT_SLOWDOWN;
     if (cfg->broker)   /* a broker fails as a whole, and is not slowed down */
-        bad = bad || cfg->broker > e->nbrokers || cfg->kind == SIM_FAULT_SLOWDOWN;
+        bad = bad || cfg->broker > e->nbrokers || cfg->kind == SIM_FAULT_SLOWDOWN || cfg->host;
+    else if (cfg->host)   /* a host fails as a whole: every replica of every service on it */
+        bad = bad || cfg->host > e->nhosts || cfg->replica != -1;
     else
         bad = bad || cfg->service >= e->nsvcs || cfg->replica < -1 ||
               (cfg->replica >= 0 &&
@@ -48,8 +52,9 @@ int sim_fault_add(sim_engine *e, const sim_fault_config *cfg)
     f->cfg = *cfg;
     if (cfg->kind != SIM_FAULT_CRASH)
         f->cfg.mttf = f->cfg.mttr = NULL;
-    if (cfg->broker) {
+    if (cfg->broker)
         e->brokers[cfg->broker - 1].fails = 1;
+    if (cfg->broker || cfg->host) {
         f->cfg.service = 0;
         f->cfg.replica = -1;
     }
@@ -57,6 +62,7 @@ int sim_fault_add(sim_engine *e, const sim_fault_config *cfg)
     uint32_t rank = 0;
     for (uint32_t i = 0; i < e->nfaults; i++)
         rank += e->faults[i].cfg.broker == f->cfg.broker &&
+                e->faults[i].cfg.host == f->cfg.host &&
                 e->faults[i].cfg.service == f->cfg.service &&
                 e->faults[i].cfg.replica == f->cfg.replica;
     char key[64];
@@ -65,6 +71,7 @@ int sim_fault_add(sim_engine *e, const sim_fault_config *cfg)
     else
         snprintf(key, sizeof key, "%lld/%u", (long long)f->cfg.replica, rank);
     const char *target = cfg->broker ? e->brokers[cfg->broker - 1].name
+                         : cfg->host ? e->hosts[cfg->host - 1]->name
                                      : e->svcs[cfg->service].name;
     sim_engine_stream(e, &f->rng, "fault", target, key);
     e->nfaults++;
@@ -124,29 +131,47 @@ void sim_fault_log_breaker(sim_engine *e, uint32_t svc, uint32_t ep, uint32_t po
                                              SIM_FLOG_BREAKER, (uint8_t)state };
 }
 
-/* The fault starts (+1) or ends (-1) on every instance it targets. */
+/* The fault starts (+1) or ends (-1) on instance in. */
+static void apply_one(sim_engine *e, const sim_fault *f, sim_instance *in, int delta)
+{
+    if (f->cfg.kind != SIM_FAULT_SLOWDOWN) {
+        sim_service_down(e, in, delta, f->cfg.silent);
+    } else if (delta > 0) {
+        in->slowdowns++;
+        in->slow *= f->cfg.factor;
+    } else if (ALWAYS(in->slowdowns > 0) && --in->slowdowns == 0) {
+        in->slow = 1.0;   /* exactly: no rounding of the products left behind */
+    } else {
+        in->slow /= f->cfg.factor;
+    }
+}
+
+/* The fault starts (+1) or ends (-1) on every instance it targets. A host's: every instance
+ * placed on it, all at this instant, before any consumer group hears of it (a request one of
+ * them sends to another is caught by the other's crash, as when two services fail at once);
+ * the walk costs the host's instances plus what they lose. */
 static void apply(sim_engine *e, sim_fault *f, int delta)
 {
     if (f->cfg.broker) {
         sim_broker_down(e, f->cfg.broker - 1, delta, f->cfg.silent);
         return;
     }
+    if (f->cfg.host) {
+        const sim_host *h = e->hosts[f->cfg.host - 1];
+        for (uint32_t j = 0; j < h->nmembers && !e->err; j++)
+            apply_one(e, f, h->members[j], delta);
+        if (f->cfg.kind == SIM_FAULT_SLOWDOWN || !e->nbrokers)
+            return;
+        for (uint32_t j = 0; j < h->nmembers && !e->err; j++)   /* once per service */
+            if (j == 0 || h->members[j]->svc != h->members[j - 1]->svc)
+                sim_brokers_service_changed(e, (uint32_t)(h->members[j]->svc - e->svcs));
+        return;
+    }
     sim_service *s = &e->svcs[f->cfg.service];
     uint32_t lo = f->cfg.replica < 0 ? 0 : (uint32_t)f->cfg.replica;
     uint32_t hi = f->cfg.replica < 0 ? s->cfg.replicas : lo + 1;
-    for (uint32_t j = lo; j < hi && !e->err; j++) {
-        sim_instance *in = &s->inst[j];
-        if (f->cfg.kind != SIM_FAULT_SLOWDOWN) {
-            sim_service_down(e, in, delta, f->cfg.silent);
-        } else if (delta > 0) {
-            in->slowdowns++;
-            in->slow *= f->cfg.factor;
-        } else if (ALWAYS(in->slowdowns > 0) && --in->slowdowns == 0) {
-            in->slow = 1.0;   /* exactly: no rounding of the products left behind */
-        } else {
-            in->slow /= f->cfg.factor;
-        }
-    }
+    for (uint32_t j = lo; j < hi && !e->err; j++)
+        apply_one(e, f, &s->inst[j], delta);
     if (f->cfg.kind != SIM_FAULT_SLOWDOWN && e->nbrokers && !e->err)
         sim_brokers_service_changed(e, f->cfg.service);   /* consumer groups rebalance */
 }

@@ -1,11 +1,12 @@
-/* fault (internal): failure injection — outages, recurring crashes and slowdowns of services or
- * single replicas, outages and crashes of brokers (broker.c, sim_broker_down) — and the log of
- * every failure and recovery (faults.csv).
+/* fault (internal): failure injection — outages, recurring crashes and slowdowns of services,
+ * single replicas or shared hosts (every instance placed on the host at once), outages and
+ * crashes of brokers (broker.c, sim_broker_down) — and the log of every failure and recovery
+ * (faults.csv).
  *
  * Each fault is one calendar event at a time (its next start or end), re-armed by its handler;
  * nothing touches the hot path but the instance's `down` test at arrival and its `slow` factor
  * in work steps. Times are drawn from the fault's own stream, keyed by its target and its rank
- * among the faults of that target ("fault/<service or broker>/<replica or *>/<rank>"), so two
+ * among the faults of that target ("fault/<service, host or broker>/<replica or *>/<rank>"), so two
  * models that differ elsewhere see the same failure times. */
 #ifndef SIM_FAULT_H
 #define SIM_FAULT_H

@@ -308,10 +308,11 @@ int sim_op_request(sim_engine *e, uint32_t s, uint32_t ep, uint32_t broker, uint
 /* Failures (model/fault.h): an outage (down from `at` for `duration`), a recurring crash (up
  * for a draw of mttf, down for a draw of mttr, again and again; both owned by the engine) or a
  * slowdown (work steps take `factor` times as long from `at` for `duration`), of a whole
- * service (replica = -1) or one replica. Going down loses the requests the instance holds
- * (cause "crashed"); while down, arrivals are refused at once, or get no answer at all when
- * `silent` (only a caller's timeout notices). Each fault draws from a stream of its own, keyed
- * by its target and its rank among the faults of that target. */
+ * service (replica = -1), one replica, or a shared host (every service on it). Going down
+ * loses the requests the instance holds (cause "crashed"); while down, arrivals are refused at
+ * once, or get no answer at all when `silent` (only a caller's timeout notices). Each fault
+ * draws from a stream of its own, keyed by its target and its rank among the faults of that
+ * target. */
 typedef enum { SIM_FAULT_OUTAGE, SIM_FAULT_CRASH, SIM_FAULT_SLOWDOWN } sim_fault_kind;
 typedef struct sim_fault_config {
     sim_fault_kind kind;
@@ -326,6 +327,11 @@ typedef struct sim_fault_config {
      * none) and delivers nothing; going down loses the publishes it had not accepted yet, and
      * a broker that is not durable loses its buffers and its record of deliveries. */
     uint32_t broker;
+    /* A failure of shared host `host` - 1 (sim_host_add's index; 0: none): every replica of
+     * every service placed on it goes down (outage, crash) or slows down (slowdown) at once,
+     * as each would for a fault of its own, and comes back at once; service and replica are
+     * then ignored, and `silent` applies to each. */
+    uint32_t host;
 } sim_fault_config;
 int sim_fault_add(sim_engine *e, const sim_fault_config *cfg);
 

@@ -745,8 +745,11 @@ int sim_engine_result(const sim_engine *e, sim_rep_result *out)
                     out->nfaults++;
                 continue;
             }
-            uint32_t bk = e->faults[f->fault].cfg.broker;   /* a broker's, or a service's */
-            const char *name = bk ? e->brokers[bk - 1].name : e->svcs[f->service].name;
+            /* a broker's, a host's, or a service's */
+            const sim_fault_config *fc = &e->faults[f->fault].cfg;
+            const char *name = fc->broker ? e->brokers[fc->broker - 1].name
+                               : fc->host ? e->hosts[fc->host - 1]->name
+                                          : e->svcs[f->service].name;
             if (!(o->target = sim_strdup(name)))
                 rc = SIM_ENOMEM;
             else

@@ -66,7 +66,7 @@ typedef struct sim_entity_result {
 /* One failure starting or ending (faults.csv). */
 typedef struct sim_fault_row {
     double time;
-    char *target;            /* the service */
+    char *target;            /* the service, host, broker, partition or breaker */
     int64_t replica;         /* -1: every replica */
     const char *kind;        /* "outage", "crash", "slowdown", "partition", "breaker" (static) */
     int start;               /* 1: the failure starts, 0: it ends (recovery) */
