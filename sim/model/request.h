@@ -57,10 +57,8 @@ struct sim_req {
                                  * or reply lost on a link (see node.h) */
     uint32_t gen;               /* token of the current wait */
     sim_event *ev;              /* its pending own event, or NULL */
-    unsigned holds_worker : 1;  /* a worker of inst is held */
     unsigned resume : 1;        /* queued to get a worker back (not a new arrival) */
     unsigned join_done : 1;     /* the current fork's join has been decided */
-    unsigned counted : 1;       /* root: sent, call: arrived, in the statistics window */
     unsigned admitted : 1;      /* on the admitted list of inst */
     unsigned mark : 1;          /* scratch for the end-of-run ledger */
     unsigned working : 1;       /* in a work step (CPU demand) */
@@ -71,6 +69,8 @@ struct sim_req {
                                  * bulkhead (2: it waits in the bulkhead's queue) */
     uint16_t attempt;           /* the current call's (a root: its own) attempts so far - 1 */
     uint16_t nwork;             /* a call: its work steps running (its own and its fibers') */
+    uint8_t holds_worker;       /* a worker of inst is held */
+    uint8_t counted;            /* root: sent, call: arrived, in the statistics window */
     uint32_t pc;                /* next instruction */
     uint32_t refs;              /* own life + children that reply here */
     union {
