@@ -42,11 +42,12 @@ struct sim_endpoint;
 struct sim_engine;
 
 typedef struct sim_req sim_req;
-/* 184 bytes with 64-bit pointers, no padding (asserted below). Fields one kind of request never uses
- * share their room with fields only another kind uses: a client request (ROOT) never executes at
- * an instance, so it has no arrival time, no host job and no message; a request below a root
- * keeps no tree count. The flags are bits; what is read at every event (state, kind, gen, ev,
- * the links) is in the first 64 bytes. */
+/* 184 bytes with 64-bit pointers, no padding (asserted below). Fields one kind of request never
+ * uses share their room with fields only another kind uses: a client request (ROOT) never
+ * executes at an instance, so it has no arrival time, no host job and no message; a request
+ * below a root keeps no tree count. Flags are bits, but for the two the M/M/1 path writes most
+ * (bytes in what would be padding); what is read at every event (the wait node, state, kind,
+ * token, pending event, flags, program counter, references) is in the first 64 bytes. */
 struct sim_req {
     /* From `wait` to `id`: fields that start at zero, cleared in one block by sim_req_new. */
     sim_wnode wait;             /* first: its place in a wait list (the pool's link when free) */
