@@ -405,7 +405,6 @@ __attribute__((noinline)) static int push_far(sim_calendar *c, sim_event *ev, do
         return SIM_ENOMEM;
     uint64_t seq = c->seq++;
     ev->time = t;
-    ev->seq = seq;
     if (!list) {
         heap_add(c, ev, t, seq);
         c->n++;
@@ -444,7 +443,6 @@ __attribute__((noinline)) int sim_calendar_push(sim_calendar *c, sim_event *ev, 
     if (SIM_LIKELY(t < c->lim && c->hn < SIM_CAL_SMALL)) {
         uint64_t seq = c->seq++;
         ev->time = t;
-        ev->seq = seq;
         heap_add(c, ev, t, seq);
         c->n++;
         return SIM_OK;

@@ -27,15 +27,17 @@ typedef enum {
     SIM_EV_IMMEDIATE,     /* the engine's view of an immediate entry, while its handler runs */
 } sim_event_state;
 
+/* 40 bytes. Its insertion number, the tie-breaker, is kept where the calendar orders it (its heap
+ * entry or list node), not here. */
 struct sim_event {
     double time;          /* when it fires */
-    uint64_t seq;         /* insertion number: the tie-breaker */
     uint32_t slot;        /* where in the calendar (see calendar.c); 0 when not in it */
     uint32_t u32;         /* payload: a small integer (user index, wait token) */
     sim_event_fn fn;      /* what to do */
     void *a;              /* payload pointer */
     uint8_t state;        /* sim_event_state */
 };
+_Static_assert(sizeof(void *) != 8 || sizeof(struct sim_event) == 40, "sim_event grew");
 
 /* Children per heap node: the parent of slot i is slot (i - 1) / SIM_CAL_ARITY. */
 #define SIM_CAL_ARITY 4

@@ -204,10 +204,8 @@ static inline sim_req *sim_req_new(sim_engine *e, sim_req_kind kind, sim_req *pa
         SIM_INVARIANT(root->kind == SIM_REQ_ROOT && root->state != SIM_REQ_FREE);
         root->tree++;
         r->root = root;
-        r->root_id = root->id;
     } else {
         r->root = r;
-        r->root_id = r->id;
     }
     return r;
 }

@@ -134,11 +134,12 @@ int sim_ledger_check(sim_engine *e)
         goto done;
     if (sc.stuck) {
         const sim_req *r = sc.stuck;
-        const char *where = r->inst ? r->inst->svc->name : r->client ? r->client->name : "?";
+        const char *where = r->inst ? r->inst->svc->name
+                            : r->kind == SIM_REQ_ROOT && r->client ? r->client->name : "?";
         sim_engine_fail(e, SIM_ELEDGER,
                         "%s %llu (of client request %llu) at '%s'%s%s, instruction %u, waits "
                         "for something that can never happen",
-                        kind_name(r), (unsigned long long)r->id, (unsigned long long)r->root_id,
+                        kind_name(r), (unsigned long long)r->id, (unsigned long long)r->root->id,
                         where, r->ep ? ", endpoint " : "", r->ep ? r->ep->name : "", r->pc);
         rc = SIM_ELEDGER;
         goto done;

@@ -42,33 +42,42 @@ struct sim_endpoint;
 struct sim_engine;
 
 typedef struct sim_req sim_req;
+/* 184 bytes with 64-bit pointers, no padding (asserted below). Fields one kind of request never
+ * uses share their room with fields only another kind uses: a client request (ROOT) never
+ * executes at an instance, so it has no arrival time, no host job and no message; a request
+ * below a root keeps no tree count. Flags are bits, but for the two the M/M/1 path writes most
+ * (bytes in what would be padding); what is read at every event (the wait node, state, kind,
+ * token, pending event, flags, program counter, references) is in the first 64 bytes. */
 struct sim_req {
     /* From `wait` to `id`: fields that start at zero, cleared in one block by sim_req_new. */
     sim_wnode wait;             /* first: its place in a wait list (the pool's link when free) */
-    sim_req *inext, *iprev;     /* the admitted list of inst */
     uint8_t state;              /* sim_req_state */
     uint8_t kind;               /* sim_req_kind */
     uint8_t outcome;            /* sim_cause, once known */
-    uint8_t holds_worker;       /* a worker of inst is held */
-    uint8_t resume;             /* queued to get a worker back (not a new arrival) */
-    uint8_t join_done;          /* the current fork's join has been decided */
-    uint8_t counted;            /* root: sent, call: arrived, in the statistics window */
-    uint8_t admitted;           /* on the admitted list of inst */
-    uint8_t mark;               /* scratch for the end-of-run ledger */
-    uint8_t working;            /* in a work step (CPU demand) */
-    uint8_t waits_msg;          /* waits for a broker's acknowledgement of its publish */
-    uint8_t retry;              /* a call: this attempt is a retry */
-    uint8_t bulk;               /* a caller: its current attempt holds a permit of the call's
-                                 * bulkhead (2: it waits in the bulkhead's queue) */
     uint8_t lost;               /* 0x80 | (gen & 0x7f): its wait of token gen is for a request
                                  * or reply lost on a link (see node.h) */
+    uint32_t gen;               /* token of the current wait */
+    sim_event *ev;              /* its pending own event, or NULL */
+    unsigned resume : 1;        /* queued to get a worker back (not a new arrival) */
+    unsigned join_done : 1;     /* the current fork's join has been decided */
+    unsigned admitted : 1;      /* on the admitted list of inst */
+    unsigned mark : 1;          /* scratch for the end-of-run ledger */
+    unsigned working : 1;       /* in a work step (CPU demand) */
+    unsigned retry : 1;         /* a call: this attempt is a retry */
+    unsigned waits_msg : 2;     /* waits for a broker's acknowledgement of its publish (1), or
+                                 * for a request message's reply or timeout (2) */
+    unsigned bulk : 2;          /* a caller: its current attempt holds a permit of the call's
+                                 * bulkhead (2: it waits in the bulkhead's queue) */
     uint16_t attempt;           /* the current call's (a root: its own) attempts so far - 1 */
     uint16_t nwork;             /* a call: its work steps running (its own and its fibers') */
+    uint8_t holds_worker;       /* a worker of inst is held */
+    uint8_t counted;            /* root: sent, call: arrived, in the statistics window */
     uint32_t pc;                /* next instruction */
     uint32_t refs;              /* own life + children that reply here */
-    uint32_t tree;              /* root: live requests below it */
-    uint32_t gen;               /* token of the current wait */
-    uint32_t pgen;              /* the parent's token when this child was made */
+    union {
+        uint32_t tree;          /* root: live requests below it */
+        uint32_t pgen;          /* below a root: the parent's token when this child was made */
+    };
     uint32_t fork_ok, fork_fail;
     union {
         uint32_t user;          /* root of a closed client: its user */
@@ -77,15 +86,21 @@ struct sim_req {
     };
     int32_t priority;
     uint32_t cpu_slot;          /* on a PS host: heap slot + 1 */
-    sim_event *ev;              /* its pending own event, or NULL */
-    sim_event *timer;           /* root: the timeout event, or NULL */
-    struct sim_client *client;  /* root: its flow */
-    struct sim_msg *msg;        /* a consumer's request: the message it processes */
+    sim_req *inext, *iprev;     /* the admitted list of inst */
+    union {
+        sim_event *timer;       /* root: the timeout event, or NULL */
+        struct sim_msg *msg;    /* a consumer's request: the message it processes */
+    };
+    union {
+        struct sim_client *client;  /* root: its flow */
+        sim_req *cpu_next;      /* below a root: a host's list of jobs done at one instant */
+    };
     /* Set by sim_req_new, or before they are read. */
-    uint64_t id;                /* unique in the run */
-    uint64_t root_id;           /* id of the client request at the root */
-    sim_time t_created;
-    sim_time t_arrived;         /* arrival at inst (waiting time) */
+    uint64_t id;                /* unique in the run (its client request's: root->id) */
+    union {
+        sim_time t_created;     /* root: when it was sent */
+        sim_time t_arrived;     /* below a root: arrival at inst (waiting time) */
+    };
     sim_time deadline;          /* nobody waits for its answer from then on (its client's
                                  * timeout, shortened by its calls'); infinity when none */
     sim_req *parent;            /* who gets the reply: the caller, or the fork owner; or NULL */
@@ -97,8 +112,11 @@ struct sim_req {
         double backoff;         /* between the attempts of a call (no work step then): the last
                                  * retry's delay, for decorrelated jitter */
     };
-    sim_req *cpu_next;          /* a host's list of jobs done at one instant */
 };
+
+/* A request in flight is at least two of these (its client request and a call): their size is
+ * most of a large model's memory (docs/performance.md). */
+_Static_assert(sizeof(void *) != 8 || sizeof(sim_req) == 184, "sim_req grew: check its layout");
 
 /* sim_req_new (a new request) is inline in engine.h, which has the engine's pool. */
 /* Drops one reference; frees the request, and then what it held, when none is left. */

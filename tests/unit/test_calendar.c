@@ -33,16 +33,32 @@ static uint64_t mix_next(void)
 
 static size_t mix_below(size_t n) { return (size_t)(mix_next() % n); }
 
-static int key_less(const sim_event *x, const sim_event *y)
+/* A time and an insertion number: the order of the calendar. */
+typedef struct key {
+    double t;
+    uint64_t seq;
+} key;
+
+static int key_less(key x, key y) { return x.t < y.t || (x.t == y.t && x.seq < y.seq); }
+
+/* The insertion number the calendar keeps for a scheduled event (in its heap entry or node). */
+static uint64_t seq_of(const sim_calendar *c, const sim_event *ev)
 {
-    return x->time < y->time || (x->time == y->time && x->seq < y->seq);
+    assert_int_not_equal(ev->slot, 0);
+    if (ev->slot & SIM_CAL_IN_LIST)
+        return c->nodes[ev->slot & ~SIM_CAL_IN_LIST].seq;
+    return c->heap[ev->slot - 1].seq;
 }
+
+/* The stress run numbers its pushes itself, in the event's payload pointer (which the calendar
+ * never reads), so its reference orders by (time, its own push number). */
+static key ref_key(const sim_event *ev) { return (key){ ev->time, (uint64_t)(uintptr_t)ev->a }; }
 
 /* Walks list h, checking every node (its event, its bucket: floor((t - start) * inv_w) == b,
  * or for the far list (b == SIZE_MAX) past the buckets or at or after bound); counts live and
  * cancelled nodes and keeps the earliest listed event in *first. */
 static void check_list(const sim_calendar *c, uint32_t h, size_t b, size_t *live, size_t *dead,
-                       const sim_event **first)
+                       const key **first, key *first_buf)
 {
     size_t steps = 0;
     while (h != SIM_CAL_NONE) {
@@ -55,7 +71,6 @@ static void check_list(const sim_calendar *c, uint32_t h, size_t b, size_t *live
             (*live)++;
             assert_int_equal(x->ev->slot, SIM_CAL_IN_LIST | h);
             assert_true(x->ev->time == x->t);
-            assert_true(x->ev->seq == x->seq);
             if (c->nb) {
                 double d = (x->t - c->start) * c->inv_w;
                 if (b == SIZE_MAX)
@@ -66,27 +81,32 @@ static void check_list(const sim_calendar *c, uint32_t h, size_t b, size_t *live
                 assert_int_equal(b, SIZE_MAX);
                 assert_false(x->t < c->bound);
             }
-            if (!*first || key_less(x->ev, *first))
-                *first = x->ev;
+            key k = { x->t, x->seq };
+            if (!*first || key_less(k, **first)) {
+                *first_buf = k;
+                *first = first_buf;
+            }
         }
         h = x->next;
     }
 }
 
 /* Checks the whole calendar: the heap property and that every heap entry agrees with its event
- * (time, seq, slot); every listed node where its time says; the heap's events before every
+ * (time, slot); every listed node where its time says; the heap's events before every
  * listed one; the counts; the free list. */
 static void check_heap(const sim_calendar *c)
 {
-    const sim_event *last = NULL;   /* the heap's latest */
+    key last_buf, *last = NULL;   /* the heap's latest */
     for (size_t i = 0; i < c->hn; i++) {
         const sim_cal_entry *x = &c->heap[i];
         assert_non_null(x->ev);
         assert_int_equal(x->ev->slot, i + 1);
         assert_true(x->key == sim_cal_time_key(x->ev->time));
-        assert_true(x->ev->seq == x->seq);
-        if (!last || key_less(last, x->ev))
-            last = x->ev;
+        key k = { x->ev->time, x->seq };
+        if (!last || key_less(*last, k)) {
+            last_buf = k;
+            last = &last_buf;
+        }
         if (i > 0) {
             const sim_cal_entry *p = &c->heap[(i - 1) / SIM_CAL_ARITY];
             double pt = p->ev->time, xt = x->ev->time;
@@ -98,20 +118,21 @@ static void check_heap(const sim_calendar *c)
         }
     }
     size_t live = 0, dead = 0;
-    const sim_event *first = NULL;   /* the earliest listed */
+    key first_buf;
+    const key *first = NULL;   /* the earliest listed */
     for (size_t b = 0; b < c->nb; b++) {
         if (b < c->cur)
             assert_int_equal(c->bucket[b], SIM_CAL_NONE);
         else
-            check_list(c, c->bucket[b], b, &live, &dead, &first);
+            check_list(c, c->bucket[b], b, &live, &dead, &first, &first_buf);
     }
     size_t far_live = 0, far_dead = 0;
-    check_list(c, c->far, SIZE_MAX, &far_live, &far_dead, &first);
+    check_list(c, c->far, SIZE_MAX, &far_live, &far_dead, &first, &first_buf);
     assert_int_equal(far_live + far_dead, c->nfar);
     live += far_live;
     dead += far_dead;
     if (last && first)
-        assert_true(key_less(last, first));
+        assert_true(key_less(*last, *first));
     assert_int_equal(live, c->nlive_nodes);
     assert_int_equal(dead, c->ndead);
     assert_int_equal(c->hn + live, c->n);
@@ -250,7 +271,7 @@ static void test_seq_increases(void **state)
     assert_int_equal(sim_calendar_push(&c, &ev[0], 3.0), SIM_OK);
     assert_int_equal(sim_calendar_push(&c, &ev[1], 2.0), SIM_OK);
     assert_int_equal(sim_calendar_push(&c, &ev[2], 1.0), SIM_OK);
-    assert_true(ev[0].seq < ev[1].seq && ev[1].seq < ev[2].seq);
+    assert_true(seq_of(&c, &ev[0]) < seq_of(&c, &ev[1]) && seq_of(&c, &ev[1]) < seq_of(&c, &ev[2]));
     sim_calendar_fini(&c);
 }
 
@@ -425,7 +446,7 @@ static size_t ref_lower(const ref *r, const sim_event *ev)
     size_t lo = 0, hi = r->n;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (key_less(r->v[mid], ev))
+        if (key_less(ref_key(r->v[mid]), ref_key(ev)))
             lo = mid + 1;
         else
             hi = mid;
@@ -495,6 +516,7 @@ static void stress(int kind, size_t nev, int ops, uint64_t seed)
     size_t pushes = 0, pops = 0, cancels = 0, noop_cancels = 0, max_size = 0;
     size_t listed_cancels = 0, with_buckets = 0, empty_again = 0;
     int growing = 1;
+    uint64_t push_no = 0;
     for (int op = 0; op < ops; op++) {
         uint64_t kind_op = mix_next() % 100;
         if (growing && r.n >= nev / 2)
@@ -511,6 +533,7 @@ static void stress(int kind, size_t nev, int ops, uint64_t seed)
             double t = stress_time(kind, now);
             assert_int_equal(sim_calendar_push(&c, x, t), SIM_OK);
             assert_true(x->time == t);
+            x->a = (void *)(uintptr_t)++push_no;
             ref_insert(&r, x);
             pushes++;
         } else if (kind_op < push_share + pop_share) {
@@ -572,7 +595,7 @@ static void stress(int kind, size_t nev, int ops, uint64_t seed)
         sim_event *y = sim_calendar_pop(&c);
         assert_ptr_equal(y, r.v[0]);
         if (prev)
-            assert_true(key_less(prev, y));
+            assert_true(key_less(ref_key(prev), ref_key(y)));
         prev = y;
         memmove(&r.v[0], &r.v[1], (r.n - 1) * sizeof *r.v);
         r.n--;
