@@ -713,6 +713,7 @@ int cli_run_job(cli_job *job)
 
     pthread_mutex_lock(&p.lock);
     int rc = sim_results_open(&p.out, p.dir);
+    p.out.nosync = job->committer != NULL;   /* made durable by the committer, all at once */
     if (rc == SIM_OK)
         rc = sim_results_file(&p.out, ".replications", &p.reps_file);
     if (rc == SIM_OK && job->point)
@@ -752,7 +753,11 @@ int cli_run_job(cli_job *job)
         fail_output(&p);
     if (!p.failed && p.written == p.reps && write_run_json(&p, &cfg, wall_clock() - t0) == 0) {
         sim_file_fini(&p.reps_file, 1);
-        if (sim_results_commit(&p.out) != SIM_OK) {
+        sim_outdir staged;
+        rc = job->committer ? sim_results_stage(&p.out, &staged) : sim_results_commit(&p.out);
+        if (rc == SIM_OK && job->committer)
+            cli_commit_point(job->committer, job->point, &staged);
+        if (rc != SIM_OK) {
             fail_output(&p);
         } else {
             status = 0;

@@ -83,7 +83,7 @@ int sim_results_file(sim_results *r, const char *name, sim_file *f)
 
 int sim_results_close(sim_results *r, sim_file *f)
 {
-    return sim_file_close(f) == SIM_OK ? SIM_OK : file_failed(r, f);
+    return sim_file_close_sync(f, !r->nosync) == SIM_OK ? SIM_OK : file_failed(r, f);
 }
 
 /* replicas.csv and endpoints.csv: parts of a service, named by the service and the part. */
@@ -139,6 +139,21 @@ int sim_results_commit(sim_results *r)
         rc = sim_outdir_commit(&r->dir);
     sim_results_abort(r);
     return rc;
+}
+
+int sim_results_stage(sim_results *r, sim_outdir *d)
+{
+    memset(d, 0, sizeof *d);
+    int rc = SIM_OK;
+    for (int i = 0; rc == SIM_OK && i < SIM_OUT_NTABLES; i++)
+        rc = sim_results_close(r, &r->files[i]);
+    if (rc != SIM_OK)
+        return rc;
+    for (int i = 0; i < SIM_OUT_NTABLES; i++)
+        sim_file_fini(&r->files[i], 0);
+    *d = r->dir;
+    memset(&r->dir, 0, sizeof r->dir);
+    return SIM_OK;
 }
 
 /* ---- rows --------------------------------------------------------------------------- */

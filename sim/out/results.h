@@ -27,6 +27,8 @@ typedef struct sim_context {
 typedef struct sim_results {
     sim_outdir dir;
     sim_file files[SIM_OUT_NTABLES];
+    int nosync;      /* set by the caller: files are closed without a sync each, and
+                        sim_results_stage hands the set over to be made durable at once */
 } sim_results;
 
 /* Makes the staging directory beside `target` and writes the headers. SIM_OK, or an error with
@@ -41,6 +43,11 @@ int sim_results_file(sim_results *r, const char *name, sim_file *f);
 int sim_results_close(sim_results *r, sim_file *f);
 /* Closes the tables and puts the whole set in place. */
 int sim_results_commit(sim_results *r);
+/* Closes the tables (each synced unless r->nosync) and moves the staging directory into *d:
+ * the caller makes it durable (sim_outdir_sync, or a sync of the whole file system), then
+ * commits or aborts it. SIM_OK, or an error with the message in sim_results_error (then *d is
+ * empty and the staging directory stays r's to abort). */
+int sim_results_stage(sim_results *r, sim_outdir *d);
 /* Removes everything written; safe after commit and repeated calls. */
 void sim_results_abort(sim_results *r);
 const char *sim_results_error(const sim_results *r);
