@@ -56,9 +56,12 @@ const char *sim_results_error(const sim_results *r);
  * Each replication streams its rows to a file of its own in the staging directory (a sim_series_fn
  * for sim_engine_set_series); sim_results_add_series then appends that file to timeseries.csv,
  * in replication order, and removes it. Sinks of different replications can be written from
- * different threads at once. */
+ * different threads at once. A run whose replications are written one by one as they end, by
+ * the thread that ran them, opens its sinks with sim_series_open_direct instead: the rows go
+ * straight to timeseries.csv, with no file of their own. */
 typedef struct sim_series_sink {
     sim_file f;
+    sim_file *direct;        /* timeseries.csv itself (sim_series_open_direct), or NULL: f */
     sim_context ctx;
     /* The last row's time, spelled: every entity's row of a sample has the same time, so a
      * wide model formats it once a sample, not once a row. */
@@ -76,6 +79,9 @@ typedef struct sim_series_sink {
 } sim_series_sink;
 
 int sim_series_open(sim_results *r, const sim_context *ctx, sim_series_sink *s);
+/* Only when every replication's rows are written after the previous replication's, and nothing
+ * else writes timeseries.csv meanwhile; then sim_results_add_series has nothing to copy. */
+int sim_series_open_direct(sim_results *r, const sim_context *ctx, sim_series_sink *s);
 int sim_series_write(void *sink, const sim_series_row *row);   /* a sim_series_fn */
 /* Appends the sink's rows to timeseries.csv and removes its file (also on failure). stop, when
  * not NULL, is polled: once it is set, the copy stops with an error. */
