@@ -529,8 +529,37 @@ static char *sweep_json(const sweep *s, uint64_t seed)
     return b;
 }
 
-/* Writes text to DIR/name through a temporary file and a rename. 0, or -1 after printing why. */
-static int write_whole(const char *dir, const char *name, const char *text)
+/* Closes n files of directory dir and makes them durable: with one syncfs of the file system
+ * (Linux: one flush of the disk's cache instead of one per file), else an fsync each. SIM_OK or
+ * SIM_EIO with the errno in the failing file's err. */
+static int close_durable(const char *dir, sim_file *const *f, size_t n)
+{
+#ifdef __linux__
+    int fd = open(dir, O_RDONLY | O_DIRECTORY);   /* before the writes are flushed */
+    int rc = SIM_OK;
+    for (size_t i = 0; i < n; i++)
+        if (sim_file_close_sync(f[i], 0) != SIM_OK && rc == SIM_OK)
+            rc = SIM_EIO;
+    if (rc == SIM_OK && (fd < 0 || syncfs(fd) != 0)) {
+        f[0]->err = errno ? errno : EIO;
+        rc = SIM_EIO;
+    }
+    if (fd >= 0)
+        close(fd);
+    return rc;
+#else
+    (void)dir;
+    int rc = SIM_OK;
+    for (size_t i = 0; i < n; i++)
+        if (sim_file_close(f[i]) != SIM_OK)
+            rc = SIM_EIO;
+    return rc;
+#endif
+}
+
+/* Writes text to DIR/name through a temporary file and a rename. 0, or -1 after printing why.
+ * Unless sync is set the file is not synced: the caller makes it durable later. */
+static int write_whole(const char *dir, const char *name, const char *text, int sync)
 {
     char path[4200], tmp[4200];
     snprintf(path, sizeof path, "%s/%s", dir, name);
@@ -539,7 +568,7 @@ static int write_whole(const char *dir, const char *name, const char *text)
     int rc = sim_file_open(&f, tmp);
     if (rc == SIM_OK) {
         sim_file_puts(&f, text);
-        rc = sim_file_close(&f);
+        rc = sim_file_close_sync(&f, sync);
     }
     if (rc == SIM_OK && rename(tmp, path) != 0) {
         f.err = errno;
@@ -873,7 +902,8 @@ static int assemble(const sources *s)
             sim_csv_end(&sum);
         }
     }
-    if (sim_file_close(&out) != SIM_OK || sim_file_close(&sum) != SIM_OK) {
+    sim_file *both[] = { &out, &sum };
+    if (close_durable(s->dir, both, 2) != SIM_OK) {
         fprintf(stderr, "dessa: cannot write in '%s': %s\n", s->dir,
                 strerror(out.err ? out.err : sum.err));
         goto done;
@@ -1232,6 +1262,16 @@ static int compare(const sweep *s)
     return rc;
 }
 
+/* sweep.json must be on disk before the first point is put in place (--resume needs it). A
+ * sweep of one process on Linux leaves that to the committer's first syncfs, which comes
+ * before its first rename (or to an fsync when the committer does not start); shards and MPI
+ * ranks, whose points another process may commit, sync it at once. */
+#ifdef __linux__
+#define SWEEP_JSON_LATER(shard) (!(shard) && cli_mpi_size() == 1)
+#else
+#define SWEEP_JSON_LATER(shard) 0
+#endif
+
 /* Checks the output directory and writes sweep.json: 0, or -1 after printing why. */
 static int prepare(sweep *s, const char *json, int shard)
 {
@@ -1252,7 +1292,8 @@ static int prepare(sweep *s, const char *json, int shard)
     else if (!old && !shard && !dir_empty(s->dir))
         fprintf(stderr, "dessa: '%s' exists and holds other files; a sweep needs a new or "
                         "empty directory (choose another -o)\n", s->dir);
-    else if (make_dirs(s->dir) == 0 && (old || write_whole(s->dir, SWEEP_JSON, json) == 0)) {
+    else if (make_dirs(s->dir) == 0 &&
+             (old || write_whole(s->dir, SWEEP_JSON, json, !SWEEP_JSON_LATER(shard)) == 0)) {
         snprintf(path, sizeof path, "%s/points", s->dir);
         rc = make_dir(path);
     }
@@ -1339,6 +1380,15 @@ int cli_sweep(const options *o)
                     !cli_progress_tty(s.progress);
     cli_committer committer;
     s.committer = committer_start(&committer, &s) == 0 ? &committer : NULL;
+    if (!s.committer && rank == 0 && SWEEP_JSON_LATER(shard)) {   /* sync sweep.json now */
+        char path[4300];
+        snprintf(path, sizeof path, "%s/%s", s.dir, SWEEP_JSON);
+        int fd = open(path, O_RDONLY);
+        if (fd >= 0) {
+            fsync(fd);
+            close(fd);
+        }
+    }
     pthread_mutex_lock(&tmp_lock);
     sweep_progress = s.progress;
     sweep_committer = s.committer;
@@ -1505,7 +1555,7 @@ int cli_merge(int argc, char **argv)
         goto done;
     }
     snprintf(path, sizeof path, "%s/points", out);
-    if (make_dirs(path) != 0 || (!same && write_whole(out, SWEEP_JSON, json) != 0))
+    if (make_dirs(path) != 0 || (!same && write_whole(out, SWEEP_JSON, json, 1) != 0))
         goto done;
     for (long long k = 0; k < npoints; k++) {
         char dst[4300], src[4300];
