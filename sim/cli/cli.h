@@ -18,6 +18,7 @@
 #include "binding.h"
 #include "model/result.h"
 #include "out/csv.h"
+#include "out/outdir.h"
 #include "stats/tally.h"
 
 #define EXIT_MODEL 1
@@ -78,6 +79,7 @@ int cli_merge(int argc, char **argv);
 /* One run of replications into one output directory: dessa run, or a point of a sweep. */
 typedef struct cli_point cli_point;
 typedef struct cli_table cli_table;
+typedef struct cli_committer cli_committer;
 typedef struct cli_job {
     const options *o;
     dessa_scenario *sc;              /* loaded with sets (the caller's; stays loaded) */
@@ -91,6 +93,8 @@ typedef struct cli_job {
     int progress;                    /* show the progress line (per o->progress) */
     struct cli_progress *progress_view; /* else a sweep's line, or NULL (cli_progress_point) */
     int quiet_warnings;              /* keep the warnings for run.json only (sweep points) */
+    cli_committer *committer;        /* a sweep's: the point's files are closed unsynced and
+                                        handed to it (cli_commit_point) instead of committed */
     uint64_t reps_done;              /* out: replications written (fewer than reps when
                                         o->precision stopped early) */
 } cli_job;
@@ -157,6 +161,9 @@ extern const char cli_warmup_help[];
 #define CLI_POINT_CSV "point.csv"
 /* Writes replication rep's row (the header first, for rep 0); 0, or -1 with f->err set. */
 int cli_point_row(sim_file *f, const cli_point *pt, uint64_t rep, const sim_rep_result *res);
+/* Takes point pt's staged results (closed without a sync): they are made durable and put in
+ * place by the committer's thread; a failure there marks the point failed. */
+void cli_commit_point(cli_committer *c, const cli_point *pt, sim_outdir *d);
 /* Called by the signal thread: removes the sweep's files in progress. */
 void cli_sweep_abort(void);
 

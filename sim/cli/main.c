@@ -244,12 +244,16 @@ int main(int argc, char **argv)
     /* Replications build and free an engine each. Left to itself, glibc raises its mmap
      * threshold after the first free of a large block and then serves pool slabs from the heap,
      * where the small blocks that outlive each engine (results, file buffers) fragment it: peak
-     * memory creeps up with --reps. A fixed threshold hands large blocks back at once.
+     * memory creeps up with --reps. A fixed threshold keeps the sizes steady. It is 4 MB, not
+     * 64 kB: at 64 kB an engine's slabs (200-250 kB, and 1 MB per scenario) were mapped and
+     * unmapped for every replication, and with two threads each unmap stops the other CPU to
+     * flush its TLB and waits on the process's mapping lock (a 40-point sweep of short jobs,
+     * -j 2: 10% more CPU; peak memory is the same, tests/memory.sh).
      * The top of the heap, though, is kept up to 64 MB: trimmed after every replication's
      * frees, it was grown again (page faults) by the next one, which cost more system time
      * than the whole of a small replication (2 000 replications of a 1-second run: 0.68 s of
      * system time, 0.10 s without the trims; peak memory is the same). */
-    mallopt(M_MMAP_THRESHOLD, 64 * 1024);
+    mallopt(M_MMAP_THRESHOLD, 4 * 1024 * 1024);
     mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
 #endif
     if (argc < 2)

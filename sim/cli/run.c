@@ -304,7 +304,11 @@ static void run_one(runner *p, dessa_scenario *sc, uint64_t rep, rep_done *d, un
     }
     sim_context ctx = { rep };
     pthread_mutex_lock(&p->lock);
-    d->rc = atomic_load(&p->stopping) ? SIM_EIO : sim_series_open(&p->out, &ctx, &d->series);
+    /* One worker writes each replication as soon as it ends: its rows can go straight to
+     * timeseries.csv (no file of its own to create, copy and remove). */
+    d->rc = atomic_load(&p->stopping) ? SIM_EIO
+            : p->jobs == 1           ? sim_series_open_direct(&p->out, &ctx, &d->series)
+                                     : sim_series_open(&p->out, &ctx, &d->series);
     if (d->rc != SIM_OK)
         snprintf(d->err, sizeof d->err, "dessa: cannot write the results: %s",
                  sim_results_error(&p->out));
@@ -315,9 +319,10 @@ static void run_one(runner *p, dessa_scenario *sc, uint64_t rep, rep_done *d, un
         double t0 = wall_clock();
         d->rc = sim_engine_run(e);
         double wall = wall_clock() - t0;
-        if (d->rc != SIM_OK && d->series.f.err)
+        const sim_file *sf = d->series.direct ? d->series.direct : &d->series.f;
+        if (d->rc != SIM_OK && sf->err)
             snprintf(d->err, sizeof d->err, "dessa: cannot write the time series: '%s': %s",
-                     d->series.f.path, strerror(d->series.f.err));
+                     sf->path, strerror(sf->err));
         else if (d->rc != SIM_OK)
             snprintf(d->err, sizeof d->err, "dessa: replication %" PRIu64 ": %s%s%s", rep,
                      sim_strerror(d->rc), sim_engine_error(e)[0] ? ": " : "",
@@ -559,7 +564,9 @@ static void *signal_thread(void *arg)
         sim_file_fini(&p->reps_file, 1);
         sim_file_fini(&p->point_file, 1);
         sim_file_fini(&p->batches_file, 1);
-        sim_results_abort(&p->out);
+        /* the staging directory only: a worker may be writing a time series straight into
+           timeseries.csv (sim_series_open_direct), so the tables stay open until the end */
+        sim_outdir_abort(&p->out.dir);
     }
     cli_sweep_abort();
     fprintf(stderr, "dessa: %s%s\n", sig == SIGINT ? "interrupted" : "terminated",
@@ -713,6 +720,7 @@ int cli_run_job(cli_job *job)
 
     pthread_mutex_lock(&p.lock);
     int rc = sim_results_open(&p.out, p.dir);
+    p.out.nosync = job->committer != NULL;   /* made durable by the committer, all at once */
     if (rc == SIM_OK)
         rc = sim_results_file(&p.out, ".replications", &p.reps_file);
     if (rc == SIM_OK && job->point)
@@ -752,7 +760,11 @@ int cli_run_job(cli_job *job)
         fail_output(&p);
     if (!p.failed && p.written == p.reps && write_run_json(&p, &cfg, wall_clock() - t0) == 0) {
         sim_file_fini(&p.reps_file, 1);
-        if (sim_results_commit(&p.out) != SIM_OK) {
+        sim_outdir staged;
+        rc = job->committer ? sim_results_stage(&p.out, &staged) : sim_results_commit(&p.out);
+        if (rc == SIM_OK && job->committer)
+            cli_commit_point(job->committer, job->point, &staged);
+        if (rc != SIM_OK) {
             fail_output(&p);
         } else {
             status = 0;

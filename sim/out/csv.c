@@ -64,7 +64,9 @@ int sim_file_open(sim_file *sf, const char *path)
     return SIM_OK;
 }
 
-int sim_file_close(sim_file *sf)
+int sim_file_close(sim_file *sf) { return sim_file_close_sync(sf, 1); }
+
+int sim_file_close_sync(sim_file *sf, int sync)
 {
     if (sf->f) {
         row_flush(sf);
@@ -72,7 +74,7 @@ int sim_file_close(sim_file *sf)
         if (fflush(sf->f) != 0 || ferror(sf->f))
             failed(sf);
         errno = 0;
-        if (!sf->err && fsync(fileno(sf->f)) != 0)
+        if (sync && !sf->err && fsync(fileno(sf->f)) != 0)
             failed(sf);
         errno = 0;
         if (fclose(sf->f) != 0)

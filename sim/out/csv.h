@@ -32,6 +32,9 @@ int sim_file_open(sim_file *sf, const char *path);
 /* Flushes, syncs to disk and closes. SIM_OK, or SIM_EIO with the errno in sf->err (the file is
  * closed in every case; the path is kept until sim_file_fini). */
 int sim_file_close(sim_file *sf);
+/* The same, syncing only when sync is set: unsynced, the file is durable once its writer makes
+ * it so (a sweep's point, out/outdir.h sim_outdir_sync or a sync of the whole file system). */
+int sim_file_close_sync(sim_file *sf, int sync);
 /* Closes if open, removes the file if remove is set, and frees the path. Safe to repeat. */
 void sim_file_fini(sim_file *sf, int remove);
 

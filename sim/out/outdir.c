@@ -246,6 +246,29 @@ static void sync_parent(const char *path)
     }
 }
 
+int sim_outdir_sync(sim_outdir *d)
+{
+    if (!d->staging)
+        return sim_outdir_fail(d, "", EINVAL, NULL);
+    for (size_t i = 0; i <= d->nnames; i++) {
+        char *p = i < d->nnames ? concat(d->staging, "/", d->names[i]) : sim_strdup(d->staging);
+        if (!p)
+            return SIM_ENOMEM;
+        int fd = open(p, O_RDONLY | (i < d->nnames ? 0 : O_DIRECTORY));
+        int rc = SIM_OK;
+        if (fd < 0 && errno != ENOENT)
+            rc = sim_outdir_fail(d, p, errno, NULL);
+        else if (fd >= 0 && fsync(fd) != 0)
+            rc = sim_outdir_fail(d, p, errno, NULL);
+        if (fd >= 0)
+            close(fd);
+        sim_free(p);
+        if (rc != SIM_OK)
+            return rc;
+    }
+    return SIM_OK;
+}
+
 /* Swaps two directories: atomically where the system can. */
 static int exchange(const char *a, const char *b, const char *spare)
 {
@@ -318,7 +341,8 @@ int sim_outdir_commit(sim_outdir *d)
     }
     /* The staging path now holds the old set. */
 done:
-    sync_parent(d->target);
+    if (!d->no_parent_sync)
+        sync_parent(d->target);
     sim_outdir_abort(d);
     return SIM_OK;
 }

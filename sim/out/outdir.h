@@ -27,6 +27,8 @@ typedef struct sim_outdir {
     char *target;            /* as resolved (symbolic links followed) */
     char *staging;           /* NULL once committed or aborted */
     int inside;              /* the target is a mount point: staging inside it */
+    int no_parent_sync;      /* set by the caller: commit leaves the rename's durability to it
+                                (one sync of the parent for many sets) */
     const char *const *names;   /* the set's file names */
     size_t nnames;
     char err[768];
@@ -37,6 +39,11 @@ typedef struct sim_outdir {
 int sim_outdir_open(sim_outdir *d, const char *target, const char *const *names, size_t nnames);
 /* The path of file `name` in the staging directory, in buf; SIM_OK or SIM_ENOMEM (too long). */
 int sim_outdir_path(const sim_outdir *d, const char *name, char *buf, size_t n);
+/* Makes the staged files durable: an fsync of each file of the set in the staging directory,
+ * then of the directory. For files closed without a sync (sim_file_close_sync), before the
+ * commit, so that a set that is in place after a crash has its files whole. SIM_OK, or SIM_EIO
+ * with a message. */
+int sim_outdir_sync(sim_outdir *d);
 /* Puts the staged set in place (see above). SIM_OK, or SIM_EIO with a message; on failure the
  * old set is as it was and the staging directory is removed. */
 int sim_outdir_commit(sim_outdir *d);

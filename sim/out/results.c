@@ -83,7 +83,7 @@ int sim_results_file(sim_results *r, const char *name, sim_file *f)
 
 int sim_results_close(sim_results *r, sim_file *f)
 {
-    return sim_file_close(f) == SIM_OK ? SIM_OK : file_failed(r, f);
+    return sim_file_close_sync(f, !r->nosync) == SIM_OK ? SIM_OK : file_failed(r, f);
 }
 
 /* replicas.csv and endpoints.csv: parts of a service, named by the service and the part. */
@@ -139,6 +139,21 @@ int sim_results_commit(sim_results *r)
         rc = sim_outdir_commit(&r->dir);
     sim_results_abort(r);
     return rc;
+}
+
+int sim_results_stage(sim_results *r, sim_outdir *d)
+{
+    memset(d, 0, sizeof *d);
+    int rc = SIM_OK;
+    for (int i = 0; rc == SIM_OK && i < SIM_OUT_NTABLES; i++)
+        rc = sim_results_close(r, &r->files[i]);
+    if (rc != SIM_OK)
+        return rc;
+    for (int i = 0; i < SIM_OUT_NTABLES; i++)
+        sim_file_fini(&r->files[i], 0);
+    *d = r->dir;
+    memset(&r->dir, 0, sizeof r->dir);
+    return SIM_OK;
 }
 
 /* ---- rows --------------------------------------------------------------------------- */
@@ -221,9 +236,22 @@ int sim_series_open(sim_results *r, const sim_context *ctx, sim_series_sink *s)
     snprintf(name, sizeof name, ".series-%" PRIu64, ctx->rep);
     s->ctx = *ctx;
     s->has_time = 0;
+    s->direct = NULL;
     memset(s->memo, 0, sizeof s->memo);
     return sim_results_file(r, name, &s->f);
 }
+
+int sim_series_open_direct(sim_results *r, const sim_context *ctx, sim_series_sink *s)
+{
+    memset(&s->f, 0, sizeof s->f);
+    s->ctx = *ctx;
+    s->has_time = 0;
+    s->direct = &r->files[SIM_OUT_TIMESERIES];
+    memset(s->memo, 0, sizeof s->memo);
+    return s->direct->err ? file_failed(r, s->direct) : SIM_OK;
+}
+
+static sim_file *series_file(sim_series_sink *s) { return s->direct ? s->direct : &s->f; }
 
 /* A real of the time series, spelled as sim_csv_real does: from the memo when its bits were
  * spelled lately. */
@@ -232,11 +260,11 @@ static void series_real(sim_series_sink *s, double v)
     uint64_t bits;
     memcpy(&bits, &v, sizeof bits);
     if (v != v) {   /* NaN: an empty field; 0 (not -0): "0" */
-        sim_csv_raw(&s->f, "", 0);
+        sim_csv_raw(series_file(s), "", 0);
         return;
     }
     if (bits == 0) {
-        sim_csv_raw(&s->f, "0", 1);
+        sim_csv_raw(series_file(s), "0", 1);
         return;
     }
     struct sim_series_memo *m = &s->memo[(bits * UINT64_C(0x9e3779b97f4a7c15)) >> 58];
@@ -245,20 +273,20 @@ static void series_real(sim_series_sink *s, double v)
         sim_format_real(buf, v);
         size_t n = strlen(buf);
         if (n >= sizeof m->text) {   /* never: a real takes at most 24 characters */
-            sim_csv_raw(&s->f, buf, n);
+            sim_csv_raw(series_file(s), buf, n);
             return;
         }
         m->bits = bits;
         m->len = (uint8_t)n;
         memcpy(m->text, buf, n);
     }
-    sim_csv_raw(&s->f, m->text, m->len);
+    sim_csv_raw(series_file(s), m->text, m->len);
 }
 
 int sim_series_write(void *sink, const sim_series_row *row)
 {
     sim_series_sink *s = sink;
-    sim_file *f = &s->f;
+    sim_file *f = series_file(s);
     write_context(f, &s->ctx);
     if (!s->has_time || row->time != s->time) {
         sim_format_real(s->time_text, row->time);
@@ -290,7 +318,9 @@ int sim_results_add_series(sim_results *r, sim_series_sink *s, const atomic_int 
     sim_file *f = &s->f;
     int rc = SIM_OK;
     errno = 0;
-    if (fflush(f->f) != 0 || f->err) {
+    if (s->direct) {   /* the rows are in timeseries.csv already */
+        rc = s->direct->err ? file_failed(r, s->direct) : SIM_OK;
+    } else if (fflush(f->f) != 0 || f->err) {
         if (!f->err)
             f->err = errno ? errno : EIO;
         rc = file_failed(r, f);

@@ -27,6 +27,8 @@ typedef struct sim_context {
 typedef struct sim_results {
     sim_outdir dir;
     sim_file files[SIM_OUT_NTABLES];
+    int nosync;      /* set by the caller: files are closed without a sync each, and
+                        sim_results_stage hands the set over to be made durable at once */
 } sim_results;
 
 /* Makes the staging directory beside `target` and writes the headers. SIM_OK, or an error with
@@ -41,6 +43,11 @@ int sim_results_file(sim_results *r, const char *name, sim_file *f);
 int sim_results_close(sim_results *r, sim_file *f);
 /* Closes the tables and puts the whole set in place. */
 int sim_results_commit(sim_results *r);
+/* Closes the tables (each synced unless r->nosync) and moves the staging directory into *d:
+ * the caller makes it durable (sim_outdir_sync, or a sync of the whole file system), then
+ * commits or aborts it. SIM_OK, or an error with the message in sim_results_error (then *d is
+ * empty and the staging directory stays r's to abort). */
+int sim_results_stage(sim_results *r, sim_outdir *d);
 /* Removes everything written; safe after commit and repeated calls. */
 void sim_results_abort(sim_results *r);
 const char *sim_results_error(const sim_results *r);
@@ -49,9 +56,12 @@ const char *sim_results_error(const sim_results *r);
  * Each replication streams its rows to a file of its own in the staging directory (a sim_series_fn
  * for sim_engine_set_series); sim_results_add_series then appends that file to timeseries.csv,
  * in replication order, and removes it. Sinks of different replications can be written from
- * different threads at once. */
+ * different threads at once. A run whose replications are written one by one as they end, by
+ * the thread that ran them, opens its sinks with sim_series_open_direct instead: the rows go
+ * straight to timeseries.csv, with no file of their own. */
 typedef struct sim_series_sink {
     sim_file f;
+    sim_file *direct;        /* timeseries.csv itself (sim_series_open_direct), or NULL: f */
     sim_context ctx;
     /* The last row's time, spelled: every entity's row of a sample has the same time, so a
      * wide model formats it once a sample, not once a row. */
@@ -69,6 +79,9 @@ typedef struct sim_series_sink {
 } sim_series_sink;
 
 int sim_series_open(sim_results *r, const sim_context *ctx, sim_series_sink *s);
+/* Only when every replication's rows are written after the previous replication's, and nothing
+ * else writes timeseries.csv meanwhile; then sim_results_add_series has nothing to copy. */
+int sim_series_open_direct(sim_results *r, const sim_context *ctx, sim_series_sink *s);
 int sim_series_write(void *sink, const sim_series_row *row);   /* a sim_series_fn */
 /* Appends the sink's rows to timeseries.csv and removes its file (also on failure). stop, when
  * not NULL, is polled: once it is set, the copy stops with an error. */
