@@ -9,8 +9,10 @@
  * turns odd error objects into located text and appends a traceback to internal errors; a panic
  * function is set for the impossible case. The scenario's resources are bounded: instructions
  * and wall-clock time by a count hook that, once exhausted, fails every later instruction (so
- * pcall cannot swallow it), memory by the allocator wrapper (lua_alloc). */
+ * pcall cannot swallow it), set by a watchdog once the load has run a CPU second; memory by the
+ * allocator wrapper (lua_alloc). The watchdog's signal handler (SIGRTMIN) is process-wide. */
 #define _XOPEN_SOURCE 700   /* realpath */
+#define _DEFAULT_SOURCE     /* syscall(SYS_gettid), for a timer signalling one thread */
 #include "binding.h"
 
 #include <ctype.h>
@@ -22,10 +24,12 @@
 #include <lualib.h>
 #include <pthread.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -97,6 +101,7 @@ static void compile_modules(void)
 #define SCENARIO_FILE_MAX ((size_t)64 << 20)   /* bytes of a scenario or data file */
 #define PRINT_BUFFER_MAX ((size_t)1 << 20)  /* print output held back while the seed is open */
 #define HOOK_EVERY 10000
+#define GUARD_ARM_SECONDS 1       /* CPU seconds of a load before the runaway guard's hook is set */
 
 enum { PRINT_DIRECT, PRINT_BUFFER, PRINT_DROP };
 
@@ -135,6 +140,8 @@ typedef struct loader {
     char dir[PATH_MAX];       /* the scenario's directory, resolved */
     int data_fd;              /* a data file being read (closed on any exit) */
     /* limits */
+    int watched;              /* the watchdog timer below exists */
+    timer_t watchdog;         /* sets the guard's hook after GUARD_ARM_SECONDS of the thread's CPU */
     long long budget;
     double deadline;
     int running, stopped;
@@ -317,6 +324,84 @@ static void budget_hook(lua_State *L, lua_Debug *ar)
     lua_pushstring(L, ld->stop_msg);
     lua_error(L);
 }
+
+/* ---- the watchdog ------------------------------------------------------------------------ */
+
+/* The guard's hook costs the load a fifth of its time however rarely it runs: with a count hook
+ * set, Lua 5.4 traps every instruction. So a load starts without it, and a timer on the loading
+ * thread's CPU clock sets it once the load has run GUARD_ARM_SECONDS; from then on the budget of
+ * SCENARIO_INSTRUCTIONS is counted and the wall clock checked at every call, as before. A load
+ * that ends sooner never pays for the guard; a runaway one stops GUARD_ARM_SECONDS later than it
+ * would with the hook set from the start, with the same message. lua_sethook may be called from
+ * a signal handler (lua.c stops a script on Ctrl-C so): the timer's signal goes to the thread
+ * that loads (SIGEV_THREAD_ID), whose load in progress is a thread-local pointer, so loads on
+ * several threads each have their own timer. Where no such timer can be made, the hook is set
+ * at once. */
+#if defined(__linux__) && defined(SIGEV_THREAD_ID)
+#ifndef sigev_notify_thread_id
+#define sigev_notify_thread_id _sigev_un._tid
+#endif
+static _Thread_local loader *volatile watched_load;   /* the load in progress on this thread */
+static pthread_once_t watchdog_once = PTHREAD_ONCE_INIT;
+static int watchdog_ok;
+
+static void arm_guard(loader *ld)
+{
+    lua_sethook(ld->L, budget_hook, LUA_MASKCOUNT | LUA_MASKCALL, HOOK_EVERY);
+}
+
+static void on_watchdog(int sig)
+{
+    (void)sig;
+    loader *ld = watched_load;
+    if (ld && ld->running && !ld->stopped)
+        arm_guard(ld);
+}
+
+static void watchdog_init(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_watchdog;
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    watchdog_ok = sigaction(SIGRTMIN, &sa, NULL) == 0;
+}
+
+/* Starts the watchdog of ld's load on this thread; when it cannot, sets the hook at once. */
+static void watchdog_start(loader *ld)
+{
+    pthread_once(&watchdog_once, watchdog_init);
+    struct sigevent ev;
+    memset(&ev, 0, sizeof ev);
+    ev.sigev_notify = SIGEV_THREAD_ID;
+    ev.sigev_signo = SIGRTMIN;
+    ev.sigev_notify_thread_id = (pid_t)syscall(SYS_gettid);
+    struct itimerspec when = { .it_value = { .tv_sec = GUARD_ARM_SECONDS } };
+    watched_load = ld;
+    if (watchdog_ok && timer_create(CLOCK_THREAD_CPUTIME_ID, &ev, &ld->watchdog) == 0) {
+        ld->watched = 1;
+        if (timer_settime(ld->watchdog, 0, &when, NULL) == 0)
+            return;
+    }
+    arm_guard(ld);
+}
+
+/* Stops the watchdog (a no-op when none runs); a signal already sent finds no load. */
+static void watchdog_stop(loader *ld)
+{
+    watched_load = NULL;
+    if (ld->watched)
+        timer_delete(ld->watchdog);
+    ld->watched = 0;
+}
+#else
+static void watchdog_start(loader *ld)
+{
+    lua_sethook(ld->L, budget_hook, LUA_MASKCOUNT | LUA_MASKCALL, HOOK_EVERY);
+}
+static void watchdog_stop(loader *ld) { (void)ld; }
+#endif
 
 /* ---- errors ---------------------------------------------------------------------------- */
 
@@ -766,9 +851,10 @@ static int load_main(lua_State *L)
     ld->budget = SCENARIO_INSTRUCTIONS;
     ld->deadline = now() + SCENARIO_SECONDS;
     ld->running = 1;
-    lua_sethook(L, budget_hook, LUA_MASKCOUNT | LUA_MASKCALL, HOOK_EVERY);
+    watchdog_start(ld);
     lua_call(L, 0, 0);                                                /* [M] */
     call_module(L, mod, "finish", 0, 1);                              /* [M, SPEC] */
+    watchdog_stop(ld);
     lua_sethook(L, NULL, 0, 0);
     ld->running = 0;
     spec_read(L, -1, ld->spec);
@@ -878,6 +964,7 @@ static int load_once(const char *path, const dessa_load_opts *opts, uint64_t see
 done:
     if (ld->data_fd >= 0)
         close(ld->data_fd);
+    watchdog_stop(ld);
     if (ld->L) {
         lua_sethook(ld->L, NULL, 0, 0);
         lua_close(ld->L);
