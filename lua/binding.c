@@ -155,6 +155,7 @@ typedef struct loader {
     char *out;
     size_t outlen, outcap;
     jmp_buf *panic;
+    int frame_source;         /* registry reference: the source frame() returned last */
 } loader;
 
 static loader *get_loader(lua_State *L) { return *(loader **)lua_getextraspace(L); }
@@ -613,9 +614,40 @@ static int l_frame(lua_State *L)
     for (int level = 1; lua_getstack(L, level, &ar); level++) {
         if (!lua_getinfo(L, "Sl", &ar) || !strcmp(ar.what, "C") || is_prelude_source(ar.source))
             continue;
-        lua_pushfstring(L, "%s:%d", ar.short_src, ar.currentline);
+        /* "short_src:line" without a format (this runs several times per constructor). */
+        char where[LUA_IDSIZE + 24], digits[24];
+        size_t n = strlen(ar.short_src), k = 0;
+        memcpy(where, ar.short_src, n);
+        where[n++] = ':';
+        long line = ar.currentline;
+        if (line < 0) {
+            where[n++] = '-';
+            line = -line;
+        }
+        do
+            digits[k++] = (char)('0' + line % 10);
+        while ((line /= 10) > 0);
+        while (k > 0)
+            where[n++] = digits[--k];
+        lua_pushlstring(L, where, n);
         lua_pushstring(L, ar.short_src);
+        /* The source as the same string as the last call's when it is the same text, so the
+         * prelude's table of frames finds it without hashing a new long string. */
+        loader *ld = get_loader(L);
+        size_t len = 0;
+        const char *last = NULL;
+        if (ld->frame_source != LUA_NOREF) {
+            lua_rawgeti(L, LUA_REGISTRYINDEX, ld->frame_source);
+            last = lua_tolstring(L, -1, &len);
+            if (last && len == ar.srclen && !memcmp(last, ar.source, len))
+                return 3;
+            lua_pop(L, 1);
+            luaL_unref(L, LUA_REGISTRYINDEX, ld->frame_source);
+            ld->frame_source = LUA_NOREF;
+        }
         lua_pushlstring(L, ar.source, ar.srclen);
+        lua_pushvalue(L, -1);
+        ld->frame_source = luaL_ref(L, LUA_REGISTRYINDEX);
         return 3;
     }
     return 0;
@@ -921,6 +953,7 @@ static int load_once(const char *path, const dessa_load_opts *opts, uint64_t see
     ld->spec = s;
     ld->data_fd = -1;
     ld->print_mode = print_mode;
+    ld->frame_source = LUA_NOREF;
     sim_rng_init(&ld->rng, seed, 0, "lua/math.random");
     snprintf(ld->chunk, sizeof ld->chunk, "@%s", path);
     scenario_dir(ld);
