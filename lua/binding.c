@@ -9,8 +9,9 @@
  * turns odd error objects into located text and appends a traceback to internal errors; a panic
  * function is set for the impossible case. The scenario's resources are bounded: instructions
  * and wall-clock time by a count hook that, once exhausted, fails every later instruction (so
- * pcall cannot swallow it), set by a watchdog once the load has run a CPU second; memory by the
- * allocator wrapper (lua_alloc). The watchdog's signal handler (SIGRTMIN) is process-wide. */
+ * pcall cannot swallow it), set by a watchdog once the load has run half a CPU second; memory
+ * by the allocator wrapper (lua_alloc). The watchdog's signal handler (SIGRTMIN) is
+ * process-wide. */
 #define _XOPEN_SOURCE 700   /* realpath */
 #define _DEFAULT_SOURCE     /* syscall(SYS_gettid), for a timer signalling one thread */
 #include "binding.h"
@@ -101,7 +102,7 @@ static void compile_modules(void)
 #define SCENARIO_FILE_MAX ((size_t)64 << 20)   /* bytes of a scenario or data file */
 #define PRINT_BUFFER_MAX ((size_t)1 << 20)  /* print output held back while the seed is open */
 #define HOOK_EVERY 10000
-#define GUARD_ARM_SECONDS 1       /* CPU seconds of a load before the runaway guard's hook is set */
+#define GUARD_ARM_MS 500          /* a load's CPU milliseconds before the guard's hook is set */
 
 enum { PRINT_DIRECT, PRINT_BUFFER, PRINT_DROP };
 
@@ -141,7 +142,7 @@ typedef struct loader {
     int data_fd;              /* a data file being read (closed on any exit) */
     /* limits */
     int watched;              /* the watchdog timer below exists */
-    timer_t watchdog;         /* sets the guard's hook after GUARD_ARM_SECONDS of the thread's CPU */
+    timer_t watchdog;         /* sets the guard's hook after GUARD_ARM_MS of the thread's CPU */
     long long budget;
     double deadline;
     int running, stopped;
@@ -330,9 +331,9 @@ static void budget_hook(lua_State *L, lua_Debug *ar)
 
 /* The guard's hook costs the load a fifth of its time however rarely it runs: with a count hook
  * set, Lua 5.4 traps every instruction. So a load starts without it, and a timer on the loading
- * thread's CPU clock sets it once the load has run GUARD_ARM_SECONDS; from then on the budget of
+ * thread's CPU clock sets it once the load has run GUARD_ARM_MS; from then on the budget of
  * SCENARIO_INSTRUCTIONS is counted and the wall clock checked at every call, as before. A load
- * that ends sooner never pays for the guard; a runaway one stops GUARD_ARM_SECONDS later than it
+ * that ends sooner never pays for the guard; a runaway one stops GUARD_ARM_MS later than it
  * would with the hook set from the start, with the same message. lua_sethook may be called from
  * a signal handler (lua.c stops a script on Ctrl-C so): the timer's signal goes to the thread
  * that loads (SIGEV_THREAD_ID), whose load in progress is a thread-local pointer, so loads on
@@ -378,7 +379,7 @@ static void watchdog_start(loader *ld)
     ev.sigev_notify = SIGEV_THREAD_ID;
     ev.sigev_signo = SIGRTMIN;
     ev.sigev_notify_thread_id = (pid_t)syscall(SYS_gettid);
-    struct itimerspec when = { .it_value = { .tv_sec = GUARD_ARM_SECONDS } };
+    struct itimerspec when = { .it_value = { .tv_nsec = GUARD_ARM_MS * 1000000L } };
     watched_load = ld;
     if (watchdog_ok && timer_create(CLOCK_THREAD_CPUTIME_ID, &ev, &ld->watchdog) == 0) {
         ld->watched = 1;
