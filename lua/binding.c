@@ -9,8 +9,11 @@
  * turns odd error objects into located text and appends a traceback to internal errors; a panic
  * function is set for the impossible case. The scenario's resources are bounded: instructions
  * and wall-clock time by a count hook that, once exhausted, fails every later instruction (so
- * pcall cannot swallow it), memory by the allocator wrapper (lua_alloc). */
+ * pcall cannot swallow it), set by a watchdog once the load has run half a CPU second; memory
+ * by the allocator wrapper (lua_alloc). The watchdog's signal handler (SIGRTMIN) is
+ * process-wide. */
 #define _XOPEN_SOURCE 700   /* realpath */
+#define _DEFAULT_SOURCE     /* syscall(SYS_gettid), for a timer signalling one thread */
 #include "binding.h"
 
 #include <ctype.h>
@@ -22,10 +25,12 @@
 #include <lualib.h>
 #include <pthread.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -97,6 +102,7 @@ static void compile_modules(void)
 #define SCENARIO_FILE_MAX ((size_t)64 << 20)   /* bytes of a scenario or data file */
 #define PRINT_BUFFER_MAX ((size_t)1 << 20)  /* print output held back while the seed is open */
 #define HOOK_EVERY 10000
+#define GUARD_ARM_MS 500          /* a load's CPU milliseconds before the guard's hook is set */
 
 enum { PRINT_DIRECT, PRINT_BUFFER, PRINT_DROP };
 
@@ -135,6 +141,8 @@ typedef struct loader {
     char dir[PATH_MAX];       /* the scenario's directory, resolved */
     int data_fd;              /* a data file being read (closed on any exit) */
     /* limits */
+    int watched;              /* the watchdog timer below exists */
+    timer_t watchdog;         /* sets the guard's hook after GUARD_ARM_MS of the thread's CPU */
     long long budget;
     double deadline;
     int running, stopped;
@@ -148,6 +156,7 @@ typedef struct loader {
     char *out;
     size_t outlen, outcap;
     jmp_buf *panic;
+    int frame_source;         /* registry reference: the source frame() returned last */
 } loader;
 
 static loader *get_loader(lua_State *L) { return *(loader **)lua_getextraspace(L); }
@@ -317,6 +326,84 @@ static void budget_hook(lua_State *L, lua_Debug *ar)
     lua_pushstring(L, ld->stop_msg);
     lua_error(L);
 }
+
+/* ---- the watchdog ------------------------------------------------------------------------ */
+
+/* The guard's hook costs the load a fifth of its time however rarely it runs: with a count hook
+ * set, Lua 5.4 traps every instruction. So a load starts without it, and a timer on the loading
+ * thread's CPU clock sets it once the load has run GUARD_ARM_MS; from then on the budget of
+ * SCENARIO_INSTRUCTIONS is counted and the wall clock checked at every call, as before. A load
+ * that ends sooner never pays for the guard; a runaway one stops GUARD_ARM_MS later than it
+ * would with the hook set from the start, with the same message. lua_sethook may be called from
+ * a signal handler (lua.c stops a script on Ctrl-C so): the timer's signal goes to the thread
+ * that loads (SIGEV_THREAD_ID), whose load in progress is a thread-local pointer, so loads on
+ * several threads each have their own timer. Where no such timer can be made, the hook is set
+ * at once. */
+#if defined(__linux__) && defined(SIGEV_THREAD_ID)
+#ifndef sigev_notify_thread_id
+#define sigev_notify_thread_id _sigev_un._tid
+#endif
+static _Thread_local loader *volatile watched_load;   /* the load in progress on this thread */
+static pthread_once_t watchdog_once = PTHREAD_ONCE_INIT;
+static int watchdog_ok;
+
+static void arm_guard(loader *ld)
+{
+    lua_sethook(ld->L, budget_hook, LUA_MASKCOUNT | LUA_MASKCALL, HOOK_EVERY);
+}
+
+static void on_watchdog(int sig)
+{
+    (void)sig;
+    loader *ld = watched_load;
+    if (ld && ld->running && !ld->stopped)
+        arm_guard(ld);
+}
+
+static void watchdog_init(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_watchdog;
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    watchdog_ok = sigaction(SIGRTMIN, &sa, NULL) == 0;
+}
+
+/* Starts the watchdog of ld's load on this thread; when it cannot, sets the hook at once. */
+static void watchdog_start(loader *ld)
+{
+    pthread_once(&watchdog_once, watchdog_init);
+    struct sigevent ev;
+    memset(&ev, 0, sizeof ev);
+    ev.sigev_notify = SIGEV_THREAD_ID;
+    ev.sigev_signo = SIGRTMIN;
+    ev.sigev_notify_thread_id = (pid_t)syscall(SYS_gettid);
+    struct itimerspec when = { .it_value = { .tv_nsec = GUARD_ARM_MS * 1000000L } };
+    watched_load = ld;
+    if (watchdog_ok && timer_create(CLOCK_THREAD_CPUTIME_ID, &ev, &ld->watchdog) == 0) {
+        ld->watched = 1;
+        if (timer_settime(ld->watchdog, 0, &when, NULL) == 0)
+            return;
+    }
+    arm_guard(ld);
+}
+
+/* Stops the watchdog (a no-op when none runs); a signal already sent finds no load. */
+static void watchdog_stop(loader *ld)
+{
+    watched_load = NULL;
+    if (ld->watched)
+        timer_delete(ld->watchdog);
+    ld->watched = 0;
+}
+#else
+static void watchdog_start(loader *ld)
+{
+    lua_sethook(ld->L, budget_hook, LUA_MASKCOUNT | LUA_MASKCALL, HOOK_EVERY);
+}
+static void watchdog_stop(loader *ld) { (void)ld; }
+#endif
 
 /* ---- errors ---------------------------------------------------------------------------- */
 
@@ -528,9 +615,40 @@ static int l_frame(lua_State *L)
     for (int level = 1; lua_getstack(L, level, &ar); level++) {
         if (!lua_getinfo(L, "Sl", &ar) || !strcmp(ar.what, "C") || is_prelude_source(ar.source))
             continue;
-        lua_pushfstring(L, "%s:%d", ar.short_src, ar.currentline);
+        /* "short_src:line" without a format (this runs several times per constructor). */
+        char where[LUA_IDSIZE + 24], digits[24];
+        size_t n = strlen(ar.short_src), k = 0;
+        memcpy(where, ar.short_src, n);
+        where[n++] = ':';
+        long line = ar.currentline;
+        if (line < 0) {
+            where[n++] = '-';
+            line = -line;
+        }
+        do
+            digits[k++] = (char)('0' + line % 10);
+        while ((line /= 10) > 0);
+        while (k > 0)
+            where[n++] = digits[--k];
+        lua_pushlstring(L, where, n);
         lua_pushstring(L, ar.short_src);
+        /* The source as the same string as the last call's when it is the same text, so the
+         * prelude's table of frames finds it without hashing a new long string. */
+        loader *ld = get_loader(L);
+        size_t len = 0;
+        const char *last = NULL;
+        if (ld->frame_source != LUA_NOREF) {
+            lua_rawgeti(L, LUA_REGISTRYINDEX, ld->frame_source);
+            last = lua_tolstring(L, -1, &len);
+            if (last && len == ar.srclen && !memcmp(last, ar.source, len))
+                return 3;
+            lua_pop(L, 1);
+            luaL_unref(L, LUA_REGISTRYINDEX, ld->frame_source);
+            ld->frame_source = LUA_NOREF;
+        }
         lua_pushlstring(L, ar.source, ar.srclen);
+        lua_pushvalue(L, -1);
+        ld->frame_source = luaL_ref(L, LUA_REGISTRYINDEX);
         return 3;
     }
     return 0;
@@ -766,9 +884,10 @@ static int load_main(lua_State *L)
     ld->budget = SCENARIO_INSTRUCTIONS;
     ld->deadline = now() + SCENARIO_SECONDS;
     ld->running = 1;
-    lua_sethook(L, budget_hook, LUA_MASKCOUNT | LUA_MASKCALL, HOOK_EVERY);
+    watchdog_start(ld);
     lua_call(L, 0, 0);                                                /* [M] */
     call_module(L, mod, "finish", 0, 1);                              /* [M, SPEC] */
+    watchdog_stop(ld);
     lua_sethook(L, NULL, 0, 0);
     ld->running = 0;
     spec_read(L, -1, ld->spec);
@@ -835,6 +954,7 @@ static int load_once(const char *path, const dessa_load_opts *opts, uint64_t see
     ld->spec = s;
     ld->data_fd = -1;
     ld->print_mode = print_mode;
+    ld->frame_source = LUA_NOREF;
     sim_rng_init(&ld->rng, seed, 0, "lua/math.random");
     snprintf(ld->chunk, sizeof ld->chunk, "@%s", path);
     scenario_dir(ld);
@@ -878,6 +998,7 @@ static int load_once(const char *path, const dessa_load_opts *opts, uint64_t see
 done:
     if (ld->data_fd >= 0)
         close(ld->data_fd);
+    watchdog_stop(ld);
     if (ld->L) {
         lua_sethook(ld->L, NULL, 0, 0);
         lua_close(ld->L);

@@ -146,9 +146,11 @@ static const char *read_record(reader *r, int t, const char *what, const fdesc *
     lua_pushnil(L);
     while (lua_next(L, t)) {
         size_t i = nd;
-        if (lua_type(L, -2) == LUA_TSTRING)
-            for (i = 0; i < nd && strcmp(lua_tostring(L, -2), d[i].name); i++)
+        if (lua_type(L, -2) == LUA_TSTRING) {
+            const char *k = lua_tostring(L, -2);
+            for (i = 0; i < nd && (k[0] != d[i].name[0] || strcmp(k, d[i].name)); i++)
                 ;
+        }
         if (i == nd)
             fail(r, where, what, "unknown field %s%s%s in the specification",
                  lua_type(L, -2) == LUA_TSTRING ? "'" : "",

@@ -57,6 +57,19 @@ stops sort_loop "$T/sort_loop.lua:3: $LONG" 8
 scenario slow_c_calls 'local t = {}' 'for i = 1, 2e6 do t[i] = i end' \
     'while true do table.insert(t, 1, 0) end'
 stops slow_c_calls "$T/slow_c_calls.lua:3: scenario ran too long (more than 10 seconds; an endless loop?)" 15
+# The guard's hook is set by a timer on the loading thread's CPU clock: the loads of a sweep's
+# two threads each have their own (a timer signalling the wrong thread would leave a loop
+# running until `timeout` kills the sweep). Under a loaded machine the wall clock may stop them
+# first, so either limit's message is accepted.
+scenario sweep_loop 'local x = param("x", 0)' 'if x >= 2 then while true do end end' \
+    'sweep { x = { 1, 2, 3 } }' "$MODEL"
+t0=$(date +%s)
+got=$(timeout 60 "$dessa" sweep "$T/sweep_loop.lua" -q -o "$T/sweep_loop" -j 2 2>&1 >/dev/null)
+rc=$?
+printf '  %-22s %5d s  exit %d\n' sweep_loop $(($(date +%s) - t0)) "$rc"
+n=$(printf '%s\n' "$got" | grep -c "^$T/sweep_loop.lua:2: scenario ran too long (more than ")
+check "a sweep's two threads each stop their endless loop (exit $rc, $n of 2 stopped)" \
+    $([ "$rc" = 1 ] && [ "$n" = 2 ]; echo $?)
 scenario pattern 'string.find(string.rep("a", 3000), ".-.-.-.-.-b")'
 stops pattern "$T/pattern.lua:1: string.find: this pattern on a 3000-character subject could take too long (worst case above 1e+09 steps); use a simpler pattern, a shorter string or plain find" 3
 scenario pattern_method 'local s = string.rep("a", 3000)' 'for w in s:gmatch("(.-)(.-)(.-)b") do end'

@@ -452,46 +452,29 @@ style.positional allows positional entries; style.plain words messages for distr
 parameters ("mean must be ...") instead of record fields ("field 'mean' must be ...").
 Unknown names are reported with a suggestion taken from the schema.
 ]]
--- Each schema's rules by name and its list of names, made at its first use (schemas are not
--- changed once made; weak keys, so a schema made on the fly does not stay).
+-- Each schema's index, made at its first use (schemas are not changed once made; weak keys,
+-- so a schema made on the fly does not stay): its rules by name, its list of names, each
+-- name's position, the positions of the rules with a default, and the number of required
+-- rules.
 local schema_index = setmetatable_({}, { __mode = "k" })
+local NO_STYLE = {}
 
-local function check_fields(label, where, t, schema, style)
-  style = style or {}
-  local index = schema_index[schema]
-  if not index then
-    local known, names = {}, {}
-    for i, rule in ipairs_(schema) do known[rule[1]] = rule; names[i] = rule[1] end
-    index = { known, names }
-    schema_index[schema] = index
+local function index_schema(schema)
+  local known, names, pos_of, defaulted, nrequired = {}, {}, {}, {}, 0
+  for i, rule in ipairs_(schema) do
+    local name = rule[1]
+    known[name], names[i], pos_of[name] = rule, name, i
+    if rule.default ~= nil then defaulted[#defaulted + 1] = i end
+    if rule.required then nrequired = nrequired + 1 end
   end
-  local known, names = index[1], index[2]
-  local unknown, positional, npos = {}, {}, 0
-  for k, v in next_, t do
-    if mtype(k) == "integer" and k >= 1 then
-      positional[k] = v
-      if k > npos then npos = k end
-    elseif type_(k) == "string" then
-      if not known[k] then unknown[#unknown + 1] = k end
-    else
-      fail(where, "%s: unexpected key %s", label, describe(k))
-    end
-  end
-  if #unknown > 0 then
-    sort(unknown)
-    local name = unknown[1]
-    -- A usual slip has a hint of its own (schema.hints: name -> text or function(value)).
-    local hint = schema.hints and schema.hints[name]
-    if type_(hint) == "function" then hint = hint(rawget_(t, name)) end
-    fail(where, "%s: unknown field '%s'%s", label, short_name(name),
-      hint and " (" .. hint .. ")" or did_you_mean(name, names))
-  end
-  if npos > 0 and not style.positional then
-    local first = 1
-    while positional[first] == nil do first = first + 1 end
-    fail(where, "%s: unexpected entry %s (fields are written name = value)", label,
-      describe(positional[first]))
-  end
+  local index = { known, names, pos_of, defaulted, nrequired }
+  schema_index[schema] = index
+  return index
+end
+
+-- The values of t's fields by the rules of schema, in the schema's order: the first rule that
+-- fails (a required field missing, a value refused) is the one reported.
+local function schema_values(label, where, t, schema, style)
   local values, ctx = {}, { where = where }
   for _, rule in ipairs_(schema) do
     local name, checker = rule[1], rule[2]
@@ -508,6 +491,91 @@ local function check_fields(label, where, t, schema, style)
           style.plain and name or fmt("field '%s'", name), value or checker.desc, describe(v))
       end
       values[name] = value
+    end
+  end
+  return values
+end
+
+local function check_fields(label, where, t, schema, style)
+  style = style or NO_STYLE
+  local index = schema_index[schema] or index_schema(schema)
+  local known, pos_of = index[1], index[3]
+  local unknown, positional, npos = nil, {}, 0
+  -- The positions in the schema of the fields given, and how many of them are required.
+  local given, ngiven, nrequired = {}, 0, 0
+  for k, v in next_, t do
+    if mtype(k) == "integer" and k >= 1 then
+      positional[k] = v
+      if k > npos then npos = k end
+    elseif type_(k) == "string" then
+      local p = pos_of[k]
+      if not p then
+        unknown = unknown or {}
+        unknown[#unknown + 1] = k
+      else
+        ngiven = ngiven + 1
+        given[ngiven] = p
+        if known[k].required then nrequired = nrequired + 1 end
+      end
+    else
+      fail(where, "%s: unexpected key %s", label, describe(k))
+    end
+  end
+  if unknown then
+    sort(unknown)
+    local name = unknown[1]
+    -- A usual slip has a hint of its own (schema.hints: name -> text or function(value)).
+    local hint = schema.hints and schema.hints[name]
+    if type_(hint) == "function" then hint = hint(rawget_(t, name)) end
+    fail(where, "%s: unknown field '%s'%s", label, short_name(name),
+      hint and " (" .. hint .. ")" or did_you_mean(name, index[2]))
+  end
+  if npos > 0 and not style.positional then
+    local first = 1
+    while positional[first] == nil do first = first + 1 end
+    fail(where, "%s: unexpected entry %s (fields are written name = value)", label,
+      describe(positional[first]))
+  end
+  if nrequired < index[5] then   -- a required field is missing: the rules in order say which
+    return schema_values(label, where, t, schema, style), positional, npos
+  end
+  -- Every required field is there: only the fields given and the defaults are visited, in the
+  -- schema's order (the checkers run, and the values are stored, in the order of the loop
+  -- above, so the first value refused is the same).
+  for i = 2, ngiven do
+    local p, j = given[i], i - 1
+    while j >= 1 and given[j] > p do
+      given[j + 1] = given[j]
+      j = j - 1
+    end
+    given[j + 1] = p
+  end
+  local defaulted = index[4]
+  local values, ctx = {}, { where = where }
+  local i, j = 1, 1
+  local a, b = given[1], defaulted[1]
+  while a or b do
+    if a and (not b or a <= b) then
+      local rule = schema[a]
+      local name, checker = rule[1], rule[2]
+      local v = rawget_(t, name)
+      local ok, value = checker.fn(v, ctx)
+      if not ok then
+        fail(where, "%s: %s must be %s, got %s", label,
+          style.plain and name or fmt("field '%s'", name), value or checker.desc, describe(v))
+      end
+      values[name] = value
+      if a == b then
+        j = j + 1
+        b = defaulted[j]
+      end
+      i = i + 1
+      a = given[i]
+    else
+      local rule = schema[b]
+      values[rule[1]] = rule.default
+      j = j + 1
+      b = defaulted[j]
     end
   end
   return values, positional, npos

@@ -228,24 +228,25 @@ local function dsize(d) return d and (d.size or 1) or 0 end
 
 local function check_model_size()
   local total = 0
-  local function add(n, where, what)
+  -- what is the part's kind, and name its name (the text for the message is made only then).
+  local function add(n, where, what, name)
     total = total + n
     if total > MAX_MODEL then
       fail(where, "%s: the model is too large once expanded (more than %d steps and "
-        .. "distributions in all)", what, MAX_MODEL)
+        .. "distributions in all)", name and fmt('%s "%s"', what, name) or what, MAX_MODEL)
     end
   end
   for _, s in ipairs_(S.services) do
     for _, ep in ipairs_(s.endpoints) do
       local n = 0
       for _, st in ipairs_(ep.steps) do n = n + (st.size or 1) end
-      add(n, ep.where, fmt('endpoint "%s"', ep.name))
+      add(n, ep.where, "endpoint", ep.name)
     end
   end
   for _, c in ipairs_(S.clients) do
     local a = c.arrivals
-    add(1 + dsize(c.think) + (a and dsize(a.on) + dsize(a.off) or 0), c.where,
-      fmt('client "%s"', c.name))
+    add(1 + dsize(c.think) + (a and dsize(a.on) + dsize(a.off) or 0), c.where, "client",
+      c.name)
   end
   if S.link then add(dsize(S.link.latency), S.link.where, "link") end
   for _, l in ipairs_(S.links) do

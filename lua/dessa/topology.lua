@@ -60,7 +60,7 @@ local function named_ctor(label, body_fn)
     if not valid_name(name) then
       fail(where, "%s: the name must be %s, got %s", label, NAME_RULE, describe(name))
     end
-    local title = fmt('%s "%s"', label, name)
+    local title = label .. ' "' .. name .. '"'   -- the same text as fmt('%s "%s"', ...), cheaper
     local token = { where = where, title = title, done = false }
     S.pending[#S.pending + 1] = token
     local function take_body(t)
