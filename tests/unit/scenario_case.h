@@ -100,4 +100,21 @@ static void expect_in(const char *what, const sim_tally *t, double expected, dou
         fail_msg("%s: %g is outside %g ± %g", what, expected, mean, slack);
 }
 
+/* The same seed gives target the same failure times in a and in b (a model with more in it):
+ * every failure and recovery of a's, in order, is one of b's rows for target; at least min. */
+static inline void expect_same_faults(const sim_rep_result *a, const sim_rep_result *b,
+                                      const char *target, size_t min)
+{
+    size_t j = 0, n = 0;
+    for (size_t i = 0; i < a->nfaults; i++, j++) {
+        while (j < b->nfaults && strcmp(b->faults[j].target, target))
+            j++;
+        assert_true(j < b->nfaults);
+        assert_true(a->faults[i].time == b->faults[j].time);
+        assert_true(a->faults[i].start == b->faults[j].start);
+        n++;
+    }
+    assert_true(n > min);
+}
+
 #endif

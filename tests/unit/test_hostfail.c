@@ -347,16 +347,7 @@ static void test_same_host_times(void **state)
     sim_rep_result ra, rb;
     case_run(a, SEED, 2, &ra, NULL, NULL);
     case_run(b, SEED, 2, &rb, NULL, NULL);
-    size_t j = 0, n = 0;
-    for (size_t i = 0; i < ra.nfaults; i++, j++) {
-        while (j < rb.nfaults && strcmp(rb.faults[j].target, "h1"))
-            j++;
-        assert_true(j < rb.nfaults);
-        assert_true(ra.faults[i].time == rb.faults[j].time);
-        assert_true(ra.faults[i].start == rb.faults[j].start);
-        n++;
-    }
-    assert_true(n > 100);
+    expect_same_faults(&ra, &rb, "h1", 100);
     sim_rep_result_fini(&ra);
     sim_rep_result_fini(&rb);
     dessa_scenario_free(a);
