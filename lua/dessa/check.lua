@@ -472,12 +472,23 @@ local function index_schema(schema)
   return index
 end
 
+-- The value of field v given for rule, by its checker; a value refused fails.
+local function checked(label, where, rule, v, ctx, style)
+  local name, checker = rule[1], rule[2]
+  local ok, value = checker.fn(v, ctx)
+  if not ok then
+    fail(where, "%s: %s must be %s, got %s", label,
+      style.plain and name or fmt("field '%s'", name), value or checker.desc, describe(v))
+  end
+  return value
+end
+
 -- The values of t's fields by the rules of schema, in the schema's order: the first rule that
 -- fails (a required field missing, a value refused) is the one reported.
 local function schema_values(label, where, t, schema, style)
   local values, ctx = {}, { where = where }
   for _, rule in ipairs_(schema) do
-    local name, checker = rule[1], rule[2]
+    local name = rule[1]
     local v = rawget_(t, name)
     if v == nil then
       if rule.required then
@@ -485,12 +496,7 @@ local function schema_values(label, where, t, schema, style)
       end
       values[name] = rule.default
     else
-      local ok, value = checker.fn(v, ctx)
-      if not ok then
-        fail(where, "%s: %s must be %s, got %s", label,
-          style.plain and name or fmt("field '%s'", name), value or checker.desc, describe(v))
-      end
-      values[name] = value
+      values[name] = checked(label, where, rule, v, ctx, style)
     end
   end
   return values
@@ -557,14 +563,8 @@ local function check_fields(label, where, t, schema, style)
   while a or b do
     if a and (not b or a <= b) then
       local rule = schema[a]
-      local name, checker = rule[1], rule[2]
-      local v = rawget_(t, name)
-      local ok, value = checker.fn(v, ctx)
-      if not ok then
-        fail(where, "%s: %s must be %s, got %s", label,
-          style.plain and name or fmt("field '%s'", name), value or checker.desc, describe(v))
-      end
-      values[name] = value
+      local name = rule[1]
+      values[name] = checked(label, where, rule, rawget_(t, name), ctx, style)
       if a == b then
         j = j + 1
         b = defaulted[j]
