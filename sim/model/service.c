@@ -386,6 +386,15 @@ static void count_retry(sim_service *s, sim_req *r);
 static void count_late(sim_service *s, sim_req *r);
 static void refuse(sim_engine *e, sim_req *r);
 
+/* A message one of the service's own consumers took from its broker. It is admitted whatever
+ * its waiting room holds and past the guards: the subscription's `consumers` bound how many
+ * wait, and a consumer takes no message it would turn away (turned away, it would be
+ * redelivered at once into the same full room, at the same instant, for ever). */
+static inline int is_delivery(const sim_req *r)
+{
+    return r->kind != SIM_REQ_ROOT && r->msg != NULL;
+}
+
 void sim_service_arrive(sim_engine *e, sim_event *ev)
 {
     sim_req *r = ev->a;
@@ -407,7 +416,8 @@ void sim_service_arrive(sim_engine *e, sim_event *ev)
             refuse(e, r);
             return;
         }
-        sim_cause c = s->guard ? sim_guard_arrival(e, s->guard, in, r) : SIM_CAUSE_OK;
+        sim_cause c = s->guard && !is_delivery(r) ? sim_guard_arrival(e, s->guard, in, r)
+                                                   : SIM_CAUSE_OK;
         if (c != SIM_CAUSE_OK) {   /* turned away at once, like a drop */
             count(s, r, c);
             r->outcome = (uint8_t)c;
@@ -421,7 +431,7 @@ void sim_service_arrive(sim_engine *e, sim_event *ev)
         start(e, r);
         return;
     }
-    if (s->cfg.queue < 0 || sim_waitq_len(&in->q) < (uint64_t)s->cfg.queue) {
+    if (s->cfg.queue < 0 || sim_waitq_len(&in->q) < (uint64_t)s->cfg.queue || is_delivery(r)) {
         if (sim_waitq_push(&in->q, &r->wait, r->priority) != SIM_OK) {
             sim_engine_fail(e, SIM_ENOMEM, "out of memory for a waiting room");
             return;

@@ -241,6 +241,46 @@ static void test_outage_holds_messages(void **state)
     dessa_scenario_free(sc);
 }
 
+/* ---- a consumer whose waiting room is full ---------------------------------------------- */
+
+/* db's room holds one request and its callers fill it (70% of its one worker from o alone, in
+ * bursts); its three consumers hand it the queue's messages too. A delivery is admitted past
+ * the room's capacity and the guards (its consumer took it, the subscription bounds it): turned
+ * away, it was redelivered at once into the same full room, in zero time, until the stall guard
+ * failed the run. Callers' requests are still dropped and shed; no message is. */
+static const char *const FULL_ROOM =
+    "local db = service 'db' { workers = 1, queue = 1, shed_queue = 1, rate_limit = 100,\n"
+    "                          work = exp(0.02) }\n"
+    "local jobs = queue 'jobs' { }\n"
+    "subscribe(jobs, db, { consumers = 3 })\n"
+    "local api = service 'api' { workers = 16, endpoint 'get' { work(0.001), publish(jobs) } }\n"
+    "local other = service 'o' { workers = 16, endpoint 'get' { call(db) } }\n"
+    "client 'users' { target = api, arrivals = poisson(10) }\n"
+    "client 'u2' { target = other, arrivals = poisson(60) }\n"
+    "run { duration = 60 }\n";
+
+static void test_full_room_admits_deliveries(void **state)
+{
+    (void)state;
+    dessa_scenario *sc = load(FULL_ROOM, NULL, 0);
+    for (uint64_t rep = 0; rep < 4; rep++) {
+        sim_rep_result r;
+        run_rep(sc, rep, &r);   /* fails on the stall guard without the admission */
+        const sim_entity_result *db = case_find(&r, sim_result_kind_service(), "db", NULL);
+        double turned = sim_entity_value(db, "dropped") + sim_entity_value(db, "shed");
+        printf("  rep %llu: db turned away %g calls; jobs published %g, acked %g, redelivered %g\n",
+               (unsigned long long)rep, turned, bval(&r, "jobs", "jobs", "published"),
+               bval(&r, "jobs", "jobs", "acked"), bval(&r, "jobs", "jobs", "redelivered"));
+        assert_true(turned > 100);   /* the callers still meet the full room */
+        assert_true(bval(&r, "jobs", "jobs", "redelivered") == 0);
+        assert_true(bval(&r, "jobs", "jobs", "dropped") == 0);
+        assert_true(bval(&r, "jobs", "jobs", "published") > 400);
+        expect_balance(&r, "jobs", "jobs");
+        sim_rep_result_fini(&r);
+    }
+    dessa_scenario_free(sc);
+}
+
 /* ---- a tandem of three asynchronous hops ------------------------------------------------ */
 
 static const char *const TANDEM =
@@ -609,6 +649,7 @@ int main(void)
         cmocka_unit_test(test_idempotent),    cmocka_unit_test(test_topic_delivery),
         cmocka_unit_test(test_out_of_order),  cmocka_unit_test(test_async_tandem),
         cmocka_unit_test(test_outage_holds_messages),
+        cmocka_unit_test(test_full_room_admits_deliveries),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
