@@ -76,6 +76,17 @@ static double bval(const sim_rep_result *r, const char *broker, const char *grou
     return sim_entity_value(case_find(r, sim_result_kind_broker(), broker, group), m);
 }
 
+/* The figure m of a flow (a client) and of a service. */
+static inline double fval(const sim_rep_result *r, const char *flow, const char *m)
+{
+    return sim_entity_value(case_find(r, sim_result_kind_flow(), flow, NULL), m);
+}
+
+static inline double sval(const sim_rep_result *r, const char *svc, const char *m)
+{
+    return sim_entity_value(case_find(r, sim_result_kind_service(), svc, NULL), m);
+}
+
 /* Every message of the group accounted for (the cases' runs have no warm-up, so the window is
  * the whole run): published = acked + lost + dead-lettered + dropped + expired + buffered + in
  * flight. */

@@ -36,11 +36,6 @@ static dessa_scenario *load(const char *text)
     return case_load(text, NULL, 0, SEED);
 }
 
-static double fval(const sim_rep_result *r, const char *flow, const char *m)
-{
-    return sim_entity_value(case_find(r, sim_result_kind_flow(), flow, NULL), m);
-}
-
 /* Failures of the target that started in the replication (faults.csv rows). */
 static double starts(const sim_rep_result *r, const char *target, const char *kind)
 {

@@ -266,8 +266,7 @@ static void test_full_room_admits_deliveries(void **state)
     for (uint64_t rep = 0; rep < 4; rep++) {
         sim_rep_result r;
         run_rep(sc, rep, &r);   /* fails on the stall guard without the admission */
-        const sim_entity_result *db = case_find(&r, sim_result_kind_service(), "db", NULL);
-        double turned = sim_entity_value(db, "dropped") + sim_entity_value(db, "shed");
+        double turned = sval(&r, "db", "dropped") + sval(&r, "db", "shed");
         printf("  rep %llu: db turned away %g calls; jobs published %g, acked %g, redelivered %g\n",
                (unsigned long long)rep, turned, bval(&r, "jobs", "jobs", "published"),
                bval(&r, "jobs", "jobs", "acked"), bval(&r, "jobs", "jobs", "redelivered"));

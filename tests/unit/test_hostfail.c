@@ -25,16 +25,6 @@
 
 static uint64_t reps = REPS;
 
-static double fval(const sim_rep_result *r, const char *flow, const char *m)
-{
-    return sim_entity_value(case_find(r, sim_result_kind_flow(), flow, NULL), m);
-}
-
-static double sval(const sim_rep_result *r, const char *svc, const char *m)
-{
-    return sim_entity_value(case_find(r, sim_result_kind_service(), svc, NULL), m);
-}
-
 /* The figure m of a service's only endpoint ("default"). */
 static double eval_(const sim_rep_result *r, const char *svc, const char *m)
 {
