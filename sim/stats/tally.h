@@ -61,16 +61,6 @@ void sim_tw_init(sim_tw *w, double now, double value);
 /* Restarts the window at now keeping the current value: area = 0, max = current value. */
 void sim_tw_reset(sim_tw *w, double now);
 
-/* The quantity changes to value at time now (now >= the time of the previous call). */
-static inline void sim_tw_set(sim_tw *w, double now, double value)
-{
-    w->area += w->value * (now - w->last);
-    w->last = now;
-    w->value = value;
-    if (value > w->max)
-        w->max = value;
-}
-
 /* As sim_tw_set, for a quantity whose maximum nobody reads (threads held, threads working):
  * max is left as it was, and the compare saved on the hot path. */
 static inline void sim_tw_set_nomax(sim_tw *w, double now, double value)
@@ -78,6 +68,14 @@ static inline void sim_tw_set_nomax(sim_tw *w, double now, double value)
     w->area += w->value * (now - w->last);
     w->last = now;
     w->value = value;
+}
+
+/* The quantity changes to value at time now (now >= the time of the previous call). */
+static inline void sim_tw_set(sim_tw *w, double now, double value)
+{
+    sim_tw_set_nomax(w, now, value);
+    if (value > w->max)
+        w->max = value;
 }
 
 /* The integral of the value over [start, now] (now >= the last change). */
