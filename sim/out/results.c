@@ -230,24 +230,27 @@ int sim_results_add(sim_results *r, const sim_context *ctx, const sim_rep_result
 
 /* ---- the time series ------------------------------------------------------------------ */
 
+/* A sink for replication ctx's rows: into direct when not NULL, else a file of its own. */
+static void series_init(sim_series_sink *s, const sim_context *ctx, sim_file *direct)
+{
+    s->ctx = *ctx;
+    s->has_time = 0;
+    s->direct = direct;
+    memset(s->memo, 0, sizeof s->memo);
+}
+
 int sim_series_open(sim_results *r, const sim_context *ctx, sim_series_sink *s)
 {
     char name[64];
     snprintf(name, sizeof name, ".series-%" PRIu64, ctx->rep);
-    s->ctx = *ctx;
-    s->has_time = 0;
-    s->direct = NULL;
-    memset(s->memo, 0, sizeof s->memo);
+    series_init(s, ctx, NULL);
     return sim_results_file(r, name, &s->f);
 }
 
 int sim_series_open_direct(sim_results *r, const sim_context *ctx, sim_series_sink *s)
 {
     memset(&s->f, 0, sizeof s->f);
-    s->ctx = *ctx;
-    s->has_time = 0;
-    s->direct = &r->files[SIM_OUT_TIMESERIES];
-    memset(s->memo, 0, sizeof s->memo);
+    series_init(s, ctx, &r->files[SIM_OUT_TIMESERIES]);
     return s->direct->err ? file_failed(r, s->direct) : SIM_OK;
 }
 
