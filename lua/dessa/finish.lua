@@ -395,6 +395,14 @@ local function finish()
   for k in pairs_(silent) do silent[k] = nil end
   if S.faults and #S.faults > 0 then
     spec.faults = {}
+    -- The spec of failure f of its target (field: "service", "host" or "broker").
+    local function fault_spec(f, field, name, replica)
+      return {
+        kind = f.kind, [field] = name, replica = replica, at = f.at, duration = f.duration,
+        factor = f.factor, on_down = f.on_down, mttf = f.mttf and dist_spec(f.mttf) or nil,
+        mttr = f.mttr and dist_spec(f.mttr) or nil, where = f.where,
+      }
+    end
     local names = {}
     for j, x in ipairs_(S.services) do names[j] = x.name end
     for i, f in ipairs_(S.faults) do
@@ -410,11 +418,7 @@ local function finish()
             bk.name, f.replica)
         end
         if f.on_down == "silence" and not silent[bk.name] then silent[bk.name] = f.where end
-        spec.faults[i] = {
-          kind = f.kind, broker = bk.name, at = f.at, duration = f.duration,
-          on_down = f.on_down, mttf = f.mttf and dist_spec(f.mttf) or nil,
-          mttr = f.mttr and dist_spec(f.mttr) or nil, where = f.where,
-        }
+        spec.faults[i] = fault_spec(f, "broker", bk.name)
         goto continue
       end
       local h = not svc and S.host_by_name[f.target]
@@ -440,11 +444,7 @@ local function finish()
             end
           end
         end
-        spec.faults[i] = {
-          kind = f.kind, host = h.name, at = f.at, duration = f.duration, factor = f.factor,
-          on_down = f.on_down, mttf = f.mttf and dist_spec(f.mttf) or nil,
-          mttr = f.mttr and dist_spec(f.mttr) or nil, where = f.where,
-        }
+        spec.faults[i] = fault_spec(f, "host", h.name)
         goto continue
       end
       if not svc then
@@ -466,12 +466,7 @@ local function finish()
           svc.name, svc.replicas, svc.replicas == 1 and "" or "s", svc.replicas - 1, f.replica)
       end
       if f.on_down == "silence" and not silent[svc.name] then silent[svc.name] = f.where end
-      spec.faults[i] = {
-        kind = f.kind, service = svc.name, replica = f.replica, at = f.at,
-        duration = f.duration, factor = f.factor, on_down = f.on_down,
-        mttf = f.mttf and dist_spec(f.mttf) or nil, mttr = f.mttr and dist_spec(f.mttr) or nil,
-        where = f.where,
-      }
+      spec.faults[i] = fault_spec(f, "service", svc.name, f.replica)
       ::continue::
     end
   end
