@@ -316,25 +316,20 @@ end
 
 -- ---- failures ---------------------------------------------------------------------------
 
--- Slowdowns take a service or a host (a brownout of the machine: every service on it).
-local TARGET = { desc = "a service or a host (or its name)", fn = function(v)
-  if KIND[v] == "service" or KIND[v] == "host" then return true, DATA[v].name end
-  if type_(v) == "string" and valid_name(v) then return true, v end
-  if KIND[v] then return false, fmt("a service or a host, not a %s", KIND[v]) end
-  return false
-end }
--- Outages and crashes also take a queue or a topic.
-local FAIL_TARGET = { desc = "a service, a host, a queue or a topic (or its name)",
-  fn = function(v)
-    if KIND[v] == "service" or KIND[v] == "broker" or KIND[v] == "host" then
-      return true, DATA[v].name
-    end
+-- A failure's target: a handle of one of kinds (kind -> true), or a name resolved later.
+local function target_checker(kinds, what)
+  return { desc = what .. " (or its name)", fn = function(v)
+    if kinds[KIND[v]] then return true, DATA[v].name end
     if type_(v) == "string" and valid_name(v) then return true, v end
-    if KIND[v] then
-      return false, fmt("a service, a host, a queue or a topic, not a %s", KIND[v])
-    end
+    if KIND[v] then return false, fmt("%s, not a %s", what, KIND[v]) end
     return false
   end }
+end
+-- Slowdowns take a service or a host (a brownout of the machine: every service on it).
+local TARGET = target_checker({ service = true, host = true }, "a service or a host")
+-- Outages and crashes also take a queue or a topic.
+local FAIL_TARGET = target_checker({ service = true, host = true, broker = true },
+  "a service, a host, a queue or a topic")
 local ON_DOWN = C.oneof({ "refuse", "silence" })
 
 local FAULT_SCHEMAS = {
