@@ -777,6 +777,18 @@ static void read_hosts(reader *r, int top)
     lua_pop(L, 1);
 }
 
+/* The host named name: its index + 1 in the specification's hosts (read before). */
+static uint32_t host_number(reader *r, const char *where, const char *what, const char *name)
+{
+    const spec *s = r->s;
+    size_t k = 0;
+    while (k < s->nhosts && strcmp(s->hosts[k].name, name))
+        k++;
+    if (k == s->nhosts)
+        fail(r, where, what, "unknown host '%s'", name);
+    return (uint32_t)k + 1;
+}
+
 static void read_services(reader *r, int top)
 {
     static const char *const disc[] = { "fifo", "lifo", "priority", "ps", NULL };
@@ -819,14 +831,9 @@ static void read_services(reader *r, int top)
             fail(r, where, "service", "FCFS needs a whole number of cores");
         sv->cfg.host = 0;
         if (v[10].set) {
-            size_t k = 0;
-            while (k < s->nhosts && strcmp(s->hosts[k].name, v[10].str))
-                k++;
-            if (k == s->nhosts)
-                fail(r, where, "service", "unknown host '%s'", v[10].str);
+            sv->cfg.host = host_number(r, where, "service", v[10].str);
             if (sv->cfg.cores > 0)
                 fail(r, where, "service", "a service on a host has no cores of its own");
-            sv->cfg.host = (uint32_t)k + 1;
         }
         sv->cfg.queue = v[3].i;
         sv->cfg.discipline = (sim_discipline)pick(r, where, "service", "discipline", v[4].str, disc);
@@ -1120,14 +1127,9 @@ static void read_faults(reader *r, int top)
         if (v[2].set + v[10].set + v[11].set != 1)
             fail(r, where, kind, "needs a service, a host or a broker (one of them)");
         if (v[11].set) {   /* a host: every replica of every service on it */
-            size_t k = 0;
-            while (k < s->nhosts && strcmp(s->hosts[k].name, v[11].str))
-                k++;
-            if (k == s->nhosts)
-                fail(r, where, kind, "unknown host '%s'", v[11].str);
+            f->cfg.host = host_number(r, where, kind, v[11].str);
             if (v[3].set)
                 fail(r, where, kind, "a host has no replicas");
-            f->cfg.host = (uint32_t)k + 1;
         } else if (v[10].set) {   /* a broker: the whole of it, never slowed down */
             lua_getfield(L, r->bnames, v[10].str);
             if (!lua_isinteger(L, -1))
