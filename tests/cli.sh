@@ -30,6 +30,16 @@ expect 2 "empty -o" "$dessa" run scenarios/mm1.lua -o ''
 expect 1 "missing file" "$dessa" run "$tmp/nope.lua" -o "$tmp/nope"
 grep -q "cannot read scenario" "$tmp/stderr"; check "missing-file message" $?
 [ ! -e "$tmp/nope" ]; check "missing file left output" $?
+# The load's wall-clock limit from the environment: a bad value refused before anything is
+# written, a good one obeyed (an endless loop stops after it, not after the default 10 s).
+DESSA_LOAD_SECONDS=abc expect 1 "bad DESSA_LOAD_SECONDS" "$dessa" run scenarios/mm1.lua -o "$tmp/ls"
+grep -q "^dessa: DESSA_LOAD_SECONDS must be a number of seconds above 0 and at most 86400, got 'abc'$" \
+    "$tmp/stderr" && [ ! -e "$tmp/ls" ]; check "bad DESSA_LOAD_SECONDS message, no output" $?
+DESSA_LOAD_SECONDS=0 expect 1 "DESSA_LOAD_SECONDS=0" "$dessa" check scenarios/mm1.lua
+printf 'while true do end\n' >"$tmp/spin.lua"
+DESSA_LOAD_SECONDS=0.3 expect 1 "DESSA_LOAD_SECONDS=0.3" "$dessa" check "$tmp/spin.lua"
+grep -q "spin.lua:1: scenario ran too long (more than 0.3 seconds; an endless loop?)" "$tmp/stderr"
+check "DESSA_LOAD_SECONDS=0.3 message" $?
 expect 0 "check" "$dessa" check scenarios/mm1.lua
 grep -q "scenarios/mm1.lua: ok" "$tmp/stdout"; check "check text" $?
 expect 0 "run with -o and --set" "$dessa" run scenarios/mm1.lua -q -o "$tmp/r" --set rate=0.5 --seed 3
