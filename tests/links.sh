@@ -45,6 +45,12 @@ for f in flows:
         cfail.append(int(f["timeouts"]) / int(f["sent"]))
         per.append(int(l["link_lost"]) / a)            # crossings lost per attempt: q
         req.append((a - int(l["arrivals"])) / a)       # requests lost per attempt: p
+        # Timeouts of lost requests are not abandoned calls at leaf2, those of lost replies are.
+        want("leaf2: abandoned %s = lost replies" % l["abandoned"],
+             int(l["abandoned"]) == int(l["link_lost"]) - (a - int(l["arrivals"])))
+ab = [int(s["abandoned"]) / int(s["arrivals"]) for s in svc("leaf")]
+m, h = ci(ab)
+want("leaf: abandoned per call it had %.4f +- %.4f vs p %.4f" % (m, h, p), abs(m - p) <= h)
 for g in svc("gate"):
     gfail.append(int(g["timeouts"]) / int(g["arrivals"]))
 m, h = ci(att); e = (1 - q ** 4) / (1 - q)
@@ -93,6 +99,8 @@ m, h = ci(lost)
 want("lost %.1f +- %.1f vs 500" % (m, h), abs(m - 500) <= h)
 for s in services:
     want("link_lost = timeouts", int(s["link_lost"]) == lost[int(s["rep"])])
+    # The lost requests never reached the server: not calls it had, so not abandoned there.
+    want("abandoned %s = 0" % s["abandoned"], int(s["abandoned"]) == 0)
     want("arrivals + link_lost = sent", int(s["arrivals"]) + int(s["link_lost"]) == int(flows[int(s["rep"])]["sent"]))
 for rep in range(10):
     rows_ = [f for f in faults if int(f["rep"]) == rep]

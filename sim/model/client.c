@@ -340,7 +340,8 @@ static void on_timeout(sim_engine *e, sim_event *ev)
     root->timer = NULL;
     if (root->state != SIM_REQ_ROOT_WAIT)
         return;
-    sim_service_abandoned(e, &e->svcs[root->client->cfg.service], root->client->cfg.endpoint);
+    if (!sim_req_never_arrived(root))
+        sim_service_abandoned(e, &e->svcs[root->client->cfg.service], root->client->cfg.endpoint);
     attempt_failed(e, root, SIM_CAUSE_TIMEOUT);
 }
 

@@ -287,7 +287,8 @@ static void on_call_timeout(sim_engine *e, sim_event *ev)
     const sim_op *op = &r->ep->ops[r->pc];
     if (r->bulk)
         sim_interp_bulkhead_leave(e, r);
-    sim_service_abandoned(e, &e->svcs[op->target], op->endpoint);
+    if (!sim_req_never_arrived(r))
+        sim_service_abandoned(e, &e->svcs[op->target], op->endpoint);
     call_failed(e, r, op, SIM_CAUSE_TIMEOUT);
 }
 

@@ -351,8 +351,10 @@ void sim_link_lost(sim_engine *e, sim_event *ev)
      * timeout ends that wait. The mark (with the wait's token) lets the ledger tell such a
      * caller, in flight for good, from a stuck one. */
     sim_req *p = r->parent;
-    if (p && r->pgen == p->gen)
+    if (p && r->pgen == p->gen) {
         p->lost = (uint8_t)(0x80 | (p->gen & 0x7f));
+        p->lost_request = ev->u32 != 0;
+    }
     sim_req_release(e, r);
 }
 

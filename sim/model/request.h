@@ -68,6 +68,8 @@ struct sim_req {
                                  * for a request message's reply or timeout (2) */
     unsigned bulk : 2;          /* a caller: its current attempt holds a permit of the call's
                                  * bulkhead (2: it waits in the bulkhead's queue) */
+    unsigned lost_request : 1;  /* with `lost`: the request was lost, not its reply, so the
+                                 * callee never saw it (see sim_req_never_arrived) */
     uint16_t attempt;           /* the current call's (a root: its own) attempts so far - 1 */
     uint16_t nwork;             /* a call: its work steps running (its own and its fibers') */
     uint8_t holds_worker;       /* a worker of inst is held */
@@ -124,6 +126,13 @@ void sim_req_release(struct sim_engine *e, sim_req *r);
 /* A message pins its client request (root->tree) while nothing else of it may live; unpin frees
  * the root when that was the last thing it waited for (its completion). */
 static inline void sim_req_pin(sim_req *root) { root->tree++; }
+
+/* Whether r's current wait is for a request a link lost on its way: the callee never saw it, so
+ * a timeout of that wait is not a call the callee had (not `abandoned` there). */
+static inline int sim_req_never_arrived(const sim_req *r)
+{
+    return r->lost && r->lost == (0x80 | (r->gen & 0x7f)) && r->lost_request;
+}
 void sim_req_unpin(struct sim_engine *e, sim_req *root);
 /* Starts a new wait: abandons the current one (its wakes become stale, its own event is
  * cancelled, a work step gives its core up) and returns the new token. */
