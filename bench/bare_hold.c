@@ -3,10 +3,11 @@
  *
  * N records of PAYLOAD bytes each (one array, record i is event i's) and a 4-ary heap of
  * 16-byte entries (the time as an ordered integer, the record's index and a 32-bit insertion
- * number for ties), compared without branches as dessa's calendar does. Each
- * step pops the earliest entry, touches its record (reads and writes one word in every cache line
- * of it, as a handler reads its event and its request records), and pushes it again at its time
- * plus an increment exponential with mean 1. No engine, no pools, no buckets: the heap's own
+ * number for ties), compared without branches as dessa's calendar does. Each step pops the
+ * earliest entry, touches its record (reads and writes one word in every cache line of it, as a
+ * handler reads its event and its request records), and pushes it again at its time plus an
+ * increment exponential with mean 1 (the generator and the order of bench/hold.c: the same
+ * checksum). No engine, no pools, no buckets: the heap's own
  * misses and one record's lines are all there is, so what it costs at 10^6 beyond 10^3 is the
  * memory's latency, not code.
  *
