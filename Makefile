@@ -3,7 +3,8 @@
 # M/M/1 loop and with SimPy (when /usr/bin/python3 has it, or PYTHON=... names a Python that
 # has), `make bench-scale` measures wide and large models (many services, the closed-user
 # ladder, memory per request in flight; BENCH_BASE=DIR adds an older build side by side,
-# BENCH_ROUNDS rounds), `make docs` redraws the charts in docs/img/ from runs of the scenarios,
+# BENCH_ROUNDS rounds) and the hold model's growth from 10^3 to 10^6 pending events beside a
+# bare heap's (bench/growth.sh), `make docs` redraws the charts in docs/img/ from runs of the scenarios,
 # `make install` installs the program, its man page and its bash completion under PREFIX
 # (DESTDIR=/staging is honoured, for packages), `make uninstall` removes what was installed.
 BUILD ?= build
@@ -43,6 +44,7 @@ bench: build
 BENCH_ROUNDS ?= 3
 bench-scale: build
 	bash bench/scale.sh $(BENCH_ROUNDS) ./$(BUILD) $(BENCH_BASE)
+	bash bench/growth.sh ./$(BUILD) $(BENCH_ROUNDS)
 
 asan:
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DDESSA_SANITIZE=ON

@@ -40,10 +40,10 @@
 
 #define ARITY SIM_CAL_ARITY
 #define NONE SIM_CAL_NONE
-#define SWEEP_SLACK 4096
+#define SWEEP_SLACK 4096   /* cancelled nodes tolerated beyond the live ones and the buckets */
 #ifndef MAX_SPREAD
-#define MAX_SPREAD 8   /* buckets per far event at most */
-#endif   /* cancelled nodes tolerated beyond the live ones and the buckets */
+#define MAX_SPREAD 2   /* buckets per far event at most (docs/performance.md: 2, not 8) */
+#endif
 
 /* (key, seq) as one 128-bit number where the compiler has them: a compare and a subtract with
  * borrow, no branch. */
@@ -169,7 +169,10 @@ static void spread(sim_calendar *c)
     /* As many buckets as events, or more: each far event will likely be pushed again about
      * once per its distance from lo, so about cnt * (hi - lo) / mean(t - lo) events will pass
      * through the span (with exponential delays, 14 times cnt for a million). Up to MAX_SPREAD
-     * times cnt buckets keep a bucket a node or two to walk rather than a chain of misses. */
+     * times cnt buckets: more buckets make shorter chains to walk, but their heads are memory
+     * reserved for every far event and a miss at every push once the array outgrows the
+     * caches; two per event were as fast as eight at a million pending, a quarter of the
+     * heads (docs/performance.md, "Two buckets per far event"). */
     size_t nb = cnt;
     double ahead = sum / (double)cnt - lo, want = (double)cnt * ((hi - lo) / ahead);
     if (want > (double)cnt)
