@@ -1,10 +1,11 @@
 # A thin wrapper around CMake. `make demo` builds and runs the flagship scenario and draws its
 # charts, `make test` builds and runs every test, `make bench` compares the engine with the bare
 # M/M/1 loop and with SimPy (when /usr/bin/python3 has it, or PYTHON=... names a Python that
-# has), `make bench-scale` measures wide and large models (many services, the closed-user
-# ladder, memory per request in flight; BENCH_BASE=DIR adds an older build side by side,
-# BENCH_ROUNDS rounds) and the hold model's growth from 10^3 to 10^6 pending events beside a
-# bare heap's (bench/growth.sh), `make docs` redraws the charts in docs/img/ from runs of the scenarios,
+# has) and then runs bench-scale, `make bench-scale` measures wide and large models (many
+# services, the closed-user ladder, memory per request in flight; BENCH_BASE=DIR adds an older
+# build side by side, BENCH_ROUNDS rounds), the hold model's growth from 10^3 to 10^6 pending
+# events beside a bare heap's (bench/growth.sh) and the time series sampled every millisecond
+# (bench/timeseries.sh), `make docs` redraws the charts in docs/img/ from runs of the scenarios,
 # `make install` installs the program, its man page and its bash completion under PREFIX
 # (DESTDIR=/staging is honoured, for packages), `make uninstall` removes what was installed.
 BUILD ?= build
@@ -37,14 +38,18 @@ docs: build
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
+# `make bench` re-measures every figure of the scale aims (docs/performance.md, "Where the scale
+# aims stand"): the engine against the bare loop and SimPy, then bench-scale.
 bench: build
 	bash bench/run.sh ./$(BUILD)
 	bash bench/simpy.sh ./$(BUILD)
+	$(MAKE) --no-print-directory bench-scale
 
 BENCH_ROUNDS ?= 3
 bench-scale: build
 	bash bench/scale.sh $(BENCH_ROUNDS) ./$(BUILD) $(BENCH_BASE)
 	bash bench/growth.sh ./$(BUILD) $(BENCH_ROUNDS)
+	bash bench/timeseries.sh ./$(BUILD) $(BENCH_ROUNDS)
 
 asan:
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DDESSA_SANITIZE=ON
