@@ -20,10 +20,14 @@
  * faults, a sixth of the load's time on this machine. Where transparent huge pages are given
  * on request ("madvise", the usual setting), the heap's new room is asked for 2 MB pages as
  * the C library grows it (the heap is grown in steps of at least HEAP_STEP, main.c, so the
- * room is advised before it is touched); a fault then maps 2 MB at once. Only the main heap
+ * room is advised before it is touched); a fault then maps 2 MB at once. A small run keeps
+ * 4 kB pages (the heap's first SMALL_HEAP bytes), so that its memory is not rounded up to
+ * 2 MB pieces. Only the main heap
  * (the C library serves other threads from their own mappings), and only in a program that
  * asks (sim_alloc_large_pages). */
+#define SMALL_HEAP ((uintptr_t)16 << 20)
 static _Atomic uintptr_t advised;   /* the heap's top when last advised; 0: not asked for */
+static uintptr_t large_from;        /* the heap's first SMALL_HEAP bytes keep 4 kB pages */
 
 static void advise_heap(void)
 {
@@ -31,9 +35,11 @@ static void advise_heap(void)
     if (!was)
         return;
     uintptr_t top = (uintptr_t)sbrk(0);   /* the C library's cached break: no system call */
-    if (top <= was || top == (uintptr_t)-1 ||
-        !atomic_compare_exchange_strong(&advised, &was, top))
-        return;
+    if (top == was || top == (uintptr_t)-1 ||
+        !atomic_compare_exchange_strong(&advised, &was, top) || top < was)
+        return;   /* unchanged, or trimmed: the room grown back from there is advised then */
+    if (was < large_from)
+        was = large_from;
     uintptr_t from = (was + 4095) & ~(uintptr_t)4095;   /* madvise takes whole pages */
     if (from < top)
         madvise((void *)from, top - from, MADV_HUGEPAGE);
@@ -42,8 +48,10 @@ static void advise_heap(void)
 void sim_alloc_large_pages(void)
 {
     uintptr_t top = (uintptr_t)sbrk(0);
-    if (top != (uintptr_t)-1)
+    if (top != (uintptr_t)-1) {
+        large_from = top + SMALL_HEAP;
         atomic_store(&advised, top);
+    }
 }
 #else
 static void advise_heap(void) {}
