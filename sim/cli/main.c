@@ -21,6 +21,7 @@
 #endif
 
 #include "cli.h"
+#include "core/alloc.h"
 #include "plot.h"
 
 #define RUN_OPTIONS                                                                           \
@@ -238,6 +239,11 @@ static int help(int argc, char **argv)
     return 0;
 }
 
+/* The heap grows by at least this much at a time, so that its new room is advised for large
+ * pages (core/alloc.c) before most of it is touched. Address space only: pages are mapped as
+ * they are written. */
+#define HEAP_STEP (32 * 1024 * 1024)
+
 int main(int argc, char **argv)
 {
 #ifdef __GLIBC__
@@ -255,6 +261,8 @@ int main(int argc, char **argv)
      * system time, 0.10 s without the trims; peak memory is the same). */
     mallopt(M_MMAP_THRESHOLD, 4 * 1024 * 1024);
     mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
+    mallopt(M_TOP_PAD, HEAP_STEP);
+    sim_alloc_large_pages();
 #endif
     if (argc < 2)
         return cli_usage_error("%s", "no command given");

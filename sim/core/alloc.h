@@ -25,6 +25,10 @@ char *sim_strdup(const char *s);                 /* NULL on failure */
  * arrays, whose counts are 32-bit. */
 int sim_grow(void **arr, uint32_t n, size_t elem);
 
+/* Asks for large pages (where the system gives them on request) for the heap's room from now on,
+ * as the default allocator grows it. Called once, first thing in a program. */
+void sim_alloc_large_pages(void);
+
 /* The allocator as a lua_Alloc-compatible function, so the Lua state uses the same seam. */
 void *sim_lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize);
 

@@ -18,6 +18,7 @@
 
 typedef struct sim_file {
     FILE *f;
+    char *buf;        /* f's buffer (64 kB), or NULL for the C library's own */
     char *path;
     int col;          /* fields written on the current row */
     int err;          /* errno of the first failure, 0 while all is well */
