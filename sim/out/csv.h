@@ -16,8 +16,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#define SIM_FILE_BUF ((size_t)1 << 16)   /* the stream's buffer */
+
 typedef struct sim_file {
     FILE *f;
+    char *buf;        /* f's buffer (SIM_FILE_BUF bytes), freed when f is closed */
     char *path;
     int col;          /* fields written on the current row */
     int err;          /* errno of the first failure, 0 while all is well */
