@@ -4,8 +4,9 @@
  *
  * A point is committed whole (its directory appears at once, out/outdir.h) with point.csv, its
  * rows of sweep.csv; sweep.json names the experiment. --resume runs only the points that have no
- * directory yet, and the assembly reads every point's rows back from disk, so an interrupted
- * and resumed sweep writes the same bytes as one that ran straight through. The numbers read
+ * directory yet, and the assembly reads every point's rows back from disk (while the last
+ * points run: "the early assembly"), so an interrupted and resumed sweep writes the same bytes
+ * as one that ran straight through. The numbers read
  * back are the numbers computed: reals are written in the shortest form that reads back
  * exactly (out/csv.h).
  *
@@ -234,11 +235,13 @@ static void describe_point(const sweep *s, size_t k, char *buf, size_t n)
  * (points/<k>.tmp-PID) and handed here; a thread of its own takes every point handed so far,
  * makes them all durable with one syncfs of the file system (Linux; elsewhere the point's
  * thread fsyncs its files before handing them over), and only then renames each staging
- * directory to points/<k>, and syncs points/ for the renames. The order is the guarantee:
- * nothing is renamed before its files are on disk, so a crash leaves each point either in
- * place and whole, or absent (its staging directory, if any, is never read). A failure of the
- * sync or of a rename fails the points of that batch: each is reported and --resume runs it
- * again. The sweep waits for the committer before it assembles sweep.csv. */
+ * directory to points/<k>. The renames are made durable by the next sync: the next round's,
+ * and after the last round the assembly's (or committer_stop's fsync of points/); a rename
+ * lost in a crash only runs its point again. The order is the guarantee: nothing is renamed
+ * before its files are on disk, so a crash leaves each point either in place and whole, or
+ * absent (its staging directory, if any, is never read). A failure of the sync or of a rename
+ * fails the points of that batch: each is reported and --resume runs it again. The sweep
+ * waits for the committer before it puts sweep.csv in place. */
 
 #define COMMIT_QUEUE 64   /* points handed and not yet in place; a full queue makes them wait */
 
