@@ -27,6 +27,7 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -76,11 +77,13 @@ static int dump_writer(lua_State *L, const void *p, size_t n, void *ud)
     return 0;
 }
 
-static void compile_modules(void)
+/* Compiles, in a Lua state of its own, the modules not taken yet (*next: the first of them),
+ * until none is left. */
+static void *compile_some(void *arg)
 {
-    compiled = calloc(dessa_nmodules, sizeof *compiled);
-    lua_State *L = compiled ? luaL_newstate() : NULL;
-    for (size_t i = 0; L && i < dessa_nmodules; i++) {
+    atomic_size_t *next = arg;
+    lua_State *L = luaL_newstate();
+    for (size_t i; L && (i = atomic_fetch_add(next, 1)) < dessa_nmodules;) {
         const dessa_module *m = &dessa_modules[i];
         char name[96];
         snprintf(name, sizeof name, "@lua/dessa/%s.lua", m->name);
@@ -93,6 +96,23 @@ static void compile_modules(void)
     }
     if (L)
         lua_close(L);
+    return NULL;
+}
+
+/* Two threads share the modules: the first load of a process waits for them all, and in a
+ * sweep that load (the one that expands the points) is serial. */
+static void compile_modules(void)
+{
+    compiled = calloc(dessa_nmodules, sizeof *compiled);
+    if (!compiled)
+        return;
+    atomic_size_t next;
+    atomic_init(&next, 0);
+    pthread_t th;
+    int helper = pthread_create(&th, NULL, compile_some, &next) == 0;
+    compile_some(&next);
+    if (helper)
+        pthread_join(th, NULL);
 }
 
 /* Limits of one scenario load (docs/lua-api.md, "Limits"). */

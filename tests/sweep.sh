@@ -180,6 +180,37 @@ check "merge of two different sweeps is refused" $?
 [ $? -eq 2 ] && grep -q -- "--shard needs I/N" "$tmp/err"
 check "--shard 3/2 is a usage error" $?
 
+# Points with different entities (a param adds a service): sweep.csv's columns are the union,
+# and the point without the entity has empty cells there. A sweep assembles its files while its
+# last points run, from the first point's columns; here it must give that up and assemble from
+# disk: the same bytes with -j 1, -j 2 and as shards merged, and no file of its own left over.
+cat > "$tmp/grow.lua" <<'LUA'
+local extra = param("extra", false)
+local s = service "s" { workers = 1, work = exp(1) }
+client "c" { target = s, arrivals = poisson(0.5) }
+if extra then
+    local x = service "x" { workers = 1, work = exp(0.5) }
+    client "d" { target = x, arrivals = poisson(0.5) }
+end
+run { duration = 500 }
+sweep { extra = { false, true, false }, reps = 2 }
+LUA
+"$dessa" sweep "$tmp/grow.lua" -q -o "$tmp/g1" -j 1 && "$dessa" sweep "$tmp/grow.lua" -q -o "$tmp/g2" -j 2 &&
+    "$dessa" sweep "$tmp/grow.lua" -q -o "$tmp/gs" --shard 1/2 &&
+    "$dessa" sweep "$tmp/grow.lua" -q -o "$tmp/gs" --shard 2/2 -j 2 && "$dessa" merge "$tmp/gs" -q
+check "a sweep whose points differ in entities exits 0" $?
+for f in sweep.csv sweep_summary.csv; do
+    cmp -s "$tmp/g1/$f" "$tmp/g2/$f" && cmp -s "$tmp/g1/$f" "$tmp/gs/$f"
+    check "$f, points with different entities: -j 1 = -j 2 = shards merged" $?
+done
+awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "d.sent") c = i; next }
+         c && $1 == 1 && $c != "" { ok1++ } c && $1 != 1 && $c == "" { ok0++ }
+         END { exit !(c && ok1 == 2 && ok0 == 4) }' "$tmp/g1/sweep.csv"
+check "sweep.csv: the union of the columns, empty cells where a point has no such entity" $?
+[ "$(ls -A "$tmp/g1" | tr '\n' ' ')" = "points sweep.csv sweep.json sweep_summary.csv " ] &&
+    [ "$(ls -A "$tmp/g2" | tr '\n' ' ')" = "points sweep.csv sweep.json sweep_summary.csv " ]
+check "no file of the assembly is left over" $?
+
 # MPI: the ranks share the points; the same bytes. Only where dessa was built with MPI and
 # mpirun is installed (CI installs OpenMPI; see .ci/run).
 if "$dessa" --version | grep -q "with MPI" && command -v mpirun > /dev/null; then

@@ -4,8 +4,9 @@
  *
  * A point is committed whole (its directory appears at once, out/outdir.h) with point.csv, its
  * rows of sweep.csv; sweep.json names the experiment. --resume runs only the points that have no
- * directory yet, and the assembly reads every point's rows back from disk, so an interrupted
- * and resumed sweep writes the same bytes as one that ran straight through. The numbers read
+ * directory yet, and the assembly reads every point's rows back from disk (while the last
+ * points run: "the early assembly"), so an interrupted and resumed sweep writes the same bytes
+ * as one that ran straight through. The numbers read
  * back are the numbers computed: reals are written in the shortest form that reads back
  * exactly (out/csv.h).
  *
@@ -189,6 +190,8 @@ typedef struct sweep {
     cli_progress *progress;      /* the progress line, or NULL */
     int point_lines;             /* a line per finished point */
     cli_committer *committer;    /* puts the points in place, or NULL: each point itself */
+    unsigned char *ready;        /* per point: run (handed to the committer, or failed), or
+                                    done before --resume; under the committer's lock */
 } sweep;
 
 /* The thread running points and its index (its view of the progress line). */
@@ -232,11 +235,13 @@ static void describe_point(const sweep *s, size_t k, char *buf, size_t n)
  * (points/<k>.tmp-PID) and handed here; a thread of its own takes every point handed so far,
  * makes them all durable with one syncfs of the file system (Linux; elsewhere the point's
  * thread fsyncs its files before handing them over), and only then renames each staging
- * directory to points/<k>, and syncs points/ for the renames. The order is the guarantee:
- * nothing is renamed before its files are on disk, so a crash leaves each point either in
- * place and whole, or absent (its staging directory, if any, is never read). A failure of the
- * sync or of a rename fails the points of that batch: each is reported and --resume runs it
- * again. The sweep waits for the committer before it assembles sweep.csv. */
+ * directory to points/<k>. The renames are made durable by the next sync: the next round's,
+ * and after the last round the assembly's (or committer_stop's fsync of points/); a rename
+ * lost in a crash only runs its point again. The order is the guarantee: nothing is renamed
+ * before its files are on disk, so a crash leaves each point either in place and whole, or
+ * absent (its staging directory, if any, is never read). A failure of the sync or of a rename
+ * fails the points of that batch: each is reported and --resume runs it again. The sweep
+ * waits for the committer before it puts sweep.csv in place. */
 
 #define COMMIT_QUEUE 64   /* points handed and not yet in place; a full queue makes them wait */
 
@@ -255,6 +260,8 @@ struct cli_committer {
     staged q[COMMIT_QUEUE];  /* handed in order: q[head % N] .. q[(tail - 1) % N] */
     size_t head, tail;
     int closing;
+    size_t nfailed;          /* points it failed (their failed[] set under lock) */
+    pthread_cond_t ready;    /* a point was run (sweep.ready), for the assembly */
     int fd;                  /* DIR/points: for syncfs and the renames' sync */
     pthread_t th;
 };
@@ -323,15 +330,19 @@ static void *commit_thread(void *arg)
                 sim_outdir_fail(&e->dir, e->dir.target ? e->dir.target : "", err, NULL);
             e->failed = err || sim_outdir_commit(&e->dir) != SIM_OK;
             sim_outdir_abort(&e->dir);   /* removes the staging directory of a failed one */
+            if (e->failed) {
+                c->s->failed[e->k] = 1;
+                c->nfailed++;
+            }
         }
         pthread_mutex_unlock(&c->lock);
-        fsync(c->fd);   /* the renames (best effort: a point lost here is only run again) */
+        /* The renames are made durable by the next round's syncfs, and the last round's by
+         * the sync that follows it (committer_stop, or the assembly's): a point whose rename
+         * is lost in a crash is only run again. */
         for (size_t i = from; i < to; i++) {   /* q[from, to) is no one else's until head moves */
             staged *e = &c->q[i % COMMIT_QUEUE];
-            if (e->failed) {
+            if (e->failed)
                 sweep_say_failed(c->s, e->k, sim_outdir_error(&e->dir));
-                c->s->failed[e->k] = 1;
-            }
         }
         pthread_mutex_lock(&c->lock);
         c->head = to;
@@ -355,7 +366,9 @@ static int committer_start(cli_committer *c, sweep *s)
     pthread_mutex_init(&c->lock, NULL);
     pthread_cond_init(&c->more, NULL);
     pthread_cond_init(&c->room, NULL);
+    pthread_cond_init(&c->ready, NULL);
     if (pthread_create(&c->th, NULL, commit_thread, c) != 0) {
+        pthread_cond_destroy(&c->ready);
         pthread_cond_destroy(&c->room);
         pthread_cond_destroy(&c->more);
         pthread_mutex_destroy(&c->lock);
@@ -374,14 +387,18 @@ static void committer_abort(cli_committer *c)
         sim_outdir_abort(&c->q[i % COMMIT_QUEUE].dir);
 }
 
-/* Waits until every point handed is in place (or failed), and ends the thread. */
-static void committer_stop(cli_committer *c)
+/* Waits until every point handed is in place (or failed), and ends the thread; sync_renames:
+ * makes the last renames durable (else the caller's next syncfs does). */
+static void committer_stop(cli_committer *c, int sync_renames)
 {
     pthread_mutex_lock(&c->lock);
     c->closing = 1;
     pthread_cond_signal(&c->more);
     pthread_mutex_unlock(&c->lock);
     pthread_join(c->th, NULL);
+    if (sync_renames)
+        fsync(c->fd);   /* best effort: a point lost here is only run again */
+    pthread_cond_destroy(&c->ready);
     pthread_cond_destroy(&c->room);
     pthread_cond_destroy(&c->more);
     pthread_mutex_destroy(&c->lock);
@@ -454,8 +471,18 @@ static void *point_worker(void *arg)
         size_t i = atomic_fetch_add(&s->next, 1);
         if (i >= s->ntodo)
             return NULL;
-        if (run_point(s, s->todo[i], t) != 0)   /* (the committer marks the points it fails) */
-            s->failed[s->todo[i]] = 1;
+        size_t k = s->todo[i];
+        int failed = run_point(s, k, t) != 0;   /* (the committer marks the points it fails) */
+        cli_committer *c = s->committer;
+        if (c)
+            pthread_mutex_lock(&c->lock);
+        if (failed)
+            s->failed[k] = 1;
+        if (c) {
+            s->ready[k] = 1;
+            pthread_cond_broadcast(&c->ready);
+            pthread_mutex_unlock(&c->lock);
+        }
     }
 }
 
@@ -635,14 +662,85 @@ static int point_done(const sweep *s, size_t k)
 
 /* ---- assembly: sweep.csv and sweep_summary.csv ------------------------------------------------ */
 
-/* The kinds of the warnings in a point's run.json (overloaded, not_steady, ...), each once,
- * joined by spaces into buf ("" when the point ran without one). */
-static void point_warnings(const char *pdir, char *buf, size_t n)
+/* What the assembly reads: point k's rows in pdirs[k]/point.csv (NULL: a point that failed,
+ * left out); nnames params named names[]; sweep.csv and sweep_summary.csv go to dir.
+ *
+ * early: the assembly of a sweep whose last points are still running (assemble_early): each
+ * point is waited for (wait) and its files opened where they are (open: in place, or in the
+ * staging directory the committer has not renamed yet); the columns are the first point's
+ * header, and anything else (another header, a point that cannot be read) gives up, silently,
+ * for the assembly from disk after the sweep. The files are closed unsynced and not renamed:
+ * the caller makes them durable with the points and puts them in place. */
+typedef struct sources {
+    const char *dir;
+    char **pdirs;
+    size_t npoints, nnames;
+    const char *const *names;
+    int early;
+    int (*wait)(const struct sources *s, size_t k);   /* early: 1 when point k has results */
+    FILE *(*open)(const struct sources *s, size_t k, const char *name);   /* early */
+    void *ud;
+} sources;
+
+/* Says why the assembly stopped (not in an early one, which gives up for the full one). */
+#define ASM_SAY(s, ...)                                                                       \
+    do {                                                                                      \
+        if (!(s)->early)                                                                      \
+            fprintf(stderr, __VA_ARGS__);                                                     \
+    } while (0)
+
+static int point_present(const sources *s, size_t k)
 {
-    char path[4300], err[128];
+    return s->early ? s->wait(s, k) : s->pdirs[k] != NULL;
+}
+
+/* Opens point k's file name for reading; NULL with errno. */
+static FILE *point_open(const sources *s, size_t k, const char *name)
+{
+    if (s->early)
+        return s->open(s, k, name);
+    char path[4300];
+    snprintf(path, sizeof path, "%s/%s", s->pdirs[k], name);
+    return fopen(path, "r");
+}
+
+/* The whole of an open file, NUL-terminated (NULL on failure); closes it. */
+static char *slurp_file(FILE *in)
+{
+    if (!in)
+        return NULL;
+    size_t len = 0, cap = 4096;
+    char *b = malloc(cap);
+    for (size_t n; b && (n = fread(b + len, 1, cap - len - 1, in)) > 0;) {
+        len += n;
+        if (cap - len < 2) {
+            char *nb = realloc(b, cap * 2);
+            if (!nb) {
+                free(b);
+                b = NULL;
+                break;
+            }
+            b = nb;
+            cap *= 2;
+        }
+    }
+    if (b && ferror(in)) {
+        free(b);
+        b = NULL;
+    }
+    if (b)
+        b[len] = 0;
+    fclose(in);
+    return b;
+}
+
+/* The kinds of the warnings in point k's run.json (overloaded, not_steady, ...), each once,
+ * joined by spaces into buf ("" when the point ran without one). */
+static void point_warnings(const sources *s, size_t k, char *buf, size_t n)
+{
+    char err[128];
     buf[0] = 0;
-    snprintf(path, sizeof path, "%s/run.json", pdir);
-    char *text = rundir_slurp(path, NULL);
+    char *text = slurp_file(point_open(s, k, "run.json"));
     json_val *run = text ? json_parse(text, err, sizeof err) : NULL;
     const json_val *w = json_get(run, "warnings");
     size_t used = 0;
@@ -733,16 +831,15 @@ static const char *nth_value(const char *b, size_t j)
     return b;
 }
 
-/* The header line of point directory pdir's point.csv into *line (getline's buffer), without
- * its line end; 0, or -1 after saying why. */
-static int read_header_line(const char *pdir, char **line, size_t *cap)
+/* The header line of point k's point.csv into *line (getline's buffer), without its line end;
+ * 0, or -1 after saying why. */
+static int read_header_line(const sources *s, size_t k, char **line, size_t *cap)
 {
-    char path[4300];
-    snprintf(path, sizeof path, "%s/%s", pdir, CLI_POINT_CSV);
-    FILE *in = fopen(path, "r");
+    FILE *in = point_open(s, k, CLI_POINT_CSV);
     errno = 0;
     if (!in || getline(line, cap, in) < 0) {
-        fprintf(stderr, "dessa: cannot read '%s': %s\n", path, strerror(errno ? errno : EIO));
+        ASM_SAY(s, "dessa: cannot read '%s/%s': %s\n", s->pdirs[k], CLI_POINT_CSV,
+                strerror(errno ? errno : EIO));
         if (in)
             fclose(in);
         return -1;
@@ -752,15 +849,6 @@ static int read_header_line(const char *pdir, char **line, size_t *cap)
     return 0;
 }
 
-/* What the assembly reads: point k's rows in pdirs[k]/point.csv (NULL: a point that failed,
- * left out); nnames params named names[]; sweep.csv and sweep_summary.csv go to dir. */
-typedef struct sources {
-    const char *dir;
-    char **pdirs;
-    size_t npoints, nnames;
-    const char *const *names;
-} sources;
-
 typedef struct assembly {
     const sources *s;
     columns u;
@@ -768,6 +856,40 @@ typedef struct assembly {
     sim_tally *tally;            /* per union column, for the point being read */
     char **cells;                /* per union column, the text of the current row */
 } assembly;
+
+#define SWEEP_CSV_TMP "." SWEEP_CSV ".tmp"
+#define SUMMARY_CSV_TMP "." SUMMARY_CSV ".tmp"
+
+/* Removes the assembly's files from dir (an early assembly given up). */
+static void assembly_drop(const char *dir)
+{
+    char tmp[4300];
+    snprintf(tmp, sizeof tmp, "%s/%s", dir, SWEEP_CSV_TMP);
+    unlink(tmp);
+    snprintf(tmp, sizeof tmp, "%s/%s", dir, SUMMARY_CSV_TMP);
+    unlink(tmp);
+    tmp_set(0, NULL);
+    tmp_set(1, NULL);
+}
+
+/* Renames the assembly's files in dir into place: 0, or -1 after saying why. */
+static int assembly_in_place(const char *dir)
+{
+    static const char *const names[][2] = { { SWEEP_CSV_TMP, SWEEP_CSV },
+                                            { SUMMARY_CSV_TMP, SUMMARY_CSV } };
+    for (size_t i = 0; i < 2; i++) {
+        char from[4300], to[4300];
+        snprintf(from, sizeof from, "%s/%s", dir, names[i][0]);
+        snprintf(to, sizeof to, "%s/%s", dir, names[i][1]);
+        if (rename(from, to) != 0) {
+            fprintf(stderr, "dessa: cannot write '%s': %s\n", to, strerror(errno));
+            return -1;
+        }
+    }
+    tmp_set(0, NULL);
+    tmp_set(1, NULL);
+    return 0;
+}
 
 static int assemble(const sources *s)
 {
@@ -781,31 +903,41 @@ static int assemble(const sources *s)
     sim_file out = { 0 }, sum = { 0 };
     if (!f || !a.map)
         goto oom;
-    /* Pass 1: the union of the points' columns, in order of first appearance. */
+    /* Pass 1: the union of the points' columns, in order of first appearance (early: the
+     * first point's, which every point must have). */
     for (size_t k = 0; k < s->npoints; k++) {
-        if (!s->pdirs[k])
+        if (!point_present(s, k))
             continue;
-        if (read_header_line(s->pdirs[k], &line, &cap) != 0)
+        if (read_header_line(s, k, &line, &cap) != 0)
             goto done;
         if (header && !strcmp(header, line))
             continue;
         free(header);
         if (!(header = strdup(line)) || !point_header(line, s->nnames, &a.u, a.map))
             goto oom;
+        if (s->early)
+            break;
     }
     a.tally = calloc(a.u.n ? a.u.n : 1, sizeof *a.tally);
     a.cells = calloc(a.u.n ? a.u.n : 1, sizeof *a.cells);
     if (!a.tally || !a.cells)
         goto oom;
+    char *first = NULL;   /* early: the header every point must have */
+    if (s->early)
+        first = header;
+    else
+        free(header);
+    header = NULL;
 
     char tmp_out[4300], tmp_sum[4300];
-    snprintf(tmp_out, sizeof tmp_out, "%s/.%s.tmp", s->dir, SWEEP_CSV);
-    snprintf(tmp_sum, sizeof tmp_sum, "%s/.%s.tmp", s->dir, SUMMARY_CSV);
+    snprintf(tmp_out, sizeof tmp_out, "%s/%s", s->dir, SWEEP_CSV_TMP);
+    snprintf(tmp_sum, sizeof tmp_sum, "%s/%s", s->dir, SUMMARY_CSV_TMP);
     tmp_set(0, tmp_out);
     tmp_set(1, tmp_sum);
     if (sim_file_open(&out, tmp_out) != SIM_OK || sim_file_open(&sum, tmp_sum) != SIM_OK) {
-        fprintf(stderr, "dessa: cannot write in '%s': %s\n", s->dir, strerror(out.err ? out.err
-                                                                                   : sum.err));
+        ASM_SAY(s, "dessa: cannot write in '%s': %s\n", s->dir,
+                strerror(out.err ? out.err : sum.err));
+        free(first);
         goto done;
     }
     sim_csv_str(&out, "point");
@@ -825,28 +957,34 @@ static int assemble(const sources *s)
     sim_csv_end(&sum);
 
     /* Pass 2: the rows, and per point the summary of every column. */
-    free(header);
-    header = NULL;
     size_t width = 0;   /* fields of the rows under the current header */
     for (size_t k = 0; k < s->npoints; k++) {
-        if (!s->pdirs[k])
+        if (!point_present(s, k))
             continue;
-        snprintf(path, sizeof path, "%s/%s", s->pdirs[k], CLI_POINT_CSV);
-        FILE *in = fopen(path, "r");
+        FILE *in = point_open(s, k, CLI_POINT_CSV);
         if (!in) {
-            fprintf(stderr, "dessa: cannot read '%s': %s\n", path, strerror(errno));
+            ASM_SAY(s, "dessa: cannot read '%s/%s': %s\n", s->pdirs[k], CLI_POINT_CSV,
+                    strerror(errno));
+            free(first);
             goto done;
         }
+        snprintf(path, sizeof path, "%s/%s", s->pdirs[k], CLI_POINT_CSV);
         for (size_t i = 0; i < a.u.n; i++)
             sim_tally_reset(&a.tally[i]);
         for (uint64_t row = 0; getline(&line, &cap, in) >= 0; row++) {
             cli_chomp(line);
             if (row == 0) {
+                if (first && strcmp(first, line)) {   /* early: another header, give up */
+                    fclose(in);
+                    free(first);
+                    goto done;
+                }
                 if (!header || strcmp(header, line)) {
                     free(header);
                     if (!(header = strdup(line)) ||
                         !(width = point_header(line, s->nnames, &a.u, a.map))) {
                         fclose(in);
+                        free(first);
                         goto oom;
                     }
                 }
@@ -854,9 +992,10 @@ static int assemble(const sources *s)
             }
             size_t n = cli_split_csv(line, f, MAX_FIELDS);
             if (n != width) {
-                fprintf(stderr, "dessa: '%s': row %" PRIu64 " has %zu fields, expected %zu\n",
+                ASM_SAY(s, "dessa: '%s': row %" PRIu64 " has %zu fields, expected %zu\n",
                         path, row, n, width);
                 fclose(in);
+                free(first);
                 goto done;
             }
             for (size_t i = 0; i < a.u.n; i++)
@@ -869,6 +1008,7 @@ static int assemble(const sources *s)
                 free(values);
                 if (!(values = join_fields(f + 1, s->nnames))) {
                     fclose(in);
+                    free(first);
                     goto oom;
                 }
             }
@@ -882,9 +1022,14 @@ static int assemble(const sources *s)
             }
             sim_csv_end(&out);
         }
+        int read_err = ferror(in);
         fclose(in);
+        if (read_err && s->early) {
+            free(first);
+            goto done;
+        }
         char warnings[256];
-        point_warnings(s->pdirs[k], warnings, sizeof warnings);
+        point_warnings(s, k, warnings, sizeof warnings);
         for (size_t i = 0; i < a.u.n; i++) {
             const sim_tally *t = &a.tally[i];
             sim_csv_u64(&sum, k);
@@ -899,32 +1044,33 @@ static int assemble(const sources *s)
             sim_csv_end(&sum);
         }
     }
+    free(first);
+    if (s->early) {   /* made durable and put in place by the caller */
+        int ok = sim_file_close_sync(&out, 0) == SIM_OK;
+        ok &= sim_file_close_sync(&sum, 0) == SIM_OK;
+        if (ok)
+            rc = 0;
+        goto done;
+    }
     sim_file *both[] = { &out, &sum };
     if (close_durable(s->dir, both, 2) != SIM_OK) {
         fprintf(stderr, "dessa: cannot write in '%s': %s\n", s->dir,
                 strerror(out.err ? out.err : sum.err));
         goto done;
     }
-    char fin[4300];
-    snprintf(fin, sizeof fin, "%s/%s", s->dir, SWEEP_CSV);
-    if (rename(tmp_out, fin) != 0) {
-        fprintf(stderr, "dessa: cannot write '%s': %s\n", fin, strerror(errno));
+    if (assembly_in_place(s->dir) != 0)
         goto done;
-    }
-    snprintf(fin, sizeof fin, "%s/%s", s->dir, SUMMARY_CSV);
-    if (rename(tmp_sum, fin) != 0) {
-        fprintf(stderr, "dessa: cannot write '%s': %s\n", fin, strerror(errno));
-        goto done;
-    }
     rc = 0;
     goto done;
 oom:
-    fprintf(stderr, "dessa: out of memory (assembling %s)\n", SWEEP_CSV);
+    ASM_SAY(s, "dessa: out of memory (assembling %s)\n", SWEEP_CSV);
 done:
     sim_file_fini(&out, rc != 0);
     sim_file_fini(&sum, rc != 0);
-    tmp_set(0, NULL);
-    tmp_set(1, NULL);
+    if (rc != 0 || !s->early) {   /* (an early assembly's files stay the caller's) */
+        tmp_set(0, NULL);
+        tmp_set(1, NULL);
+    }
     for (size_t i = 0; i < a.u.n; i++)
         free(a.u.names[i]);
     free(a.u.names);
@@ -1003,11 +1149,63 @@ static void print_points(const sources *s, const char *scenario, uint64_t reps)
     printf("\nresults in %s/ (sweep.csv sweep_summary.csv; each point in points/N/)\n", s->dir);
 }
 
-/* The sources of a sweep in dir whose points are all in dir/points/ (failed[k]: left out). */
-static int assemble_dir(const char *dir, size_t npoints, const int *failed, const char *scenario,
-                        uint64_t reps, int quiet)
+/* ---- the early assembly --------------------------------------------------------------------
+ * A sweep of one process assembles sweep.csv while its last points run: the main thread, once
+ * there is no point left to start, reads the points in order, each as soon as its thread has
+ * handed it to the committer, from wherever it is (the committer's lock held while a file is
+ * opened, so a staging directory is not renamed under it). The committer's last sync then
+ * covers the last points and the assembly's files (assemble_finish): the end of a sweep waits
+ * for the disk once less, and the assembly's work overlaps the last points. */
+
+/* early's wait: point k has been run; 1 if it has results. */
+static int early_wait(const sources *src, size_t k)
 {
-    sources src = { dir, calloc(npoints ? npoints : 1, sizeof(char *)), npoints, 0, NULL };
+    sweep *s = src->ud;
+    cli_committer *c = s->committer;
+    pthread_mutex_lock(&c->lock);
+    while (!s->ready[k])
+        pthread_cond_wait(&c->ready, &c->lock);
+    int present = !s->failed[k];
+    pthread_mutex_unlock(&c->lock);
+    return present;
+}
+
+/* early's open: point k's file where it is now, staged or in place. */
+static FILE *early_open(const sources *src, size_t k, const char *name)
+{
+    sweep *s = src->ud;
+    cli_committer *c = s->committer;
+    char path[4300];
+    pthread_mutex_lock(&c->lock);
+    const char *dir = src->pdirs[k];
+    for (size_t i = c->head; i < c->tail; i++) {
+        const staged *e = &c->q[i % COMMIT_QUEUE];
+        if (e->k == k && e->dir.staging)
+            dir = e->dir.staging;
+    }
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "r");
+    int err = errno;
+    pthread_mutex_unlock(&c->lock);
+    errno = err;
+    return f;
+}
+
+/* Assembles the points of a sweep in dir whose points are all in dir/points/ (failed[k]: left
+ * out) into sweep.csv and sweep_summary.csv, and prints the table unless quiet. early, a
+ * sweep of this process whose points may still run: its early assembly (above), the files
+ * left for assemble_finish, nothing printed. */
+static int assemble_dir(const char *dir, size_t npoints, const int *failed, const char *scenario,
+                        uint64_t reps, int quiet, sweep *early)
+{
+    sources src = { .dir = dir, .pdirs = calloc(npoints ? npoints : 1, sizeof(char *)),
+                    .npoints = npoints };
+    if (early) {
+        src.early = 1;
+        src.wait = early_wait;
+        src.open = early_open;
+        src.ud = early;
+    }
     char **names = NULL;
     char *line = NULL, *hdr = NULL;
     size_t cap = 0;
@@ -1015,16 +1213,18 @@ static int assemble_dir(const char *dir, size_t npoints, const int *failed, cons
     if (!src.pdirs)
         goto oom;
     for (size_t k = 0; k < npoints; k++) {
-        if (failed && failed[k])
+        if (!early && failed && failed[k])
             continue;
         char buf[4200];
         snprintf(buf, sizeof buf, "%s/points/%zu", dir, k);
         if (!(src.pdirs[k] = strdup(buf)))
             goto oom;
-        if (hdr)
+    }
+    for (size_t k = 0; k < npoints && !hdr; k++) {
+        if (!point_present(&src, k))
             continue;
         /* The params' names: the first point's header, between point and rep. */
-        if (read_header_line(buf, &line, &cap) != 0)
+        if (read_header_line(&src, k, &line, &cap) != 0)
             goto done;
         if (!(hdr = strdup(line)))
             goto oom;
@@ -1033,7 +1233,7 @@ static int assemble_dir(const char *dir, size_t npoints, const int *failed, cons
         while (r < n && strcmp(f[r], "rep"))
             r++;
         if (r == n) {
-            fprintf(stderr, "dessa: '%s/%s': no rep column\n", buf, CLI_POINT_CSV);
+            ASM_SAY(&src, "dessa: '%s/%s': no rep column\n", src.pdirs[k], CLI_POINT_CSV);
             goto done;
         }
         if (!(names = calloc(r, sizeof *names)))
@@ -1044,15 +1244,15 @@ static int assemble_dir(const char *dir, size_t npoints, const int *failed, cons
         src.names = (const char *const *)names;
     }
     if (!hdr) {
-        fprintf(stderr, "dessa: '%s': no point has results\n", dir);
+        ASM_SAY(&src, "dessa: '%s': no point has results\n", dir);
         goto done;
     }
     rc = assemble(&src);
-    if (rc == 0 && !quiet)
+    if (rc == 0 && !quiet && !early)
         print_points(&src, scenario, reps);
     goto done;
 oom:
-    fprintf(stderr, "dessa: out of memory\n");
+    ASM_SAY(&src, "dessa: out of memory\n");
 done:
     for (size_t k = 0; src.pdirs && k < npoints; k++)
         free(src.pdirs[k]);
@@ -1062,6 +1262,31 @@ done:
     free(line);
     return rc;
 }
+
+#ifdef __linux__
+/* After an early assembly and the committer's end: one syncfs makes the assembly's files and
+ * the last points' renames durable; then the files are put in place and the table printed. If
+ * a point failed after the early assembly read it (the committer's sync or rename), or the
+ * sync failed, the files are dropped and the sweep is assembled again from disk. 0 or -1. */
+static int assemble_finish(sweep *s, size_t nfailed_before)
+{
+    int fd = open(s->dir, O_RDONLY | O_DIRECTORY);
+    int synced = fd >= 0 && syncfs(fd) == 0;
+    if (fd >= 0)
+        close(fd);
+    if (synced && s->committer->nfailed == nfailed_before && assembly_in_place(s->dir) == 0) {
+        if (!s->o->quiet) {
+            sources src = { .dir = s->dir, .npoints = s->sw.npoints, .nnames = s->sw.nnames,
+                            .names = (const char *const *)s->sw.names };
+            print_points(&src, s->o->scenario, s->reps);
+        }
+        return 0;
+    }
+    assembly_drop(s->dir);
+    return assemble_dir(s->dir, s->sw.npoints, s->failed, s->o->scenario, s->reps, s->o->quiet,
+                        NULL);
+}
+#endif
 
 /* ---- paired comparisons (--compare NAME=A,B) ------------------------------------------------
  * Replication r of two points sees the same random numbers, so the difference B_r - A_r of a
@@ -1326,7 +1551,8 @@ int cli_sweep(const options *o)
     char *json = sweep_json(&s, dessa_scenario_seed(sc));
     s.todo = calloc(s.sw.npoints, sizeof *s.todo);
     s.failed = calloc(s.sw.npoints, sizeof *s.failed);
-    if (!json || !s.todo || !s.failed) {
+    s.ready = calloc(s.sw.npoints, sizeof *s.ready);
+    if (!json || !s.todo || !s.failed || !s.ready) {
         fprintf(stderr, "dessa: out of memory\n");
         goto done;
     }
@@ -1355,6 +1581,8 @@ int cli_sweep(const options *o)
             continue;
         if (!(o->resume || shard) || !point_done(&s, k))
             s.todo[s.ntodo++] = k;
+        else
+            s.ready[k] = 1;   /* in place from before */
     }
 
     unsigned jobs = o->jobs;
@@ -1400,10 +1628,22 @@ int cli_sweep(const options *o)
     }
     point_thread first = { &s, 0 };
     point_worker(&first);
+    /* No point left to start: a sweep of this process assembles sweep.csv while its last
+     * points end (see "the early assembly"). */
+    int early = 0;
+    size_t nfailed_before = 0;
+#ifdef __linux__
+    if (s.committer && !shard && ranks == 1) {
+        pthread_mutex_lock(&s.committer->lock);
+        nfailed_before = s.committer->nfailed;
+        pthread_mutex_unlock(&s.committer->lock);
+        early = assemble_dir(s.dir, s.sw.npoints, s.failed, o->scenario, s.reps, 1, &s) == 0;
+    }
+#endif
     for (unsigned i = 0; i < started; i++)
         pthread_join(th[i], NULL);
-    if (s.committer)
-        committer_stop(s.committer);   /* every point in place before the assembly */
+    if (s.committer)   /* every point in place before the assembly */
+        committer_stop(s.committer, !early);
     pthread_mutex_lock(&tmp_lock);
     sweep_progress = NULL;
     sweep_committer = NULL;
@@ -1423,10 +1663,21 @@ int cli_sweep(const options *o)
                    "dessa merge %s\n", o->shard_i, o->shard_n, s.ntodo - nfailed,
                    s.ntodo - nfailed == 1 ? "" : "s", s.dir, s.dir);
     } else if (nfailed < s.sw.npoints &&
-               assemble_dir(s.dir, s.sw.npoints, s.failed, o->scenario, s.reps, o->quiet) == 0 &&
+#ifdef __linux__
+               (early ? assemble_finish(&s, nfailed_before)
+                      : assemble_dir(s.dir, s.sw.npoints, s.failed, o->scenario, s.reps,
+                                     o->quiet, NULL)) == 0 &&
+#else
+               assemble_dir(s.dir, s.sw.npoints, s.failed, o->scenario, s.reps, o->quiet,
+                            NULL) == 0 &&
+#endif
                (!o->compare || compare(&s) == 0)) {
         status = nfailed ? EXIT_MODEL : 0;
     }
+#ifdef __linux__
+    if (early && nfailed == s.sw.npoints)   /* every point failed after the early assembly */
+        assembly_drop(s.dir);
+#endif
     if (nfailed && rank == 0)
         fprintf(stderr, "dessa: %zu of %zu points failed (above)%s\n", nfailed, s.sw.npoints,
                 shard ? "" : "; sweep.csv holds the others");
@@ -1436,6 +1687,7 @@ done:
     free(json);
     free(s.todo);
     free(s.failed);
+    free(s.ready);
     pthread_mutex_destroy(&s.print);
     dessa_scenario_free(sc);
     return status;
@@ -1579,7 +1831,7 @@ int cli_merge(int argc, char **argv)
     }
     const char *scenario = json_str(desc, "scenario");
     if (assemble_dir(out, (size_t)npoints, NULL, scenario ? scenario : "", (uint64_t)reps,
-                     quiet) == 0)
+                     quiet, NULL) == 0)
         status = 0;
 done:
     json_free(desc);

@@ -52,6 +52,9 @@ static int make_parents(sim_outdir *d, const char *path)
     if (!end || end == buf)
         return SIM_OK;
     *end = 0;
+    struct stat up;
+    if (stat(buf, &up) == 0 && S_ISDIR(up.st_mode))   /* the usual case: nothing to make */
+        return SIM_OK;
     for (char *p = buf + 1;; p++) {
         if (*p && *p != '/')
             continue;
@@ -119,7 +122,8 @@ int sim_outdir_open(sim_outdir *d, const char *target, const char *const *names,
     if (!*target)
         return sim_outdir_fail(d, target, ENOENT, NULL);
     struct stat st;
-    if (stat(target, &st) == 0) {
+    int exists = stat(target, &st) == 0;
+    if (exists) {
         if (!S_ISDIR(st.st_mode))
             return sim_outdir_fail(d, target, 0, "exists and is not a directory");
         char *real = realpath(target, NULL);   /* follows links; "." becomes a full path */
@@ -144,7 +148,7 @@ int sim_outdir_open(sim_outdir *d, const char *target, const char *const *names,
     if (!d->target)
         return SIM_ENOMEM;
     int rc = make_parents(d, d->target);
-    if (rc == SIM_OK)
+    if (rc == SIM_OK && exists)   /* (a new target has no entries to check) */
         rc = check_target(d);
     if (rc != SIM_OK) {
         sim_outdir_abort(d);
