@@ -179,8 +179,9 @@ static sim_time next_arrival(sim_engine *e, sim_client *c, sim_time now)
 
 /* ---- requests ----------------------------------------------------------------------- */
 
-/* One attempt of a client request: the call and its timeout. */
-static void attempt(sim_engine *e, sim_req *root)
+/* One attempt of a client request: the call and its timeout. (Always inline: a call fewer for
+ * every client request.) */
+static inline __attribute__((always_inline)) void attempt(sim_engine *e, sim_req *root)
 {
     sim_client *c = root->client;
     c->all.attempts++;

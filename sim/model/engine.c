@@ -202,6 +202,8 @@ sim_event *sim_engine_at(sim_engine *e, sim_time t, sim_event_fn fn, void *a, ui
 sim_event *sim_engine_after(sim_engine *e, sim_time d, sim_event_fn fn, void *a, uint32_t u32)
 {
     sim_time t = e->now + d;
+    if (SIM_LIKELY(t > e->now))   /* a delay that moves the clock: d > 0, no NaN */
+        return sim_engine_at(e, t, fn, a, u32);
     if (d > 0 && t == e->now) {
         sim_engine_fail(e, SIM_ESTALL,
                         "time no longer advances: at t = %.17g a delay of %.3g s is below the "
@@ -320,6 +322,8 @@ static int checkpoint(sim_engine *e, const sim_event *ev, uint64_t n)
     return 0;
 }
 
+static void run_events(sim_engine *e);
+
 int sim_engine_run(sim_engine *e)
 {
     if (e->ran)
@@ -341,6 +345,21 @@ int sim_engine_run(sim_engine *e)
     if (rc != SIM_OK || e->err)
         return e->err ? e->err : rc;
 
+    run_events(e);
+    if (e->err)
+        return e->err;
+    e->now = e->cfg.duration;
+    for (uint32_t k = 0; k < sim_nkinds; k++)
+        if (sim_kinds[k]->finish)
+            for (uint32_t i = 0; i < sim_kinds[k]->count(e); i++)
+                sim_kinds[k]->finish(e, i);
+    return sim_ledger_check(e);
+}
+
+/* The loop proper, a function of its own: its few variables stay in registers, away from the
+ * set-up around it. */
+static __attribute__((noinline)) void run_events(sim_engine *e)
+{
     const sim_time end = e->cfg.duration;
     sim_calendar *cal = &e->cal;
     uint64_t n = 0;
@@ -377,14 +396,6 @@ int sim_engine_run(sim_engine *e)
             break;
     }
     e->nevents = n;
-    if (e->err)
-        return e->err;
-    e->now = end;
-    for (uint32_t k = 0; k < sim_nkinds; k++)
-        if (sim_kinds[k]->finish)
-            for (uint32_t i = 0; i < sim_kinds[k]->count(e); i++)
-                sim_kinds[k]->finish(e, i);
-    return sim_ledger_check(e);
 }
 
 /* ---- naming a stall ----------------------------------------------------------------- */

@@ -66,8 +66,9 @@ static inline __attribute__((always_inline)) void step_after(sim_engine *e, sim_
                              on_step_done, r, token);
 }
 
-/* A work step: CPU demand, served by the instance's host (or a core of its own). */
-static void work(sim_engine *e, sim_req *r, const sim_op *op)
+/* A work step: CPU demand, served by the instance's host (or a core of its own). Out of line,
+ * so sim_interp_exec reaches it by a jump. */
+static __attribute__((noinline)) void work(sim_engine *e, sim_req *r, const sim_op *op)
 {
     sim_host *h = r->inst->host;
     if (!h) {
@@ -82,8 +83,9 @@ static void work(sim_engine *e, sim_req *r, const sim_op *op)
 
 /* ---- calls -------------------------------------------------------------------------- */
 
-/* A new call from `from` (its deadline carried down), on its way; NULL when the engine failed. */
-static sim_req *send_call(sim_engine *e, sim_req *from, sim_service *s, uint32_t ep)
+/* A new call from `from` (its deadline carried down), on its way; NULL when the engine failed.
+ * Always inline: sim_interp_call, every client request's call, is this and no more. */
+static inline __attribute__((always_inline)) sim_req *send_call(sim_engine *e, sim_req *from, sim_service *s, uint32_t ep)
 {
     sim_req *c = sim_req_new(e, SIM_REQ_CALL, from,
                              from->kind == SIM_REQ_ROOT ? from : from->root);
@@ -493,7 +495,9 @@ static sim_cause served(sim_req *r)
     return sim_rng_uniform(&ep->rng_error) < ep->error_rate ? SIM_CAUSE_FAILED : SIM_CAUSE_OK;
 }
 
-void sim_interp_exec(sim_engine *e, sim_req *r)
+/* Every opcode, from r->pc on (sim_interp_exec sends here all but the two steps of a plain
+ * endpoint). */
+static __attribute__((noinline)) void exec_loop(sim_engine *e, sim_req *r)
 {
     const sim_op *ops = r->ep->ops;
     for (;;) {
@@ -553,6 +557,22 @@ void sim_interp_exec(sim_engine *e, sim_req *r)
         (void)NEVER(1);   /* the verifier admits no other opcode */
         return;
     }
+}
+
+/* A work step and a plain return, the steps of most endpoints, go straight to their handlers
+ * (jumps: this function keeps no frame of its own); the rest to the loop. */
+void sim_interp_exec(sim_engine *e, sim_req *r)
+{
+    const sim_op *op = &r->ep->ops[r->pc];
+    if (op->code == SIM_OP_WORK) {
+        work(e, r, op);
+        return;
+    }
+    if (op->code == SIM_OP_RETURN && !(r->ep->error_rate > 0)) {
+        sim_service_finish(e, r, SIM_CAUSE_OK);
+        return;
+    }
+    exec_loop(e, r);
 }
 
 /* For the stall message: which endpoint keeps firing events without time passing. */
