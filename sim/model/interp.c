@@ -559,8 +559,8 @@ static __attribute__((noinline)) void exec_loop(sim_engine *e, sim_req *r)
     }
 }
 
-/* A work step and a plain return, the steps of most endpoints, go straight to their handlers
- * (jumps: this function keeps no frame of its own); the rest to the loop. */
+/* A work step, a call and a plain return, the steps of most endpoints, go straight to their
+ * handlers (jumps: this function keeps no frame of its own); the rest to the loop. */
 void sim_interp_exec(sim_engine *e, sim_req *r)
 {
     const sim_op *op = &r->ep->ops[r->pc];
@@ -570,6 +570,11 @@ void sim_interp_exec(sim_engine *e, sim_req *r)
     }
     if (op->code == SIM_OP_RETURN && !(r->ep->error_rate > 0)) {
         sim_service_finish(e, r, SIM_CAUSE_OK);
+        return;
+    }
+    if (op->code == SIM_OP_CALL) {
+        r->attempt = 0;
+        call_attempt(e, r, op);
         return;
     }
     exec_loop(e, r);
