@@ -229,6 +229,8 @@ int sim_engine_soon_grow_(sim_engine *e)
     uint32_t n = e->imm_tail - e->imm_head;
     for (uint32_t i = 0; i < n; i++)
         ring[i] = e->imm[(e->imm_head + i) & e->imm_mask];
+    for (uint32_t i = n; i < cap; i++)   /* what a handler's view says, once for all */
+        ring[i] = (sim_event){ .time = 0, .state = SIM_EV_IMMEDIATE };
     if (e->imm) {   /* retired, not freed: the running handler's event may be in it */
         e->imm[e->imm_mask + 1].a = e->imm_retired;
         e->imm_retired = e->imm;
@@ -369,11 +371,9 @@ static __attribute__((noinline)) void run_events(sim_engine *e)
     for (;;) {
         sim_event *ev;
         if (e->imm_head != e->imm_tail) {
-            /* An immediate entry runs in place in the ring. */
+            /* An immediate entry runs in place in the ring (its state is SIM_EV_IMMEDIATE from
+             * the ring's making; e->running stays NULL: no calendar event is running). */
             ev = &e->imm[e->imm_head++ & e->imm_mask];
-            ev->time = e->now;
-            ev->state = SIM_EV_IMMEDIATE;
-            e->running = ev;
             ev->fn(e, ev);
         } else {
             if (sim_calendar_next_time(cal) > end)
@@ -386,10 +386,10 @@ static __attribute__((noinline)) void run_events(sim_engine *e)
             ev->state = SIM_EV_RUNNING;
             e->running = ev;
             ev->fn(e, ev);
+            e->running = NULL;
             if (ev->state == SIM_EV_RUNNING)   /* neither re-armed nor kept */
                 event_put(e, ev);
         }
-        e->running = NULL;
         /* One compare per event: check_at is the next event count at which anything needs a
          * look (an error, which sets it to 0; the progress hook; a possible stall). */
         if (SIM_UNLIKELY(++n >= e->check_at) && checkpoint(e, ev, n))
