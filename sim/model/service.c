@@ -511,11 +511,9 @@ static void refuse(sim_engine *e, sim_req *r)
         send_reply(e, r);
 }
 
-static void send_reply(sim_engine *e, sim_req *r)
+/* send_reply without a caller in reach at once: a message's consumer, or a link to cross. */
+static __attribute__((noinline)) void send_reply_far(sim_engine *e, sim_req *r)
 {
-    r->state = SIM_REQ_REPLYING;
-    if (ALWAYS(r->inst->outstanding > 0))
-        r->inst->outstanding--;
     const sim_req *p = r->parent;
     if (!p) {   /* nobody waits for a reply: a message's consumer, or it replied early */
         sim_broker_request_end(e, r);
@@ -523,6 +521,19 @@ static void send_reply(sim_engine *e, sim_req *r)
     }
     uint32_t to = p->kind == SIM_REQ_ROOT ? p->client->node : p->inst->node;
     r->ev = sim_engine_hop(e, r->inst->node, to, sim_interp_reply_arrived, r, 0);
+}
+
+static void send_reply(sim_engine *e, sim_req *r)
+{
+    r->state = SIM_REQ_REPLYING;
+    if (ALWAYS(r->inst->outstanding > 0))
+        r->inst->outstanding--;
+    if (SIM_LIKELY(r->parent != NULL && !e->has_latency)) {   /* the usual hop, immediate */
+        r->ev = NULL;
+        sim_engine_soon(e, sim_interp_reply_arrived, r, 0);
+        return;
+    }
+    send_reply_far(e, r);
 }
 
 void sim_service_finish(sim_engine *e, sim_req *r, sim_cause out)
