@@ -96,8 +96,13 @@ static inline __attribute__((always_inline)) sim_req *send_call(sim_engine *e, s
     c->inst = sim_balancer_pick(s);
     c->inst->outstanding++;
     c->state = SIM_REQ_TRANSIT;
-    uint32_t at = from->kind == SIM_REQ_ROOT ? from->client->node : from->inst->node;
-    c->ev = sim_engine_hop(e, at, c->inst->node, sim_service_arrive, c, c->gen);
+    if (SIM_LIKELY(!e->has_latency)) {   /* the usual hop, immediate: no nodes to look up */
+        c->ev = NULL;
+        sim_engine_soon(e, sim_service_arrive, c, c->gen);
+    } else {
+        uint32_t at = from->kind == SIM_REQ_ROOT ? from->client->node : from->inst->node;
+        c->ev = sim_link_hop(e, at, c->inst->node, sim_service_arrive, c, c->gen);
+    }
     return e->err ? NULL : c;
 }
 
