@@ -409,6 +409,30 @@ static inline int is_delivery(const sim_req *r)
     return r->kind != SIM_REQ_ROOT && r->msg != NULL;
 }
 
+/* An arrival that is a retry, at an instance that is down, or at a service with guards: 1 when
+ * it was turned away (refused, or by a guard). Out of line, so the usual arrival keeps a small
+ * frame. */
+static __attribute__((noinline)) int arrive_checks(sim_engine *e, sim_req *r)
+{
+    sim_instance *in = r->inst;
+    sim_service *s = in->svc;
+    if (r->retry)
+        count_retry(s, r);
+    if (in->down) {
+        refuse(e, r);
+        return 1;
+    }
+    sim_cause c = s->guard && !is_delivery(r) ? sim_guard_arrival(e, s->guard, in, r)
+                                               : SIM_CAUSE_OK;
+    if (c != SIM_CAUSE_OK) {   /* turned away at once, like a drop */
+        count(s, r, c);
+        r->outcome = (uint8_t)c;
+        send_reply(e, r);
+        return 1;
+    }
+    return 0;
+}
+
 void sim_service_arrive(sim_engine *e, sim_event *ev)
 {
     sim_req *r = ev->a;
@@ -423,22 +447,9 @@ void sim_service_arrive(sim_engine *e, sim_event *ev)
         if (SIM_UNLIKELY(in->st))
             in->st->win.arrivals++;
     }
-    if (SIM_UNLIKELY(r->retry | in->down) || SIM_UNLIKELY(s->guard != NULL)) {
-        if (r->retry)
-            count_retry(s, r);
-        if (in->down) {
-            refuse(e, r);
+    if (SIM_UNLIKELY(r->retry | in->down) || SIM_UNLIKELY(s->guard != NULL))
+        if (arrive_checks(e, r))
             return;
-        }
-        sim_cause c = s->guard && !is_delivery(r) ? sim_guard_arrival(e, s->guard, in, r)
-                                                   : SIM_CAUSE_OK;
-        if (c != SIM_CAUSE_OK) {   /* turned away at once, like a drop */
-            count(s, r, c);
-            r->outcome = (uint8_t)c;
-            send_reply(e, r);
-            return;
-        }
-    }
     if (in->busy < s->threads && sim_waitq_len(&in->q) == 0) {
         s->in_flight++;
         sim_service_admit(in, r);
