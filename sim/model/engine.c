@@ -180,13 +180,10 @@ static void event_put(sim_engine *e, sim_event *ev)
     sim_pool_put(&e->events, ev);
 }
 
-sim_event *sim_engine_at(sim_engine *e, sim_time t, sim_event_fn fn, void *a, uint32_t u32)
+/* sim_engine_at past its check of t. */
+static inline sim_event *schedule(sim_engine *e, sim_time t, sim_event_fn fn, void *a,
+                                  uint32_t u32)
 {
-    if (!(t >= e->now)) {   /* also NaN */
-        sim_engine_fail(e, SIM_EMODEL, "an event was scheduled at t = %.17g, before now (%.17g)",
-                        t, e->now);
-        return NULL;
-    }
     sim_event *ev = event_get(e, fn, a, u32);
     if (!ev)
         return NULL;
@@ -199,11 +196,21 @@ sim_event *sim_engine_at(sim_engine *e, sim_time t, sim_event_fn fn, void *a, ui
     return ev;
 }
 
+sim_event *sim_engine_at(sim_engine *e, sim_time t, sim_event_fn fn, void *a, uint32_t u32)
+{
+    if (!(t >= e->now)) {   /* also NaN */
+        sim_engine_fail(e, SIM_EMODEL, "an event was scheduled at t = %.17g, before now (%.17g)",
+                        t, e->now);
+        return NULL;
+    }
+    return schedule(e, t, fn, a, u32);
+}
+
 sim_event *sim_engine_after(sim_engine *e, sim_time d, sim_event_fn fn, void *a, uint32_t u32)
 {
     sim_time t = e->now + d;
     if (SIM_LIKELY(t > e->now))   /* a delay that moves the clock: d > 0, no NaN */
-        return sim_engine_at(e, t, fn, a, u32);
+        return schedule(e, t, fn, a, u32);
     if (d > 0 && t == e->now) {
         sim_engine_fail(e, SIM_ESTALL,
                         "time no longer advances: at t = %.17g a delay of %.3g s is below the "

@@ -68,17 +68,23 @@ static inline __attribute__((always_inline)) void step_after(sim_engine *e, sim_
 
 /* A work step: CPU demand, served by the instance's host (or a core of its own). Out of line,
  * so sim_interp_exec reaches it by a jump. */
-static __attribute__((noinline)) void work(sim_engine *e, sim_req *r, const sim_op *op)
+static __attribute__((noinline)) void work_on_host(sim_engine *e, sim_req *r, const sim_op *op,
+                                                   sim_host *h)
 {
-    sim_host *h = r->inst->host;
-    if (!h) {
-        step_after(e, r, op, r->inst->slow);
-        sim_service_work_begin(e->now, r);
-        return;
-    }
     sim_req_new_wait(e, r);
     sim_service_work_begin(e->now, r);
     sim_host_run(e, h, r, sim_dist_sample(op->dist, &r->ep->rng_work) * r->inst->slow);
+}
+
+static __attribute__((noinline)) void work(sim_engine *e, sim_req *r, const sim_op *op)
+{
+    sim_host *h = r->inst->host;
+    if (h) {
+        work_on_host(e, r, op, h);
+        return;
+    }
+    step_after(e, r, op, r->inst->slow);
+    sim_service_work_begin(e->now, r);
 }
 
 /* ---- calls -------------------------------------------------------------------------- */
