@@ -97,14 +97,14 @@ static inline __attribute__((always_inline)) sim_req *send_call(sim_engine *e, s
                              from->kind == SIM_REQ_ROOT ? from : from->root);
     if (!c)
         return NULL;
-    c->retry = from->attempt > 0;
+    if (SIM_UNLIKELY(from->attempt > 0))   /* the flags start cleared */
+        c->retry = 1;
     c->ep = &s->eps[ep];
     c->inst = sim_balancer_pick(s);
     c->inst->outstanding++;
     c->state = SIM_REQ_TRANSIT;
     if (SIM_LIKELY(!e->has_latency)) {   /* the usual hop, immediate: no nodes to look up */
-        c->ev = NULL;
-        sim_engine_soon(e, sim_service_arrive, c, c->gen);
+        sim_engine_soon(e, sim_service_arrive, c, c->gen);   /* c->ev stays NULL */
     } else {
         uint32_t at = from->kind == SIM_REQ_ROOT ? from->client->node : from->inst->node;
         c->ev = sim_link_hop(e, at, c->inst->node, sim_service_arrive, c, c->gen);
