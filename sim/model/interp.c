@@ -213,8 +213,10 @@ void sim_interp_bulkhead_leave(sim_engine *e, sim_req *r)
 
 /* An attempt of a call with a policy: its breaker may refuse it (a failure at once, through a
  * zero-delay event, so no handler runs inside another), its bulkhead may make it wait or
- * refuse it; else the call and its timeout. */
-static void call_attempt_policy(sim_engine *e, sim_req *r, const sim_op *op, uint32_t token)
+ * refuse it; else the call and its timeout. Out of line: a call without a policy keeps no
+ * frame. */
+static __attribute__((noinline)) void call_attempt_policy(sim_engine *e, sim_req *r,
+                                                          const sim_op *op, uint32_t token)
 {
     sim_retry *p = policy_of(r, op);
     if (r->attempt == 0)
