@@ -173,12 +173,16 @@ static void take_worker(sim_engine *e, sim_req *r, int delta)
     set_busy(e, in, delta);
 }
 
-/* A new request gets a worker: its waiting time ends and its program starts. */
-static void start(sim_engine *e, sim_req *r, int delta)
+/* A new request gets a worker: its waiting time ends (zero when it arrives now: `at_once`) and
+ * its program starts. */
+static inline void start(sim_engine *e, sim_req *r, int delta, int at_once)
 {
     sim_service *s = r->inst->svc;
     take_worker(e, r, delta);
-    sim_hist_add(&s->wait_hist, e->now - r->t_arrived);
+    if (at_once)
+        sim_hist_add_zero(&s->wait_hist);   /* e->now - r->t_arrived is +0 */
+    else
+        sim_hist_add(&s->wait_hist, e->now - r->t_arrived);
     r->state = SIM_REQ_RUNNING;
     r->pc = 0;
     sim_interp_exec(e, r);
@@ -206,7 +210,7 @@ static void dispatch(sim_engine *e, sim_instance *in, int hand)
             SIM_INVARIANT(!hand);
             sim_service_finish(e, r, SIM_CAUSE_EXPIRED);   /* nobody waits for it: unserved */
         } else {
-            start(e, r, !hand);
+            start(e, r, !hand, 0);
         }
         hand = 0;
     }
@@ -453,7 +457,7 @@ void sim_service_arrive(sim_engine *e, sim_event *ev)
     if (in->busy < s->threads && sim_waitq_len(&in->q) == 0) {
         s->in_flight++;
         sim_service_admit(in, r);
-        start(e, r, 1);
+        start(e, r, 1, 1);
         return;
     }
     if (s->cfg.queue < 0 || sim_waitq_len(&in->q) < (uint64_t)s->cfg.queue || is_delivery(r)) {
