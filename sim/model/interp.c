@@ -66,8 +66,8 @@ static inline __attribute__((always_inline)) void step_after(sim_engine *e, sim_
                              on_step_done, r, token);
 }
 
-/* A work step: CPU demand, served by the instance's host (or a core of its own). Out of line,
- * so sim_interp_exec reaches it by a jump. */
+/* A work step on the instance's host (out of line: a step on a core of its own keeps a small
+ * frame). */
 static __attribute__((noinline)) void work_on_host(sim_engine *e, sim_req *r, const sim_op *op,
                                                    sim_host *h)
 {
@@ -76,6 +76,8 @@ static __attribute__((noinline)) void work_on_host(sim_engine *e, sim_req *r, co
     sim_host_run(e, h, r, sim_dist_sample(op->dist, &r->ep->rng_work) * r->inst->slow);
 }
 
+/* A work step: CPU demand, served by the instance's host (or a core of its own). Out of line,
+ * so sim_interp_exec reaches it by a jump. */
 static __attribute__((noinline)) void work(sim_engine *e, sim_req *r, const sim_op *op)
 {
     sim_host *h = r->inst->host;
@@ -91,7 +93,8 @@ static __attribute__((noinline)) void work(sim_engine *e, sim_req *r, const sim_
 
 /* A new call from `from` (its deadline carried down), on its way; NULL when the engine failed.
  * Always inline: sim_interp_call, every client request's call, is this and no more. */
-static inline __attribute__((always_inline)) sim_req *send_call(sim_engine *e, sim_req *from, sim_service *s, uint32_t ep)
+static inline __attribute__((always_inline)) sim_req *send_call(sim_engine *e, sim_req *from,
+                                                                sim_service *s, uint32_t ep)
 {
     sim_req *c = sim_req_new(e, SIM_REQ_CALL, from,
                              from->kind == SIM_REQ_ROOT ? from : from->root);
