@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 
+#include "core/check.h"
 #include "core/rng.h"
 #include "core/time.h"
 #include "model/cause.h"
@@ -47,8 +48,16 @@ typedef struct sim_client {
 int sim_client_start(struct sim_engine *e, sim_client *c);
 /* The reply of the root's call arrived. */
 void sim_client_reply(struct sim_engine *e, sim_req *root, sim_req *child);
-/* The root's whole tree is done (called as it is freed). */
-void sim_client_release(struct sim_engine *e, sim_req *root);
+/* The root's whole tree is done at `now` (called as it is freed): its completion time. Inline,
+ * since every client request ends here; a timeout still armed goes out of line. */
+void sim_client_release_timer_(struct sim_engine *e, sim_req *root);
+static inline void sim_client_release(struct sim_engine *e, sim_time now, sim_req *root)
+{
+    if (SIM_UNLIKELY(root->timer != NULL))
+        sim_client_release_timer_(e, root);
+    if (root->counted && root->outcome == SIM_CAUSE_OK)
+        sim_hist_add(&root->client->compl_hist, now - root->t_created);
+}
 void sim_client_fini(sim_client *c);
 
 #endif

@@ -180,13 +180,10 @@ static void event_put(sim_engine *e, sim_event *ev)
     sim_pool_put(&e->events, ev);
 }
 
-sim_event *sim_engine_at(sim_engine *e, sim_time t, sim_event_fn fn, void *a, uint32_t u32)
+/* sim_engine_at past its check of t. */
+static inline sim_event *schedule(sim_engine *e, sim_time t, sim_event_fn fn, void *a,
+                                  uint32_t u32)
 {
-    if (!(t >= e->now)) {   /* also NaN */
-        sim_engine_fail(e, SIM_EMODEL, "an event was scheduled at t = %.17g, before now (%.17g)",
-                        t, e->now);
-        return NULL;
-    }
     sim_event *ev = event_get(e, fn, a, u32);
     if (!ev)
         return NULL;
@@ -199,9 +196,21 @@ sim_event *sim_engine_at(sim_engine *e, sim_time t, sim_event_fn fn, void *a, ui
     return ev;
 }
 
+sim_event *sim_engine_at(sim_engine *e, sim_time t, sim_event_fn fn, void *a, uint32_t u32)
+{
+    if (!(t >= e->now)) {   /* also NaN */
+        sim_engine_fail(e, SIM_EMODEL, "an event was scheduled at t = %.17g, before now (%.17g)",
+                        t, e->now);
+        return NULL;
+    }
+    return schedule(e, t, fn, a, u32);
+}
+
 sim_event *sim_engine_after(sim_engine *e, sim_time d, sim_event_fn fn, void *a, uint32_t u32)
 {
     sim_time t = e->now + d;
+    if (SIM_LIKELY(t > e->now))   /* a delay that moves the clock: d > 0, no NaN */
+        return schedule(e, t, fn, a, u32);
     if (d > 0 && t == e->now) {
         sim_engine_fail(e, SIM_ESTALL,
                         "time no longer advances: at t = %.17g a delay of %.3g s is below the "
@@ -227,6 +236,8 @@ int sim_engine_soon_grow_(sim_engine *e)
     uint32_t n = e->imm_tail - e->imm_head;
     for (uint32_t i = 0; i < n; i++)
         ring[i] = e->imm[(e->imm_head + i) & e->imm_mask];
+    for (uint32_t i = n; i < cap; i++)   /* what a handler's view says, once for all */
+        ring[i] = (sim_event){ .time = 0, .state = SIM_EV_IMMEDIATE };
     if (e->imm) {   /* retired, not freed: the running handler's event may be in it */
         e->imm[e->imm_mask + 1].a = e->imm_retired;
         e->imm_retired = e->imm;
@@ -320,6 +331,8 @@ static int checkpoint(sim_engine *e, const sim_event *ev, uint64_t n)
     return 0;
 }
 
+static void run_events(sim_engine *e);
+
 int sim_engine_run(sim_engine *e)
 {
     if (e->ran)
@@ -341,6 +354,21 @@ int sim_engine_run(sim_engine *e)
     if (rc != SIM_OK || e->err)
         return e->err ? e->err : rc;
 
+    run_events(e);
+    if (e->err)
+        return e->err;
+    e->now = e->cfg.duration;
+    for (uint32_t k = 0; k < sim_nkinds; k++)
+        if (sim_kinds[k]->finish)
+            for (uint32_t i = 0; i < sim_kinds[k]->count(e); i++)
+                sim_kinds[k]->finish(e, i);
+    return sim_ledger_check(e);
+}
+
+/* The loop proper, a function of its own: its few variables stay in registers, away from the
+ * set-up around it. */
+static __attribute__((noinline)) void run_events(sim_engine *e)
+{
     const sim_time end = e->cfg.duration;
     sim_calendar *cal = &e->cal;
     uint64_t n = 0;
@@ -350,11 +378,9 @@ int sim_engine_run(sim_engine *e)
     for (;;) {
         sim_event *ev;
         if (e->imm_head != e->imm_tail) {
-            /* An immediate entry runs in place in the ring. */
+            /* An immediate entry runs in place in the ring (its state is SIM_EV_IMMEDIATE from
+             * the ring's making; e->running stays NULL: no calendar event is running). */
             ev = &e->imm[e->imm_head++ & e->imm_mask];
-            ev->time = e->now;
-            ev->state = SIM_EV_IMMEDIATE;
-            e->running = ev;
             ev->fn(e, ev);
         } else {
             if (sim_calendar_next_time(cal) > end)
@@ -367,24 +393,16 @@ int sim_engine_run(sim_engine *e)
             ev->state = SIM_EV_RUNNING;
             e->running = ev;
             ev->fn(e, ev);
+            e->running = NULL;
             if (ev->state == SIM_EV_RUNNING)   /* neither re-armed nor kept */
                 event_put(e, ev);
         }
-        e->running = NULL;
         /* One compare per event: check_at is the next event count at which anything needs a
          * look (an error, which sets it to 0; the progress hook; a possible stall). */
         if (SIM_UNLIKELY(++n >= e->check_at) && checkpoint(e, ev, n))
             break;
     }
     e->nevents = n;
-    if (e->err)
-        return e->err;
-    e->now = end;
-    for (uint32_t k = 0; k < sim_nkinds; k++)
-        if (sim_kinds[k]->finish)
-            for (uint32_t i = 0; i < sim_kinds[k]->count(e); i++)
-                sim_kinds[k]->finish(e, i);
-    return sim_ledger_check(e);
 }
 
 /* ---- naming a stall ----------------------------------------------------------------- */

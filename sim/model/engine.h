@@ -5,9 +5,9 @@
  *    return its handle. sim_engine_soon puts a handler on the immediate list, which the run
  *    loop drains, first in first out, before it takes the next event from the calendar; a hop
  *    without latency goes there, so no handler ever runs inside another. Immediate entries are
- *    events of the list's own ring (no pool, no handle; the handler gets its entry in place):
- *    they cannot be cancelled, so a handler whose wait can be abandoned checks the wait token
- *    it carries in ev->u32.
+ *    events of the list's own ring (no pool, no handle, no time of their own: the clock is
+ *    e->now; the handler gets its entry in place): they cannot be cancelled, so a handler whose
+ *    wait can be abandoned checks the wait token it carries in ev->u32.
  *  - Every scheduled time is checked: not NaN, not before now, and a positive delay must move
  *    the clock (otherwise the run fails with SIM_ESTALL: time no longer advances in floating
  *    point). Failing to schedule fails the engine and returns NULL; callers just return.
@@ -69,7 +69,7 @@ struct sim_engine {
     sim_event *imm;
     uint32_t imm_head, imm_tail, imm_mask;
     sim_event *imm_retired;
-    sim_event *running;         /* the event whose handler is running */
+    sim_event *running;         /* the calendar event whose handler is running, or NULL */
     uint64_t nevents;
     uint64_t instant_start;     /* the event count when the clock last moved */
     uint64_t check_at;          /* the event count at which the loop next looks (0: failed) */

@@ -66,36 +66,52 @@ static inline __attribute__((always_inline)) void step_after(sim_engine *e, sim_
                              on_step_done, r, token);
 }
 
-/* A work step: CPU demand, served by the instance's host (or a core of its own). */
-static void work(sim_engine *e, sim_req *r, const sim_op *op)
+/* A work step on the instance's host (out of line: a step on a core of its own keeps a small
+ * frame). */
+static __attribute__((noinline)) void work_on_host(sim_engine *e, sim_req *r, const sim_op *op,
+                                                   sim_host *h)
 {
-    sim_host *h = r->inst->host;
-    if (!h) {
-        step_after(e, r, op, r->inst->slow);
-        sim_service_work_begin(e->now, r);
-        return;
-    }
     sim_req_new_wait(e, r);
     sim_service_work_begin(e->now, r);
     sim_host_run(e, h, r, sim_dist_sample(op->dist, &r->ep->rng_work) * r->inst->slow);
 }
 
+/* A work step: CPU demand, served by the instance's host (or a core of its own). Out of line,
+ * so sim_interp_exec reaches it by a jump. */
+static __attribute__((noinline)) void work(sim_engine *e, sim_req *r, const sim_op *op)
+{
+    sim_host *h = r->inst->host;
+    if (h) {
+        work_on_host(e, r, op, h);
+        return;
+    }
+    step_after(e, r, op, r->inst->slow);
+    sim_service_work_begin(e->now, r);
+}
+
 /* ---- calls -------------------------------------------------------------------------- */
 
-/* A new call from `from` (its deadline carried down), on its way; NULL when the engine failed. */
-static sim_req *send_call(sim_engine *e, sim_req *from, sim_service *s, uint32_t ep)
+/* A new call from `from` (its deadline carried down), on its way; NULL when the engine failed.
+ * Always inline: sim_interp_call, every client request's call, is this and no more. */
+static inline __attribute__((always_inline)) sim_req *send_call(sim_engine *e, sim_req *from,
+                                                                sim_service *s, uint32_t ep)
 {
     sim_req *c = sim_req_new(e, SIM_REQ_CALL, from,
                              from->kind == SIM_REQ_ROOT ? from : from->root);
     if (!c)
         return NULL;
-    c->retry = from->attempt > 0;
+    if (SIM_UNLIKELY(from->attempt > 0))   /* the flags start cleared */
+        c->retry = 1;
     c->ep = &s->eps[ep];
     c->inst = sim_balancer_pick(s);
     c->inst->outstanding++;
     c->state = SIM_REQ_TRANSIT;
-    uint32_t at = from->kind == SIM_REQ_ROOT ? from->client->node : from->inst->node;
-    c->ev = sim_engine_hop(e, at, c->inst->node, sim_service_arrive, c, c->gen);
+    if (SIM_LIKELY(!e->has_latency)) {   /* the usual hop, immediate: no nodes to look up */
+        sim_engine_soon(e, sim_service_arrive, c, c->gen);   /* c->ev stays NULL */
+    } else {
+        uint32_t at = from->kind == SIM_REQ_ROOT ? from->client->node : from->inst->node;
+        c->ev = sim_link_hop(e, at, c->inst->node, sim_service_arrive, c, c->gen);
+    }
     return e->err ? NULL : c;
 }
 
@@ -200,8 +216,10 @@ void sim_interp_bulkhead_leave(sim_engine *e, sim_req *r)
 
 /* An attempt of a call with a policy: its breaker may refuse it (a failure at once, through a
  * zero-delay event, so no handler runs inside another), its bulkhead may make it wait or
- * refuse it; else the call and its timeout. */
-static void call_attempt_policy(sim_engine *e, sim_req *r, const sim_op *op, uint32_t token)
+ * refuse it; else the call and its timeout. Out of line: a call without a policy keeps no
+ * frame. */
+static __attribute__((noinline)) void call_attempt_policy(sim_engine *e, sim_req *r,
+                                                          const sim_op *op, uint32_t token)
 {
     sim_retry *p = policy_of(r, op);
     if (r->attempt == 0)
@@ -494,7 +512,9 @@ static sim_cause served(sim_req *r)
     return sim_rng_uniform(&ep->rng_error) < ep->error_rate ? SIM_CAUSE_FAILED : SIM_CAUSE_OK;
 }
 
-void sim_interp_exec(sim_engine *e, sim_req *r)
+/* Every opcode, from r->pc on (sim_interp_exec sends here all but the two steps of a plain
+ * endpoint). */
+static __attribute__((noinline)) void exec_loop(sim_engine *e, sim_req *r)
 {
     const sim_op *ops = r->ep->ops;
     for (;;) {
@@ -554,6 +574,27 @@ void sim_interp_exec(sim_engine *e, sim_req *r)
         (void)NEVER(1);   /* the verifier admits no other opcode */
         return;
     }
+}
+
+/* A work step, a call and a plain return, the steps of most endpoints, go straight to their
+ * handlers (jumps: this function keeps no frame of its own); the rest to the loop. */
+void sim_interp_exec(sim_engine *e, sim_req *r)
+{
+    const sim_op *op = &r->ep->ops[r->pc];
+    if (op->code == SIM_OP_WORK) {
+        work(e, r, op);
+        return;
+    }
+    if (op->code == SIM_OP_RETURN && !(r->ep->error_rate > 0)) {
+        sim_service_finish(e, r, SIM_CAUSE_OK);
+        return;
+    }
+    if (op->code == SIM_OP_CALL) {
+        r->attempt = 0;
+        call_attempt(e, r, op);
+        return;
+    }
+    exec_loop(e, r);
 }
 
 /* For the stall message: which endpoint keeps firing events without time passing. */

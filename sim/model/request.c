@@ -29,7 +29,7 @@ static void req_free(sim_engine *e, sim_req *r)
 {
     SIM_INVARIANT(r->ev == NULL && !r->admitted && !sim_waitq_parked(&r->wait));
     if (r->kind == SIM_REQ_ROOT)
-        sim_client_release(e, r);
+        sim_client_release(e, e->now, r);
     r->state = SIM_REQ_FREE;
     sim_pool_put(&e->reqs, r);
 }

@@ -160,48 +160,59 @@ void sim_service_unadmit(sim_instance *in, sim_req *r)
 
 /* ---- workers ------------------------------------------------------------------------ */
 
-static void take_worker(sim_engine *e, sim_req *r)
+/* r takes a worker: a free one (delta 1), or (delta 0) the one a finishing request hands over
+ * at this instant. A hand-over leaves the count of threads held as it was and brings its
+ * integral up to now: the same sums, bit for bit, as going down and up again at one instant,
+ * with one update instead of two. */
+static void take_worker(sim_engine *e, sim_req *r, int delta)
 {
     sim_instance *in = r->inst;
-    in->busy++;
+    in->busy += (uint32_t)delta;
     SIM_INVARIANT(in->busy <= in->svc->threads && !r->holds_worker);
     r->holds_worker = 1;
-    set_busy(e, in, +1);
+    set_busy(e, in, delta);
 }
 
-/* A new request gets a worker: its waiting time ends and its program starts. */
-static void start(sim_engine *e, sim_req *r)
+/* A new request gets a worker: its waiting time ends (zero when it arrives now: `at_once`) and
+ * its program starts. */
+static inline void start(sim_engine *e, sim_req *r, int delta, int at_once)
 {
     sim_service *s = r->inst->svc;
-    take_worker(e, r);
-    sim_hist_add(&s->wait_hist, e->now - r->t_arrived);
+    take_worker(e, r, delta);
+    if (at_once)
+        sim_hist_add_zero(&s->wait_hist);   /* e->now - r->t_arrived is +0 */
+    else
+        sim_hist_add(&s->wait_hist, e->now - r->t_arrived);
     r->state = SIM_REQ_RUNNING;
     r->pc = 0;
     sim_interp_exec(e, r);
 }
 
-/* Hands free workers to waiting requests, in the waiting room's order. A request that finishes
- * at once gives its worker back inside this loop; the nested call returns at once and this
- * loop goes on, so the stack stays flat. */
-static void dispatch(sim_engine *e, sim_instance *in)
+/* Hands free workers to waiting requests, in the waiting room's order; with `hand`, the first
+ * waiting request takes the worker a finishing request gives up (sim_service_release_worker).
+ * A request that finishes at once gives its worker back inside this loop; the nested call
+ * returns at once and this loop goes on, so the stack stays flat. */
+static void dispatch(sim_engine *e, sim_instance *in, int hand)
 {
     if (in->dispatching)
         return;
     in->dispatching = 1;
-    while (in->busy < in->svc->threads && sim_waitq_len(&in->q) > 0) {
+    while ((hand || in->busy < in->svc->threads) && sim_waitq_len(&in->q) > 0) {
         sim_req *r = (sim_req *)sim_waitq_pop(&in->q);
         set_queued(e, in, -1);
         if (r->resume) {
             r->resume = 0;
             r->state = SIM_REQ_RUNNING;
-            take_worker(e, r);
+            take_worker(e, r, !hand);
             sim_interp_exec(e, r);
         } else if (SIM_UNLIKELY(in->svc->guard != NULL) && in->svc->guard->cfg.shed_expired &&
                    e->now >= r->deadline) {
+            SIM_INVARIANT(!hand);
             sim_service_finish(e, r, SIM_CAUSE_EXPIRED);   /* nobody waits for it: unserved */
         } else {
-            start(e, r);
+            start(e, r, !hand, 0);
         }
+        hand = 0;
     }
     in->dispatching = 0;
     SIM_INVARIANT(in->busy == in->svc->threads || sim_waitq_len(&in->q) == 0);
@@ -218,10 +229,17 @@ void sim_service_release_worker(sim_engine *e, sim_req *r)
     if (!r->holds_worker)
         return;
     r->holds_worker = 0;
-    if (ALWAYS(r->inst->busy > 0))
-        r->inst->busy--;
-    set_busy(e, r->inst, -1);
-    dispatch(e, r->inst);
+    sim_instance *in = r->inst;
+    /* A request waits and no dispatch is running (nor may one shed the request): the worker
+     * passes to it. */
+    if (SIM_LIKELY(sim_waitq_len(&in->q) > 0 && !in->dispatching && in->svc->guard == NULL)) {
+        dispatch(e, in, 1);
+        return;
+    }
+    if (ALWAYS(in->busy > 0))
+        in->busy--;
+    set_busy(e, in, -1);
+    dispatch(e, in, 0);
 }
 
 /* A request that gave its worker up (non-blocking call, sleep) wants it back to go on. It is
@@ -231,7 +249,7 @@ void sim_service_reacquire(sim_engine *e, sim_req *r)
 {
     sim_instance *in = r->inst;
     if (in->busy < in->svc->threads && sim_waitq_len(&in->q) == 0) {
-        take_worker(e, r);
+        take_worker(e, r, 1);
         sim_interp_exec(e, r);
         return;
     }
@@ -242,7 +260,7 @@ void sim_service_reacquire(sim_engine *e, sim_req *r)
         return;
     }
     set_queued(e, in, +1);
-    dispatch(e, in);
+    dispatch(e, in, 0);
 }
 
 /* ---- where the time goes: working threads and cores ------------------------------- */
@@ -395,6 +413,30 @@ static inline int is_delivery(const sim_req *r)
     return r->kind != SIM_REQ_ROOT && r->msg != NULL;
 }
 
+/* An arrival that is a retry, at an instance that is down, or at a service with guards: 1 when
+ * it was turned away (refused, or by a guard). Out of line, so the usual arrival keeps a small
+ * frame. */
+static __attribute__((noinline)) int arrive_checks(sim_engine *e, sim_req *r)
+{
+    sim_instance *in = r->inst;
+    sim_service *s = in->svc;
+    if (r->retry)
+        count_retry(s, r);
+    if (in->down) {
+        refuse(e, r);
+        return 1;
+    }
+    sim_cause c = s->guard && !is_delivery(r) ? sim_guard_arrival(e, s->guard, in, r)
+                                               : SIM_CAUSE_OK;
+    if (c != SIM_CAUSE_OK) {   /* turned away at once, like a drop */
+        count(s, r, c);
+        r->outcome = (uint8_t)c;
+        send_reply(e, r);
+        return 1;
+    }
+    return 0;
+}
+
 void sim_service_arrive(sim_engine *e, sim_event *ev)
 {
     sim_req *r = ev->a;
@@ -409,26 +451,13 @@ void sim_service_arrive(sim_engine *e, sim_event *ev)
         if (SIM_UNLIKELY(in->st))
             in->st->win.arrivals++;
     }
-    if (SIM_UNLIKELY(r->retry | in->down) || SIM_UNLIKELY(s->guard != NULL)) {
-        if (r->retry)
-            count_retry(s, r);
-        if (in->down) {
-            refuse(e, r);
+    if (SIM_UNLIKELY(r->retry | in->down) || SIM_UNLIKELY(s->guard != NULL))
+        if (arrive_checks(e, r))
             return;
-        }
-        sim_cause c = s->guard && !is_delivery(r) ? sim_guard_arrival(e, s->guard, in, r)
-                                                   : SIM_CAUSE_OK;
-        if (c != SIM_CAUSE_OK) {   /* turned away at once, like a drop */
-            count(s, r, c);
-            r->outcome = (uint8_t)c;
-            send_reply(e, r);
-            return;
-        }
-    }
     if (in->busy < s->threads && sim_waitq_len(&in->q) == 0) {
         s->in_flight++;
         sim_service_admit(in, r);
-        start(e, r);
+        start(e, r, 1, 1);
         return;
     }
     if (s->cfg.queue < 0 || sim_waitq_len(&in->q) < (uint64_t)s->cfg.queue || is_delivery(r)) {
@@ -497,11 +526,9 @@ static void refuse(sim_engine *e, sim_req *r)
         send_reply(e, r);
 }
 
-static void send_reply(sim_engine *e, sim_req *r)
+/* send_reply without a caller in reach at once: a message's consumer, or a link to cross. */
+static __attribute__((noinline)) void send_reply_far(sim_engine *e, sim_req *r)
 {
-    r->state = SIM_REQ_REPLYING;
-    if (ALWAYS(r->inst->outstanding > 0))
-        r->inst->outstanding--;
     const sim_req *p = r->parent;
     if (!p) {   /* nobody waits for a reply: a message's consumer, or it replied early */
         sim_broker_request_end(e, r);
@@ -509,6 +536,19 @@ static void send_reply(sim_engine *e, sim_req *r)
     }
     uint32_t to = p->kind == SIM_REQ_ROOT ? p->client->node : p->inst->node;
     r->ev = sim_engine_hop(e, r->inst->node, to, sim_interp_reply_arrived, r, 0);
+}
+
+static void send_reply(sim_engine *e, sim_req *r)
+{
+    r->state = SIM_REQ_REPLYING;
+    if (ALWAYS(r->inst->outstanding > 0))
+        r->inst->outstanding--;
+    if (SIM_LIKELY(r->parent != NULL && !e->has_latency)) {   /* the usual hop, immediate */
+        r->ev = NULL;
+        sim_engine_soon(e, sim_interp_reply_arrived, r, 0);
+        return;
+    }
+    send_reply_far(e, r);
 }
 
 void sim_service_finish(sim_engine *e, sim_req *r, sim_cause out)

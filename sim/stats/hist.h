@@ -134,6 +134,14 @@ static inline void sim_hist_add(sim_hist *h, double v)
     sim_hist_note_(h, v);
 }
 
+/* Adds the value +0 (to the underflow bucket): sim_hist_add(h, 0.0) without its tests, for a
+ * caller that knows its value is zero (a wait that did not happen). */
+static inline void sim_hist_add_zero(sim_hist *h)
+{
+    h->under++;
+    sim_hist_note_(h, 0.0);
+}
+
 /* Adds every value of src into dst (both initialised, dst != src): afterwards dst equals a histogram
  * that was given both sets of values. */
 void sim_hist_merge(sim_hist *dst, const sim_hist *src);

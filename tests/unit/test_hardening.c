@@ -357,7 +357,9 @@ typedef struct imm_probe {
 static void on_imm_leaf(sim_engine *e, sim_event *ev)
 {
     imm_probe *p = ev->a;
-    p->bad += ev->u32 != p->next++ || ev->state != SIM_EV_IMMEDIATE || ev->time != e->now;
+    /* An immediate entry has no time of its own (the clock is e->now) and no calendar event
+     * is running while it does. */
+    p->bad += ev->u32 != p->next++ || ev->state != SIM_EV_IMMEDIATE || e->running != NULL;
 }
 
 static void on_imm_burst(sim_engine *e, sim_event *ev)

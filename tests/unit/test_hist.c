@@ -553,10 +553,42 @@ static void test_add_fast_path_edges(void **state)
     }
 }
 
+/* sim_hist_add_zero is sim_hist_add(h, 0.0): the same buckets, count, sum, min and max, bit for
+ * bit, whether zero comes first or after other values (negative ones included). */
+static void test_add_zero_same_as_add(void **state)
+{
+    (void)state;
+    const double before[][3] = { { NAN, NAN, NAN }, { 1e-3, 2.5, NAN }, { -1.0, 4.0, 1e-9 } };
+    for (size_t k = 0; k < sizeof before / sizeof before[0]; k++) {
+        sim_hist a, b;
+        sim_hist_init(&a);
+        sim_hist_init(&b);
+        for (int i = 0; i < 3; i++) {
+            sim_hist_add(&a, before[k][i]);
+            sim_hist_add(&b, before[k][i]);
+        }
+        sim_hist_add(&a, 0.0);
+        sim_hist_add_zero(&b);
+        sim_hist_add(&a, 0.0);
+        sim_hist_add_zero(&b);
+        assert_int_equal(a.count, b.count);
+        assert_int_equal(a.under, b.under);
+        assert_memory_equal(&a.sum, &b.sum, sizeof a.sum);
+        assert_memory_equal(&a.min, &b.min, sizeof a.min);
+        assert_memory_equal(&a.max, &b.max, sizeof a.max);
+        for (long i = -1; (i = sim_hist_next(&a, i, NULL, NULL, NULL)) >= 0;)
+            assert_int_equal(sim_hist_bucket(&a, i), sim_hist_bucket(&b, i));
+        assert_int_equal(sim_hist_bucket(&b, SIM_HIST_UNDERFLOW), a.under);
+        sim_hist_fini(&a);
+        sim_hist_fini(&b);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_add_fast_path_edges),
+        cmocka_unit_test(test_add_zero_same_as_add),
         cmocka_unit_test(test_layout),
         cmocka_unit_test(test_empty),
         cmocka_unit_test(test_known_small),
