@@ -22,6 +22,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "hold_rng.h"
+
 typedef struct {
     uint64_t key;         /* the time's bits, turned so that unsigned order is numeric order */
     uint32_t idx, seq;    /* the record; the insertion number (ties; wraps after 2^32 pushes) */
@@ -42,17 +44,7 @@ static inline double key_time(uint64_t k)
     return t;
 }
 
-static uint64_t rng_state = 0x853c49e6748fea9bULL;
-
-static uint64_t rng_next(void)
-{
-    uint64_t z = (rng_state += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-
-static double rng_exp(void) { return -log((double)((rng_next() >> 11) + 1) * 0x1p-53); }
+static double rng_exp(void) { return -log(rng_u01()); }
 
 static double cpu_seconds(void)
 {

@@ -8,15 +8,7 @@ build=${1:-build}
 customers=${2:-10000000}
 rounds=${3:-3}
 root=$(cd "$(dirname "$0")/.." && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-json() { sed -n "s/.*\"$1\": \([0-9.]*\).*/\1/p" "$tmp/out/run.json" | head -1; }
-# cpu COMMAND...: runs it and prints its CPU seconds (user + system); its output goes to $tmp/log.
-cpu() {
-    local TIMEFORMAT='%U %S'
-    { time "$@" >"$tmp/log"; } 2>"$tmp/time"
-    awk '{ printf "%.3f", $1 + $2 }' "$tmp/time"
-}
+. "$root/bench/lib.sh"
 ratios=()
 for r in $(seq "$rounds"); do
     bare_s=$(cpu "$build/bare_mm1" "$customers" 0.9)

@@ -10,15 +10,7 @@ rounds=${1:-3}
 shift
 [ $# -gt 0 ] || set -- build
 root=$(cd "$(dirname "$0")/.." && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-json() { sed -n "s/.*\"$1\": \([0-9.e+-]*\).*/\1/p" "$tmp/out/run.json" | head -1; }
-# cpu COMMAND...: runs it, prints its CPU seconds (user + system).
-cpu() {
-    local TIMEFORMAT='%U %S'
-    { time "$@" >/dev/null 2>"$tmp/err"; } 2>"$tmp/time"
-    awk '{ printf "%.3f", $1 + $2 }' "$tmp/time"
-}
+. "$root/bench/lib.sh"
 for r in $(seq "$rounds"); do
     for b in "$@"; do
         d="$b/dessa"

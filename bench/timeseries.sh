@@ -8,14 +8,7 @@ set -euo pipefail
 build=${1:-build}
 rounds=${2:-3}
 root=$(cd "$(dirname "$0")/.." && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-json() { sed -n "s/.*\"$1\": \([0-9.]*\).*/\1/p" "$tmp/out/run.json" | head -1; }
-cpu() {
-    local TIMEFORMAT='%U %S'
-    { time "$@" >/dev/null; } 2>"$tmp/time"
-    awk '{ printf "%.3f", $1 + $2 }' "$tmp/time"
-}
+. "$root/bench/lib.sh"
 for r in $(seq "$rounds"); do
     base=$(cpu "$build/dessa" run "$root/bench/timeseries.lua" -q -o "$tmp/out" --force)
     base_rss=$(json peak_rss_kb)
