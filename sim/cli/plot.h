@@ -60,6 +60,8 @@ const char *csv_cell(const csv_table *t, size_t row, int col);
 
 /* A whole file in a malloc'd NUL-terminated string (NULL with errno set). */
 char *rundir_slurp(const char *path, size_t *len);
+/* The same from an open stream f, which it closes (f NULL: NULL, errno left as fopen set it). */
+char *rundir_slurp_file(FILE *f, size_t *len);
 
 /* The run's caption: "scenario | params | seed N | R replications | dessa V", in a malloc'd
  * string; rep >= 0 names the one replication drawn instead (each chart's title says whether it

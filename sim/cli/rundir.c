@@ -16,7 +16,11 @@
 
 char *rundir_slurp(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
+    return rundir_slurp_file(fopen(path, "rb"), len);
+}
+
+char *rundir_slurp_file(FILE *f, size_t *len)
+{
     if (!f)
         return NULL;
     size_t cap = 4096, n = 0;

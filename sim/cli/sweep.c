@@ -704,43 +704,13 @@ static FILE *point_open(const sources *s, size_t k, const char *name)
     return fopen(path, "r");
 }
 
-/* The whole of an open file, NUL-terminated (NULL on failure); closes it. */
-static char *slurp_file(FILE *in)
-{
-    if (!in)
-        return NULL;
-    size_t len = 0, cap = 4096;
-    char *b = malloc(cap);
-    for (size_t n; b && (n = fread(b + len, 1, cap - len - 1, in)) > 0;) {
-        len += n;
-        if (cap - len < 2) {
-            char *nb = realloc(b, cap * 2);
-            if (!nb) {
-                free(b);
-                b = NULL;
-                break;
-            }
-            b = nb;
-            cap *= 2;
-        }
-    }
-    if (b && ferror(in)) {
-        free(b);
-        b = NULL;
-    }
-    if (b)
-        b[len] = 0;
-    fclose(in);
-    return b;
-}
-
 /* The kinds of the warnings in point k's run.json (overloaded, not_steady, ...), each once,
  * joined by spaces into buf ("" when the point ran without one). */
 static void point_warnings(const sources *s, size_t k, char *buf, size_t n)
 {
     char err[128];
     buf[0] = 0;
-    char *text = slurp_file(point_open(s, k, "run.json"));
+    char *text = rundir_slurp_file(point_open(s, k, "run.json"), NULL);
     json_val *run = text ? json_parse(text, err, sizeof err) : NULL;
     const json_val *w = json_get(run, "warnings");
     size_t used = 0;
