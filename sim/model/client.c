@@ -294,12 +294,7 @@ static void resolve(sim_engine *e, sim_req *root, sim_cause out)
     }
     if (c->cfg.closed)
         user_next(e, c, root->user);
-    /* Its own life; the tree below may live on. A reply's caller still holds its own reference
-     * (the usual case): just dropped here, without the call. */
-    if (SIM_LIKELY(root->refs > 1))
-        root->refs--;
-    else
-        sim_req_release(e, root);
+    sim_req_unref(e, root);   /* its own life; the tree below may live on */
 }
 
 /* The attempt failed with `out`: another after the backoff if the client retries, else the

@@ -252,6 +252,13 @@ static void call_attempt(sim_engine *e, sim_req *r, const sim_op *op)
     sim_interp_call(e, r, &e->svcs[op->target], op->endpoint);
 }
 
+/* The call step at r->pc starts: its first attempt. */
+static inline void call_start(sim_engine *e, sim_req *r, const sim_op *op)
+{
+    r->attempt = 0;
+    call_attempt(e, r, op);
+}
+
 static void on_retry(sim_engine *e, sim_event *ev)
 {
     sim_req *r = ev->a;
@@ -532,8 +539,7 @@ static __attribute__((noinline)) void exec_loop(sim_engine *e, sim_req *r)
             step_after(e, r, op, 1.0);
             return;
         case SIM_OP_CALL:
-            r->attempt = 0;
-            call_attempt(e, r, op);
+            call_start(e, r, op);
             return;
         case SIM_OP_FORK:
             fork_start(e, r, op);
@@ -590,8 +596,7 @@ void sim_interp_exec(sim_engine *e, sim_req *r)
         return;
     }
     if (op->code == SIM_OP_CALL) {
-        r->attempt = 0;
-        call_attempt(e, r, op);
+        call_start(e, r, op);
         return;
     }
     exec_loop(e, r);

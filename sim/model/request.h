@@ -123,6 +123,15 @@ _Static_assert(sizeof(void *) != 8 || sizeof(sim_req) == 184, "sim_req grew: che
 /* sim_req_new (a new request) is inline in engine.h, which has the engine's pool. */
 /* Drops one reference; frees the request, and then what it held, when none is left. */
 void sim_req_release(struct sim_engine *e, sim_req *r);
+/* The same, inline when another reference remains (nothing to free: the usual case where a
+ * caller still holds its own reference to a request that replied). */
+static inline void sim_req_unref(struct sim_engine *e, sim_req *r)
+{
+    if (__builtin_expect(r->refs > 1, 1))
+        r->refs--;
+    else
+        sim_req_release(e, r);
+}
 /* A message pins its client request (root->tree) while nothing else of it may live; unpin frees
  * the root when that was the last thing it waited for (its completion). */
 static inline void sim_req_pin(sim_req *root) { root->tree++; }
