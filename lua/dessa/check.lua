@@ -654,6 +654,7 @@ return {
   UINT32_MAX = UINT32_MAX,
   Z99 = Z99,
   check_fields = check_fields,
+  checked = checked,
   copy_table = copy_table,
   describe = describe,
   did_you_mean = did_you_mean,

@@ -26,6 +26,7 @@ local sgmatch = string.gmatch
 local sgsub = string.gsub
 local smatch = string.match
 local sqrt = math.sqrt
+local getinfo = debug.getinfo
 local ssub = string.sub
 local tonumber_ = tonumber
 local tostring_ = tostring
@@ -37,6 +38,7 @@ local C = _check.C
 local S = _check.S
 local Z99 = _check.Z99
 local check_fields = _check.check_fields
+local checked = _check.checked
 local check_holes = _check.check_holes
 local MAX_EXPANDED = _check.MAX_EXPANDED
 local RATE_MAX = _check.RATE_MAX
@@ -550,11 +552,46 @@ ARRIVAL_SPECS.bursty = {
   end,
 }
 
+-- Whether a spec's arguments are its whole schema, in order, each required, with no form,
+-- no positional entry and a build that reads only the values and the location: then a call
+-- with its arguments all given (exp(0.1), poisson(5)) needs no table of fields, since
+-- check_fields would visit exactly the arguments, in their order, with the same checkers.
+local function plain_args(spec)
+  local args, schema = spec.args, spec.schema
+  if not args or #args ~= #schema or spec.forms or spec.positional or spec.check then
+    return false
+  end
+  for i, rule in ipairs_(schema) do
+    if rule[1] ~= args[i] or not rule.required or rule.default ~= nil then return false end
+  end
+  local info = getinfo(spec.build, "u")
+  return info.nparams <= 2 and not info.isvararg
+end
+
+local PLAIN_STYLE = { plain = true }
+
 -- Turns a spec into a constructor that returns an object of the given kind.
 local function param_ctor(label, spec, kind)
+  local nargs, schema = spec.args and #spec.args, spec.schema
+  local fast = plain_args(spec)
   return function(...)
     local where, info = here()
     local n, first = select_("#", ...), ...
+    if fast and n == nargs and type_(first) == "number" then
+      -- The arguments in order, each by its rule's checker, as check_fields would.
+      local values, ctx = {}, { where = where }
+      for i = 1, n do
+        local v = (select_(i, ...))
+        if v == nil then values = nil break end
+        values[schema[i][1]] = checked(label, where, schema[i], v, ctx, PLAIN_STYLE)
+      end
+      if values then
+        local data, depth = spec.build(values, where)
+        data.kind, data.where = label, where
+        if depth then DEPTH[data] = depth end
+        return make_object(kind, data)
+      end
+    end
     local t
     if n == 1 and is_plain_table(first) then
       t = first

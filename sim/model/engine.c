@@ -120,7 +120,8 @@ void sim_engine_stream(const sim_engine *e, sim_rng *r, const char *prefix, cons
                        const char *suffix)
 {
     char small[256];
-    size_t n = strlen(prefix) + strlen(name) + strlen(suffix) + 3;
+    size_t np = strlen(prefix), nn = strlen(name), ns = strlen(suffix);
+    size_t n = np + nn + ns + 3;
     char *key = n <= sizeof small ? small : sim_malloc(n);
     if (!key) {
         /* Out of memory for a long name: hash the name alone under the prefix's stream; the
@@ -128,7 +129,12 @@ void sim_engine_stream(const sim_engine *e, sim_rng *r, const char *prefix, cons
         sim_rng_init(r, e->cfg.seed, e->cfg.rep, name);
         return;
     }
-    snprintf(key, n, "%s/%s/%s", prefix, name, suffix);
+    /* "prefix/name/suffix", without a format: a wide model names thousands of streams. */
+    memcpy(key, prefix, np);
+    key[np] = '/';
+    memcpy(key + np + 1, name, nn);
+    key[np + 1 + nn] = '/';
+    memcpy(key + np + nn + 2, suffix, ns + 1);
     sim_rng_init(r, e->cfg.seed, e->cfg.rep, key);
     if (key != small)
         sim_free(key);
