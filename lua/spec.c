@@ -1778,7 +1778,14 @@ int spec_build(const spec *sp, uint64_t seed, uint64_t rep, sim_engine **out, ch
         snprintf(err, errlen, "error: out of memory (creating the engine)");
         return SIM_ENOMEM;
     }
-    int rc = build_hosts(&b, sp);
+    int rc = sp->nservices > UINT32_MAX || sp->nclients > UINT32_MAX
+                 ? SIM_ENOMEM
+                 : sim_engine_reserve(b.e, (uint32_t)sp->nservices, (uint32_t)sp->nclients);
+    if (rc != SIM_OK)
+        snprintf(err, errlen, "error: out of memory (a model of %zu services and %zu clients)",
+                 sp->nservices, sp->nclients);
+    if (rc == SIM_OK)
+        rc = build_hosts(&b, sp);
     if (rc == SIM_OK)
         rc = build_brokers(&b, sp);
     if (rc == SIM_OK)

@@ -458,6 +458,12 @@ Unknown names are reported with a suggestion taken from the schema.
 -- rules.
 local schema_index = setmetatable_({}, { __mode = "k" })
 local NO_STYLE = {}
+-- The positional entries of a table that has none (most): one shared list, which no caller
+-- may change.
+local NO_ENTRIES = setmetatable_({}, {
+  __newindex = function() error_("internal error: the shared empty list was written to", 2) end,
+  __metatable = false,
+})
 
 local function index_schema(schema)
   local known, names, pos_of, defaulted, nrequired = {}, {}, {}, {}, 0
@@ -506,11 +512,12 @@ local function check_fields(label, where, t, schema, style)
   style = style or NO_STYLE
   local index = schema_index[schema] or index_schema(schema)
   local known, pos_of = index[1], index[3]
-  local unknown, positional, npos = nil, {}, 0
+  local unknown, positional, npos = nil, NO_ENTRIES, 0
   -- The positions in the schema of the fields given, and how many of them are required.
   local given, ngiven, nrequired = {}, 0, 0
   for k, v in next_, t do
     if mtype(k) == "integer" and k >= 1 then
+      if npos == 0 then positional = {} end
       positional[k] = v
       if k > npos then npos = k end
     elseif type_(k) == "string" then

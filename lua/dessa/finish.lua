@@ -258,7 +258,7 @@ local function finish()
   reply_queues, published = {}, {}
   -- Constructors whose body never came: service "web" without { ... }.
   for _, tok in ipairs_(S.pending) do
-    if not tok.done then
+    if tok then
       fail(tok.where, "%s has no body (write %s { ... })", tok.title, tok.title)
     end
   end

@@ -60,17 +60,21 @@ local function named_ctor(label, body_fn)
     if not valid_name(name) then
       fail(where, "%s: the name must be %s, got %s", label, NAME_RULE, describe(name))
     end
-    local title = label .. ' "' .. name .. '"'   -- the same text as fmt('%s "%s"', ...), cheaper
-    local token = { where = where, title = title, done = false }
-    S.pending[#S.pending + 1] = token
+    -- The token of a constructor waiting for its body, in S.pending until the body comes (then
+    -- its slot is false, so a large model keeps no token per component). take_body holds only
+    -- the token, one upvalue of its own, since a model makes one closure per component.
+    local slot = #S.pending + 1
+    local token = { where = where, name = name, slot = slot,
+                    title = label .. ' "' .. name .. '"' }   -- fmt('%s "%s"', ...), cheaper
+    S.pending[slot] = token
     local function take_body(t)
-      local w = here()
+      local w, title = here(), token.title
       if not is_plain_table(t) then
         fail(w, "%s: expected a table of fields, as in %s { ... }, got %s", title, title,
           describe(t))
       end
-      token.done = true
-      return body_fn(name, title, w, t)
+      S.pending[token.slot] = false
+      return body_fn(token.name, title, w, t)
     end
     if body ~= nil then return take_body(body) end
     return take_body

@@ -862,10 +862,12 @@ int cli_run(const options *o)
         return refused;
     }
     uint64_t reps = o->precision > 0 && !o->has_reps ? CLI_PRECISION_MAX_REPS : o->reps;
+    /* The summary table only when it is printed: a wide model's has a row per entity. */
     cli_job job = { .o = o, .sc = sc, .sets = o->sets, .nsets = o->nsets, .dir = dir,
-                    .reps = reps, .jobs = o->jobs, .table = cli_table_new(), .progress = 1 };
+                    .reps = reps, .jobs = o->jobs, .table = o->quiet ? NULL : cli_table_new(),
+                    .progress = 1 };
     int status = EXIT_MODEL;
-    if (!job.table) {
+    if (!job.table && !o->quiet) {
         fprintf(stderr, "dessa: out of memory\n");
     } else {
         if (!o->quiet)   /* the header before the run */

@@ -127,6 +127,27 @@ void *sim_lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
     return g_alloc(g_ud, ptr, ptr ? osize : 0, nsize);
 }
 
+int sim_reserve(void **arr, uint32_t *cap, uint32_t want, size_t elem)
+{
+    if (want <= *cap)
+        return 0;
+    void *p = sim_realloc(*arr, (size_t)want * elem);
+    if (!p)
+        return -1;
+    *arr = p;
+    *cap = want;
+    return 0;
+}
+
+int sim_grow_cap(void **arr, uint32_t n, uint32_t *cap, size_t elem)
+{
+    if (n < *cap)
+        return 0;
+    if (n > UINT32_MAX / 2)
+        return -1;
+    return sim_reserve(arr, cap, n ? n * 2 : 4, elem);
+}
+
 int sim_grow(void **arr, uint32_t n, size_t elem)
 {
     if (n & (n - 1))

@@ -24,6 +24,13 @@ char *sim_strdup(const char *s);                 /* NULL on failure */
  * two. 0, or -1 when out of memory (the array is then unchanged). For the model's growable
  * arrays, whose counts are 32-bit. */
 int sim_grow(void **arr, uint32_t n, size_t elem);
+/* The same for an array that keeps its capacity in *cap: room for one more item when n reaches
+ * it (the capacity doubles, from 4). And room for want items at once (sim_reserve), for a count
+ * known in advance: a large array is then allocated once, at its size, rather than doubled from
+ * 4 (up to twice the room it needs, and both copies at once while it moves). 0, or -1 when out
+ * of memory (the array is then unchanged). */
+int sim_grow_cap(void **arr, uint32_t n, uint32_t *cap, size_t elem);
+int sim_reserve(void **arr, uint32_t *cap, uint32_t want, size_t elem);
 
 /* Asks for large pages (where the system gives them on request) for the heap's room from now on,
  * as the default allocator grows it. Called once, first thing in a program. */

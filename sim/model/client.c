@@ -44,7 +44,8 @@ int sim_client_add(sim_engine *e, const char *name, const sim_client_config *cfg
             bad = bad || !cfg->on || !cfg->off || !(sim_dist_mean(cfg->on) > 0);
     }
     int rc = bad ? (e->ran ? SIM_ESTATE : SIM_EINVAL) : SIM_OK;
-    if (rc == SIM_OK && sim_grow((void **)&e->clients, e->nclients, sizeof *e->clients) != 0)
+    if (rc == SIM_OK &&
+        sim_grow_cap((void **)&e->clients, e->nclients, &e->capclients, sizeof *e->clients) != 0)
         rc = SIM_ENOMEM;
     if (rc != SIM_OK) {
         /* The engine owns the laws passed in, on failure too. */

@@ -140,6 +140,14 @@ void sim_engine_stream(const sim_engine *e, sim_rng *r, const char *prefix, cons
         sim_free(key);
 }
 
+int sim_engine_reserve(sim_engine *e, uint32_t nservices, uint32_t nclients)
+{
+    if (sim_reserve((void **)&e->svcs, &e->capsvcs, nservices, sizeof *e->svcs) != 0 ||
+        sim_reserve((void **)&e->clients, &e->capclients, nclients, sizeof *e->clients) != 0)
+        return SIM_ENOMEM;
+    return SIM_OK;
+}
+
 int sim_host_add(sim_engine *e, const char *name, double cores, sim_cpu_sched sched,
                  uint32_t *index)
 {

@@ -86,9 +86,9 @@ struct sim_engine {
     void *series_ud;
 
     sim_service *svcs;
-    uint32_t nsvcs;
+    uint32_t nsvcs, capsvcs;
     sim_client *clients;
-    uint32_t nclients;
+    uint32_t nclients, capclients;
     struct sim_host **hosts;    /* shared hosts (sim_host_add) */
     uint32_t nhosts;
     sim_link *links;

@@ -170,6 +170,11 @@ int sim_endpoint_set_error_rate(sim_engine *e, uint32_t service, uint32_t ep, do
 /* The service's guards (sim_guard_config). SIM_EINVAL when out of range. */
 int sim_service_set_guard(sim_engine *e, uint32_t service, const sim_guard_config *cfg);
 
+/* Room for nservices services and nclients clients in all, made at once when the counts are
+ * known before the model is built (a wide model's records are then allocated at their size).
+ * SIM_ENOMEM, or SIM_OK. */
+int sim_engine_reserve(sim_engine *e, uint32_t nservices, uint32_t nclients);
+
 /* A host whose `cores` (> 0; whole under FCFS) the services placed on it share. */
 int sim_host_add(sim_engine *e, const char *name, double cores, sim_cpu_sched sched,
                  uint32_t *index);

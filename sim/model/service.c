@@ -30,7 +30,7 @@ int sim_service_add(sim_engine *e, const char *name, const sim_service_config *c
         (cfg->cpu == SIM_CPU_FCFS && cfg->cores != floor(cfg->cores)) ||
         (cfg->host && (cfg->host > e->nhosts || cfg->cores > 0)))
         return SIM_EINVAL;
-    if (sim_grow((void **)&e->svcs, e->nsvcs, sizeof *e->svcs) != 0)
+    if (sim_grow_cap((void **)&e->svcs, e->nsvcs, &e->capsvcs, sizeof *e->svcs) != 0)
         return SIM_ENOMEM;
     sim_service *s = &e->svcs[e->nsvcs];
     memset(s, 0, sizeof *s);
