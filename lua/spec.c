@@ -132,7 +132,82 @@ static const char *record_where(lua_State *L, int t)
     return w;
 }
 
-/* Checks the table at t against d[0..nd-1] and fills v[]. [-0, +0, error] */
+/* Whether the value on top of the stack fits rule d; fills *v (set, and the value). */
+static int take_value(lua_State *L, const fdesc *d, fval *v)
+{
+    int ty = lua_type(L, -1);
+    v->set = 1;
+    switch (d->type) {
+    case F_NUM: {
+        if (ty != LUA_TNUMBER)
+            return 0;
+        double x = lua_tonumber(L, -1);
+        v->num = x;
+        return isfinite(x) && x >= d->lo && x <= d->hi && !(d->lo_open && x == d->lo);
+    }
+    case F_INT:
+        if (lua_isinteger(L, -1)) {
+            lua_Integer x = lua_tointeger(L, -1);
+            v->i = (int64_t)x;
+            v->num = (double)v->i;
+            return (double)x >= d->lo && (double)x <= d->hi;
+        }
+        if (ty == LUA_TNUMBER) {
+            double x = lua_tonumber(L, -1);
+            if (x == floor(x) && x >= d->lo && x <= d->hi && x >= -I64 && x < I64) {
+                v->i = (int64_t)x;
+                v->num = (double)v->i;
+                return 1;
+            }
+        }
+        return 0;
+    case F_STR:
+        v->str = ty == LUA_TSTRING ? lua_tostring(L, -1) : NULL;   /* alive while the SPEC is */
+        return ty == LUA_TSTRING;
+    case F_BOOL:
+        v->b = lua_toboolean(L, -1);
+        return ty == LUA_TBOOLEAN;
+    case F_TAB:
+        return ty == LUA_TTABLE;
+    case F_ANY:
+        return 1;
+    }
+    return 0;
+}
+
+/* Raises the message for rule d refused by the value on top of the stack. [-0, +0, error] */
+static void refuse_value(reader *r, const char *where, const char *what, const fdesc *d)
+{
+    lua_State *L = r->L;
+    switch (d->type) {
+    case F_NUM:
+        if (lua_type(L, -1) != LUA_TNUMBER)
+            fail(r, where, what, "field '%s' must be a number", d->name);
+        fail(r, where, what, "field '%s' must be %s, got %.17g", d->name, d->rule,
+             lua_tonumber(L, -1));
+        break;
+    case F_INT:
+        fail(r, where, what, "field '%s' must be %s, got %s", d->name, d->rule,
+             luaL_tolstring(L, -1, NULL));
+        break;
+    case F_STR:
+        fail(r, where, what, "field '%s' must be a string", d->name);
+        break;
+    case F_BOOL:
+        fail(r, where, what, "field '%s' must be true or false", d->name);
+        break;
+    case F_TAB:
+        fail(r, where, what, "field '%s' must be a table", d->name);
+        break;
+    case F_ANY:
+        break;
+    }
+}
+
+/* Checks the table at t against d[0..nd-1] and fills v[]. One pass over the table reads each
+ * field it has (a model reads a record per component, and most rules name fields a record
+ * leaves out); the refusals are then raised in the rules' order, an unknown field first, as a
+ * field-by-field reading would. [-0, +0, error] */
 static const char *read_record(reader *r, int t, const char *what, const fdesc *d, size_t nd,
                                fval *v)
 {
@@ -143,6 +218,9 @@ static const char *read_record(reader *r, int t, const char *what, const fdesc *
         fail(r, NULL, what, "the specification holds %s instead of a table",
              luaL_typename(L, t));
     const char *where = record_where(L, t);
+    memset(v, 0, nd * sizeof *v);
+    unsigned char okbuf[64], *ok = nd <= sizeof okbuf ? okbuf : lua_newuserdatauv(L, nd, 0);
+    int scratch = ok != okbuf;
     lua_pushnil(L);
     while (lua_next(L, t)) {
         size_t i = nd;
@@ -156,67 +234,22 @@ static const char *read_record(reader *r, int t, const char *what, const fdesc *
                  lua_type(L, -2) == LUA_TSTRING ? "'" : "",
                  lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : luaL_typename(L, -2),
                  lua_type(L, -2) == LUA_TSTRING ? "'" : "");
+        if (lua_type(L, -1) != LUA_TNIL)
+            ok[i] = (unsigned char)take_value(L, &d[i], &v[i]);
         lua_pop(L, 1);
     }
     for (size_t i = 0; i < nd; i++) {
-        memset(&v[i], 0, sizeof v[i]);
-        lua_pushstring(L, d[i].name);
-        lua_rawget(L, t);
-        int ty = lua_type(L, -1);
-        if (ty == LUA_TNIL) {
-            lua_pop(L, 1);
+        if (!v[i].set) {
             if (d[i].required)
                 fail(r, where, what, "field '%s' is missing from the specification", d[i].name);
-            continue;
+        } else if (!ok[i]) {
+            lua_pushstring(L, d[i].name);
+            lua_rawget(L, t);
+            refuse_value(r, where, what, &d[i]);
         }
-        v[i].set = 1;
-        switch (d[i].type) {
-        case F_NUM: {
-            if (ty != LUA_TNUMBER)
-                fail(r, where, what, "field '%s' must be a number", d[i].name);
-            double x = lua_tonumber(L, -1);
-            if (!isfinite(x) || x < d[i].lo || x > d[i].hi || (d[i].lo_open && x == d[i].lo))
-                fail(r, where, what, "field '%s' must be %s, got %.17g", d[i].name, d[i].rule, x);
-            v[i].num = x;
-            break;
-        }
-        case F_INT: {
-            int ok = 0;
-            if (lua_isinteger(L, -1)) {
-                lua_Integer x = lua_tointeger(L, -1);
-                ok = (double)x >= d[i].lo && (double)x <= d[i].hi;
-                v[i].i = (int64_t)x;
-            } else if (ty == LUA_TNUMBER) {
-                double x = lua_tonumber(L, -1);
-                ok = x == floor(x) && x >= d[i].lo && x <= d[i].hi && x >= -I64 && x < I64;
-                if (ok)
-                    v[i].i = (int64_t)x;
-            }
-            if (!ok)
-                fail(r, where, what, "field '%s' must be %s, got %s", d[i].name, d[i].rule,
-                     luaL_tolstring(L, -1, NULL));
-            v[i].num = (double)v[i].i;
-            break;
-        }
-        case F_STR:
-            if (ty != LUA_TSTRING)
-                fail(r, where, what, "field '%s' must be a string", d[i].name);
-            v[i].str = lua_tostring(L, -1);   /* alive while the SPEC is on the stack */
-            break;
-        case F_BOOL:
-            if (ty != LUA_TBOOLEAN)
-                fail(r, where, what, "field '%s' must be true or false", d[i].name);
-            v[i].b = lua_toboolean(L, -1);
-            break;
-        case F_TAB:
-            if (ty != LUA_TTABLE)
-                fail(r, where, what, "field '%s' must be a table", d[i].name);
-            break;
-        case F_ANY:
-            break;
-        }
-        lua_pop(L, 1);
     }
+    if (scratch)
+        lua_pop(L, 1);
     return where;
 }
 

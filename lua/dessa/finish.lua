@@ -51,8 +51,13 @@ local function arrivals_spec(a)
 end
 
 -- Resolves a call or client target to (service name, endpoint name), raising on unknown names.
-local function resolve_target(tgt, where, prefix)
+-- The messages start with prefix, or with fmt(prefix, name) when a name is given (made only
+-- for a message: a model resolves a target per client).
+local function resolve_target(tgt, where, prefix, name)
   local svc = S.service_by_name[tgt.service]
+  if name and (not svc or (tgt.endpoint ~= nil and not svc.by_ep[tgt.endpoint])) then
+    prefix = fmt(prefix, name)
+  end
   if not svc then
     local node = S.nodes[tgt.service]
     if node then
@@ -553,12 +558,12 @@ local function finish()
   end
 
   for i, c in ipairs_(S.clients) do
-    local svc, ep = resolve_target(c.target, c.where, fmt('client "%s": target: ', c.name))
+    local svc, ep = resolve_target(c.target, c.where, 'client "%s": target: ', c.name)
     if c.start >= r.duration then
       warn(c.where, 'client "%s": start = %s is not before the end of the run (duration = %s): '
         .. "it sends nothing", c.name, tostring_(c.start), tostring_(r.duration))
     end
-    check_patience(svc, c.timeout, c.where, fmt('client "%s"', c.name))
+    if silent[svc] then check_patience(svc, c.timeout, c.where, fmt('client "%s"', c.name)) end
     spec.clients[i] = put_retry({
       name = c.name, target = svc, endpoint = ep, kind = c.kind,
       arrivals = c.arrivals and arrivals_spec(c.arrivals) or nil,

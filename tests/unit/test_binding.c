@@ -22,8 +22,11 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <lauxlib.h>
+#include <lualib.h>
 
 #include "binding.h"
+#include "spec.h"
 #include "core/alloc.h"
 #include "core/error.h"
 
@@ -332,6 +335,61 @@ static void test_messages(void **state)
     assert_null(strchr(err, '\n'));
 }
 
+/* spec_read on the SPEC that the Lua chunk `src` returns, in a protected call; the error's text
+ * in err ("" when the SPEC was read). */
+static int spec_read_protected(lua_State *L)
+{
+    spec *sp = lua_touserdata(L, 2);
+    spec_read(L, 1, sp);
+    return 0;
+}
+
+static void read_spec_text(const char *src, char *err, size_t errlen)
+{
+    lua_State *L = luaL_newstate();
+    assert_non_null(L);
+    spec sp;
+    memset(&sp, 0, sizeof sp);
+    lua_pushcfunction(L, spec_read_protected);
+    assert_int_equal(luaL_loadstring(L, src), LUA_OK);
+    assert_int_equal(lua_pcall(L, 0, 1, 0), LUA_OK);
+    lua_pushlightuserdata(L, &sp);
+    err[0] = 0;
+    if (lua_pcall(L, 2, 0, 0) != LUA_OK)
+        snprintf(err, errlen, "%s", lua_tostring(L, -1));
+    spec_free(&sp);
+    lua_close(L);
+}
+
+/* The SPEC reader (the contract between the prelude and C) refuses a record's fields in the
+ * rules' order whatever the table's order: an unknown field first, then for each rule a missing
+ * required field or a value of the wrong type or range. */
+static void test_spec_refusals(void **state)
+{
+    (void)state;
+    char err[512];
+#define TOP(run) "return { params = {}, link = {}, links = {}, services = {}, clients = {}, " \
+                 "run = " run " }"
+    read_spec_text(TOP("{ where = 's.lua:9', duration = 'x', sample = 1 }"), err, sizeof err);
+    assert_string_equal(err, "s.lua:9: run: field 'duration' must be a number");
+    read_spec_text(TOP("{ where = 's.lua:9', duration = -1, sample = 0 }"), err, sizeof err);
+    assert_string_equal(err, "s.lua:9: run: field 'duration' must be a positive number of at "
+                             "most 1e10 s, got -1");
+    read_spec_text(TOP("{ where = 's.lua:9', duration = 5, warmup = 1, sample = 0 }"), err,
+                   sizeof err);
+    assert_string_equal(err, "s.lua:9: run: field 'sample' must be a positive number, got 0");
+    read_spec_text(TOP("{ where = 's.lua:9', sample = 'y', seed = 1.5 }"), err, sizeof err);
+    assert_string_equal(err, "s.lua:9: run: field 'duration' is missing from the specification");
+    read_spec_text(TOP("{ where = 's.lua:9', duration = 5, warmup = 0, sample = 1, seed = 1.5 }"),
+                   err, sizeof err);
+    assert_string_equal(err, "s.lua:9: run: field 'seed' must be a non-negative integer, got 1.5");
+    read_spec_text(TOP("{ where = 's.lua:9', duration = 'x', colour = 1 }"), err, sizeof err);
+    assert_string_equal(err, "s.lua:9: run: unknown field 'colour' in the specification");
+    read_spec_text(TOP("{ where = 7 }"), err, sizeof err);
+    assert_string_equal(err, "error: run: field 'where' must be a string");
+#undef TOP
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -341,6 +399,7 @@ int main(void)
         cmocka_unit_test(test_print_quiet_and_reload),
         cmocka_unit_test(test_oom_fail_nth),
         cmocka_unit_test(test_oom_fail_from_nth),
+        cmocka_unit_test(test_spec_refusals),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
