@@ -19,8 +19,7 @@ int sim_hist_init(sim_hist *h)
 {
     clear_summary(h);
     h->dense = NULL;   /* memory comes with the values: cells, then dense octaves */
-    memset(h->slot, 0, sizeof h->slot);
-    h->ndense = 0;
+    h->dmask = 0;
     h->cell = NULL;
     h->ncell = h->capcell = 0;
     h->under = h->over = 0;
@@ -30,7 +29,8 @@ int sim_hist_init(sim_hist *h)
 
 size_t sim_hist_memory(const sim_hist *h)
 {
-    return h->capcell * sizeof *h->cell + (size_t)h->ndense * SIM_HIST_SUB * sizeof *h->dense;
+    return h->capcell * sizeof *h->cell +
+           (size_t)__builtin_popcountll(h->dmask) * SIM_HIST_SUB * sizeof *h->dense;
 }
 
 /* The first cell whose bucket is at least b (ncell if none). */
@@ -64,12 +64,13 @@ uint64_t sim_hist_bucket(const sim_hist *h, long i)
  * buckets are then as they were). */
 static int densify(sim_hist *h, long o)
 {
-    size_t n = (size_t)h->ndense + 1;
+    size_t n = (size_t)__builtin_popcountll(h->dmask) + 1, at = sim_hist_slot_(h->dmask, o);
     uint64_t *d = sim_realloc(h->dense, n * SIM_HIST_SUB * sizeof *d);
     if (!d)
         return -1;
     h->dense = d;
-    uint64_t *c = d + (n - 1) * SIM_HIST_SUB;
+    uint64_t *c = d + at;   /* the octaves above o move up to make room */
+    memmove(c + SIM_HIST_SUB, c, (n * SIM_HIST_SUB - at - SIM_HIST_SUB) * sizeof *d);
     memset(c, 0, SIM_HIST_SUB * sizeof *c);
     long first = o * SIM_HIST_SUB + 1, end = first + SIM_HIST_SUB;
     uint32_t a = cell_at(h, first), b = a;
@@ -77,8 +78,7 @@ static int densify(sim_hist *h, long o)
         c[h->cell[b].bucket - first] = h->cell[b].n;
     memmove(h->cell + a, h->cell + b, (h->ncell - b) * sizeof *h->cell);
     h->ncell = (uint16_t)(h->ncell - (b - a));
-    h->ndense = (uint8_t)n;
-    h->slot[o] = (uint8_t)n;
+    h->dmask |= UINT64_C(1) << o;
     return 0;
 }
 
@@ -104,7 +104,7 @@ static long busiest(const sim_hist *h)
 static int add_count(sim_hist *h, long i, uint64_t n)
 {
     long o = (i - 1) / SIM_HIST_SUB;
-    if (!h->slot[o]) {
+    if (!(h->dmask >> o & 1)) {
         /* The cells of a histogram not used lately are out of the cache, and each step of the
          * search below waits for the line of the one before: up to six misses one after the
          * other. Asked for at once (64 cells are 8 lines), they come in the time of one. */
@@ -170,8 +170,7 @@ void sim_hist_fini(sim_hist *h)
 {
     sim_free(h->dense);
     h->dense = NULL;
-    memset(h->slot, 0, sizeof h->slot);
-    h->ndense = 0;
+    h->dmask = 0;
     sim_free(h->cell);
     h->cell = NULL;
     h->ncell = h->capcell = 0;
@@ -190,7 +189,7 @@ static void octaves(long lo, long hi, long *first, long *last)
 
 void sim_hist_reset(sim_hist *h)
 {
-    if (h->count > 0 && h->ndense) {
+    if (h->count > 0 && h->dmask) {
         long first, last;
         octaves(sim_hist_index(h->min), sim_hist_index(h->max), &first, &last);
         for (long o = first; o <= last; o++) {
@@ -209,7 +208,7 @@ void sim_hist_merge(sim_hist *dst, const sim_hist *src)
     if (src->count == 0)
         return;
     uint64_t lost = 0;
-    if (src->ndense) {
+    if (src->dmask) {
         long first, last;
         octaves(sim_hist_index(src->min), sim_hist_index(src->max), &first, &last);
         for (long o = first; o <= last; o++) {
