@@ -225,13 +225,14 @@ static const uint64_t pow10u[18] = {
     UINT64_C(1000000000000000), UINT64_C(10000000000000000), UINT64_C(100000000000000000) };
 
 /* The p digits of q < 10^p (p <= 17) into d, two at a time from a table, in two independent
- * halves (the last eight digits and the others): a chain of 17 divisions by ten was a third of
- * a number's time. */
+ * halves (the last eight digits and the others), not one chain of 17 divisions by ten, each
+ * waiting for the one before. */
 static void spell_digits(char *d, uint64_t q, int p)
 {
-    static const char two[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-                              "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-                              "8081828384858687888990919293949596979899";
+    static const char two[] = "00010203040506070809101112131415161718192021222324"
+                              "25262728293031323334353637383940414243444546474849"
+                              "50515253545556575859606162636465666768697071727374"
+                              "75767778798081828384858687888990919293949596979899";
     if (p > 8) {
         uint32_t lo = (uint32_t)(q % 100000000u);
         q /= 100000000u;

@@ -19,12 +19,13 @@
  * counters (1 KB) more in the histogram's one block of dense octaves (kept by increasing octave),
  * its cells moved into them; a bit of the record's dmask says which octaves are dense and the
  * bits below it where its counters are, so a value of a dense octave costs one step from the
- * record to its counter, not two through a table of pointers. A bucket lives in exactly one place: the counters of a
- * dense octave, or a cell when its octave is not dense. So a histogram of a few dozen values
- * costs a few hundred bytes, one of millions the dense octaves its values span, and quantiles,
- * merges and the buckets written are the same whatever the layout. The touched buckets always
- * lie between the buckets of min and max, so reset and merge only visit that span: resetting a
- * histogram every sample interval costs little when values are clustered. */
+ * record to its counter, not two through a table of pointers. A bucket lives in exactly one
+ * place: the counters of a dense octave, or a cell when its octave is not dense. So a histogram
+ * of a few dozen values costs a few hundred bytes, one of millions the dense octaves its values
+ * span, and quantiles, merges and the buckets written are the same whatever the layout. The
+ * touched buckets always lie between the buckets of min and max, so reset and merge only visit
+ * that span: resetting a histogram every sample interval costs little when values are
+ * clustered. */
 #ifndef SIM_HIST_H
 #define SIM_HIST_H
 
