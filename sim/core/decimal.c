@@ -3,6 +3,7 @@
 
 #include <float.h>
 #include <math.h>
+#include <string.h>
 
 static const double pow10d[] = { 1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                                  1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
@@ -17,8 +18,13 @@ int sim_dec_scale(double v, int digits, long double *y, int *k)
         1e20L, 1e21L, 1e22L, 1e23L, 1e24L, 1e25L, 1e26L, 1e27L };
     const long double lo = pow10l[digits - 1], hi = pow10l[digits];
     /* floor(log10(v)) or one less, from the binary exponent (log10 costs as much as the rest
-     * of the number): the loop moves e to the right decade either way. */
-    int e = (int)floor(ilogb(v) * 0.30102999566398120);
+     * of the number): the loop moves e to the right decade either way. The exponent is read off
+     * the bits (subnormals are rough, and corrected by the loop like the others), and
+     * floor(b x log10 2) is (b x 78913) >> 18 for |b| < 1 700, no call into the C library. */
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    int b = (int)((bits >> 52) & 0x7ff) - 1023;
+    int e = b >= 0 ? (b * 78913) >> 18 : -((-b * 78913 + (1 << 18) - 1) >> 18);
     long double s = 0;
     for (int tries = 0; tries < 3; tries++) {   /* e may be one off */
         *k = digits - 1 - e;

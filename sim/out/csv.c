@@ -171,18 +171,6 @@ void sim_csv_str(sim_file *sf, const char *s)
     put_n(sf, "\"", 1);
 }
 
-/* The value of the decimal m x 10^k: exactly from two doubles when both are exact (Clinger's
- * fast path: one correctly rounded product or quotient is then the correctly rounded value),
- * otherwise by strtod on text, its spelling. */
-static double decimal_value(uint64_t m, int k, const char *text)
-{
-    double x;
-    if (sim_dec_exact(m, k, &x))
-        return x;
-    x = strtod(text, NULL);
-    return x < 0 ? -x : x;
-}
-
 /* Spells the significant digits d[0..p) of a value d.ddd x 10^x as printf's "%.<p>g" does:
  * fixed notation when -4 <= x < p, else d.ddde+XX (two exponent digits at least); trailing
  * zeros dropped, and the point when nothing follows it. */
@@ -229,12 +217,50 @@ static void put_g(char *buf, int neg, const char *d, int p, int x)
     *o = '\0';
 }
 
-/* The 17 significant digits of v > 0, correctly rounded, and its decimal exponent x (v is about
- * d.dddddddddddddddd x 10^x), from one multiplication or division in long double: 1. Or 0 when
- * that cannot be sure, and snprintf gives them. With a 64-bit significand and 10^k exact
- * (k <= 27), the scaled value y in [10^16, 10^17) is within a quarter of 2^-7 of v x 10^k, so
- * its rounding to an integer is the exact one unless its fraction is within 0.01 of a half. */
-static int digits17(double v, char *d, int *x, double *frac)
+static const uint64_t pow10u[18] = {
+    UINT64_C(1), UINT64_C(10), UINT64_C(100), UINT64_C(1000), UINT64_C(10000),
+    UINT64_C(100000), UINT64_C(1000000), UINT64_C(10000000), UINT64_C(100000000),
+    UINT64_C(1000000000), UINT64_C(10000000000), UINT64_C(100000000000),
+    UINT64_C(1000000000000), UINT64_C(10000000000000), UINT64_C(100000000000000),
+    UINT64_C(1000000000000000), UINT64_C(10000000000000000), UINT64_C(100000000000000000) };
+
+/* The p digits of q < 10^p (p <= 17) into d, two at a time from a table, in two independent
+ * halves (the last eight digits and the others), not one chain of 17 divisions by ten, each
+ * waiting for the one before. */
+static void spell_digits(char *d, uint64_t q, int p)
+{
+    static const char two[] = "00010203040506070809101112131415161718192021222324"
+                              "25262728293031323334353637383940414243444546474849"
+                              "50515253545556575859606162636465666768697071727374"
+                              "75767778798081828384858687888990919293949596979899";
+    if (p > 8) {
+        uint32_t lo = (uint32_t)(q % 100000000u);
+        q /= 100000000u;
+        char *o = d + p;
+        for (int i = 0; i < 4; i++, lo /= 100) {
+            o -= 2;
+            memcpy(o, two + 2 * (lo % 100), 2);
+        }
+        p -= 8;
+    }
+    uint32_t hi = (uint32_t)q;
+    char *o = d + p;
+    while (o - d >= 2) {
+        o -= 2;
+        memcpy(o, two + 2 * (hi % 100), 2);
+        hi /= 100;
+    }
+    if (o > d)
+        *--o = (char)('0' + hi);
+}
+
+/* The 17 significant digits of v > 0 as an integer *n in [10^16, 10^17), correctly rounded, and
+ * its decimal exponent x (v is about n x 10^(x-16)), from one multiplication or division in long
+ * double: 1. Or 0 when that cannot be sure, and snprintf gives them. With a 64-bit significand
+ * and 10^k exact (k <= 27), the scaled value y in [10^16, 10^17) is within a quarter of 2^-7 of
+ * v x 10^k, so its rounding to an integer is the exact one unless its fraction is within 0.01
+ * of a half. */
+static int digits17(double v, uint64_t *n, int *x, double *frac)
 {
     if (!(v >= 1e-11 && v < 1e43))
         return 0;
@@ -242,30 +268,30 @@ static int digits17(double v, char *d, int *x, double *frac)
     int k;
     if (!sim_dec_scale(v, 17, &y, &k))
         return 0;
-    int e = 16 - k;
-    long double r = floorl(y), f = y - r;
+    uint64_t r = (uint64_t)y;   /* y < 10^17 < 2^64: the cast is the floor */
+    long double f = y - (long double)r;
     if (fabsl(f - 0.5L) < 0.01L)
         return 0;
-    uint64_t n = (uint64_t)r + (f > 0.5L);
+    int e = 16 - k;
+    *n = r + (f > 0.5L);
     *frac = (double)(f > 0.5L ? f - 1 : f);   /* y - n: in (-0.49, 0.49) */
-    if (n == UINT64_C(100000000000000000)) {   /* rounded up to 10^17 */
-        n /= 10;
+    if (*n == pow10u[17]) {   /* rounded up to 10^17 */
+        *n = pow10u[16];
         e++;
     }
-    for (int i = 16; i >= 0; i--, n /= 10)
-        d[i] = (char)('0' + n % 10);
     *x = e;
     return 1;
 }
 
 /* The shortest of "%.15g", "%.16g" and "%.17g" that reads back as v, without snprintf for almost
  * every value: the 17 correctly rounded digits of v (digits17, or "%.16e") are rounded again to
- * 16 and 15, which gives
- * the correctly rounded digits unless the dropped digits are a half ("5" or "50") and what
- * follows them (digits17's fraction) is too small to say on which side of it the exact value
- * lies: snprintf decides then; and a candidate is read back
- * exactly by decimal_value, without strtod for almost every value. Identical, byte for byte, to
- * trying snprintf and strtod at 15, 16 and 17 digits (test_csv compares them). */
+ * 16 and 15, in integers, which gives the correctly rounded digits unless the dropped digits are
+ * a half ("5" or "50") and what follows them (digits17's fraction) is too small to say on which
+ * side of it the exact value lies: snprintf decides then; and a candidate is read back exactly
+ * by sim_dec_exact (Clinger's fast path: one correctly rounded product or quotient of two exact
+ * doubles), strtod only when m or 10^k is not exact; only the one chosen is spelled.
+ * Identical, byte for byte, to trying snprintf and strtod at 15, 16 and 17 digits (test_csv
+ * compares them). */
 void sim_format_real(char *buf, double v)
 {
     if (isnan(v)) {
@@ -282,56 +308,61 @@ void sim_format_real(char *buf, double v)
     }
     int neg = v < 0, x;
     double mag = neg ? -v : v;
-    char d[17];
+    uint64_t n;
     /* frac: what follows the 17th digit, y - n of digits17, which tells a dropped "5" or "50"
      * from an exact half when it is well away from 0 (the product is within 2^-9 of the exact
      * one); 0 (ask snprintf) when the digits came from snprintf. */
     double frac = 0;
-    if (!digits17(mag, d, &x, &frac)) {
+    if (!digits17(mag, &n, &x, &frac)) {
         frac = 0;
         char e[40];
         snprintf(e, sizeof e, "%.16e", mag);   /* d.dddddddddddddddde[+-]xx[x] */
-        d[0] = e[0];
-        memcpy(d + 1, e + 2, 16);
+        n = (uint64_t)(e[0] - '0');
+        for (int i = 2; i < 18; i++)
+            n = n * 10 + (uint64_t)(e[i] - '0');
         x = atoi(e + 19);
     }
+    char d[17];
     for (int p = 15; p <= 16; p++) {
-        /* the dropped digits d[p..17) against a half: "5", "50", and then what follows */
-        int cmp = d[p] != '5'                ? d[p] - '5'
-                  : p == 15 && d[16] != '0' ? d[16] - '0'
-                  : frac > 0.01             ? 1
-                  : frac < -0.01            ? -1
-                                            : 0;
+        /* the dropped digits against a half ("5" or "50"), and then what follows */
+        uint64_t div = pow10u[17 - p], half = div / 2, q = n / div, rem = n % div;
+        int cmp = rem != half ? (rem > half ? 1 : -1)
+                  : frac > 0.01 ? 1
+                  : frac < -0.01 ? -1
+                                 : 0;
         if (cmp == 0) {   /* a half as far as the digits tell: ask snprintf */
             snprintf(buf, SIM_REAL_LEN, "%.*g", p, v);
             if (strtod(buf, NULL) == v)
                 return;
             continue;
         }
-        char r[17];
-        memcpy(r, d, (size_t)p);
         int rx = x;
-        if (cmp > 0) {   /* round up, carrying */
-            int i = p - 1;
-            while (i >= 0 && r[i] == '9')
-                r[i--] = '0';
-            if (i >= 0) {
-                r[i]++;
-            } else {
-                r[0] = '1';
-                rx++;
-            }
+        if (cmp > 0 && ++q == pow10u[p]) {   /* rounded up to the next decade */
+            q = pow10u[p - 1];
+            rx++;
         }
-        put_g(buf, neg, r, p, rx);
-        int n = p;
-        while (n > 1 && r[n - 1] == '0')
-            n--;
-        uint64_t m = 0;
-        for (int i = 0; i < n; i++)
-            m = m * 10 + (uint64_t)(r[i] - '0');
-        if (decimal_value(m, rx - (n - 1), buf) == mag)
+        uint64_t m = q;
+        int t = 0;   /* trailing zeros: a short decimal has many */
+        for (int z = 8; z; z /= 2)
+            if (m % pow10u[z] == 0) {
+                m /= pow10u[z];
+                t += z;
+            }
+        int k = rx - (p - t - 1);
+        double back;
+        if (sim_dec_exact(m, k, &back)) {   /* almost always: spelled only when chosen */
+            if (back != mag)
+                continue;
+            spell_digits(d, q, p);
+            put_g(buf, neg, d, p, rx);
+            return;
+        }
+        spell_digits(d, q, p);   /* otherwise strtod on its spelling */
+        put_g(buf, neg, d, p, rx);
+        if (strtod(buf, NULL) == v)
             return;
     }
+    spell_digits(d, n, 17);
     put_g(buf, neg, d, 17, x);
 }
 

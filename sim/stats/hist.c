@@ -15,12 +15,11 @@ static void clear_summary(sim_hist *h)
     h->max = -INFINITY;
 }
 
-uint64_t *const sim_hist_none_[SIM_HIST_OCTAVES];
-
 int sim_hist_init(sim_hist *h)
 {
     clear_summary(h);
-    h->oct = sim_hist_none_;   /* memory comes with the values: cells, then dense octaves */
+    h->dense = NULL;   /* memory comes with the values: cells, then dense octaves */
+    h->dmask = 0;
     h->cell = NULL;
     h->ncell = h->capcell = 0;
     h->under = h->over = 0;
@@ -28,21 +27,10 @@ int sim_hist_init(sim_hist *h)
     return SIM_OK;
 }
 
-/* Whether some octave is dense (the table is the histogram's own). */
-static int has_table(const sim_hist *h)
-{
-    return h->oct && h->oct != sim_hist_none_;
-}
-
 size_t sim_hist_memory(const sim_hist *h)
 {
-    size_t n = h->capcell * sizeof *h->cell;
-    if (has_table(h)) {
-        n += SIM_HIST_OCTAVES * sizeof *h->oct;
-        for (int o = 0; o < SIM_HIST_OCTAVES; o++)
-            n += h->oct[o] ? SIM_HIST_SUB * sizeof *h->oct[o] : 0;
-    }
-    return n;
+    return h->capcell * sizeof *h->cell +
+           (size_t)__builtin_popcountll(h->dmask) * SIM_HIST_SUB * sizeof *h->dense;
 }
 
 /* The first cell whose bucket is at least b (ncell if none). */
@@ -65,7 +53,7 @@ uint64_t sim_hist_bucket(const sim_hist *h, long i)
         return h->under;
     if (i >= SIM_HIST_OVERFLOW)
         return h->over;
-    const uint64_t *o = h->oct[(i - 1) / SIM_HIST_SUB];
+    const uint64_t *o = sim_hist_octave_(h, (i - 1) / SIM_HIST_SUB);
     if (o)
         return o[(i - 1) % SIM_HIST_SUB];
     uint32_t k = cell_at(h, i);
@@ -76,22 +64,21 @@ uint64_t sim_hist_bucket(const sim_hist *h, long i)
  * buckets are then as they were). */
 static int densify(sim_hist *h, long o)
 {
-    if (!has_table(h)) {
-        uint64_t **t = sim_calloc(SIM_HIST_OCTAVES, sizeof *t);
-        if (!t)
-            return -1;
-        h->oct = t;
-    }
-    uint64_t *c = sim_calloc(SIM_HIST_SUB, sizeof *c);
-    if (!c)
+    size_t n = (size_t)__builtin_popcountll(h->dmask) + 1, at = sim_hist_slot_(h->dmask, o);
+    uint64_t *d = sim_realloc(h->dense, n * SIM_HIST_SUB * sizeof *d);
+    if (!d)
         return -1;
+    h->dense = d;
+    uint64_t *c = d + at;   /* the octaves above o move up to make room */
+    memmove(c + SIM_HIST_SUB, c, (n * SIM_HIST_SUB - at - SIM_HIST_SUB) * sizeof *d);
+    memset(c, 0, SIM_HIST_SUB * sizeof *c);
     long first = o * SIM_HIST_SUB + 1, end = first + SIM_HIST_SUB;
     uint32_t a = cell_at(h, first), b = a;
     for (; b < h->ncell && (long)h->cell[b].bucket < end; b++)
         c[h->cell[b].bucket - first] = h->cell[b].n;
     memmove(h->cell + a, h->cell + b, (h->ncell - b) * sizeof *h->cell);
-    h->ncell -= b - a;
-    ((uint64_t **)h->oct)[o] = c;
+    h->ncell = (uint16_t)(h->ncell - (b - a));
+    h->dmask |= UINT64_C(1) << o;
     return 0;
 }
 
@@ -117,8 +104,16 @@ static long busiest(const sim_hist *h)
 static int add_count(sim_hist *h, long i, uint64_t n)
 {
     long o = (i - 1) / SIM_HIST_SUB;
+    if (!(h->dmask >> o & 1)) {
+        /* The cells of a histogram not used lately are out of the cache, and each step of the
+         * search below waits for the line of the one before: up to six misses one after the
+         * other. Asked for at once (64 cells are 8 lines), they come in the time of one. */
+        const char *c = (const char *)h->cell, *end = c + h->ncell * sizeof *h->cell;
+        for (; c < end; c += 64)
+            __builtin_prefetch(c);
+    }
     for (;;) {
-        uint64_t *d = h->oct[o];
+        uint64_t *d = sim_hist_octave_(h, o);
         if (d) {
             d[(i - 1) % SIM_HIST_SUB] += n;
             return 0;
@@ -141,7 +136,7 @@ static int add_count(sim_hist *h, long i, uint64_t n)
                     return -1;
                 continue;
             }
-            uint32_t cap = h->capcell ? 2 * h->capcell : 4;
+            uint16_t cap = h->capcell ? (uint16_t)(2 * h->capcell) : 4;
             sim_hist_cell *p = sim_realloc(h->cell, cap * sizeof *p);
             if (!p)
                 return -1;
@@ -173,12 +168,9 @@ void sim_hist_add_slow_(sim_hist *h, double v)
 
 void sim_hist_fini(sim_hist *h)
 {
-    if (has_table(h)) {
-        for (int o = 0; o < SIM_HIST_OCTAVES; o++)
-            sim_free(h->oct[o]);
-        sim_free((void *)h->oct);
-    }
-    h->oct = sim_hist_none_;
+    sim_free(h->dense);
+    h->dense = NULL;
+    h->dmask = 0;
     sim_free(h->cell);
     h->cell = NULL;
     h->ncell = h->capcell = 0;
@@ -197,12 +189,14 @@ static void octaves(long lo, long hi, long *first, long *last)
 
 void sim_hist_reset(sim_hist *h)
 {
-    if (h->count > 0 && has_table(h)) {
+    if (h->count > 0 && h->dmask) {
         long first, last;
         octaves(sim_hist_index(h->min), sim_hist_index(h->max), &first, &last);
-        for (long o = first; o <= last; o++)
-            if (h->oct[o])
-                memset(h->oct[o], 0, SIM_HIST_SUB * sizeof *h->oct[o]);
+        for (long o = first; o <= last; o++) {
+            uint64_t *c = sim_hist_octave_(h, o);
+            if (c)
+                memset(c, 0, SIM_HIST_SUB * sizeof *c);
+        }
     }
     h->ncell = 0;
     h->under = h->over = 0;
@@ -214,21 +208,22 @@ void sim_hist_merge(sim_hist *dst, const sim_hist *src)
     if (src->count == 0)
         return;
     uint64_t lost = 0;
-    if (has_table(src)) {
+    if (src->dmask) {
         long first, last;
         octaves(sim_hist_index(src->min), sim_hist_index(src->max), &first, &last);
         for (long o = first; o <= last; o++) {
-            const uint64_t *s = src->oct[o];
+            const uint64_t *s = sim_hist_octave_(src, o);
             if (!s)
                 continue;
-            uint64_t *d = dst->oct[o];
+            uint64_t *d = sim_hist_octave_(dst, o);
             for (int k = 0; k < SIM_HIST_SUB; k++) {
                 if (d)
                     d[k] += s[k];
                 else if (s[k] && add_count(dst, o * SIM_HIST_SUB + 1 + k, s[k]))
                     lost += s[k];
                 else
-                    d = dst->oct[o];   /* the octave may have turned dense */
+                    d = sim_hist_octave_(dst, o);   /* it may have turned dense, and the
+                                                       block moved */
             }
         }
     }
@@ -289,7 +284,7 @@ double sim_hist_quantile(const sim_hist *h, double q)
     while (i < last) {   /* an octave at a time: its counters, or its cells */
         long o = (i - 1) / SIM_HIST_SUB, end = (o + 1) * SIM_HIST_SUB + 1;
         end = end < last ? end : last;
-        const uint64_t *b = h->oct[o];
+        const uint64_t *b = sim_hist_octave_(h, o);
         if (b) {
             for (; i < end; i++)
                 if ((seen += b[(i - 1) % SIM_HIST_SUB]) >= rank)
@@ -347,7 +342,7 @@ long sim_hist_next(const sim_hist *h, long i, double *lo, double *hi, uint64_t *
     while (j <= last && j < SIM_HIST_OVERFLOW) {
         long o = (j - 1) / SIM_HIST_SUB, end = (o + 1) * SIM_HIST_SUB + 1;
         end = end < last + 1 ? end : last + 1;
-        const uint64_t *b = h->oct[o];
+        const uint64_t *b = sim_hist_octave_(h, o);
         if (b) {
             for (; j < end; j++)
                 if (b[(j - 1) % SIM_HIST_SUB])

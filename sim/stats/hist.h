@@ -13,16 +13,19 @@
  * (they are still clamped into [min, max]); rank 1 and rank count are answered exactly (min, max).
  *
  * Storage follows the values, in two layouts that hold the same buckets. A histogram starts with
- * no memory but its record (80 bytes). Its first values go to **cells**: a sorted array of
+ * no memory but its record (88 bytes). Its first values go to **cells**: a sorted array of
  * (bucket, count) pairs, 8 bytes each, grown 4, 8, ... up to SIM_HIST_CELLS. When the cells are
- * full and a value needs a new one, the octave with the most cells turns **dense**: one block of
- * SIM_HIST_SUB counters (1 KB), its cells moved into it (the octaves' pointer table, 400 bytes,
- * comes with the first dense octave). A bucket lives in exactly one place: the counters of a
- * dense octave, or a cell when its octave is not dense. So a histogram of a few dozen values
- * costs a few hundred bytes, one of millions the dense octaves its values span, and quantiles,
- * merges and the buckets written are the same whatever the layout. The touched buckets always
- * lie between the buckets of min and max, so reset and merge only visit that span: resetting a
- * histogram every sample interval costs little when values are clustered. */
+ * full and a value needs a new one, the octave with the most cells turns **dense**: SIM_HIST_SUB
+ * counters (1 KB) more in the histogram's one block of dense octaves (kept by increasing octave),
+ * its cells moved into them; a bit of the record's dmask says which octaves are dense and the
+ * bits below it where its counters are, so a value of a dense octave costs one step from the
+ * record to its counter, not two through a table of pointers. A bucket lives in exactly one
+ * place: the counters of a dense octave, or a cell when its octave is not dense. So a histogram
+ * of a few dozen values costs a few hundred bytes, one of millions the dense octaves its values
+ * span, and quantiles, merges and the buckets written are the same whatever the layout. The
+ * touched buckets always lie between the buckets of min and max, so reset and merge only visit
+ * that span: resetting a histogram every sample interval costs little when values are
+ * clustered. */
 #ifndef SIM_HIST_H
 #define SIM_HIST_H
 
@@ -54,17 +57,29 @@ typedef struct sim_hist {
     uint64_t count;   /* values added (NaNs are ignored and not counted) */
     double sum;       /* exact sum of the values added */
     double min, max;  /* +inf / -inf while empty */
-    uint64_t *const *oct;   /* the dense octaves' SIM_HIST_SUB counters, NULL for the others: a
-                               table of SIM_HIST_OCTAVES pointers, sim_hist_none_ (all NULL)
-                               until the first octave turns dense */
+    uint64_t *dense;  /* the dense octaves' counters, SIM_HIST_SUB each, in one block by increasing
+                         octave (NULL until an octave turns dense) */
+    uint64_t dmask;   /* bit o set when octave o is dense: its counters come after those of the
+                         dense octaves below it. Read beside count and sum, no table to fetch
+                         between the record and the counter */
+    uint16_t ncell, capcell;
     sim_hist_cell *cell;    /* the buckets of the other octaves, by increasing bucket */
-    uint32_t ncell, capcell;
     uint64_t under, over;   /* the underflow and overflow buckets */
     uint64_t lost;    /* values not recorded because memory for them could not be allocated */
 } sim_hist;
 
-/* The table of a histogram without a dense octave (every entry NULL). */
-extern uint64_t *const sim_hist_none_[SIM_HIST_OCTAVES];
+/* Where octave o's counters start in the block of dense octaves (those of the dense octaves below
+ * it come first). */
+static inline size_t sim_hist_slot_(uint64_t dmask, long o)
+{
+    return (size_t)__builtin_popcountll(dmask & ((UINT64_C(1) << o) - 1)) * SIM_HIST_SUB;
+}
+
+/* The counters of octave o when it is dense, NULL otherwise. */
+static inline uint64_t *sim_hist_octave_(const sim_hist *h, long o)
+{
+    return h->dmask >> o & 1 ? h->dense + sim_hist_slot_(h->dmask, o) : NULL;
+}
 
 /* The count in bucket i (the layout above: 0 underflow, then SIM_HIST_SUB per octave, then
  * overflow). */
@@ -124,13 +139,12 @@ static inline void sim_hist_add(sim_hist *h, double v)
     memcpy(&bits, &v, sizeof bits);
     uint64_t j = (bits >> (52 - SIM_HIST_SUB_BITS)) -
                  (uint64_t)((1023 + SIM_HIST_MIN_EXP) * SIM_HIST_SUB);
-    uint64_t *o;
     if (__builtin_expect(j >= (uint64_t)SIM_HIST_OCTAVES * SIM_HIST_SUB ||
-                             !(o = h->oct[j / SIM_HIST_SUB]), 0)) {
+                             !(h->dmask >> (j / SIM_HIST_SUB) & 1), 0)) {
         sim_hist_add_slow_(h, v);
         return;
     }
-    o[j % SIM_HIST_SUB]++;
+    h->dense[sim_hist_slot_(h->dmask, (long)(j / SIM_HIST_SUB)) + j % SIM_HIST_SUB]++;
     sim_hist_note_(h, v);
 }
 

@@ -354,12 +354,11 @@ static void test_cells_then_dense(void **state)
         sim_hist_add(&h, 1e-3 * (1.0 + k / 128.0));
     assert_int_equal(h.ncell, SIM_HIST_CELLS);
     assert_int_equal(sim_hist_memory(&h), SIM_HIST_CELLS * sizeof(sim_hist_cell));
-    assert_null(h.oct[(sim_hist_index(1.0) - 1) / SIM_HIST_SUB]);
+    assert_null(sim_hist_octave_(&h, (sim_hist_index(1.0) - 1) / SIM_HIST_SUB));
     sim_hist_add(&h, 1.0 + 100 / 128.0);   /* a 65th bucket: the 1 s octave turns dense */
-    assert_non_null(h.oct[(sim_hist_index(1.0) - 1) / SIM_HIST_SUB]);
+    assert_non_null(sim_hist_octave_(&h, (sim_hist_index(1.0) - 1) / SIM_HIST_SUB));
     assert_int_equal(h.ncell, 4);
     assert_int_equal(sim_hist_memory(&h), SIM_HIST_CELLS * sizeof(sim_hist_cell) +
-                                             SIM_HIST_OCTAVES * sizeof(uint64_t *) +
                                              SIM_HIST_SUB * sizeof(uint64_t));
     for (int k = 0; k < 60; k++)
         assert_int_equal(sim_hist_bucket(&h, sim_hist_index(1.0 + k / 128.0)), 1);
