@@ -22,6 +22,13 @@ for r in $(seq "$rounds"); do
                 "$b" "$r" "$n" "$build" "$run" "$ev" \
                 "$(awk -v a="$run" -v b="$build" -v e="$ev" 'BEGIN { print (a - b) / e * 1e9 }')" "$(json peak_rss_kb)"
         done
+        # Memory per service + client until used: peak RSS of a run that ends at once.
+        "$d" run "$root/bench/many_services.lua" -q -o "$tmp/out" --force --set n=1000 --set duration=0.001
+        small=$(json peak_rss_kb)
+        "$d" run "$root/bench/many_services.lua" -q -o "$tmp/out" --force --set n=10000 --set duration=0.001
+        large=$(json peak_rss_kb)
+        printf '%s round %d many_services until used 10^3 -> 10^4: peak %d -> %d KB, %.2f KB per service + client\n' \
+            "$b" "$r" "$small" "$large" "$(awk -v s="$small" -v l="$large" 'BEGIN { print (l - s) / 9000 }')"
         for u in 1000 100000 1000000; do
             run=$(cpu "$d" run "$root/bench/closed_ladder.lua" -q -o "$tmp/out" --force --set users=$u)
             ev=$(json events)

@@ -630,6 +630,17 @@ static int l_stopped(lua_State *L)
     return 1;
 }
 
+/* table_new(narr, nrec): an empty table with room for narr list entries and nrec fields, so a
+ * record whose size the prelude knows is not grown (and rehashed) field by field. */
+static int l_table_new(lua_State *L)
+{
+    lua_Integer a = luaL_checkinteger(L, 1), h = luaL_checkinteger(L, 2);
+    luaL_argcheck(L, a >= 0 && a <= 1024, 1, "out of range");
+    luaL_argcheck(L, h >= 0 && h <= 1024, 2, "out of range");
+    lua_createtable(L, (int)a, (int)h);
+    return 1;
+}
+
 /* frame(): the first stack frame that is Lua code outside the prelude, as the prelude's
  * scenario_frame finds it with debug.getinfo, but without building a table per frame (a
  * constructor asks for its location several times, so a model of 10 000 services asked it
@@ -875,6 +886,7 @@ static int load_main(lua_State *L)
     set_fn(L, "emit", l_emit);
     set_fn(L, "read_data", l_read_data);
     set_fn(L, "stopped", l_stopped);
+    set_fn(L, "table_new", l_table_new);
     set_fn(L, "frame", l_frame);
     lua_pushboolean(L, o->unsafe);
     lua_setfield(L, -2, "unsafe");

@@ -564,7 +564,10 @@ local function check_fields(label, where, t, schema, style)
     given[j + 1] = p
   end
   local defaulted = index[4]
-  local values, ctx = {}, { where = where }
+  -- The values' room made at once (the fields given and the defaults, at most).
+  local table_new = S.table_new
+  local values = table_new and table_new(0, ngiven + #defaulted) or {}
+  local ctx = { where = where }
   local i, j = 1, 1
   local a, b = given[1], defaulted[1]
   while a or b do

@@ -10,6 +10,7 @@ another module (each is loaded once). It gets back a table M:
                            emit = function(text) ... end,         -- print output, warnings
                            read_data = function(file) ... end,    -- data files (empirical)
                            stopped = function() ... end,          -- out of time/instructions?
+                           table_new = function(narr, nrec) ... end, -- a presized table
                            unsafe = false,                        -- expose os, io, require
                            expand_sweep = false,                  -- SPEC.sweep: the points
                            sweep_params = { { name =, values = "v1,v2" }, ... },  -- --param
@@ -71,6 +72,7 @@ function M.setup(opts)
   S.emit = opts.emit or function(text) stderr:write(text) end
   S.read_data = opts.read_data
   S.stopped = opts.stopped or function() return false end
+  S.table_new = opts.table_new   -- the C side's presized tables (see check.check_fields)
   S.frame = opts.frame   -- the C side's scenario_frame without tables (see check.here)
   S.frames = {}
   S.unsafe = opts.unsafe and true or false
