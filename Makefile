@@ -3,7 +3,8 @@
 # M/M/1 loop and with SimPy (when /usr/bin/python3 has it, or PYTHON=... names a Python that
 # has) and then runs bench-scale, `make bench-scale` measures wide and large models (many
 # services, the closed-user ladder, memory per request in flight; BENCH_BASE=DIR adds an older
-# build side by side, BENCH_ROUNDS rounds), the hold model's growth from 10^3 to 10^6 pending
+# build side by side, BENCH_ROUNDS rounds; the wide model's run at 20 and 200 s, bench/wide_run.sh),
+# the hold model's growth from 10^3 to 10^6 pending
 # events beside a bare heap's (bench/growth.sh) and the time series sampled every millisecond
 # (bench/timeseries.sh), `make docs` redraws the charts in docs/img/ from runs of the scenarios,
 # `make install` installs the program, its man page and its bash completion under PREFIX
@@ -48,6 +49,7 @@ bench: build
 BENCH_ROUNDS ?= 3
 bench-scale: build
 	bash bench/scale.sh $(BENCH_ROUNDS) ./$(BUILD) $(BENCH_BASE)
+	bash bench/wide_run.sh $(BENCH_ROUNDS) ./$(BUILD) $(BENCH_BASE)
 	bash bench/growth.sh ./$(BUILD) $(BENCH_ROUNDS)
 	bash bench/timeseries.sh ./$(BUILD) $(BENCH_ROUNDS)
 
