@@ -1,6 +1,7 @@
 /* test_pool: unit tests of the slab pool (core/pool): get/put reuse, growth across slabs (and
  * past the first slab-table capacity), the live and peak counters, size rounding, sim_pool_each
- * visiting every slot exactly once, and a failed growth leaving the pool usable. */
+ * visiting every slot exactly once, and a failed growth leaving the pool usable; the model's
+ * growable arrays (sim_grow_cap, sim_reserve). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -256,6 +257,51 @@ static void test_grow_failure_keeps_pool_usable(void **state)
     sim_alloc_set(NULL, NULL);
 }
 
+/* sim_grow_cap doubles the capacity from 4 only when the count reaches it; sim_reserve makes room
+ * for a known count in one allocation and never shrinks; a failed request leaves the array and
+ * its capacity as they were. */
+static void test_grow_cap_and_reserve(void **state)
+{
+    (void)state;
+    counter c = { 0, 0, 0, false, 0 };
+    sim_alloc_set(counting_alloc, &c);
+    uint64_t *a = NULL;
+    uint32_t n = 0, cap = 0;
+    long calls = c.calls;
+    for (; n < 9; n++) {
+        assert_int_equal(sim_grow_cap((void **)&a, n, &cap, sizeof *a), 0);
+        a[n] = n;
+    }
+    assert_int_equal(cap, 16);                /* 4, 8, 16 */
+    assert_int_equal(c.calls - calls, 3);     /* one request per doubling */
+    calls = c.calls;
+    assert_int_equal(sim_reserve((void **)&a, &cap, 10, sizeof *a), 0);
+    assert_int_equal(cap, 16);                /* room enough already: nothing asked */
+    assert_int_equal(c.calls, calls);
+    assert_int_equal(sim_reserve((void **)&a, &cap, 1000, sizeof *a), 0);
+    assert_int_equal(cap, 1000);              /* exactly the count, at once */
+    assert_int_equal(c.calls - calls, 1);
+    for (uint32_t i = 0; i < n; i++)
+        assert_int_equal(a[i], i);            /* the items moved with the array */
+    calls = c.calls;
+    for (; n < 1000; n++) {
+        assert_int_equal(sim_grow_cap((void **)&a, n, &cap, sizeof *a), 0);
+        a[n] = n;
+    }
+    assert_int_equal(c.calls, calls);         /* the reserved room was enough */
+    c.fail_at = c.calls + 1;                  /* the next growth fails */
+    uint64_t *before = a;
+    assert_int_equal(sim_grow_cap((void **)&a, n, &cap, sizeof *a), -1);
+    assert_ptr_equal(a, before);
+    assert_int_equal(cap, 1000);
+    assert_int_equal(sim_reserve((void **)&a, &cap, 5000, sizeof *a), 0);   /* memory is back */
+    assert_int_equal(cap, 5000);
+    assert_int_equal(a[999], 999);
+    sim_free(a);
+    assert_int_equal(c.live, 0);
+    sim_alloc_set(NULL, NULL);
+}
+
 /* The peak is the most objects live at once, across slabs and after reuse. */
 static void test_peak_across_slabs(void **state)
 {
@@ -290,6 +336,7 @@ int main(void)
         cmocka_unit_test(test_each_visits_every_slot),
         cmocka_unit_test(test_fini_releases_all),
         cmocka_unit_test(test_grow_failure_keeps_pool_usable),
+        cmocka_unit_test(test_grow_cap_and_reserve),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
