@@ -61,7 +61,7 @@ local function resolve_target(tgt, where, prefix, name)
   if not svc then
     local node = S.nodes[tgt.service]
     if node then
-      fail(where, "%s'%s' is a %s, not a service", prefix, tgt.service, node.kind)
+      fail(where, "%s'%s' is a %s, not a service", prefix, tgt.service, node)
     end
     local names = {}
     for i, s in ipairs_(S.services) do names[i] = s.name end
@@ -109,7 +109,7 @@ local function request_queue(name, where, prefix)
   local b = S.broker_by_name and S.broker_by_name[name]
   if not b then
     local node = S.nodes[name]
-    if node then fail(where, "%s'%s' is a %s, not a queue", prefix, name, node.kind) end
+    if node then fail(where, "%s'%s' is a %s, not a queue", prefix, name, node) end
     local names = {}
     for j, x in ipairs_(S.brokers or {}) do names[j] = x.name end
     fail(where, "%sunknown queue '%s'%s", prefix, name, did_you_mean(name, names))
@@ -147,7 +147,7 @@ local function steps_spec(list, edges)
       if not b then
         local node = S.nodes[s.broker]
         if node then
-          fail(s.where, "publish: '%s' is a %s, not a queue or a topic", s.broker, node.kind)
+          fail(s.where, "publish: '%s' is a %s, not a queue or a topic", s.broker, node)
         end
         local names = {}
         for j, x in ipairs_(S.brokers or {}) do names[j] = x.name end
@@ -307,7 +307,7 @@ local function finish()
   local seen = {}
   for i, l in ipairs_(S.links) do
     for _, n in ipairs_({ l.from, l.to }) do
-      if S.nodes[n] and S.nodes[n].kind == "host" then
+      if S.nodes[n] == "host" then
         fail(l.where, "link: '%s' is a host, not a service or client", n)
       end
       if not S.nodes[n] then
@@ -322,7 +322,7 @@ local function finish()
     seen[key] = l.where
     if l.loss and l.loss > 0 then
       for _, n in ipairs_({ l.from, l.to }) do
-        local kind = S.nodes[n].kind
+        local kind = S.nodes[n]
         if kind ~= "service" and kind ~= "client" and kind ~= "queue" and kind ~= "topic" then
           fail(l.where, "link: '%s' is a %s: loss applies to requests and replies between "
             .. "clients and services, and to publishes to queues and topics", n, kind)
@@ -345,10 +345,10 @@ local function finish()
             fail(p.where, p.kind .. ": between: unknown service, client, queue or topic '%s'%s", n,
               did_you_mean(n, S.node_names))
           end
-          if node.kind ~= "service" and node.kind ~= "client" and node.kind ~= "queue"
-              and node.kind ~= "topic" then
+          if node ~= "service" and node ~= "client" and node ~= "queue"
+              and node ~= "topic" then
             fail(p.where, p.kind .. ": between: '%s' is a %s, not a service, a client, a queue "
-              .. "or a topic", n, node.kind)
+              .. "or a topic", n, node)
           end
         end
         labels[side] = concat(p.between[side], "+")
@@ -379,7 +379,7 @@ local function finish()
       local node = S.nodes[s.host]
       if node then
         fail(s.where, 'service "%s": host: \'%s\' is a %s, not a host', s.name, s.host,
-          node.kind)
+          node)
       end
       fail(s.where, 'service "%s": unknown host \'%s\'%s', s.name, s.host,
         did_you_mean(s.host, host_names))
@@ -455,7 +455,7 @@ local function finish()
       if not svc then
         local node = S.nodes[f.target]
         if node then
-          fail(f.where, "%s: target: '%s' is a %s, not %s", f.kind, f.target, node.kind,
+          fail(f.where, "%s: target: '%s' is a %s, not %s", f.kind, f.target, node,
             f.kind == "slowdown" and "a service or a host" or "a service, a host, a queue or a topic")
         end
         for _, x in ipairs_(S.hosts) do names[#names + 1] = x.name end
@@ -526,7 +526,7 @@ local function finish()
           local node = S.nodes[dl]
           if node then
             fail(sub.where, "subscribe: dead_letter: '%s' is a %s, not a queue or a topic", dl,
-              node.kind)
+              node)
           end
           local names = {}
           for k, x in ipairs_(S.brokers) do names[k] = x.name end

@@ -80,7 +80,7 @@ function M.setup(opts)
   S.params, S.param_by_name = {}, {}
   S.services, S.service_by_name, S.clients = {}, {}, {}
   S.hosts, S.host_by_name = {}, {}
-  S.nodes, S.node_names = {}, {}
+  S.nodes, S.node_where, S.node_names = {}, {}, {}   -- name -> kind, name -> where
   S.link, S.links = nil, {}
   S.run = nil
   S.sweep = nil

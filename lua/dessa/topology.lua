@@ -40,9 +40,9 @@ local function claim_name(name, title, kind, where)
   local prev = S.nodes[name]
   if prev then
     fail(where, '%s: the name "%s" is already used by the %s defined at %s', title, name,
-      prev.kind, prev.where)
+      prev, S.node_where[name])
   end
-  S.nodes[name] = { kind = kind, where = where }
+  S.nodes[name], S.node_where[name] = kind, where   -- two fields, not a table per name
   S.node_names[#S.node_names + 1] = name
 end
 
