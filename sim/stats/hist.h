@@ -47,6 +47,10 @@
 
 #define SIM_HIST_CELLS 64                              /* most cells before an octave turns dense */
 
+/* The layout's limits: an octave's bit in the 64-bit dmask, the cells counted in 16 bits. */
+_Static_assert(SIM_HIST_OCTAVES <= 64, "octaves must fit the dense-octave mask");
+_Static_assert(SIM_HIST_CELLS <= 65535, "cells must fit their 16-bit count");
+
 /* A bucket of an octave that is not dense, and its count. */
 typedef struct sim_hist_cell {
     uint32_t bucket;
