@@ -102,7 +102,7 @@ static void test_topic_copies(void **state)
         double accepted = sim_entity_value(b, "published") - sim_entity_value(b, "in_flight");
         double total = 0;
         for (int i = 1; i <= 3; i++) {
-            char g[8];
+            char g[16];
             snprintf(g, sizeof g, "g%d", i);
             const sim_entity_result *x = case_find(&r, sim_result_kind_broker(), "events", g);
             double pub = sim_entity_value(x, "published");

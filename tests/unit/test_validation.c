@@ -283,9 +283,12 @@ static int root_from_cache(const char *dir)
         if (strncmp(line, key, sizeof key - 1))
             continue;
         line[strcspn(line, "\r\n")] = 0;
-        snprintf(path, sizeof path, "%s/tests/validation", line + sizeof key - 1);
+        const char *src = line + sizeof key - 1;
+        if (strlen(src) >= 4000)   /* longer than root holds: not ours to use */
+            continue;
+        snprintf(path, sizeof path, "%.4000s/tests/validation", src);
         if (is_dir(path)) {
-            snprintf(root, sizeof root, "%s", line + sizeof key - 1);
+            snprintf(root, sizeof root, "%.4000s", src);
             found = 1;
         }
     }
