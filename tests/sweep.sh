@@ -25,6 +25,18 @@ same_numbers() {
         END { exit bad || NR == 0 }'
 }
 
+# same_sweep LABEL REF DIR...: sweep.csv and sweep_summary.csv of every DIR are REF's, byte for
+# byte (one check per file).
+same_sweep() {
+    local label=$1 ref=$2 f d ok
+    shift 2
+    for f in sweep.csv sweep_summary.csv; do
+        ok=0
+        for d in "$@"; do cmp -s "$ref/$f" "$d/$f" || ok=1; done
+        check "$f: $label" $ok
+    done
+}
+
 # The points: rate (3 values, declared first, varies slowest) x mode (2) x the zip (2), minus
 # the mode=b, users=2 corner: 3 * (2 * 2 - 1) = 9 points, in this order.
 "$dessa" sweep "$tmp/m.lua" -q -o "$tmp/a" -j 1
@@ -79,16 +91,10 @@ check "sweep_summary: point, params, metric, n, mean, sd, half_width" $?
 # The same bytes with -j 2 (replications in parallel) and with 1 replication per point on
 # 2 threads (points in parallel).
 "$dessa" sweep "$tmp/m.lua" -q -o "$tmp/b" -j 2
-for f in sweep.csv sweep_summary.csv; do
-    cmp -s "$tmp/a/$f" "$tmp/b/$f"
-    check "$f: -j 1 and -j 2 give the same bytes" $?
-done
+same_sweep "-j 1 and -j 2 give the same bytes" "$tmp/a" "$tmp/b"
 "$dessa" sweep "$tmp/m.lua" -q -o "$tmp/c1" -j 1 --reps 1 &&
     "$dessa" sweep "$tmp/m.lua" -q -o "$tmp/c2" -j 2 --reps 1
-for f in sweep.csv sweep_summary.csv; do
-    cmp -s "$tmp/c1/$f" "$tmp/c2/$f"
-    check "$f: points in parallel give the same bytes" $?
-done
+same_sweep "points in parallel give the same bytes" "$tmp/c1" "$tmp/c2"
 [ "$(awk -F, 'NR > 1 && $1 == 0' "$tmp/c1/sweep_summary.csv" | cut -d, -f9 | sort -u)" = "" ]
 check "one replication: sd and half-width are empty, not 0" $?
 
@@ -149,10 +155,7 @@ check "an interrupted sweep keeps its finished points and writes no sweep.csv" $
 check "an interrupted sweep leaves no staging directory" $?
 "$dessa" sweep "$tmp/slow.lua" -q -o "$tmp/cut" -j 2 --resume
 check "--resume exits 0" $?
-for f in sweep.csv sweep_summary.csv; do
-    cmp -s "$tmp/whole/$f" "$tmp/cut/$f"
-    check "$f: interrupted and resumed = straight through" $?
-done
+same_sweep "interrupted and resumed = straight through" "$tmp/whole" "$tmp/cut"
 
 # Shards (job arrays): separate directories merged, or one shared directory; the same bytes.
 "$dessa" sweep "$tmp/m.lua" -q -o "$tmp/s1" --shard 1/2 -j 2 &&
@@ -165,10 +168,7 @@ check "the merge moves every point into its output" $?
     "$dessa" sweep "$tmp/m.lua" -q -o "$tmp/sh" --shard 1/3 &&
     "$dessa" sweep "$tmp/m.lua" -q -o "$tmp/sh" --shard 3/3 -j 2 && "$dessa" merge "$tmp/sh" -q
 check "three shards in one directory, then merge" $?
-for f in sweep.csv sweep_summary.csv; do
-    cmp -s "$tmp/a/$f" "$tmp/sm/$f" && cmp -s "$tmp/a/$f" "$tmp/sh/$f"
-    check "$f: shards merged = one sweep" $?
-done
+same_sweep "shards merged = one sweep" "$tmp/a" "$tmp/sm" "$tmp/sh"
 "$dessa" sweep "$tmp/m.lua" -q -o "$tmp/s3" --shard 1/2
 "$dessa" merge "$tmp/s3" -o "$tmp/s3m" 2> "$tmp/err"
 [ $? -eq 1 ] && grep -q "point 1 is in none of the directories" "$tmp/err"
@@ -199,10 +199,7 @@ LUA
     "$dessa" sweep "$tmp/grow.lua" -q -o "$tmp/gs" --shard 1/2 &&
     "$dessa" sweep "$tmp/grow.lua" -q -o "$tmp/gs" --shard 2/2 -j 2 && "$dessa" merge "$tmp/gs" -q
 check "a sweep whose points differ in entities exits 0" $?
-for f in sweep.csv sweep_summary.csv; do
-    cmp -s "$tmp/g1/$f" "$tmp/g2/$f" && cmp -s "$tmp/g1/$f" "$tmp/gs/$f"
-    check "$f, points with different entities: -j 1 = -j 2 = shards merged" $?
-done
+same_sweep "points with different entities: -j 1 = -j 2 = shards merged" "$tmp/g1" "$tmp/g2" "$tmp/gs"
 awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "d.sent") c = i; next }
          c && $1 == 1 && $c != "" { ok1++ } c && $1 != 1 && $c == "" { ok0++ }
          END { exit !(c && ok1 == 2 && ok0 == 4) }' "$tmp/g1/sweep.csv"
@@ -219,10 +216,7 @@ if "$dessa" --version | grep -q "with MPI" && command -v mpirun > /dev/null; the
     mpi_env="env ASAN_OPTIONS=detect_leaks=0"
     $mpi_env mpirun -np 2 "$dessa" sweep "$tmp/m.lua" -q -o "$tmp/mpi" -j 1
     check "mpirun -np 2 dessa sweep exits 0" $?
-    for f in sweep.csv sweep_summary.csv; do
-        cmp -s "$tmp/a/$f" "$tmp/mpi/$f"
-        check "$f: mpirun -np 2 = one sweep" $?
-    done
+    same_sweep "mpirun -np 2 = one sweep" "$tmp/a" "$tmp/mpi"
     $mpi_env mpirun -np 3 "$dessa" sweep "$tmp/m.lua" -q -o "$tmp/mpi3" --reps 1 -j 2
     cmp -s "$tmp/c1/sweep.csv" "$tmp/mpi3/sweep.csv"
     check "sweep.csv: mpirun -np 3 with -j 2 = one sweep" $?
@@ -298,10 +292,7 @@ check "the docs' job-array script and pool.lua are found" $?
     for t in 1 2 3 4 5 6 7 8; do SLURM_ARRAY_TASK_ID=$t bash sweep.sbatch || exit 1; done &&
     dessa merge out/pool-sweep -q && dessa sweep pool.lua -o whole -q -j 2)
 check "the job-array script's 8 tasks and the merge run" $?
-for f in sweep.csv sweep_summary.csv; do
-    cmp -s "$tmp/slurm/out/pool-sweep/$f" "$tmp/slurm/whole/$f"
-    check "$f: the docs' job array merged = one sweep" $?
-done
+same_sweep "the docs' job array merged = one sweep" "$tmp/slurm/whole" "$tmp/slurm/out/pool-sweep"
 
 # Errors: a message, a non-zero exit, nothing written.
 err() {   # err DESCRIPTION EXPECTED-STATUS PATTERN ARGS...
