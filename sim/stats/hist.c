@@ -104,10 +104,11 @@ static long busiest(const sim_hist *h)
 static int add_count(sim_hist *h, long i, uint64_t n)
 {
     long o = (i - 1) / SIM_HIST_SUB;
-    if (!(h->dmask >> o & 1)) {
+    if (!(h->dmask >> o & 1) && h->ncell) {
         /* The cells of a histogram not used lately are out of the cache, and each step of the
          * search below waits for the line of the one before: up to six misses one after the
-         * other. Asked for at once (64 cells are 8 lines), they come in the time of one. */
+         * other. Asked for at once (64 cells are 8 lines), they come in the time of one. (A
+         * histogram without cells has no array: no pointer arithmetic on NULL.) */
         const char *c = (const char *)h->cell, *end = c + h->ncell * sizeof *h->cell;
         for (; c < end; c += 64)
             __builtin_prefetch(c);
