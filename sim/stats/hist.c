@@ -30,7 +30,7 @@ int sim_hist_init(sim_hist *h)
 size_t sim_hist_memory(const sim_hist *h)
 {
     return h->capcell * sizeof *h->cell +
-           (size_t)__builtin_popcountll(h->dmask) * SIM_HIST_SUB * sizeof *h->dense;
+           (size_t)sim_popcount64(h->dmask) * SIM_HIST_SUB * sizeof *h->dense;
 }
 
 /* The first cell whose bucket is at least b (ncell if none). */
@@ -64,7 +64,7 @@ uint64_t sim_hist_bucket(const sim_hist *h, long i)
  * buckets are then as they were). */
 static int densify(sim_hist *h, long o)
 {
-    size_t n = (size_t)__builtin_popcountll(h->dmask) + 1, at = sim_hist_slot_(h->dmask, o);
+    size_t n = (size_t)sim_popcount64(h->dmask) + 1, at = sim_hist_slot_(h->dmask, o);
     uint64_t *d = sim_realloc(h->dense, n * SIM_HIST_SUB * sizeof *d);
     if (!d)
         return -1;

@@ -72,11 +72,34 @@ typedef struct sim_hist {
     uint64_t lost;    /* values not recorded because memory for them could not be allocated */
 } sim_hist;
 
+/* The bits set in x, summed by halves: a dozen instructions, inline. */
+static inline unsigned sim_popcount64_halves_(uint64_t x)
+{
+    x -= x >> 1 & UINT64_C(0x5555555555555555);
+    x = (x & UINT64_C(0x3333333333333333)) + (x >> 2 & UINT64_C(0x3333333333333333));
+    x = (x + (x >> 4)) & UINT64_C(0x0f0f0f0f0f0f0f0f);
+    return (unsigned)((x * UINT64_C(0x0101010101010101)) >> 56);
+}
+
+/* The bits set in x. Where the processor's instruction is not assumed (x86-64's baseline has no
+ * POPCNT; CMakeLists.txt adds -mpopcnt when the building machine has it), GCC turns
+ * __builtin_popcountll into a call to libgcc's table-driven routine: on M/M/1 that call cost 82
+ * instructions a customer (docs/performance.md, "A popcount that is not a call"), so the sum by
+ * halves stands in for it. */
+static inline unsigned sim_popcount64(uint64_t x)
+{
+#if defined(__POPCNT__) || defined(__aarch64__)
+    return (unsigned)__builtin_popcountll(x);
+#else
+    return sim_popcount64_halves_(x);
+#endif
+}
+
 /* Where octave o's counters start in the block of dense octaves (those of the dense octaves below
  * it come first). */
 static inline size_t sim_hist_slot_(uint64_t dmask, long o)
 {
-    return (size_t)__builtin_popcountll(dmask & ((UINT64_C(1) << o) - 1)) * SIM_HIST_SUB;
+    return (size_t)sim_popcount64(dmask & ((UINT64_C(1) << o) - 1)) * SIM_HIST_SUB;
 }
 
 /* The counters of octave o when it is dense, NULL otherwise. */

@@ -59,6 +59,33 @@ static void assert_rel_within(double got, double want, double rel)
         fail_msg("got %.17g want %.17g rel err %.3g > %.3g", got, want, err, rel);
 }
 
+/* Both bit counts (the one the build uses, and the sum by halves, used where the processor's
+ * instruction is not assumed) against a loop over the bits: every single bit, the edges, and a
+ * million random words of every density (the masks of dense octaves). */
+static void check_popcount(uint64_t x)
+{
+    unsigned n = 0;
+    for (uint64_t y = x; y; y >>= 1)
+        n += (unsigned)(y & 1);
+    if (sim_popcount64(x) != n || sim_popcount64_halves_(x) != n)
+        fail_msg("popcount of %#llx: %u and by halves %u, a loop counts %u",
+                 (unsigned long long)x, sim_popcount64(x), sim_popcount64_halves_(x), n);
+}
+
+static void test_popcount(void **state)
+{
+    (void)state;
+    check_popcount(0);
+    check_popcount(UINT64_MAX);
+    for (int b = 0; b < 64; b++) {
+        check_popcount(UINT64_C(1) << b);
+        check_popcount(~(UINT64_C(1) << b));
+    }
+    mix_state = 7;
+    for (int k = 0; k < 1000000; k++)
+        check_popcount(mix_next() & mix_next() >> (k % 7));
+}
+
 static void test_layout(void **state)
 {
     (void)state;
@@ -588,6 +615,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_add_fast_path_edges),
         cmocka_unit_test(test_add_zero_same_as_add),
+        cmocka_unit_test(test_popcount),
         cmocka_unit_test(test_layout),
         cmocka_unit_test(test_empty),
         cmocka_unit_test(test_known_small),
