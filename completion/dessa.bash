@@ -77,7 +77,7 @@ _dessa()
     -*)
         local opts="--set --seed --unsafe --help"
         [ "$cmd" = run ] && opts="$opts --out --force --reps --jobs --quiet --progress --progress=
-            --precision --target --batches"
+            --precision --target --batches --rows"
         [ "$cmd" = sweep ] && opts="$opts --out --reps --jobs --quiet --param --resume --shard
             --compare --precision --target"
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))

@@ -40,6 +40,32 @@ printf 'while true do end\n' >"$tmp/spin.lua"
 DESSA_LOAD_SECONDS=0.3 expect 1 "DESSA_LOAD_SECONDS=0.3" "$dessa" check "$tmp/spin.lua"
 grep -q "spin.lua:1: scenario ran too long (more than 0.3 seconds; an endless loop?)" "$tmp/stderr"
 check "DESSA_LOAD_SECONDS=0.3 message" $?
+# --rows: a part of the summary table longer than N rows shows the N with the most requests not
+# ok first, then the highest p99, and says how many it left to the CSV file; 0 shows every row.
+cat >"$tmp/many.lua" <<'EOF2'
+local fast = service "fast" { workers = 100, work = exp(0.01) }
+local slow = service "slow" { workers = 1, work = 1 }
+for i = 1, 34 do client("c" .. i) { target = fast, arrivals = poisson(i) } end
+client "bad" { target = slow, arrivals = poisson(5), timeout = 0.1 }
+run { duration = 20 }
+EOF2
+flow_rows() { awk '/^flow /{on=1; next} on && /^$/{exit} on && !/^\(/{n++} END{print n+0}' "$tmp/stdout"; }
+expect 0 "--rows 5" "$dessa" run "$tmp/many.lua" -o "$tmp/many" --rows 5
+[ "$(flow_rows)" = 5 ] && awk '/^flow /{getline; print $1; exit}' "$tmp/stdout" | grep -qx bad &&
+    grep -q '^(5 of 35 flows shown: most requests not ok first, then highest latency p99; all in flows.csv, or --rows 0)$' \
+        "$tmp/stdout" && ! grep -q "services shown" "$tmp/stdout"
+check "--rows 5: five flows, the one with timeouts first, the note under them" $?
+expect 0 "--rows by default" "$dessa" run "$tmp/many.lua" -o "$tmp/many" -f
+[ "$(flow_rows)" = 30 ] && grep -q '^(30 of 35 flows shown' "$tmp/stdout"
+check "default: 30 flows and the note" $?
+expect 0 "--rows 0" "$dessa" run "$tmp/many.lua" -o "$tmp/many" -f --rows=0
+[ "$(flow_rows)" = 35 ] && ! grep -q 'shown:' "$tmp/stdout"
+check "--rows 0: every flow, no note" $?
+expect 2 "bad --rows" "$dessa" run "$tmp/many.lua" -o "$tmp/many" -f --rows -1
+grep -q "dessa: --rows needs a whole number (0: every row), got '-1'" "$tmp/stderr"
+check "bad --rows message" $?
+expect 2 "--rows with check" "$dessa" check "$tmp/many.lua" --rows 3
+expect 2 "--rows with sweep" "$dessa" sweep "$tmp/many.lua" --rows 3
 expect 0 "check" "$dessa" check scenarios/mm1.lua
 grep -q "scenarios/mm1.lua: ok" "$tmp/stdout"; check "check text" $?
 expect 0 "run with -o and --set" "$dessa" run scenarios/mm1.lua -q -o "$tmp/r" --set rate=0.5 --seed 3

@@ -24,6 +24,7 @@
 #define EXIT_MODEL 1
 #define EXIT_USAGE 2
 #define MAX_SETS 256
+#define CLI_TABLE_ROWS 30   /* --rows: the summary table's rows per part by default */
 
 enum { CLI_PROGRESS_AUTO, CLI_PROGRESS_ALWAYS, CLI_PROGRESS_NEVER };
 
@@ -46,6 +47,7 @@ typedef struct options {
     const char *targets[64];    /* --target ENTITY.METRIC (default: every flow's latency_mean) */
     size_t ntargets;
     unsigned batches;           /* --batches B: batch means after the warm-up (0: none) */
+    uint64_t rows;              /* --rows N: rows of each part of the summary table (0: all) */
     const char *run_only;       /* the first option given that only run takes, or NULL */
     dessa_override sets[MAX_SETS];
     size_t nsets;
@@ -196,9 +198,11 @@ cli_table *cli_table_new(void);
 int cli_table_add(cli_table *t, const sim_rep_result *res);
 /* The line above the table: scenario, replications, seed (printed before the run). */
 void cli_table_print_header(FILE *f, const char *scenario, uint64_t reps, uint64_t seed);
-/* The table itself and where the results are (after the run). */
+/* The table itself and where the results are (after the run). A part (flows, services, brokers)
+ * of more than rows rows (0: no limit) shows the rows rows with the most requests or messages
+ * not delivered, then the busiest, and says how many it leaves to the CSV files. */
 void cli_table_print(const cli_table *t, FILE *f, const char *scenario, uint64_t seed,
-                     const char *dir);
+                     const char *dir, uint64_t rows);
 void cli_table_free(cli_table *t);
 
 /* progress.c: the progress line (see there). NULL (and nothing printed) when mode and stderr

@@ -34,6 +34,9 @@
     "  --reps N             independent replications, one row each (default 1)\n"             \
     "  -j, --jobs N         replications run on N threads at once (default 1)\n"              \
     "  -q, --quiet          no header, summary table or progress line\n"                       \
+    "  --rows N             rows of each part of the summary table (default 30; 0: all); a\n" \
+    "                       longer part shows the rows with the most failures, then the\n"    \
+    "                       busiest\n"                                                        \
     "  --progress[=WHEN]    the progress line on stderr: auto (default: when stderr is a\n"    \
     "                       terminal), always (alone: always) or never\n"                      \
     "  --precision R        replications until every target's 95% half-width is within R\n" \

@@ -70,6 +70,7 @@ int cli_parse_args(int argc, char **argv, options *o)
     memset(o, 0, sizeof *o);
     o->reps = 1;
     o->jobs = 1;
+    o->rows = CLI_TABLE_ROWS;
     o->cmd = argv[1];
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
@@ -93,7 +94,8 @@ int cli_parse_args(int argc, char **argv, options *o)
             take = 0;
         }
         static const char *const run_only[] = { "-o", "--out", "--reps", "-j", "--jobs", "-q",
-                                                "--quiet", "-f", "--force", "--progress" };
+                                                "--quiet", "-f", "--force", "--progress",
+                                                "--rows" };
         for (size_t k = 0; !o->run_only && k < sizeof run_only / sizeof *run_only; k++)
             if (!strcmp(a, run_only[k]))
                 o->run_only = run_only[k];
@@ -101,6 +103,8 @@ int cli_parse_args(int argc, char **argv, options *o)
                    !strcmp(a, "-h") || !strcmp(a, "--help") || !strcmp(a, "-f") ||
                    !strcmp(a, "--force") || !strcmp(a, "--resume");
         int sweep = !strcmp(o->cmd, "sweep");
+        if (sweep && !strcmp(a, "--rows"))
+            return cli_usage_error("%s is an option of dessa run (a sweep prints no table)", a);
         if (!sweep && (!strcmp(a, "--param") || !strcmp(a, "--resume") || !strcmp(a, "--shard") ||
                        !strcmp(a, "--compare")))
             return cli_usage_error("%s is an option of dessa sweep", a);
@@ -173,6 +177,11 @@ int cli_parse_args(int argc, char **argv, options *o)
             if (!v || !*v)
                 return cli_usage_error("--compare needs NAME=A,B, got '%s'", v ? v : "");
             o->compare = v;
+            i += take;
+        } else if (!strcmp(a, "--rows")) {
+            if (parse_u64(v, &o->rows) || o->rows > 1000000000)
+                return cli_usage_error("--rows needs a whole number (0: every row), got '%s'",
+                                       v ? v : "");
             i += take;
         } else if (!strcmp(a, "--resume")) {
             o->resume = 1;

@@ -879,7 +879,7 @@ int cli_run(const options *o)
     if (status == 0 && o->precision > 0)
         cli_precision_note(o, job.reps_done, reps);
     if (status == 0 && !o->quiet) {
-        cli_table_print(job.table, stdout, o->scenario, dessa_scenario_seed(sc), dir);
+        cli_table_print(job.table, stdout, o->scenario, dessa_scenario_seed(sc), dir, o->rows);
         if (o->batches)
             print_batches(dir, o->batches, cfg.sample, cfg.duration - o->batches * cfg.sample);
     }

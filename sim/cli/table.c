@@ -234,14 +234,23 @@ static int format_cell(char *buf, size_t n, sim_summary_stat s, uint64_t reps, c
     return (int)strlen(buf) - (strstr(buf, "±") ? 1 : 0);
 }
 
-/* The `other` column, and an optional one, is shown only when some row of the kind is not zero. */
-static int shown(const cli_table *t, const sim_result_kind *k, const column *c, size_t ci)
+/* Whether row i is one of kind k that is printed (mask: the rows chosen, NULL: all). */
+static int printed(const cli_table *t, const unsigned char *mask, const sim_result_kind *k,
+                   size_t i)
+{
+    return t->kinds[i] == k && (!mask || mask[i]);
+}
+
+/* The `other` column, and an optional one, is shown only when some row of the kind printed is
+ * not zero. */
+static int shown(const cli_table *t, const unsigned char *mask, const sim_result_kind *k,
+                 const column *c, size_t ci)
 {
     if (c->metric && !c->optional)
         return 1;
     for (size_t i = 0; i < t->nrows; i++) {
         sim_summary_stat s = sim_summary_get(&t->cells, i, ci, 0.95);
-        if (t->kinds[i] == k && s.n > 0 && s.mean != 0)
+        if (printed(t, mask, k, i) && s.n > 0 && s.mean != 0)
             return 1;
     }
     return 0;
@@ -259,8 +268,8 @@ static size_t run_end(const column *cols, size_t n, size_t c)
 /* How each column is printed: its unit and the divisor from the stored value. Times (stored in
  * ms) take, per run of columns, the unit that keeps the largest mean shown under 10 000: ms, s or
  * h, so that a 10-minute report reads 571.80 s, not 571798.08 ms. */
-static void pick_units(const cli_table *t, const sim_result_kind *k, const column *cols, size_t n,
-                       const char **unit, double *div)
+static void pick_units(const cli_table *t, const unsigned char *mask, const sim_result_kind *k,
+                       const column *cols, size_t n, const char **unit, double *div)
 {
     for (size_t c = 0; c < n;) {
         size_t e = run_end(cols, n, c);
@@ -268,7 +277,7 @@ static void pick_units(const cli_table *t, const sim_result_kind *k, const colum
         for (size_t j = c; j < e && cols[j].unit == MS; j++)
             for (size_t i = 0; i < t->nrows; i++) {
                 sim_summary_stat s = sim_summary_get(&t->cells, i, j, 0.95);
-                if (t->kinds[i] == k && s.n > 0 && fabs(s.mean) > top)
+                if (printed(t, mask, k, i) && s.n > 0 && fabs(s.mean) > top)
                     top = fabs(s.mean);
             }
         for (size_t j = c; j < e; j++) {
@@ -284,14 +293,15 @@ static void pick_units(const cli_table *t, const sim_result_kind *k, const colum
 }
 
 /* The width of each column of kind k: its name's or its widest cell's (0: not shown). */
-static void widths(const cli_table *t, const sim_result_kind *k, const column *cols, size_t n,
-                   const char *const *unit, const double *div, int *w)
+static void widths(const cli_table *t, const unsigned char *mask, const sim_result_kind *k,
+                   const column *cols, size_t n, const char *const *unit, const double *div,
+                   int *w)
 {
     char buf[96];
     for (size_t c = 0; c < n; c++) {
-        w[c] = shown(t, k, &cols[c], c) ? (int)strlen(cols[c].head) : 0;
+        w[c] = shown(t, mask, k, &cols[c], c) ? (int)strlen(cols[c].head) : 0;
         for (size_t i = 0; w[c] && i < t->nrows; i++) {
-            if (t->kinds[i] != k)
+            if (!printed(t, mask, k, i))
                 continue;
             int cw = format_cell(buf, sizeof buf, sim_summary_get(&t->cells, i, c, 0.95),
                                  t->reps, &cols[c], div[c]);
@@ -357,25 +367,105 @@ static void groups(FILE *f, const column *cols, size_t n, const char *const *uni
     fprintf(f, "%s\n", line);
 }
 
-static void part(FILE *f, const cli_table *t, const sim_result_kind *k, int nw)
+/* How the rows of a part too long to print whole are chosen: first by the requests (or
+ * messages) that did not end well, the sum of the columns named in trouble, then by busy; the
+ * words say so under the part. */
+typedef struct ranking {
+    const char *trouble[5], *busy, *words;
+} ranking;
+
+static const ranking flow_rank = { { "failed", "timeouts", "dropped", NULL, "" }, "latency_p99",
+                                   "most requests not ok first, then highest latency p99" },
+                     service_rank = { { "failed", "dropped", NULL, "", "" }, "utilization",
+                                      "most requests failed, dropped or other first, then "
+                                      "highest utilization" },
+                     broker_rank = { { "dropped", "lost", "refused", "dead_lettered", "" },
+                                     "depth_mean", "most messages dropped, lost, refused or "
+                                                   "dead-lettered first, then deepest" };
+
+typedef struct ranked {
+    double trouble, busy;
+    size_t row;
+} ranked;
+
+/* The mean of column c of row i; 0 when it has none (a row without the value). */
+static double cell_mean(const cli_table *t, size_t i, size_t c)
 {
-    size_t n;
+    sim_summary_stat s = sim_summary_get(&t->cells, i, c, 0.95);
+    return s.n > 0 && !isnan(s.mean) ? s.mean : 0;
+}
+
+static int by_rank(const void *a, const void *b)
+{
+    const ranked *x = a, *y = b;
+    if (x->trouble != y->trouble)
+        return x->trouble > y->trouble ? -1 : 1;
+    if (x->busy != y->busy)
+        return x->busy > y->busy ? -1 : 1;
+    return x->row < y->row ? -1 : x->row > y->row;
+}
+
+/* The rows of part k to print, in order, into sel (nrows long); returns how many, and the
+ * number of rows of the part in *all. All of them in declaration order when they are at most
+ * limit (0: no limit), else the first limit by rank. */
+static size_t choose(const cli_table *t, const sim_result_kind *k, const column *cols, size_t n,
+                     uint64_t limit, size_t *sel, size_t *all)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < t->nrows; i++)
+        if (t->kinds[i] == k && !t->hide[i])
+            sel[m++] = i;
+    *all = m;
+    if (!limit || m <= limit)
+        return m;
+    const ranking *r = k == sim_result_kind_flow() ? &flow_rank
+                       : k == sim_result_kind_service() ? &service_rank : &broker_rank;
+    ranked *rk = malloc(m * sizeof *rk);
+    if (!rk)   /* out of memory: the first rows, as declared */
+        return (size_t)limit;
+    for (size_t j = 0; j < m; j++) {
+        rk[j] = (ranked){ 0, 0, sel[j] };
+        for (size_t c = 0; c < n; c++) {
+            int hit = 0;
+            for (size_t q = 0; q < 5 && !hit; q++)   /* NULL in the list: the other column */
+                hit = r->trouble[q] ? cols[c].metric && !strcmp(cols[c].metric, r->trouble[q])
+                                    : !cols[c].metric;
+            if (hit)
+                rk[j].trouble += cell_mean(t, sel[j], c);
+            if (cols[c].metric && !strcmp(cols[c].metric, r->busy))
+                rk[j].busy = cell_mean(t, sel[j], c);
+        }
+    }
+    qsort(rk, m, sizeof *rk, by_rank);
+    for (size_t j = 0; j < limit; j++)
+        sel[j] = rk[j].row;
+    free(rk);
+    return (size_t)limit;
+}
+
+static void part(FILE *f, const cli_table *t, const sim_result_kind *k, int nw, uint64_t limit,
+                 size_t *sel, unsigned char *mask)
+{
+    size_t n, all;
     const column *cols = columns_of(k, &n);
     int w[MAX_COLS];
     const char *unit[MAX_COLS];
     double div[MAX_COLS];
     char buf[96];
-    pick_units(t, k, cols, n, unit, div);
-    widths(t, k, cols, n, unit, div, w);
+    size_t m = choose(t, k, cols, n, limit, sel, &all);
+    memset(mask, 0, t->nrows);
+    for (size_t j = 0; j < m; j++)
+        mask[sel[j]] = 1;
+    pick_units(t, mask, k, cols, n, unit, div);
+    widths(t, mask, k, cols, n, unit, div, w);
     groups(f, cols, n, unit, w, nw);
     fprintf(f, "%-*s", nw, k->name);
     for (size_t c = 0; c < n; c++)
         if (w[c])
             fprintf(f, " %*s", w[c], cols[c].head);
     fprintf(f, "\n");
-    for (size_t i = 0; i < t->nrows; i++) {
-        if (t->kinds[i] != k || t->hide[i])
-            continue;
+    for (size_t j = 0; j < m; j++) {
+        size_t i = sel[j];
         fprintf(f, "%-*.*s", nw, nw, t->names[i]);
         for (size_t c = 0; c < n; c++) {
             if (!w[c])
@@ -385,6 +475,12 @@ static void part(FILE *f, const cli_table *t, const sim_result_kind *k, int nw)
             fprintf(f, " %*s%s", w[c] - cw, "", buf);
         }
         fprintf(f, "\n");
+    }
+    if (m < all) {
+        const ranking *r = k == sim_result_kind_flow() ? &flow_rank
+                           : k == sim_result_kind_service() ? &service_rank : &broker_rank;
+        fprintf(f, "(%zu of %zu %ss shown: %s; all in %ss.csv, or --rows 0)\n", m, all,
+                k->name, r->words, k->name);
     }
 }
 
@@ -397,8 +493,16 @@ void cli_table_print_header(FILE *f, const char *scenario, uint64_t reps, uint64
 }
 
 void cli_table_print(const cli_table *t, FILE *f, const char *scenario, uint64_t seed,
-                     const char *dir)
+                     const char *dir, uint64_t rows)
 {
+    size_t *sel = malloc((t->nrows + 1) * sizeof *sel);
+    unsigned char *mask = malloc(t->nrows + 1);
+    if (!sel || !mask) {
+        free(sel);
+        free(mask);
+        fprintf(f, "(no summary table: out of memory)\n");
+        return;
+    }
     /* The names' column: as wide as the longest name ("orders/analytics"), 14 at least, 40 at
      * most (longer names are cut there). */
     int nw = 14;
@@ -406,23 +510,25 @@ void cli_table_print(const cli_table *t, FILE *f, const char *scenario, uint64_t
         int len = (int)strlen(t->names[i]);
         nw = len > nw ? (len < 40 ? len : 40) : nw;
     }
-    part(f, t, sim_result_kind_flow(), nw);
+    part(f, t, sim_result_kind_flow(), nw, rows, sel, mask);
     fprintf(f, "\n");
-    part(f, t, sim_result_kind_service(), nw);
+    part(f, t, sim_result_kind_service(), nw, rows, sel, mask);
     for (size_t i = 0; i < t->nrows; i++)
         if (t->kinds[i] == sim_result_kind_broker()) {
             fprintf(f, "\n");
-            part(f, t, sim_result_kind_broker(), nw);
+            part(f, t, sim_result_kind_broker(), nw, rows, sel, mask);
             break;
         }
+    free(sel);
+    free(mask);
     size_t nf, ns;
     const column *fc = columns_of(sim_result_kind_flow(), &nf),
                  *sc = columns_of(sim_result_kind_service(), &ns);
     int other = 0;
     for (size_t c = 0; c < nf; c++)
-        other |= !fc[c].metric && shown(t, sim_result_kind_flow(), &fc[c], c);
+        other |= !fc[c].metric && shown(t, NULL, sim_result_kind_flow(), &fc[c], c);
     for (size_t c = 0; c < ns; c++)
-        other |= !sc[c].metric && shown(t, sim_result_kind_service(), &sc[c], c);
+        other |= !sc[c].metric && shown(t, NULL, sim_result_kind_service(), &sc[c], c);
     if (other) {   /* name the causes it gathers, from the one list of causes */
         fprintf(f, "\nother:");
         for (int c = 0; c < SIM_NCAUSES; c++)
