@@ -122,11 +122,14 @@ static int add_count(sim_hist *h, long i, uint64_t n)
         uint32_t k = cell_at(h, i);
         int here = k < h->ncell && h->cell[k].bucket == (uint32_t)i;
         uint64_t had = here ? h->cell[k].n : 0;
-        if (had + n > UINT32_MAX) {   /* a cell counts to 2^32 - 1: beyond, the octave is dense */
-            if (densify(h, o))
-                return -1;
+        /* A bucket this busy makes its octave worth its counters: the values that follow take
+         * the inline path instead of a search of the cells (docs/performance.md, "A busy cell
+         * makes its octave dense"). A cell counts to 2^32 - 1: beyond, the octave must be
+         * dense; below, a failure to allocate leaves the value in its cell. */
+        if (had + n >= SIM_HIST_HOT && densify(h, o) == 0)
             continue;
-        }
+        if (had + n > UINT32_MAX)
+            return -1;
         if (here) {
             h->cell[k].n = (uint32_t)(had + n);
             return 0;

@@ -15,7 +15,9 @@
  * Storage follows the values, in two layouts that hold the same buckets. A histogram starts with
  * no memory but its record (88 bytes). Its first values go to **cells**: a sorted array of
  * (bucket, count) pairs, 8 bytes each, grown 4, 8, ... up to SIM_HIST_CELLS. When the cells are
- * full and a value needs a new one, the octave with the most cells turns **dense**: SIM_HIST_SUB
+ * full and a value needs a new one, the octave with the most cells turns **dense** (and so does
+ * the octave of a cell that has counted SIM_HIST_HOT values, so that values crowded into a few
+ * buckets are not searched for among the cells one by one): SIM_HIST_SUB
  * counters (1 KB) more in the histogram's one block of dense octaves (kept by increasing octave),
  * its cells moved into them; a bit of the record's dmask says which octaves are dense and the
  * bits below it where its counters are, so a value of a dense octave costs one step from the
@@ -46,10 +48,12 @@
 #define SIM_HIST_REL_ERROR 0.00390625                   /* 2^-8: bound on quantile relative error */
 
 #define SIM_HIST_CELLS 64                              /* most cells before an octave turns dense */
+#define SIM_HIST_HOT 1024                              /* a cell's count that turns its octave dense */
 
 /* The layout's limits: an octave's bit in the 64-bit dmask, the cells counted in 16 bits. */
 _Static_assert(SIM_HIST_OCTAVES <= 64, "octaves must fit the dense-octave mask");
 _Static_assert(SIM_HIST_CELLS <= 65535, "cells must fit their 16-bit count");
+_Static_assert(SIM_HIST_HOT <= UINT32_MAX, "a busy cell turns dense before its count overflows");
 
 /* A bucket of an octave that is not dense, and its count. */
 typedef struct sim_hist_cell {

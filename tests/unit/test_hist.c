@@ -365,6 +365,38 @@ static void test_lazy_buckets_and_enomem(void **state)
     sim_hist_fini(&h);
 }
 
+/* A cell that has counted SIM_HIST_HOT values turns its octave dense, so that a histogram whose
+ * values fall in a few buckets (a constant delay, a narrow spread) takes the inline path instead
+ * of searching its cells at every value; the other octaves keep their cells. Without the memory
+ * for the octave, the value stays in its cell. The counts are the same either way. */
+static void test_busy_cell_turns_dense(void **state)
+{
+    (void)state;
+    sim_hist h;
+    sim_hist_init(&h);
+    long o = (sim_hist_index(0.25) - 1) / SIM_HIST_SUB;
+    sim_hist_add(&h, 3.0);   /* another octave, which stays in a cell */
+    for (int k = 0; k < SIM_HIST_HOT / 2; k++)
+        sim_hist_add(&h, 0.26);
+    for (int k = 0; k < SIM_HIST_HOT - 1; k++)   /* 0.25's cell reaches SIM_HIST_HOT - 1 */
+        sim_hist_add(&h, 0.25);
+    assert_null(sim_hist_octave_(&h, o));
+    assert_int_equal(h.ncell, 3);
+    sim_alloc_set(failing_alloc, NULL);
+    sim_hist_add(&h, 0.25);   /* the SIM_HIST_HOT-th: no memory, so it stays in its cell */
+    sim_alloc_set(NULL, NULL);
+    assert_null(sim_hist_octave_(&h, o));
+    assert_int_equal(h.lost, 0);
+    sim_hist_add(&h, 0.25);   /* past SIM_HIST_HOT, with memory: the octave turns dense */
+    assert_non_null(sim_hist_octave_(&h, o));
+    assert_int_equal(h.ncell, 1);   /* 3.0's */
+    assert_int_equal(sim_hist_bucket(&h, sim_hist_index(0.25)), SIM_HIST_HOT + 1);
+    assert_int_equal(sim_hist_bucket(&h, sim_hist_index(0.26)), SIM_HIST_HOT / 2);
+    assert_int_equal(sim_hist_bucket(&h, sim_hist_index(3.0)), 1);
+    assert_int_equal(h.count, SIM_HIST_HOT / 2 + SIM_HIST_HOT + 2);
+    sim_hist_fini(&h);
+}
+
 /* The cells hold up to SIM_HIST_CELLS buckets; the next new bucket turns the octave with the
  * most cells dense (1 KB of counters and the 400-byte table of octaves), its cells moved in. A
  * value that finds no memory for a cell or a dense octave is lost and counted, and the buckets
@@ -616,6 +648,7 @@ int main(void)
         cmocka_unit_test(test_add_fast_path_edges),
         cmocka_unit_test(test_add_zero_same_as_add),
         cmocka_unit_test(test_popcount),
+        cmocka_unit_test(test_busy_cell_turns_dense),
         cmocka_unit_test(test_layout),
         cmocka_unit_test(test_empty),
         cmocka_unit_test(test_known_small),
