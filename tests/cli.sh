@@ -44,7 +44,7 @@ check "DESSA_LOAD_SECONDS=0.3 message" $?
 # ok first, then the highest p99, and says how many it left to the CSV file; 0 shows every row.
 cat >"$tmp/many.lua" <<'EOF2'
 local fast = service "fast" { workers = 100, work = exp(0.01) }
-local slow = service "slow" { workers = 1, work = 1 }
+local slow = service "slow" { workers = 10, work = 1 }
 for i = 1, 34 do client("c" .. i) { target = fast, arrivals = poisson(i) } end
 client "bad" { target = slow, arrivals = poisson(5), timeout = 0.1 }
 run { duration = 20 }

@@ -31,8 +31,13 @@ for j in 1 2; do
     check "2000 replications" $?
     a=$(peak "$tmp/r200") b=$(peak "$tmp/r2000")
     echo "-j $j: peak RSS 200 replications ${a} KB, 2000 replications ${b} KB"
-    within "$a" "$b" $slack
-    check "-j $j: 2000 replications take ${b} KB, 200 take ${a} KB (> +$slack%)" $?
+    # With -j 2 the two threads' arenas settle by chance, and more so on a loaded machine: +1%
+    # to +7% here when quiet, above +10% once during the whole suite; twice the slack still
+    # catches a kilobyte kept per replication (+30%).
+    s=$slack
+    [ $j = 2 ] && s=$((2 * slack))
+    within "$a" "$b" $s
+    check "-j $j: 2000 replications take ${b} KB, 200 take ${a} KB (> +$s%)" $?
 done
 
 cat > "$tmp/ts.lua" <<'LUA'
