@@ -76,8 +76,10 @@ static int densify(sim_hist *h, long o)
     uint32_t a = cell_at(h, first), b = a;
     for (; b < h->ncell && (long)h->cell[b].bucket < end; b++)
         c[h->cell[b].bucket - first] = h->cell[b].n;
-    memmove(h->cell + a, h->cell + b, (h->ncell - b) * sizeof *h->cell);
-    h->ncell = (uint16_t)(h->ncell - (b - a));
+    if (b > a) {   /* (a histogram without cells may have no array: no memmove of NULL) */
+        memmove(h->cell + a, h->cell + b, (h->ncell - b) * sizeof *h->cell);
+        h->ncell = (uint16_t)(h->ncell - (b - a));
+    }
     h->dmask |= UINT64_C(1) << o;
     return 0;
 }

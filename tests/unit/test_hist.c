@@ -394,6 +394,16 @@ static void test_busy_cell_turns_dense(void **state)
     assert_int_equal(sim_hist_bucket(&h, sim_hist_index(0.26)), SIM_HIST_HOT / 2);
     assert_int_equal(sim_hist_bucket(&h, sim_hist_index(3.0)), 1);
     assert_int_equal(h.count, SIM_HIST_HOT / 2 + SIM_HIST_HOT + 2);
+    /* Merged into a histogram without cells (no array yet), the busy bucket's count turns its
+     * octave dense at once (the sanitizer build checks that no NULL array is moved). */
+    sim_hist m;
+    sim_hist_init(&m);
+    sim_hist_merge(&m, &h);
+    assert_non_null(sim_hist_octave_(&m, o));
+    assert_int_equal(sim_hist_bucket(&m, sim_hist_index(0.25)), SIM_HIST_HOT + 1);
+    assert_int_equal(sim_hist_bucket(&m, sim_hist_index(3.0)), 1);
+    assert_int_equal(m.count, h.count);
+    sim_hist_fini(&m);
     sim_hist_fini(&h);
 }
 
