@@ -199,8 +199,9 @@ int cli_table_add(cli_table *t, const sim_rep_result *res);
 /* The line above the table: scenario, replications, seed (printed before the run). */
 void cli_table_print_header(FILE *f, const char *scenario, uint64_t reps, uint64_t seed);
 /* The table itself and where the results are (after the run). A part (flows, services, brokers)
- * of more than rows rows (0: no limit) shows the rows rows with the most requests or messages
- * not delivered, then the busiest, and says how many it leaves to the CSV files. */
+ * longer than `rows` (0: no limit) shows only that many: those with the most requests or
+ * messages that did not end well, then the busiest; a line says how many it leaves to the CSV
+ * file. */
 void cli_table_print(const cli_table *t, FILE *f, const char *scenario, uint64_t seed,
                      const char *dir, uint64_t rows);
 void cli_table_free(cli_table *t);

@@ -383,6 +383,13 @@ static const ranking flow_rank = { { "failed", "timeouts", "dropped", NULL, "" }
                                      "depth_mean", "most messages dropped, lost, refused or "
                                                    "dead-lettered first, then deepest" };
 
+static const ranking *ranking_of(const sim_result_kind *k)
+{
+    return k == sim_result_kind_flow()      ? &flow_rank
+           : k == sim_result_kind_service() ? &service_rank
+                                            : &broker_rank;
+}
+
 typedef struct ranked {
     double trouble, busy;
     size_t row;
@@ -418,8 +425,7 @@ static size_t choose(const cli_table *t, const sim_result_kind *k, const column 
     *all = m;
     if (!limit || m <= limit)
         return m;
-    const ranking *r = k == sim_result_kind_flow() ? &flow_rank
-                       : k == sim_result_kind_service() ? &service_rank : &broker_rank;
+    const ranking *r = ranking_of(k);
     ranked *rk = malloc(m * sizeof *rk);
     if (!rk)   /* out of memory: the first rows, as declared */
         return (size_t)limit;
@@ -476,12 +482,9 @@ static void part(FILE *f, const cli_table *t, const sim_result_kind *k, int nw, 
         }
         fprintf(f, "\n");
     }
-    if (m < all) {
-        const ranking *r = k == sim_result_kind_flow() ? &flow_rank
-                           : k == sim_result_kind_service() ? &service_rank : &broker_rank;
+    if (m < all)
         fprintf(f, "(%zu of %zu %ss shown: %s; all in %ss.csv, or --rows 0)\n", m, all,
-                k->name, r->words, k->name);
-    }
+                k->name, ranking_of(k)->words, k->name);
 }
 
 void cli_table_print_header(FILE *f, const char *scenario, uint64_t reps, uint64_t seed)
