@@ -52,7 +52,7 @@ EOF2
 flow_rows() { awk '/^flow /{on=1; next} on && /^$/{exit} on && !/^\(/{n++} END{print n+0}' "$tmp/stdout"; }
 expect 0 "--rows 5" "$dessa" run "$tmp/many.lua" -o "$tmp/many" --rows 5
 [ "$(flow_rows)" = 5 ] && awk '/^flow /{getline; print $1; exit}' "$tmp/stdout" | grep -qx bad &&
-    grep -q '^(5 of 35 flows shown: most requests not ok first, then highest latency p99; all in flows.csv, or --rows 0)$' \
+    grep -q '^(5 of 35 flows shown: most requests not ok first, then highest latency p99, then most sent; all in flows.csv, or --rows 0)$' \
         "$tmp/stdout" && ! grep -q "services shown" "$tmp/stdout"
 check "--rows 5: five flows, the one with timeouts first, the note under them" $?
 expect 0 "--rows by default" "$dessa" run "$tmp/many.lua" -o "$tmp/many" -f
@@ -61,6 +61,24 @@ check "default: 30 flows and the note" $?
 expect 0 "--rows 0" "$dessa" run "$tmp/many.lua" -o "$tmp/many" -f --rows=0
 [ "$(flow_rows)" = 35 ] && ! grep -q 'shown:' "$tmp/stdout"
 check "--rows 0: every flow, no note" $?
+# Ties (publishing answers at once: no latency, no utilization) go to the most traffic; the
+# broker that drops comes first among brokers.
+cat >"$tmp/queues.lua" <<'EOF2'
+local w = service "w" { workers = 50, work = exp(0.01) }
+for i = 1, 35 do
+  local q = queue("q" .. i) { capacity = i == 7 and 5 or nil }
+  subscribe(q, w, { consumers = 1 })
+  local p = service("p" .. i) { workers = 10, endpoint "e" { publish(q) } }
+  client("c" .. i) { target = p, arrivals = poisson(i == 7 and 200 or 2) }
+end
+run { duration = 10 }
+EOF2
+first_of() { awk -v h="^$1 " '$0 ~ h {getline; print $1; exit}' "$tmp/stdout"; }
+expect 0 "--rows 4, queues" "$dessa" run "$tmp/queues.lua" -o "$tmp/queues" --rows 4
+[ "$(first_of flow)" = c7 ] && [ "$(first_of broker)" = q7 ] &&
+    awk '/^service /{getline; getline; print $1; exit}' "$tmp/stdout" | grep -qx p7 &&
+    grep -q '^(4 of 35 brokers shown: most messages dropped, lost, refused or dead-lettered first, then deepest, then most published; all in brokers.csv, or --rows 0)$' "$tmp/stdout"
+check "--rows 4: the busiest flow, the dropping broker, then by traffic" $?
 expect 2 "bad --rows" "$dessa" run "$tmp/many.lua" -o "$tmp/many" -f --rows -1
 grep -q "dessa: --rows needs a whole number (0: every row), got '-1'" "$tmp/stderr"
 check "bad --rows message" $?

@@ -368,20 +368,22 @@ static void groups(FILE *f, const column *cols, size_t n, const char *const *uni
 }
 
 /* How the rows of a part too long to print whole are chosen: first by the requests (or
- * messages) that did not end well, the sum of the columns named in trouble, then by busy; the
- * words say so under the part. */
+ * messages) that did not end well, the sum of the columns named in trouble (NULL: the `other`
+ * column; "": none), then by busy, then by traffic; the words say so under the part. */
 typedef struct ranking {
-    const char *trouble[5], *busy, *words;
+    const char *trouble[5], *busy, *traffic, *words;
 } ranking;
 
 static const ranking flow_rank = { { "failed", "timeouts", "dropped", NULL, "" }, "latency_p99",
-                                   "most requests not ok first, then highest latency p99" },
+                                   "sent", "most requests not ok first, then highest latency "
+                                           "p99, then most sent" },
                      service_rank = { { "failed", "dropped", NULL, "", "" }, "utilization",
-                                      "most requests failed, dropped or other first, then "
-                                      "highest utilization" },
+                                      "arrivals", "most requests failed, dropped or other first, "
+                                                  "then highest utilization, then most arrivals" },
                      broker_rank = { { "dropped", "lost", "refused", "dead_lettered", "" },
-                                     "depth_mean", "most messages dropped, lost, refused or "
-                                                   "dead-lettered first, then deepest" };
+                                     "depth_mean", "published",
+                                     "most messages dropped, lost, refused or dead-lettered "
+                                     "first, then deepest, then most published" };
 
 static const ranking *ranking_of(const sim_result_kind *k)
 {
@@ -391,7 +393,7 @@ static const ranking *ranking_of(const sim_result_kind *k)
 }
 
 typedef struct ranked {
-    double trouble, busy;
+    double trouble, busy, traffic;
     size_t row;
 } ranked;
 
@@ -409,6 +411,8 @@ static int by_rank(const void *a, const void *b)
         return x->trouble > y->trouble ? -1 : 1;
     if (x->busy != y->busy)
         return x->busy > y->busy ? -1 : 1;
+    if (x->traffic != y->traffic)
+        return x->traffic > y->traffic ? -1 : 1;
     return x->row < y->row ? -1 : x->row > y->row;
 }
 
@@ -430,7 +434,7 @@ static size_t choose(const cli_table *t, const sim_result_kind *k, const column 
     if (!rk)   /* out of memory: the first rows, as declared */
         return (size_t)limit;
     for (size_t j = 0; j < m; j++) {
-        rk[j] = (ranked){ 0, 0, sel[j] };
+        rk[j] = (ranked){ 0, 0, 0, sel[j] };
         for (size_t c = 0; c < n; c++) {
             int hit = 0;
             for (size_t q = 0; q < 5 && !hit; q++)   /* NULL in the list: the other column */
@@ -440,6 +444,8 @@ static size_t choose(const cli_table *t, const sim_result_kind *k, const column 
                 rk[j].trouble += cell_mean(t, sel[j], c);
             if (cols[c].metric && !strcmp(cols[c].metric, r->busy))
                 rk[j].busy = cell_mean(t, sel[j], c);
+            if (cols[c].metric && !strcmp(cols[c].metric, r->traffic))
+                rk[j].traffic = cell_mean(t, sel[j], c);
         }
     }
     qsort(rk, m, sizeof *rk, by_rank);
