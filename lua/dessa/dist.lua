@@ -574,6 +574,13 @@ local PLAIN_STYLE = { plain = true }
 local function param_ctor(label, spec, kind)
   local nargs, schema = spec.args and #spec.args, spec.schema
   local fast = plain_args(spec)
+  -- The object of what spec.build made, by either path below.
+  local function object_of(data, depth, where)
+    data.kind, data.where = label, where
+    if spec.check then spec.check(data, where) end
+    if depth then DEPTH[data] = depth end
+    return make_object(kind, data)
+  end
   return function(...)
     local where, info = here()
     local n, first = select_("#", ...), ...
@@ -587,9 +594,7 @@ local function param_ctor(label, spec, kind)
       end
       if values then
         local data, depth = spec.build(values, where)
-        data.kind, data.where = label, where
-        if depth then DEPTH[data] = depth end
-        return make_object(kind, data)
+        return object_of(data, depth, where)
       end
     end
     local t
@@ -610,10 +615,7 @@ local function param_ctor(label, spec, kind)
     local form = spec.forms and pick_form(label, where, values, spec.schema, spec.forms)
     local data, depth = spec.build(values, where,
       { pos = pos, npos = npos, form = form, info = info })
-    data.kind, data.where = label, where
-    if spec.check then spec.check(data, where) end
-    if depth then DEPTH[data] = depth end
-    return make_object(kind, data)
+    return object_of(data, depth, where)
   end
 end
 
