@@ -80,8 +80,11 @@ end
 local silent = {}
 
 -- A request to a silent service with no timeout would wait forever.
-local function check_patience(svc, timeout, where, what)
+-- what is fmt(what, name) when a name is given (made only for a message: a model checks a
+-- client per component).
+local function check_patience(svc, timeout, where, what, name)
   if silent[svc] and not timeout then
+    if name then what = fmt(what, name) end
     fail(where, '%s: \'%s\' can be down without answering (on_down = "silence" at %s) and %s '
       .. "has no timeout: it would wait forever; give it a timeout", what, svc, silent[svc],
       what == "call" and "this call" or "this client")
@@ -563,7 +566,7 @@ local function finish()
       warn(c.where, 'client "%s": start = %s is not before the end of the run (duration = %s): '
         .. "it sends nothing", c.name, tostring_(c.start), tostring_(r.duration))
     end
-    if silent[svc] then check_patience(svc, c.timeout, c.where, fmt('client "%s"', c.name)) end
+    check_patience(svc, c.timeout, c.where, 'client "%s"', c.name)
     spec.clients[i] = put_retry({
       name = c.name, target = svc, endpoint = ep, kind = c.kind,
       arrivals = c.arrivals and arrivals_spec(c.arrivals) or nil,
