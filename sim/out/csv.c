@@ -348,18 +348,15 @@ void sim_format_real(char *buf, double v)
                 m /= pow10u[z];
                 t += z;
             }
-        int k = rx - (p - t - 1);
+        /* Read back exactly almost always, so spelled only when chosen; otherwise strtod on
+         * its spelling. */
         double back;
-        if (sim_dec_exact(m, k, &back)) {   /* almost always: spelled only when chosen */
-            if (back != mag)
-                continue;
-            spell_digits(d, q, p);
-            put_g(buf, neg, d, p, rx);
-            return;
-        }
-        spell_digits(d, q, p);   /* otherwise strtod on its spelling */
+        int exact = sim_dec_exact(m, rx - (p - t - 1), &back);
+        if (exact && back != mag)
+            continue;
+        spell_digits(d, q, p);
         put_g(buf, neg, d, p, rx);
-        if (strtod(buf, NULL) == v)
+        if (exact || strtod(buf, NULL) == v)
             return;
     }
     spell_digits(d, n, 17);
