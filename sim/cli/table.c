@@ -368,22 +368,35 @@ static void groups(FILE *f, const column *cols, size_t n, const char *const *uni
 }
 
 /* How the rows of a part too long to print whole are chosen: first by the requests (or
- * messages) that did not end well, the sum of the columns named in trouble (NULL: the `other`
- * column; "": none), then by busy, then by traffic; the words say so under the part. */
+ * messages) that did not end well, the sum of the columns named in trouble (and of the `other`
+ * column when other is set), then by busy, then by traffic; the words say so under the part. */
 typedef struct ranking {
-    const char *trouble[5], *busy, *traffic, *words;
+    const char *trouble[4];   /* NULL after the last */
+    int other;
+    const char *busy, *traffic, *words;
 } ranking;
 
-static const ranking flow_rank = { { "failed", "timeouts", "dropped", NULL, "" }, "latency_p99",
-                                   "sent", "most requests not ok first, then highest latency "
-                                           "p99, then most sent" },
-                     service_rank = { { "failed", "dropped", NULL, "", "" }, "utilization",
-                                      "arrivals", "most requests failed, dropped or other first, "
-                                                  "then highest utilization, then most arrivals" },
-                     broker_rank = { { "dropped", "lost", "refused", "dead_lettered", "" },
+static const ranking flow_rank = { { "failed", "timeouts", "dropped" }, 1, "latency_p99", "sent",
+                                   "most requests not ok first, then highest latency p99, then "
+                                   "most sent" },
+                     service_rank = { { "failed", "dropped" }, 1, "utilization", "arrivals",
+                                      "most requests failed, dropped or other first, then "
+                                      "highest utilization, then most arrivals" },
+                     broker_rank = { { "dropped", "lost", "refused", "dead_lettered" }, 0,
                                      "depth_mean", "published",
                                      "most messages dropped, lost, refused or dead-lettered "
                                      "first, then deepest, then most published" };
+
+/* Whether metric (NULL: the `other` column) is one of r's troubles. */
+static int is_trouble(const ranking *r, const char *metric)
+{
+    if (!metric)
+        return r->other;
+    for (size_t q = 0; q < 4 && r->trouble[q]; q++)
+        if (!strcmp(metric, r->trouble[q]))
+            return 1;
+    return 0;
+}
 
 static const ranking *ranking_of(const sim_result_kind *k)
 {
@@ -436,11 +449,7 @@ static size_t choose(const cli_table *t, const sim_result_kind *k, const column 
     for (size_t j = 0; j < m; j++) {
         rk[j] = (ranked){ 0, 0, 0, sel[j] };
         for (size_t c = 0; c < n; c++) {
-            int hit = 0;
-            for (size_t q = 0; q < 5 && !hit; q++)   /* NULL in the list: the other column */
-                hit = r->trouble[q] ? cols[c].metric && !strcmp(cols[c].metric, r->trouble[q])
-                                    : !cols[c].metric;
-            if (hit)
+            if (is_trouble(r, cols[c].metric))
                 rk[j].trouble += cell_mean(t, sel[j], c);
             if (cols[c].metric && !strcmp(cols[c].metric, r->busy))
                 rk[j].busy = cell_mean(t, sel[j], c);
